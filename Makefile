@@ -1,0 +1,58 @@
+# The two commands of the quick start are `make lab` and `make test`; both set everything up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# jlpm (from jupyter-builder) and the venv's tools come first.
+export PATH := $(BIN):$(PATH)
+IP ?= 127.0.0.1
+PORT ?= 8888
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+
+.PHONY: lab test lint format build install chromium clean
+
+lab: install build  ## Set up and open JupyterLab on the example notebooks.
+	$(BIN)/jupyter lab --notebook-dir=example_notebooks --ServerApp.ip=$(IP) --port=$(PORT) $(ROOT_FLAG)
+
+test: install build chromium lint  ## Set up, lint, and run the whole test suite.
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install  ## ruff, mypy, eslint and prettier.
+	$(BIN)/ruff check jupyter_mlops tests bench
+	$(BIN)/ruff format --check jupyter_mlops tests bench
+	$(BIN)/mypy
+	jlpm lint
+
+format: install  ## Apply ruff, eslint and prettier fixes.
+	$(BIN)/ruff check --fix jupyter_mlops tests bench
+	$(BIN)/ruff format jupyter_mlops tests bench
+	jlpm lint:fix
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when the Python or JS dependency lists change. The editable install builds the
+# frontend (hatch-jupyter-builder); `develop` then links it so `make build` updates it in place.
+$(VENV)/.installed: $(BIN)/python pyproject.toml package.json yarn.lock
+	$(BIN)/python -m pip install --quiet -e ".[test,lint,dev]"
+	$(BIN)/jupyter-builder develop --overwrite .
+	touch $@
+
+install: $(VENV)/.installed
+
+build: install  ## Rebuild the frontend (incremental).
+	jlpm build
+
+chromium:  ## Debian's Chromium for the browser tests, installed when missing and possible.
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing and cannot be installed here: browser tests will say so and skip"; \
+	  fi; \
+	fi
+
+clean:
+	jlpm clean:all || true
+	rm -rf $(VENV) node_modules

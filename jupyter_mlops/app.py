@@ -1,0 +1,67 @@
+"""The Jupyter server extension: opens the store, builds the capabilities' services, mounts routes."""
+
+from __future__ import annotations
+
+from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.utils import url_path_join
+from traitlets import Unicode
+
+from .capabilities import available_capabilities
+from .core import schema
+from .core.config import export_to_environment, resolve_data_dir, resolve_db_url
+from .core.db import Database
+
+API_PREFIX = "/mlops/api"
+
+
+class MLOpsApp(ExtensionApp):
+    """jupyter-mlops inside Jupyter Server.
+
+    Capabilities contribute routes and services through their `handlers` module (see
+    `jupyter_mlops.capabilities`); swappable services are `Type` traitlets on this class.
+    """
+
+    name = "jupyter_mlops"
+    load_other_extensions = True
+
+    db_url = Unicode(
+        "",
+        help="SQLAlchemy URL of the store (e.g. postgresql+psycopg://user:pw@host/db). Empty: "
+        "$JUPYTER_MLOPS_DB_URL, else SQLite at <data_dir>/mlops.db.",
+    ).tag(config=True)
+
+    data_dir = Unicode(
+        "",
+        help="Folder for the default SQLite store and artifacts. Empty: "
+        "$JUPYTER_MLOPS_DATA_DIR, else <jupyter data dir>/mlops.",
+    ).tag(config=True)
+
+    def initialize_settings(self) -> None:
+        """Open and upgrade the store, share its location with child processes, build services."""
+        data_dir = resolve_data_dir(self.data_dir or None)
+        url = resolve_db_url(self.db_url or None, data_dir)
+        export_to_environment(url, data_dir)
+        self.database = Database(url)
+        revisions = schema.upgrade(self.database.engine)
+        self.log.info(
+            "jupyter-mlops store %s at revision %s", self.database.masked_url, ", ".join(revisions)
+        )
+        self.settings.update(mlops_database=self.database, mlops_data_dir=data_dir)
+        for capability in available_capabilities():
+            setup = getattr(capability.load(), "setup", None)
+            if setup is not None:
+                setup(self)
+
+    def initialize_handlers(self) -> None:
+        """Mount every available capability's routes under `/mlops/api/`."""
+        for capability in available_capabilities():
+            for path, handler in capability.load().ROUTES:
+                self.handlers.append((url_path_join(API_PREFIX, path), handler))
+
+    async def stop_extension(self) -> None:
+        """Close the capabilities' services (in reverse order), then the store."""
+        for capability in reversed(available_capabilities()):
+            teardown = getattr(capability.load(), "teardown", None)
+            if teardown is not None:
+                await teardown(self)
+        self.database.close()

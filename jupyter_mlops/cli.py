@@ -1,0 +1,81 @@
+"""The `jupyter-mlops` command line: version and store administration."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ._version import __version__
+from .core import schema
+from .core.config import resolve_db_url
+from .core.db import Database
+from .core.errors import MLOpsError
+
+
+def _open(url: str | None) -> Database:
+    return Database(resolve_db_url(url))
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    database = _open(args.url)
+    try:
+        revisions = schema.upgrade(database.engine)
+    finally:
+        database.close()
+    print(f"{database.masked_url}: at {', '.join(revisions)} (head)")
+    return 0
+
+
+def _db_current(args: argparse.Namespace) -> int:
+    database = _open(args.url)
+    try:
+        current = schema.current_revisions(database.engine)
+    finally:
+        database.close()
+    heads = schema.head_revisions()
+    state = "(head)" if current == heads else f"(behind head {', '.join(heads)})"
+    print(f"{database.masked_url}: {', '.join(current) or 'empty'} {state}")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from .health.service import format_health, health
+
+    print(format_health(health()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `jupyter-mlops`."""
+    parser = argparse.ArgumentParser(prog="jupyter-mlops", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"jupyter-mlops {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    db = commands.add_parser("db", help="Manage the store's schema.")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    for name, func, help_text in (
+        ("upgrade", _db_upgrade, "Upgrade the store to this version's schema."),
+        ("current", _db_current, "Print the store's schema revision."),
+    ):
+        sub = db_commands.add_parser(name, help=help_text)
+        sub.add_argument("--url", help="SQLAlchemy URL (default: $JUPYTER_MLOPS_DB_URL or SQLite).")
+        sub.set_defaults(func=func)
+
+    status = commands.add_parser("status", help="Print version, store, schema and capabilities.")
+    status.set_defaults(func=_status)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status (2 for usage, 1 for a store error)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except MLOpsError as exc:
+        print(f"jupyter-mlops: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

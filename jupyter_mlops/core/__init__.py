@@ -1,0 +1,1 @@
+"""Foundation shared by every capability: configuration, the store, migrations, errors, the API base."""

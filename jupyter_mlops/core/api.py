@@ -1,0 +1,127 @@
+"""The base of every REST handler: Jupyter auth, pydantic in and out, coded errors, no blocking.
+
+Every route under `/mlops/api/` subclasses `APIHandler`. Each verb is decorated with
+`@tornado.web.authenticated`, and `prepare` refuses any request without a user as a second
+line of defence, so a verb that forgot its decorator is still closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jupyter_server.base.handlers import APIHandler as JupyterAPIHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from tornado import web
+
+from .db import Database
+from .errors import ErrorCode, MLOpsError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+ResultT = TypeVar("ResultT")
+
+_STATUS_CODES = {400: ErrorCode.BAD_REQUEST, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND}
+
+
+def validation_error(exc: ValidationError) -> MLOpsError:
+    """The first pydantic error as a 400 naming the field (dotted path for nested fields)."""
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "body"
+    return MLOpsError(f"{field}: {first['msg']}", ErrorCode.BAD_REQUEST, field)
+
+
+class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
+    """JSON API handler bound to the `jupyter_mlops` extension's settings."""
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        """Authenticate (Jupyter's identity provider) and refuse anonymous requests."""
+        await super().prepare()
+        if self.current_user is None:
+            raise web.HTTPError(403, "authentication required")
+
+    @property
+    def database(self) -> Database:
+        """The store the server opened at start."""
+        database: Database = self.settings["mlops_database"]
+        return database
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder (artifacts, default SQLite store)."""
+        data_dir: Path = self.settings["mlops_data_dir"]
+        return data_dir
+
+    def service(self, key: str) -> Any:
+        """A capability's service, stored in settings as `mlops_<key>` by its `setup`."""
+        return self.settings[f"mlops_{key}"]
+
+    async def run_blocking(self, func: Callable[..., ResultT], *args: Any, **kwargs: Any) -> ResultT:
+        """Run blocking work (DB, pandas, files) in a thread, off the event loop."""
+        return await asyncio.to_thread(func, *args, **kwargs)
+
+    def parse_body(self, model: type[ModelT]) -> ModelT:
+        """The JSON body validated as `model`; bad JSON or a bad field is a 400 naming it."""
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except ValueError as exc:
+            raise MLOpsError("the request body is not valid JSON", field="body") from exc
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise validation_error(exc) from exc
+
+    def parse_query(self, model: type[ModelT]) -> ModelT:
+        """Query arguments validated as `model`; a repeated argument arrives as a list."""
+        args: dict[str, Any] = {}
+        for key, values in self.request.query_arguments.items():
+            decoded = [value.decode() for value in values]
+            args[key] = decoded if len(decoded) > 1 else decoded[0]
+        try:
+            return model.model_validate(args)
+        except ValidationError as exc:
+            raise validation_error(exc) from exc
+
+    def reply(self, payload: Any, status: int = 200) -> None:
+        """Send `payload` (a pydantic model, a list of them, or plain JSON data) as JSON."""
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        if isinstance(payload, BaseModel):
+            self.finish(payload.model_dump_json())
+        else:
+            self.finish(TypeAdapter(Any).dump_json(payload))
+
+    def send_error(self, status_code: int = 500, **kwargs: Any) -> None:
+        """Map `MLOpsError` to its status; everything else keeps tornado's."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, MLOpsError):
+            status_code = exc.http_status
+        super().send_error(status_code, **kwargs)
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """Bad input is the caller's mistake: log it in one line, not with a traceback."""
+        if isinstance(value, MLOpsError) and value.http_status < 500:
+            self.log.info("%s %s: %s", self.request.method, self.request.path, value.message)
+        else:
+            super().log_exception(typ, value, tb)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Every error body is `{"error": code, "message": ..., "field": ...}`."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, MLOpsError):
+            body = exc.to_dict()
+        elif isinstance(exc, web.HTTPError):
+            code = _STATUS_CODES.get(status_code, ErrorCode.INTERNAL)
+            message = exc.log_message or self._reason
+            body = {"error": code.value, "message": message, "field": None}
+        else:
+            body = {
+                "error": ErrorCode.INTERNAL.value,
+                "message": "internal error; the server log has the details",
+                "field": None,
+            }
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))

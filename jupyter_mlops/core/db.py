@@ -1,0 +1,125 @@
+"""The store's engine and its one managed session.
+
+SQLite gets WAL, a busy timeout and foreign keys at connect time, and explicit `BEGIN`s so that
+writers can ask for `BEGIN IMMEDIATE` (take the write lock up front instead of failing on a
+lock upgrade when several kernels and jobs write at once). Other databases are used as
+SQLAlchemy configures them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from .config import mask_url
+from .errors import ErrorCode, MLOpsError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option read by the BEGIN hook below: "IMMEDIATE" for write sessions on SQLite.
+_BEGIN_MODE = "mlops_sqlite_begin"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table; constraint names are stable so migrations can drop them."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (see the "begin" hook).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_MODE, "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; for a SQLite file, its folder is created and the PRAGMAs set."""
+    parsed = make_url(url)
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    kwargs: dict[str, Any] = {"pool_pre_ping": not is_sqlite}
+    if is_sqlite:
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    engine = create_engine(url, **kwargs)
+    if is_sqlite:
+        _install_sqlite_hooks(engine)
+    return engine
+
+
+class Database:
+    """The store: an engine plus sessions that commit, roll back and map DB errors to codes."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{_BEGIN_MODE: "IMMEDIATE"}), expire_on_commit=False
+        )
+
+    @property
+    def masked_url(self) -> str:
+        """The URL without its password, for display."""
+        return mask_url(self.url)
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error.
+
+        `write=True` takes SQLite's write lock at BEGIN, which avoids "database is locked"
+        failures when a transaction reads before it writes while other processes write too.
+        DB errors come out as `MLOpsError` (CONFLICT for integrity errors).
+        """
+        factory = self._write_sessions if write else self._sessions
+        session = factory()
+        try:
+            yield session
+            session.commit()
+        except IntegrityError as exc:
+            session.rollback()
+            raise MLOpsError(f"conflicts with stored data: {exc.orig}", ErrorCode.CONFLICT) from exc
+        except OperationalError as exc:
+            session.rollback()
+            raise MLOpsError(f"store unavailable: {exc.orig}", ErrorCode.UNAVAILABLE) from exc
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise MLOpsError(f"store error: {exc}", ErrorCode.INTERNAL) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()

@@ -1,0 +1,67 @@
+"""One error type for the whole product, with a code that maps to an HTTP status in one place."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    """What went wrong, independent of the transport that reports it."""
+
+    BAD_REQUEST = "bad_request"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    FORBIDDEN = "forbidden"
+    UNAVAILABLE = "unavailable"
+    INTERNAL = "internal"
+
+
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.BAD_REQUEST: 400,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.INTERNAL: 500,
+}
+
+
+class MLOpsError(Exception):
+    """An error a caller can act on: a code, a one-line message and, for bad input, the field.
+
+    Services raise it; the REST layer turns it into a JSON body with the mapped status, the
+    magics print its message on one line.
+    """
+
+    def __init__(
+        self, message: str, code: ErrorCode = ErrorCode.BAD_REQUEST, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+    @property
+    def http_status(self) -> int:
+        """The HTTP status this error maps to."""
+        return HTTP_STATUS[self.code]
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The JSON body the REST API returns for this error."""
+        return {"error": self.code.value, "message": self.message, "field": self.field}
+
+
+class NotFoundError(MLOpsError):
+    """A named thing does not exist."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message, ErrorCode.NOT_FOUND, field)
+
+
+def _render_one_line(self: MLOpsError) -> list[str]:
+    # IPython calls `_render_traceback_` when present: a user sees one line, not a traceback.
+    where = f" ({self.field})" if self.field else ""
+    return [f"MLOpsError{where}: {self.message}"]
+
+
+MLOpsError._render_traceback_ = _render_one_line  # type: ignore[attr-defined]

@@ -1,0 +1,68 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** The REST API's root, relative to the server's base URL. */
+export const API_ROOT = 'mlops/api';
+
+/** The JSON body of every error the API returns. */
+export interface IAPIErrorBody {
+  error: string;
+  message: string;
+  field: string | null;
+}
+
+/** An error from the jupyter-mlops REST API, with its HTTP status, code and field. */
+export class APIError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null
+  ) {
+    super(message);
+  }
+
+  /** True when the server has no jupyter-mlops routes: the server extension is not enabled. */
+  get extensionMissing(): boolean {
+    return this.status === 404 && this.code === 'not_enabled';
+  }
+}
+
+/**
+ * Call the jupyter-mlops REST API with the server's settings (auth token and XSRF included).
+ *
+ * `endPoint` is relative to `/mlops/api/`; a JSON reply is parsed as `T`.
+ */
+export async function requestAPI<T>(endPoint = '', init: RequestInit = {}): Promise<T> {
+  const settings = ServerConnection.makeSettings();
+  const url = URLExt.join(settings.baseUrl, API_ROOT, endPoint);
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new APIError(0, 'network', `cannot reach the server: ${String(error)}`);
+  }
+  const text = await response.text();
+  let data: unknown = null;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const body = data as Partial<IAPIErrorBody> | null;
+    if (response.status === 404 && !body?.error) {
+      // Jupyter's own 404 page: nothing is mounted under /mlops/api.
+      throw new APIError(404, 'not_enabled', 'the jupyter-mlops server extension is not enabled');
+    }
+    throw new APIError(
+      response.status,
+      body?.error ?? 'http_error',
+      body?.message ?? response.statusText,
+      body?.field ?? null
+    );
+  }
+  return data as T;
+}
