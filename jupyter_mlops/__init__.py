@@ -13,7 +13,7 @@ from ._version import __version__
 
 # Public name -> module that defines it. Capabilities add their API here.
 _PUBLIC_API: dict[str, str] = {
-    "health": "jupyter_mlops.health.service",
+    "status": "jupyter_mlops.health.service",
     "MLOpsError": "jupyter_mlops.core.errors",
 }
 

@@ -1,4 +1,4 @@
-"""The Jupyter server extension: opens the store, builds the capabilities' services, mounts routes."""
+"""The Jupyter server extension: opens the store, builds services, mounts the routes."""
 
 from __future__ import annotations
 

@@ -40,9 +40,9 @@ def _db_current(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .health.service import format_health, health
+    from .health.service import format_health, status
 
-    print(format_health(health()))
+    print(format_health(status()))
     return 0
 
 

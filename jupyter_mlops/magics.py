@@ -24,10 +24,11 @@ class MagicArgumentParser(argparse.ArgumentParser):
     """argparse that reports errors as one-line `UsageError`s instead of exiting."""
 
     def error(self, message: str) -> NoReturn:
+        """Raise a one-line `UsageError` naming the problem."""
         raise UsageError(f"{self.prog}: {message} (see %mlops --help)")
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        # Reached after --help printed the help: stop quietly.
+        """Stop parsing; reached after --help printed the help, which is not an error."""
         if message:
             raise UsageError(message.strip())
         raise _HelpShown
@@ -62,10 +63,14 @@ class SubcommandRegistry:
     def parser(self) -> MagicArgumentParser:
         """The argument parser for a whole `%mlops` line."""
         parser = MagicArgumentParser(prog="%mlops", description="jupyter-mlops in a notebook.")
-        commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=MagicArgumentParser)
+        commands = parser.add_subparsers(
+            dest="command", metavar="COMMAND", parser_class=MagicArgumentParser
+        )
         commands.required = True
         for subcommand in self._subcommands.values():
-            sub = commands.add_parser(subcommand.name, help=subcommand.help, description=subcommand.help)
+            sub = commands.add_parser(
+                subcommand.name, help=subcommand.help, description=subcommand.help
+            )
             subcommand.configure(sub)
             sub.set_defaults(_run=subcommand.run)
         return parser
@@ -73,11 +78,16 @@ class SubcommandRegistry:
 
 def _status_subcommand() -> Subcommand:
     def run(args: argparse.Namespace, shell: Any) -> None:
-        from .health.service import format_health, health
+        from .health.service import format_health, status
 
-        print(format_health(health()))
+        print(format_health(status()))
 
-    return Subcommand("status", "Show the version, the store, its schema and the capabilities.", lambda p: None, run)
+    return Subcommand(
+        "status",
+        "Show the version, the store, its schema and the capabilities.",
+        lambda p: None,
+        run,
+    )
 
 
 @magics_class

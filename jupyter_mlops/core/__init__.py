@@ -1,1 +1,1 @@
-"""Foundation shared by every capability: configuration, the store, migrations, errors, the API base."""
+"""Shared by every capability: configuration, store, migrations, errors, the API base."""

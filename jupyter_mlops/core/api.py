@@ -59,7 +59,9 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
         """A capability's service, stored in settings as `mlops_<key>` by its `setup`."""
         return self.settings[f"mlops_{key}"]
 
-    async def run_blocking(self, func: Callable[..., ResultT], *args: Any, **kwargs: Any) -> ResultT:
+    async def run_blocking(
+        self, func: Callable[..., ResultT], *args: Any, **kwargs: Any
+    ) -> ResultT:
         """Run blocking work (DB, pandas, files) in a thread, off the event loop."""
         return await asyncio.to_thread(func, *args, **kwargs)
 

@@ -70,6 +70,6 @@ def format_health(health: Health) -> str:
     return "\n".join(lines)
 
 
-def health() -> Health:
+def status() -> Health:
     """The health of this process's store (the one `JUPYTER_MLOPS_DB_URL` resolves to)."""
     return get_health(get_database(), str(resolve_data_dir()))

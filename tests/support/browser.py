@@ -1,0 +1,46 @@
+"""Playwright on Debian's Chromium (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium if installed (or $MLOPS_CHROMIUM), else None."""
+    explicit = os.environ.get("MLOPS_CHROMIUM")
+    if explicit:
+        return explicit
+    for candidate in CHROMIUM_CANDIDATES:
+        if os.path.exists(candidate):
+            return candidate
+    return shutil.which("chromium")
+
+
+def missing_browser_reason() -> str | None:
+    """Why browser tests cannot run here, or None when they can."""
+    if chromium_path() is None:
+        return "Debian's chromium is not installed (make test installs it when run as root)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed (pip install -e '.[test]')"
+    return None
+
+
+def open_mlops_sidebar(page: Any) -> None:
+    """Click the MLOps entry of the left sidebar and wait until it shows."""
+    page.click('.jp-SideBar [data-id="jupyter-mlops-sidebar"]')
+    page.wait_for_selector("#jupyter-mlops-sidebar", state="visible")

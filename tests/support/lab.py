@@ -1,0 +1,94 @@
+"""A real `jupyter lab` process on a free 127.0.0.1 port, for browser tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A TCP port that was free on 127.0.0.1 a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LabServer:
+    """`jupyter lab` started in a subprocess, isolated config/data/runtime dirs, stopped by PID."""
+
+    def __init__(self, root_dir: Path, home: Path, extra_args: list[str] | None = None) -> None:
+        self.root_dir = root_dir
+        self.home = home
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        self.extra_args = extra_args or []
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = home / "lab.log"
+
+    @property
+    def url(self) -> str:
+        """The Lab's base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def lab_url(self, path: str = "lab") -> str:
+        """A URL in the Lab that logs the browser in with the token."""
+        return f"{self.url}/{path}?token={self.token}"
+
+    def env(self) -> dict[str, str]:
+        """The environment the Lab runs in (also used to run code against the same store)."""
+        env = dict(os.environ)
+        env.update(
+            JUPYTER_CONFIG_DIR=str(self.home / "config"),
+            JUPYTER_RUNTIME_DIR=str(self.home / "runtime"),
+            JUPYTER_MLOPS_DATA_DIR=str(self.home / "mlops"),
+            IPYTHONDIR=str(self.home / "ipython"),
+        )
+        env.pop("JUPYTER_MLOPS_DB_URL", None)
+        return env
+
+    def start(self, timeout: float = 90) -> LabServer:
+        """Start and wait until the server answers."""
+        args = [
+            sys.executable, "-m", "jupyterlab", "--no-browser",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root_dir}", "--allow-root",
+            f"--LabApp.workspaces_dir={self.home / 'workspaces'}",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *self.extra_args,
+        ]  # fmt: skip
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(args, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"jupyter lab did not answer in {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        """Stop the process this object started (SIGTERM, then SIGKILL)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
