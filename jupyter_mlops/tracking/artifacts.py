@@ -1,0 +1,96 @@
+"""Run artifacts on the local file system, under `<data dir>/artifacts/<experiment_id>/<run_id>/`.
+
+Every path a user gives is resolved against the run's artifact root, symlinks included, and
+refused (403, field `path`) when it would land outside it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from .entities import ArtifactInfo
+
+
+def resolve_inside(root: Path, relpath: str | None, field: str = "path") -> Path:
+    """`root / relpath`, refusing absolute paths, `..` escapes and symlinks leading out."""
+    if relpath is None or relpath.strip() in ("", ".", "/"):
+        return root.resolve()
+    if "\x00" in relpath:
+        raise MLOpsError("a path cannot contain NUL characters", field=field)
+    # Accept Windows separators from clients, but never a drive or an absolute path.
+    posix = PurePosixPath(relpath.replace("\\", "/"))
+    if posix.is_absolute() or (posix.parts and posix.parts[0].endswith(":")):
+        raise MLOpsError(
+            f"artifact path {relpath!r} must be relative to the run's artifact root",
+            ErrorCode.FORBIDDEN,
+            field,
+        )
+    root_resolved = root.resolve()
+    candidate = (root_resolved / Path(*posix.parts)).resolve()
+    if candidate != root_resolved and root_resolved not in candidate.parents:
+        raise MLOpsError(
+            f"artifact path {relpath!r} escapes the run's artifact root", ErrorCode.FORBIDDEN, field
+        )
+    return candidate
+
+
+def list_dir(root: Path, relpath: str | None) -> list[ArtifactInfo]:
+    """The direct children of `relpath` under `root`, folders first; [] before any artifact."""
+    target = resolve_inside(root, relpath)
+    root_resolved = root.resolve()
+    if not target.exists():
+        if target == root_resolved:
+            return []
+        raise NotFoundError(f"no artifact at {relpath!r}", field="path")
+    if target.is_file():
+        return [_info(root_resolved, target)]
+    children = []
+    for entry in sorted(target.iterdir(), key=lambda p: (not p.is_dir(), p.name)):
+        resolved = entry.resolve()
+        # A symlink that leads out of the root is not listed (and could not be downloaded).
+        if resolved != root_resolved and root_resolved not in resolved.parents:
+            continue
+        children.append(_info(root_resolved, entry))
+    return children
+
+
+def _info(root: Path, path: Path) -> ArtifactInfo:
+    relative = path.relative_to(root).as_posix() if path != root else ""
+    if path.is_dir():
+        return ArtifactInfo(relative, True, None)
+    return ArtifactInfo(relative, False, path.stat().st_size)
+
+
+def copy_in(root: Path, local_path: str | os.PathLike[str], artifact_path: str | None) -> str:
+    """Copy a file or folder into the run's artifacts (under `artifact_path`); returns its path.
+
+    Folders are copied whole; an existing artifact of the same name is replaced.
+    """
+    source = Path(local_path)
+    if not source.exists():
+        raise NotFoundError(f"no such file or folder: {source}", field="local_path")
+    folder = resolve_inside(root, artifact_path, field="artifact_path")
+    folder.mkdir(parents=True, exist_ok=True)
+    destination = resolve_inside(folder, source.name, field="local_path")
+    if source.is_dir():
+        if destination.exists():
+            shutil.rmtree(destination)
+        shutil.copytree(source, destination)
+    else:
+        shutil.copy2(source, destination)
+    return destination.relative_to(root.resolve()).as_posix()
+
+
+def write_bytes(root: Path, relpath: str, data: bytes) -> str:
+    """Store `data` as the artifact `relpath` (atomically: written aside, then renamed)."""
+    target = resolve_inside(root, relpath)
+    if target == root.resolve():
+        raise MLOpsError("an artifact needs a file name", field="path")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return target.relative_to(root.resolve()).as_posix()

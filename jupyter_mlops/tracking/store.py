@@ -1,0 +1,470 @@
+"""`TrackingStore`: experiments, runs, params, metrics, tags and artifacts over one `Database`.
+
+Every public method is one managed session (`Database.session`, `write=True` for writes), takes
+and returns plain entities (`tracking.entities`), and reports bad input as `MLOpsError` naming
+the field. Searching, filtering, sorting and paging happen in SQL (see `search_sql`).
+Artifacts live in files under `<data dir>/artifacts/<experiment_id>/<run_id>/`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..core.config import resolve_data_dir
+from ..core.db import Database
+from ..core.errors import MLOpsError, NotFoundError
+from . import artifacts, records, search_sql
+from .batch_writes import MetricPoint, write_metric_points, write_params, write_tags
+from .entities import (
+    ArtifactInfo,
+    Experiment,
+    LifecycleStage,
+    Metric,
+    Run,
+    RunPage,
+    RunStatus,
+    RunView,
+)
+from .names import random_run_name
+from .search_syntax import parse_filter, parse_order_by
+from .tables import ExperimentRow, MetricRow, RunRow, TagRow
+
+MAX_RESULTS_LIMIT = 50_000
+DEFAULT_EXPERIMENT = "Default"
+
+
+class TrackingStore:
+    """The tracking store. Thread-safe; one per process is enough (see `get_tracking_store`).
+
+    `data_dir` is where artifacts go (default: `resolve_data_dir()`).
+    """
+
+    def __init__(self, database: Database, data_dir: str | os.PathLike[str] | None = None):
+        self.database = database
+        self.data_dir = Path(data_dir) if data_dir is not None else resolve_data_dir()
+        self.artifact_base = self.data_dir / "artifacts"
+        self._dialect = database.engine.dialect.name
+
+    # --- experiments -------------------------------------------------------------------
+
+    def list_experiments(self, view: RunView | str = RunView.ACTIVE_ONLY) -> list[Experiment]:
+        """Experiments by name, each with the number of its active runs."""
+        stages = _stages(view)
+        counts = (
+            select(RunRow.experiment_id, func.count().label("n"))
+            .where(RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value)
+            .group_by(RunRow.experiment_id)
+            .subquery()
+        )
+        query = (
+            select(ExperimentRow, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.experiment_id == ExperimentRow.experiment_id)
+            .where(ExperimentRow.lifecycle_stage.in_(stages))
+            .order_by(ExperimentRow.name)
+        )
+        with self.database.session() as session:
+            return [records.experiment_entity(row, n) for row, n in session.execute(query)]
+
+    def get_experiment(self, experiment_id: str | int) -> Experiment:
+        """One experiment by id (NotFound otherwise)."""
+        with self.database.session() as session:
+            return records.experiment_entity(self._experiment_row(session, experiment_id))
+
+    def get_experiment_by_name(self, name: str) -> Experiment | None:
+        """The experiment called `name`, or None."""
+        with self.database.session() as session:
+            row = session.scalars(select(ExperimentRow).where(ExperimentRow.name == name)).first()
+            return records.experiment_entity(row) if row is not None else None
+
+    def get_or_create_experiment(self, name: str | None = None) -> Experiment:
+        """The experiment called `name` (default "Default"), created when missing.
+
+        Safe when several processes create the same name at once (the write lock, or on other
+        databases the unique name, makes one of them win; the others read its row).
+        """
+        name = _experiment_name(name)
+        existing = self.get_experiment_by_name(name)
+        if existing is not None:
+            return existing
+        try:
+            with self.database.session(write=True) as session:
+                row = session.scalars(
+                    select(ExperimentRow).where(ExperimentRow.name == name)
+                ).first()
+                if row is None:
+                    row = self._insert_experiment(session, name)
+                return records.experiment_entity(row)
+        except MLOpsError:
+            found = self.get_experiment_by_name(name)
+            if found is None:
+                raise
+            return found
+
+    def _insert_experiment(self, session: Session, name: str) -> ExperimentRow:
+        now = records.now_ms()
+        row = ExperimentRow(
+            name=name,
+            artifact_location="",
+            lifecycle_stage=LifecycleStage.ACTIVE.value,
+            creation_time=now,
+            last_update_time=now,
+        )
+        session.add(row)
+        session.flush()
+        row.artifact_location = str(self.artifact_base / str(row.experiment_id))
+        return row
+
+    # --- runs --------------------------------------------------------------------------
+
+    def create_run(
+        self,
+        experiment_id: str | int,
+        name: str | None = None,
+        *,
+        start_time: int | None = None,
+        parent_run_id: str | None = None,
+        user: str | None = None,
+        notebook_path: str | None = None,
+        cell_source: str | None = None,
+        git_commit: str | None = None,
+        git_dirty: bool | None = None,
+        environment: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        tags: Mapping[str, Any] | None = None,
+    ) -> Run:
+        """Start a RUNNING run in the experiment; params and tags are written with it."""
+        run_id = uuid.uuid4().hex
+        checked_params = _checked_params(params)
+        checked_tags = _checked_tags(tags)
+        run_name = _run_name(name) if name is not None else random_run_name()
+        with self.database.session(write=True) as session:
+            experiment = self._experiment_row(session, experiment_id)
+            if experiment.lifecycle_stage != LifecycleStage.ACTIVE.value:
+                raise MLOpsError(
+                    f"experiment {experiment.name!r} is deleted", field="experiment_id"
+                )
+            if parent_run_id is not None:
+                self._run_row(session, parent_run_id, field="parent_run_id")
+            row = {
+                "run_id": run_id,
+                "experiment_id": experiment.experiment_id,
+                "name": run_name,
+                "status": RunStatus.RUNNING.value,
+                "start_time": start_time if start_time is not None else records.now_ms(),
+                "end_time": None,
+                "lifecycle_stage": LifecycleStage.ACTIVE.value,
+                "artifact_uri": str(Path(experiment.artifact_location) / run_id),
+                "parent_run_id": parent_run_id,
+                "user": user,
+                "notebook_path": notebook_path,
+                "cell_source": cell_source,
+                "git_commit": git_commit,
+                "git_dirty": git_dirty,
+                "environment": json.dumps(dict(environment)) if environment else None,
+            }
+            session.execute(insert(RunRow), [row])
+            write_params(session, run_id, checked_params)
+            write_tags(session, run_id, checked_tags)
+            run_row = self._run_row(session, run_id)
+            return records.run_entity(run_row, dict(checked_params), {}, dict(checked_tags))
+
+    def get_run(self, run_id: str) -> Run:
+        """One run with its params, latest metrics and tags (NotFound otherwise)."""
+        with self.database.session() as session:
+            return records.load_runs(session, [self._run_row(session, run_id)])[0]
+
+    def update_run(
+        self,
+        run_id: str,
+        *,
+        status: RunStatus | str | None = None,
+        end_time: int | None = None,
+        name: str | None = None,
+        error: str | None = None,
+    ) -> Run:
+        """Change a run's status (a terminal status sets `end_time` unless given), name or
+        stored traceback."""
+        values: dict[str, Any] = {}
+        if status is not None:
+            checked = _status(status)
+            values["status"] = checked.value
+            if checked.is_terminal and end_time is None:
+                end_time = records.now_ms()
+        if end_time is not None:
+            values["end_time"] = end_time
+        if name is not None:
+            values["name"] = _run_name(name)
+        if error is not None:
+            values["error"] = error
+        with self.database.session(write=True) as session:
+            self._run_row(session, run_id)
+            if values:
+                session.execute(update(RunRow).where(RunRow.run_id == run_id).values(**values))
+        return self.get_run(run_id)
+
+    def delete_run(self, run_id: str) -> Run:
+        """Soft-delete: the run leaves default searches but keeps its data; `restore_run` undoes."""
+        return self._set_stage(run_id, LifecycleStage.DELETED)
+
+    def restore_run(self, run_id: str) -> Run:
+        """Bring a soft-deleted run back."""
+        return self._set_stage(run_id, LifecycleStage.ACTIVE)
+
+    def _set_stage(self, run_id: str, stage: LifecycleStage) -> Run:
+        deleted_time = records.now_ms() if stage is LifecycleStage.DELETED else None
+        with self.database.session(write=True) as session:
+            self._run_row(session, run_id)
+            session.execute(
+                update(RunRow)
+                .where(RunRow.run_id == run_id)
+                .values(lifecycle_stage=stage.value, deleted_time=deleted_time)
+            )
+        return self.get_run(run_id)
+
+    def search_runs(
+        self,
+        experiment_ids: Sequence[str | int] | None = None,
+        filter_string: str | None = None,
+        order_by: Sequence[str] | None = None,
+        max_results: int = 100,
+        page_token: str | None = None,
+        *,
+        offset: int | None = None,
+        run_view: RunView | str = RunView.ACTIVE_ONLY,
+    ) -> RunPage:
+        """One page of runs matching the filter, sorted in SQL; `experiment_ids=None` is all.
+
+        Paging: pass the previous page's `next_page_token`, or an explicit `offset`.
+        Default order: newest first. Errors name `filter`, `order_by`, `max_results` or
+        `page_token`.
+        """
+        if not isinstance(max_results, int) or not 0 < max_results <= MAX_RESULTS_LIMIT:
+            raise MLOpsError(
+                f"max_results must be between 1 and {MAX_RESULTS_LIMIT}", field="max_results"
+            )
+        start = offset if offset is not None else _decode_page_token(page_token)
+        if start < 0:
+            raise MLOpsError("offset cannot be negative", field="offset")
+        node = parse_filter(filter_string)
+        clauses = parse_order_by(list(order_by or []))
+        ids = None if experiment_ids is None else [_experiment_int(i) for i in experiment_ids]
+        where = [
+            search_sql.experiment_clause(ids),
+            RunRow.lifecycle_stage.in_(_stages(run_view)),
+            search_sql.filter_clause(node, self._dialect == "sqlite"),
+        ]
+        query = search_sql.apply_order(select(RunRow).where(*where), clauses)
+        with self.database.session() as session:
+            total = session.scalar(select(func.count()).select_from(RunRow).where(*where)) or 0
+            rows = session.scalars(query.limit(max_results).offset(start)).all()
+            runs = records.load_runs(session, rows)
+        following = start + len(runs)
+        token = _encode_page_token(following) if following < total else None
+        return RunPage(runs=runs, total=total, next_page_token=token, offset=start)
+
+    def child_runs(self, parent_run_id: str) -> list[Run]:
+        """The active runs nested under a run, oldest first."""
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(RunRow)
+                .where(
+                    RunRow.parent_run_id == parent_run_id,
+                    RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value,
+                )
+                .order_by(RunRow.start_time, RunRow.run_id)
+            ).all()
+            return records.load_runs(session, rows)
+
+    # --- logging -----------------------------------------------------------------------
+
+    def log_batch(
+        self,
+        run_id: str,
+        params: Mapping[str, Any] | None = None,
+        metrics: Sequence[Metric] = (),
+        tags: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Write params, metric points and tags of one run in one transaction.
+
+        A param already logged with another value is a CONFLICT (params are immutable); the
+        whole batch is then rolled back.
+        """
+        checked_params = _checked_params(params)
+        checked_tags = _checked_tags(tags)
+        points: list[MetricPoint] = [
+            (
+                run_id,
+                records.check_key(m.key, "metric"),
+                records.metric_value(m.key, m.value),
+                int(m.step),
+                int(m.timestamp),
+            )
+            for m in metrics
+        ]
+        with self.database.session(write=True) as session:
+            row = self._run_row(session, run_id)
+            if row.lifecycle_stage != LifecycleStage.ACTIVE.value:
+                raise MLOpsError(f"run {run_id} is deleted; restore it first", field="run_id")
+            write_params(session, run_id, checked_params)
+            write_tags(session, run_id, checked_tags)
+            write_metric_points(session, points, self._dialect)
+
+    def log_metric_points(self, points: Sequence[MetricPoint]) -> None:
+        """Append already-validated points of any runs in one transaction (the writer's path)."""
+        with self.database.session(write=True) as session:
+            write_metric_points(session, points, self._dialect)
+
+    def delete_tag(self, run_id: str, key: str) -> None:
+        """Remove a tag (NotFound when the run or the tag does not exist)."""
+        with self.database.session(write=True) as session:
+            self._run_row(session, run_id)
+            result = session.execute(
+                delete(TagRow).where(TagRow.run_id == run_id, TagRow.key == key)
+            )
+            if not getattr(result, "rowcount", 0):
+                raise NotFoundError(f"run {run_id} has no tag {key!r}", field="key")
+
+    def metric_history(self, run_id: str, key: str) -> list[Metric]:
+        """Every point of one metric of a run, by step then time."""
+        with self.database.session() as session:
+            self._run_row(session, run_id)
+            rows = session.execute(
+                select(MetricRow.value, MetricRow.step, MetricRow.timestamp)
+                .where(MetricRow.run_id == run_id, MetricRow.key == key)
+                .order_by(MetricRow.step, MetricRow.timestamp, MetricRow.id)
+            )
+            return [Metric(key, records.stored_float(v), s, t) for v, s, t in rows]
+
+    def metric_histories(
+        self, run_ids: Sequence[str], keys: Sequence[str] | None = None
+    ) -> dict[str, dict[str, list[Metric]]]:
+        """Histories of several runs at once: `{run_id: {key: [points]}}` (for comparisons)."""
+        result: dict[str, dict[str, list[Metric]]] = {run_id: {} for run_id in run_ids}
+        query = select(
+            MetricRow.run_id, MetricRow.key, MetricRow.value, MetricRow.step, MetricRow.timestamp
+        ).where(MetricRow.run_id.in_(list(run_ids)))
+        if keys is not None:
+            query = query.where(MetricRow.key.in_(list(keys)))
+        query = query.order_by(MetricRow.run_id, MetricRow.key, MetricRow.step, MetricRow.id)
+        with self.database.session() as session:
+            for run_id, key, value, step, timestamp in session.execute(query):
+                point = Metric(key, records.stored_float(value), step, timestamp)
+                result[run_id].setdefault(key, []).append(point)
+        return result
+
+    # --- artifacts ---------------------------------------------------------------------
+
+    def artifact_root(self, run_id: str) -> Path:
+        """The folder holding a run's artifacts (it may not exist yet)."""
+        return Path(self.get_run(run_id).artifact_uri)
+
+    def artifact_path(self, run_id: str, relpath: str | None = None) -> Path:
+        """The absolute path of an artifact; FORBIDDEN (field `path`) if it escapes the root."""
+        return artifacts.resolve_inside(self.artifact_root(run_id), relpath)
+
+    def list_artifacts(self, run_id: str, path: str | None = None) -> list[ArtifactInfo]:
+        """The files and folders directly under `path` in a run's artifacts."""
+        return artifacts.list_dir(self.artifact_root(run_id), path)
+
+    def log_artifact(
+        self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None
+    ) -> str:
+        """Copy a local file or folder into the run's artifacts; returns its artifact path."""
+        return artifacts.copy_in(self.artifact_root(run_id), local_path, artifact_path)
+
+    def write_artifact(self, run_id: str, relpath: str, data: bytes) -> str:
+        """Store bytes as an artifact at `relpath`; returns its artifact path."""
+        return artifacts.write_bytes(self.artifact_root(run_id), relpath, data)
+
+    # --- rows --------------------------------------------------------------------------
+
+    def _experiment_row(self, session: Session, experiment_id: str | int) -> ExperimentRow:
+        row = session.get(ExperimentRow, _experiment_int(experiment_id))
+        if row is None:
+            raise NotFoundError(f"no experiment {experiment_id}", field="experiment_id")
+        return row
+
+    def _run_row(self, session: Session, run_id: str, field: str = "run_id") -> RunRow:
+        row = session.get(RunRow, run_id) if isinstance(run_id, str) else None
+        if row is None:
+            raise NotFoundError(f"no run {run_id}", field=field)
+        return row
+
+
+def _experiment_int(experiment_id: str | int) -> int:
+    try:
+        return int(experiment_id)
+    except (TypeError, ValueError):
+        raise MLOpsError(
+            f"experiment id {experiment_id!r} is not a number", field="experiment_id"
+        ) from None
+
+
+def _experiment_name(name: str | None) -> str:
+    if name is None:
+        return DEFAULT_EXPERIMENT
+    if not isinstance(name, str) or not name.strip() or len(name) > 256:
+        raise MLOpsError("an experiment name is 1 to 256 characters", field="experiment")
+    return name.strip()
+
+
+def _run_name(name: str) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name) > 256:
+        raise MLOpsError("a run name is 1 to 256 characters", field="name")
+    return name.strip()
+
+
+def _status(status: RunStatus | str) -> RunStatus:
+    try:
+        return RunStatus(status)
+    except ValueError:
+        known = ", ".join(s.value for s in RunStatus)
+        raise MLOpsError(f"unknown status {status!r}; known: {known}", field="status") from None
+
+
+def _stages(view: RunView | str) -> list[str]:
+    try:
+        chosen = RunView(view)
+    except ValueError:
+        raise MLOpsError(f"unknown view {view!r}", field="run_view") from None
+    if chosen is RunView.ALL:
+        return [stage.value for stage in LifecycleStage]
+    if chosen is RunView.DELETED_ONLY:
+        return [LifecycleStage.DELETED.value]
+    return [LifecycleStage.ACTIVE.value]
+
+
+def _checked_params(params: Mapping[str, Any] | None) -> dict[str, str]:
+    return {
+        records.check_key(k, "param"): records.param_text(k, v) for k, v in (params or {}).items()
+    }
+
+
+def _checked_tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
+    return {records.check_key(k, "tag"): records.tag_text(k, v) for k, v in (tags or {}).items()}
+
+
+def _encode_page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
+
+
+def _decode_page_token(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["offset"]
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise MLOpsError("invalid page token", field="page_token") from None
+    if not isinstance(offset, int) or offset < 0:
+        raise MLOpsError("invalid page token", field="page_token")
+    return offset
