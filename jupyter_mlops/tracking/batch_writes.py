@@ -14,7 +14,7 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..core.errors import ErrorCode, MLOpsError
-from .tables import LatestMetricRow, MetricRow, ParamRow, TagRow
+from .tables import LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
 
 # (run_id, key, value, step, timestamp): what the background writer hands over.
 MetricPoint = tuple[str, str, float, int, int]
@@ -50,6 +50,29 @@ def write_params(session: Session, run_id: str, params: Mapping[str, str]) -> No
         session.execute(insert(ParamRow), new)
 
 
+def write_new_run(
+    session: Session, row: Mapping[str, Any], params: Mapping[str, str], tags: Mapping[str, str]
+) -> None:
+    """Insert a new run with its first params and tags (nothing to compare against yet).
+
+    Core statements on the session's connection: creating 1,000 runs/s leaves no room for
+    the ORM's unit of work.
+    """
+    connection = session.connection()
+    connection.execute(insert(RunRow.__table__), [dict(row)])
+    run_id = row["run_id"]
+    if params:
+        connection.execute(
+            insert(ParamRow.__table__),
+            [{"run_id": run_id, "key": k, "value": v} for k, v in params.items()],
+        )
+    if tags:
+        connection.execute(
+            insert(TagRow.__table__),
+            [{"run_id": run_id, "key": k, "value": v} for k, v in tags.items()],
+        )
+
+
 def write_tags(session: Session, run_id: str, tags: Mapping[str, str]) -> None:
     """Set tags, replacing earlier values."""
     if not tags:
@@ -66,18 +89,22 @@ def write_metric_points(session: Session, points: Sequence[MetricPoint], dialect
     """Append `points` to the history and bring each touched latest value up to date."""
     if not points:
         return
-    session.execute(
-        insert(MetricRow),
-        [
-            {"run_id": run_id, "key": key, "value": value, "step": step, "timestamp": timestamp}
-            for run_id, key, value, step, timestamp in points
-        ],
-    )
+    connection = session.connection()
+    # The driver's own executemany: SQLAlchemy's per-row parameter processing would cost more
+    # than the insert itself at 100,000 points/s.
+    connection.exec_driver_sql(_history_insert_sql(connection.dialect.paramstyle), list(points))
     latest = _latest_per_key(points)
     if dialect in ("sqlite", "postgresql"):
         _upsert_latest(session, latest, dialect)
     else:
         _merge_latest_portably(session, latest)
+
+
+def _history_insert_sql(paramstyle: str) -> str:
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(paramstyle)
+    markers = ", ".join([f":{i}" for i in range(1, 6)] if marker is None else [marker] * 5)
+    table = MetricRow.__tablename__
+    return f"INSERT INTO {table} (run_id, key, value, step, timestamp) VALUES ({markers})"
 
 
 def _latest_per_key(points: Iterable[MetricPoint]) -> list[MetricPoint]:

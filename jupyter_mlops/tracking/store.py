@@ -17,14 +17,20 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..core.config import resolve_data_dir
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
 from . import artifacts, records, search_sql
-from .batch_writes import MetricPoint, write_metric_points, write_params, write_tags
+from .batch_writes import (
+    MetricPoint,
+    write_metric_points,
+    write_new_run,
+    write_params,
+    write_tags,
+)
 from .entities import (
     ArtifactInfo,
     Experiment,
@@ -147,36 +153,39 @@ class TrackingStore:
         checked_params = _checked_params(params)
         checked_tags = _checked_tags(tags)
         run_name = _run_name(name) if name is not None else random_run_name()
+        experiment_key = _experiment_int(experiment_id)
         with self.database.session(write=True) as session:
-            experiment = self._experiment_row(session, experiment_id)
-            if experiment.lifecycle_stage != LifecycleStage.ACTIVE.value:
-                raise MLOpsError(
-                    f"experiment {experiment.name!r} is deleted", field="experiment_id"
+            found = session.execute(
+                select(ExperimentRow.artifact_location, ExperimentRow.lifecycle_stage).where(
+                    ExperimentRow.experiment_id == experiment_key
                 )
+            ).first()
+            if found is None:
+                raise NotFoundError(f"no experiment {experiment_id}", field="experiment_id")
+            if found.lifecycle_stage != LifecycleStage.ACTIVE.value:
+                raise MLOpsError(f"experiment {experiment_id} is deleted", field="experiment_id")
             if parent_run_id is not None:
                 self._run_row(session, parent_run_id, field="parent_run_id")
-            row = {
-                "run_id": run_id,
-                "experiment_id": experiment.experiment_id,
-                "name": run_name,
-                "status": RunStatus.RUNNING.value,
-                "start_time": start_time if start_time is not None else records.now_ms(),
-                "end_time": None,
-                "lifecycle_stage": LifecycleStage.ACTIVE.value,
-                "artifact_uri": str(Path(experiment.artifact_location) / run_id),
-                "parent_run_id": parent_run_id,
-                "user": user,
-                "notebook_path": notebook_path,
-                "cell_source": cell_source,
-                "git_commit": git_commit,
-                "git_dirty": git_dirty,
-                "environment": json.dumps(dict(environment)) if environment else None,
-            }
-            session.execute(insert(RunRow), [row])
-            write_params(session, run_id, checked_params)
-            write_tags(session, run_id, checked_tags)
-            run_row = self._run_row(session, run_id)
-            return records.run_entity(run_row, dict(checked_params), {}, dict(checked_tags))
+            row = RunRow(
+                run_id=run_id,
+                experiment_id=experiment_key,
+                name=run_name,
+                status=RunStatus.RUNNING.value,
+                start_time=start_time if start_time is not None else records.now_ms(),
+                end_time=None,
+                lifecycle_stage=LifecycleStage.ACTIVE.value,
+                artifact_uri=str(Path(found.artifact_location) / run_id),
+                parent_run_id=parent_run_id,
+                user=user,
+                notebook_path=notebook_path,
+                cell_source=cell_source,
+                git_commit=git_commit,
+                git_dirty=git_dirty,
+                environment=json.dumps(dict(environment)) if environment else None,
+                error=None,
+            )
+            write_new_run(session, _columns(row), checked_params, checked_tags)
+        return records.run_entity(row, dict(checked_params), {}, dict(checked_tags))
 
     def get_run(self, run_id: str) -> Run:
         """One run with its params, latest metrics and tags (NotFound otherwise)."""
@@ -399,6 +408,10 @@ class TrackingStore:
         if row is None:
             raise NotFoundError(f"no run {run_id}", field=field)
         return row
+
+
+def _columns(row: RunRow) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in RunRow.__table__.columns}
 
 
 def _experiment_int(experiment_id: str | int) -> int:
