@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..core.errors import ErrorCode, MLOpsError
@@ -59,16 +59,16 @@ def write_new_run(
     the ORM's unit of work.
     """
     connection = session.connection()
-    connection.execute(insert(RunRow.__table__), [dict(row)])
+    connection.execute(insert(_table(RunRow)), [dict(row)])
     run_id = row["run_id"]
     if params:
         connection.execute(
-            insert(ParamRow.__table__),
+            insert(_table(ParamRow)),
             [{"run_id": run_id, "key": k, "value": v} for k, v in params.items()],
         )
     if tags:
         connection.execute(
-            insert(TagRow.__table__),
+            insert(_table(TagRow)),
             [{"run_id": run_id, "key": k, "value": v} for k, v in tags.items()],
         )
 
@@ -162,6 +162,11 @@ def _merge_latest_portably(session: Session, latest: list[MetricPoint]) -> None:
 def _latest_params(point: MetricPoint) -> dict[str, Any]:
     run_id, key, value, step, timestamp = point
     return {"run_id": run_id, "key": key, "value": value, "step": step, "timestamp": timestamp}
+
+
+def _table(mapped: type[Any]) -> Table:
+    table: Table = mapped.__table__
+    return table
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
