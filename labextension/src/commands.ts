@@ -1,6 +1,10 @@
 /** Every command ID of the extension, in one place. */
 export const CommandIDs = {
   openSidebar: 'mlops:open-sidebar',
+  showExperiments: 'mlops:show-experiments',
+  openExperiment: 'mlops:open-experiment',
+  openRun: 'mlops:open-run',
+  refreshExperiments: 'mlops:refresh-experiments',
   refreshHealth: 'mlops:refresh-health'
 } as const;
 

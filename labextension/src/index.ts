@@ -2,10 +2,11 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { healthPlugin } from './health/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
+import { trackingPlugin } from './tracking/plugin';
 
 export { IMLOpsSidebar } from './tokens';
 
 /** Every plugin of the extension; each capability adds its own. */
-const plugins: JupyterFrontEndPlugin<unknown>[] = [sidebarPlugin, healthPlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [sidebarPlugin, healthPlugin, trackingPlugin];
 
 export default plugins;

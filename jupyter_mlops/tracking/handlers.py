@@ -1,0 +1,345 @@
+"""REST adapter of experiment tracking, under `/mlops/api/`.
+
+Every verb is authenticated, validates its input with the models of `api_models` (bad input is
+a 400 naming the field), runs the store in a thread and replies with a model. Filtering,
+sorting and paging happen in the store's SQL, never here.
+
+| verb   | path                                   | what                                      |
+|--------|----------------------------------------|-------------------------------------------|
+| GET    | experiments                            | experiments with run counts               |
+| GET    | experiments/{experiment_id}            | one experiment + its param/metric keys    |
+| GET    | runs                                   | search: filter, order_by, paging          |
+| GET    | runs/{run_id}                          | a run with metric summaries and source    |
+| PATCH  | runs/{run_id}                          | rename (`{"name": ...}`)                  |
+| DELETE | runs/{run_id}                          | soft delete                               |
+| POST   | runs/{run_id}/restore                  | undo a delete                             |
+| GET    | runs/{run_id}/metrics?key=K            | a metric's history (K may contain `/`)    |
+| GET    | runs/{run_id}/metrics/{key}            | the same, key in the path                 |
+| GET    | runs/{run_id}/artifacts?path=P         | list an artifact folder                   |
+| GET    | runs/{run_id}/artifacts/{path}         | download one artifact file (streamed)     |
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jupyter_server.extension.application import ExtensionApp
+from pydantic import ValidationError
+from tornado import web
+
+from ..core.api import APIHandler, validation_error
+from ..core.errors import MLOpsError, NotFoundError
+from . import api_models as api
+from .entities import RunView
+from .store import TrackingStore
+
+DOWNLOAD_CHUNK_BYTES = 1 << 20
+
+_RUN_VIEWS = {"active": RunView.ACTIVE_ONLY, "deleted": RunView.DELETED_ONLY, "all": RunView.ALL}
+
+
+def setup(app: ExtensionApp) -> None:
+    """Build the tracking store over the server's database (artifacts under its data dir)."""
+    database = app.settings["mlops_database"]
+    data_dir = app.settings["mlops_data_dir"]
+    app.settings["mlops_tracking"] = TrackingStore(database, data_dir)
+
+
+# --- blocking work, run in a thread ----------------------------------------------------------
+
+
+def _experiment_counts(store: TrackingStore, experiment_id: str) -> tuple[int, int | None]:
+    """How many of the experiment's runs are RUNNING, and when its latest run started."""
+    running = store.search_runs(
+        [experiment_id], "attributes.status = 'RUNNING'", max_results=1
+    ).total
+    latest = store.search_runs(
+        [experiment_id], order_by=["attributes.start_time DESC"], max_results=1
+    ).runs
+    return running, latest[0].start_time if latest else None
+
+
+def list_experiments(store: TrackingStore, view: api.ViewType) -> api.ExperimentList:
+    """Every experiment of the view with its run counts."""
+    experiments = store.list_experiments(_RUN_VIEWS[view])
+    return api.ExperimentList(
+        experiments=[
+            api.experiment_out(experiment, *_experiment_counts(store, experiment.experiment_id))
+            for experiment in experiments
+        ]
+    )
+
+
+def experiment_detail(store: TrackingStore, experiment_id: str) -> api.ExperimentDetail:
+    """One experiment, its counts, and the keys its runs use (the runs table's columns)."""
+    experiment = store.get_experiment(experiment_id)
+    if experiment.run_count is None:
+        total = store.search_runs([experiment_id], max_results=1).total
+        experiment = dataclasses.replace(experiment, run_count=total)
+    sample = store.search_runs([experiment_id], max_results=api.MAX_PAGE_SIZE).runs
+    summary = api.experiment_out(experiment, *_experiment_counts(store, experiment_id))
+    return api.ExperimentDetail(
+        **summary.model_dump(),
+        param_keys=sorted({key for run in sample for key in run.params}),
+        metric_keys=sorted({key for run in sample for key in run.metrics}),
+        tag_keys=sorted({key for run in sample for key in run.tags}),
+    )
+
+
+def search_runs(store: TrackingStore, query: api.RunsQuery) -> api.RunsPage:
+    """One page of a search, filtered, sorted and paged by the store."""
+    page = store.search_runs(
+        query.experiment_id or None,
+        query.filter or None,
+        query.order_by,
+        query.max_results,
+        query.page_token,
+        offset=query.offset,
+        run_view=_RUN_VIEWS[query.view],
+    )
+    return api.RunsPage(
+        runs=[api.run_out(run) for run in page.runs],
+        next_page_token=page.next_page_token,
+        offset=page.offset,
+        total=page.total,
+    )
+
+
+def _lab_path(notebook_path: str, root_dir: str | None) -> str | None:
+    """The notebook's path relative to the Lab's root, or None when it lies outside."""
+    path = Path(notebook_path)
+    if not path.is_absolute():
+        return path.as_posix()
+    if root_dir is None:
+        return None
+    try:
+        return path.resolve().relative_to(Path(root_dir).resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def run_detail(store: TrackingStore, run_id: str, root_dir: str | None) -> api.RunDetail:
+    """A run with its experiment's name, metric summaries and provenance."""
+    run = store.get_run(run_id)
+    experiment = store.get_experiment(run.experiment_id)
+    histories = store.metric_histories([run_id]).get(run_id, {})
+    summaries = []
+    for key, points in sorted(histories.items()):
+        latest = max(points, key=lambda point: (point.step, point.timestamp))
+        summaries.append(
+            api.MetricSummary(
+                key=key,
+                value=api.metric_point(latest).value,
+                step=latest.step,
+                timestamp=latest.timestamp,
+                points=len(points),
+            )
+        )
+    source = None
+    if run.notebook_path:
+        source = api.NotebookSource(
+            path=run.notebook_path,
+            lab_path=_lab_path(run.notebook_path, root_dir),
+            cell_source=run.cell_source,
+        )
+    return api.RunDetail(
+        **api.run_fields(run),
+        experiment_name=experiment.name,
+        metric_summaries=summaries,
+        source=source,
+        user=run.user,
+        git_commit=run.git_commit,
+        git_dirty=run.git_dirty,
+        environment=dict(run.environment),
+        failure=run.error,
+    )
+
+
+def metric_history(
+    store: TrackingStore, run_id: str, key: str, max_points: int
+) -> api.MetricHistory:
+    """Every point of a metric in step order, or an even sample keeping the first and last."""
+    points = store.metric_history(run_id, key)
+    sampled = len(points) > max_points
+    if sampled:
+        last = len(points) - 1
+        indexes = sorted({round(i * last / (max_points - 1)) for i in range(max_points)})
+        points = [points[i] for i in indexes] if max_points > 1 else [points[-1]]
+    return api.MetricHistory(
+        run_id=run_id,
+        key=key,
+        points=[api.metric_point(point) for point in points],
+        sampled=sampled,
+    )
+
+
+def artifact_listing(store: TrackingStore, run_id: str, path: str) -> api.ArtifactList:
+    """The entries of one artifact folder of a run."""
+    root = store.artifact_root(run_id)
+    files = store.list_artifacts(run_id, path)
+    return api.ArtifactList(
+        run_id=run_id,
+        root_uri=str(root),
+        path=path.strip("/"),
+        files=[api.artifact_file(info) for info in files],
+    )
+
+
+def artifact_file(store: TrackingStore, run_id: str, path: str) -> tuple[Path, int]:
+    """The file to download and its size; a folder or a missing file is refused."""
+    target = store.artifact_path(run_id, path)
+    if target.is_dir():
+        raise MLOpsError(f"{path!r} is a folder: list it with ?path=", field="path")
+    if not target.is_file():
+        raise NotFoundError(f"run {run_id} has no artifact {path!r}", field="path")
+    return target, target.stat().st_size
+
+
+# --- handlers --------------------------------------------------------------------------------
+
+
+class TrackingHandler(APIHandler):
+    """Base of the tracking handlers: gives them the store."""
+
+    @property
+    def store(self) -> TrackingStore:
+        """The server's tracking store (built by `setup`)."""
+        store: TrackingStore = self.service("tracking")
+        return store
+
+
+class ExperimentsHandler(TrackingHandler):
+    """`GET experiments?view=active|deleted|all`."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Reply with `ExperimentList`."""
+        query = self.parse_query(api.ExperimentsQuery)
+        self.reply(await self.run_blocking(list_experiments, self.store, query.view))
+
+
+class ExperimentHandler(TrackingHandler):
+    """`GET experiments/{experiment_id}`."""
+
+    @web.authenticated
+    async def get(self, experiment_id: str) -> None:
+        """Reply with `ExperimentDetail`."""
+        self.reply(await self.run_blocking(experiment_detail, self.store, experiment_id))
+
+
+class RunsHandler(TrackingHandler):
+    """`GET runs?experiment_id=&filter=&order_by=&max_results=&page_token=&offset=&view=`."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Reply with `RunsPage`."""
+        query = self.parse_query(api.RunsQuery)
+        self.reply(await self.run_blocking(search_runs, self.store, query))
+
+
+class RunHandler(TrackingHandler):
+    """`GET`, `PATCH` (rename) and `DELETE` (soft) `runs/{run_id}`."""
+
+    @web.authenticated
+    async def get(self, run_id: str) -> None:
+        """Reply with `RunDetail`."""
+        root_dir = self.settings.get("server_root_dir")
+        self.reply(await self.run_blocking(run_detail, self.store, run_id, root_dir))
+
+    @web.authenticated
+    async def patch(self, run_id: str) -> None:
+        """Rename the run; reply with the renamed `RunOut`."""
+        update = self.parse_body(api.RunUpdate)
+        run = await self.run_blocking(self.store.update_run, run_id, name=update.name)
+        self.reply(api.run_out(run))
+
+    @web.authenticated
+    async def delete(self, run_id: str) -> None:
+        """Soft-delete the run; reply with it (lifecycle_stage "deleted")."""
+        self.reply(api.run_out(await self.run_blocking(self.store.delete_run, run_id)))
+
+
+class RunRestoreHandler(TrackingHandler):
+    """`POST runs/{run_id}/restore`."""
+
+    @web.authenticated
+    async def post(self, run_id: str) -> None:
+        """Restore a deleted run; reply with it."""
+        self.reply(api.run_out(await self.run_blocking(self.store.restore_run, run_id)))
+
+
+class MetricHistoryHandler(TrackingHandler):
+    """`GET runs/{run_id}/metrics?key=K` and `GET runs/{run_id}/metrics/{key}`."""
+
+    @web.authenticated
+    async def get(self, run_id: str, key: str | None = None) -> None:
+        """Reply with `MetricHistory`."""
+        args = {name: self.get_query_argument(name) for name in self.request.query_arguments}
+        if key is not None:
+            if "key" in args:
+                raise MLOpsError(
+                    "give the metric key in the path or in ?key=, not both", field="key"
+                )
+            args["key"] = key
+        try:
+            query = api.MetricHistoryQuery.model_validate(args)
+        except ValidationError as exc:
+            raise validation_error(exc) from exc
+        history = await self.run_blocking(
+            metric_history, self.store, run_id, query.key, query.max_points
+        )
+        self.reply(history)
+
+
+class ArtifactsHandler(TrackingHandler):
+    """`GET runs/{run_id}/artifacts?path=P`: one folder of the run's artifacts."""
+
+    @web.authenticated
+    async def get(self, run_id: str) -> None:
+        """Reply with `ArtifactList`."""
+        query = self.parse_query(api.ArtifactsQuery)
+        self.reply(await self.run_blocking(artifact_listing, self.store, run_id, query.path))
+
+
+class ArtifactDownloadHandler(TrackingHandler):
+    """`GET runs/{run_id}/artifacts/{path}`: the file, streamed, as an attachment."""
+
+    @web.authenticated
+    async def get(self, run_id: str, path: str) -> None:
+        """Stream the file in chunks; never rendered in the Lab's origin (attachment + CSP)."""
+        target, size = await self.run_blocking(artifact_file, self.store, run_id, path)
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self.set_header("Content-Type", content_type)
+        self.set_header("Content-Length", str(size))
+        self.set_header("Content-Disposition", _attachment(target.name))
+        self.set_header("X-Content-Type-Options", "nosniff")
+        with await self.run_blocking(target.open, "rb") as handle:
+            while chunk := await self.run_blocking(handle.read, DOWNLOAD_CHUNK_BYTES):
+                self.write(chunk)
+                await self.flush()
+        await self.finish(set_content_type=content_type)
+
+
+def _attachment(name: str) -> str:
+    """A Content-Disposition that keeps non-ASCII file names (RFC 6266)."""
+    fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+_RUN = r"runs/(?P<run_id>[^/]+)"
+
+ROUTES: list[tuple[str, Any]] = [
+    ("experiments", ExperimentsHandler),
+    (r"experiments/(?P<experiment_id>[^/]+)", ExperimentHandler),
+    ("runs", RunsHandler),
+    (_RUN, RunHandler),
+    (rf"{_RUN}/restore", RunRestoreHandler),
+    (rf"{_RUN}/metrics", MetricHistoryHandler),
+    (rf"{_RUN}/metrics/(?P<key>[^/]+)", MetricHistoryHandler),
+    (rf"{_RUN}/artifacts", ArtifactsHandler),
+    (rf"{_RUN}/artifacts/(?P<path>.+)", ArtifactDownloadHandler),
+]

@@ -1,0 +1,31 @@
+import type { Data, Layout } from 'plotly.js';
+import React, { useEffect, useRef } from 'react';
+
+import { loadPlotly, renderChart } from '../charts/plotly';
+
+/** A plotly chart in the Lab's theme; redrawn when `data` or `layout` change. */
+export function PlotlyChart(props: {
+  data: Data[];
+  layout?: Partial<Layout>;
+  testId?: string;
+}): JSX.Element {
+  const node = useRef<HTMLDivElement>(null);
+  const { data, layout } = props;
+
+  useEffect(() => {
+    if (node.current !== null) {
+      void renderChart(node.current, data, layout ?? {});
+    }
+  }, [data, layout]);
+
+  useEffect(() => {
+    const element = node.current;
+    return () => {
+      if (element !== null) {
+        void loadPlotly().then(Plotly => Plotly.purge(element));
+      }
+    };
+  }, []);
+
+  return <div className="jp-MLOps-chart" ref={node} data-testid={props.testId} />;
+}

@@ -1,0 +1,69 @@
+/** How the tracking views print times, durations, numbers and sizes. */
+
+/** A local date and time for a timestamp in ms, or an em dash. */
+export function formatTime(ms: number | null): string {
+  if (ms === null) {
+    return '—';
+  }
+  return new Date(ms).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit'
+  });
+}
+
+/** How long a run took (or has run so far when it has no end yet). */
+export function formatDuration(start: number | null, end: number | null): string {
+  if (start === null) {
+    return '—';
+  }
+  const seconds = Math.max(0, ((end ?? Date.now()) - start) / 1000);
+  if (seconds < 60) {
+    return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return `${minutes} min ${Math.round(seconds % 60)} s`;
+  }
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** A metric value in at most 4 significant digits (NaN and missing values as an em dash). */
+export function formatValue(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) {
+    return '—';
+  }
+  if (Number.isInteger(value) && Math.abs(value) < 1e9) {
+    return String(value);
+  }
+  const abs = Math.abs(value);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : value.toPrecision(4);
+}
+
+/** A file size in B, KiB, MiB or GiB. */
+export function formatBytes(size: number | null): string {
+  if (size === null) {
+    return '';
+  }
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = size;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The first 8 characters of a run id, as MLflow's UI shows it. */
+export function shortId(runId: string): string {
+  return runId.slice(0, 8);
+}
+
+/** A run's display name: its name, else its short id. */
+export function runLabel(run: { run_name: string; run_id: string }): string {
+  return run.run_name.length > 0 ? run.run_name : shortId(run.run_id);
+}

@@ -1,0 +1,122 @@
+/**
+ * The REST contract of experiment tracking; mirrors `jupyter_mlops/tracking/api_models.py`
+ * field by field. Times are milliseconds since the epoch, as in MLflow.
+ */
+
+export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+export type LifecycleStage = 'active' | 'deleted';
+export type ViewType = 'active' | 'deleted' | 'all';
+
+/** Mirrors `ExperimentOut`. */
+export interface IExperiment {
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: LifecycleStage;
+  creation_time: number | null;
+  last_update_time: number | null;
+  tags: Record<string, string>;
+  run_count: number;
+  active_run_count: number;
+  last_run_time: number | null;
+}
+
+/** Mirrors `ExperimentList`. */
+export interface IExperimentList {
+  experiments: IExperiment[];
+}
+
+/** Mirrors `ExperimentDetail`. */
+export interface IExperimentDetail extends IExperiment {
+  param_keys: string[];
+  metric_keys: string[];
+  tag_keys: string[];
+}
+
+/** Mirrors `RunOut`. */
+export interface IRun {
+  run_id: string;
+  experiment_id: string;
+  run_name: string;
+  status: RunStatus;
+  start_time: number | null;
+  end_time: number | null;
+  lifecycle_stage: LifecycleStage;
+  artifact_uri: string;
+  parent_run_id: string | null;
+  params: Record<string, string>;
+  metrics: Record<string, number | null>;
+  tags: Record<string, string>;
+}
+
+/** Mirrors `RunsPage`. */
+export interface IRunsPage {
+  runs: IRun[];
+  next_page_token: string | null;
+  offset: number;
+  total: number;
+}
+
+/** Mirrors `MetricSummary`. */
+export interface IMetricSummary {
+  key: string;
+  value: number | null;
+  step: number;
+  timestamp: number;
+  points: number;
+}
+
+/** Mirrors `NotebookSource`. */
+export interface INotebookSource {
+  path: string;
+  lab_path: string | null;
+  cell_source: string | null;
+}
+
+/** Mirrors `RunDetail`. */
+export interface IRunDetail extends IRun {
+  experiment_name: string;
+  metric_summaries: IMetricSummary[];
+  source: INotebookSource | null;
+  failure: string | null;
+}
+
+/** Mirrors `MetricPoint`. */
+export interface IMetricPoint {
+  step: number;
+  value: number | null;
+  timestamp: number;
+}
+
+/** Mirrors `MetricHistory`. */
+export interface IMetricHistory {
+  run_id: string;
+  key: string;
+  points: IMetricPoint[];
+  sampled: boolean;
+}
+
+/** Mirrors `ArtifactFile`. */
+export interface IArtifactFile {
+  path: string;
+  is_dir: boolean;
+  file_size: number | null;
+}
+
+/** Mirrors `ArtifactList`. */
+export interface IArtifactList {
+  run_id: string;
+  root_uri: string;
+  path: string;
+  files: IArtifactFile[];
+}
+
+/** Mirrors `RunsQuery`: the arguments of a runs search. */
+export interface IRunsQuery {
+  experimentIds: string[];
+  filter: string;
+  orderBy: string[];
+  maxResults: number;
+  offset: number;
+  view: ViewType;
+}

@@ -1,0 +1,146 @@
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, InputDialog, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+
+import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { IMLOpsSidebar } from '../tokens';
+import { listExperiments } from './api';
+import { ExperimentsSection } from './ExperimentsSection';
+import { ExperimentView } from './ExperimentView';
+import { RunView } from './RunView';
+
+/** The section's place in the sidebar: after data and clusters, before jobs and serving. */
+const SECTION_RANK = 300;
+
+function stringArg(args: ReadonlyPartialJSONObject, name: string): string | null {
+  const value = args[name];
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+async function pickExperiment(): Promise<string | null> {
+  const { experiments } = await listExperiments();
+  const labels = experiments.map(e => `${e.name} (${e.run_count} runs) · ${e.experiment_id}`);
+  const result = await InputDialog.getItem({ title: 'Open an experiment', items: labels });
+  if (!result.button.accept || result.value === null) {
+    return null;
+  }
+  return experiments[labels.indexOf(result.value)]?.experiment_id ?? null;
+}
+
+async function askRunId(): Promise<string | null> {
+  const result = await InputDialog.getText({ title: 'Open a run', label: 'Run id' });
+  return result.button.accept && result.value ? result.value.trim() : null;
+}
+
+/** Experiment tracking in the Lab: the sidebar's Experiments section and its main-area views. */
+export const trackingPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-mlops:tracking',
+  description: 'Experiments: runs tables, run pages, metric charts and run comparison.',
+  autoStart: true,
+  requires: [IMLOpsSidebar],
+  optional: [ICommandPalette, ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    sidebar: IMLOpsSidebar,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null
+  ) => {
+    const experiments = new WidgetTracker<MainAreaWidget<ExperimentView>>({
+      namespace: 'mlops-experiment'
+    });
+    const runs = new WidgetTracker<MainAreaWidget<RunView>>({ namespace: 'mlops-run' });
+    const openRun = (runId: string) => void app.commands.execute(CommandIDs.openRun, { runId });
+    const openNotebook = (path: string) => void app.commands.execute('docmanager:open', { path });
+
+    const section = new ExperimentsSection(experiment =>
+      app.commands.execute(CommandIDs.openExperiment, { experimentId: experiment.experiment_id })
+    );
+    sidebar.addSection(section, SECTION_RANK);
+
+    app.commands.addCommand(CommandIDs.showExperiments, {
+      label: 'Show the Experiments',
+      execute: () => {
+        sidebar.showSection(section);
+        return section.refresh().catch(() => undefined);
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.openExperiment, {
+      label: args => (stringArg(args, 'experimentId') ? 'Open Experiment' : 'Open an Experiment…'),
+      execute: async args => {
+        const experimentId = stringArg(args, 'experimentId') ?? (await pickExperiment());
+        if (experimentId === null) {
+          return;
+        }
+        const open = experiments.find(widget => widget.content.experimentId === experimentId);
+        if (open !== undefined) {
+          app.shell.activateById(open.id);
+          return;
+        }
+        const content = new ExperimentView({ experimentId, openRun });
+        const widget = new MainAreaWidget({ content });
+        widget.id = `jupyter-mlops-experiment-${experimentId}`;
+        widget.title.closable = true;
+        await experiments.add(widget);
+        app.shell.add(widget, 'main');
+        app.shell.activateById(widget.id);
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.openRun, {
+      label: args => (stringArg(args, 'runId') ? 'Open Run' : 'Open a Run by Id…'),
+      execute: async args => {
+        const runId = stringArg(args, 'runId') ?? (await askRunId());
+        if (runId === null) {
+          return;
+        }
+        const open = runs.find(widget => widget.content.runId === runId);
+        if (open !== undefined) {
+          app.shell.activateById(open.id);
+          return;
+        }
+        const content = new RunView({ runId, openNotebook, openRun });
+        const widget = new MainAreaWidget({ content });
+        widget.id = `jupyter-mlops-run-${runId}`;
+        widget.title.closable = true;
+        await runs.add(widget);
+        app.shell.add(widget, 'main');
+        app.shell.activateById(widget.id);
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.refreshExperiments, {
+      label: 'Refresh the Experiments',
+      execute: async () => {
+        const views = [
+          section.refresh(),
+          ...experiments.filter(() => true).map(widget => widget.content.refresh()),
+          ...runs.filter(() => true).map(widget => widget.content.refresh())
+        ];
+        await Promise.allSettled(views);
+      }
+    });
+
+    for (const command of [
+      CommandIDs.showExperiments,
+      CommandIDs.openExperiment,
+      CommandIDs.openRun,
+      CommandIDs.refreshExperiments
+    ]) {
+      palette?.addItem({ command, category: PALETTE_CATEGORY });
+    }
+
+    if (restorer !== null) {
+      void restorer.restore(experiments, {
+        command: CommandIDs.openExperiment,
+        args: widget => ({ experimentId: widget.content.experimentId }),
+        name: widget => widget.content.experimentId
+      });
+      void restorer.restore(runs, {
+        command: CommandIDs.openRun,
+        args: widget => ({ runId: widget.content.runId }),
+        name: widget => widget.content.runId
+      });
+    }
+  }
+};
