@@ -15,6 +15,25 @@ from ._version import __version__
 _PUBLIC_API: dict[str, str] = {
     "status": "jupyter_mlops.health.service",
     "MLOpsError": "jupyter_mlops.core.errors",
+    "start_run": "jupyter_mlops.tracking.fluent",
+    "end_run": "jupyter_mlops.tracking.fluent",
+    "active_run": "jupyter_mlops.tracking.fluent",
+    "set_experiment": "jupyter_mlops.tracking.fluent",
+    "log_param": "jupyter_mlops.tracking.fluent",
+    "log_params": "jupyter_mlops.tracking.fluent",
+    "log_metric": "jupyter_mlops.tracking.fluent",
+    "log_metrics": "jupyter_mlops.tracking.fluent",
+    "set_tag": "jupyter_mlops.tracking.fluent",
+    "set_tags": "jupyter_mlops.tracking.fluent",
+    "flush": "jupyter_mlops.tracking.fluent",
+    "get_run": "jupyter_mlops.tracking.fluent",
+    "log_artifact": "jupyter_mlops.tracking.logging_artifacts",
+    "log_text": "jupyter_mlops.tracking.logging_artifacts",
+    "log_dict": "jupyter_mlops.tracking.logging_artifacts",
+    "log_figure": "jupyter_mlops.tracking.logging_artifacts",
+    "log_model": "jupyter_mlops.tracking.logging_artifacts",
+    "autolog": "jupyter_mlops.tracking.autolog",
+    "search_runs": "jupyter_mlops.tracking.frames",
 }
 
 __all__ = ["__version__", *_PUBLIC_API]

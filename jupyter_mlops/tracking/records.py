@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import math
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.errors import MLOpsError
-from .entities import Experiment, Run
+from .entities import Experiment, LifecycleStage, Run, RunStatus, RunView
 from .tables import KEY_LENGTH, ExperimentRow, LatestMetricRow, ParamRow, RunRow, TagRow
 
 MAX_PARAM_VALUE_LENGTH = 6000
@@ -151,3 +153,79 @@ def run_entity(
         metrics=dict(sorted(metrics.items())),
         tags=dict(sorted(tags.items())),
     )
+
+
+def experiment_int(experiment_id: str | int) -> int:
+    """The integer id of an experiment id given as text or int."""
+    try:
+        return int(experiment_id)
+    except (TypeError, ValueError):
+        raise MLOpsError(
+            f"experiment id {experiment_id!r} is not a number", field="experiment_id"
+        ) from None
+
+
+def experiment_name(name: str | None) -> str:
+    """A valid experiment name (None: the default experiment)."""
+    if name is None:
+        return "Default"
+    if not isinstance(name, str) or not name.strip() or len(name) > 256:
+        raise MLOpsError("an experiment name is 1 to 256 characters", field="experiment")
+    return name.strip()
+
+
+def run_name(name: str) -> str:
+    """A valid run name."""
+    if not isinstance(name, str) or not name.strip() or len(name) > 256:
+        raise MLOpsError("a run name is 1 to 256 characters", field="name")
+    return name.strip()
+
+
+def run_status(status: RunStatus | str) -> RunStatus:
+    """A `RunStatus` from its name."""
+    try:
+        return RunStatus(status)
+    except ValueError:
+        known = ", ".join(s.value for s in RunStatus)
+        raise MLOpsError(f"unknown status {status!r}; known: {known}", field="status") from None
+
+
+def lifecycle_stages(view: RunView | str) -> list[str]:
+    """The lifecycle stages a view shows."""
+    try:
+        chosen = RunView(view)
+    except ValueError:
+        raise MLOpsError(f"unknown view {view!r}", field="run_view") from None
+    if chosen is RunView.ALL:
+        return [stage.value for stage in LifecycleStage]
+    if chosen is RunView.DELETED_ONLY:
+        return [LifecycleStage.DELETED.value]
+    return [LifecycleStage.ACTIVE.value]
+
+
+def checked_params(params: Mapping[str, Any] | None) -> dict[str, str]:
+    """Params validated and as stored text."""
+    return {check_key(k, "param"): param_text(k, v) for k, v in (params or {}).items()}
+
+
+def checked_tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
+    """Tags validated and as stored text."""
+    return {check_key(k, "tag"): tag_text(k, v) for k, v in (tags or {}).items()}
+
+
+def encode_page_token(offset: int) -> str:
+    """The opaque token of the page starting at `offset`."""
+    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
+
+
+def decode_page_token(token: str | None) -> int:
+    """The offset a page token stands for (0 for none)."""
+    if not token:
+        return 0
+    try:
+        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["offset"]
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise MLOpsError("invalid page token", field="page_token") from None
+    if not isinstance(offset, int) or offset < 0:
+        raise MLOpsError("invalid page token", field="page_token")
+    return offset

@@ -8,8 +8,6 @@ Artifacts live in files under `<data dir>/artifacts/<experiment_id>/<run_id>/`.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import os
 import uuid
@@ -46,7 +44,6 @@ from .search_syntax import parse_filter, parse_order_by
 from .tables import ExperimentRow, MetricRow, RunRow, TagRow
 
 MAX_RESULTS_LIMIT = 50_000
-DEFAULT_EXPERIMENT = "Default"
 
 
 class TrackingStore:
@@ -65,7 +62,7 @@ class TrackingStore:
 
     def list_experiments(self, view: RunView | str = RunView.ACTIVE_ONLY) -> list[Experiment]:
         """Experiments by name, each with the number of its active runs."""
-        stages = _stages(view)
+        stages = records.lifecycle_stages(view)
         counts = (
             select(RunRow.experiment_id, func.count().label("n"))
             .where(RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value)
@@ -98,7 +95,7 @@ class TrackingStore:
         Safe when several processes create the same name at once (the write lock, or on other
         databases the unique name, makes one of them win; the others read its row).
         """
-        name = _experiment_name(name)
+        name = records.experiment_name(name)
         existing = self.get_experiment_by_name(name)
         if existing is not None:
             return existing
@@ -150,10 +147,10 @@ class TrackingStore:
     ) -> Run:
         """Start a RUNNING run in the experiment; params and tags are written with it."""
         run_id = uuid.uuid4().hex
-        checked_params = _checked_params(params)
-        checked_tags = _checked_tags(tags)
-        run_name = _run_name(name) if name is not None else random_run_name()
-        experiment_key = _experiment_int(experiment_id)
+        checked_params = records.checked_params(params)
+        checked_tags = records.checked_tags(tags)
+        run_name = records.run_name(name) if name is not None else random_run_name()
+        experiment_key = records.experiment_int(experiment_id)
         with self.database.session(write=True) as session:
             found = session.execute(
                 select(ExperimentRow.artifact_location, ExperimentRow.lifecycle_stage).where(
@@ -205,14 +202,14 @@ class TrackingStore:
         stored traceback."""
         values: dict[str, Any] = {}
         if status is not None:
-            checked = _status(status)
+            checked = records.run_status(status)
             values["status"] = checked.value
             if checked.is_terminal and end_time is None:
                 end_time = records.now_ms()
         if end_time is not None:
             values["end_time"] = end_time
         if name is not None:
-            values["name"] = _run_name(name)
+            values["name"] = records.run_name(name)
         if error is not None:
             values["error"] = error
         with self.database.session(write=True) as session:
@@ -261,15 +258,17 @@ class TrackingStore:
             raise MLOpsError(
                 f"max_results must be between 1 and {MAX_RESULTS_LIMIT}", field="max_results"
             )
-        start = offset if offset is not None else _decode_page_token(page_token)
+        start = offset if offset is not None else records.decode_page_token(page_token)
         if start < 0:
             raise MLOpsError("offset cannot be negative", field="offset")
         node = parse_filter(filter_string)
         clauses = parse_order_by(list(order_by or []))
-        ids = None if experiment_ids is None else [_experiment_int(i) for i in experiment_ids]
+        ids = (
+            None if experiment_ids is None else [records.experiment_int(i) for i in experiment_ids]
+        )
         where = [
             search_sql.experiment_clause(ids),
-            RunRow.lifecycle_stage.in_(_stages(run_view)),
+            RunRow.lifecycle_stage.in_(records.lifecycle_stages(run_view)),
             search_sql.filter_clause(node, self._dialect == "sqlite"),
         ]
         query = search_sql.apply_order(select(RunRow).where(*where), clauses)
@@ -278,7 +277,7 @@ class TrackingStore:
             rows = session.scalars(query.limit(max_results).offset(start)).all()
             runs = records.load_runs(session, rows)
         following = start + len(runs)
-        token = _encode_page_token(following) if following < total else None
+        token = records.encode_page_token(following) if following < total else None
         return RunPage(runs=runs, total=total, next_page_token=token, offset=start)
 
     def child_runs(self, parent_run_id: str) -> list[Run]:
@@ -308,8 +307,8 @@ class TrackingStore:
         A param already logged with another value is a CONFLICT (params are immutable); the
         whole batch is then rolled back.
         """
-        checked_params = _checked_params(params)
-        checked_tags = _checked_tags(tags)
+        checked_params = records.checked_params(params)
+        checked_tags = records.checked_tags(tags)
         points: list[MetricPoint] = [
             (
                 run_id,
@@ -398,7 +397,7 @@ class TrackingStore:
     # --- rows --------------------------------------------------------------------------
 
     def _experiment_row(self, session: Session, experiment_id: str | int) -> ExperimentRow:
-        row = session.get(ExperimentRow, _experiment_int(experiment_id))
+        row = session.get(ExperimentRow, records.experiment_int(experiment_id))
         if row is None:
             raise NotFoundError(f"no experiment {experiment_id}", field="experiment_id")
         return row
@@ -412,72 +411,3 @@ class TrackingStore:
 
 def _columns(row: RunRow) -> dict[str, Any]:
     return {column.key: getattr(row, column.key) for column in RunRow.__table__.columns}
-
-
-def _experiment_int(experiment_id: str | int) -> int:
-    try:
-        return int(experiment_id)
-    except (TypeError, ValueError):
-        raise MLOpsError(
-            f"experiment id {experiment_id!r} is not a number", field="experiment_id"
-        ) from None
-
-
-def _experiment_name(name: str | None) -> str:
-    if name is None:
-        return DEFAULT_EXPERIMENT
-    if not isinstance(name, str) or not name.strip() or len(name) > 256:
-        raise MLOpsError("an experiment name is 1 to 256 characters", field="experiment")
-    return name.strip()
-
-
-def _run_name(name: str) -> str:
-    if not isinstance(name, str) or not name.strip() or len(name) > 256:
-        raise MLOpsError("a run name is 1 to 256 characters", field="name")
-    return name.strip()
-
-
-def _status(status: RunStatus | str) -> RunStatus:
-    try:
-        return RunStatus(status)
-    except ValueError:
-        known = ", ".join(s.value for s in RunStatus)
-        raise MLOpsError(f"unknown status {status!r}; known: {known}", field="status") from None
-
-
-def _stages(view: RunView | str) -> list[str]:
-    try:
-        chosen = RunView(view)
-    except ValueError:
-        raise MLOpsError(f"unknown view {view!r}", field="run_view") from None
-    if chosen is RunView.ALL:
-        return [stage.value for stage in LifecycleStage]
-    if chosen is RunView.DELETED_ONLY:
-        return [LifecycleStage.DELETED.value]
-    return [LifecycleStage.ACTIVE.value]
-
-
-def _checked_params(params: Mapping[str, Any] | None) -> dict[str, str]:
-    return {
-        records.check_key(k, "param"): records.param_text(k, v) for k, v in (params or {}).items()
-    }
-
-
-def _checked_tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
-    return {records.check_key(k, "tag"): records.tag_text(k, v) for k, v in (tags or {}).items()}
-
-
-def _encode_page_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
-
-
-def _decode_page_token(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["offset"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise MLOpsError("invalid page token", field="page_token") from None
-    if not isinstance(offset, int) or offset < 0:
-        raise MLOpsError("invalid page token", field="page_token")
-    return offset

@@ -1,0 +1,91 @@
+"""The process-wide tracking client: the store this process logs to, and its metric writer.
+
+Kernels, jobs and scripts share one per process, for the store `get_database()` resolves. When
+that store changes (tests switch it) the old writer is flushed and closed. A forked child
+starts afresh: the parent's queued points stay the parent's.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import multiprocessing.util
+import os
+import threading
+from dataclasses import dataclass
+
+from ..core.config import resolve_data_dir
+from ..core.store import get_database
+from .metric_writer import MetricWriter
+from .store import TrackingStore
+
+log = logging.getLogger(__name__)
+
+EXIT_FLUSH_TIMEOUT_S = 120.0
+
+
+@dataclass
+class TrackingClient:
+    """A store and the writer that buffers metrics into it."""
+
+    store: TrackingStore
+    writer: MetricWriter
+
+
+_lock = threading.Lock()
+_client: TrackingClient | None = None
+
+
+def get_client() -> TrackingClient:
+    """The client for the store this process currently resolves (created on first use)."""
+    global _client
+    database = get_database()
+    data_dir = resolve_data_dir()
+    with _lock:
+        current = _client
+        if current is not None and (
+            current.store.database is database and current.store.data_dir == data_dir
+        ):
+            return current
+        _client = TrackingClient(
+            TrackingStore(database, data_dir), MetricWriter(TrackingStore(database, data_dir))
+        )
+    if current is not None:
+        _close_quietly(current)
+    if multiprocessing.parent_process() is not None:
+        # multiprocessing children leave through os._exit, skipping atexit; this still runs.
+        multiprocessing.util.Finalize(None, close_client, exitpriority=100)
+    return _client
+
+
+def peek_client() -> TrackingClient | None:
+    """The current client if one exists, without opening a store."""
+    return _client
+
+
+def _close_quietly(client: TrackingClient) -> None:
+    try:
+        client.writer.close(EXIT_FLUSH_TIMEOUT_S)
+    except Exception as error:
+        log.error("jupyter-mlops could not write all metrics: %s", error)
+
+
+def close_client() -> None:
+    """Flush and close the client (at interpreter exit, and in tests)."""
+    global _client
+    with _lock:
+        client, _client = _client, None
+    if client is not None:
+        _close_quietly(client)
+
+
+def _forget_in_child() -> None:
+    global _client, _lock
+    _client = None
+    _lock = threading.Lock()
+
+
+atexit.register(close_client)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)

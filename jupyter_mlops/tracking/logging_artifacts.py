@@ -1,0 +1,107 @@
+"""Artifacts from the notebook API: files, text, figures and scikit-learn models."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import MLOpsError
+from . import fluent
+from .artifacts import resolve_inside
+from .client import get_client
+from .sklearn_model import ModelInfo, model_folder_name, save_model
+
+FIGURES_FOLDER = "figures"
+
+
+def log_artifact(
+    local_path: str | os.PathLike[str], artifact_path: str | None = None, run_id: str | None = None
+) -> str:
+    """Copy a local file or folder into the active run's artifacts; returns its artifact path."""
+    client, target = fluent._target(run_id)
+    return client.store.log_artifact(target, local_path, artifact_path)
+
+
+def log_text(text: str, artifact_file: str, run_id: str | None = None) -> str:
+    """Store `text` as the artifact `artifact_file` (e.g. "notes/summary.md")."""
+    client, target = fluent._target(run_id)
+    return client.store.write_artifact(target, artifact_file, text.encode())
+
+
+def log_dict(data: Any, artifact_file: str, run_id: str | None = None) -> str:
+    """Store `data` as JSON in the artifact `artifact_file`."""
+    return log_text(json.dumps(data, indent=2, default=str), artifact_file, run_id)
+
+
+def log_figure(figure: Any, name: str, run_id: str | None = None) -> list[str]:
+    """Store a figure under `figures/`: a plotly figure as `<name>.json` (what the
+    Experiments panel draws) and a standalone `<name>.html`; a matplotlib figure as
+    `<name>.png`. A name ending in `.json`, `.html` or `.png` stores that format only.
+    Returns the artifact paths written.
+    """
+    client, target = fluent._target(run_id)
+    stem, suffix = os.path.splitext(name)
+    if suffix not in ("", ".json", ".html", ".png") or not stem or "/" in stem:
+        raise MLOpsError(
+            f"figure name {name!r}: a file name, optionally ending .json, .html or .png",
+            field="name",
+        )
+    written = []
+    if hasattr(figure, "to_plotly_json"):
+        if suffix in ("", ".json"):
+            data = figure.to_json().encode()
+            written.append(
+                client.store.write_artifact(target, f"{FIGURES_FOLDER}/{stem}.json", data)
+            )
+        if suffix in ("", ".html"):
+            # The page loads plotly.js from its CDN: a few kB per figure instead of 4 MB.
+            html = figure.to_html(include_plotlyjs="cdn", full_html=True).encode()
+            written.append(
+                client.store.write_artifact(target, f"{FIGURES_FOLDER}/{stem}.html", html)
+            )
+    elif hasattr(figure, "savefig"):
+        if suffix not in ("", ".png"):
+            raise MLOpsError("a matplotlib figure is stored as .png", field="name")
+        folder = resolve_inside(client.store.artifact_root(target), FIGURES_FOLDER)
+        folder.mkdir(parents=True, exist_ok=True)
+        figure.savefig(folder / f"{stem}.png", bbox_inches="tight")
+        written.append(f"{FIGURES_FOLDER}/{stem}.png")
+    else:
+        raise MLOpsError(
+            f"log_figure takes a plotly or matplotlib figure, not {type(figure).__name__}",
+            field="figure",
+        )
+    return written
+
+
+def log_model(
+    estimator: Any,
+    name: str = "model",
+    input_example: Any = None,
+    run_id: str | None = None,
+) -> ModelInfo:
+    """Store a fitted scikit-learn estimator (skops) with its input schema in folder `name`.
+
+    `input_example` is the training `X` (or a sample of it): it gives the column names and
+    dtypes of the schema and up to 5 example rows. The run gets the tag
+    `mlops.model.<name>` = the estimator class.
+    """
+    client, target = fluent._target(run_id)
+    folder_name = model_folder_name(name)
+    folder = resolve_inside(client.store.artifact_root(target), folder_name)
+    info = save_model(Path(folder), estimator, input_example, run_id=target)
+    client.store.log_batch(target, tags={f"mlops.model.{folder_name}": info.estimator_class})
+    return info
+
+
+def load_model(run_id: str, name: str = "model") -> Any:
+    """The estimator a run logged under `name` (loaded with skops, trusting its recorded types)."""
+    from .sklearn_model import load_model as load_folder
+
+    client = get_client()
+    run = client.store.get_run(fluent.resolve_run_id(run_id))
+    folder = resolve_inside(Path(run.artifact_uri), model_folder_name(name), field="name")
+    estimator, _info = load_folder(folder)
+    return estimator

@@ -1,0 +1,165 @@
+"""Buffered metric logging: the caller appends to a queue, a background thread writes batches.
+
+`log_metric` costs the caller a deque append (about a microsecond). The writer thread wakes
+every `interval` seconds, or as soon as `batch_size` points wait, and writes what is queued in
+one transaction (`TrackingStore.log_metric_points`). `flush()` puts a marker in the queue and
+waits until everything queued before it is in the store; runs call it when they end, and an
+`atexit` hook calls it when the interpreter exits.
+
+Nothing is dropped on a transient failure (a locked or unreachable store): the batch is kept
+and retried with backoff. Points the store refuses for good (their run does not exist) are
+reported by the next `flush()` as an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+
+from ..core.errors import ErrorCode, MLOpsError
+from .batch_writes import MetricPoint
+from .store import TrackingStore
+
+log = logging.getLogger(__name__)
+
+# A locked, busy or unreachable store: wait and try again. Anything else is not transient.
+_RETRY_CODES = (ErrorCode.UNAVAILABLE,)
+
+
+class _FlushMarker:
+    __slots__ = ("done",)
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+
+
+class MetricWriter:
+    """Writes queued metric points of one store from a daemon thread."""
+
+    def __init__(
+        self, store: TrackingStore, interval: float = 0.25, batch_size: int = 20_000
+    ) -> None:
+        self.store = store
+        self.interval = interval
+        self.batch_size = batch_size
+        self._queue: deque[MetricPoint | _FlushMarker] = deque()
+        self._wake = threading.Event()
+        self._closed = False
+        self._failures: list[str] = []
+        self._failures_lock = threading.Lock()
+        self._thread = threading.Thread(target=self._loop, name="mlops-metric-writer", daemon=True)
+        self._thread.start()
+
+    def add(self, point: MetricPoint) -> None:
+        """Queue one validated point (the hot path: no lock, no I/O)."""
+        queue = self._queue
+        queue.append(point)
+        if len(queue) >= self.batch_size:
+            self._wake.set()
+
+    def add_many(self, points: Sequence[MetricPoint]) -> None:
+        """Queue several validated points."""
+        self._queue.extend(points)
+        if len(self._queue) >= self.batch_size:
+            self._wake.set()
+
+    @property
+    def pending(self) -> int:
+        """How many points wait to be written."""
+        return sum(1 for item in self._queue if not isinstance(item, _FlushMarker))
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Block until every point queued before this call is stored.
+
+        Raises `MLOpsError` if the store refused some points for good since the last flush,
+        or UNAVAILABLE if `timeout` passed first (the points stay queued).
+        """
+        if not self._thread.is_alive():
+            self._write_all_now()
+        else:
+            marker = _FlushMarker()
+            self._queue.append(marker)
+            self._wake.set()
+            if not marker.done.wait(timeout):
+                raise MLOpsError(
+                    f"metrics not yet written after {timeout} s; they stay queued",
+                    ErrorCode.UNAVAILABLE,
+                )
+        with self._failures_lock:
+            failures, self._failures = self._failures, []
+        if failures:
+            raise MLOpsError("; ".join(failures), ErrorCode.CONFLICT, "metrics")
+
+    def close(self, timeout: float | None = 60.0) -> None:
+        """Flush and stop the thread."""
+        try:
+            self.flush(timeout)
+        finally:
+            self._closed = True
+            self._wake.set()
+            self._thread.join(timeout=5)
+
+    # --- the writer thread -------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            self._drain()
+            if self._closed and not self._queue:
+                return
+
+    def _drain(self) -> None:
+        """Write everything queued now, in batches; release flush markers in order."""
+        batch: list[MetricPoint] = []
+        queue = self._queue
+        while queue:
+            item = queue.popleft()
+            if isinstance(item, _FlushMarker):
+                self._write(batch)
+                batch = []
+                item.done.set()
+                continue
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                self._write(batch)
+                batch = []
+        self._write(batch)
+
+    def _write_all_now(self) -> None:
+        # The thread is gone (interpreter shutdown, or a forked child): write synchronously.
+        self._drain()
+
+    def _write(self, batch: list[MetricPoint]) -> None:
+        if not batch:
+            return
+        delay = 0.05
+        while True:
+            try:
+                self.store.log_metric_points(batch)
+                return
+            except MLOpsError as error:
+                if error.code in _RETRY_CODES:
+                    log.warning("metric write failed (%s); retrying", error.message)
+                    time.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    continue
+                self._write_per_run(batch)
+                return
+
+    def _write_per_run(self, batch: list[MetricPoint]) -> None:
+        # One bad run (e.g. deleted from the store) must not take the others' points with it.
+        by_run: dict[str, list[MetricPoint]] = {}
+        for point in batch:
+            by_run.setdefault(point[0], []).append(point)
+        for run_id, points in by_run.items():
+            try:
+                self.store.log_metric_points(points)
+            except MLOpsError as error:
+                with self._failures_lock:
+                    self._failures.append(
+                        f"{len(points)} metric points of run {run_id} were refused: {error.message}"
+                    )
