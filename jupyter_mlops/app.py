@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Unicode
+from traitlets import Type, Unicode
 
 from .capabilities import available_capabilities
 from .core import schema
@@ -34,6 +34,12 @@ class MLOpsApp(ExtensionApp):
         "",
         help="Folder for the default SQLite store and artifacts. Empty: "
         "$JUPYTER_MLOPS_DATA_DIR, else <jupyter data dir>/mlops.",
+    ).tag(config=True)
+
+    cluster_manager_class = Type(
+        default_value="jupyter_mlops.clusters.manager.ClusterManager",
+        klass="jupyter_mlops.clusters.manager.ClusterManager",
+        help="The class that owns the server's Dask clusters (see docs/clusters.md).",
     ).tag(config=True)
 
     def initialize_settings(self) -> None:

@@ -1,0 +1,157 @@
+"""The clusters' Python API for notebooks and scripts: `get_client()` and friends.
+
+In a kernel started by JupyterLab these act on the server's clusters (the ones the Cluster
+panel shows); elsewhere on clusters of this process (see `backends.choose_backend`).
+`cluster` arguments accept a cluster's id, name or scheduler address; None means the current
+cluster (the one started or connected last, or picked in the panel).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from .backends import ClusterBackend, choose_backend
+from .models import AdaptRange, ClusterInfo, ClusterList, StartCluster
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_clients: dict[str, Client] = {}
+_clients_lock = threading.Lock()
+
+
+def validated(model: type[ModelT], **data: Any) -> ModelT:
+    """`model(**data)` with a bad field reported as an `MLOpsError` naming it."""
+    try:
+        return model.model_validate({k: v for k, v in data.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "arguments"
+        raise MLOpsError(f"{field}: {first['msg']}", field=field) from None
+
+
+def find_cluster(overview: ClusterList, cluster: str | None) -> ClusterInfo:
+    """The cluster named by id, name or address, or the current one when `cluster` is None."""
+    if cluster is None:
+        if overview.current is None:
+            raise NotFoundError(
+                "no cluster is running: start one with `%mlops cluster start`, "
+                "`jupyter_mlops.clusters.start_cluster()` or the Lab's Cluster panel",
+                field="cluster",
+            )
+        cluster = overview.current
+    for info in overview.clusters:
+        if cluster in (info.id, info.name, info.scheduler_address):
+            return info
+    known = ", ".join(f"{c.id} ({c.name})" for c in overview.clusters) or "none"
+    raise NotFoundError(f"cluster: no cluster {cluster!r}; known: {known}", field="cluster")
+
+
+def _client_for(address: str) -> Client:
+    from distributed import Client
+
+    with _clients_lock:
+        client = _clients.get(address)
+        if client is None or client.status not in ("running", "connecting"):
+            client = Client(address, set_as_default=True)
+            _clients[address] = client
+        return client
+
+
+def get_client(cluster: str | None = None, timeout: float = 120) -> Client:
+    """A `distributed.Client` connected to the current cluster (or the one named).
+
+    Works for clusters started from the Lab's panel, from `%mlops cluster start`, or
+    registered with `%mlops cluster connect`. A scheduler address that is not registered
+    is connected to directly. Waits up to `timeout` seconds for a cluster that is starting.
+    """
+    if cluster is not None and "://" in cluster:
+        known = choose_backend(quiet=True).list()
+        if not any(c.scheduler_address == cluster for c in known.clusters):
+            return _client_for(cluster)
+    backend = choose_backend()
+    deadline = time.monotonic() + timeout
+    while True:
+        info = find_cluster(backend.list(), cluster)
+        if info.status != "starting" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    if info.status != "running" or info.scheduler_address is None:
+        raise MLOpsError(
+            f"cluster {info.id} ({info.name}) is {info.status}: {info.error or 'not running'}",
+            ErrorCode.CONFLICT,
+            field="cluster",
+        )
+    return _client_for(info.scheduler_address)
+
+
+def start_cluster(
+    workers: int | None = None,
+    threads: int | None = None,
+    memory: str | int | None = None,
+    gpus: int | str | None = None,
+    processes: bool | None = None,
+    name: str | None = None,
+    adapt: tuple[int, int] | None = None,
+) -> ClusterInfo:
+    """Start a cluster and make it current; `gpus` "all" or N gives one GPU worker per GPU."""
+    bounds = {"minimum": adapt[0], "maximum": adapt[1]} if adapt is not None else None
+    request = validated(
+        StartCluster,
+        workers=workers,
+        threads=threads,
+        memory=memory,
+        gpus=gpus,
+        processes=processes,
+        name=name,
+        adapt=bounds,
+    )
+    return choose_backend().start(request)
+
+
+def connect_cluster(address: str, name: str | None = None) -> ClusterInfo:
+    """Register a running scheduler (e.g. `tcp://host:8786`) and make it current."""
+    request = validated(StartCluster, address=address, name=name)
+    return choose_backend().start(request)
+
+
+def _target(backend: ClusterBackend, cluster: str | None) -> ClusterInfo:
+    return find_cluster(backend.list(), cluster)
+
+
+def scale_cluster(workers: int, cluster: str | None = None) -> ClusterInfo:
+    """Scale the cluster to `workers` workers (ends adaptive scaling)."""
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
+        raise MLOpsError(f"workers: {workers!r} is not a number of workers", field="workers")
+    backend = choose_backend()
+    return backend.scale(_target(backend, cluster).id, workers)
+
+
+def adapt_cluster(minimum: int, maximum: int, cluster: str | None = None) -> ClusterInfo:
+    """Scale the cluster adaptively between `minimum` and `maximum` workers."""
+    bounds = validated(AdaptRange, minimum=minimum, maximum=maximum)
+    backend = choose_backend()
+    return backend.adapt(_target(backend, cluster).id, bounds)
+
+
+def stop_cluster(cluster: str | None = None) -> ClusterInfo:
+    """Close the cluster (one connected by address is only forgotten, not shut down)."""
+    backend = choose_backend()
+    info = _target(backend, cluster)
+    with _clients_lock:
+        client = _clients.pop(info.scheduler_address or "", None)
+    if client is not None and info.kind != "connected":
+        client.close()
+    return backend.stop(info.id)
+
+
+def list_clusters() -> ClusterList:
+    """Every cluster, which is current, the GPUs and the cluster class a start uses."""
+    return choose_backend().list()

@@ -1,0 +1,124 @@
+"""The Dask dashboard through the Jupyter server: an authenticated proxy, HTTP and websockets.
+
+`/mlops/api/clusters/{id}/dashboard/<path>` forwards to that cluster's dashboard, wherever its
+scheduler runs. Why our own proxy rather than jupyter-server-proxy's `/proxy/<port>/`: the
+target is looked up from the cluster the server manages, so no port or host comes from the
+URL (nothing else on the machine is exposed, and no `host_allowlist` is needed for a remote
+scheduler); it is one dependency fewer; and it is covered by the same auth as every other
+route. Dask's dashboard pages use relative links and Bokeh derives its websocket URL from the
+page's, so both work under this prefix, behind any reverse proxy or JupyterHub base URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import urllib.parse
+
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
+from tornado import httpclient, iostream, web
+from tornado.tcpclient import TCPClient
+
+from ..core.api import APIHandler
+from ..core.errors import ErrorCode, MLOpsError
+
+# Headers that describe one hop, or carry the user's Jupyter credentials, never go upstream.
+_REQUEST_DROP = {
+    "host", "cookie", "authorization", "connection", "keep-alive", "te", "trailer",
+    "transfer-encoding", "upgrade", "proxy-authorization", "proxy-connection", "x-xsrftoken",
+}  # fmt: skip
+_RESPONSE_DROP = {
+    "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding",
+    "set-cookie", "content-security-policy", "server", "date", "upgrade",
+}  # fmt: skip
+
+
+class DashboardProxyHandler(APIHandler):
+    """`GET /mlops/api/clusters/{id}/dashboard/<path>`: the cluster's Dask dashboard."""
+
+    @property
+    def content_security_policy(self) -> str:
+        """Jupyter's page policy (the Lab may frame it), not the API's `default-src 'none'`."""
+        policy: str = JupyterHandler.content_security_policy.fget(self)  # type: ignore[attr-defined]
+        return policy
+
+    def _prefix(self, cluster_id: str) -> str:
+        return url_path_join(self.base_url, "mlops/api/clusters", cluster_id, "dashboard")
+
+    @web.authenticated
+    async def get(self, cluster_id: str, path: str) -> None:
+        """Forward one request (or tunnel a websocket) to the dashboard of `cluster_id`."""
+        target = await self.service("clusters").dashboard_url(cluster_id)
+        upstream = f"{target}/{path}" + (f"?{self.request.query}" if self.request.query else "")
+        if self.request.headers.get("Upgrade", "").lower() == "websocket":
+            await self._tunnel(target, upstream)
+        else:
+            await self._forward(cluster_id, target, upstream)
+
+    async def _forward(self, cluster_id: str, target: str, upstream: str) -> None:
+        headers = {
+            name: value
+            for name, value in self.request.headers.get_all()
+            if name.lower() not in _REQUEST_DROP
+        }
+        response = await httpclient.AsyncHTTPClient().fetch(
+            upstream, headers=headers, follow_redirects=False, raise_error=False,
+            request_timeout=60,
+        )  # fmt: skip
+        if response.code == 599:
+            raise MLOpsError(
+                f"the dashboard at {target} does not answer ({response.error})",
+                ErrorCode.UNAVAILABLE,
+            )
+        self.set_status(response.code, response.reason)
+        for name, value in response.headers.get_all():
+            lower = name.lower()
+            if lower in _RESPONSE_DROP or lower == "content-type":
+                continue
+            if lower == "location":
+                value = self._rewrite_location(cluster_id, target, value)
+            self.add_header(name, value)
+        if response.code in (204, 304):
+            self.finish()
+            return
+        content_type = response.headers.get("Content-Type", "application/octet-stream")
+        self.finish(response.body, set_content_type=content_type)
+
+    def _rewrite_location(self, cluster_id: str, target: str, location: str) -> str:
+        # Dask redirects `/` to the absolute `/status`: keep redirects under our prefix.
+        if location.startswith(target):
+            location = location[len(target) :] or "/"
+        if location.startswith("/"):
+            return self._prefix(cluster_id) + location
+        return location
+
+    async def _tunnel(self, target: str, upstream: str) -> None:
+        """Relay a websocket byte for byte: the dashboard answers the handshake itself."""
+        parsed = urllib.parse.urlsplit(upstream)
+        host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
+        try:
+            remote = await TCPClient().connect(host, port, timeout=10)
+        except Exception as exc:
+            raise MLOpsError(
+                f"the dashboard at {target} does not answer ({exc})", ErrorCode.UNAVAILABLE
+            ) from None
+        path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+        lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}"]
+        for name, value in self.request.headers.get_all():
+            if name.lower() not in _REQUEST_DROP or name.lower() in ("connection", "upgrade"):
+                lines.append(f"{name}: {value}")
+        await remote.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        browser = self.detach()
+        await asyncio.gather(_pipe(browser, remote), _pipe(remote, browser))
+
+
+async def _pipe(source: iostream.IOStream, sink: iostream.IOStream) -> None:
+    try:
+        while True:
+            await sink.write(await source.read_bytes(65536, partial=True))
+    except iostream.StreamClosedError:
+        pass
+    finally:
+        with contextlib.suppress(Exception):
+            sink.close()

@@ -1,0 +1,95 @@
+"""REST adapter for the clusters, plus the server-side setup that owns them.
+
+`setup(app)` builds the server's `ClusterManager` and exports the server's URL and token to
+the kernels it will start (see `server_link`); `teardown(app)` closes every cluster when the
+server stops. Cluster work runs on the manager's own loop, so no handler blocks the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tornado import web
+
+from ..core.api import APIHandler
+from .dashboard import DashboardProxyHandler
+from .manager import ClusterManager
+from .models import ChangeCluster, StartCluster
+from .server_link import export_server_link, restore_environment
+
+
+class _ClusterHandler(APIHandler):
+    @property
+    def manager(self) -> ClusterManager:
+        manager: ClusterManager = self.service("clusters")
+        return manager
+
+
+class ClustersHandler(_ClusterHandler):
+    """`GET /mlops/api/clusters` lists; `POST` starts (or, with `address`, connects) one."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Reply with a `ClusterList`."""
+        self.reply(await self.manager.list())
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Start a cluster from a `StartCluster` body; reply 201 with its `ClusterInfo`."""
+        request = self.parse_body(StartCluster)
+        self.reply(await self.manager.start(request), status=201)
+
+
+class ClusterHandler(_ClusterHandler):
+    """`GET/PATCH/DELETE /mlops/api/clusters/{id}`."""
+
+    @web.authenticated
+    async def get(self, cluster_id: str) -> None:
+        """Reply with the cluster's `ClusterInfo` (workers included)."""
+        self.reply(await self.manager.get(cluster_id))
+
+    @web.authenticated
+    async def patch(self, cluster_id: str) -> None:
+        """Scale (`workers`), adapt (`adapt`) or make current (`current: true`)."""
+        change = self.parse_body(ChangeCluster)
+        if change.workers is not None:
+            info = await self.manager.scale(cluster_id, change.workers)
+        elif change.adapt is not None:
+            info = await self.manager.adapt(cluster_id, change.adapt)
+        else:
+            info = await self.manager.make_current(cluster_id)
+        self.reply(info)
+
+    @web.authenticated
+    async def delete(self, cluster_id: str) -> None:
+        """Close the cluster (forget one connected by address); reply with its last state."""
+        self.reply(await self.manager.close(cluster_id))
+
+
+ROUTES = [
+    ("clusters", ClustersHandler),
+    ("clusters/(?P<cluster_id>[^/]+)", ClusterHandler),
+    ("clusters/(?P<cluster_id>[^/]+)/dashboard/(?P<path>.*)", DashboardProxyHandler),
+]
+
+
+def setup(app: Any) -> None:
+    """Build the server's cluster manager and tell future kernels how to reach the server."""
+    manager_class = getattr(app, "cluster_manager_class", ClusterManager)
+    manager = manager_class(parent=app, log=app.log)
+    app.settings["mlops_clusters"] = manager
+    serverapp = app.serverapp
+    app.settings["mlops_clusters_env"] = export_server_link(serverapp)
+    # The port is only final once the server binds it (port 0, port retries): export again
+    # when the loop starts, before any kernel can be started.
+    serverapp.io_loop.add_callback(export_server_link, serverapp)
+
+
+async def teardown(app: Any) -> None:
+    """Close every cluster the server owns, and stop advertising the server to kernels."""
+    manager: ClusterManager | None = app.settings.get("mlops_clusters")
+    if manager is not None:
+        await manager.shutdown()
+    previous = app.settings.get("mlops_clusters_env")
+    if previous is not None:
+        restore_environment(previous)

@@ -1,0 +1,233 @@
+"""The clusters' REST contract: what a start or scale asks for, and what a cluster looks like.
+
+`labextension/src/clusters/model.ts` mirrors these models. Requests validate their own sizes so
+a bad one is a 400 naming the field, before anything starts.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from dask.utils import parse_bytes
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..core.errors import MLOpsError
+
+Count = Annotated[int, Field(strict=True, ge=0)]
+Threads = Annotated[int, Field(strict=True, ge=1)]
+
+ClusterStatus = Literal["starting", "running", "lost", "failed", "closed"]
+"""`lost`: the scheduler stopped answering; `failed`: the cluster never started."""
+
+ClusterKind = Literal["local", "gpu", "configured", "connected"]
+
+
+def parse_memory(value: str | int | None, field: str = "memory") -> int | None:
+    """Bytes from `"4GB"`, `"512 MiB"` or an int; None or `"auto"` mean dask's default."""
+    if value is None or value == "auto":
+        return None
+    try:
+        size = value if isinstance(value, int) else parse_bytes(str(value))
+    except (ValueError, TypeError):
+        raise MLOpsError(
+            f"{field}: {value!r} is not a size (use e.g. '4GB', '512MiB' or 'auto')", field=field
+        ) from None
+    if size <= 0:
+        raise MLOpsError(f"{field}: the memory per worker must be positive", field=field)
+    return int(size)
+
+
+class AdaptRange(BaseModel):
+    """Adaptive scaling between `minimum` and `maximum` workers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    minimum: Count = 0
+    maximum: Annotated[int, Field(strict=True, ge=1)]
+
+    @model_validator(mode="after")
+    def _minimum_not_above_maximum(self) -> AdaptRange:
+        if self.minimum > self.maximum:
+            raise MLOpsError(
+                f"adapt.minimum: the minimum ({self.minimum}) is above the maximum "
+                f"({self.maximum})",
+                field="adapt.minimum",
+            )
+        return self
+
+
+class StartCluster(BaseModel):
+    """`POST /clusters`: start a cluster, or (with `address`) register a running scheduler.
+
+    Omitted sizes take the cluster class's defaults. `gpus`: None/"none"/0 for CPU workers,
+    "all" or N for one dask-cuda worker per GPU, each advertising `resources={"GPU": 1}`.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(max_length=80)] | None = None
+    workers: Count | None = None
+    threads: Threads | None = None
+    memory: str | int | None = None
+    gpus: Literal["all"] | int | None = None
+    processes: bool | None = None
+    adapt: AdaptRange | None = None
+    address: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+
+    @field_validator("memory", mode="before")
+    @classmethod
+    def _memory_parses(cls, value: object) -> object:
+        if (value is not None and not isinstance(value, (str, int))) or isinstance(value, bool):
+            raise MLOpsError(
+                "memory: give a size such as '4GB' or a number of bytes", field="memory"
+            )
+        parse_memory(value)  # type: ignore[arg-type]
+        return value
+
+    @field_validator("gpus", mode="before")
+    @classmethod
+    def _gpus_is_all_none_or_a_count(cls, value: object) -> object:
+        if value is None or value == "none":
+            return None
+        if value == "all":
+            return "all"
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value or None
+        raise MLOpsError(
+            f"gpus: {value!r} is not 'all', 'none' or a number of GPUs (0 or more)", field="gpus"
+        )
+
+    @field_validator("address")
+    @classmethod
+    def _address_has_a_scheme(cls, value: str | None) -> str | None:
+        if value is not None and "://" not in value:
+            raise MLOpsError(
+                f"address: {value!r} is not a scheduler address (e.g. tcp://host:8786)",
+                field="address",
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _address_excludes_sizes(self) -> StartCluster:
+        if self.address is not None:
+            sized = [
+                f for f in ("workers", "threads", "memory", "gpus", "adapt") if getattr(self, f)
+            ]
+            if sized:
+                raise MLOpsError(
+                    f"{sized[0]}: a cluster connected by address is sized where it runs",
+                    field=sized[0],
+                )
+        if self.adapt is not None and self.workers is not None:
+            raise MLOpsError("workers: give either workers or adapt, not both", field="workers")
+        return self
+
+    @property
+    def gpu_count(self) -> int | Literal["all"] | None:
+        """How many GPUs were asked for: None for CPU workers."""
+        return self.gpus or None
+
+    @property
+    def memory_bytes(self) -> int | None:
+        """Memory per worker in bytes, None for the class default."""
+        return parse_memory(self.memory)
+
+
+class ChangeCluster(BaseModel):
+    """`PATCH /clusters/{id}`: scale to `workers`, adapt between bounds, or make it current."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    workers: Count | None = None
+    adapt: AdaptRange | None = None
+    current: Literal[True] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_change(self) -> ChangeCluster:
+        given = [f for f in ("workers", "adapt", "current") if getattr(self, f) is not None]
+        if len(given) != 1:
+            raise MLOpsError("body: give exactly one of workers, adapt or current", field="body")
+        return self
+
+
+class GPUInfo(BaseModel):
+    """One GPU: its NVML index (when known), name and memory in bytes."""
+
+    index: int | None = None
+    name: str
+    memory_total: int | None = None
+    memory_used: int | None = None
+    utilization: int | None = None
+
+
+class WorkerInfo(BaseModel):
+    """One Dask worker as the panel and `%mlops cluster` show it."""
+
+    address: str
+    name: str
+    threads: int
+    memory_limit: int
+    memory_used: int
+    cpu: float
+    executing: int
+    in_memory: int
+    resources: dict[str, float]
+    gpu: GPUInfo | None = None
+
+
+class AdaptState(BaseModel):
+    """The adaptive bounds a cluster scales between."""
+
+    minimum: int
+    maximum: int
+
+
+class ClusterInfo(BaseModel):
+    """A cluster the server (or, without one, the kernel) manages or is connected to."""
+
+    id: str
+    name: str
+    kind: ClusterKind
+    cluster_class: str
+    status: ClusterStatus
+    error: str | None = None
+    scheduler_address: str | None = None
+    dashboard_path: str | None = None
+    started: float
+    workers: list[WorkerInfo] = Field(default_factory=list)
+    requested_workers: int | None = None
+    adapt: AdaptState | None = None
+    threads: int = 0
+    memory_limit: int = 0
+    memory_used: int = 0
+    gpus: int = 0
+    current: bool = False
+    connect_code: str = ""
+
+
+class GPUEnvironment(BaseModel):
+    """The GPUs the server sees (NVML) and whether dask-cuda can start workers on them."""
+
+    devices: list[GPUInfo]
+    dask_cuda: bool
+    note: str
+
+
+class ClusterFactoryInfo(BaseModel):
+    """The cluster class a start without GPUs uses, and where it was configured."""
+
+    cluster_class: str
+    source: str
+    accepts_sizes: bool
+
+
+class ClusterList(BaseModel):
+    """`GET /clusters`: every cluster, which one is current, and what a start can ask for."""
+
+    clusters: list[ClusterInfo]
+    current: str | None
+    gpus: GPUEnvironment
+    factory: ClusterFactoryInfo
+    local: bool = False

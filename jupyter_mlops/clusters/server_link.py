@@ -1,0 +1,138 @@
+"""How a kernel reaches the clusters of the Jupyter server that started it.
+
+The server exports its URL and a token into its environment at start (`export_server_link`),
+so every kernel, terminal and job it starts inherits them. A kernel then asks the server's
+REST API to start, scale and stop clusters: clusters made in a notebook are the server's, and
+show in the Lab's Cluster panel like those started there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.errors import ErrorCode, MLOpsError
+
+SERVER_URL_ENV = "JUPYTER_MLOPS_SERVER_URL"
+SERVER_TOKEN_ENV = "JUPYTER_MLOPS_SERVER_TOKEN"
+HUB_TOKEN_ENV = "JUPYTERHUB_API_TOKEN"
+API_PATH = "mlops/api/clusters"
+
+
+class ServerUnreachable(Exception):
+    """No Jupyter server with the clusters API answers; the reason is the message."""
+
+
+@dataclass(frozen=True)
+class ServerLink:
+    """The server's base URL (with its base_url path) and the token to authenticate with."""
+
+    url: str
+    token: str | None
+
+    @classmethod
+    def from_environment(cls) -> ServerLink | None:
+        """The link the server exported, or None outside a server's kernels."""
+        url = os.environ.get(SERVER_URL_ENV)
+        if not url:
+            return None
+        token = os.environ.get(SERVER_TOKEN_ENV) or os.environ.get(HUB_TOKEN_ENV) or None
+        return cls(url if url.endswith("/") else url + "/", token)
+
+    @property
+    def base_path(self) -> str:
+        """The server's base_url path, e.g. `/` or `/user/ada/`: browser links start here."""
+        return urllib.parse.urlparse(self.url).path or "/"
+
+    def request(
+        self, method: str, path: str = "", body: dict[str, Any] | None = None, timeout: float = 600
+    ) -> Any:
+        """Call `/mlops/api/clusters/<path>`; API errors become `MLOpsError` with their field."""
+        url = self.url + API_PATH + (f"/{path}" if path else "")
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if self.token:
+            request.add_header("Authorization", f"token {self.token}")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            raise _api_error(exc, url) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ServerUnreachable(
+                f"the Jupyter server at {self.url} does not answer ({reason})"
+            ) from None
+
+    def probe(self) -> None:
+        """Raise `ServerUnreachable` unless the server answers the clusters API with our token."""
+        try:
+            self.request("GET", timeout=10)
+        except MLOpsError as exc:
+            raise ServerUnreachable(
+                f"the Jupyter server at {self.url} refused the clusters API ({exc.message})"
+            ) from None
+
+
+def _api_error(exc: urllib.error.HTTPError, url: str) -> MLOpsError:
+    try:
+        body = json.loads(exc.read() or b"{}")
+    except ValueError:
+        body = {}
+    message = body.get("message") or f"{exc.code} {exc.reason} from {url}"
+    try:
+        code = ErrorCode(body.get("error"))
+    except ValueError:
+        code = {404: ErrorCode.NOT_FOUND, 403: ErrorCode.FORBIDDEN}.get(
+            exc.code, ErrorCode.UNAVAILABLE
+        )
+    return MLOpsError(message, code, body.get("field"))
+
+
+def server_url_for(serverapp: Any) -> str | None:
+    """The URL a kernel on this machine uses to reach `serverapp`, or None on a Unix socket."""
+    if getattr(serverapp, "sock", ""):
+        return None
+    ip = serverapp.ip or "127.0.0.1"
+    if ip in ("0.0.0.0", "*"):
+        ip = "127.0.0.1"
+    elif ip == "::":
+        ip = "::1"
+    host = f"[{ip}]" if ":" in ip else ip
+    scheme = "https" if getattr(serverapp, "certfile", None) else "http"
+    return f"{scheme}://{host}:{serverapp.port}{serverapp.base_url}"
+
+
+def export_server_link(serverapp: Any) -> dict[str, str | None]:
+    """Put the server's URL and token in `os.environ` for its kernels; return what was there.
+
+    The token is the server's own (`IdentityProvider.token`): the kernel runs as the same
+    user, who can already read it from the server's runtime file. With no token (JupyterHub
+    sets `JUPYTERHUB_API_TOKEN` for its single-user servers, which the link also uses).
+    """
+    previous = {name: os.environ.get(name) for name in (SERVER_URL_ENV, SERVER_TOKEN_ENV)}
+    url = server_url_for(serverapp)
+    if url is None:
+        return previous
+    os.environ[SERVER_URL_ENV] = url
+    token = getattr(getattr(serverapp, "identity_provider", None), "token", "") or ""
+    if token:
+        os.environ[SERVER_TOKEN_ENV] = token
+    else:
+        os.environ.pop(SERVER_TOKEN_ENV, None)
+    return previous
+
+
+def restore_environment(previous: dict[str, str | None]) -> None:
+    """Undo `export_server_link` (the server stopped; its kernels must not call it)."""
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
