@@ -41,7 +41,7 @@ from .entities import (
 )
 from .names import random_run_name
 from .search_syntax import parse_filter, parse_order_by
-from .tables import ExperimentRow, MetricRow, RunRow, TagRow
+from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
 
 MAX_RESULTS_LIMIT = 50_000
 
@@ -271,11 +271,17 @@ class TrackingStore:
             RunRow.lifecycle_stage.in_(records.lifecycle_stages(run_view)),
             search_sql.filter_clause(node, self._dialect == "sqlite"),
         ]
-        query = search_sql.apply_order(select(RunRow).where(*where), clauses)
+        # Sort only ids (a sort that carried whole rows, cell sources included, would copy
+        # them all), then read the page's rows.
+        query = search_sql.apply_order(select(RunRow.run_id).where(*where), clauses)
         with self.database.session() as session:
             total = session.scalar(select(func.count()).select_from(RunRow).where(*where)) or 0
-            rows = session.scalars(query.limit(max_results).offset(start)).all()
-            runs = records.load_runs(session, rows)
+            page_ids = list(session.scalars(query.limit(max_results).offset(start)))
+            by_id = {
+                row.run_id: row
+                for row in session.scalars(select(RunRow).where(RunRow.run_id.in_(page_ids)))
+            }
+            runs = records.load_runs(session, [by_id[run_id] for run_id in page_ids])
         following = start + len(runs)
         token = records.encode_page_token(following) if following < total else None
         return RunPage(runs=runs, total=total, next_page_token=token, offset=start)
@@ -292,6 +298,31 @@ class TrackingStore:
                 .order_by(RunRow.start_time, RunRow.run_id)
             ).all()
             return records.load_runs(session, rows)
+
+    def keys_in_use(
+        self, experiment_ids: Sequence[str | int] | None = None
+    ) -> dict[str, list[str]]:
+        """The param, metric and tag keys the active runs of the experiments use (sorted), for
+        building table columns: `{"params": [...], "metrics": [...], "tags": [...]}`."""
+        ids = (
+            None if experiment_ids is None else [records.experiment_int(i) for i in experiment_ids]
+        )
+        runs = select(RunRow.run_id).where(
+            search_sql.experiment_clause(ids),
+            RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value,
+        )
+        found: dict[str, list[str]] = {}
+        with self.database.session() as session:
+            for name, table in (
+                ("params", ParamRow),
+                ("metrics", LatestMetricRow),
+                ("tags", TagRow),
+            ):
+                query = (
+                    select(table.key).distinct().where(table.run_id.in_(runs)).order_by(table.key)
+                )
+                found[name] = list(session.scalars(query))
+        return found
 
     # --- logging -----------------------------------------------------------------------
 
