@@ -15,6 +15,7 @@ from ._version import __version__
 _PUBLIC_API: dict[str, str] = {
     "status": "jupyter_mlops.health.service",
     "MLOpsError": "jupyter_mlops.core.errors",
+    "get_client": "jupyter_mlops.clusters.client",
     "start_run": "jupyter_mlops.tracking.fluent",
     "end_run": "jupyter_mlops.tracking.fluent",
     "active_run": "jupyter_mlops.tracking.fluent",

@@ -364,6 +364,9 @@ class ClusterManager(LoggingConfigurable):
                 "dashboard_path": (
                     f"mlops/api/clusters/{record.id}/dashboard/status" if record.dashboard else None
                 ),
+                "dashboard_url": (
+                    f"{record.dashboard}/status" if record.dashboard and self.local else None
+                ),
             }
         )
 

@@ -195,6 +195,9 @@ class ClusterInfo(BaseModel):
     error: str | None = None
     scheduler_address: str | None = None
     dashboard_path: str | None = None
+    """Relative to the server's base URL: the dashboard through the server's proxy."""
+    dashboard_url: str | None = None
+    """A direct link, only for clusters of a kernel without a server (`local` listings)."""
     started: float
     workers: list[WorkerInfo] = Field(default_factory=list)
     requested_workers: int | None = None
