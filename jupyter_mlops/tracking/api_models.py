@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .entities import ArtifactInfo, Experiment, Metric, Run
 
@@ -32,23 +32,36 @@ def _as_list(value: object) -> object:
 # --- requests ------------------------------------------------------------------------------
 
 
-class ExperimentsQuery(BaseModel):
-    """`GET experiments`: which lifecycle stage to list."""
+class QueryModel(BaseModel):
+    """Query arguments: an unknown one is a 400 naming it (a typo must not be ignored).
+
+    JupyterLab's `ServerConnection` appends a bare numeric argument (`&1795430544133`) to every
+    GET to defeat caches; that one is dropped.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_cache_buster(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if not str(key).isdigit()}
+        return data
+
+
+class ExperimentsQuery(QueryModel):
+    """`GET experiments`: which lifecycle stage to list."""
 
     view: ViewType = "active"
 
 
-class RunsQuery(BaseModel):
+class RunsQuery(QueryModel):
     """`GET runs`: MLflow's search arguments plus paging.
 
     `filter` is the search syntax (`params.lr = '0.1' and metrics.acc > 0.9`), `order_by` is
     repeatable (`metrics.acc DESC`, `params.lr`, `attributes.start_time ASC`). Page with the
     `next_page_token` of the previous page, or with an explicit `offset`.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     experiment_id: list[str] = Field(default_factory=list)
     filter: str = ""
@@ -61,19 +74,15 @@ class RunsQuery(BaseModel):
     _listify = field_validator("experiment_id", "order_by", mode="before")(_as_list)
 
 
-class MetricHistoryQuery(BaseModel):
+class MetricHistoryQuery(QueryModel):
     """`GET runs/{run_id}/metrics[/{key}]`: which metric, and at most how many points."""
-
-    model_config = ConfigDict(extra="forbid")
 
     key: str = Field(min_length=1)
     max_points: int = Field(MAX_METRIC_POINTS, ge=1, le=MAX_METRIC_POINTS)
 
 
-class ArtifactsQuery(BaseModel):
+class ArtifactsQuery(QueryModel):
     """`GET runs/{run_id}/artifacts`: the folder to list, relative to the run's artifact root."""
-
-    model_config = ConfigDict(extra="forbid")
 
     path: str = ""
 

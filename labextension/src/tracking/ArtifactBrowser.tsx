@@ -1,3 +1,4 @@
+import { fileIcon, folderIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { artifactDownloadUrl, listArtifacts } from './api';
@@ -40,21 +41,22 @@ export function ArtifactBrowser(props: { runId: string; version: number }): JSX.
   const { files } = listing.listing;
   return (
     <div className="jp-MLOps-artifacts" data-testid="mlops-artifacts">
-      <div className="jp-MLOps-muted" title={listing.listing.root_uri}>
-        {folder.length > 0 ? (
+      {folder.length > 0 ? (
+        <div className="jp-MLOps-muted" title={listing.listing.root_uri}>
           <button className="jp-MLOps-link" onClick={() => setFolder(parentOf(folder))}>
             ‹ up
-          </button>
-        ) : null}{' '}
-        /{folder}
-      </div>
+          </button>{' '}
+          {folder}/
+        </div>
+      ) : null}
       {files.length === 0 ? <div className="jp-MLOps-muted">No artifacts.</div> : null}
       <ul className="jp-MLOps-artifactList">
         {files.map(file => (
           <li key={file.path}>
             {file.is_dir ? (
               <button className="jp-MLOps-link" onClick={() => setFolder(file.path)}>
-                📁 {baseName(file.path)}/
+                <folderIcon.react tag="span" className="jp-MLOps-inlineIcon" />
+                {baseName(file.path)}/
               </button>
             ) : (
               <a
@@ -64,6 +66,7 @@ export function ArtifactBrowser(props: { runId: string; version: number }): JSX.
                 target="_blank"
                 rel="noreferrer"
               >
+                <fileIcon.react tag="span" className="jp-MLOps-inlineIcon" />
                 {baseName(file.path)}
               </a>
             )}

@@ -1,6 +1,7 @@
 import type { Data, Layout } from 'plotly.js';
 import React, { useEffect, useMemo, useState } from 'react';
 
+import { themedLayout } from '../charts/plotly';
 import { getMetricHistory } from './api';
 import { IMetricHistory } from './model';
 import { PlotlyChart } from './PlotlyChart';
@@ -68,11 +69,13 @@ export function MetricChart(props: {
   );
   const layout = useMemo<Partial<Layout>>(
     () => ({
+      ...themedLayout(),
       title: { text: metricKey, font: { size: 12 } },
       height: props.height ?? 260,
       showlegend: series.length > 1,
       legend: { orientation: 'h', y: -0.25 },
-      xaxis: { title: { text: xAxis === 'step' ? 'step' : 'time' } }
+      // Keep the theme's grid colours: a partial `xaxis` would replace the whole themed one.
+      xaxis: { ...themedLayout().xaxis, title: { text: xAxis === 'step' ? 'step' : 'time' } }
     }),
     [metricKey, xAxis, series.length, props.height]
   );

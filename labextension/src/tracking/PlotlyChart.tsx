@@ -20,10 +20,19 @@ export function PlotlyChart(props: {
 
   useEffect(() => {
     const element = node.current;
-    return () => {
-      if (element !== null) {
-        void loadPlotly().then(Plotly => Plotly.purge(element));
+    if (element === null) {
+      return;
+    }
+    // Follow the container's width (grid cells, split panes, a resized sidebar).
+    const observer = new ResizeObserver(() => {
+      if (element.querySelector('.main-svg') !== null) {
+        void loadPlotly().then(Plotly => Plotly.Plots.resize(element));
       }
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      void loadPlotly().then(Plotly => Plotly.purge(element));
     };
   }, []);
 

@@ -1,6 +1,8 @@
+import { notebookIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { ArtifactBrowser } from './ArtifactBrowser';
+import { FigureGallery } from './FigureGallery';
 import { formatDuration, formatTime, formatValue, runLabel, shortId } from './format';
 import { KeyValueTable } from './KeyValueTable';
 import { MetricChart } from './MetricChart';
@@ -43,6 +45,21 @@ function Facts(props: { run: IRunDetail; actions: IRunPageActions }): JSX.Elemen
           </dd>
         </>
       ) : null}
+      {run.user ? (
+        <>
+          <dt>User</dt>
+          <dd>{run.user}</dd>
+        </>
+      ) : null}
+      {run.git_commit ? (
+        <>
+          <dt>Git commit</dt>
+          <dd>
+            <code>{run.git_commit.slice(0, 12)}</code>
+            {run.git_dirty ? ' (uncommitted changes)' : ''}
+          </dd>
+        </>
+      ) : null}
       <dt>Artifacts</dt>
       <dd title={run.artifact_uri}>{run.artifact_uri}</dd>
     </dl>
@@ -65,7 +82,8 @@ function Source(props: { run: IRunDetail; actions: IRunPageActions }): JSX.Eleme
           title={`Open ${labPath} in the Lab`}
           onClick={() => props.actions.openNotebook(labPath)}
         >
-          📓 {labPath}
+          <notebookIcon.react tag="span" className="jp-MLOps-inlineIcon" />
+          {labPath}
         </button>
       ) : (
         <span title="outside the Lab's root folder">{source.path}</span>
@@ -144,6 +162,7 @@ export function RunPage(props: {
         <h3>Metrics</h3>
         <Metrics run={run} version={version} />
       </section>
+      <FigureGallery runId={run.run_id} version={version} />
       <section>
         <h3>Parameters</h3>
         <KeyValueTable entries={run.params} empty="No parameters." testId="mlops-run-params" />
@@ -152,6 +171,12 @@ export function RunPage(props: {
         <h3>Tags</h3>
         <KeyValueTable entries={run.tags} empty="No tags." />
       </section>
+      {Object.keys(run.environment).length > 0 ? (
+        <section>
+          <h3>Environment</h3>
+          <KeyValueTable entries={run.environment} empty="" />
+        </section>
+      ) : null}
       <section>
         <h3>Artifacts</h3>
         <ArtifactBrowser runId={run.run_id} version={version} />

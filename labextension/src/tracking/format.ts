@@ -40,7 +40,10 @@ export function formatValue(value: number | null | undefined): string {
     return String(value);
   }
   const abs = Math.abs(value);
-  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : value.toPrecision(4);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) {
+    return value.toExponential(3);
+  }
+  return String(Number(value.toPrecision(4))); // 0.8100 -> 0.81
 }
 
 /** A file size in B, KiB, MiB or GiB. */

@@ -15,7 +15,6 @@ export interface IExperiment {
   lifecycle_stage: LifecycleStage;
   creation_time: number | null;
   last_update_time: number | null;
-  tags: Record<string, string>;
   run_count: number;
   active_run_count: number;
   last_run_time: number | null;
@@ -78,6 +77,10 @@ export interface IRunDetail extends IRun {
   experiment_name: string;
   metric_summaries: IMetricSummary[];
   source: INotebookSource | null;
+  user: string | null;
+  git_commit: string | null;
+  git_dirty: boolean | null;
+  environment: Record<string, string>;
   failure: string | null;
 }
 
