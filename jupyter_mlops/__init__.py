@@ -15,6 +15,11 @@ from ._version import __version__
 _PUBLIC_API: dict[str, str] = {
     "status": "jupyter_mlops.health.service",
     "MLOpsError": "jupyter_mlops.core.errors",
+    "profile": "jupyter_mlops.profiling.api",
+    "compare_profiles": "jupyter_mlops.profiling.compare",
+    "Profile": "jupyter_mlops.profiling.model",
+    "load_profile": "jupyter_mlops.profiling.store",
+    "list_profiles": "jupyter_mlops.profiling.store",
     "get_client": "jupyter_mlops.clusters.client",
     "start_run": "jupyter_mlops.tracking.fluent",
     "end_run": "jupyter_mlops.tracking.fluent",

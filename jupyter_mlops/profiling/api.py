@@ -1,0 +1,153 @@
+"""`jupyter_mlops.profile`: pick the engine for what was given, profile it, optionally save it."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pandas as pd
+
+from ..core.errors import MLOpsError
+from .dask_engine import ProgressCallback, profile_dask
+from .model import Profile
+from .pandas_engine import profile_pandas
+from .sources import mismatched_columns, open_source, read_error
+
+ENGINES = ("auto", "pandas", "dask")
+# Rows per partition when a pandas frame is profiled with engine="dask".
+ROWS_PER_PARTITION = 250_000
+
+
+def profile(
+    data: Any,
+    *,
+    engine: str = "auto",
+    sample: int | float | None = None,
+    name: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> Profile:
+    """Profile a pandas DataFrame, a Dask DataFrame, or a CSV/Parquet file (path or URL).
+
+    `engine="auto"` uses pandas (exact) for in-memory frames and Dask (one pass, bounded
+    memory, approximate distinct counts and quantiles flagged in the profile) for Dask frames
+    and files, on the attached Dask cluster when there is a default client. `sample` profiles
+    a random subset: a number of rows (int) or a fraction (float in (0, 1]). `name` labels the
+    profile and saves it in the store under that name (see `load_profile`). `on_progress`
+    receives the finished share (0..1) of a Dask computation.
+    """
+    if engine not in ENGINES:
+        raise MLOpsError(
+            f"engine must be one of {', '.join(ENGINES)}, not {engine!r}", field="engine"
+        )
+    _check_sample(sample)
+    if isinstance(data, (str, os.PathLike)):
+        result = profile_file(
+            os.fspath(data), engine=engine, sample=sample, on_progress=on_progress
+        )
+    elif isinstance(data, pd.Series):
+        result = _profile_pandas_frame(data.to_frame(), engine, sample, on_progress)
+    elif isinstance(data, pd.DataFrame):
+        result = _profile_pandas_frame(data, engine, sample, on_progress)
+    elif _is_dask_frame(data):
+        frame = _sample_dask(data.to_frame() if data.ndim == 1 else data, sample)
+        if engine == "pandas":
+            result = profile_pandas(frame.compute(), sample=sample)
+        else:
+            result = profile_dask(frame, sample=sample, on_progress=on_progress)
+    else:
+        raise MLOpsError(
+            "profile() takes a pandas or Dask DataFrame, or the path of a CSV or Parquet file; "
+            f"got {type(data).__name__}",
+            field="data",
+        )
+    if name is not None:
+        result = result.save(name)
+    return result
+
+
+def profile_file(
+    path: str,
+    *,
+    engine: str = "auto",
+    sample: int | float | None = None,
+    on_progress: ProgressCallback | None = None,
+    field: str = "data",
+) -> Profile:
+    """Profile a CSV or Parquet file read through Dask (larger-than-memory files work).
+
+    Errors reading it are `MLOpsError`s naming `field`.
+    """
+    frame = open_source(path, field)
+    for attempt in range(2):
+        try:
+            frame = _sample_dask(frame, sample)
+            if engine == "pandas":
+                return profile_pandas(frame.compute(), source=path, sample=sample)
+            return profile_dask(frame, source=path, sample=sample, on_progress=on_progress)
+        except (OSError, ValueError) as exc:
+            # Dask types CSV columns from a sample; a column that turns out otherwise later
+            # is read again as text.
+            retyped = mismatched_columns(exc)
+            if attempt == 0 and retyped:
+                frame = open_source(path, field, dtype=retyped)
+                continue
+            raise read_error(path, exc, field) from exc
+    raise AssertionError("unreachable")
+
+
+def _profile_pandas_frame(
+    frame: pd.DataFrame,
+    engine: str,
+    sample: int | float | None,
+    on_progress: ProgressCallback | None,
+) -> Profile:
+    frame = _sample_pandas(frame, sample)
+    if engine != "dask":
+        return profile_pandas(frame, sample=sample)
+    import dask.dataframe as dd
+
+    partitions = max(1, min(64, -(-len(frame) // ROWS_PER_PARTITION)))
+    return profile_dask(
+        dd.from_pandas(frame, npartitions=partitions, sort=False),
+        sample=sample,
+        on_progress=on_progress,
+    )
+
+
+def _check_sample(sample: Any) -> None:
+    if sample is None:
+        return
+    if isinstance(sample, bool) or not isinstance(sample, (int, float)):
+        raise MLOpsError("sample must be a number of rows or a fraction", field="sample")
+    if isinstance(sample, int) and sample < 1:
+        raise MLOpsError("sample must be at least 1 row", field="sample")
+    if isinstance(sample, float) and not 0.0 < sample <= 1.0:
+        raise MLOpsError("a sample fraction must be in (0, 1]", field="sample")
+
+
+def _sample_pandas(frame: pd.DataFrame, sample: int | float | None) -> pd.DataFrame:
+    if sample is None:
+        return frame
+    if isinstance(sample, int):
+        return frame if sample >= len(frame) else frame.sample(n=sample, random_state=0)
+    return frame if sample >= 1.0 else frame.sample(frac=sample, random_state=0)
+
+
+def _sample_dask(frame: Any, sample: int | float | None) -> Any:
+    if sample is None or sample == 1.0:
+        return frame
+    if isinstance(sample, int):
+        # Dask samples by fraction: counting the rows first costs one cheap pass.
+        total = len(frame)
+        if sample >= total:
+            return frame
+        return frame.sample(frac=sample / total, random_state=0)
+    return frame.sample(frac=sample, random_state=0)
+
+
+def _is_dask_frame(data: Any) -> bool:
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        return False
+    return isinstance(data, (dd.DataFrame, dd.Series))

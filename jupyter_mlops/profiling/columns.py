@@ -1,0 +1,239 @@
+"""One column's mergeable summary: what a partition (or a whole pandas frame) contributes.
+
+Columns fall in four kinds decided by dtype alone, so every partition of a Dask frame agrees:
+`numeric` (ints, floats, timedeltas in seconds), `datetime`, `boolean`, and `values`
+(strings, categoricals, objects: anything counted by value).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from .moments import Moments
+from .sketches import QuantileSketch, SketchLimits, ValueCounts
+
+NUMBER_TYPES = (int, float, complex, Decimal, np.number)
+UNHASHABLE_TYPES = (list, dict, set, np.ndarray)
+
+
+def column_kind(dtype: Any) -> str:
+    """The summary kind of a column of `dtype`."""
+    if ptypes.is_bool_dtype(dtype):
+        return "boolean"
+    if ptypes.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if ptypes.is_timedelta64_dtype(dtype):
+        return "numeric"
+    if ptypes.is_numeric_dtype(dtype) and not ptypes.is_complex_dtype(dtype):
+        return "numeric"
+    return "values"
+
+
+def is_integer_dtype(dtype: Any) -> bool:
+    """Integers (not booleans): their statistics print as ints."""
+    return bool(ptypes.is_integer_dtype(dtype)) and not ptypes.is_bool_dtype(dtype)
+
+
+@dataclass(frozen=True)
+class NumericSummary:
+    """Numbers (or datetimes as int64 nanoseconds): moments, extremes, quantiles, counts."""
+
+    kind: str
+    count: int
+    n_missing: int
+    n_infinite: int
+    moments: Moments
+    minimum: float | None
+    maximum: float | None
+    n_zeros: int
+    n_negative: int
+    sketch: QuantileSketch
+    values: ValueCounts
+
+    def merge(self, other: NumericSummary, limits: SketchLimits) -> NumericSummary:
+        """Both summaries as one."""
+        return NumericSummary(
+            kind=self.kind,
+            count=self.count + other.count,
+            n_missing=self.n_missing + other.n_missing,
+            n_infinite=self.n_infinite + other.n_infinite,
+            moments=self.moments.merge(other.moments),
+            minimum=_combine(min, self.minimum, other.minimum),
+            maximum=_combine(max, self.maximum, other.maximum),
+            n_zeros=self.n_zeros + other.n_zeros,
+            n_negative=self.n_negative + other.n_negative,
+            sketch=self.sketch.merge(other.sketch, limits.quantile_points),
+            values=self.values.merge(other.values, limits.distinct_values, limits.heavy_values),
+        )
+
+
+@dataclass(frozen=True)
+class ValuesSummary:
+    """Values counted one by one (strings, categories, objects, booleans).
+
+    `value_types` counts the Python types met in object columns ("number", "string", "list",
+    ...); the text lengths are those of the values' string forms.
+    """
+
+    kind: str
+    count: int
+    n_missing: int
+    values: ValueCounts
+    value_types: dict[str, int]
+    min_length: int | None
+    max_length: int | None
+    total_length: int
+    n_with_space: int
+
+    def merge(self, other: ValuesSummary, limits: SketchLimits) -> ValuesSummary:
+        """Both summaries as one."""
+        return ValuesSummary(
+            kind=self.kind,
+            count=self.count + other.count,
+            n_missing=self.n_missing + other.n_missing,
+            values=self.values.merge(other.values, limits.distinct_values, limits.heavy_values),
+            value_types=dict(Counter(self.value_types) + Counter(other.value_types)),
+            min_length=_combine(min, self.min_length, other.min_length),
+            max_length=_combine(max, self.max_length, other.max_length),
+            total_length=self.total_length + other.total_length,
+            n_with_space=self.n_with_space + other.n_with_space,
+        )
+
+
+ColumnSummary = NumericSummary | ValuesSummary
+
+
+def _combine(pick: Any, a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return pick(a, b)
+
+
+def summarize_column(series: pd.Series, kind: str, limits: SketchLimits) -> ColumnSummary:
+    """The summary of one column (a whole frame's or one partition's)."""
+    if kind in ("numeric", "datetime"):
+        return _summarize_numbers(series, kind, limits)
+    return _summarize_values(series, kind, limits)
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+
+def numeric_array(series: pd.Series, kind: str) -> np.ndarray:
+    """float64 values with NaN for missing (datetimes: int64 nanoseconds since the epoch)."""
+    if kind == "datetime":
+        values = series
+        if not ptypes.is_datetime64_any_dtype(values.dtype):
+            values = pd.to_datetime(values, errors="coerce")
+        if getattr(values.dtype, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        raw = values.to_numpy(dtype="datetime64[ns]")
+        result = raw.view(np.int64).astype(np.float64)
+        result[np.isnat(raw)] = np.nan
+        return np.asarray(result, dtype=np.float64)
+    if ptypes.is_timedelta64_dtype(series.dtype):
+        seconds = series.dt.total_seconds()
+        return np.asarray(seconds.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+    if not ptypes.is_numeric_dtype(series.dtype):  # a partition that disagrees with its meta
+        series = pd.to_numeric(series, errors="coerce")
+    return np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+
+
+def _summarize_numbers(series: pd.Series, kind: str, limits: SketchLimits) -> NumericSummary:
+    array = numeric_array(series, kind)
+    missing = np.isnan(array)
+    finite = np.isfinite(array)
+    values = np.sort(array[finite])
+    n = int(values.size)
+    # One sort gives the extremes, the quantiles, the zero/negative counts and the distinct
+    # values with their counts (run lengths), all in O(n).
+    zero_start = int(np.searchsorted(values, 0.0, side="left"))
+    zero_end = int(np.searchsorted(values, 0.0, side="right"))
+    if n:
+        starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+        run_counts = np.diff(np.append(starts, n))
+        counts = pd.Series(run_counts, index=pd.Index(values[starts]), copy=False)
+    else:
+        counts = pd.Series([], dtype=np.int64, index=pd.Index([], dtype=np.float64))
+    return NumericSummary(
+        kind=kind,
+        count=n,
+        n_missing=int(missing.sum()),
+        n_infinite=int(array.size - n - missing.sum()),
+        moments=Moments.of(values),
+        minimum=float(values[0]) if n else None,
+        maximum=float(values[-1]) if n else None,
+        n_zeros=zero_end - zero_start,
+        n_negative=zero_start,
+        sketch=QuantileSketch.of_sorted(values, limits.quantile_points),
+        values=ValueCounts.of(counts, limits.distinct_values, limits.heavy_values),
+    )
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+def type_category(value: Any) -> str:
+    """The family of a Python value, for the mixed-types check."""
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, NUMBER_TYPES):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (bytes, bytearray)):
+        return "bytes"
+    if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "isoformat"):
+        return "datetime"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return type(value).__name__
+
+
+def _hashable(value: Any) -> Any:
+    return repr(value) if isinstance(value, UNHASHABLE_TYPES) else value
+
+
+def _summarize_values(series: pd.Series, kind: str, limits: SketchLimits) -> ValuesSummary:
+    missing = series.isna()
+    present = series[~missing]
+    value_types: dict[str, int] = {}
+    if series.dtype == object:
+        value_types = dict(Counter(type_category(v) for v in present.to_numpy()))
+    try:
+        counts = present.value_counts(sort=False)
+    except TypeError:  # lists, dicts or sets in cells: count them by their repr
+        counts = present.map(_hashable).value_counts(sort=False)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        counts = counts[counts > 0]
+        counts.index = pd.Index(counts.index.astype(object))
+    # Lengths and spaces are measured once per distinct value, weighted by its count.
+    if ptypes.is_string_dtype(counts.index.dtype) and counts.index.dtype != object:
+        texts = pd.Series(counts.index)
+    else:
+        texts = pd.Series(counts.index.map(str), dtype=object)
+    lengths = texts.str.len().to_numpy(dtype=np.int64)
+    spaced = texts.str.contains(r"\s", regex=True).to_numpy(dtype=bool)
+    weights = counts.to_numpy(dtype=np.int64)
+    return ValuesSummary(
+        kind=kind,
+        count=int(weights.sum()),
+        n_missing=int(missing.sum()),
+        values=ValueCounts.of(counts, limits.distinct_values, limits.heavy_values),
+        value_types=value_types,
+        min_length=int(lengths.min()) if lengths.size else None,
+        max_length=int(lengths.max()) if lengths.size else None,
+        total_length=int((lengths * weights).sum()),
+        n_with_space=int(weights[spaced].sum()),
+    )

@@ -1,0 +1,119 @@
+"""A whole table's mergeable summary: its columns, its rows, its numeric co-moments.
+
+The pandas engine summarises the frame once with exact limits; the Dask engine summarises each
+partition with bounded limits and merges the summaries. Both finish with `finalize.build`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .columns import ColumnSummary, column_kind, is_integer_dtype, numeric_array, summarize_column
+from .correlation import CoMoments
+from .rows import RowHashes
+from .sketches import SketchLimits
+
+MAX_CORRELATED_COLUMNS = 30
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Column names (their string forms, made unique), dtypes and kinds, in frame order."""
+
+    names: list[str]
+    dtypes: list[str]
+    kinds: list[str]
+    integer: list[bool]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Schema:
+        """The schema of a pandas frame (for Dask: of its `_meta`)."""
+        dtypes = list(frame.dtypes)
+        return cls(
+            names=unique_names(frame.columns),
+            dtypes=[str(dtype) for dtype in dtypes],
+            kinds=[column_kind(dtype) for dtype in dtypes],
+            integer=[is_integer_dtype(dtype) for dtype in dtypes],
+        )
+
+    @property
+    def correlated(self) -> list[int]:
+        """Positions of the numeric columns correlated with each other (the first 30)."""
+        numeric = [i for i, kind in enumerate(self.kinds) if kind == "numeric"]
+        return numeric[:MAX_CORRELATED_COLUMNS]
+
+    @property
+    def correlations_truncated(self) -> bool:
+        """Whether numeric columns beyond the cap were left out of the correlations."""
+        return sum(kind == "numeric" for kind in self.kinds) > MAX_CORRELATED_COLUMNS
+
+
+def unique_names(columns: Any) -> list[str]:
+    """Column labels as strings, with " (2)", " (3)"... added to repeats."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for label in columns:
+        base = label if isinstance(label, str) else str(label)
+        name, suffix = base, 2
+        while name in seen:
+            name, suffix = f"{base} ({suffix})", suffix + 1
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class FrameSummary:
+    """Everything a profile is computed from, for some rows of a table."""
+
+    n_rows: int
+    memory_bytes: int
+    columns: list[ColumnSummary]
+    rows: RowHashes
+    comoments: CoMoments
+
+    def merge(self, other: FrameSummary, limits: SketchLimits) -> FrameSummary:
+        """Both sets of rows together (same schema)."""
+        return FrameSummary(
+            n_rows=self.n_rows + other.n_rows,
+            memory_bytes=self.memory_bytes + other.memory_bytes,
+            columns=[a.merge(b, limits) for a, b in zip(self.columns, other.columns, strict=True)],  # type: ignore[arg-type]
+            rows=self.rows.merge(other.rows, limits.row_hashes),
+            comoments=self.comoments.merge(other.comoments),
+        )
+
+
+def summarize_frame(frame: pd.DataFrame, schema: Schema, limits: SketchLimits) -> FrameSummary:
+    """Summarise `frame` (a whole table or one partition) whose columns follow `schema`."""
+    columns = [
+        summarize_column(frame.iloc[:, i], kind, limits) for i, kind in enumerate(schema.kinds)
+    ]
+    correlated = schema.correlated
+    if correlated and len(frame):
+        matrix = np.empty((len(frame), len(correlated)))
+        for k, i in enumerate(correlated):
+            matrix[:, k] = numeric_array(frame.iloc[:, i], "numeric")
+        # The columns' means (already known) condition the co-moment sums.
+        means = [columns[i].moments.mean for i in correlated]  # type: ignore[union-attr]
+        comoments = CoMoments.of(matrix, np.asarray(means, dtype=np.float64))
+    else:
+        comoments = CoMoments.empty(len(correlated))
+    return FrameSummary(
+        n_rows=len(frame),
+        memory_bytes=int(frame.memory_usage(deep=True, index=False).sum()),
+        columns=columns,
+        rows=RowHashes.of(frame, limits.row_hashes),
+        comoments=comoments,
+    )
+
+
+def merge_summaries(summaries: list[FrameSummary], limits: SketchLimits) -> FrameSummary:
+    """Merge a non-empty list of summaries, left to right."""
+    result = summaries[0]
+    for summary in summaries[1:]:
+        result = result.merge(summary, limits)
+    return result

@@ -1,0 +1,102 @@
+"""REST adapter for profiling: saved profiles, and jobs that profile files in the server's root.
+
+GET    /mlops/api/profiles                 saved profiles (summaries), newest first
+POST   /mlops/api/profiles                 {path, name?, sample?}: profile a file -> 202 job
+GET    /mlops/api/profiles/jobs/{job_id}   {job, profile}: progress, then the profile
+GET    /mlops/api/profiles/{profile_id}    a saved profile (by id or name)
+DELETE /mlops/api/profiles/{profile_id}    delete a saved profile
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from tornado import web
+
+from ..core.api import APIHandler
+from .jobs import ProfileJob, ProfileJobs
+from .store import ProfileStore
+
+
+class ProfileRequest(BaseModel):
+    """Profile the file at `path` (relative to the server's root); save it as `name` if given."""
+
+    path: str = Field(min_length=1)
+    name: str | None = None
+    sample: int | float | None = Field(default=None, gt=0)
+
+
+class JobState(BaseModel):
+    """A job and, when it is done, the profile it made."""
+
+    job: ProfileJob
+    profile: dict[str, Any] | None = None
+
+
+class ProfilesHandler(APIHandler):
+    """The collection: list saved profiles, profile a file."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Reply with the saved profiles' summaries."""
+        summaries = await self.run_blocking(ProfileStore(self.database).list)
+        self.reply([summary.model_dump() for summary in summaries])
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Start profiling a file; 202 with the job to poll."""
+        request = self.parse_body(ProfileRequest)
+        jobs: ProfileJobs = self.service("profiling")
+        job = await self.run_blocking(jobs.start, request.path, request.name, request.sample)
+        self.reply(job, status=202)
+
+
+class ProfileJobHandler(APIHandler):
+    """One profiling job."""
+
+    @web.authenticated
+    async def get(self, job_id: str) -> None:
+        """Reply with the job's state and, once done, its profile."""
+        jobs: ProfileJobs = self.service("profiling")
+        job, profile = jobs.get(job_id)
+        body = await self.run_blocking(profile.to_dict) if profile is not None else None
+        self.reply(JobState(job=job, profile=body))
+
+
+class ProfileHandler(APIHandler):
+    """One saved profile."""
+
+    @web.authenticated
+    async def get(self, profile_id: str) -> None:
+        """Reply with the whole profile."""
+        profile = await self.run_blocking(ProfileStore(self.database).get, profile_id)
+        self.reply(profile.to_dict())
+
+    @web.authenticated
+    async def delete(self, profile_id: str) -> None:
+        """Delete it; 204."""
+        await self.run_blocking(ProfileStore(self.database).delete, profile_id)
+        self.set_status(204)
+        self.finish()
+
+
+def setup(app: Any) -> None:
+    """Build the job runner, rooted at the server's root directory."""
+    root = Path(app.serverapp.root_dir).expanduser().resolve()
+    app.settings["mlops_profiling"] = ProfileJobs(app.database, root)
+
+
+async def teardown(app: Any) -> None:
+    """Stop taking profiling jobs."""
+    jobs: ProfileJobs | None = app.settings.get("mlops_profiling")
+    if jobs is not None:
+        jobs.close()
+
+
+ROUTES = [
+    ("profiles", ProfilesHandler),
+    (r"profiles/jobs/(?P<job_id>[^/]+)", ProfileJobHandler),
+    (r"profiles/(?P<profile_id>[^/]+)", ProfileHandler),
+]

@@ -1,0 +1,226 @@
+"""The profile of a dataset as data: dataclasses that round-trip through JSON.
+
+A `Profile` is what `jupyter_mlops.profile` returns, what the store keeps and what the REST API
+sends. Its JSON shape is documented in docs/profiling.md; `FORMAT_VERSION` changes when it does.
+Fields that do not apply to a column's type are `None` (JSON null).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+
+COLUMN_TYPES = ("numeric", "categorical", "boolean", "datetime", "text", "id-like")
+QUANTILE_KEYS = ("0.05", "0.25", "0.5", "0.75", "0.95")
+
+# A JSON scalar as it appears in a profile (datetimes are ISO strings).
+Scalar = float | int | str | bool | None
+
+
+@dataclass
+class Histogram:
+    """Bin edges (`len(counts) + 1` of them, ISO strings for datetimes) and counts per bin.
+
+    The last bin includes its right edge, as in `numpy.histogram`.
+    """
+
+    edges: list[Any]
+    counts: list[int]
+
+
+@dataclass
+class ColumnProfile:
+    """The statistics of one column; see docs/profiling.md for each field."""
+
+    name: str
+    type: str
+    dtype: str
+    count: int
+    n_missing: int
+    n_distinct: int | None = None
+    distinct_is_approximate: bool = False
+    mean: Scalar = None
+    std: float | None = None
+    min: Scalar = None
+    max: Scalar = None
+    quantiles: dict[str, Scalar] | None = None
+    quantiles_are_approximate: bool = False
+    n_zeros: int | None = None
+    n_negative: int | None = None
+    n_infinite: int | None = None
+    skewness: float | None = None
+    histogram: Histogram | None = None
+    top_values: list[list[Any]] | None = None
+    top_values_are_approximate: bool = False
+    value_types: dict[str, int] | None = None
+    min_length: int | None = None
+    mean_length: float | None = None
+    max_length: int | None = None
+
+    @property
+    def missing_share(self) -> float:
+        """The share of missing values (0 for an empty column)."""
+        total = self.count + self.n_missing
+        return self.n_missing / total if total else 0.0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ColumnProfile:
+        """Rebuild from `to_dict` output; unknown keys (from newer versions) are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        if values.get("histogram") is not None:
+            values["histogram"] = Histogram(**values["histogram"])
+        return cls(**values)
+
+
+@dataclass
+class Alert:
+    """Something a data scientist should look at: which column (None: the whole table), what."""
+
+    column: str | None
+    kind: str
+    detail: str
+    value: float | None = None
+
+
+@dataclass
+class Correlations:
+    """Pearson correlations between numeric columns, over pairwise-complete rows.
+
+    `matrix[i][j]` pairs `columns[i]` with `columns[j]`; None where undefined (a constant
+    column, fewer than two shared rows). `truncated` says some numeric columns were left out.
+    """
+
+    method: str
+    columns: list[str]
+    matrix: list[list[float | None]]
+    truncated: bool = False
+
+
+@dataclass
+class Profile:
+    """The profile of a dataset: table-level facts, one `ColumnProfile` per column, alerts.
+
+    Build one with `jupyter_mlops.profile(data)`; save it with `save(name)`; read it back with
+    `jupyter_mlops.load_profile(name)`. It displays as a widget in a notebook.
+    """
+
+    n_rows: int
+    n_columns: int
+    n_duplicate_rows: int | None
+    memory_bytes: int
+    fingerprint: str
+    columns: dict[str, ColumnProfile]
+    correlations: Correlations | None
+    alerts: list[Alert]
+    engine: str
+    created_at: str
+    duplicates_are_approximate: bool = False
+    quantile_rank_error: float = 0.0
+    distinct_relative_error: float | None = None
+    source: str | None = None
+    name: str | None = None
+    id: str | None = None
+    sample: float | int | None = None
+    scheduler: str | None = None
+    n_partitions: int | None = None
+    format_version: int = FORMAT_VERSION
+
+    # --- serialisation -------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible data (nested dicts, lists and scalars)."""
+        return asdict(self)
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The profile as JSON text (strict JSON: no NaN or Infinity)."""
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        """Rebuild a profile from `to_dict` output."""
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        values["columns"] = {
+            key: ColumnProfile.from_dict(column) for key, column in data["columns"].items()
+        }
+        if data.get("correlations") is not None:
+            values["correlations"] = Correlations(**data["correlations"])
+        values["alerts"] = [Alert(**alert) for alert in data.get("alerts", [])]
+        return cls(**values)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Profile:
+        """Rebuild a profile from `to_json` output."""
+        return cls.from_dict(json.loads(text))
+
+    # --- conveniences --------------------------------------------------------------------
+
+    def column(self, name: str) -> ColumnProfile:
+        """The profile of column `name` (its string form for non-string column names)."""
+        try:
+            return self.columns[str(name)]
+        except KeyError:
+            raise KeyError(f"no column {name!r} in this profile") from None
+
+    def alerts_for(self, column: str | None) -> list[Alert]:
+        """The alerts about `column` (None: the table-level alerts)."""
+        return [alert for alert in self.alerts if alert.column == column]
+
+    def save(self, name: str | None = None, *, overwrite: bool = True) -> Profile:
+        """Store this profile under `name` (default: its own name) and return it with its id.
+
+        An existing profile of that name is replaced unless `overwrite=False`, which raises a
+        409 `MLOpsError` instead. Read it back with `jupyter_mlops.load_profile(name)`.
+        """
+        from .store import ProfileStore
+
+        return ProfileStore.default().save(self, name, overwrite=overwrite)
+
+    def to_html(self, path: str | Path | None = None) -> str:
+        """A standalone HTML report (plotly.js inlined once: it opens offline); written to
+        `path` when given. Returns the HTML."""
+        from .report import render_html
+
+        html = render_html(self)
+        if path is not None:
+            Path(path).write_text(html, encoding="utf-8")
+        return html
+
+    def widget(self) -> Any:
+        """The ipywidgets view of this profile (what a notebook displays)."""
+        from .widget import ProfileWidget
+
+        return ProfileWidget(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        # The widget where a widget manager runs (JupyterLab), an HTML summary elsewhere
+        # (nbconvert, GitHub), and one line of text in a terminal.
+        from .report import summary_html
+
+        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": summary_html(self)}
+        # Without a kernel (plain Python) there is no widget; the static views still work.
+        with contextlib.suppress(Exception):
+            bundle.update(self.widget()._repr_mimebundle_() or {})
+        return bundle
+
+    def __repr__(self) -> str:
+        label = f" {self.name!r}" if self.name else ""
+        return (
+            f"<Profile{label}: {self.n_rows:,} rows x {self.n_columns} columns, "
+            f"{len(self.alerts)} alerts, engine={self.engine}>"
+        )
+
+
+def clean_float(value: Any) -> float | None:
+    """`value` as a finite float, or None (NaN, infinities, None): profiles are strict JSON."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None

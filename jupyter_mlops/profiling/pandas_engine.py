@@ -1,0 +1,19 @@
+"""The exact engine: one pass of vectorised pandas/numpy over an in-memory frame."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .finalize import build_profile
+from .frame import Schema, summarize_frame
+from .model import Profile
+from .sketches import SketchLimits
+
+
+def profile_pandas(
+    frame: pd.DataFrame, *, source: str | None = None, sample: float | int | None = None
+) -> Profile:
+    """The exact profile of `frame`: every statistic computed on every value."""
+    schema = Schema.of(frame)
+    summary = summarize_frame(frame, schema, SketchLimits.exact())
+    return build_profile(summary, schema, engine="pandas", source=source, sample=sample)

@@ -1,0 +1,99 @@
+"""Files to profile: CSV or Parquet, local paths or fsspec URLs, read lazily through Dask.
+
+Errors a user can fix (no such file, a format we do not read, a file that does not parse) are
+`MLOpsError`s naming `field`, so the REST API answers 4xx and a notebook shows one line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".tsv.gz")
+PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+CSV_BLOCK_SIZE = "64MB"
+_MISMATCH_ROW = re.compile(r"^\|\s*(?P<column>[^|]+?)\s*\|\s*(?P<found>[^|]+?)\s*\|")
+
+
+def file_format(path: str) -> str | None:
+    """ "csv" or "parquet" from the path's suffix (a folder of Parquet files is "parquet")."""
+    lower = path.lower().rstrip("/")
+    if lower.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if lower.endswith(CSV_SUFFIXES):
+        return "csv"
+    local = Path(path)
+    if "://" not in path and local.is_dir() and any(local.glob("*.parq*")):
+        return "parquet"
+    return None
+
+
+def is_url(path: str) -> bool:
+    """Whether `path` is a URL (s3://, https://, ...) rather than a local path."""
+    return "://" in path and not path.startswith("file://")
+
+
+def check_source(path: str, field: str = "data") -> str:
+    """The format of `path`, after checking it exists (locally) and is CSV or Parquet."""
+    if not is_url(path):
+        local = Path(path.removeprefix("file://")).expanduser()
+        if not local.exists():
+            raise NotFoundError(f"no such file: {path}", field=field)
+    fmt = file_format(path)
+    if fmt is None:
+        raise MLOpsError(
+            f"cannot profile {Path(path).name!r}: CSV (.csv, .tsv, compressed) and Parquet "
+            "(.parquet, .pq, or a folder of them) are supported",
+            field=field,
+        )
+    return fmt
+
+
+def open_source(path: str, field: str = "data", dtype: dict[str, str] | None = None) -> Any:
+    """A lazy Dask DataFrame over a CSV or Parquet file (checked first, see `check_source`)."""
+    import dask.dataframe as dd
+
+    fmt = check_source(path, field)
+    try:
+        if fmt == "parquet":
+            return dd.read_parquet(path)
+        lower = path.lower()
+        compressed = not lower.endswith((".csv", ".tsv", ".txt"))
+        return dd.read_csv(
+            path,
+            sep="\t" if ".tsv" in lower else ",",
+            blocksize=None if compressed else CSV_BLOCK_SIZE,
+            compression="infer",
+            assume_missing=True,
+            sample=1 << 20,
+            dtype=dtype,
+        )
+    except (OSError, ValueError) as exc:
+        raise read_error(path, exc, field) from exc
+
+
+def read_error(path: str, exc: BaseException, field: str) -> MLOpsError:
+    """A readable error for a file that could not be read or parsed."""
+    if isinstance(exc, FileNotFoundError):
+        return NotFoundError(f"no such file: {path}", field=field)
+    if isinstance(exc, PermissionError):
+        return MLOpsError(f"cannot read {path}: permission denied", ErrorCode.FORBIDDEN, field)
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return MLOpsError(f"cannot read {path}: {first_line}", field=field)
+
+
+def mismatched_columns(exc: BaseException) -> dict[str, str]:
+    """Columns Dask's CSV reader typed from its sample but found otherwise later: read them as
+    text (parsed from its "Mismatched dtypes" table)."""
+    text = str(exc)
+    if "Mismatched dtypes" not in text:
+        return {}
+    columns = {}
+    for line in text.splitlines():
+        match = _MISMATCH_ROW.match(line.strip())
+        if match and match["column"] not in ("Column", "") and not match["column"].startswith("-"):
+            columns[match["column"]] = "object"
+    return columns
