@@ -1,0 +1,140 @@
+"""The server owns the clusters: dashboard proxy, link for kernels, closing at shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import sys
+
+import pytest
+from tornado.httpclient import HTTPClientError
+from tornado.websocket import websocket_connect
+
+from jupyter_mlops.clusters import handlers
+from jupyter_mlops.clusters.server_link import SERVER_TOKEN_ENV, SERVER_URL_ENV
+from tests.support.clusters import SMALL, api, wait_for_workers
+
+
+async def test_the_dashboard_is_served_through_the_authenticated_proxy(
+    jp_fetch, jp_http_port, jp_base_url, jp_auth_header, http_server_client
+):
+    info = await api(jp_fetch, method="POST", body=SMALL)
+    prefix = ("clusters", info["id"], "dashboard")
+    page = await jp_fetch("mlops", "api", *prefix, "status")
+    html = page.body.decode()
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "default-src 'none'" not in page.headers.get("Content-Security-Policy", "")
+    assert 'src="static/js/bokeh.min.js' in html  # relative: works under any prefix
+    css = await jp_fetch("mlops", "api", *prefix, "statics", "css", "base.css")
+    assert css.headers["Content-Type"].startswith("text/css")
+
+    # Dask redirects / to /status: the redirect stays under the proxy's prefix.
+    base = f"{jp_base_url}mlops/api/clusters/{info['id']}/dashboard"
+    root = await http_server_client.fetch(
+        f"{base}/", headers=jp_auth_header, follow_redirects=False, raise_error=False
+    )
+    assert root.code in (301, 302)
+    assert root.headers["Location"] == f"{base}/status"
+
+    # Bokeh's websocket, through the tunnel: the session token from the page opens it and
+    # the dashboard's Bokeh server acknowledges.
+    token = re.search(r'"token":"([^"]+)"', html).group(1)
+    url = (
+        f"ws://127.0.0.1:{jp_http_port}{jp_base_url}mlops/api/clusters/{info['id']}"
+        "/dashboard/status/ws"
+    )
+    from tornado.httpclient import HTTPRequest
+
+    request = HTTPRequest(url, headers=jp_auth_header)
+    connection = await websocket_connect(request, subprotocols=["bokeh", token])
+    first = await asyncio.wait_for(connection.read_message(), 30)
+    assert first is not None and '"msgtype":"ACK"' in first.replace(" ", "")
+    connection.close()
+
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("mlops", "api", "clusters", "nope", "dashboard", "status")
+    assert error.value.code == 404
+    await api(jp_fetch, info["id"], method="DELETE")
+
+
+async def test_the_dashboard_refuses_requests_without_credentials(
+    jp_fetch, jp_base_url, http_server_client
+):
+    info = await api(jp_fetch, method="POST", body=SMALL)
+    response = await http_server_client.fetch(
+        f"{jp_base_url}mlops/api/clusters/{info['id']}/dashboard/status", raise_error=False
+    )
+    assert response.code == 403
+    await api(jp_fetch, info["id"], method="DELETE")
+
+
+async def test_the_server_tells_its_kernels_where_it_is(jp_fetch, jp_serverapp, jp_http_port):
+    url = os.environ[SERVER_URL_ENV]
+    assert url == f"http://{jp_serverapp.ip}:{jp_http_port}{jp_serverapp.base_url}"
+    assert os.environ[SERVER_TOKEN_ENV] == jp_serverapp.identity_provider.token
+
+
+async def test_every_cluster_closes_and_the_link_is_withdrawn_when_the_server_stops(
+    jp_fetch, mlops_app
+):
+    from distributed.core import rpc
+
+    info = await api(jp_fetch, method="POST", body=SMALL)
+    comm = rpc(info["scheduler_address"])
+    assert (await comm.identity())["type"] == "Scheduler"
+    await handlers.teardown(mlops_app)
+    with pytest.raises(OSError):
+        await asyncio.wait_for(comm.identity(), 5)
+    await comm.close_rpc()
+    assert SERVER_URL_ENV not in os.environ
+
+
+KERNEL_CODE = """
+from jupyter_mlops import get_client
+client = get_client()
+print(client.scheduler.address)
+print(client.submit(sum, [1, 2, 3]).result(timeout=30))
+"""
+
+
+async def test_a_process_started_by_the_server_reaches_its_cluster(jp_fetch):
+    info = await api(jp_fetch, method="POST", body=SMALL)
+    # The environment a kernel inherits from the server (the server runs in this process).
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", KERNEL_CODE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, env=dict(os.environ),
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 0, err.decode()
+    assert out.decode().split() == [info["scheduler_address"], "6"]
+    assert b"no Jupyter server" not in err
+    await api(jp_fetch, info["id"], method="DELETE")
+
+
+async def test_the_magic_in_a_kernel_acts_on_the_servers_clusters(jp_fetch, capsys):
+    from IPython.testing.globalipapp import start_ipython
+
+    shell = start_ipython()
+    shell.run_line_magic("load_ext", "jupyter_mlops")
+
+    def magic(line: str):
+        return shell.run_line_magic("mlops", line)
+
+    # The magic calls the server over HTTP; the server answers on this test's event loop.
+    await asyncio.to_thread(magic, "cluster start --workers 1 --threads 1 --no-processes")
+    assert "Started on the Jupyter server at http://" in capsys.readouterr().out
+    listing = await api(jp_fetch)
+    [info] = listing["clusters"]
+    assert listing["current"] == info["id"]
+    await asyncio.to_thread(magic, "cluster scale 2")
+    await wait_for_workers(jp_fetch, info["id"], 2)
+    report = await asyncio.to_thread(magic, "cluster")
+    assert f"dashboard: /a%40b/mlops/api/clusters/{info['id']}/dashboard/status" in repr(report)
+    await asyncio.to_thread(magic, "cluster stop")
+    assert (await api(jp_fetch))["clusters"] == []
+
+    with pytest.raises(Exception) as error:
+        await asyncio.to_thread(magic, "cluster start --threads 0")
+    assert getattr(error.value, "field", None) == "threads"
