@@ -31,9 +31,8 @@ def test_the_dask_cluster_example_runs_on_the_cpu(tmp_path, monkeypatch):
 def _kernel_notebook(path: Path) -> None:
     cells = [
         new_code_cell("%load_ext jupyter_mlops"),
-        new_code_cell(
-            "from jupyter_mlops import get_client\nprint('panel cluster:', get_client().scheduler.address)"
-        ),
+        new_code_cell("from jupyter_mlops import get_client"),
+        new_code_cell("print('panel cluster:', get_client().scheduler.address)"),
         new_code_cell("%mlops cluster start --workers 1 --threads 1 --no-processes --name from-nb"),
     ]
     nbformat.write(new_notebook(cells=cells), path)
