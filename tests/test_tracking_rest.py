@@ -528,3 +528,11 @@ async def test_nan_metrics_travel_as_null(jp_fetch, store):
     history = await get_json(jp_fetch, "runs", run_id, "metrics", key="loss")
     assert history["points"][1]["value"] is None
     assert math.isnan(store.metric_history(run_id, "loss")[1].value)
+
+
+async def test_the_labs_cache_busting_argument_is_not_an_unknown_field(jp_fetch, grid):
+    # JupyterLab's ServerConnection appends `&<timestamp>` to every GET.
+    body = await get_json(jp_fetch, "runs", **{"1795430544133": ""})
+    assert body["total"] == 7
+    experiments = await get_json(jp_fetch, "experiments", **{"1795430544133": ""})
+    assert experiments["experiments"]

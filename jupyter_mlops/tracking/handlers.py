@@ -80,13 +80,13 @@ def experiment_detail(store: TrackingStore, experiment_id: str) -> api.Experimen
     if experiment.run_count is None:
         total = store.search_runs([experiment_id], max_results=1).total
         experiment = dataclasses.replace(experiment, run_count=total)
-    sample = store.search_runs([experiment_id], max_results=api.MAX_PAGE_SIZE).runs
+    keys = store.keys_in_use([experiment_id])
     summary = api.experiment_out(experiment, *_experiment_counts(store, experiment_id))
     return api.ExperimentDetail(
         **summary.model_dump(),
-        param_keys=sorted({key for run in sample for key in run.params}),
-        metric_keys=sorted({key for run in sample for key in run.metrics}),
-        tag_keys=sorted({key for run in sample for key in run.tags}),
+        param_keys=keys["params"],
+        metric_keys=keys["metrics"],
+        tag_keys=keys["tags"],
     )
 
 
