@@ -15,7 +15,7 @@ import os
 import threading
 from dataclasses import dataclass
 
-from ..core.config import resolve_data_dir
+from ..core.config import DATA_DIR_ENV, DB_URL_ENV, resolve_data_dir
 from ..core.store import get_database
 from .metric_writer import MetricWriter
 from .store import TrackingStore
@@ -35,11 +35,20 @@ class TrackingClient:
 
 _lock = threading.Lock()
 _client: TrackingClient | None = None
+_client_key: tuple[str | None, str | None, int] | None = None
 
 
 def get_client() -> TrackingClient:
-    """The client for the store this process currently resolves (created on first use)."""
-    global _client
+    """The client for the store this process currently resolves (created on first use).
+
+    Cheap on repeat calls: the store is looked up again only when the environment that
+    locates it (`$JUPYTER_MLOPS_DB_URL`, `$JUPYTER_MLOPS_DATA_DIR`) changed.
+    """
+    global _client, _client_key
+    key = (os.environ.get(DB_URL_ENV), os.environ.get(DATA_DIR_ENV), os.getpid())
+    current = _client
+    if current is not None and key == _client_key:
+        return current
     database = get_database()
     data_dir = resolve_data_dir()
     with _lock:
@@ -47,10 +56,12 @@ def get_client() -> TrackingClient:
         if current is not None and (
             current.store.database is database and current.store.data_dir == data_dir
         ):
+            _client_key = key
             return current
         _client = TrackingClient(
             TrackingStore(database, data_dir), MetricWriter(TrackingStore(database, data_dir))
         )
+        _client_key = key
     if current is not None:
         _close_quietly(current)
     if multiprocessing.parent_process() is not None:
@@ -73,16 +84,16 @@ def _close_quietly(client: TrackingClient) -> None:
 
 def close_client() -> None:
     """Flush and close the client (at interpreter exit, and in tests)."""
-    global _client
+    global _client, _client_key
     with _lock:
-        client, _client = _client, None
+        client, _client, _client_key = _client, None, None
     if client is not None:
         _close_quietly(client)
 
 
 def _forget_in_child() -> None:
-    global _client, _lock
-    _client = None
+    global _client, _client_key, _lock
+    _client, _client_key = None, None
     _lock = threading.Lock()
 
 
