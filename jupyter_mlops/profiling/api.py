@@ -104,14 +104,15 @@ def _profile_pandas_frame(
     frame = _sample_pandas(frame, sample)
     if engine != "dask":
         return profile_pandas(frame, sample=sample)
+    import dask
     import dask.dataframe as dd
 
     partitions = max(1, min(64, -(-len(frame) // ROWS_PER_PARTITION)))
-    return profile_dask(
-        dd.from_pandas(frame, npartitions=partitions, sort=False),
-        sample=sample,
-        on_progress=on_progress,
-    )
+    # Keep the frame's own dtypes: Dask would turn object columns into strings and hide
+    # mixed types.
+    with dask.config.set({"dataframe.convert-string": False}):
+        frame = dd.from_pandas(frame, npartitions=partitions, sort=False)
+    return profile_dask(frame, sample=sample, on_progress=on_progress)
 
 
 def _check_sample(sample: Any) -> None:

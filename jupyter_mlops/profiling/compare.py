@@ -22,6 +22,8 @@ from .model import ColumnProfile, Histogram, Profile
 
 PSI_FLOOR = 1e-4
 PSI_ALERT = 0.2
+# PSI is read on about ten bins; finer bins inflate it for small samples.
+PSI_BINS = 10
 
 
 @dataclass
@@ -139,8 +141,11 @@ def population_stability_index(a: ColumnProfile, b: ColumnProfile) -> float | No
     if a.count == 0 or b.count == 0:
         return None
     if a.histogram is not None and b.histogram is not None:
-        expected = np.asarray(a.histogram.counts, dtype=np.float64)
-        actual = rebin(b.histogram, _edges(a.histogram))
+        edges = _edges(a.histogram)
+        step = -(-(edges.size - 1) // PSI_BINS)
+        coarse = np.append(edges[::step], edges[-1]) if (edges.size - 1) % step else edges[::step]
+        expected = rebin(a.histogram, coarse)
+        actual = rebin(b.histogram, coarse)
     elif a.top_values and b.top_values:
         expected, actual = _category_shares(a, b)
     else:

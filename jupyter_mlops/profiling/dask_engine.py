@@ -98,7 +98,8 @@ class _TaskProgress(Callback):  # type: ignore[misc]
 
 
 def _compute_locally(final: Any, on_progress: ProgressCallback | None) -> FrameSummary:
-    callbacks = [_TaskProgress(on_progress)] if on_progress is not None else []
+    # The local schedulers take callbacks as tuples; passing them here keeps them to this run.
+    callbacks = [_TaskProgress(on_progress)._callback] if on_progress is not None else []
     (summary,) = compute(final, callbacks=callbacks)
     return summary  # type: ignore[no-any-return]
 

@@ -204,10 +204,11 @@ class Profile:
         # (nbconvert, GitHub), and one line of text in a terminal.
         from .report import summary_html
 
-        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": summary_html(self)}
+        bundle: dict[str, Any] = {}
         # Without a kernel (plain Python) there is no widget; the static views still work.
         with contextlib.suppress(Exception):
             bundle.update(self.widget()._repr_mimebundle_() or {})
+        bundle.update({"text/plain": repr(self), "text/html": summary_html(self)})
         return bundle
 
     def __repr__(self) -> str:

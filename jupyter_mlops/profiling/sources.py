@@ -15,6 +15,8 @@ from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".tsv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 CSV_BLOCK_SIZE = "64MB"
+# Bytes Dask reads to guess CSV column types.
+CSV_SAMPLE_BYTES = 1 << 20
 _MISMATCH_ROW = re.compile(r"^\|\s*(?P<column>[^|]+?)\s*\|\s*(?P<found>[^|]+?)\s*\|")
 
 
@@ -68,7 +70,7 @@ def open_source(path: str, field: str = "data", dtype: dict[str, str] | None = N
             blocksize=None if compressed else CSV_BLOCK_SIZE,
             compression="infer",
             assume_missing=True,
-            sample=1 << 20,
+            sample=CSV_SAMPLE_BYTES,
             dtype=dtype,
         )
     except (OSError, ValueError) as exc:

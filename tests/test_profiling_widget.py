@@ -1,0 +1,118 @@
+"""The notebook side: the widget a profile displays as, and `%mlops profile` in real IPython."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from IPython.core.error import UsageError
+from IPython.testing.globalipapp import start_ipython
+from sklearn import datasets
+
+import jupyter_mlops as mlops
+from jupyter_mlops.profiling import Profile, profile
+from jupyter_mlops.profiling.widget import PLOTLY_MIME, ProfileWidget
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return datasets.load_iris(as_frame=True).frame
+
+
+def plotly_specs(output) -> list[dict]:
+    return [item["data"][PLOTLY_MIME] for item in output.outputs if PLOTLY_MIME in item["data"]]
+
+
+def test_the_widget_has_overview_columns_correlations_and_alerts(iris):
+    result = profile(pd.concat([iris, iris.head(3)], ignore_index=True))
+    widget = ProfileWidget(result)
+    assert widget.tabs.titles == ("Overview", "Columns (5)", "Correlations", "Alerts (1)")
+    overview, columns, correlations, alerts = widget.tabs.children
+    assert "153" in overview.children[0].value
+    assert "duplicate_rows" in alerts.value
+    heatmap = plotly_specs(correlations)[0]
+    assert heatmap["data"][0]["type"] == "heatmap"
+    assert len(heatmap["data"][0]["x"]) == 5
+    # One card per column, titled with its type; drawn when opened.
+    assert len(columns.children) == 5
+    assert columns.titles[0] == "sepal length (cm) · numeric"
+    assert columns.children[0].children and not columns.children[3].children
+    columns.selected_index = 3
+    stats, chart = columns.children[3].children[0].children
+    assert "skewness" in stats.value and "q0.95" in stats.value
+    bars = plotly_specs(chart)[0]["data"][0]
+    assert bars["type"] == "bar" and sum(bars["y"]) == 153
+
+
+def test_categorical_cards_show_top_values():
+    frame = pd.DataFrame({"fruit": pd.Series(["apple"] * 5 + ["pear"] * 2, dtype="str")})
+    widget = ProfileWidget(profile(frame))
+    chart = widget.columns_view.children[0].children[0].children[1]
+    bars = plotly_specs(chart)[0]["data"][0]
+    assert bars["orientation"] == "h"
+    assert list(bars["y"]) == ["pear", "apple"] and list(bars["x"]) == [2, 5]
+
+
+def test_a_profile_displays_as_the_widget_with_static_fallbacks(iris):
+    bundle = profile(iris)._repr_mimebundle_()
+    assert WIDGET_MIME in bundle
+    assert "sepal length (cm)" in bundle["text/html"] and "<script" not in bundle["text/html"]
+    assert bundle["text/plain"].startswith("<Profile: 150 rows x 5 columns")
+
+
+@pytest.fixture(scope="module")
+def shell():
+    ip = start_ipython()
+    ip.run_line_magic("load_ext", "jupyter_mlops")
+    return ip
+
+
+def test_magic_profiles_a_notebook_variable(shell, iris):
+    shell.user_ns["train"] = iris
+    result = shell.run_line_magic("mlops", "profile train")
+    assert isinstance(result, Profile)
+    assert result.n_rows == 150 and result.engine == "pandas"
+
+
+def test_magic_takes_engine_sample_name_and_html(shell, iris, tmp_path):
+    shell.user_ns["holder"] = type("Holder", (), {"frame": iris})()
+    report = tmp_path / "r.html"
+    result = shell.run_line_magic(
+        "mlops", f"profile holder.frame --engine dask --sample 0.5 --name iris-half --html {report}"
+    )
+    assert result.engine == "dask" and result.sample == 0.5
+    assert mlops.load_profile("iris-half").id == result.id
+    assert report.exists()
+
+
+def test_magic_profiles_a_file_path(shell, iris, tmp_path):
+    path = tmp_path / "iris.csv"
+    iris.to_csv(path, index=False)
+    result = shell.run_line_magic("mlops", f"profile {path}")
+    assert result.source == str(path) and result.n_rows == 150
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("profile nothing_here", "no variable named 'nothing_here'"),
+        ("profile train.nope", "has no attribute 'nope'"),
+        ("profile", "required: data"),
+        ("profile train --engine spark", "invalid choice"),
+        ("profile train --sample many", "not a number"),
+    ],
+)
+def test_magic_usage_errors_are_one_line(shell, iris, line, message):
+    shell.user_ns["train"] = iris
+    with pytest.raises(UsageError) as info:
+        shell.run_line_magic("mlops", line)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_magic_on_something_that_is_not_a_table_is_an_mlops_error(shell):
+    shell.user_ns["numbers"] = [1, 2, 3]
+    with pytest.raises(mlops.MLOpsError) as info:
+        shell.run_line_magic("mlops", "profile numbers")
+    assert info.value._render_traceback_()[0].startswith("MLOpsError (data):")
