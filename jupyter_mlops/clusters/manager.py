@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -33,8 +32,6 @@ from .models import (
     ClusterList,
     StartCluster,
 )
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -205,7 +202,7 @@ class ClusterManager(LoggingConfigurable):
         except Exception as exc:
             record.state = "failed"
             record.error = f"{type(exc).__name__}: {exc}"
-            log.warning("cluster %s (%s) did not start: %s", record.id, plan.class_path, exc)
+            self.log.warning("cluster %s (%s) did not start: %s", record.id, plan.class_path, exc)
             if record.cluster is not None:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(_maybe_await(record.cluster.close()), 10)
@@ -215,7 +212,7 @@ class ClusterManager(LoggingConfigurable):
             ) from exc
         record.state = "running"
         self._current = record.id
-        log.info("started cluster %s (%s) at %s", record.id, plan.class_path, record.address)
+        self.log.info("started cluster %s (%s) at %s", record.id, plan.class_path, record.address)
         return await self._describe(record)
 
     async def _connect(self, address: str, name: str | None) -> ClusterInfo:
@@ -306,8 +303,8 @@ class ClusterManager(LoggingConfigurable):
             elif record.comm is not None:
                 await record.comm.close_rpc()
         except Exception as exc:  # a lost scheduler may not close cleanly; forget it anyway
-            log.warning("cluster %s did not close cleanly: %s", record.id, exc)
-        log.info("closed cluster %s (%s)", record.id, record.name)
+            self.log.warning("cluster %s did not close cleanly: %s", record.id, exc)
+        self.log.info("closed cluster %s (%s)", record.id, record.name)
 
     async def _close_all(self) -> None:
         for record in list(self._clusters.values()):

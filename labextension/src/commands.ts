@@ -1,6 +1,8 @@
 /** Every command ID of the extension, in one place. */
 export const CommandIDs = {
   openSidebar: 'mlops:open-sidebar',
+  showClusters: 'mlops:show-clusters',
+  refreshClusters: 'mlops:refresh-clusters',
   showExperiments: 'mlops:show-experiments',
   openExperiment: 'mlops:open-experiment',
   openRun: 'mlops:open-run',

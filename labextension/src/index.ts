@@ -1,5 +1,6 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { clustersPlugin } from './clusters/plugin';
 import { healthPlugin } from './health/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
 import { trackingPlugin } from './tracking/plugin';
@@ -7,6 +8,11 @@ import { trackingPlugin } from './tracking/plugin';
 export { IMLOpsSidebar } from './tokens';
 
 /** Every plugin of the extension; each capability adds its own. */
-const plugins: JupyterFrontEndPlugin<unknown>[] = [sidebarPlugin, healthPlugin, trackingPlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [
+  sidebarPlugin,
+  healthPlugin,
+  trackingPlugin,
+  clustersPlugin
+];
 
 export default plugins;

@@ -1,0 +1,143 @@
+"""The Cluster section in a real JupyterLab: start a cluster from the panel, see its workers,
+open its dashboard through the server's proxy, insert the connect code, see a cluster made
+by another client (as a notebook would) appear, stop them; and the server closes its clusters
+when it stops."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.support.browser import open_mlops_sidebar
+from tests.support.lab import LabServer
+
+pytestmark = pytest.mark.browser
+
+CARD = "[data-testid=mlops-cluster]"
+
+START_FROM_A_KERNEL = (
+    "from jupyter_mlops.clusters import start_cluster\n"
+    "start_cluster(workers=1, threads=1, processes=False, name='from-a-notebook')\n"
+)
+
+
+def _show_clusters(page) -> None:
+    open_mlops_sidebar(page)
+    form = page.locator("[data-testid=mlops-cluster-form]")
+    if not form.is_visible():
+        page.locator(".lm-AccordionPanel-title", has_text="Cluster").first.click()
+    form.wait_for(state="visible")
+
+
+def _kernel_env(server: LabServer) -> dict[str, str]:
+    # What the server exports to the kernels it starts.
+    return {
+        **server.env(),
+        "JUPYTER_MLOPS_SERVER_URL": server.url + "/",
+        "JUPYTER_MLOPS_SERVER_TOKEN": server.token,
+    }
+
+
+def test_start_see_workers_dashboard_insert_code_and_stop(lab_page, lab_server):
+    page = lab_page
+    page.goto(lab_server.lab_url("lab/tree/00_getting_started.ipynb"))
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    _show_clusters(page)
+
+    form = page.locator("[data-testid=mlops-cluster-form]")
+    form.locator("input[name=workers]").fill("1")
+    form.locator("input[name=threads]").fill("1")
+    form.locator("input[name=memory]").fill("1GB")
+    form.locator("button[type=submit]").click()
+    card = page.locator(CARD).first
+    card.locator(".jp-MLOps-clusterStatus", has_text="running").wait_for(timeout=90_000)
+    rows = card.locator("[data-testid=mlops-cluster-workers] tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 1
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells[1] == "1"  # cores
+    assert cells[2].endswith("/ 0.93 GiB")  # the 1GB memory limit
+    cluster_id = card.get_attribute("data-cluster-id")
+
+    # The dashboard through the server's proxy, Bokeh's websocket included.
+    link = card.locator("a", has_text="Dashboard")
+    href = link.get_attribute("href")
+    # The page's own origin and base URL: no guessed host or port.
+    assert href == f"{lab_server.url}/mlops/api/clusters/{cluster_id}/dashboard/status"
+    dashboard = page.context.new_page()
+    dashboard.goto(href)
+    dashboard.wait_for_function(
+        "() => window.Bokeh && Bokeh.documents && Bokeh.documents.length > 0", timeout=60_000
+    )
+    dashboard.close()
+
+    card.locator("button", has_text="Insert connect code").click()
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('.jp-Cell .cm-content')]"
+        f".some(c => c.textContent.includes('get_client(\"{cluster_id}\")'))"
+    )
+
+    # A cluster started through the server's API by someone else (a notebook's magic does
+    # the same) shows up on the next poll.
+    subprocess.run(
+        [sys.executable, "-c", START_FROM_A_KERNEL], env=_kernel_env(lab_server), check=True,
+        timeout=120,
+    )  # fmt: skip
+    other = page.locator(CARD, has_text="from-a-notebook")
+    other.locator(".jp-MLOps-clusterStatus", has_text="running").wait_for(timeout=30_000)
+    assert "★" in other.locator(".jp-MLOps-clusterName").inner_text()  # now the current one
+
+    for name in ("from-a-notebook", None):
+        target = page.locator(CARD, has_text=name) if name else page.locator(CARD).first
+        target.locator("button", has_text="Stop").click()
+        target.wait_for(state="detached", timeout=60_000)
+    assert page.locator(CARD).count() == 0
+
+
+def test_bad_sizes_are_shown_naming_the_field(lab_page):
+    _show_clusters(lab_page)
+    form = lab_page.locator("[data-testid=mlops-cluster-form]")
+    form.locator("input[name=workers]").fill("1")
+    form.locator("input[name=memory]").fill("lots")
+    form.locator("button[type=submit]").click()
+    message = lab_page.locator("[data-testid=mlops-cluster-message].jp-MLOps-error")
+    message.wait_for()
+    assert "(memory)" in message.inner_text()
+    assert lab_page.locator(CARD).count() == 0
+
+
+def _api(server: LabServer, method: str = "GET", body: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        f"{server.url}/mlops/api/clusters", method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"token {server.token}"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def test_the_server_closes_its_clusters_when_it_stops(browser, tmp_path):
+    import psutil
+    from distributed import Client
+
+    root = tmp_path / "root"
+    root.mkdir()
+    server = LabServer(root, tmp_path).start()
+    try:
+        info = _api(server, "POST", {"workers": 1, "threads": 1, "memory": "512MiB"})
+        with Client(info["scheduler_address"], timeout=30) as client:
+            pids = list(client.run(os.getpid).values())
+        assert pids and all(psutil.pid_exists(pid) for pid in pids)
+    finally:
+        server.stop()
+    assert f"closed cluster {info['id']}" in server.log()
+    deadline = time.monotonic() + 30
+    while any(psutil.pid_exists(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(psutil.pid_exists(pid) for pid in pids)
