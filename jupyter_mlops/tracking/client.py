@@ -13,7 +13,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.config import DATA_DIR_ENV, DB_URL_ENV, resolve_data_dir
 from ..core.store import get_database
@@ -31,6 +31,16 @@ class TrackingClient:
 
     store: TrackingStore
     writer: MetricWriter
+    _experiment_ids: dict[str | None, str] = field(default_factory=dict)
+
+    def experiment_id(self, name: str | None) -> str:
+        """The id of the experiment called `name` (created when missing), remembered: ids of
+        experiments never change and a deleted one is refused when a run is created in it."""
+        found = self._experiment_ids.get(name)
+        if found is None:
+            found = self.store.get_or_create_experiment(name).experiment_id
+            self._experiment_ids[name] = found
+        return found
 
 
 _lock = threading.Lock()

@@ -143,14 +143,10 @@ def _create(
     fresh_git: bool,
 ) -> Run:
     store = client.store
-    if experiment is not None:
-        experiment_id = store.get_or_create_experiment(experiment).experiment_id
-    elif _experiment_name is not None:
-        experiment_id = store.get_or_create_experiment(_experiment_name).experiment_id
-    elif parent is not None:
+    if experiment is None and _experiment_name is None and parent is not None:
         experiment_id = parent.experiment_id
     else:
-        experiment_id = store.get_or_create_experiment(None).experiment_id
+        experiment_id = client.experiment_id(experiment or _experiment_name)
     git = provenance.git_state(fresh=fresh_git)
     return store.create_run(
         experiment_id,
@@ -192,7 +188,7 @@ def _end(run: ActiveRun, status: RunStatus, error: str | None) -> None:
     try:
         run.client.writer.flush(RUN_END_FLUSH_TIMEOUT_S)
     finally:
-        run.client.store.update_run(run.run_id, status=status, error=error)
+        run.client.store.set_run_fields(run.run_id, status=status, error=error)
 
 
 def _current_or_new() -> ActiveRun:

@@ -48,6 +48,7 @@ class MetricWriter:
         self._queue: deque[MetricPoint | _FlushMarker] = deque()
         self._wake = threading.Event()
         self._closed = False
+        self._busy = False  # set before the writer takes points, cleared once they are stored
         self._failures: list[str] = []
         self._failures_lock = threading.Lock()
         self._thread = threading.Thread(target=self._loop, name="mlops-metric-writer", daemon=True)
@@ -79,6 +80,8 @@ class MetricWriter:
         """
         if not self._thread.is_alive():
             self._write_all_now()
+        elif not self._queue and not self._busy:
+            pass  # nothing queued and nothing being written: all is stored already
         else:
             marker = _FlushMarker()
             self._queue.append(marker)
@@ -116,6 +119,15 @@ class MetricWriter:
         """Write everything queued now, in batches; release flush markers in order."""
         batch: list[MetricPoint] = []
         queue = self._queue
+        self._busy = True
+        try:
+            self._drain_queue(queue, batch)
+        finally:
+            self._busy = False
+
+    def _drain_queue(
+        self, queue: deque[MetricPoint | _FlushMarker], batch: list[MetricPoint]
+    ) -> None:
         while queue:
             item = queue.popleft()
             if isinstance(item, _FlushMarker):

@@ -199,7 +199,20 @@ class TrackingStore:
         error: str | None = None,
     ) -> Run:
         """Change a run's status (a terminal status sets `end_time` unless given), name or
-        stored traceback."""
+        stored traceback; returns the run as stored."""
+        self.set_run_fields(run_id, status=status, end_time=end_time, name=name, error=error)
+        return self.get_run(run_id)
+
+    def set_run_fields(
+        self,
+        run_id: str,
+        *,
+        status: RunStatus | str | None = None,
+        end_time: int | None = None,
+        name: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """`update_run` without reading the run back: one UPDATE (what ending a run uses)."""
         values: dict[str, Any] = {}
         if status is not None:
             checked = records.run_status(status)
@@ -213,10 +226,14 @@ class TrackingStore:
         if error is not None:
             values["error"] = error
         with self.database.session(write=True) as session:
-            self._run_row(session, run_id)
-            if values:
-                session.execute(update(RunRow).where(RunRow.run_id == run_id).values(**values))
-        return self.get_run(run_id)
+            if not values:
+                self._run_row(session, run_id)
+                return
+            result = session.connection().execute(
+                update(RunRow).where(RunRow.run_id == run_id).values(**values)
+            )
+            if not getattr(result, "rowcount", 0):
+                raise NotFoundError(f"no run {run_id}", field="run_id")
 
     def delete_run(self, run_id: str) -> Run:
         """Soft-delete: the run leaves default searches but keeps its data; `restore_run` undoes."""
