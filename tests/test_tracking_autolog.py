@@ -146,3 +146,21 @@ def test_prepare_input_checks_columns_and_types(cancer, tmp_path):
     with pytest.raises(MLOpsError) as error:
         mlops.log_model(estimator, "../escape")
     assert error.value.field in ("model", "name")
+
+
+def test_randomized_search_logs_its_best_candidates_too(cancer):
+    from sklearn.model_selection import RandomizedSearchCV
+
+    X, y = cancer
+    with mlops.start_run(experiment="random") as run:
+        search = RandomizedSearchCV(
+            LogisticRegression(max_iter=200),
+            {"C": [0.01, 0.1, 1.0, 10.0]},
+            n_iter=3,
+            cv=2,
+            random_state=0,
+        ).fit(X.iloc[:200], y.iloc[:200])
+    children = get_client().store.child_runs(run.run_id)
+    assert len(children) == 3
+    assert {c.params["C"] for c in children} == {str(p["C"]) for p in search.cv_results_["params"]}
+    assert mlops.get_run(run.run_id).params["best_C"] == str(search.best_params_["C"])
