@@ -159,8 +159,10 @@ class MetricWriter:
                     time.sleep(delay)
                     delay = min(delay * 2, 5.0)
                     continue
-                self._write_per_run(batch)
-                return
+            except Exception:  # the writer thread must survive anything
+                log.exception("metric write failed")
+            self._write_per_run(batch)
+            return
 
     def _write_per_run(self, batch: list[MetricPoint]) -> None:
         # One bad run (e.g. deleted from the store) must not take the others' points with it.
@@ -170,8 +172,9 @@ class MetricWriter:
         for run_id, points in by_run.items():
             try:
                 self.store.log_metric_points(points)
-            except MLOpsError as error:
+            except Exception as error:  # reported by the next flush()
+                message = error.message if isinstance(error, MLOpsError) else repr(error)
                 with self._failures_lock:
                     self._failures.append(
-                        f"{len(points)} metric points of run {run_id} were refused: {error.message}"
+                        f"{len(points)} metric points of run {run_id} were refused: {message}"
                     )
