@@ -230,3 +230,14 @@ def test_set_experiment_is_used_by_later_runs():
         assert run.experiment_id == experiment.experiment_id
     finally:
         fluent._experiment_name = None
+
+
+def test_points_for_a_missing_run_are_reported_and_do_not_block_others():
+    with mlops.start_run() as run:
+        mlops.log_metric("kept", 1.0)
+        mlops.log_metric("lost", 1.0, run_id="0" * 32)
+        with pytest.raises(MLOpsError) as error:
+            mlops.flush()
+        assert "0" * 32 in error.value.message
+        mlops.flush()  # reported once
+    assert mlops.get_run(run.run_id).metrics == {"kept": 1.0}
