@@ -152,7 +152,7 @@ class TrackingStore:
         run_name = records.run_name(name) if name is not None else random_run_name()
         experiment_key = records.experiment_int(experiment_id)
         with self.database.session(write=True) as session:
-            found = session.execute(
+            found = session.connection().execute(
                 select(ExperimentRow.artifact_location, ExperimentRow.lifecycle_stage).where(
                     ExperimentRow.experiment_id == experiment_key
                 )
