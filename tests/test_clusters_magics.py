@@ -6,17 +6,15 @@ import time
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import start_ipython
 
 from jupyter_mlops.clusters.gpus import list_gpus
 from jupyter_mlops.core.errors import MLOpsError
+from tests.support.clusters import ipython_shell
 
 
 @pytest.fixture(scope="module")
 def shell():
-    ip = start_ipython()
-    ip.run_line_magic("load_ext", "jupyter_mlops")
-    return ip
+    return ipython_shell()
 
 
 @pytest.fixture(autouse=True)

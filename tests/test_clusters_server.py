@@ -13,7 +13,7 @@ from tornado.websocket import websocket_connect
 
 from jupyter_mlops.clusters import handlers
 from jupyter_mlops.clusters.server_link import SERVER_TOKEN_ENV, SERVER_URL_ENV
-from tests.support.clusters import SMALL, api, wait_for_workers
+from tests.support.clusters import SMALL, api, ipython_shell, wait_for_workers
 
 
 async def test_the_dashboard_is_served_through_the_authenticated_proxy(
@@ -113,10 +113,7 @@ async def test_a_process_started_by_the_server_reaches_its_cluster(jp_fetch):
 
 
 async def test_the_magic_in_a_kernel_acts_on_the_servers_clusters(jp_fetch, capsys):
-    from IPython.testing.globalipapp import start_ipython
-
-    shell = start_ipython()
-    shell.run_line_magic("load_ext", "jupyter_mlops")
+    shell = ipython_shell()
 
     def magic(line: str):
         return shell.run_line_magic("mlops", line)
