@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 
@@ -277,3 +278,58 @@ def test_artifacts_are_copied_listed_and_resolved(store, experiment, tmp_path):
     with pytest.raises(NotFoundError) as error:
         store.list_artifacts(run.run_id, "nothing/here")
     assert error.value.field == "path"
+
+
+def test_experiment_statistics(store):
+    quiet = store.get_or_create_experiment("quiet")
+    busy = store.get_or_create_experiment("busy")
+    done = store.create_run(busy.experiment_id, start_time=1_000)
+    store.update_run(done.run_id, status="FINISHED")
+    store.create_run(busy.experiment_id, start_time=5_000)
+    gone = store.create_run(busy.experiment_id, start_time=9_000)
+    store.delete_run(gone.run_id)
+    stats = store.get_experiment(busy.experiment_id)
+    assert (stats.run_count, stats.active_run_count, stats.last_run_time) == (2, 1, 5_000)
+    listed = {
+        e.name: (e.run_count, e.active_run_count, e.last_run_time) for e in store.list_experiments()
+    }
+    assert listed == {"busy": (2, 1, 5_000), "quiet": (0, 0, None)}
+    assert store.get_experiment(quiet.experiment_id).run_count == 0
+
+
+def test_metric_summaries_count_points(store, experiment):
+    run = store.create_run(experiment.experiment_id)
+    store.log_batch(run.run_id, metrics=[Metric("loss", 1.0 / (s + 1), s, s) for s in range(10)])
+    store.log_batch(run.run_id, metrics=[Metric("acc", 0.5, 0, 1)])
+    summaries = store.metric_summaries(run.run_id)
+    assert [(m.key, m.value, m.step, m.points) for m in summaries] == [
+        ("acc", 0.5, 0, 1), ("loss", 0.1, 9, 10),
+    ]  # fmt: skip
+
+
+def test_a_long_history_can_be_sampled_evenly(store, experiment):
+    run = store.create_run(experiment.experiment_id)
+    store.log_batch(run.run_id, metrics=[Metric("x", float(s), s, 0) for s in range(1000)])
+    sampled = store.metric_history(run.run_id, "x", max_points=100)
+    steps = [p.step for p in sampled]
+    assert len(steps) <= 101 and steps[0] == 0 and steps[-1] == 999
+    assert steps == sorted(steps)
+    gaps = {b - a for a, b in itertools.pairwise(steps)}
+    assert max(gaps) <= 10
+    assert len(store.metric_history(run.run_id, "x", max_points=5000)) == 1000
+    with pytest.raises(MLOpsError) as error:
+        store.metric_history(run.run_id, "x", max_points=1)
+    assert error.value.field == "max_points"
+
+
+def test_keys_in_use_only_counts_active_runs_of_the_experiment(store, experiment):
+    other = store.get_or_create_experiment("other")
+    store.create_run(other.experiment_id, params={"elsewhere": 1})
+    deleted = store.create_run(experiment.experiment_id, params={"gone": 1})
+    store.delete_run(deleted.run_id)
+    run = store.create_run(experiment.experiment_id, params={"b": 1, "a": 2}, tags={"t": 1})
+    store.log_batch(run.run_id, metrics=[Metric("m", 1.0, 0, 0)])
+    assert store.keys_in_use([experiment.experiment_id]) == {
+        "params": ["a", "b"], "metrics": ["m"], "tags": ["t"],
+    }  # fmt: skip
+    assert store.keys_in_use()["params"] == ["a", "b", "elsewhere"]

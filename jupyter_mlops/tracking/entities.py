@@ -44,7 +44,12 @@ class RunView(str, Enum):
 
 @dataclass(frozen=True)
 class Experiment:
-    """A named group of runs; `run_count` counts its active runs where the store computed it."""
+    """A named group of runs.
+
+    Where the store computed them (`list_experiments`, `get_experiment`): `run_count` counts
+    its runs that are not deleted, `active_run_count` those of them still RUNNING, and
+    `last_run_time` is the latest start time among them (None without runs).
+    """
 
     experiment_id: str
     name: str
@@ -53,6 +58,8 @@ class Experiment:
     creation_time: int
     last_update_time: int
     run_count: int | None = None
+    active_run_count: int | None = None
+    last_run_time: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,17 @@ class Metric:
     value: float
     step: int
     timestamp: int
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    """One metric of a run: its latest point and how many points its history has."""
+
+    key: str
+    value: float
+    step: int
+    timestamp: int
+    points: int
 
 
 @dataclass(frozen=True)

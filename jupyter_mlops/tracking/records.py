@@ -83,8 +83,13 @@ def stored_float(value: float | None) -> float:
     return math.nan if value is None else value
 
 
-def experiment_entity(row: ExperimentRow, run_count: int | None = None) -> Experiment:
-    """An `Experiment` from its row."""
+def experiment_entity(
+    row: ExperimentRow,
+    run_count: int | None = None,
+    active_run_count: int | None = None,
+    last_run_time: int | None = None,
+) -> Experiment:
+    """An `Experiment` from its row (and its run statistics when computed)."""
     return Experiment(
         experiment_id=str(row.experiment_id),
         name=row.name,
@@ -93,6 +98,8 @@ def experiment_entity(row: ExperimentRow, run_count: int | None = None) -> Exper
         creation_time=row.creation_time,
         last_update_time=row.last_update_time,
         run_count=run_count,
+        active_run_count=active_run_count,
+        last_run_time=last_run_time,
     )
 
 

@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..core.config import resolve_data_dir
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
-from . import artifacts, records, search_sql
+from . import artifacts, read_queries, records, search_sql
 from .batch_writes import (
     MetricPoint,
     write_metric_points,
@@ -34,6 +34,7 @@ from .entities import (
     Experiment,
     LifecycleStage,
     Metric,
+    MetricSummary,
     Run,
     RunPage,
     RunStatus,
@@ -41,7 +42,7 @@ from .entities import (
 )
 from .names import random_run_name
 from .search_syntax import parse_filter, parse_order_by
-from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
+from .tables import ExperimentRow, RunRow, TagRow
 
 MAX_RESULTS_LIMIT = 50_000
 
@@ -61,27 +62,21 @@ class TrackingStore:
     # --- experiments -------------------------------------------------------------------
 
     def list_experiments(self, view: RunView | str = RunView.ACTIVE_ONLY) -> list[Experiment]:
-        """Experiments by name, each with the number of its active runs."""
+        """Experiments by name, with their run count, running count and last run time."""
         stages = records.lifecycle_stages(view)
-        counts = (
-            select(RunRow.experiment_id, func.count().label("n"))
-            .where(RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value)
-            .group_by(RunRow.experiment_id)
-            .subquery()
-        )
-        query = (
-            select(ExperimentRow, func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.experiment_id == ExperimentRow.experiment_id)
-            .where(ExperimentRow.lifecycle_stage.in_(stages))
-            .order_by(ExperimentRow.name)
-        )
         with self.database.session() as session:
-            return [records.experiment_entity(row, n) for row, n in session.execute(query)]
+            return read_queries.experiments_with_stats(
+                session, ExperimentRow.lifecycle_stage.in_(stages)
+            )
 
     def get_experiment(self, experiment_id: str | int) -> Experiment:
-        """One experiment by id (NotFound otherwise)."""
+        """One experiment by id, with its run statistics (NotFound otherwise)."""
+        key = records.experiment_int(experiment_id)
         with self.database.session() as session:
-            return records.experiment_entity(self._experiment_row(session, experiment_id))
+            found = read_queries.experiments_with_stats(session, ExperimentRow.experiment_id == key)
+        if not found:
+            raise NotFoundError(f"no experiment {experiment_id}", field="experiment_id")
+        return found[0]
 
     def get_experiment_by_name(self, name: str) -> Experiment | None:
         """The experiment called `name`, or None."""
@@ -152,11 +147,15 @@ class TrackingStore:
         run_name = records.run_name(name) if name is not None else random_run_name()
         experiment_key = records.experiment_int(experiment_id)
         with self.database.session(write=True) as session:
-            found = session.connection().execute(
-                select(ExperimentRow.artifact_location, ExperimentRow.lifecycle_stage).where(
-                    ExperimentRow.experiment_id == experiment_key
+            found = (
+                session.connection()
+                .execute(
+                    select(ExperimentRow.artifact_location, ExperimentRow.lifecycle_stage).where(
+                        ExperimentRow.experiment_id == experiment_key
+                    )
                 )
-            ).first()
+                .first()
+            )
             if found is None:
                 raise NotFoundError(f"no experiment {experiment_id}", field="experiment_id")
             if found.lifecycle_stage != LifecycleStage.ACTIVE.value:
@@ -288,17 +287,8 @@ class TrackingStore:
             RunRow.lifecycle_stage.in_(records.lifecycle_stages(run_view)),
             search_sql.filter_clause(node, self._dialect == "sqlite"),
         ]
-        # Sort only ids (a sort that carried whole rows, cell sources included, would copy
-        # them all), then read the page's rows.
-        query = search_sql.apply_order(select(RunRow.run_id).where(*where), clauses)
         with self.database.session() as session:
-            total = session.scalar(select(func.count()).select_from(RunRow).where(*where)) or 0
-            page_ids = list(session.scalars(query.limit(max_results).offset(start)))
-            by_id = {
-                row.run_id: row
-                for row in session.scalars(select(RunRow).where(RunRow.run_id.in_(page_ids)))
-            }
-            runs = records.load_runs(session, [by_id[run_id] for run_id in page_ids])
+            runs, total = read_queries.runs_page(session, where, clauses, max_results, start)
         following = start + len(runs)
         token = records.encode_page_token(following) if following < total else None
         return RunPage(runs=runs, total=total, next_page_token=token, offset=start)
@@ -306,15 +296,7 @@ class TrackingStore:
     def child_runs(self, parent_run_id: str) -> list[Run]:
         """The active runs nested under a run, oldest first."""
         with self.database.session() as session:
-            rows = session.scalars(
-                select(RunRow)
-                .where(
-                    RunRow.parent_run_id == parent_run_id,
-                    RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value,
-                )
-                .order_by(RunRow.start_time, RunRow.run_id)
-            ).all()
-            return records.load_runs(session, rows)
+            return read_queries.child_runs(session, parent_run_id)
 
     def keys_in_use(
         self, experiment_ids: Sequence[str | int] | None = None
@@ -324,22 +306,8 @@ class TrackingStore:
         ids = (
             None if experiment_ids is None else [records.experiment_int(i) for i in experiment_ids]
         )
-        runs = select(RunRow.run_id).where(
-            search_sql.experiment_clause(ids),
-            RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value,
-        )
-        found: dict[str, list[str]] = {}
         with self.database.session() as session:
-            for name, table in (
-                ("params", ParamRow),
-                ("metrics", LatestMetricRow),
-                ("tags", TagRow),
-            ):
-                query = (
-                    select(table.key).distinct().where(table.run_id.in_(runs)).order_by(table.key)
-                )
-                found[name] = list(session.scalars(query))
-        return found
+            return read_queries.keys_in_use(session, ids)
 
     # --- logging -----------------------------------------------------------------------
 
@@ -390,33 +358,27 @@ class TrackingStore:
             if not getattr(result, "rowcount", 0):
                 raise NotFoundError(f"run {run_id} has no tag {key!r}", field="key")
 
-    def metric_history(self, run_id: str, key: str) -> list[Metric]:
-        """Every point of one metric of a run, by step then time."""
+    def metric_history(self, run_id: str, key: str, max_points: int | None = None) -> list[Metric]:
+        """Every point of one metric of a run, by step then time; with `max_points`, an even
+        sample of at most that many (first and last kept)."""
+        if max_points is not None and (not isinstance(max_points, int) or max_points < 2):
+            raise MLOpsError("max_points must be at least 2", field="max_points")
         with self.database.session() as session:
             self._run_row(session, run_id)
-            rows = session.execute(
-                select(MetricRow.value, MetricRow.step, MetricRow.timestamp)
-                .where(MetricRow.run_id == run_id, MetricRow.key == key)
-                .order_by(MetricRow.step, MetricRow.timestamp, MetricRow.id)
-            )
-            return [Metric(key, records.stored_float(v), s, t) for v, s, t in rows]
+            return read_queries.metric_history(session, run_id, key, max_points)
 
     def metric_histories(
         self, run_ids: Sequence[str], keys: Sequence[str] | None = None
     ) -> dict[str, dict[str, list[Metric]]]:
         """Histories of several runs at once: `{run_id: {key: [points]}}` (for comparisons)."""
-        result: dict[str, dict[str, list[Metric]]] = {run_id: {} for run_id in run_ids}
-        query = select(
-            MetricRow.run_id, MetricRow.key, MetricRow.value, MetricRow.step, MetricRow.timestamp
-        ).where(MetricRow.run_id.in_(list(run_ids)))
-        if keys is not None:
-            query = query.where(MetricRow.key.in_(list(keys)))
-        query = query.order_by(MetricRow.run_id, MetricRow.key, MetricRow.step, MetricRow.id)
         with self.database.session() as session:
-            for run_id, key, value, step, timestamp in session.execute(query):
-                point = Metric(key, records.stored_float(value), step, timestamp)
-                result[run_id].setdefault(key, []).append(point)
-        return result
+            return read_queries.metric_histories(session, run_ids, keys)
+
+    def metric_summaries(self, run_id: str) -> list[MetricSummary]:
+        """Each metric of a run with its latest point and its number of points, by key."""
+        with self.database.session() as session:
+            self._run_row(session, run_id)
+            return read_queries.metric_summaries(session, run_id)
 
     # --- artifacts ---------------------------------------------------------------------
 
