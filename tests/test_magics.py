@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import start_ipython
+
+from tests.support.ipython import ipython_shell
 
 
 @pytest.fixture(scope="module")
 def shell():
-    ip = start_ipython()
-    ip.run_line_magic("load_ext", "jupyter_mlops")
-    return ip
+    return ipython_shell()
 
 
 def test_status_prints_the_health(shell, capsys, mlops_store):

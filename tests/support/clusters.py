@@ -59,16 +59,7 @@ async def start_external_scheduler() -> tuple[asyncio.subprocess.Process, str]:
 
 
 def ipython_shell() -> Any:
-    """IPython's test shell with the extension loaded, whichever test module started it first.
+    """IPython's global test shell with the extension loaded (see tests/support/ipython.py)."""
+    from tests.support.ipython import ipython_shell as shared_shell
 
-    `globalipapp.start_ipython()` returns None after its first call; resetting its marker lets
-    the next module's own call (e.g. tests/test_magics.py) return the same shell again.
-    """
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.testing import globalipapp
-
-    shell = globalipapp.start_ipython() or InteractiveShell.instance()
-    if hasattr(globalipapp.start_ipython, "already_called"):
-        del globalipapp.start_ipython.already_called
-    shell.run_line_magic("load_ext", "jupyter_mlops")
-    return shell
+    return shared_shell()
