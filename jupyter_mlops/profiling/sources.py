@@ -17,7 +17,9 @@ PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 CSV_BLOCK_SIZE = "64MB"
 # Bytes Dask reads to guess CSV column types.
 CSV_SAMPLE_BYTES = 1 << 20
-_MISMATCH_ROW = re.compile(r"^\|\s*(?P<column>[^|]+?)\s*\|\s*(?P<found>[^|]+?)\s*\|")
+_MISMATCH_ROW = re.compile(
+    r"^\|\s*(?P<column>[^|]+?)\s*\|\s*(?P<found>[^|]+?)\s*\|\s*(?P<expected>[^|]+?)\s*\|"
+)
 
 
 def file_format(path: str) -> str | None:
@@ -69,7 +71,6 @@ def open_source(path: str, field: str = "data", dtype: dict[str, str] | None = N
             sep="\t" if ".tsv" in lower else ",",
             blocksize=None if compressed else CSV_BLOCK_SIZE,
             compression="infer",
-            assume_missing=True,
             sample=CSV_SAMPLE_BYTES,
             dtype=dtype,
         )
@@ -88,14 +89,17 @@ def read_error(path: str, exc: BaseException, field: str) -> MLOpsError:
 
 
 def mismatched_columns(exc: BaseException) -> dict[str, str]:
-    """Columns Dask's CSV reader typed from its sample but found otherwise later: read them as
-    text (parsed from its "Mismatched dtypes" table)."""
+    """Columns Dask's CSV reader typed from its sample but found otherwise later, with the
+    dtype to read them as: float64 for integers that turn out to have gaps or decimals, text
+    for the rest (parsed from Dask's "Mismatched dtypes" table)."""
     text = str(exc)
     if "Mismatched dtypes" not in text:
         return {}
     columns = {}
     for line in text.splitlines():
         match = _MISMATCH_ROW.match(line.strip())
-        if match and match["column"] not in ("Column", "") and not match["column"].startswith("-"):
-            columns[match["column"]] = "object"
+        if match is None or match["column"] == "Column":
+            continue
+        numbers = {match["found"], match["expected"]} <= {"int64", "float64"}
+        columns[match["column"]] = "float64" if numbers else "object"
     return columns

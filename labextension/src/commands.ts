@@ -1,6 +1,9 @@
 /** Every command ID of the extension, in one place. */
 export const CommandIDs = {
   openSidebar: 'mlops:open-sidebar',
+  profileFile: 'mlops:profile-file',
+  openProfile: 'mlops:open-profile',
+  refreshProfiles: 'mlops:refresh-profiles',
   showClusters: 'mlops:show-clusters',
   refreshClusters: 'mlops:refresh-clusters',
   showExperiments: 'mlops:show-experiments',

@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { clustersPlugin } from './clusters/plugin';
 import { healthPlugin } from './health/plugin';
+import { profilingPlugin } from './profiling/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
 import { trackingPlugin } from './tracking/plugin';
 
@@ -11,6 +12,7 @@ export { IMLOpsSidebar } from './tokens';
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   sidebarPlugin,
   healthPlugin,
+  profilingPlugin,
   trackingPlugin,
   clustersPlugin
 ];
