@@ -49,6 +49,10 @@ LOG_RUNS = textwrap.dedent(
     live = store.create_run(experiment, "still-running", params={"lr": 0.5})
     store.log_batch(live.run_id, metrics=[Metric("acc", 0.1, 0, 1_700_000_000_000)])
     ids[live.name] = live.run_id
+    other = store.get_or_create_experiment(sys.argv[1] + "-actions").experiment_id
+    spare = store.create_run(other, "to-rename", params={"lr": 0.3})
+    store.update_run(spare.run_id, status="FINISHED")
+    ids[spare.name] = spare.run_id
     print(json.dumps(ids))
     """
 )
@@ -90,7 +94,8 @@ def run_names(page) -> list[str]:
 
 def open_experiment(page):
     open_mlops_sidebar(page)
-    item = page.locator("[data-testid=mlops-experiments] li", has_text=EXPERIMENT)
+    name = page.get_by_text(EXPERIMENT, exact=True)
+    item = page.locator("[data-testid=mlops-experiments] li").filter(has=name)
     item.wait_for()
     assert "4 runs" in item.inner_text()
     item.locator("button").click()
@@ -185,3 +190,35 @@ def test_a_run_page_draws_metric_charts_and_opens_its_notebook(lab_page, logged_
     run_page.locator("[data-testid=mlops-run-notebook]").click()
     page.locator(".jp-NotebookPanel", has_text="").first.wait_for()
     page.locator(".lm-TabBar-tab.lm-mod-current", has_text="00_getting_started").wait_for()
+
+
+def test_run_actions_from_the_palette_rename_delete_and_restore(lab_page, lab_server, logged_runs):
+    page = lab_page
+    run_id = logged_runs["to-rename"]
+    # A workspace of its own, so no views other tests left open are restored. Its main area
+    # starts empty, so the Lab opens a launcher, which takes the focus (and would close the
+    # palette): wait for it first.
+    page.goto(lab_server.lab_url("lab/workspaces/mlops-run-actions"))
+    page.wait_for_selector(".jp-Launcher")
+    page.wait_for_function("document.activeElement?.closest('.jp-Launcher') != null")
+    page.click(".lm-MenuBar-itemLabel:text-is('View')")
+    page.click(".lm-Menu-itemLabel:text-is('Activate Command Palette')")
+    page.fill(".lm-CommandPalette-input", "Open a Run by Id")
+    page.keyboard.press("Enter")
+    page.locator(".jp-Dialog input").fill(run_id)
+    page.keyboard.press("Enter")
+    run_page = page.locator(f'[data-testid=mlops-run-page][data-run-id="{run_id}"]')
+    run_page.wait_for()
+
+    run_page.locator("button", has_text="Rename").click()
+    page.locator(".jp-Dialog input").fill("renamed in the Lab")
+    page.keyboard.press("Enter")
+    page.locator("[data-testid=mlops-run-name]", has_text="renamed in the Lab").wait_for()
+
+    run_page.locator("button", has_text="Delete").click()
+    page.locator(".jp-Dialog button", has_text="Delete").click()
+    run_page.locator(".jp-MLOps-badge-deleted").wait_for()
+    run_page.locator("button", has_text="Restore").click()
+    page.locator(".jp-Dialog button", has_text="Restore").click()
+    run_page.locator(".jp-MLOps-badge-deleted").wait_for(state="detached")
+    assert run_page.locator("button", has_text="Delete").is_visible()
