@@ -149,3 +149,22 @@ def test_mlops_compare_charts_the_runs_metrics(shell):
 
     with pytest.raises(MLOpsError):
         shell.run_line_magic("mlops", "compare deadbeef")
+
+
+def test_no_autolog_wins_over_a_global_autolog(shell):
+    cell = "from sklearn.linear_model import LinearRegression\nLinearRegression().fit([[0.0], [1.0]], [0.0, 1.0])\n"
+    mlops.autolog()
+    try:
+        shell.run_cell_magic("track", "-e quiet --no-autolog", cell)
+    finally:
+        mlops.autolog(disable=True)
+    runs = mlops.search_runs(output_format="list")
+    assert [r.name for r in runs if "mlops.autolog" in r.tags] == []
+    assert len(runs) == 1
+
+
+def test_track_help_does_not_run_the_cell(shell, capsys):
+    shell.user_ns["ran"] = False
+    shell.run_cell_magic("track", "--help", "ran = True")
+    assert "usage: %%track" in capsys.readouterr().out
+    assert shell.user_ns["ran"] is False

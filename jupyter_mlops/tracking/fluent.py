@@ -124,8 +124,17 @@ def start_run(
             if params or tags:
                 client.store.log_batch(run_id, params=params, tags=tags)
         else:
-            run = _create(client, experiment, name, params, tags, parent, parent_run_id,
-                          cell_source, fresh_git)  # fmt: skip
+            run = _create(
+                client,
+                experiment,
+                name,
+                params,
+                tags,
+                parent,
+                parent_run_id,
+                cell_source,
+                fresh_git,
+            )
         active = ActiveRun(run, client)
         _stack.append(active)
     return active

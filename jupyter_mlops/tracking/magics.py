@@ -108,28 +108,30 @@ def track(shell: Any, line: str, cell: str) -> None:
         fresh_git=True,
     )
     started = time.monotonic()
-    error: BaseException | None = None
     try:
-        if use_autolog:
-            with autolog_enabled(True):
-                result = shell.run_cell(cell, store_history=False)
-        else:
+        with autolog_enabled(use_autolog):
             result = shell.run_cell(cell, store_history=False)
-        error = result.error_before_exec or result.error_in_exec
-    finally:
-        if error is None:
-            run.__exit__(None, None, None)
-        else:
-            run.__exit__(type(error), error, error.__traceback__)
+    except BaseException as unexpected:  # run_cell reports errors; this is IPython failing
+        run.__exit__(type(unexpected), unexpected, unexpected.__traceback__)
+        raise
+    error = result.error_before_exec or result.error_in_exec
+    if error is None:
+        run.__exit__(None, None, None)
+    else:
+        run.__exit__(type(error), error, error.__traceback__)
     elapsed = time.monotonic() - started
-    status = RunStatus.FINISHED if error is None else (
-        RunStatus.KILLED if isinstance(error, KeyboardInterrupt) else RunStatus.FAILED
-    )  # fmt: skip
+    status = _status_after(error)
     summary = f"run {run.name} ({run.run_id[:8]}) {status.value} in {elapsed:.1f} s"
     if error is not None:
         raise TrackedCellFailed(f"{summary}: {type(error).__name__}: {error}")
     experiment = run.client.store.get_experiment(run.experiment_id).name
     print(f"{summary} · experiment {experiment}")
+
+
+def _status_after(error: BaseException | None) -> RunStatus:
+    if error is None:
+        return RunStatus.FINISHED
+    return RunStatus.KILLED if isinstance(error, KeyboardInterrupt) else RunStatus.FAILED
 
 
 # --- %mlops runs / %mlops compare --------------------------------------------------------
