@@ -152,7 +152,10 @@ def test_mlops_compare_charts_the_runs_metrics(shell):
 
 
 def test_no_autolog_wins_over_a_global_autolog(shell):
-    cell = "from sklearn.linear_model import LinearRegression\nLinearRegression().fit([[0.0], [1.0]], [0.0, 1.0])\n"
+    cell = (
+        "from sklearn.linear_model import LinearRegression\n"
+        "LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0])\n"
+    )
     mlops.autolog()
     try:
         shell.run_cell_magic("track", "-e quiet --no-autolog", cell)
