@@ -1,7 +1,6 @@
 import type { Data, Layout } from 'plotly.js';
 import React, { useEffect, useMemo, useState } from 'react';
 
-import { themedLayout } from '../charts/plotly';
 import { getMetricHistory } from './api';
 import { IMetricHistory } from './model';
 import { PlotlyChart } from './PlotlyChart';
@@ -67,17 +66,23 @@ export function MetricChart(props: {
     () => (loaded !== null && 'histories' in loaded ? traces(loaded.histories, series, xAxis) : []),
     [loaded, xAxis]
   );
+  const maxStep =
+    loaded !== null && 'histories' in loaded
+      ? Math.max(0, ...loaded.histories.flatMap(history => history.points.map(p => p.step)))
+      : 0;
   const layout = useMemo<Partial<Layout>>(
     () => ({
-      ...themedLayout(),
       title: { text: metricKey, font: { size: 12 } },
       height: props.height ?? 260,
       showlegend: series.length > 1,
       legend: { orientation: 'h', y: -0.25 },
-      // Keep the theme's grid colours: a partial `xaxis` would replace the whole themed one.
-      xaxis: { ...themedLayout().xaxis, title: { text: xAxis === 'step' ? 'step' : 'time' } }
+      xaxis: {
+        title: { text: xAxis === 'step' ? 'step' : 'time' },
+        // Steps are whole numbers: no 0.5 ticks on a short history.
+        ...(xAxis === 'step' && maxStep <= 10 ? { dtick: 1 } : {})
+      }
     }),
-    [metricKey, xAxis, series.length, props.height]
+    [metricKey, xAxis, series.length, props.height, maxStep]
   );
 
   if (loaded === null) {
