@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api import types as ptypes
 
 from .moments import Moments
@@ -201,6 +203,17 @@ def type_category(value: Any) -> str:
     return type(value).__name__
 
 
+def _text_shape(values: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Length and has-whitespace of each value's text (once per distinct value), in Arrow."""
+    if ptypes.is_string_dtype(values.dtype) and values.dtype != object:
+        texts = pa.array(values.to_numpy(dtype=object), type=pa.large_string())
+    else:
+        texts = pa.array([str(value) for value in values], type=pa.large_string())
+    lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64)
+    spaced = pc.match_substring_regex(texts, r"\s").to_numpy(zero_copy_only=False)
+    return lengths, np.asarray(spaced, dtype=bool)
+
+
 def _hashable(value: Any) -> Any:
     return repr(value) if isinstance(value, UNHASHABLE_TYPES) else value
 
@@ -218,13 +231,7 @@ def _summarize_values(series: pd.Series, kind: str, limits: SketchLimits) -> Val
     if isinstance(series.dtype, pd.CategoricalDtype):
         counts = counts[counts > 0]
         counts.index = pd.Index(counts.index.astype(object))
-    # Lengths and spaces are measured once per distinct value, weighted by its count.
-    if ptypes.is_string_dtype(counts.index.dtype) and counts.index.dtype != object:
-        texts = pd.Series(counts.index)
-    else:
-        texts = pd.Series(counts.index.map(str), dtype=object)
-    lengths = texts.str.len().to_numpy(dtype=np.int64)
-    spaced = texts.str.contains(r"\s", regex=True).to_numpy(dtype=bool)
+    lengths, spaced = _text_shape(counts.index)
     weights = counts.to_numpy(dtype=np.int64)
     return ValuesSummary(
         kind=kind,

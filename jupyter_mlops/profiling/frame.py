@@ -6,6 +6,7 @@ partition with bounded limits and merges the summaries. Both finish with `finali
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,28 +88,44 @@ class FrameSummary:
         )
 
 
-def summarize_frame(frame: pd.DataFrame, schema: Schema, limits: SketchLimits) -> FrameSummary:
-    """Summarise `frame` (a whole table or one partition) whose columns follow `schema`."""
-    columns = [
-        summarize_column(frame.iloc[:, i], kind, limits) for i, kind in enumerate(schema.kinds)
-    ]
-    correlated = schema.correlated
-    if correlated and len(frame):
-        matrix = np.empty((len(frame), len(correlated)))
-        for k, i in enumerate(correlated):
-            matrix[:, k] = numeric_array(frame.iloc[:, i], "numeric")
-        # The columns' means (already known) condition the co-moment sums.
-        means = [columns[i].moments.mean for i in correlated]  # type: ignore[union-attr]
-        comoments = CoMoments.of(matrix, np.asarray(means, dtype=np.float64))
-    else:
-        comoments = CoMoments.empty(len(correlated))
+def summarize_frame(
+    frame: pd.DataFrame, schema: Schema, limits: SketchLimits, workers: int = 1
+) -> FrameSummary:
+    """Summarise `frame` (a whole table or one partition) whose columns follow `schema`.
+
+    With `workers > 1` the columns and the row hashes are summarised on that many threads
+    (numpy, Arrow and pandas' hashing release the GIL); Dask partitions use one each, since
+    Dask already runs partitions in parallel.
+    """
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        rows_job = pool.submit(RowHashes.of, frame, limits.row_hashes)
+        column_jobs = [
+            pool.submit(summarize_column, frame.iloc[:, i], kind, limits)
+            for i, kind in enumerate(schema.kinds)
+        ]
+        columns = [job.result() for job in column_jobs]
+        comoments = _comoments(frame, schema, columns)
+        rows = rows_job.result()
     return FrameSummary(
         n_rows=len(frame),
         memory_bytes=int(frame.memory_usage(deep=True, index=False).sum()),
         columns=columns,
-        rows=RowHashes.of(frame, limits.row_hashes),
+        rows=rows,
         comoments=comoments,
     )
+
+
+def _comoments(frame: pd.DataFrame, schema: Schema, columns: list[ColumnSummary]) -> CoMoments:
+    correlated = schema.correlated
+    if not correlated or not len(frame):
+        return CoMoments.empty(len(correlated))
+    # Column-major, so that filling a column and reading a block of rows are both cheap.
+    matrix = np.empty((len(frame), len(correlated)), order="F")
+    for k, i in enumerate(correlated):
+        matrix[:, k] = numeric_array(frame.iloc[:, i], "numeric")
+    # The columns' means (already known) condition the co-moment sums.
+    means = [columns[i].moments.mean for i in correlated]  # type: ignore[union-attr]
+    return CoMoments.of(matrix, np.asarray(means, dtype=np.float64))
 
 
 def merge_summaries(summaries: list[FrameSummary], limits: SketchLimits) -> FrameSummary:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
 from .finalize import build_profile
@@ -9,11 +11,15 @@ from .frame import Schema, summarize_frame
 from .model import Profile
 from .sketches import SketchLimits
 
+# Columns are summarised in parallel threads, up to this many.
+MAX_THREADS = 4
+
 
 def profile_pandas(
     frame: pd.DataFrame, *, source: str | None = None, sample: float | int | None = None
 ) -> Profile:
     """The exact profile of `frame`: every statistic computed on every value."""
     schema = Schema.of(frame)
-    summary = summarize_frame(frame, schema, SketchLimits.exact())
+    workers = min(os.cpu_count() or 1, MAX_THREADS)
+    summary = summarize_frame(frame, schema, SketchLimits.exact(), workers=workers)
     return build_profile(summary, schema, engine="pandas", source=source, sample=sample)
