@@ -3,6 +3,7 @@ in this test's own store (the same SQLite file the server opened)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -315,7 +316,15 @@ async def test_long_metric_histories_can_be_sampled_evenly(jp_fetch, store):
     run_id = make_run(store, "history", "long", metrics={"m": [float(i) for i in range(1000)]})
     body = await get_json(jp_fetch, "runs", run_id, "metrics", key="m", max_points="11")
     assert body["sampled"] is True
-    assert [p["step"] for p in body["points"]] == [round(i * 999 / 10) for i in range(11)]
+    steps = [p["step"] for p in body["points"]]
+    assert len(steps) == 11
+    assert steps[0] == 0 and steps[-1] == 999
+    gaps = {b - a for a, b in itertools.pairwise(steps[:-1])}
+    assert len(gaps) == 1 and 80 <= gaps.pop() <= 100  # even strides, then the last point
+    assert [p["value"] for p in body["points"]] == [float(step) for step in steps]
+    whole = await get_json(jp_fetch, "runs", run_id, "metrics", key="m", max_points="1000")
+    assert whole["sampled"] is False
+    assert len(whole["points"]) == 1000
 
 
 async def test_metric_history_of_a_key_never_logged_is_empty(jp_fetch, store):

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .entities import ArtifactInfo, Experiment, Metric, Run
+from .entities import MetricSummary as StoreMetricSummary
 
 RunStatus = Literal["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"]
 LifecycleStage = Literal["active", "deleted"]
@@ -240,9 +241,7 @@ def _finite(value: float) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else value
 
 
-def experiment_out(
-    experiment: Experiment, active_run_count: int, last_run_time: int | None
-) -> ExperimentOut:
+def experiment_out(experiment: Experiment) -> ExperimentOut:
     """The REST view of an experiment and its counts."""
     return ExperimentOut(
         experiment_id=experiment.experiment_id,
@@ -252,8 +251,8 @@ def experiment_out(
         creation_time=_ms(experiment.creation_time),
         last_update_time=_ms(experiment.last_update_time),
         run_count=experiment.run_count or 0,
-        active_run_count=active_run_count,
-        last_run_time=last_run_time,
+        active_run_count=experiment.active_run_count or 0,
+        last_run_time=_ms(experiment.last_run_time),
     )
 
 
@@ -283,6 +282,17 @@ def run_out(run: Run) -> RunOut:
 def metric_point(metric: Metric) -> MetricPoint:
     """One point of a metric's history."""
     return MetricPoint(step=metric.step, value=_finite(metric.value), timestamp=metric.timestamp)
+
+
+def metric_summary(summary: StoreMetricSummary) -> MetricSummary:
+    """The latest point of one metric and its number of points."""
+    return MetricSummary(
+        key=summary.key,
+        value=_finite(summary.value),
+        step=summary.step,
+        timestamp=summary.timestamp,
+        points=summary.points,
+    )
 
 
 def artifact_file(info: ArtifactInfo) -> ArtifactFile:

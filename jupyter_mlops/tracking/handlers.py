@@ -21,7 +21,6 @@ sorting and paging happen in the store's SQL, never here.
 
 from __future__ import annotations
 
-import dataclasses
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -52,38 +51,17 @@ def setup(app: ExtensionApp) -> None:
 # --- blocking work, run in a thread ----------------------------------------------------------
 
 
-def _experiment_counts(store: TrackingStore, experiment_id: str) -> tuple[int, int | None]:
-    """How many of the experiment's runs are RUNNING, and when its latest run started."""
-    running = store.search_runs(
-        [experiment_id], "attributes.status = 'RUNNING'", max_results=1
-    ).total
-    latest = store.search_runs(
-        [experiment_id], order_by=["attributes.start_time DESC"], max_results=1
-    ).runs
-    return running, latest[0].start_time if latest else None
-
-
 def list_experiments(store: TrackingStore, view: api.ViewType) -> api.ExperimentList:
     """Every experiment of the view with its run counts."""
     experiments = store.list_experiments(_RUN_VIEWS[view])
-    return api.ExperimentList(
-        experiments=[
-            api.experiment_out(experiment, *_experiment_counts(store, experiment.experiment_id))
-            for experiment in experiments
-        ]
-    )
+    return api.ExperimentList(experiments=[api.experiment_out(e) for e in experiments])
 
 
 def experiment_detail(store: TrackingStore, experiment_id: str) -> api.ExperimentDetail:
     """One experiment, its counts, and the keys its runs use (the runs table's columns)."""
-    experiment = store.get_experiment(experiment_id)
-    if experiment.run_count is None:
-        total = store.search_runs([experiment_id], max_results=1).total
-        experiment = dataclasses.replace(experiment, run_count=total)
     keys = store.keys_in_use([experiment_id])
-    summary = api.experiment_out(experiment, *_experiment_counts(store, experiment_id))
     return api.ExperimentDetail(
-        **summary.model_dump(),
+        **api.experiment_out(store.get_experiment(experiment_id)).model_dump(),
         param_keys=keys["params"],
         metric_keys=keys["metrics"],
         tag_keys=keys["tags"],
@@ -126,19 +104,7 @@ def run_detail(store: TrackingStore, run_id: str, root_dir: str | None) -> api.R
     """A run with its experiment's name, metric summaries and provenance."""
     run = store.get_run(run_id)
     experiment = store.get_experiment(run.experiment_id)
-    histories = store.metric_histories([run_id]).get(run_id, {})
-    summaries = []
-    for key, points in sorted(histories.items()):
-        latest = max(points, key=lambda point: (point.step, point.timestamp))
-        summaries.append(
-            api.MetricSummary(
-                key=key,
-                value=api.metric_point(latest).value,
-                step=latest.step,
-                timestamp=latest.timestamp,
-                points=len(points),
-            )
-        )
+    summaries = [api.metric_summary(summary) for summary in store.metric_summaries(run_id)]
     source = None
     if run.notebook_path:
         source = api.NotebookSource(
@@ -162,18 +128,18 @@ def run_detail(store: TrackingStore, run_id: str, root_dir: str | None) -> api.R
 def metric_history(
     store: TrackingStore, run_id: str, key: str, max_points: int
 ) -> api.MetricHistory:
-    """Every point of a metric in step order, or an even sample keeping the first and last."""
-    points = store.metric_history(run_id, key)
-    sampled = len(points) > max_points
-    if sampled:
-        last = len(points) - 1
-        indexes = sorted({round(i * last / (max_points - 1)) for i in range(max_points)})
-        points = [points[i] for i in indexes] if max_points > 1 else [points[-1]]
+    """Every point of a metric in step order, or an even sample (in SQL) of at most
+    `max_points` that keeps the first and the last."""
+    points = store.metric_history(run_id, key, max_points)
+    logged = {s.key: s.points for s in store.metric_summaries(run_id)}.get(key, 0)
+    if len(points) > max_points:
+        # The store's stride keeps the last point on top of its sample: make room for it.
+        points = [*points[: max_points - 1], points[-1]] if max_points > 1 else points[-1:]
     return api.MetricHistory(
         run_id=run_id,
         key=key,
         points=[api.metric_point(point) for point in points],
-        sampled=sampled,
+        sampled=len(points) < logged,
     )
 
 
