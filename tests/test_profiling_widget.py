@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import start_ipython
 from sklearn import datasets
 
 import jupyter_mlops as mlops
 from jupyter_mlops.profiling import Profile, profile
 from jupyter_mlops.profiling.widget import PLOTLY_MIME, ProfileWidget
+from tests.support.ipython import ipython_shell
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -63,9 +63,7 @@ def test_a_profile_displays_as_the_widget_with_static_fallbacks(iris):
 
 @pytest.fixture(scope="module")
 def shell():
-    ip = start_ipython()
-    ip.run_line_magic("load_ext", "jupyter_mlops")
-    return ip
+    return ipython_shell()
 
 
 def test_magic_profiles_a_notebook_variable(shell, iris):
