@@ -168,6 +168,8 @@ def test_a_csv_column_typed_wrongly_from_the_sample_is_read_again_as_text(tmp_pa
         ({"sample": 0}, "sample"),
         ({"sample": 1.5}, "sample"),
         ({"sample": "all"}, "sample"),
+        ({"name": "  "}, "name"),
+        ({"name": "x" * 300}, "name"),
     ],
 )
 def test_bad_arguments_name_their_field(kwargs, field):

@@ -12,6 +12,7 @@ from .dask_engine import ProgressCallback, profile_dask
 from .model import Profile
 from .pandas_engine import profile_pandas
 from .sources import mismatched_columns, open_source, read_error
+from .store import check_name
 
 ENGINES = ("auto", "pandas", "dask")
 # Rows per partition when a pandas frame is profiled with engine="dask".
@@ -40,6 +41,8 @@ def profile(
             f"engine must be one of {', '.join(ENGINES)}, not {engine!r}", field="engine"
         )
     _check_sample(sample)
+    if name is not None:
+        name = check_name(name)  # before the work, not after it
     if isinstance(data, (str, os.PathLike)):
         result = profile_file(
             os.fspath(data), engine=engine, sample=sample, on_progress=on_progress

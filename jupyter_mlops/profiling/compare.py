@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.errors import MLOpsError
 from .model import ColumnProfile, Histogram, Profile
 
 PSI_FLOOR = 1e-4
@@ -85,8 +86,6 @@ class ProfileComparison:
 def compare_profiles(a: Profile, b: Profile) -> ProfileComparison:
     """Compare profile `b` with profile `a` (the reference), column by column."""
     if not isinstance(a, Profile) or not isinstance(b, Profile):
-        from ..core.errors import MLOpsError
-
         raise MLOpsError("compare_profiles takes two Profile objects", field="profiles")
     names = list(a.columns) + [name for name in b.columns if name not in a.columns]
     return ProfileComparison(

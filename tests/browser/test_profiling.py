@@ -104,6 +104,14 @@ def test_a_saved_profile_opens_from_the_sidebar(lab_page, lab_server):
     report = lab_page.wait_for_selector("[data-testid=mlops-profile-report]", timeout=30_000)
     assert name in report.inner_text()
     assert lab_page.locator("[data-testid=mlops-profile-column]").count() == 4
+    # Deleting it from the sidebar asks first, then removes it from the list.
+    lab_page.locator(
+        f'[data-testid=mlops-profiles] li:has-text("{name}") .jp-MLOps-profileDelete'
+    ).click()
+    lab_page.locator(".jp-Dialog .jp-mod-accept", has_text="Delete").click()
+    lab_page.locator(f'[data-testid=mlops-profiles] li:has-text("{name}")').wait_for(
+        state="detached", timeout=30_000
+    )
 
 
 def test_parquet_files_offer_profile_data(lab_page, lab_server):
