@@ -86,20 +86,44 @@ LOG_POINT = textwrap.dedent(
 )
 
 
+@pytest.fixture(scope="module")
+def example_notebook_runs(lab_server: LabServer, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Execute example_notebooks/01_track_experiments.ipynb with papermill into the Lab's store,
+    as a job would (telling the kernel its notebook); returns the experiment's name."""
+    notebook = lab_server.root_dir / "01_track_experiments.ipynb"
+    output = tmp_path_factory.mktemp("executed") / notebook.name
+    env = {**lab_server.env(), "JUPYTER_MLOPS_NOTEBOOK": str(notebook)}
+    subprocess.run(
+        [
+            sys.executable, "-m", "papermill", str(notebook), str(output),
+            "-y", "regularisation: [0.1, 1.0]", "-k", "python3",
+            "--cwd", str(lab_server.root_dir), "--no-progress-bar",
+        ],
+        env=env, check=True, timeout=240, capture_output=True,
+    )  # fmt: skip
+    return "breast-cancer"
+
+
 def run_names(page) -> list[str]:
     return page.locator(
         "[data-testid=mlops-runs-table] tbody tr .jp-MLOps-runName button"
     ).all_inner_texts()
 
 
-def open_experiment(page):
+def run_page_of(page, run_name: str):
+    title = page.get_by_test_id("mlops-run-name").get_by_text(run_name, exact=True)
+    return page.locator("[data-testid=mlops-run-page]").filter(has=title)
+
+
+def open_experiment(page, experiment: str = EXPERIMENT):
     open_mlops_sidebar(page)
-    name = page.get_by_text(EXPERIMENT, exact=True)
+    name = page.get_by_text(experiment, exact=True)
     item = page.locator("[data-testid=mlops-experiments] li").filter(has=name)
     item.wait_for()
-    assert "4 runs" in item.inner_text()
+    if experiment == EXPERIMENT:
+        assert "4 runs" in item.inner_text()
     item.locator("button").click()
-    view = page.locator("[data-testid=mlops-experiment-view]")
+    view = page.locator("[data-testid=mlops-experiment-view]", has_text=experiment)
     view.wait_for()
     return view
 
@@ -222,3 +246,42 @@ def test_run_actions_from_the_palette_rename_delete_and_restore(lab_page, lab_se
     page.locator(".jp-Dialog button", has_text="Restore").click()
     run_page.locator(".jp-MLOps-badge-deleted").wait_for(state="detached")
     assert run_page.locator("button", has_text="Delete").is_visible()
+
+
+def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_notebook_runs):
+    page = lab_page
+    view = open_experiment(page, example_notebook_runs)
+    tracked = {"logistic-baseline", "growing-forest", "grid-search", "forest-grid"}
+    page.wait_for_function(
+        "names => names.every(name => [...document.querySelectorAll("
+        "'[data-testid=mlops-runs-table] .jp-MLOps-runName button')]"
+        ".some(b => b.textContent === name))",
+        arg=sorted(tracked),
+    )
+    # Sorting by the notebook's metric puts the best run first.
+    view.locator('th[data-sort-key="metrics.test_accuracy"]').click()
+    page.wait_for_selector('th[data-sort-key="metrics.test_accuracy"][aria-sort=descending]')
+    page.wait_for_timeout(500)
+    cells = view.locator('td[data-column="metrics.test_accuracy"]').all_inner_texts()
+    values = [float(text) for text in cells if text != "—"]
+    assert values == sorted(values, reverse=True) and values[0] > 0.9
+
+    # The forest's curve: one point per tree, 20 steps, drawn by plotly.
+    view.get_by_role("button", name="growing-forest", exact=True).click()
+    run_page = run_page_of(page, "growing-forest")
+    chart = run_page.locator("[data-metric=test_accuracy]")
+    chart.locator(".main-svg").first.wait_for()
+    assert chart.locator(".scatterlayer .trace .point").count() == 20
+    assert (
+        "01_track_experiments.ipynb"
+        in run_page.locator("[data-testid=mlops-run-notebook]").inner_text()
+    )
+    model_folder = run_page.locator("[data-testid=mlops-artifacts] button", has_text="model/")
+    model_folder.click()
+    run_page.locator("[data-testid=mlops-artifacts] a", has_text="model.skops").wait_for()
+
+    # The forest grid's logged plotly figure is drawn on its page.
+    page.locator(".lm-TabBar-tab", has_text=example_notebook_runs).first.click()
+    view.get_by_role("button", name="forest-grid", exact=True).click()
+    grid_page = run_page_of(page, "forest-grid")
+    grid_page.locator("[data-figure=feature_importances] .main-svg").first.wait_for()
