@@ -2,6 +2,8 @@
 
 `tracking_metrics` is the append-only history; `tracking_latest_metrics` keeps each key's
 latest point per run so that filtering and sorting runs by a metric is one indexed join.
+The `(key, value, run_id)` indexes (revision `0004_tracking_search_indexes`) answer a
+filter's `run_id IN (...)` subquery from the index alone.
 """
 
 from __future__ import annotations
@@ -43,10 +45,11 @@ class RunRow(Base):
     __tablename__ = "tracking_runs"
     __table_args__ = (
         Index(
-            "ix_tracking_runs_experiment_stage_start",
+            "ix_tracking_runs_experiment_stage_start_id",
             "experiment_id",
             "lifecycle_stage",
             "start_time",
+            "run_id",
         ),
         Index("ix_tracking_runs_parent", "parent_run_id"),
     )
@@ -76,6 +79,7 @@ class ParamRow(Base):
     """A param: written once, never changed."""
 
     __tablename__ = "tracking_params"
+    __table_args__ = (Index("ix_tracking_params_key_value_run", "key", "value", "run_id"),)
 
     run_id: Mapped[str] = mapped_column(
         ForeignKey("tracking_runs.run_id", ondelete="CASCADE"), primary_key=True
@@ -88,6 +92,7 @@ class TagRow(Base):
     """A tag: may be overwritten or deleted."""
 
     __tablename__ = "tracking_tags"
+    __table_args__ = (Index("ix_tracking_tags_key_value_run", "key", "value", "run_id"),)
 
     run_id: Mapped[str] = mapped_column(
         ForeignKey("tracking_runs.run_id", ondelete="CASCADE"), primary_key=True
@@ -114,7 +119,7 @@ class LatestMetricRow(Base):
     """The latest point of each metric of a run (largest step, then latest timestamp)."""
 
     __tablename__ = "tracking_latest_metrics"
-    __table_args__ = (Index("ix_tracking_latest_metrics_key_value", "key", "value"),)
+    __table_args__ = (Index("ix_tracking_latest_metrics_key_value_run", "key", "value", "run_id"),)
 
     run_id: Mapped[str] = mapped_column(
         ForeignKey("tracking_runs.run_id", ondelete="CASCADE"), primary_key=True
