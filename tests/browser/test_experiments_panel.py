@@ -266,6 +266,18 @@ def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_not
     values = [float(text) for text in cells if text != "—"]
     assert values == sorted(values, reverse=True) and values[0] > 0.9
 
+    # Autolog logs dozens of params: the column picker hides them and brings them back.
+    picker = view.get_by_test_id("mlops-column-picker")
+    params = view.locator('th[data-sort-key^="params."]')
+    assert params.count() > 10
+    picker.locator("summary").click()
+    picker.locator("fieldset", has_text="Params").get_by_role("button", name="none").click()
+    params.first.wait_for(state="detached")
+    assert view.locator('th[data-sort-key="metrics.test_accuracy"]').is_visible()
+    picker.locator("fieldset", has_text="Params").get_by_role("button", name="all").click()
+    params.first.wait_for()
+    picker.locator("summary").click()
+
     # The forest's curve: one point per tree, 20 steps, drawn by plotly.
     view.get_by_role("button", name="growing-forest", exact=True).click()
     run_page = run_page_of(page, "growing-forest")
@@ -285,3 +297,7 @@ def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_not
     view.get_by_role("button", name="forest-grid", exact=True).click()
     grid_page = run_page_of(page, "forest-grid")
     grid_page.locator("[data-figure=feature_importances] .main-svg").first.wait_for()
+    # Its nested runs (the grid's best candidates) are listed with links.
+    children = grid_page.get_by_test_id("mlops-child-runs")
+    children.get_by_role("button", name="forest-grid-rank1").wait_for()
+    assert children.locator("tbody tr").count() == 2

@@ -5,7 +5,8 @@ import React from 'react';
 import { panelPoll } from '../poll';
 import { APIError } from '../request';
 import { getExperiment, searchRuns } from './api';
-import { IColumn, ISort, dataColumns, nextSort, orderByClause } from './columns';
+import { ColumnPicker } from './ColumnPicker';
+import { IColumn, ISort, dataColumns, nextSort, orderByClause, quoteKey } from './columns';
 import { ComparePanel } from './ComparePanel';
 import { FilterBar } from './FilterBar';
 import { IExperimentDetail, IRun, IRunsPage, ViewType } from './model';
@@ -22,6 +23,18 @@ const DEFAULT_SORT: ISort = { key: 'attributes.start_time', descending: true };
 export interface IExperimentViewOptions {
   experimentId: string;
   openRun(runId: string): void;
+}
+
+/** A filter that uses this experiment's own keys, shown as the search box's placeholder. */
+function exampleFilter(detail: IExperimentDetail): string {
+  const clauses = [];
+  if (detail.metric_keys.length > 0) {
+    clauses.push(`metrics.${quoteKey(detail.metric_keys[0])} > 0.9`);
+  }
+  if (detail.param_keys.length > 0) {
+    clauses.push(`params.${quoteKey(detail.param_keys[0])} = '…'`);
+  }
+  return clauses.length > 0 ? clauses.join(' and ') : "attributes.status = 'FINISHED'";
 }
 
 function asAPIError(error: unknown): APIError {
@@ -46,6 +59,7 @@ export class ExperimentView extends ReactWidget {
   private _offset = 0;
   private _pageSize = 50;
   private _selected = new Map<string, IRun>();
+  private _hiddenColumns = new Set<string>();
   private _compareVersion = 0;
   private _lastRefresh = 0;
   private _request = 0;
@@ -197,6 +211,7 @@ export class ExperimentView extends ReactWidget {
       );
     }
     const selected = [...this._selected.values()];
+    const columns = dataColumns(detail.param_keys, detail.metric_keys);
     return (
       <div className="jp-MLOps-experiment" data-testid="mlops-experiment-view">
         <header className="jp-MLOps-viewHeader">
@@ -209,6 +224,7 @@ export class ExperimentView extends ReactWidget {
         </header>
         <FilterBar
           filter={this._filter}
+          placeholder={exampleFilter(detail)}
           view={this._view}
           error={this._filterError}
           onApply={filter => this._newSearch({ filter })}
@@ -232,11 +248,20 @@ export class ExperimentView extends ReactWidget {
             Restore
           </button>
           <span className="jp-MLOps-muted">Select two or more runs to compare them.</span>
+          <span className="jp-MLOps-spacer" />
+          <ColumnPicker
+            columns={columns}
+            hidden={this._hiddenColumns}
+            onChange={hidden => {
+              this._hiddenColumns = hidden;
+              this.update();
+            }}
+          />
         </div>
         <div className="jp-MLOps-tableScroll">
           <RunsTable
             runs={page.runs}
-            columns={dataColumns(detail.param_keys, detail.metric_keys)}
+            columns={columns.filter(column => !this._hiddenColumns.has(column.id))}
             sort={this._sort}
             selected={new Set(this._selected.keys())}
             onSort={this._onSort}

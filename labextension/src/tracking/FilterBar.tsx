@@ -2,11 +2,10 @@ import React, { useEffect, useState } from 'react';
 
 import { ViewType } from './model';
 
-const PLACEHOLDER = "params.max_depth = '3' and metrics.accuracy > 0.9";
-
 /** The search box (MLflow's filter syntax), the lifecycle view, and the server's complaint. */
 export function FilterBar(props: {
   filter: string;
+  placeholder: string;
   view: ViewType;
   error: string | null;
   onApply(filter: string): void;
@@ -29,7 +28,7 @@ export function FilterBar(props: {
           data-testid="mlops-runs-filter"
           aria-label="Filter runs"
           aria-invalid={props.error !== null}
-          placeholder={PLACEHOLDER}
+          placeholder={props.placeholder}
           value={draft}
           spellCheck={false}
           onChange={event => setDraft(event.currentTarget.value)}

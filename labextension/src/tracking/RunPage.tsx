@@ -2,6 +2,7 @@ import { notebookIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { ArtifactBrowser } from './ArtifactBrowser';
+import { ChildRuns } from './ChildRuns';
 import { FigureGallery } from './FigureGallery';
 import { formatDuration, formatTime, formatValue, runLabel, shortId } from './format';
 import { KeyValueTable } from './KeyValueTable';
@@ -99,6 +100,8 @@ function Metrics(props: { run: IRunDetail; version: number }): JSX.Element {
     return <div className="jp-MLOps-muted">No metrics logged.</div>;
   }
   const series = [{ runId: run.run_id, label: runLabel(run) }];
+  // A single value needs no chart: the table above says it all.
+  const curves = run.metric_summaries.filter(metric => metric.points > 1);
   return (
     <>
       <table className="jp-MLOps-kvTable" data-testid="mlops-run-metrics">
@@ -115,7 +118,7 @@ function Metrics(props: { run: IRunDetail; version: number }): JSX.Element {
         </tbody>
       </table>
       <div className="jp-MLOps-chartGrid">
-        {run.metric_summaries.map(metric => (
+        {curves.map(metric => (
           <MetricChart
             key={metric.key}
             series={series}
@@ -163,6 +166,7 @@ export function RunPage(props: {
         <Metrics run={run} version={version} />
       </section>
       <FigureGallery runId={run.run_id} version={version} />
+      <ChildRuns run={run} version={version} openRun={actions.openRun} />
       <section>
         <h3>Parameters</h3>
         <KeyValueTable entries={run.params} empty="No parameters." testId="mlops-run-params" />
