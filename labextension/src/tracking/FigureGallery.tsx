@@ -65,9 +65,12 @@ export function FigureGallery(props: { runId: string; version: number }): JSX.El
               data={figure.data}
               layout={{
                 ...figure.layout,
-                title: { text: figure.name, font: { size: 12 } },
-                height: 300,
-                width: undefined
+                title: figure.layout.title ?? { text: figure.name, font: { size: 12 } },
+                height: figure.layout.height ?? 360,
+                width: undefined,
+                // Long category labels (feature names) get the room they need.
+                xaxis: { ...figure.layout.xaxis, automargin: true },
+                yaxis: { ...figure.layout.yaxis, automargin: true }
               }}
               testId="mlops-run-figure"
             />
