@@ -14,7 +14,7 @@ from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..core.errors import ErrorCode, MLOpsError
-from .tables import LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
+from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
 
 # (run_id, key, value, step, timestamp): what the background writer hands over.
 MetricPoint = tuple[str, str, float, int, int]
@@ -55,22 +55,59 @@ def write_new_run(
 ) -> None:
     """Insert a new run with its first params and tags (nothing to compare against yet).
 
-    Core statements on the session's connection: creating 1,000 runs/s leaves no room for
-    the ORM's unit of work.
+    Driver-level statements: SQLAlchemy building and compiling three statements would cost
+    more than the inserts, and starting 1,000 runs/s leaves no room for it.
     """
     connection = session.connection()
-    connection.execute(insert(_table(RunRow)), [dict(row)])
+    columns = list(row)
+    names = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
+    markers = _markers(connection, len(columns))
+    insert_run = f"INSERT INTO {RunRow.__tablename__} ({names}) VALUES ({markers})"
+    connection.exec_driver_sql(insert_run, tuple(row[c] for c in columns))
     run_id = row["run_id"]
-    if params:
-        connection.execute(
-            insert(_table(ParamRow)),
-            [{"run_id": run_id, "key": k, "value": v} for k, v in params.items()],
-        )
-    if tags:
-        connection.execute(
-            insert(_table(TagRow)),
-            [{"run_id": run_id, "key": k, "value": v} for k, v in tags.items()],
-        )
+    for table, values in ((ParamRow, params), (TagRow, tags)):
+        if values:
+            sql = (
+                f"INSERT INTO {table.__tablename__} (run_id, key, value) "
+                f"VALUES ({_markers(connection, 3)})"
+            )
+            connection.exec_driver_sql(sql, [(run_id, k, v) for k, v in values.items()])
+
+
+def experiment_for_new_run(session: Session, experiment_id: int) -> tuple[str, str] | None:
+    """`(artifact_location, lifecycle_stage)` of an experiment, or None (driver-level, as
+    `write_new_run`)."""
+    connection = session.connection()
+    sql = (
+        f"SELECT artifact_location, lifecycle_stage FROM {ExperimentRow.__tablename__} "
+        f"WHERE experiment_id = {_markers(connection, 1)}"
+    )
+    found = connection.exec_driver_sql(sql, (experiment_id,)).first()
+    return None if found is None else (found[0], found[1])
+
+
+def end_run(session: Session, run_id: str, status: str, end_time: int, error: str | None) -> bool:
+    """Set a run's final status, end time and traceback; False when there is no such run."""
+    connection = session.connection()
+    marks = _markers(connection, 4).split(", ")
+    sql = (
+        f"UPDATE {RunRow.__tablename__} SET status = {marks[0]}, end_time = {marks[1]}, "
+        f"error = COALESCE({marks[2]}, error) WHERE run_id = {marks[3]}"
+    )
+    result = connection.exec_driver_sql(sql, (status, end_time, error, run_id))
+    return bool(getattr(result, "rowcount", 0))
+
+
+def _markers(connection: Any, count: int) -> str:
+    """`count` positional parameter markers in the driver's own style."""
+    style = connection.dialect.paramstyle
+    if style == "qmark":
+        return ", ".join(["?"] * count)
+    if style in ("format", "pyformat"):
+        return ", ".join(["%s"] * count)
+    if style == "numeric":
+        return ", ".join(f":{i}" for i in range(1, count + 1))
+    raise MLOpsError(f"unsupported database driver parameter style {style!r}", ErrorCode.INTERNAL)
 
 
 def write_tags(session: Session, run_id: str, tags: Mapping[str, str]) -> None:
@@ -92,7 +129,7 @@ def write_metric_points(session: Session, points: Sequence[MetricPoint], dialect
     connection = session.connection()
     # The driver's own executemany: SQLAlchemy's per-row parameter processing would cost more
     # than the insert itself at 100,000 points/s.
-    connection.exec_driver_sql(_history_insert_sql(connection.dialect.paramstyle), list(points))
+    connection.exec_driver_sql(_history_insert_sql(connection), list(points))
     latest = _latest_per_key(points)
     if dialect in ("sqlite", "postgresql"):
         _upsert_latest(session, latest, dialect)
@@ -100,11 +137,12 @@ def write_metric_points(session: Session, points: Sequence[MetricPoint], dialect
         _merge_latest_portably(session, latest)
 
 
-def _history_insert_sql(paramstyle: str) -> str:
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(paramstyle)
-    markers = ", ".join([f":{i}" for i in range(1, 6)] if marker is None else [marker] * 5)
+def _history_insert_sql(connection: Any) -> str:
     table = MetricRow.__tablename__
-    return f"INSERT INTO {table} (run_id, key, value, step, timestamp) VALUES ({markers})"
+    return (
+        f"INSERT INTO {table} (run_id, key, value, step, timestamp) "
+        f"VALUES ({_markers(connection, 5)})"
+    )
 
 
 def _latest_per_key(points: Iterable[MetricPoint]) -> list[MetricPoint]:

@@ -197,7 +197,7 @@ def _end(run: ActiveRun, status: RunStatus, error: str | None) -> None:
     try:
         run.client.writer.flush(RUN_END_FLUSH_TIMEOUT_S)
     finally:
-        run.client.store.set_run_fields(run.run_id, status=status, error=error)
+        run.client.store.end_run(run.run_id, status, error)
 
 
 def _current_or_new() -> ActiveRun:

@@ -6,6 +6,7 @@ metadata gives `None`, never an error.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import platform
@@ -146,6 +147,7 @@ def environment() -> dict[str, str]:
     return {**_environment, "kernel": kernel_description()}
 
 
+@functools.cache
 def current_user() -> str | None:
     """The OS user running the code."""
     try:

@@ -135,9 +135,9 @@ def load_runs(session: Session, rows: Sequence[RunRow]) -> list[Run]:
 
 
 def run_entity(
-    row: RunRow, params: dict[str, str], metrics: dict[str, float], tags: dict[str, str]
+    row: RunRow | Any, params: dict[str, str], metrics: dict[str, float], tags: dict[str, str]
 ) -> Run:
-    """A `Run` from its row and its keyed values."""
+    """A `Run` from its row (or anything with the row's attributes) and its keyed values."""
     environment: dict[str, Any] = json.loads(row.environment) if row.environment else {}
     return Run(
         run_id=row.run_id,

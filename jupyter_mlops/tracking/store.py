@@ -13,6 +13,7 @@ import os
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -24,10 +25,14 @@ from ..core.errors import MLOpsError, NotFoundError
 from . import artifacts, read_queries, records, search_sql
 from .batch_writes import (
     MetricPoint,
+    experiment_for_new_run,
     write_metric_points,
     write_new_run,
     write_params,
     write_tags,
+)
+from .batch_writes import (
+    end_run as write_end_run,
 )
 from .entities import (
     ArtifactInfo,
@@ -147,41 +152,34 @@ class TrackingStore:
         run_name = records.run_name(name) if name is not None else random_run_name()
         experiment_key = records.experiment_int(experiment_id)
         with self.database.session(write=True) as session:
-            found = (
-                session.connection()
-                .execute(
-                    select(ExperimentRow.artifact_location, ExperimentRow.lifecycle_stage).where(
-                        ExperimentRow.experiment_id == experiment_key
-                    )
-                )
-                .first()
-            )
+            found = experiment_for_new_run(session, experiment_key)
             if found is None:
                 raise NotFoundError(f"no experiment {experiment_id}", field="experiment_id")
-            if found.lifecycle_stage != LifecycleStage.ACTIVE.value:
+            artifact_location, stage = found
+            if stage != LifecycleStage.ACTIVE.value:
                 raise MLOpsError(f"experiment {experiment_id} is deleted", field="experiment_id")
             if parent_run_id is not None:
                 self._run_row(session, parent_run_id, field="parent_run_id")
-            row = RunRow(
-                run_id=run_id,
-                experiment_id=experiment_key,
-                name=run_name,
-                status=RunStatus.RUNNING.value,
-                start_time=start_time if start_time is not None else records.now_ms(),
-                end_time=None,
-                lifecycle_stage=LifecycleStage.ACTIVE.value,
-                artifact_uri=str(Path(found.artifact_location) / run_id),
-                parent_run_id=parent_run_id,
-                user=user,
-                notebook_path=notebook_path,
-                cell_source=cell_source,
-                git_commit=git_commit,
-                git_dirty=git_dirty,
-                environment=json.dumps(dict(environment)) if environment else None,
-                error=None,
-            )
-            write_new_run(session, _columns(row), checked_params, checked_tags)
-        return records.run_entity(row, dict(checked_params), {}, dict(checked_tags))
+            row = {
+                "run_id": run_id,
+                "experiment_id": experiment_key,
+                "name": run_name,
+                "status": RunStatus.RUNNING.value,
+                "start_time": start_time if start_time is not None else records.now_ms(),
+                "end_time": None,
+                "lifecycle_stage": LifecycleStage.ACTIVE.value,
+                "artifact_uri": str(Path(artifact_location) / run_id),
+                "parent_run_id": parent_run_id,
+                "user": user,
+                "notebook_path": notebook_path,
+                "cell_source": cell_source,
+                "git_commit": git_commit,
+                "git_dirty": git_dirty,
+                "environment": json.dumps(dict(environment)) if environment else None,
+                "error": None,
+            }
+            write_new_run(session, row, checked_params, checked_tags)
+        return records.run_entity(SimpleNamespace(**row), checked_params, {}, checked_tags)
 
     def get_run(self, run_id: str) -> Run:
         """One run with its params, latest metrics and tags (NotFound otherwise)."""
@@ -201,6 +199,13 @@ class TrackingStore:
         stored traceback; returns the run as stored."""
         self.set_run_fields(run_id, status=status, end_time=end_time, name=name, error=error)
         return self.get_run(run_id)
+
+    def end_run(self, run_id: str, status: RunStatus | str, error: str | None = None) -> None:
+        """Give a run its final status and end time now (and its traceback): one UPDATE."""
+        checked = records.run_status(status)
+        with self.database.session(write=True) as session:
+            if not write_end_run(session, run_id, checked.value, records.now_ms(), error):
+                raise NotFoundError(f"no run {run_id}", field="run_id")
 
     def set_run_fields(
         self,
@@ -417,7 +422,3 @@ class TrackingStore:
         if row is None:
             raise NotFoundError(f"no run {run_id}", field=field)
         return row
-
-
-def _columns(row: RunRow) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in RunRow.__table__.columns}
