@@ -29,6 +29,7 @@ from urllib.parse import quote
 from jupyter_server.extension.application import ExtensionApp
 from pydantic import ValidationError
 from tornado import web
+from tornado.iostream import StreamClosedError
 
 from ..core.api import APIHandler, validation_error
 from ..core.errors import MLOpsError, NotFoundError
@@ -286,7 +287,10 @@ class ArtifactDownloadHandler(TrackingHandler):
         with await self.run_blocking(target.open, "rb") as handle:
             while chunk := await self.run_blocking(handle.read, DOWNLOAD_CHUNK_BYTES):
                 self.write(chunk)
-                await self.flush()
+                try:
+                    await self.flush()
+                except StreamClosedError:
+                    return  # the browser cancelled the download
         await self.finish(set_content_type=content_type)
 
 
