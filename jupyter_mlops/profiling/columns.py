@@ -8,7 +8,7 @@ Columns fall in four kinds decided by dtype alone, so every partition of a Dask 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -74,6 +74,10 @@ class NumericSummary:
             sketch=self.sketch.merge(other.sketch, limits.quantile_points),
             values=self.values.merge(other.values, limits.distinct_values, limits.heavy_values),
         )
+
+    def compressed(self, limits: SketchLimits) -> NumericSummary:
+        """The same summary with its quantile sketch compressed to the limits."""
+        return replace(self, sketch=self.sketch.compressed(limits.quantile_points))
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,20 @@ partition with bounded limits and merges the summaries. Both finish with `finali
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .columns import ColumnSummary, column_kind, is_integer_dtype, numeric_array, summarize_column
+from .columns import (
+    ColumnSummary,
+    NumericSummary,
+    column_kind,
+    is_integer_dtype,
+    numeric_array,
+    summarize_column,
+)
 from .correlation import CoMoments
 from .rows import RowHashes
 from .sketches import SketchLimits
@@ -129,8 +136,17 @@ def _comoments(frame: pd.DataFrame, schema: Schema, columns: list[ColumnSummary]
 
 
 def merge_summaries(summaries: list[FrameSummary], limits: SketchLimits) -> FrameSummary:
-    """Merge a non-empty list of summaries, left to right."""
+    """Merge a non-empty list of summaries (one node of the Dask engine's tree).
+
+    Quantile sketches are concatenated first and compressed once at the end: a compression
+    per pair would add its rank error once per input instead of once per tree level.
+    """
+    unbounded = limits.with_quantile_points(None)
     result = summaries[0]
     for summary in summaries[1:]:
-        result = result.merge(summary, limits)
-    return result
+        result = result.merge(summary, unbounded)
+    columns = [
+        column.compressed(limits) if isinstance(column, NumericSummary) else column
+        for column in result.columns
+    ]
+    return replace(result, columns=columns)

@@ -41,7 +41,7 @@ class QuantileSketch:
     def of_sorted(cls, values: np.ndarray, capacity: int | None) -> QuantileSketch:
         """Summarise sorted finite floats, keeping at most `capacity` points (None: all)."""
         sketch = cls(np.asarray(values, dtype=np.float64))
-        return sketch._compressed(capacity)
+        return sketch.compressed(capacity)
 
     @property
     def total(self) -> float:
@@ -65,9 +65,9 @@ class QuantileSketch:
         order = np.argsort(values, kind="stable")
         error = max(self.rank_error, other.rank_error)
         if self.weights is None and other.weights is None:
-            return QuantileSketch(values[order], None, error)._compressed(capacity)
+            return QuantileSketch(values[order], None, error).compressed(capacity)
         weights = np.concatenate([self._weights(), other._weights()])[order]
-        return QuantileSketch(values[order], weights, error)._compressed(capacity)
+        return QuantileSketch(values[order], weights, error).compressed(capacity)
 
     def quantiles(self, qs: list[float]) -> list[float | None]:
         """Quantiles with linear interpolation between order statistics (pandas' default)."""
@@ -110,7 +110,9 @@ class QuantileSketch:
         index = int(np.searchsorted(cumulative, rank, side="right"))
         return float(self.values[min(index, self.values.size - 1)])
 
-    def _compressed(self, capacity: int | None) -> QuantileSketch:
+    def compressed(self, capacity: int | None) -> QuantileSketch:
+        """At most `capacity` points (None: unchanged); each compression adds 1 / capacity to
+        the rank error, so merges of many sketches compress once, at the end."""
         n = self.values.size
         if capacity is None or n <= capacity:
             return self
