@@ -49,11 +49,16 @@ def runs_page(
     """One page of the runs matching `where` in `order`, and how many match in all.
 
     Only run ids are sorted (a sort carrying whole rows, cell sources included, would copy
-    them all); the page's rows, params, metrics and tags are read afterwards.
+    them all), with the total as a window count in the same pass; the page's rows, params,
+    metrics and tags are read afterwards.
     """
-    query = apply_order(select(RunRow.run_id).where(*where), order)
-    total = session.scalar(select(func.count()).select_from(RunRow).where(*where)) or 0
-    page_ids = list(session.scalars(query.limit(limit).offset(offset)))
+    ids = select(RunRow.run_id, func.count().over().label("total")).where(*where)
+    page = session.execute(apply_order(ids, order).limit(limit).offset(offset)).all()
+    if page:
+        total = page[0].total
+    else:  # past the end (or nothing matches): the window had no row to report on
+        total = session.scalar(select(func.count()).select_from(RunRow).where(*where)) or 0
+    page_ids = [row.run_id for row in page]
     by_id = {
         row.run_id: row
         for row in session.scalars(select(RunRow).where(RunRow.run_id.in_(page_ids)))

@@ -111,7 +111,7 @@ def filter_clause(node: Node | None, sqlite: bool) -> ColumnElement[bool]:
     return comparison_clause(node, sqlite)
 
 
-def apply_order(query: Select[Any], clauses: list[OrderClause]) -> Select[Any]:
+def apply_order(query: Any, clauses: list[OrderClause]) -> Any:
     """Add the ORDER BY terms, missing values last, then newest first and run id as tie-breaks."""
     terms: list[Any] = []
     for index, clause in enumerate(clauses):
