@@ -145,8 +145,23 @@ def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server
     lab_page.wait_for_selector(
         ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
     )
-    lab_page.locator(".jp-Cell .cm-content").first.click()
-    lab_page.keyboard.press("Shift+Enter")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # A run sent while the kernel is still connecting can be dropped: send it again if the
+    # cell has not started.
+    prompt = lab_page.locator(".jp-Cell .jp-InputPrompt").first
+    for _ in range(6):
+        lab_page.locator(".jp-Cell .cm-content").first.click()
+        lab_page.keyboard.press("Control+Enter")
+        try:
+            lab_page.wait_for_function(
+                "el => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
+                arg=prompt.element_handle(),
+                timeout=10_000,
+            )
+            break
+        except PlaywrightTimeout:
+            continue
     widget = lab_page.wait_for_selector(".jupyter-widgets .widget-tab", timeout=90_000)
     assert "Columns (3)" in widget.inner_text()
     tabs = lab_page.locator(".jupyter-widgets .widget-tab .lm-TabBar-tab")
