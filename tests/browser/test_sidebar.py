@@ -22,8 +22,11 @@ def test_sidebar_shows_the_server_health(lab_page, lab_server):
 
 
 def test_palette_has_mlops_commands(lab_page):
+    # The shortcut needs the Lab to have keyboard focus; the View menu's entry does not.
+    lab_page.click("#jp-main-dock-panel")
     lab_page.keyboard.press("Control+Shift+C")
-    lab_page.fill(".lm-CommandPalette-input", "MLOps")
+    palette_input = lab_page.wait_for_selector(".lm-CommandPalette-input", state="visible")
+    palette_input.fill("MLOps")
     items = lab_page.locator(".lm-CommandPalette-item").all_inner_texts()
     assert any("Open the MLOps Sidebar" in item for item in items)
 
