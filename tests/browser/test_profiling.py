@@ -115,12 +115,22 @@ def test_a_saved_profile_opens_from_the_sidebar(lab_page, lab_server):
 
 
 def test_parquet_files_offer_profile_data(lab_page, lab_server):
-    sample_frame().to_parquet(lab_server.root_dir / "penguins_browser.parquet", index=False)
+    frame = sample_frame()
+    frame["seen"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(frame)), "h")
+    frame.to_parquet(lab_server.root_dir / "penguins_browser.parquet", index=False)
     item = open_file_browser_item(lab_page, lab_server, "penguins_browser.parquet")
     assert item.get_attribute("data-file-type") == "parquet"
     item.click(button="right")
     lab_page.locator(".lm-Menu-item", has_text="Profile data").click()
-    lab_page.wait_for_selector("[data-testid=mlops-profile-column]", timeout=60_000)
+    seen = lab_page.locator('[data-testid=mlops-profile-column][data-column="seen"]')
+    seen.wait_for(state="visible", timeout=60_000)
+    assert "datetime" in seen.inner_text()
+    assert "2024-01-01" in seen.inner_text()  # the minimum, as a timestamp
+    seen.scroll_into_view_if_needed()
+    seen.locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
+    # The histogram's axis is a date axis (ticks are days of January, not epoch numbers).
+    ticks = seen.locator(".xtick").all_text_contents()
+    assert any("Jan" in tick for tick in ticks), ticks
 
 
 def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server):

@@ -16,15 +16,20 @@ function label(value: unknown): string {
   return text.length <= MAX_LABEL ? text : `${text.slice(0, MAX_LABEL - 1)}…`;
 }
 
+/** Milliseconds of an ISO timestamp; one without an offset is UTC (as profiles write them). */
+function utcMillis(iso: string): number {
+  const millis = iso.replace(/(\.\d{3})\d+/, '$1'); // nanoseconds are beyond Date
+  const hasZone = /(Z|[+-]\d\d:?\d\d)$/.test(millis);
+  return Date.parse(hasZone ? millis : `${millis}Z`);
+}
+
 /** Bars over the histogram bins of a numeric or datetime column. */
 export function histogramChart(column: IColumnProfile): IChartSpec | null {
   const histogram = column.histogram;
   if (histogram === null || histogram.counts.length === 0) {
     return null;
   }
-  const edges = histogram.edges.map(edge =>
-    typeof edge === 'string' ? new Date(edge).getTime() : edge
-  );
+  const edges = histogram.edges.map(edge => (typeof edge === 'string' ? utcMillis(edge) : edge));
   const x = histogram.counts.map((_, i) => (edges[i] + edges[i + 1]) / 2);
   const width = histogram.counts.map((_, i) => edges[i + 1] - edges[i]);
   const isDate = column.type === 'datetime';
@@ -32,7 +37,8 @@ export function histogramChart(column: IColumnProfile): IChartSpec | null {
     data: [
       {
         type: 'bar',
-        x: isDate ? x.map(value => new Date(value).toISOString()) : x,
+        // Naive UTC timestamps, as the profile has them (plotly ignores time zones).
+        x: isDate ? x.map(value => new Date(value).toISOString().slice(0, -1)) : x,
         y: histogram.counts,
         width,
         marker: { color: BAR_COLOUR },
