@@ -186,3 +186,21 @@ def test_the_attached_cluster_is_used(cluster_client):
     assert result.scheduler == "distributed"
     assert seen[-1] == 1.0
     assert_agree(profile(frame), result)
+
+
+def test_timestamps_in_a_csv_are_profiled_as_datetimes(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "when": pd.date_range("2024-01-01", periods=500, freq="h"),
+            "day": pd.date_range("2024-01-01", periods=500, freq="D").strftime("%Y-%m-%d"),
+            "year": [2024] * 500,
+            "word": ["hello"] * 500,
+        }
+    )
+    frame.to_csv(tmp_path / "dates.csv", index=False)
+    result = profile(tmp_path / "dates.csv")
+    assert result.columns["when"].type == "datetime"
+    assert result.columns["when"].max == "2024-01-21T19:00:00"
+    assert result.columns["day"].type == "datetime"
+    assert result.columns["year"].type == "numeric"
+    assert result.columns["word"].type == "categorical"

@@ -17,6 +17,8 @@ PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 CSV_BLOCK_SIZE = "64MB"
 # Bytes Dask reads to guess CSV column types.
 CSV_SAMPLE_BYTES = 1 << 20
+# Rows read to recognise timestamp columns in a CSV.
+DATE_SAMPLE_ROWS = 500
 _MISMATCH_ROW = re.compile(
     r"^\|\s*(?P<column>[^|]+?)\s*\|\s*(?P<found>[^|]+?)\s*\|\s*(?P<expected>[^|]+?)\s*\|"
 )
@@ -66,16 +68,39 @@ def open_source(path: str, field: str = "data", dtype: dict[str, str] | None = N
             return dd.read_parquet(path)
         lower = path.lower()
         compressed = not lower.endswith((".csv", ".tsv", ".txt"))
+        sep = "\t" if ".tsv" in lower else ","
+        dates = [c for c in date_columns(path, sep) if c not in (dtype or {})]
         return dd.read_csv(
             path,
-            sep="\t" if ".tsv" in lower else ",",
+            sep=sep,
             blocksize=None if compressed else CSV_BLOCK_SIZE,
             compression="infer",
             sample=CSV_SAMPLE_BYTES,
             dtype=dtype,
+            parse_dates=dates or None,
         )
     except (OSError, ValueError) as exc:
         raise read_error(path, exc, field) from exc
+
+
+def date_columns(path: str, sep: str, rows: int = DATE_SAMPLE_ROWS) -> list[str]:
+    """Text columns of a CSV whose first values are (almost all) timestamps: CSV has no types,
+    and pandas no longer guesses dates, so these are parsed as datetimes."""
+    import pandas as pd
+
+    try:
+        sample = pd.read_csv(path, sep=sep, nrows=rows, compression="infer", dtype=str)
+    except (OSError, ValueError):
+        return []  # the real read reports the problem
+    found = []
+    for column in sample.columns:
+        values = sample[column].dropna()
+        if values.empty or pd.to_numeric(values, errors="coerce").notna().mean() > 0.5:
+            continue
+        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
+        if parsed.notna().mean() >= 0.95:
+            found.append(str(column))
+    return found
 
 
 def read_error(path: str, exc: BaseException, field: str) -> MLOpsError:
