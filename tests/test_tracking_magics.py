@@ -6,10 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import start_ipython
 
 import jupyter_mlops as mlops
 from jupyter_mlops.tracking.magics import TrackedCellFailed
+from tests.support.ipython import ipython_shell
 
 TRAINING_CELL = """
 import jupyter_mlops as mlops
@@ -21,9 +21,7 @@ mlops.log_metric("acc", ACC)
 
 @pytest.fixture(scope="module")
 def shell():
-    ip = start_ipython()
-    ip.run_line_magic("load_ext", "jupyter_mlops")
-    return ip
+    return ipython_shell()
 
 
 @pytest.fixture(autouse=True)
