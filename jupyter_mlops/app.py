@@ -42,6 +42,12 @@ class MLOpsApp(ExtensionApp):
         help="The class that owns the server's Dask clusters (see docs/clusters.md).",
     ).tag(config=True)
 
+    tracking_store_class = Type(
+        default_value="jupyter_mlops.tracking.store.TrackingStore",
+        klass="jupyter_mlops.tracking.store.TrackingStore",
+        help="The tracking store the REST API serves (a subclass, e.g. with another backend).",
+    ).tag(config=True)
+
     def initialize_settings(self) -> None:
         """Open and upgrade the store, share its location with child processes, build services."""
         data_dir = resolve_data_dir(self.data_dir or None)

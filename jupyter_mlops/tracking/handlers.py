@@ -46,7 +46,8 @@ def setup(app: ExtensionApp) -> None:
     """Build the tracking store over the server's database (artifacts under its data dir)."""
     database = app.settings["mlops_database"]
     data_dir = app.settings["mlops_data_dir"]
-    app.settings["mlops_tracking"] = TrackingStore(database, data_dir)
+    store_class = getattr(app, "tracking_store_class", TrackingStore)
+    app.settings["mlops_tracking"] = store_class(database, data_dir)
 
 
 # --- blocking work, run in a thread ----------------------------------------------------------
