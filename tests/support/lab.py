@@ -37,8 +37,12 @@ class LabServer:
         return f"http://127.0.0.1:{self.port}"
 
     def lab_url(self, path: str = "lab") -> str:
-        """A URL in the Lab that logs the browser in with the token."""
-        return f"{self.url}/{path}?token={self.token}"
+        """A URL in the Lab that logs the browser in with the token.
+
+        `reset` clears the saved workspace: the tests share one Lab, and each starts from an
+        empty layout instead of the tabs an earlier test left open.
+        """
+        return f"{self.url}/{path}?reset&token={self.token}"
 
     def env(self) -> dict[str, str]:
         """The environment the Lab runs in (also used to run code against the same store)."""
