@@ -106,9 +106,10 @@ async def test_a_process_started_by_the_server_reaches_its_cluster(jp_fetch):
         stderr=asyncio.subprocess.PIPE, env=dict(os.environ),
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(), 120)
+    # First: did the process find the server (else it fell back to a cluster of its own)?
+    assert b"no Jupyter server" not in err, err.decode()
     assert process.returncode == 0, err.decode()
     assert out.decode().split() == [info["scheduler_address"], "6"]
-    assert b"no Jupyter server" not in err
     await api(jp_fetch, info["id"], method="DELETE")
 
 
