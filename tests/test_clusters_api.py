@@ -167,3 +167,27 @@ async def test_the_current_cluster_can_be_chosen(jp_fetch):
     assert (await api(jp_fetch))["current"] == second["id"]
     await api(jp_fetch, second["id"], method="DELETE")
     assert (await api(jp_fetch))["current"] is None
+
+
+async def test_thread_workers_keep_running_when_the_server_outgrows_their_budget(jp_fetch):
+    # A thread worker's memory monitor sees the whole server process (here, pytest: far over
+    # 64 MiB); pausing on that would stop the cluster. Work must still run, scaled workers too.
+    import asyncio
+
+    from distributed import Client
+
+    body = {"workers": 1, "threads": 1, "memory": "64MiB", "processes": False}
+    info = await api(jp_fetch, method="POST", body=body)
+    await api(jp_fetch, info["id"], method="PATCH", body={"workers": 2})
+    await wait_for_workers(jp_fetch, info["id"], 2)
+
+    def compute() -> list[int]:
+        with Client(info["scheduler_address"], timeout=30) as client:
+            # Let the workers' memory monitors tick (every 100 ms) before asking for work.
+            client.run(lambda: None)
+            futures = client.map(lambda x: x + 1, range(4), pure=False)
+            return client.gather(futures, direct=False)  # type: ignore[no-any-return]
+
+    await asyncio.sleep(1)
+    assert await asyncio.wait_for(asyncio.to_thread(compute), 60) == [1, 2, 3, 4]
+    await api(jp_fetch, info["id"], method="DELETE")

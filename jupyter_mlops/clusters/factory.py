@@ -147,6 +147,10 @@ def plan_cluster(
         kwargs["memory_limit"] = request.memory_bytes
     if request.processes is not None:
         kwargs["processes"] = request.processes
+    if kwargs.get("processes") is False:
+        from .inprocess_worker import InProcessWorker
+
+        kwargs.setdefault("worker_class", InProcessWorker)
     return ClusterPlan(cls, factory.class_path, kind, kwargs, None, [])
 
 
