@@ -197,26 +197,6 @@ class TrackingStore:
     ) -> Run:
         """Change a run's status (a terminal status sets `end_time` unless given), name or
         stored traceback; returns the run as stored."""
-        self.set_run_fields(run_id, status=status, end_time=end_time, name=name, error=error)
-        return self.get_run(run_id)
-
-    def end_run(self, run_id: str, status: RunStatus | str, error: str | None = None) -> None:
-        """Give a run its final status and end time now (and its traceback): one UPDATE."""
-        checked = records.run_status(status)
-        with self.database.session(write=True) as session:
-            if not write_end_run(session, run_id, checked.value, records.now_ms(), error):
-                raise NotFoundError(f"no run {run_id}", field="run_id")
-
-    def set_run_fields(
-        self,
-        run_id: str,
-        *,
-        status: RunStatus | str | None = None,
-        end_time: int | None = None,
-        name: str | None = None,
-        error: str | None = None,
-    ) -> None:
-        """`update_run` without reading the run back: one UPDATE (what ending a run uses)."""
         values: dict[str, Any] = {}
         if status is not None:
             checked = records.run_status(status)
@@ -229,14 +209,21 @@ class TrackingStore:
             values["name"] = records.run_name(name)
         if error is not None:
             values["error"] = error
+        if not values:
+            return self.get_run(run_id)  # NotFound for an unknown run, as below
         with self.database.session(write=True) as session:
-            if not values:
-                self._run_row(session, run_id)
-                return
             result = session.connection().execute(
                 update(RunRow).where(RunRow.run_id == run_id).values(**values)
             )
             if not getattr(result, "rowcount", 0):
+                raise NotFoundError(f"no run {run_id}", field="run_id")
+        return self.get_run(run_id)
+
+    def end_run(self, run_id: str, status: RunStatus | str, error: str | None = None) -> None:
+        """Give a run its final status and end time now (and its traceback): one UPDATE."""
+        checked = records.run_status(status)
+        with self.database.session(write=True) as session:
+            if not write_end_run(session, run_id, checked.value, records.now_ms(), error):
                 raise NotFoundError(f"no run {run_id}", field="run_id")
 
     def delete_run(self, run_id: str) -> Run:
