@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from ..core.errors import ErrorCode, MLOpsError, NotFoundError, validation_error
 from .backends import ClusterBackend, choose_backend
 from .models import AdaptRange, ClusterInfo, ClusterList, StartCluster
 
@@ -32,9 +32,7 @@ def validated(model: type[ModelT], **data: Any) -> ModelT:
     try:
         return model.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "arguments"
-        raise MLOpsError(f"{field}: {first['msg']}", field=field) from None
+        raise validation_error(exc, default_field="arguments") from None
 
 
 def find_cluster(overview: ClusterList, cluster: str | None) -> ClusterInfo:

@@ -19,19 +19,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from tornado import web
 
 from .db import Database
-from .errors import ErrorCode, MLOpsError
+from .errors import ErrorCode, MLOpsError, validation_error
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 ResultT = TypeVar("ResultT")
 
 _STATUS_CODES = {400: ErrorCode.BAD_REQUEST, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND}
-
-
-def validation_error(exc: ValidationError) -> MLOpsError:
-    """The first pydantic error as a 400 naming the field (dotted path for nested fields)."""
-    first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "body"
-    return MLOpsError(f"{field}: {first['msg']}", ErrorCode.BAD_REQUEST, field)
 
 
 class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class ErrorCode(str, Enum):
@@ -49,6 +53,13 @@ class MLOpsError(Exception):
     def to_dict(self) -> dict[str, str | None]:
         """The JSON body the REST API returns for this error."""
         return {"error": self.code.value, "message": self.message, "field": self.field}
+
+
+def validation_error(exc: ValidationError, default_field: str = "body") -> MLOpsError:
+    """The first pydantic error as a 400 naming the field (dotted path for nested fields)."""
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or default_field
+    return MLOpsError(f"{field}: {first['msg']}", ErrorCode.BAD_REQUEST, field)
 
 
 class NotFoundError(MLOpsError):

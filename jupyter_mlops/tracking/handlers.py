@@ -31,8 +31,8 @@ from pydantic import ValidationError
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from ..core.api import APIHandler, validation_error
-from ..core.errors import MLOpsError, NotFoundError
+from ..core.api import APIHandler
+from ..core.errors import MLOpsError, NotFoundError, validation_error
 from . import api_models as api
 from .entities import RunView
 from .store import TrackingStore
