@@ -9,7 +9,7 @@ from IPython.core.error import UsageError
 
 from jupyter_mlops.clusters.gpus import list_gpus
 from jupyter_mlops.core.errors import MLOpsError
-from tests.support.clusters import ipython_shell
+from tests.support.ipython import ipython_shell
 
 
 @pytest.fixture(scope="module")

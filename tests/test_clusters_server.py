@@ -13,7 +13,8 @@ from tornado.websocket import websocket_connect
 
 from jupyter_mlops.clusters import handlers
 from jupyter_mlops.clusters.server_link import SERVER_TOKEN_ENV, SERVER_URL_ENV
-from tests.support.clusters import SMALL, api, ipython_shell, wait_for_workers
+from tests.support.clusters import SMALL, api, wait_for_workers
+from tests.support.ipython import ipython_shell
 
 
 async def test_the_dashboard_is_served_through_the_authenticated_proxy(

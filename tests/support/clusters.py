@@ -56,10 +56,3 @@ async def start_external_scheduler() -> tuple[asyncio.subprocess.Process, str]:
     assert process.stdout is not None
     line = await asyncio.wait_for(process.stdout.readline(), 60)
     return process, line.decode().strip()
-
-
-def ipython_shell() -> Any:
-    """IPython's global test shell with the extension loaded (see tests/support/ipython.py)."""
-    from tests.support.ipython import ipython_shell as shared_shell
-
-    return shared_shell()
