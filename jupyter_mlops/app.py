@@ -10,6 +10,7 @@ from .capabilities import available_capabilities
 from .core import schema
 from .core.config import export_to_environment, resolve_data_dir, resolve_db_url
 from .core.db import Database
+from .core.server_link import export_server_link, restore_environment
 
 API_PREFIX = "/mlops/api"
 
@@ -59,6 +60,11 @@ class MLOpsApp(ExtensionApp):
             "jupyter-mlops store %s at revision %s", self.database.masked_url, ", ".join(revisions)
         )
         self.settings.update(mlops_database=self.database, mlops_data_dir=data_dir)
+        # Kernels, jobs and endpoints this server starts reach it through the exported link.
+        # The port is only final once the server binds it (port 0, port retries): export again
+        # when the loop starts, before any kernel can be started.
+        self._previous_link_env = export_server_link(self.serverapp)
+        self.serverapp.io_loop.add_callback(export_server_link, self.serverapp)
         for capability in available_capabilities():
             setup = getattr(capability.load(), "setup", None)
             if setup is not None:
@@ -76,4 +82,5 @@ class MLOpsApp(ExtensionApp):
             teardown = getattr(capability.load(), "teardown", None)
             if teardown is not None:
                 await teardown(self)
+        restore_environment(self._previous_link_env)
         self.database.close()

@@ -1,12 +1,21 @@
-"""The `jupyter-mlops` command line: version and store administration."""
+"""The `jupyter-mlops` command line: version, store administration and the capabilities' commands.
+
+A capability adds commands with a module `jupyter_mlops/<capability>/cli.py` exposing
+`register(commands)`, where `commands` is this parser's subparsers action; each command it adds
+sets `func(args) -> int` with `set_defaults`. Those modules must import lightly (heavy imports
+go inside the command functions) so `jupyter-mlops --help` stays fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import sys
 from collections.abc import Sequence
 
 from ._version import __version__
+from .capabilities import CAPABILITIES
 from .core import schema
 from .core.config import resolve_db_url
 from .core.db import Database
@@ -64,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="Print version, store, schema and capabilities.")
     status.set_defaults(func=_status)
+    for capability in CAPABILITIES:
+        module_name = f"jupyter_mlops.{capability.name}.cli"
+        if importlib.util.find_spec(f"jupyter_mlops.{capability.name}") is None:
+            continue
+        if importlib.util.find_spec(module_name) is not None:
+            importlib.import_module(module_name).register(commands)
     return parser
 
 

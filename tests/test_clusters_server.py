@@ -12,7 +12,7 @@ from tornado.httpclient import HTTPClientError
 from tornado.websocket import websocket_connect
 
 from jupyter_mlops.clusters import handlers
-from jupyter_mlops.clusters.server_link import SERVER_TOKEN_ENV, SERVER_URL_ENV
+from jupyter_mlops.core.server_link import SERVER_TOKEN_ENV, SERVER_URL_ENV
 from tests.support.clusters import SMALL, api, wait_for_workers
 from tests.support.ipython import ipython_shell
 

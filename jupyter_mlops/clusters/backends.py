@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from .manager import ClusterManager
 from .models import AdaptRange, ClusterInfo, ClusterList, StartCluster
-from .server_link import ServerLink, ServerUnreachable
+from ..core.server_link import ServerLink, ServerUnreachable
 
 
 class ClusterBackend(Protocol):
@@ -53,26 +53,26 @@ class ServerBackend:
 
     def list(self) -> ClusterList:
         """`GET /mlops/api/clusters`."""
-        return ClusterList.model_validate(self.link.request("GET"))
+        return ClusterList.model_validate(self.link.request("GET", "clusters"))
 
     def start(self, request: StartCluster) -> ClusterInfo:
         """`POST /mlops/api/clusters` (waits until the cluster runs)."""
         body = request.model_dump(exclude_none=True)
-        return ClusterInfo.model_validate(self.link.request("POST", body=body))
+        return ClusterInfo.model_validate(self.link.request("POST", "clusters", body))
 
     def scale(self, cluster_id: str, workers: int) -> ClusterInfo:
         """`PATCH /mlops/api/clusters/{id}` with `workers`."""
         body = {"workers": workers}
-        return ClusterInfo.model_validate(self.link.request("PATCH", cluster_id, body))
+        return ClusterInfo.model_validate(self.link.request("PATCH", f"clusters/{cluster_id}", body))
 
     def adapt(self, cluster_id: str, bounds: AdaptRange) -> ClusterInfo:
         """`PATCH /mlops/api/clusters/{id}` with `adapt`."""
         body = {"adapt": bounds.model_dump()}
-        return ClusterInfo.model_validate(self.link.request("PATCH", cluster_id, body))
+        return ClusterInfo.model_validate(self.link.request("PATCH", f"clusters/{cluster_id}", body))
 
     def stop(self, cluster_id: str) -> ClusterInfo:
         """`DELETE /mlops/api/clusters/{id}`."""
-        return ClusterInfo.model_validate(self.link.request("DELETE", cluster_id))
+        return ClusterInfo.model_validate(self.link.request("DELETE", f"clusters/{cluster_id}"))
 
 
 class LocalBackend:
@@ -130,7 +130,7 @@ def choose_backend(quiet: bool = False) -> ClusterBackend:
         reason = "no Jupyter server started this process (JUPYTER_MLOPS_SERVER_URL is unset)"
     else:
         try:
-            link.probe()
+            link.probe("clusters")
             return ServerBackend(link)
         except ServerUnreachable as exc:
             reason = str(exc)

@@ -1,8 +1,7 @@
 """REST adapter for the clusters, plus the server-side setup that owns them.
 
-`setup(app)` builds the server's `ClusterManager` and exports the server's URL and token to
-the kernels it will start (see `server_link`); `teardown(app)` closes every cluster when the
-server stops. Cluster work runs on the manager's own loop, so no handler blocks the server.
+`setup(app)` builds the server's `ClusterManager`; `teardown(app)` closes every cluster when
+the server stops (kernels reach the server through `core.server_link`, exported by the app). Cluster work runs on the manager's own loop, so no handler blocks the server.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from ..core.api import APIHandler
 from .dashboard import DashboardProxyHandler
 from .manager import ClusterManager
 from .models import ChangeCluster, StartCluster
-from .server_link import export_server_link, restore_environment
 
 
 class _ClusterHandler(APIHandler):
@@ -74,22 +72,14 @@ ROUTES = [
 
 
 def setup(app: Any) -> None:
-    """Build the server's cluster manager and tell future kernels how to reach the server."""
+    """Build the server's cluster manager."""
     manager_class = getattr(app, "cluster_manager_class", ClusterManager)
     manager = manager_class(parent=app, log=app.log)
     app.settings["mlops_clusters"] = manager
-    serverapp = app.serverapp
-    app.settings["mlops_clusters_env"] = export_server_link(serverapp)
-    # The port is only final once the server binds it (port 0, port retries): export again
-    # when the loop starts, before any kernel can be started.
-    serverapp.io_loop.add_callback(export_server_link, serverapp)
 
 
 async def teardown(app: Any) -> None:
-    """Close every cluster the server owns, and stop advertising the server to kernels."""
+    """Close every cluster the server owns."""
     manager: ClusterManager | None = app.settings.get("mlops_clusters")
     if manager is not None:
         await manager.shutdown()
-    previous = app.settings.get("mlops_clusters_env")
-    if previous is not None:
-        restore_environment(previous)

@@ -12,7 +12,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from ..magics import MagicArgumentParser, Subcommand, SubcommandRegistry
+from ..core.subcommands import MagicArgumentParser, Subcommand, SubcommandRegistry
 
 
 def _gpus(value: str) -> str | int:

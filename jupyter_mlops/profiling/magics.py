@@ -7,7 +7,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from ..magics import Subcommand, SubcommandRegistry
+from ..core.subcommands import Subcommand, SubcommandRegistry
 from .api import ENGINES
 from .sources import file_format
 

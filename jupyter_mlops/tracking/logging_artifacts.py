@@ -11,7 +11,8 @@ from ..core.errors import MLOpsError
 from . import fluent
 from .artifacts import resolve_inside
 from .client import get_client
-from .sklearn_model import ModelInfo, model_folder_name, save_model
+from ..model_format import ModelInfo, save_model
+from .records import check_key
 
 FIGURES_FOLDER = "figures"
 
@@ -98,10 +99,18 @@ def log_model(
 
 def load_model(run_id: str, name: str = "model") -> Any:
     """The estimator a run logged under `name` (loaded with skops, trusting its recorded types)."""
-    from .sklearn_model import load_model as load_folder
+    from ..model_format import load_model as load_folder
 
     client = get_client()
     run = client.store.get_run(fluent.resolve_run_id(run_id))
     folder = resolve_inside(Path(run.artifact_uri), model_folder_name(name), field="name")
     estimator, _info = load_folder(folder)
     return estimator
+
+
+def model_folder_name(name: str) -> str:
+    """A model's artifact folder name: one path segment."""
+    check_key(name, "model")
+    if "/" in name or name in (".", ".."):
+        raise MLOpsError(f"model name {name!r} must be a single folder name", field="name")
+    return name

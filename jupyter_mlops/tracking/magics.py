@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from IPython.core.error import UsageError
 
 from ..core.errors import MLOpsError
-from ..magics import Subcommand, SubcommandRegistry
+from ..core.subcommands import Subcommand, SubcommandRegistry
 from .entities import RunStatus
 from .records import check_key
 

@@ -1,4 +1,7 @@
-"""scikit-learn models as run artifacts: saved with skops, described by `MLmodel.json`.
+"""scikit-learn models as folders: saved with skops, described by `MLmodel.json`.
+
+This module sits below tracking (which logs model folders as run artifacts) and serving (which
+loads them); it imports neither.
 
 A logged model is a folder `<artifact root>/<name>/` holding
 
@@ -19,13 +22,13 @@ from __future__ import annotations
 import contextlib
 import json
 import platform
+import time
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import MLOpsError, NotFoundError
-from .records import check_key, now_ms
 
 MODEL_FILE = "model.skops"
 INFO_FILE = "MLmodel.json"
@@ -136,7 +139,7 @@ def save_model(folder: Path, estimator: Any, X: Any = None, run_id: str | None =
         classes=None if classes is None else [_json_safe(c) for c in classes],
         run_id=run_id,
         artifact_path=folder.name,
-        created_time=now_ms(),
+        created_time=time.time_ns() // 1_000_000,
         versions=_versions(),
     )
     (folder / INFO_FILE).write_text(json.dumps(asdict(info), indent=2))
@@ -223,10 +226,3 @@ def prepare_input(schema: InputSchema, data: Any) -> Any:
             ) from None
     return frame if schema.named else frame.to_numpy()
 
-
-def model_folder_name(name: str) -> str:
-    """A model's artifact folder name: one path segment."""
-    check_key(name, "model")
-    if "/" in name or name in (".", ".."):
-        raise MLOpsError(f"model name {name!r} must be a single folder name", field="name")
-    return name

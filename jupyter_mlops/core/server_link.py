@@ -1,9 +1,9 @@
-"""How a kernel reaches the clusters of the Jupyter server that started it.
+"""How a kernel, a job or an endpoint process reaches the Jupyter server that started it.
 
-The server exports its URL and a token into its environment at start (`export_server_link`),
-so every kernel, terminal and job it starts inherits them. A kernel then asks the server's
-REST API to start, scale and stop clusters: clusters made in a notebook are the server's, and
-show in the Lab's Cluster panel like those started there.
+The app exports the server's URL and a token into its environment at start
+(`export_server_link`, called by `MLOpsApp`), so every kernel, terminal and job it starts
+inherits them. Any capability then calls the server's REST API (`ServerLink.request`), e.g.
+clusters made in a notebook are the server's and show in the Lab's Cluster panel.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import ErrorCode, MLOpsError
+from .errors import ErrorCode, MLOpsError
 
 SERVER_URL_ENV = "JUPYTER_MLOPS_SERVER_URL"
 SERVER_TOKEN_ENV = "JUPYTER_MLOPS_SERVER_TOKEN"
 HUB_TOKEN_ENV = "JUPYTERHUB_API_TOKEN"
-API_PATH = "mlops/api/clusters"
+API_PATH = "mlops/api"
 
 
 class ServerUnreachable(Exception):
@@ -50,10 +50,10 @@ class ServerLink:
         return urllib.parse.urlparse(self.url).path or "/"
 
     def request(
-        self, method: str, path: str = "", body: dict[str, Any] | None = None, timeout: float = 600
+        self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 600
     ) -> Any:
-        """Call `/mlops/api/clusters/<path>`; API errors become `MLOpsError` with their field."""
-        url = self.url + API_PATH + (f"/{path}" if path else "")
+        """Call `/mlops/api/<path>`; API errors become `MLOpsError` with their field."""
+        url = self.url + API_PATH + "/" + path
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(url, data=data, method=method)
         request.add_header("Content-Type", "application/json")
@@ -70,13 +70,13 @@ class ServerLink:
                 f"the Jupyter server at {self.url} does not answer ({reason})"
             ) from None
 
-    def probe(self) -> None:
-        """Raise `ServerUnreachable` unless the server answers the clusters API with our token."""
+    def probe(self, path: str) -> None:
+        """Raise `ServerUnreachable` unless the server answers `GET path` with our token."""
         try:
-            self.request("GET", timeout=10)
+            self.request("GET", path, timeout=10)
         except MLOpsError as exc:
             raise ServerUnreachable(
-                f"the Jupyter server at {self.url} refused the clusters API ({exc.message})"
+                f"the Jupyter server at {self.url} refused {path} ({exc.message})"
             ) from None
 
 
