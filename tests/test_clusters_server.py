@@ -76,9 +76,7 @@ async def test_the_server_tells_its_kernels_where_it_is(jp_fetch, jp_serverapp, 
     assert os.environ[SERVER_TOKEN_ENV] == jp_serverapp.identity_provider.token
 
 
-async def test_every_cluster_closes_and_the_link_is_withdrawn_when_the_server_stops(
-    jp_fetch, mlops_app
-):
+async def test_every_cluster_closes_when_the_server_stops(jp_fetch, mlops_app):
     from distributed.core import rpc
 
     info = await api(jp_fetch, method="POST", body=SMALL)
@@ -88,6 +86,10 @@ async def test_every_cluster_closes_and_the_link_is_withdrawn_when_the_server_st
     with pytest.raises(OSError):
         await asyncio.wait_for(comm.identity(), 5)
     await comm.close_rpc()
+
+
+async def test_the_link_is_withdrawn_when_the_server_stops(jp_fetch, mlops_app):
+    await mlops_app.stop_extension()
     assert SERVER_URL_ENV not in os.environ
 
 

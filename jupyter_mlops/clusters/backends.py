@@ -13,9 +13,9 @@ import sys
 import threading
 from typing import Any, Protocol
 
+from ..core.server_link import ServerLink, ServerUnreachable
 from .manager import ClusterManager
 from .models import AdaptRange, ClusterInfo, ClusterList, StartCluster
-from ..core.server_link import ServerLink, ServerUnreachable
 
 
 class ClusterBackend(Protocol):
@@ -63,12 +63,16 @@ class ServerBackend:
     def scale(self, cluster_id: str, workers: int) -> ClusterInfo:
         """`PATCH /mlops/api/clusters/{id}` with `workers`."""
         body = {"workers": workers}
-        return ClusterInfo.model_validate(self.link.request("PATCH", f"clusters/{cluster_id}", body))
+        return ClusterInfo.model_validate(
+            self.link.request("PATCH", f"clusters/{cluster_id}", body)
+        )
 
     def adapt(self, cluster_id: str, bounds: AdaptRange) -> ClusterInfo:
         """`PATCH /mlops/api/clusters/{id}` with `adapt`."""
         body = {"adapt": bounds.model_dump()}
-        return ClusterInfo.model_validate(self.link.request("PATCH", f"clusters/{cluster_id}", body))
+        return ClusterInfo.model_validate(
+            self.link.request("PATCH", f"clusters/{cluster_id}", body)
+        )
 
     def stop(self, cluster_id: str) -> ClusterInfo:
         """`DELETE /mlops/api/clusters/{id}`."""

@@ -1,7 +1,8 @@
 """REST adapter for the clusters, plus the server-side setup that owns them.
 
 `setup(app)` builds the server's `ClusterManager`; `teardown(app)` closes every cluster when
-the server stops (kernels reach the server through `core.server_link`, exported by the app). Cluster work runs on the manager's own loop, so no handler blocks the server.
+the server stops (kernels reach the server through `core.server_link`, exported by the app).
+Cluster work runs on the manager's own loop, so no handler blocks the server.
 """
 
 from __future__ import annotations

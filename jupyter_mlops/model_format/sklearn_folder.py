@@ -225,4 +225,3 @@ def prepare_input(schema: InputSchema, data: Any) -> Any:
                 f"column {column.name!r} does not convert to {column.dtype}", field="inputs"
             ) from None
     return frame if schema.named else frame.to_numpy()
-

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import MLOpsError
+from ..model_format import ModelInfo, save_model
 from . import fluent
 from .artifacts import resolve_inside
 from .client import get_client
-from ..model_format import ModelInfo, save_model
 from .records import check_key
 
 FIGURES_FOLDER = "figures"
