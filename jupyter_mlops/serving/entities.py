@@ -1,0 +1,98 @@
+"""The dataclasses every serving layer exchanges: models, versions, aliases and endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """A registered version: its folder, content hash, lineage and the baseline for monitoring.
+
+    `training_profile` names the stored profile of the training data (load it with
+    `jupyter_mlops.load_profile`), or is None when the version was registered without data.
+    `aliases` are the aliases pointing at this version.
+    """
+
+    name: str
+    version: int
+    source: str
+    run_id: str | None
+    storage_location: str
+    content_hash: str
+    estimator_class: str
+    creation_time: int
+    input_schema: dict[str, Any]
+    predict_methods: list[str]
+    versions: dict[str, str]
+    description: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    training_profile: str | None = None
+    notebook_path: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def uri(self) -> str:
+        """`models:/NAME/VERSION`."""
+        return f"models:/{self.name}/{self.version}"
+
+
+@dataclass(frozen=True)
+class Alias:
+    """An alias of a model, the version it points to and the one before."""
+
+    name: str
+    alias: str
+    version: int
+    previous_version: int | None
+    update_time: int
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    """A model name with its latest version number and its aliases."""
+
+    name: str
+    description: str | None
+    tags: dict[str, str]
+    creation_time: int
+    last_update_time: int
+    latest_version: int | None
+    aliases: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An endpoint: the model it serves (following `alias`, else pinned to `version`), its
+    address, and the supervisor's view of its process (`state`, `pid`, `restarts`)."""
+
+    name: str
+    model_name: str
+    alias: str | None
+    version: int | None
+    previous_version: int | None
+    host: str
+    port: int
+    workers: int
+    persistent: bool
+    auth: bool
+    state: str
+    pid: int | None
+    restarts: int
+    message: str | None
+    creation_time: int
+    update_time: int
+
+    @property
+    def url(self) -> str:
+        """The endpoint's base URL."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def target(self) -> str:
+        """What it serves, as `NAME@ALIAS` or `NAME/VERSION`."""
+        if self.alias:
+            return f"{self.model_name}@{self.alias}"
+        return f"{self.model_name}/{self.version}"

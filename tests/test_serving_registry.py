@@ -1,0 +1,117 @@
+"""The model registry: versions from estimators, runs and folders; aliases; models:/ URIs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+import jupyter_mlops as mlops
+from jupyter_mlops.core.errors import MLOpsError
+from jupyter_mlops.serving.api import get_registry
+
+
+@pytest.fixture
+def data() -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+    y = (X["a"] + X["b"] > 0).astype(int).to_numpy()
+    return X, y
+
+
+def test_register_estimator_numbers_versions_and_records_lineage(data):
+    X, y = data
+    model = LogisticRegression().fit(X, y)
+    first = mlops.register_model(model, "churn", X=X, description="first")
+    second = mlops.register_model(model, "churn", X=X)
+    assert (first.version, second.version) == (1, 2)
+    assert first.description == "first"
+    assert first.training_profile == "model:churn/v1:training"
+    baseline = mlops.load_profile(first.training_profile)
+    assert baseline.n_rows == 200 and set(baseline.columns) == {"a", "b"}
+    assert [c["name"] for c in first.input_schema["columns"]] == ["a", "b"]
+    assert len(first.content_hash) == 64
+    assert [v.version for v in mlops.list_model_versions("churn")] == [2, 1]
+
+
+def test_register_from_run_keeps_run_and_training_profile(data):
+    X, y = data
+    with mlops.start_run() as run:
+        mlops.log_model(LogisticRegression().fit(X, y), "clf", X=X)
+    version = mlops.register_model(f"runs:/{run.run_id}/clf", "from-run")
+    assert version.run_id == run.run_id
+    assert version.source == f"runs:/{run.run_id}/clf"
+    assert version.training_profile == "model:from-run/v1:training"
+    assert mlops.load_profile(version.training_profile).n_rows == 200
+
+
+def test_run_id_source_needs_a_model_artifact(data):
+    with mlops.start_run() as run:
+        mlops.log_param("p", 1)
+    with pytest.raises(MLOpsError) as error:
+        mlops.register_model(run.run_id, "none")
+    assert error.value.field == "source"
+
+
+def test_aliases_move_and_remember_the_previous_version(data):
+    X, y = data
+    model = LogisticRegression().fit(X, y)
+    for _ in range(3):
+        mlops.register_model(model, "m", X=X)
+    mlops.set_model_alias("m", "champion", 1)
+    moved = mlops.set_model_alias("m", "champion", 3)
+    assert (moved.version, moved.previous_version) == (3, 1)
+    assert mlops.get_model_version("m", alias="champion").version == 3
+    assert mlops.get_model_version("m").version == 3
+    assert mlops.get_model_version("m", version=1).aliases == []
+    assert mlops.get_model_version("m", version=3).aliases == ["champion"]
+    mlops.delete_model_alias("m", "champion")
+    with pytest.raises(MLOpsError) as error:
+        mlops.get_model_version("m", alias="champion")
+    assert error.value.field == "alias"
+    with pytest.raises(MLOpsError):
+        mlops.set_model_alias("m", "champion", 9)
+    with pytest.raises(MLOpsError):
+        mlops.set_model_alias("m", "42", 1)
+
+
+def test_load_model_by_uri_predicts_like_the_original(data):
+    X, y = data
+    model = LogisticRegression().fit(X, y)
+    mlops.register_model(model, "uri", X=X)
+    mlops.set_model_alias("uri", "prod", 1)
+    expected = model.predict_proba(X)
+    for uri in ("models:/uri@prod", "models:/uri/1", "models:/uri/latest", "uri@prod", "uri/1"):
+        np.testing.assert_allclose(mlops.load_model(uri).predict_proba(X), expected)
+    with pytest.raises(MLOpsError):
+        mlops.load_model("models:/uri/0")
+
+
+def test_load_refuses_a_model_file_changed_after_registration(data):
+    X, y = data
+    version = mlops.register_model(LogisticRegression().fit(X, y), "tampered", X=X)
+    model_file = next(p for p in __import__("pathlib").Path(version.storage_location).iterdir()
+                      if p.suffix == ".skops")
+    model_file.write_bytes(model_file.read_bytes() + b"\0")
+    with pytest.raises(MLOpsError) as error:
+        mlops.load_model("models:/tampered/1")
+    assert "sha256" in error.value.message
+
+
+def test_bad_names_are_refused_naming_the_field():
+    with pytest.raises(MLOpsError) as error:
+        mlops.register_model(LogisticRegression(), "../etc")
+    assert error.value.field == "name"
+    with pytest.raises(MLOpsError) as error:
+        mlops.register_model(42, "ok")
+    assert error.value.field == "source"
+
+
+def test_delete_model_removes_versions_and_files(data):
+    X, y = data
+    version = mlops.register_model(LogisticRegression().fit(X, y), "gone", X=X)
+    registry = get_registry()
+    registry.delete_model("gone")
+    assert not __import__("pathlib").Path(version.storage_location).exists()
+    assert [m.name for m in mlops.list_models()] == []
