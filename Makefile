@@ -9,12 +9,12 @@ PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint format build install chromium clean
+.PHONY: lab test lint format build install chromium postgresql clean
 
 lab: install build  ## Set up and open JupyterLab on the example notebooks.
 	$(BIN)/jupyter lab --notebook-dir=example_notebooks --ServerApp.ip=$(IP) --port=$(PORT) $(ROOT_FLAG)
 
-test: install build chromium lint  ## Set up, lint, and run the whole test suite.
+test: install build chromium postgresql lint  ## Set up, lint, and run the whole test suite.
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install  ## ruff, mypy, eslint and prettier.
@@ -50,6 +50,15 @@ chromium:  ## Debian's Chromium for the browser tests, installed when missing an
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "chromium is missing and cannot be installed here: browser tests will say so and skip"; \
+	  fi; \
+	fi
+
+postgresql:  ## Debian's PostgreSQL for the store tests (they start a throwaway server), when missing.
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "postgresql is missing and cannot be installed here: PostgreSQL tests will say so and skip"; \
 	  fi; \
 	fi
 

@@ -3,13 +3,17 @@ extension. Browser fixtures live in tests/browser/conftest.py."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from jupyter_mlops.core.config import DB_URL_ENV, resolve_db_url
 from jupyter_mlops.core.store import reset_database
+
+from .support.postgres import PostgresServer, missing_reason
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -23,6 +27,59 @@ def mlops_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     reset_database()
     yield data_dir
     reset_database()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL for the session (tests/support/postgres.py); skips saying why when
+    none can start here, and fails instead under `CI`."""
+    reason = missing_reason()
+    server = PostgresServer()
+    if reason is None:
+        try:
+            server.start()
+        except Exception as error:
+            server.stop()
+            reason = f"PostgreSQL did not start: {error}"
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL tests must run in CI, but {reason}")
+        pytest.skip(reason)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(
+    request: pytest.FixtureRequest, mlops_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """Runs a test on SQLite and on PostgreSQL: the store URL every part of the test resolves
+    (`$JUPYTER_MLOPS_DB_URL`, inherited by subprocesses); a fresh database at the code's heads."""
+    if request.param == "sqlite":
+        yield resolve_db_url()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    monkeypatch.setenv(DB_URL_ENV, url)
+    reset_database()
+    yield url
+    from jupyter_mlops.tracking.client import close_client
+
+    close_client()
+    reset_database()
+    server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (never upgraded) on SQLite and on PostgreSQL, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database(empty=True)
+    yield url
+    server.drop_database(url)
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def test_json_stays_under_a_megabyte_for_a_wide_table():
     assert len(json.loads(text)["correlations"]["columns"]) == 30
 
 
-def test_saved_profiles_load_list_and_delete(cancer):
+def test_saved_profiles_load_list_and_delete(db_url, cancer):
     result = profile(cancer, name="cancer-train")
     assert result.name == "cancer-train" and result.id
     listed = mlops.list_profiles()

@@ -40,16 +40,16 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(mlops_store):
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def test_fresh_store_upgrades_to_head(tmp_path):
-    database = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_fresh_store_upgrades_to_head(empty_db_url):
+    database = Database(empty_db_url)
     assert schema.current_revisions(database.engine) == ()
     assert schema.upgrade(database.engine) == schema.head_revisions()
     assert schema.is_up_to_date(database.engine)
     database.close()
 
 
-def test_store_written_by_a_newer_version_is_refused(tmp_path):
-    database = Database(f"sqlite:///{tmp_path / 'future.db'}")
+def test_store_written_by_a_newer_version_is_refused(empty_db_url):
+    database = Database(empty_db_url)
     schema.upgrade(database.engine)
     with database.session() as session:
         # One row per branch head: move one of them to a revision this code does not know.
@@ -64,8 +64,8 @@ def test_store_written_by_a_newer_version_is_refused(tmp_path):
     database.close()
 
 
-def test_integrity_errors_become_conflicts(tmp_path):
-    database = Database(f"sqlite:///{tmp_path / 'c.db'}")
+def test_integrity_errors_become_conflicts(empty_db_url):
+    database = Database(empty_db_url)
     with database.session() as session:
         session.execute(text("CREATE TABLE t (k TEXT PRIMARY KEY)"))
         session.execute(text("INSERT INTO t VALUES ('a')"))

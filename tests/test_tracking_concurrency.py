@@ -1,4 +1,4 @@
-"""Several real processes log into one SQLite store at once, and nothing is lost."""
+"""Several real processes log into one store (SQLite, PostgreSQL) at once, and nothing is lost."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from jupyter_mlops.core.store import get_database
 from jupyter_mlops.tracking.store import TrackingStore
 
 POINTS = 5_000
-PROCESSES = 4
+PROCESSES = 8
 
 # Half the writers end their run; the other half just exit and rely on the atexit flush.
 WRITER = textwrap.dedent(
@@ -34,13 +34,12 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_four_processes_lose_no_points(mlops_store, tmp_path):
+def test_eight_processes_lose_no_points(db_url, mlops_store, tmp_path):
     store = TrackingStore(get_database(), mlops_store)
     experiment = store.get_or_create_experiment("concurrent")
     shared = store.create_run(experiment.experiment_id, "shared").run_id
     go_file = tmp_path / "go"
-    env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(mlops_store)}
-    env.pop("JUPYTER_MLOPS_DB_URL", None)
+    env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(mlops_store), "JUPYTER_MLOPS_DB_URL": db_url}
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(i), shared, str(go_file), str(POINTS)],

@@ -1,4 +1,5 @@
-"""`TrackingStore` against a real SQLite store: runs, params, metrics, search, artifacts."""
+"""`TrackingStore` against real SQLite and PostgreSQL stores: runs, params, metrics, search,
+artifacts."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from jupyter_mlops.tracking.store import TrackingStore
 
 
 @pytest.fixture
-def store(mlops_store):
+def store(db_url, mlops_store):
     return TrackingStore(get_database(), mlops_store)
 
 
