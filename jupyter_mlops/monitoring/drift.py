@@ -1,0 +1,281 @@
+"""`drift(reference, current)`: which columns moved, by how much, and why that test.
+
+Both sides are summarised once (`summaries.summarize`: pandas or Dask frames, CSV/Parquet
+paths, stored profiles, or summaries already made), then each shared column gets a test
+(`stat_tests.choose_test`, or the caller's choice) and the report says whether the dataset
+drifted: at least `dataset_share` of its columns did. The report is data (JSON round trip);
+`monitoring.charts` draws it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from ..core.errors import MLOpsError
+from .stat_tests import (
+    DEFAULT_THRESHOLDS,
+    NUMERIC_TESTS,
+    TESTS,
+    choose_test,
+    plot_data,
+    run_test,
+)
+from .summaries import DEFAULT_CAPACITY, DataSummary, summarize
+
+DATASET_SHARE = 0.5
+
+
+@dataclass
+class ColumnDrift:
+    """One column's verdict, the test behind it and what a chart draws."""
+
+    column: str
+    kind: str
+    test: str
+    reason: str
+    statistic: float | None
+    p_value: float | None
+    threshold: float
+    drifted: bool
+    reference_count: int
+    current_count: int
+    reference_missing: int
+    current_missing: int
+    exact: bool
+    plot: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        """How far past (or short of) its threshold the column is: > 1 means drifted."""
+        if self.statistic is None:
+            return 0.0
+        if self.test in ("ks", "chisquare", "ztest"):
+            p = self.p_value if self.p_value is not None else 1.0
+            return self.threshold / p if p > 0 else math.inf
+        return self.statistic / self.threshold if self.threshold else math.inf
+
+
+@dataclass
+class DriftReport:
+    """Per-column drift, the share of drifted columns and the dataset's verdict."""
+
+    columns: list[ColumnDrift]
+    share_drifted: float
+    dataset_drifted: bool
+    dataset_share: float
+    reference_rows: int
+    current_rows: int
+    missing_columns: list[str] = field(default_factory=list)
+
+    @property
+    def drifted_columns(self) -> list[str]:
+        """Names of the drifted columns, most drifted first."""
+        return [c.column for c in self.ordered() if c.drifted]
+
+    def ordered(self) -> list[ColumnDrift]:
+        """Columns with drifted ones first, then by how far past their threshold."""
+        return sorted(self.columns, key=lambda c: (not c.drifted, -_finite(c.score)))
+
+    def __getitem__(self, column: str) -> ColumnDrift:
+        for result in self.columns:
+            if result.column == column:
+                return result
+        raise KeyError(column)
+
+    # --- serialisation -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (infinite statistics as the strings "Infinity"/"-Infinity")."""
+        data = asdict(self)
+        for column in data["columns"]:
+            for key in ("statistic", "p_value"):
+                column[key] = _json_float(column[key])
+        return data
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The report as strict JSON."""
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DriftReport:
+        """Rebuild from `to_dict` output."""
+        known = {f.name for f in fields(ColumnDrift)}
+        columns = []
+        for column in data["columns"]:
+            values = {k: v for k, v in column.items() if k in known}
+            for key in ("statistic", "p_value"):
+                values[key] = _float(values.get(key))
+            columns.append(ColumnDrift(**values))
+        top = {f.name for f in fields(cls)} - {"columns"}
+        return cls(columns=columns, **{k: v for k, v in data.items() if k in top})
+
+    @classmethod
+    def from_json(cls, text: str) -> DriftReport:
+        """Rebuild from `to_json` output."""
+        return cls.from_dict(json.loads(text))
+
+    # --- display -----------------------------------------------------------------------
+
+    def summary(self) -> str:
+        """One line: the verdict and the drifted columns."""
+        verdict = "drift" if self.dataset_drifted else "no dataset drift"
+        names = ", ".join(self.drifted_columns) or "none"
+        n = len(self.columns)
+        return (
+            f"{verdict}: {len(self.drifted_columns)} of {n} columns drifted "
+            f"({self.share_drifted:.0%}, threshold {self.dataset_share:.0%}): {names}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<DriftReport {self.summary()}>"
+
+    def figure(self) -> Any:
+        """A plotly figure: overlaid reference/current distributions, drifted columns first."""
+        from .charts import drift_figure
+
+        return drift_figure(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        bundle: dict[str, Any] = self.figure()._repr_mimebundle_(include, exclude)
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+
+def drift(
+    reference: Any,
+    current: Any,
+    columns: list[str] | None = None,
+    tests: str | dict[str, str] | None = None,
+    thresholds: float | dict[str, float] | None = None,
+    dataset_share: float = DATASET_SHARE,
+    capacity: int = DEFAULT_CAPACITY,
+) -> DriftReport:
+    """Compare `current` with `reference` column by column.
+
+    Each side is a pandas or Dask DataFrame, a CSV/Parquet path, a stored `Profile` (a reference
+    without its data; coarser) or a `DataSummary`. `tests` overrides the automatic choice: one
+    test name for every column it applies to, or `{column: test}`. `thresholds` is one number,
+    or a dict by column or by test name. The dataset drifted when at least `dataset_share` of
+    the columns did.
+    """
+    _check_options(tests, thresholds, dataset_share)
+    ref = _summary(reference, columns, capacity, "reference")
+    cur = _summary(current, columns, capacity, "current")
+    names = [name for name in ref.columns if name in cur.columns]
+    if columns is not None:
+        unknown = [name for name in columns if name not in names]
+        if unknown:
+            raise MLOpsError(
+                f"columns not on both sides: {', '.join(map(repr, unknown))}", field="columns"
+            )
+    missing = sorted(set(ref.columns) ^ set(cur.columns))
+    results = [_column_drift(ref, cur, name, tests, thresholds) for name in names]
+    drifted = sum(r.drifted for r in results)
+    share = drifted / len(results) if results else 0.0
+    return DriftReport(
+        columns=results,
+        share_drifted=share,
+        dataset_drifted=bool(results) and share >= dataset_share,
+        dataset_share=dataset_share,
+        reference_rows=ref.n_rows,
+        current_rows=cur.n_rows,
+        missing_columns=missing,
+    )
+
+
+def _summary(data: Any, columns: list[str] | None, capacity: int, side: str) -> DataSummary:
+    try:
+        return summarize(data, columns, capacity)
+    except TypeError as exc:
+        raise MLOpsError(str(exc), field=side) from None
+    except KeyError as exc:
+        raise MLOpsError(f"{side} has no column {exc.args[0]!r}", field="columns") from None
+
+
+def _column_drift(
+    ref: DataSummary,
+    cur: DataSummary,
+    name: str,
+    tests: str | dict[str, str] | None,
+    thresholds: float | dict[str, float] | None,
+) -> ColumnDrift:
+    reference, current = ref.columns[name], cur.columns[name]
+    test, reason = choose_test(reference)
+    chosen = tests if isinstance(tests, str) else (tests or {}).get(name)
+    if isinstance(tests, str) and tests in NUMERIC_TESTS and reference.sketch is None:
+        chosen = None  # one test for every column: only the columns it applies to
+    if chosen is not None:
+        test, reason = chosen, f"{chosen}, chosen by the caller"
+    threshold = _threshold(thresholds, name, test)
+    try:
+        result = run_test(test, reference, current, threshold)
+    except ValueError as exc:
+        raise MLOpsError(str(exc), field=f"tests.{name}") from None
+    return ColumnDrift(
+        column=name,
+        kind=reference.kind,
+        test=test,
+        reason=reason,
+        statistic=result.statistic,
+        p_value=result.p_value,
+        threshold=result.threshold,
+        drifted=result.drifted,
+        reference_count=reference.count,
+        current_count=current.count,
+        reference_missing=reference.n_missing,
+        current_missing=current.n_missing,
+        exact=reference.exact and current.exact,
+        plot=plot_data(reference, current),
+    )
+
+
+def _threshold(thresholds: float | dict[str, float] | None, column: str, test: str) -> float:
+    if thresholds is None:
+        return DEFAULT_THRESHOLDS[test]
+    if isinstance(thresholds, (int, float)):
+        return float(thresholds)
+    if column in thresholds:
+        return float(thresholds[column])
+    return float(thresholds.get(test, DEFAULT_THRESHOLDS[test]))
+
+
+def _check_options(
+    tests: str | dict[str, str] | None,
+    thresholds: float | dict[str, float] | None,
+    dataset_share: float,
+) -> None:
+    chosen = [tests] if isinstance(tests, str) else list((tests or {}).values())
+    for test in chosen:
+        if test not in TESTS:
+            raise MLOpsError(
+                f"unknown drift test {test!r}: use one of {', '.join(TESTS)}", field="tests"
+            )
+    values = [thresholds] if isinstance(thresholds, (int, float)) else (thresholds or {}).values()
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise MLOpsError("thresholds must be numbers", field="thresholds")
+        if not math.isfinite(value) or value < 0:
+            raise MLOpsError("thresholds must be finite and >= 0", field="thresholds")
+    if not 0 < dataset_share <= 1:
+        raise MLOpsError("dataset_share must be in (0, 1]", field="dataset_share")
+
+
+def _finite(value: float) -> float:
+    return value if math.isfinite(value) else 1e300
+
+
+def _json_float(value: float | None) -> float | str | None:
+    if value is None or math.isfinite(value):
+        return value
+    if math.isnan(value):
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    return float(value)

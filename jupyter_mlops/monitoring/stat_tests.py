@@ -1,0 +1,344 @@
+"""Drift tests between two column summaries, and which test a column gets.
+
+Each test returns a `TestResult`: a statistic, its p-value (tests) or None (distances), and
+whether it crosses the threshold. When both summaries are exact (below their capacity) they hold
+the raw values, and every statistic equals scipy's on the raw data; past the capacity they run
+on the sketches' weighted points (within the sketches' rank error).
+
+Automatic choice, as Evidently documents it (reference size = non-missing reference values):
+numeric with at most 1,000 reference values -> Kolmogorov-Smirnov, above -> Wasserstein
+distance normed by the reference's standard deviation; categorical -> chi-square, above ->
+Jensen-Shannon; binary -> proportion z-test, above -> Jensen-Shannon; a numeric column with at
+most 5 distinct values counts as categorical. Where Evidently is wrong: a high-cardinality
+categorical column (ids, free text) gets the heavy-hitter test whatever its size, since
+per-value tests fire on sampling noise alone there.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .summaries import BOOLEAN, CATEGORICAL, DATETIME, NUMERIC, ColumnSummary
+
+SMALL_REFERENCE = 1_000
+FEW_DISTINCT = 5
+# A categorical column with more distinct values than this, or more than half as many as
+# values (past 50 of them), is high-cardinality.
+HIGH_CARDINALITY = 1_000
+# The heavy-hitter test looks only at values holding at least this share of the reference.
+HEAVY_SHARE = 0.01
+PSI_BINS = 10
+PSI_EPSILON = 1e-4
+PLOT_BINS = 30
+PLOT_CATEGORIES = 20
+OTHER = "(other)"
+
+TESTS = ("ks", "wasserstein", "psi", "chisquare", "ztest", "jensenshannon", "heavy_hitters")
+NUMERIC_TESTS = ("ks", "wasserstein", "psi")
+DEFAULT_THRESHOLDS = {
+    "ks": 0.05,  # p-value
+    "chisquare": 0.05,  # p-value
+    "ztest": 0.05,  # p-value
+    "wasserstein": 0.1,  # distance / reference std
+    "psi": 0.1,
+    "jensenshannon": 0.1,
+    "heavy_hitters": 0.1,  # total variation over the heavy values
+}
+P_VALUE_TESTS = ("ks", "chisquare", "ztest")
+
+
+@dataclass
+class TestResult:
+    """A test's outcome: p-value tests drift below the threshold, distances at or above it."""
+
+    test: str
+    statistic: float
+    p_value: float | None
+    threshold: float
+    drifted: bool
+
+
+def choose_test(reference: ColumnSummary) -> tuple[str, str]:
+    """The test a column gets and why, from the reference summary alone."""
+    n = reference.count
+    distinct = reference.n_distinct
+    size = f"{n:,} reference values"
+    if reference.kind in (NUMERIC, DATETIME) and distinct > FEW_DISTINCT:
+        if n <= SMALL_REFERENCE:
+            return "ks", f"numeric, {size} (<= {SMALL_REFERENCE:,}): Kolmogorov-Smirnov"
+        return "wasserstein", f"numeric, {size} (> {SMALL_REFERENCE:,}): normed Wasserstein"
+    if reference.kind == CATEGORICAL and is_high_cardinality(reference):
+        return "heavy_hitters", (
+            f"high-cardinality categorical ({distinct:,} distinct values): per-value tests "
+            "fire on sampling noise, so compare the mass of values holding >= "
+            f"{HEAVY_SHARE:.0%} of the reference"
+        )
+    what = "binary" if distinct == 2 else "categorical"
+    if reference.kind in (NUMERIC, DATETIME):
+        what = f"numeric with {distinct} distinct values, as {what}"
+    if n <= SMALL_REFERENCE:
+        if distinct == 2:
+            return "ztest", f"{what}, {size} (<= {SMALL_REFERENCE:,}): proportion z-test"
+        return "chisquare", f"{what}, {size} (<= {SMALL_REFERENCE:,}): chi-square"
+    return "jensenshannon", f"{what}, {size} (> {SMALL_REFERENCE:,}): Jensen-Shannon distance"
+
+
+def is_high_cardinality(summary: ColumnSummary) -> bool:
+    """Ids and free text: many distinct values, absolutely or relative to the values."""
+    distinct = summary.n_distinct
+    return distinct > HIGH_CARDINALITY or (distinct > 50 and distinct > 0.5 * summary.count)
+
+
+def run_test(
+    test: str, reference: ColumnSummary, current: ColumnSummary, threshold: float | None = None
+) -> TestResult:
+    """Run `test` on two summaries of one column."""
+    if test not in TESTS:
+        raise ValueError(f"unknown drift test {test!r}: use one of {', '.join(TESTS)}")
+    if test in NUMERIC_TESTS and (reference.sketch is None or current.sketch is None):
+        raise ValueError(f"{test} needs a numeric column, {reference.name!r} is {reference.kind}")
+    limit = DEFAULT_THRESHOLDS[test] if threshold is None else float(threshold)
+    statistic, p_value = _TESTS[test](reference, current)
+    if test in P_VALUE_TESTS:
+        drifted = p_value is not None and p_value < limit
+    else:
+        drifted = statistic >= limit
+    return TestResult(test, statistic, p_value, limit, bool(drifted))
+
+
+# --- numeric -----------------------------------------------------------------------------
+
+
+def _points(summary: ColumnSummary) -> tuple[np.ndarray, np.ndarray | None]:
+    sketch = summary.sketch
+    assert sketch is not None
+    return sketch.values, sketch.weights
+
+
+def _ks(reference: ColumnSummary, current: ColumnSummary) -> tuple[float, float | None]:
+    from scipy import stats
+
+    ref, ref_w = _points(reference)
+    cur, cur_w = _points(current)
+    if ref.size == 0 or cur.size == 0:
+        return 0.0, 1.0
+    if ref_w is None and cur_w is None:
+        result = stats.ks_2samp(ref, cur)
+        return float(result.statistic), float(result.pvalue)
+    grid = np.union1d(ref, cur)
+    gap = np.abs(_cdf(ref, ref_w, grid) - _cdf(cur, cur_w, grid)).max()
+    n, m = reference.count, current.count
+    effective = round(n * m / (n + m))
+    return float(gap), float(stats.kstwo.sf(gap, max(effective, 1)))
+
+
+def _cdf(values: np.ndarray, weights: np.ndarray | None, grid: np.ndarray) -> np.ndarray:
+    positions = np.searchsorted(values, grid, side="right")
+    if weights is None:
+        cdf: np.ndarray = positions / values.size
+        return cdf
+    cumulative = np.concatenate([[0.0], np.cumsum(weights)])
+    shares: np.ndarray = cumulative[positions] / cumulative[-1]
+    return shares
+
+
+def _wasserstein(reference: ColumnSummary, current: ColumnSummary) -> tuple[float, None]:
+    from scipy import stats
+
+    ref, ref_w = _points(reference)
+    cur, cur_w = _points(current)
+    if ref.size == 0 or cur.size == 0:
+        return 0.0, None
+    distance = float(stats.wasserstein_distance(ref, cur, ref_w, cur_w))
+    moments = reference.moments
+    # Normed by the reference's population std (numpy's default, as Evidently does).
+    std = math.sqrt(moments.m2 / moments.count) if moments and moments.count else 0.0
+    if std == 0.0:
+        return (0.0 if distance == 0.0 else math.inf), None
+    return distance / std, None
+
+
+def _psi(reference: ColumnSummary, current: ColumnSummary) -> tuple[float, None]:
+    ref_sketch, cur_sketch = reference.sketch, current.sketch
+    assert ref_sketch is not None and cur_sketch is not None
+    if ref_sketch.values.size == 0 or cur_sketch.values.size == 0:
+        return 0.0, None
+    # Bins at the reference's deciles, open at both ends so every current value falls in one.
+    cuts = np.unique(np.asarray(ref_sketch.quantiles(list(np.linspace(0, 1, PSI_BINS + 1)[1:-1]))))
+    ref_share = _bin_shares(ref_sketch.values, ref_sketch.weights, cuts)
+    cur_share = _bin_shares(cur_sketch.values, cur_sketch.weights, cuts)
+    return psi(ref_share, cur_share), None
+
+
+def _bin_shares(values: np.ndarray, weights: np.ndarray | None, cuts: np.ndarray) -> np.ndarray:
+    bins = np.searchsorted(cuts, values, side="right")
+    counts = np.bincount(bins, weights=weights, minlength=cuts.size + 1).astype(np.float64)
+    total = counts.sum()
+    return counts / total if total else counts
+
+
+def psi(reference_share: np.ndarray, current_share: np.ndarray) -> float:
+    """Population stability index of two share vectors (empty bins count as 1e-4)."""
+    ref = np.where(reference_share == 0, PSI_EPSILON, reference_share)
+    cur = np.where(current_share == 0, PSI_EPSILON, current_share)
+    return float(((ref - cur) * np.log(ref / cur)).sum())
+
+
+# --- categorical -------------------------------------------------------------------------
+
+
+def value_counts(summary: ColumnSummary) -> pd.Series:
+    """Counts per value (a numeric column's from its sketch), with the uncounted mass as OTHER."""
+    if summary.counts is not None:
+        counts = summary.counts.counts.astype(np.float64)
+    elif summary.sketch is not None:
+        values, weights = _points(summary)
+        unique, inverse = np.unique(values, return_inverse=True)
+        sums = np.bincount(inverse, weights=weights, minlength=unique.size)
+        counts = pd.Series(sums, index=pd.Index(unique, dtype=object), dtype=np.float64)
+    else:
+        counts = pd.Series(dtype=np.float64)
+    if summary.other_mass:
+        counts = pd.concat([counts, pd.Series({OTHER: float(summary.other_mass)})])
+    return counts
+
+
+def aligned_counts(
+    reference: ColumnSummary, current: ColumnSummary
+) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Both sides' counts over the union of their values (missing: 0)."""
+    ref = value_counts(reference)
+    cur = value_counts(current)
+    index = ref.index.union(cur.index, sort=False)
+    return (
+        index,
+        ref.reindex(index, fill_value=0.0).to_numpy(np.float64),
+        cur.reindex(index, fill_value=0.0).to_numpy(np.float64),
+    )
+
+
+def _chisquare(reference: ColumnSummary, current: ColumnSummary) -> tuple[float, float | None]:
+    from scipy import stats
+
+    _, ref, cur = aligned_counts(reference, current)
+    keep = (ref + cur) > 0
+    if keep.sum() < 2 or ref.sum() == 0 or cur.sum() == 0:
+        return 0.0, 1.0
+    # A homogeneity test on the 2 x K table: values seen on one side only are fine here.
+    result = stats.chi2_contingency(np.vstack([ref[keep], cur[keep]]), correction=False)
+    return float(result.statistic), float(result.pvalue)
+
+
+def _ztest(reference: ColumnSummary, current: ColumnSummary) -> tuple[float, float | None]:
+    from scipy import stats
+
+    _, ref, cur = aligned_counts(reference, current)
+    n1, n2 = ref.sum(), cur.sum()
+    if n1 == 0 or n2 == 0:
+        return 0.0, 1.0
+    # The share of the reference's most frequent value on both sides.
+    top = int(np.argmax(ref))
+    p1, p2 = ref[top] / n1, cur[top] / n2
+    pooled = (ref[top] + cur[top]) / (n1 + n2)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if spread == 0:
+        return 0.0, 1.0 if p1 == p2 else 0.0
+    z = (p1 - p2) / spread
+    return float(z), float(2 * stats.norm.sf(abs(z)))
+
+
+def _jensenshannon(reference: ColumnSummary, current: ColumnSummary) -> tuple[float, None]:
+    from scipy.spatial import distance
+
+    _, ref, cur = aligned_counts(reference, current)
+    if ref.sum() == 0 or cur.sum() == 0:
+        return 0.0, None
+    return float(distance.jensenshannon(ref / ref.sum(), cur / cur.sum())), None
+
+
+def _heavy_hitters(reference: ColumnSummary, current: ColumnSummary) -> tuple[float, None]:
+    """Total variation over the values holding >= HEAVY_SHARE of the reference, the rest as one.
+
+    Sampling noise moves each rare value a little; summed over thousands of rare values that is
+    what makes chi-square and Jensen-Shannon fire on ids. Lumping the rare ones together keeps
+    what matters: a heavy value appearing, vanishing or changing its share.
+    """
+    index, ref, cur = aligned_counts(reference, current)
+    if ref.sum() == 0 or cur.sum() == 0:
+        return 0.0, None
+    ref_share, cur_share = ref / ref.sum(), cur / cur.sum()
+    heavy = (ref_share >= HEAVY_SHARE) | (cur_share >= HEAVY_SHARE)
+    heavy &= np.asarray(index != OTHER)
+    ref_bins = np.append(ref_share[heavy], 1 - ref_share[heavy].sum())
+    cur_bins = np.append(cur_share[heavy], 1 - cur_share[heavy].sum())
+    return float(0.5 * np.abs(ref_bins - cur_bins).sum()), None
+
+
+_TESTS: dict[str, Any] = {
+    "ks": _ks,
+    "wasserstein": _wasserstein,
+    "psi": _psi,
+    "chisquare": _chisquare,
+    "ztest": _ztest,
+    "jensenshannon": _jensenshannon,
+    "heavy_hitters": _heavy_hitters,
+}
+
+
+# --- what a chart draws ------------------------------------------------------------------
+
+
+def plot_data(reference: ColumnSummary, current: ColumnSummary) -> dict[str, Any]:
+    """Both sides on common bins (numeric) or the top categories' shares (categorical)."""
+    if reference.sketch is not None and current.sketch is not None and reference.kind != BOOLEAN:
+        values = [s.values for s in (reference.sketch, current.sketch) if s.values.size]
+        if values:
+            low = min(float(v[0]) for v in values)
+            high = max(float(v[-1]) for v in values)
+            if high > low:
+                edges = np.linspace(low, high, PLOT_BINS + 1)
+                return {
+                    "kind": "histogram",
+                    "edges": edges.tolist(),
+                    "reference": _shares(reference.sketch.histogram(edges)),
+                    "current": _shares(current.sketch.histogram(edges)),
+                }
+    index, ref, cur = aligned_counts(reference, current)
+    ref_share = ref / ref.sum() if ref.sum() else ref
+    cur_share = cur / cur.sum() if cur.sum() else cur
+    order = np.argsort(-(ref_share + cur_share), kind="stable")[:PLOT_CATEGORIES]
+    return {
+        "kind": "categories",
+        "values": [_label(index[i]) for i in order],
+        "reference": [float(ref_share[i]) for i in order],
+        "current": [float(cur_share[i]) for i in order],
+    }
+
+
+def _shares(counts: list[int]) -> list[float]:
+    total = sum(counts)
+    return [c / total if total else 0.0 for c in counts]
+
+
+def _label(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value if isinstance(value, (str, int, float, bool)) else str(value)
+
+
+__all__ = [
+    "CATEGORICAL",
+    "DEFAULT_THRESHOLDS",
+    "TESTS",
+    "TestResult",
+    "choose_test",
+    "is_high_cardinality",
+    "plot_data",
+    "psi",
+    "run_test",
+]
