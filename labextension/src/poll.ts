@@ -1,8 +1,11 @@
 import { Poll } from '@lumino/polling';
 
 /**
- * A poll for a panel: refreshes every `interval` ms, backs off on errors up to `max` ms, and
- * stands by while the page is hidden. Dispose it with the panel.
+ * A poll that stands by only while the browser tab is hidden.
+ *
+ * @deprecated Use the kit's `ViewPoll` (or `PolledView`), which also stands by while its
+ * widget is hidden (a background tab, a collapsed section). Kept until profiling/ and
+ * clusters/ move to it; then this file goes.
  */
 export function panelPoll(
   name: string,

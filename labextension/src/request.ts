@@ -22,6 +22,23 @@ export class APIError extends Error {
     super(message);
   }
 
+  /**
+   * Any thrown value as an `APIError`: itself when it is one, else code `client` (a bug or a
+   * rejected promise in the browser) with the value's message.
+   */
+  static from(error: unknown): APIError {
+    if (error instanceof APIError) {
+      return error;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new APIError(0, 'client', message);
+  }
+
+  /** The message with the field it is about, as forms and panels show it. */
+  get detail(): string {
+    return this.field ? `${this.message} (${this.field})` : this.message;
+  }
+
   /** True when the server has no jupyter-mlops routes: the server extension is not enabled. */
   get extensionMissing(): boolean {
     return this.status === 404 && this.code === 'not_enabled';

@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
 
-import { formatBytes, plural } from './format';
+import { formatBytes } from '../kit/format';
+import { plural } from './format';
 import { IAdaptState, IClusterInfo } from './model';
 import { WorkersTable } from './WorkersTable';
 

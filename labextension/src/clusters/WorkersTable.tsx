@@ -1,6 +1,6 @@
 import React from 'react';
 
-import { formatBytes } from './format';
+import { formatBytes } from '../kit/format';
 import { IWorkerInfo } from './model';
 
 function gpuText(worker: IWorkerInfo): string {

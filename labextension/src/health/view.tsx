@@ -1,36 +1,12 @@
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { Poll } from '@lumino/polling';
 import React from 'react';
 
-import { panelPoll } from '../poll';
-import { APIError, requestAPI } from '../request';
+import { PolledView } from '../kit/PolledView';
+import { requestAPI } from '../request';
 import { IHealth } from './model';
 
-type HealthState = { health: IHealth } | { error: APIError } | null;
-
-/** Renders the server's health, or what is wrong when it cannot be read. */
-export function HealthSummary(props: { state: HealthState }): JSX.Element {
-  const { state } = props;
-  if (state === null) {
-    return <div className="jp-MLOps-muted">Checking the server…</div>;
-  }
-  if ('error' in state) {
-    const { error } = state;
-    if (error.extensionMissing) {
-      return (
-        <div className="jp-MLOps-error" data-testid="mlops-health-error">
-          The jupyter-mlops server extension is not enabled on this server. Run{' '}
-          <code>jupyter server extension enable jupyter_mlops</code> and restart JupyterLab.
-        </div>
-      );
-    }
-    return (
-      <div className="jp-MLOps-error" data-testid="mlops-health-error">
-        Cannot read the server&apos;s health: {error.message}
-      </div>
-    );
-  }
-  const { health } = state;
+/** Renders the server's health: version, store, schema and capabilities. */
+export function HealthSummary(props: { health: IHealth }): JSX.Element {
+  const { health } = props;
   return (
     <div className="jp-MLOps-health" data-testid="mlops-health">
       <dl className="jp-MLOps-facts">
@@ -59,39 +35,28 @@ export function HealthSummary(props: { state: HealthState }): JSX.Element {
   );
 }
 
-/** The sidebar's health section; refreshes slowly, and stands by while hidden. */
-export class HealthSection extends ReactWidget {
-  private _state: HealthState = null;
-  private readonly _poll: Poll;
-
+/** The sidebar's health section; re-reads slowly while it shows. */
+export class HealthSection extends PolledView<IHealth> {
   constructor() {
-    super();
+    super({ name: 'health', interval: 30000, max: 300000 });
+    this.id = 'jupyter-mlops-health';
     this.addClass('jp-MLOps-section');
     this.title.label = 'Server';
-    this._poll = panelPoll('health', () => this.refresh(), 30000, 300000);
   }
 
-  /** Fetch the health now. */
-  async refresh(): Promise<void> {
-    try {
-      this._state = { health: await requestAPI<IHealth>('health') };
-    } catch (error) {
-      this._state = {
-        error: error instanceof APIError ? error : new APIError(0, 'unknown', String(error))
-      };
-    }
-    this.update();
-    if ('error' in this._state && !this._state.error.extensionMissing) {
-      throw this._state.error; // let the poll back off
-    }
+  protected get errorText(): string {
+    return "Cannot read the server's health";
   }
 
-  dispose(): void {
-    this._poll.dispose();
-    super.dispose();
+  protected load(): Promise<IHealth> {
+    return requestAPI<IHealth>('health');
   }
 
-  protected render(): JSX.Element {
-    return <HealthSummary state={this._state} />;
+  protected renderLoading(): JSX.Element {
+    return <div className="jp-MLOps-muted">Checking the server…</div>;
+  }
+
+  protected renderData(health: IHealth): JSX.Element {
+    return <HealthSummary health={health} />;
   }
 }

@@ -1,6 +1,6 @@
 import React, { useEffect, useRef, useState } from 'react';
 
-import { loadPlotly, renderChart } from '../charts/plotly';
+import { loadPlotly, renderChart } from '../kit/plotly';
 import { IChartSpec } from './traces';
 
 /**

@@ -1,7 +1,8 @@
 import React from 'react';
 
 import { Chart } from './Chart';
-import { formatBytes, formatShare, formatValue } from './format';
+import { formatBytes } from '../kit/format';
+import { formatShare, formatValue } from './format';
 import { IAlert, IColumnProfile, IProfile, Scalar } from './model';
 import { columnChart, correlationChart } from './traces';
 

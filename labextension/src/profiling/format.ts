@@ -22,15 +22,3 @@ export function formatValue(value: Scalar | undefined): string {
 export function formatShare(part: number, total: number): string {
   return total === 0 ? '0%' : `${((100 * part) / total).toFixed(1)}%`;
 }
-
-/** A byte count in B, KB, MB or GB. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let size = bytes;
-  let unit = 0;
-  while (size >= 1024 && unit < units.length - 1) {
-    size /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${size.toFixed(1)} ${units[unit]}`;
-}

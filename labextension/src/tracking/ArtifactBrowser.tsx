@@ -2,7 +2,7 @@ import { fileIcon, folderIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { artifactDownloadUrl, listArtifacts } from './api';
-import { formatBytes } from './format';
+import { formatBytes } from '../kit/format';
 import { IArtifactList } from './model';
 
 type Listing = { listing: IArtifactList } | { error: string } | null;

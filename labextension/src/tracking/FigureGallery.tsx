@@ -4,7 +4,7 @@ import React, { useEffect, useState } from 'react';
 
 import { requestAPI } from '../request';
 import { listArtifacts } from './api';
-import { PlotlyChart } from './PlotlyChart';
+import { Plot } from '../kit/Plot';
 
 /** Where `log_figure` stores a plotly figure's JSON, relative to the artifact root. */
 const FIGURES_FOLDER = 'figures';
@@ -61,17 +61,17 @@ export function FigureGallery(props: { runId: string; version: number }): JSX.El
       <div className="jp-MLOps-chartGrid">
         {figures.map(figure => (
           <div key={figure.name} className="jp-MLOps-metricChart" data-figure={figure.name}>
-            <PlotlyChart
+            <Plot
               data={figure.data}
               layout={{
                 ...figure.layout,
                 title: figure.layout.title ?? { text: figure.name, font: { size: 12 } },
-                height: figure.layout.height ?? 360,
                 width: undefined,
                 // Long category labels (feature names) get the room they need.
                 xaxis: { ...figure.layout.xaxis, automargin: true },
                 yaxis: { ...figure.layout.yaxis, automargin: true }
               }}
+              height={figure.layout.height ?? 360}
               testId="mlops-run-figure"
             />
           </div>

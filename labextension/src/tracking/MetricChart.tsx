@@ -3,7 +3,7 @@ import React, { useEffect, useMemo, useState } from 'react';
 
 import { getMetricHistory } from './api';
 import { IMetricHistory } from './model';
-import { PlotlyChart } from './PlotlyChart';
+import { Plot } from '../kit/Plot';
 
 /** One run to draw: its id and the label of its trace. */
 export interface IChartSeries {
@@ -98,7 +98,7 @@ export function MetricChart(props: {
   const sampled = loaded.histories.some(history => history.sampled);
   return (
     <div className="jp-MLOps-metricChart" data-metric={metricKey}>
-      <PlotlyChart data={data} layout={layout} testId="mlops-metric-chart" />
+      <Plot data={data} layout={layout} height={props.height ?? 260} testId="mlops-metric-chart" />
       {sampled ? <div className="jp-MLOps-muted">Showing an even sample of the points.</div> : null}
     </div>
   );

@@ -46,21 +46,6 @@ export function formatValue(value: number | null | undefined): string {
   return String(Number(value.toPrecision(4))); // 0.8100 -> 0.81
 }
 
-/** A file size in B, KiB, MiB or GiB. */
-export function formatBytes(size: number | null): string {
-  if (size === null) {
-    return '';
-  }
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = size;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
 /** The first 8 characters of a run id, as MLflow's UI shows it. */
 export function shortId(runId: string): string {
   return runId.slice(0, 8);

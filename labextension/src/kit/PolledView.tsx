@@ -1,0 +1,132 @@
+import { ReactWidget } from '@jupyterlab/ui-components';
+import React from 'react';
+
+import { APIError } from '../request';
+import { ErrorNote } from './ErrorNote';
+import { ViewPoll } from './poll';
+
+/** What a polled view holds: the last data read, the last error (cleared by a success). */
+export interface ILoaded<T> {
+  data: T | null;
+  error: APIError | null;
+  /** True until the first read ends. */
+  loading: boolean;
+}
+
+/** How a polled view reads. */
+export interface IPolledViewOptions {
+  /** A name for the poll; the error line's test id is `mlops-<name>-error`. */
+  name: string;
+  /** ms between reads while the view shows. */
+  interval: number;
+  /** The longest backoff after errors (ms). */
+  max?: number;
+}
+
+/**
+ * The base of every panel that re-reads the server: a sidebar section or a main-area view.
+ *
+ * Subclasses say how to `load` and how to `renderData`; the base polls only while the widget
+ * shows (see `ViewPoll`), keeps the last data on an error and shows the error above it (never
+ * as an empty list), backs off while errors last, and re-renders. `refresh()` reads now and
+ * never throws (callers are commands and buttons).
+ */
+export abstract class PolledView<T> extends ReactWidget {
+  protected loaded: ILoaded<T> = { data: null, error: null, loading: true };
+  protected readonly poll: ViewPoll;
+  private _pending: Promise<void> | null = null;
+  private readonly _name: string;
+
+  constructor(options: IPolledViewOptions) {
+    super();
+    this._name = options.name;
+    this.poll = new ViewPoll(this, {
+      name: options.name,
+      interval: options.interval,
+      max: options.max,
+      tick: () => this._read(true)
+    });
+  }
+
+  /** The data as last read, or null. */
+  get data(): T | null {
+    return this.loaded.data;
+  }
+
+  /** Read now (even while hidden); errors are shown, not thrown. */
+  refresh(): Promise<void> {
+    return this._read(false);
+  }
+
+  /** Read the data from the server. */
+  protected abstract load(): Promise<T>;
+
+  /** Render the data (the error, if any, shows above it). */
+  protected abstract renderData(data: T): JSX.Element;
+
+  /** What failed, for the error line, e.g. "Cannot list experiments". */
+  protected abstract get errorText(): string;
+
+  /** What shows before the first read ends. */
+  protected renderLoading(): JSX.Element {
+    return <div className="jp-MLOps-muted">Loading…</div>;
+  }
+
+  /** Called after each successful read (e.g. to retitle the tab or change the interval). */
+  protected onLoaded(data: T): void {
+    // Nothing by default.
+  }
+
+  protected render(): JSX.Element {
+    const { data, error, loading } = this.loaded;
+    const testId = `mlops-${this._name}-error`;
+    if (data === null) {
+      if (error !== null) {
+        return <ErrorNote what={this.errorText} error={error} testId={testId} />;
+      }
+      return loading ? this.renderLoading() : <></>;
+    }
+    return (
+      <>
+        {error !== null ? <ErrorNote what={this.errorText} error={error} testId={testId} /> : null}
+        {this.renderData(data)}
+      </>
+    );
+  }
+
+  /** One read at a time: a refresh during a read waits for it and reads again after. */
+  private async _read(rethrow: boolean): Promise<void> {
+    while (this._pending !== null) {
+      await this._pending.catch(() => undefined);
+    }
+    const read = this._load();
+    this._pending = read;
+    try {
+      await read;
+    } catch (error) {
+      if (rethrow) {
+        throw error; // the poll backs off
+      }
+    } finally {
+      this._pending = null;
+    }
+  }
+
+  private async _load(): Promise<void> {
+    if (this.isDisposed) {
+      return;
+    }
+    try {
+      const data = await this.load();
+      this.loaded = { data, error: null, loading: false };
+      this.onLoaded(data);
+    } catch (error) {
+      this.loaded = { data: this.loaded.data, error: APIError.from(error), loading: false };
+      throw this.loaded.error;
+    } finally {
+      if (!this.isDisposed) {
+        this.update();
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The frontend kit: what every MLOps panel uses to read the server, poll, open tabs, print
+ * values and draw charts. See docs/ARCHITECTURE.md, "Frontend kit".
+ */
+export { ErrorNote } from './ErrorNote';
+export { formatBytes, formatDate, formatDuration, parseDate, plural } from './format';
+export { MainAreaOpener } from './opener';
+export type { IOpenerOptions } from './opener';
+export { Plot } from './Plot';
+export type { IPlotProps } from './Plot';
+export { loadPlotly, renderChart, themedLayout } from './plotly';
+export { PolledView } from './PolledView';
+export type { ILoaded, IPolledViewOptions } from './PolledView';
+export { ViewPoll } from './poll';
+export type { IViewPollOptions } from './poll';
+export { useRequest } from './useRequest';
+export type { IRequestState } from './useRequest';

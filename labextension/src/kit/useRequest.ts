@@ -1,0 +1,71 @@
+import { DependencyList, useCallback, useEffect, useRef, useState } from 'react';
+
+import { APIError } from '../request';
+
+/** A request's state in a component: the data, the error (never turned into an empty list). */
+export interface IRequestState<T> {
+  data: T | null;
+  error: APIError | null;
+  loading: boolean;
+  /** Read again (keeps showing the data meanwhile). */
+  reload(): void;
+}
+
+/**
+ * Run `load` when the component mounts and whenever `deps` change, and give its state.
+ *
+ * An answer that arrives after `deps` changed again (or after unmount) is dropped, so a slow
+ * earlier request never overwrites a newer one. A `load` of null means "nothing to read":
+ * no request is made and the state is `{data: null, error: null, loading: false}`.
+ * `reload()` keeps the data on screen while it reads; new `deps` start from empty.
+ */
+export function useRequest<T>(
+  load: (() => Promise<T>) | null,
+  deps: DependencyList
+): IRequestState<T> {
+  const [state, setState] = useState<{ data: T | null; error: APIError | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: load !== null
+  });
+  const [generation, setGeneration] = useState(0);
+  const current = useRef(0);
+  const lastGeneration = useRef(generation);
+
+  useEffect(() => {
+    const request = ++current.current;
+    if (load === null) {
+      setState({ data: null, error: null, loading: false });
+      return;
+    }
+    // A reload keeps the data on screen; new deps (another object) start empty.
+    const keep = generation !== lastGeneration.current;
+    lastGeneration.current = generation;
+    setState(previous => ({ data: keep ? previous.data : null, error: null, loading: true }));
+    load().then(
+      data => {
+        if (request === current.current) {
+          setState({ data, error: null, loading: false });
+        }
+      },
+      error => {
+        if (request === current.current) {
+          setState(previous => ({
+            data: previous.data,
+            error: APIError.from(error),
+            loading: false
+          }));
+        }
+      }
+    );
+    return () => {
+      // A newer request or an unmount: this one's answer is no longer wanted.
+      if (request === current.current) {
+        current.current += 1;
+      }
+    };
+  }, [...deps, generation]);
+
+  const reload = useCallback(() => setGeneration(value => value + 1), []);
+  return { ...state, reload };
+}
