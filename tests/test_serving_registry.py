@@ -91,8 +91,11 @@ def test_load_model_by_uri_predicts_like_the_original(data):
 def test_load_refuses_a_model_file_changed_after_registration(data):
     X, y = data
     version = mlops.register_model(LogisticRegression().fit(X, y), "tampered", X=X)
-    model_file = next(p for p in __import__("pathlib").Path(version.storage_location).iterdir()
-                      if p.suffix == ".skops")
+    model_file = next(
+        p
+        for p in __import__("pathlib").Path(version.storage_location).iterdir()
+        if p.suffix == ".skops"
+    )
     model_file.write_bytes(model_file.read_bytes() + b"\0")
     with pytest.raises(MLOpsError) as error:
         mlops.load_model("models:/tampered/1")

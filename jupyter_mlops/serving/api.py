@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +66,36 @@ def register_model(
     `training_profile`, the baseline drift monitoring compares traffic with. Without `X`, a
     run's model folder that holds a training profile (`log_model(..., X=...)`) gives it.
     """
+    from ..tracking.client import get_client
+
+    return register_version(
+        get_registry(),
+        lambda: get_client().store,
+        source,
+        name,
+        X=X,
+        description=description,
+        tags=tags,
+    )
+
+
+def register_version(
+    registry: ModelRegistry,
+    tracking_store: Callable[[], Any],
+    source: Any,
+    name: str,
+    *,
+    X: Any = None,
+    description: str | None = None,
+    tags: dict[str, str] | None = None,
+) -> ModelVersion:
+    """`register_model` on a given registry; `tracking_store()` gives the runs' store."""
     check_name(name)
-    registry = get_registry()
     run_id: str | None = None
     notebook_path: str | None = None
     with tempfile.TemporaryDirectory(prefix="mlops-register-") as scratch:
         if isinstance(source, str) and (source.startswith("runs:/") or _RUN_ID.match(source)):
-            run_id, folder, notebook_path = _run_model_folder(source)
+            run_id, folder, notebook_path = _run_model_folder(tracking_store(), source)
             label = f"runs:/{run_id}/{folder.name}"
         elif isinstance(source, (str, os.PathLike)):
             folder = Path(source)
@@ -103,25 +127,24 @@ def register_model(
             notebook_path=notebook_path,
         )
     if profile is not None:
-        profile_name = training_profile_name(name, version.version)
-        from ..profiling import save_profile
+        from ..profiling.store import ProfileStore
 
-        save_profile(profile, profile_name)
+        profile_name = training_profile_name(name, version.version)
+        ProfileStore(registry.database).save(profile, profile_name)
         registry.set_training_profile(name, version.version, profile_name)
         return registry.get_version(ModelRef(name, version=version.version))
     return version
 
 
-def _run_model_folder(source: str) -> tuple[str, Path, str | None]:
+def _run_model_folder(store: Any, source: str) -> tuple[str, Path, str | None]:
     from ..tracking.artifacts import resolve_inside
-    from ..tracking.client import get_client
 
     if source.startswith("runs:/"):
         run_id, _, path = source[len("runs:/") :].partition("/")
         path = path.strip("/") or "model"
     else:
         run_id, path = source, "model"
-    run = get_client().store.get_run(run_id)
+    run = store.get_run(run_id)
     folder = Path(resolve_inside(Path(run.artifact_uri), path, field="source"))
     if not (folder / INFO_FILE).is_file():
         raise MLOpsError(f"run {run_id} has no model at {path!r}", ErrorCode.NOT_FOUND, "source")

@@ -1,0 +1,242 @@
+"""REST contracts of the registry and endpoints (`/mlops/api/models`, `/mlops/api/endpoints`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .entities import Alias, Endpoint, ModelVersion, RegisteredModel
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterIn(_In):
+    """Register a run's model artifact (or a model folder on the server) as a new version."""
+
+    source: str = Field(description="run id, runs:/<run_id>/<path>, or a model folder path")
+    name: str
+    description: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class UpdateIn(_In):
+    """A new description and/or tags to merge."""
+
+    description: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class AliasIn(_In):
+    """The version an alias should point to."""
+
+    version: int = Field(ge=1)
+
+
+class DeployIn(_In):
+    """Start an endpoint: `model` is NAME@ALIAS (follows it), NAME/VERSION or NAME (latest)."""
+
+    model: str
+    name: str | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    persistent: bool = False
+    auth: bool = False
+
+
+class PromoteIn(_In):
+    """The version an endpoint should serve; `alias` moves that alias instead of its own."""
+
+    version: int = Field(ge=1)
+    alias: str | None = None
+
+
+class EmptyIn(_In):
+    """No body fields."""
+
+
+class VersionOut(BaseModel):
+    """A model version."""
+
+    name: str
+    version: int
+    uri: str
+    source: str
+    run_id: str | None
+    storage_location: str
+    content_hash: str
+    estimator_class: str
+    creation_time: int
+    input_schema: dict[str, Any]
+    predict_methods: list[str]
+    versions: dict[str, str]
+    description: str | None
+    tags: dict[str, str]
+    training_profile: str | None
+    notebook_path: str | None
+    aliases: list[str]
+
+
+class AliasOut(BaseModel):
+    """An alias."""
+
+    name: str
+    alias: str
+    version: int
+    previous_version: int | None
+    update_time: int
+
+
+class ModelOut(BaseModel):
+    """A registered model."""
+
+    name: str
+    description: str | None
+    tags: dict[str, str]
+    creation_time: int
+    last_update_time: int
+    latest_version: int | None
+    aliases: dict[str, int]
+
+
+class ModelList(BaseModel):
+    """Every registered model."""
+
+    models: list[ModelOut]
+
+
+class EndpointOut(BaseModel):
+    """An endpoint and its process state."""
+
+    name: str
+    model_name: str
+    alias: str | None
+    version: int | None
+    serving_version: int | None
+    previous_version: int | None
+    target: str
+    url: str
+    host: str
+    port: int
+    workers: int
+    persistent: bool
+    auth: bool
+    state: str
+    pid: int | None
+    restarts: int
+    message: str | None
+    creation_time: int
+    update_time: int
+
+
+class EndpointList(BaseModel):
+    """Every endpoint."""
+
+    endpoints: list[EndpointOut]
+
+
+class ModelDetail(ModelOut):
+    """A model with its versions (newest first) and the endpoints serving it."""
+
+    versions: list[VersionOut]
+    endpoints: list[EndpointOut]
+
+
+class EndpointStats(BaseModel):
+    """Live figures from an endpoint's `/metrics`."""
+
+    reachable: bool
+    message: str | None = None
+    requests: int = 0
+    errors: int = 0
+    rows: int = 0
+    model_version: int | None = None
+    latency_p50_ms: float | None = None
+    latency_p99_ms: float | None = None
+    time_ms: int | None = None
+
+
+class TokenOut(BaseModel):
+    """An endpoint's bearer token (null when it was started without auth)."""
+
+    token: str | None
+
+
+class Deleted(BaseModel):
+    """What was deleted."""
+
+    deleted: str
+
+
+def version_out(version: ModelVersion) -> VersionOut:
+    """The REST shape of a version."""
+    return VersionOut(
+        name=version.name,
+        version=version.version,
+        uri=version.uri,
+        source=version.source,
+        run_id=version.run_id,
+        storage_location=version.storage_location,
+        content_hash=version.content_hash,
+        estimator_class=version.estimator_class,
+        creation_time=version.creation_time,
+        input_schema=version.input_schema,
+        predict_methods=version.predict_methods,
+        versions=version.versions,
+        description=version.description,
+        tags=version.tags,
+        training_profile=version.training_profile,
+        notebook_path=version.notebook_path,
+        aliases=version.aliases,
+    )
+
+
+def alias_out(alias: Alias) -> AliasOut:
+    """The REST shape of an alias."""
+    return AliasOut(
+        name=alias.name,
+        alias=alias.alias,
+        version=alias.version,
+        previous_version=alias.previous_version,
+        update_time=alias.update_time,
+    )
+
+
+def model_out(model: RegisteredModel) -> ModelOut:
+    """The REST shape of a model."""
+    return ModelOut(
+        name=model.name,
+        description=model.description,
+        tags=model.tags,
+        creation_time=model.creation_time,
+        last_update_time=model.last_update_time,
+        latest_version=model.latest_version,
+        aliases=model.aliases,
+    )
+
+
+def endpoint_out(endpoint: Endpoint, serving_version: int | None) -> EndpointOut:
+    """The REST shape of an endpoint; `serving_version` is what its record resolves to now."""
+    return EndpointOut(
+        name=endpoint.name,
+        model_name=endpoint.model_name,
+        alias=endpoint.alias,
+        version=endpoint.version,
+        serving_version=serving_version,
+        previous_version=endpoint.previous_version,
+        target=endpoint.target,
+        url=endpoint.url,
+        host=endpoint.host,
+        port=endpoint.port,
+        workers=endpoint.workers,
+        persistent=endpoint.persistent,
+        auth=endpoint.auth,
+        state=endpoint.state,
+        pid=endpoint.pid,
+        restarts=endpoint.restarts,
+        message=endpoint.message,
+        creation_time=endpoint.creation_time,
+        update_time=endpoint.update_time,
+    )

@@ -1,0 +1,82 @@
+"""`jupyter-mlops serve` (an endpoint in the foreground) and `jupyter-mlops export --docker`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+
+def register(commands: Any) -> None:
+    """Add `serve` and `export` to the `jupyter-mlops` parser."""
+    serve = commands.add_parser(
+        "serve",
+        help="Serve a registered model over HTTP (POST /invocations, /predict; GET /health, "
+        "/schema, /metrics).",
+    )
+    serve.add_argument(
+        "model", nargs="?", help="NAME@ALIAS (follows the alias), NAME/VERSION or NAME (latest)."
+    )
+    serve.add_argument("--model-dir", help="Serve a model folder (as exported), without a store.")
+    serve.add_argument("--endpoint", help=argparse.SUPPRESS)  # the supervisor's endpoint record
+    serve.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1).")
+    serve.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
+    serve.add_argument("--workers", type=int, default=1, help="Worker processes (default 1).")
+    serve.add_argument(
+        "--log-name", help="Request log folder name (default: the endpoint or model name)."
+    )
+    serve.add_argument(
+        "--no-request-log", action="store_true", help="Do not log requests for monitoring."
+    )
+    serve.add_argument("--max-batch-rows", type=int, default=512, help="Rows per model call.")
+    serve.add_argument(
+        "--max-wait-ms", type=float, default=2.0, help="Longest wait to fill a batch."
+    )
+    serve.add_argument(
+        "--max-body-bytes", type=int, default=10 * 1024 * 1024, help="Larger bodies get a 413."
+    )
+    serve.set_defaults(func=_serve)
+
+    export = commands.add_parser(
+        "export", help="Write a container build folder for a registered model."
+    )
+    export.add_argument("model", help="NAME@ALIAS, NAME/VERSION or NAME (latest).")
+    export.add_argument(
+        "--docker", required=True, metavar="DIR", help="Folder for the Dockerfile and the model."
+    )
+    export.set_defaults(func=_export)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from ..core.errors import MLOpsError
+    from .endpoint_app import TOKEN_ENV, EndpointConfig, serve
+
+    chosen = [x for x in (args.model, args.model_dir, args.endpoint) if x]
+    if len(chosen) != 1:
+        raise MLOpsError("give one of MODEL or --model-dir", field="model")
+    config = EndpointConfig(
+        endpoint=args.endpoint,
+        model=args.model,
+        model_dir=str(Path(args.model_dir).resolve()) if args.model_dir else None,
+        log_name=args.log_name,
+        log_requests=not args.no_request_log,
+        max_batch_rows=args.max_batch_rows,
+        max_wait_ms=args.max_wait_ms,
+        max_body_bytes=args.max_body_bytes,
+    )
+    if config.model:
+        from .model_uri import parse_ref
+
+        parse_ref(config.model)
+    print(f"jupyter-mlops: serving {chosen[0]} on http://{args.host}:{args.port}", flush=True)
+    serve(config, args.host, args.port, args.workers, os.environ.get(TOKEN_ENV) or None)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .docker_export import export_docker
+
+    folder = export_docker(args.model, Path(args.docker))
+    print(f"jupyter-mlops: wrote {folder} (docker build -t NAME {folder})")
+    return 0

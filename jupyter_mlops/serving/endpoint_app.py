@@ -1,0 +1,459 @@
+"""The endpoint process: a Starlette app serving one model version at a time, on uvicorn.
+
+Routes: `POST /invocations` (MLflow's payloads, `{"predictions": [...]}`), `POST /predict`
+(records or columns; probabilities and classes when the model has them), `GET /health`,
+`GET /ping`, `GET /version`, `GET /schema`, `GET /metrics` (Prometheus text).
+
+The model is loaded once per worker at start. A worker that follows the store (an endpoint
+record, or `NAME@ALIAS`) checks every `poll_s` which version it should serve; when that changes
+it loads the new version in a thread and swaps it in: requests in flight finish on the old one,
+none fails (Promote and Rollback). With `--model-dir` (a Docker image) there is no store: the
+folder's model is served, its sha256 checked against `endpoint.json`.
+
+The configuration travels as JSON in `$JUPYTER_MLOPS_ENDPOINT_CONFIG`, so uvicorn's worker
+processes (`--workers N`) build the same app (`app_from_environment`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+
+log = logging.getLogger("jupyter_mlops.serving.endpoint")
+
+CONFIG_ENV = "JUPYTER_MLOPS_ENDPOINT_CONFIG"
+TOKEN_ENV = "JUPYTER_MLOPS_ENDPOINT_TOKEN"
+ENDPOINT_FILE = "endpoint.json"
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+_BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096)
+
+
+@dataclass
+class EndpointConfig:
+    """What an endpoint process serves and how.
+
+    Exactly one of `endpoint` (follow that endpoint's record in the store), `model` (`NAME@ALIAS`
+    follows the alias, `NAME/3` is fixed) or `model_dir` (a folder, no store) is set.
+    """
+
+    endpoint: str | None = None
+    model: str | None = None
+    model_dir: str | None = None
+    log_name: str | None = None
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_batch_rows: int = 512
+    max_wait_ms: float = 2.0
+    poll_s: float = 0.5
+    log_requests: bool = True
+
+    def to_json(self) -> str:
+        """The config as JSON (what the environment variable carries)."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> EndpointConfig:
+        """Parse `to_json`'s output."""
+        return cls(**json.loads(text))
+
+
+class ModelSource:
+    """Which version to serve and how to load it: from the store, or from a folder."""
+
+    def __init__(self, config: EndpointConfig) -> None:
+        self.config = config
+        self.name = ""
+        self._registry: Any = None
+        self._ref: Any = None
+        if config.model_dir is None:
+            from .api import get_registry
+            from .model_uri import parse_ref
+
+            self._registry = get_registry()
+            if config.endpoint:
+                self.name = self._registry.get_endpoint(config.endpoint).model_name
+            else:
+                self._ref = parse_ref(config.model)
+                self.name = self._ref.name
+        else:
+            meta = self._folder_meta()
+            self.name = meta.get("name", Path(config.model_dir).name)
+
+    @property
+    def follows(self) -> bool:
+        """Whether the version may change while the process runs."""
+        if self._registry is None:
+            return False
+        return bool(self.config.endpoint or (self._ref is not None and self._ref.alias))
+
+    def _folder_meta(self) -> dict[str, Any]:
+        assert self.config.model_dir is not None
+        path = Path(self.config.model_dir) / ENDPOINT_FILE
+        return json.loads(path.read_text()) if path.is_file() else {}
+
+    def target_version(self) -> int:
+        """The version this endpoint should serve now."""
+        if self._registry is None:
+            return int(self._folder_meta().get("version", 1))
+        if self.config.endpoint:
+            return int(self._registry.endpoint_version(self.config.endpoint))
+        return int(self._registry.resolve(self._ref))
+
+    def load(self, version: int) -> Any:
+        """Load `version` (blocking): a `LoadedModel`."""
+        from ..model_format import EXAMPLE_FILE, load_model
+        from .batcher import LoadedModel
+        from .model_uri import ModelRef
+        from .payloads import SchemaView
+
+        if self._registry is None:
+            assert self.config.model_dir is not None
+            folder = Path(self.config.model_dir)
+            estimator, info = load_model(folder, expected_sha256=self._folder_meta().get("sha256"))
+        else:
+            entry = self._registry.get_version(ModelRef(self.name, version=version))
+            folder = Path(entry.storage_location)
+            estimator, info = self._registry.load(entry)
+        example_path = folder / EXAMPLE_FILE
+        example = json.loads(example_path.read_text()) if example_path.is_file() else None
+        return LoadedModel(
+            estimator=estimator,
+            version=version,
+            view=SchemaView(info.input_schema),
+            needs_frame=getattr(estimator, "feature_names_in_", None) is not None,
+            has_proba=callable(getattr(estimator, "predict_proba", None)),
+            classes=info.classes,
+            info=info,
+            example=example,
+        )
+
+
+class Metrics:
+    """The endpoint's Prometheus metrics, in a registry of its own."""
+
+    def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "mlops_endpoint_requests",
+            "Requests by route and status",
+            ["route", "status"],
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "mlops_endpoint_errors",
+            "Requests answered with a 4xx or 5xx",
+            ["route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "mlops_endpoint_request_latency_seconds",
+            "Prediction request latency",
+            ["route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.rows = Counter("mlops_endpoint_rows", "Rows predicted", registry=self.registry)
+        self.batch_rows = Histogram(
+            "mlops_endpoint_batch_rows",
+            "Rows per model call",
+            buckets=_BATCH_BUCKETS,
+            registry=self.registry,
+        )
+        self.version = Gauge(
+            "mlops_endpoint_model_version", "The model version served", registry=self.registry
+        )
+        self.dropped = Gauge(
+            "mlops_endpoint_request_log_dropped_rows",
+            "Rows not written to the request log because its queue was full",
+            registry=self.registry,
+        )
+        self.swaps = Counter(
+            "mlops_endpoint_model_swaps", "Model versions swapped in", registry=self.registry
+        )
+
+
+class Endpoint:
+    """The state of one worker: the loaded model, the batcher, the request log, metrics."""
+
+    def __init__(self, config: EndpointConfig, token: str | None) -> None:
+        self.config = config
+        self.token = token.encode() if token else None
+        self.metrics = Metrics()
+        self.source: ModelSource | None = None
+        self.model: Any = None
+        self.batcher: Any = None
+        self.request_log: Any = None
+        self._watcher: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Load the model and start the batcher, the request log and the version watcher."""
+        from .batcher import MicroBatcher
+        from .request_log import RequestLog, requests_folder
+
+        self.source = await asyncio.to_thread(ModelSource, self.config)
+        version = await asyncio.to_thread(self.source.target_version)
+        self.model = await asyncio.to_thread(self.source.load, version)
+        self.metrics.version.set(version)
+        log_name = self.config.log_name or self.config.endpoint or self.source.name
+        if self.config.log_requests:
+            self.request_log = RequestLog(requests_folder(log_name))
+        self.batcher = MicroBatcher(
+            self.config.max_batch_rows,
+            self.config.max_wait_ms,
+            on_batch=self.metrics.batch_rows.observe,
+            observer=self._observe if self.request_log is not None else None,
+        )
+        self.batcher.start()
+        if self.source.follows:
+            self._watcher = asyncio.get_running_loop().create_task(self._watch())
+
+    async def stop(self) -> None:
+        """Stop the watcher and the batcher; write the request log's queue."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+        if self.batcher is not None:
+            await self.batcher.close()
+        if self.request_log is not None:
+            await asyncio.to_thread(self.request_log.close)
+
+    def _observe(
+        self, model: Any, ids: list[str], features: Any, predictions: Any, latencies: list[float]
+    ) -> None:
+        self.request_log.record(
+            model.view.names, features, ids, model.version, latencies, predictions
+        )
+
+    async def _watch(self) -> None:
+        assert self.source is not None
+        while True:
+            await asyncio.sleep(self.config.poll_s)
+            try:
+                version = await asyncio.to_thread(self.source.target_version)
+                if version != self.model.version:
+                    loaded = await asyncio.to_thread(self.source.load, version)
+                    self.model = loaded
+                    self.metrics.version.set(version)
+                    self.metrics.swaps.inc()
+                    log.warning("endpoint now serves %s version %s", self.source.name, version)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # keep serving the loaded version
+                log.warning("endpoint could not check or load its model version: %s", exc)
+
+    def authorized(self, request: Any) -> bool:
+        """Whether the request carries the bearer token (always, when there is none)."""
+        if self.token is None:
+            return True
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            given.strip().encode(), self.token
+        )
+
+
+def create_app(config: EndpointConfig, token: str | None = None) -> Any:
+    """The Starlette app of an endpoint."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    from .payloads import PayloadError
+
+    state = Endpoint(config, token)
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        await state.start()
+        try:
+            yield
+        finally:
+            await state.stop()
+
+    def error(status: int, message: str, field: str | None = None, code: str = "invalid_input"):
+        return JSONResponse({"error": code, "message": message, "field": field}, status)
+
+    async def serve(request: Request, route: str) -> Response:
+        started = time.perf_counter()
+        status = 200
+        try:
+            if not state.authorized(request):
+                status = 401
+                return error(401, "a bearer token is required", None, "unauthorized")
+            length = request.headers.get("content-length")
+            if length is not None and length.isdigit() and int(length) > config.max_body_bytes:
+                status = 413
+                return error(
+                    413, f"the body is over {config.max_body_bytes} bytes", "body", "too_large"
+                )
+            raw = await request.body()
+            if len(raw) > config.max_body_bytes:
+                status = 413
+                return error(
+                    413, f"the body is over {config.max_body_bytes} bytes", "body", "too_large"
+                )
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                status = 400
+                return error(400, "the body is not valid JSON", "body")
+            model = state.model
+            try:
+                data = (
+                    model.view.from_invocation(body)
+                    if route == "invocations"
+                    else model.view.from_predict(body)
+                )
+            except PayloadError as exc:
+                status = exc.status
+                return JSONResponse(exc.body(), exc.status)
+            request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+            try:
+                result = await state.batcher.predict(model, data, route == "predict", request_id)
+            except Exception as exc:  # the model refused the input
+                status = 422
+                return error(422, f"the model could not predict: {exc}", "inputs")
+            state.metrics.rows.inc(data.n_rows)
+            if route == "invocations":
+                payload: dict[str, Any] = {"predictions": result.predictions}
+            else:
+                payload = {"predictions": result.predictions, "model_version": result.version}
+                if result.probabilities is not None:
+                    payload["probabilities"] = result.probabilities
+                    payload["classes"] = model.classes
+            return JSONResponse(
+                payload,
+                headers={"x-request-id": request_id, "x-model-version": str(result.version)},
+            )
+        finally:
+            state.metrics.requests.labels(route, str(status)).inc()
+            if status >= 400:
+                state.metrics.errors.labels(route, str(status)).inc()
+            state.metrics.latency.labels(route).observe(time.perf_counter() - started)
+
+    async def invocations(request: Request) -> Response:
+        return await serve(request, "invocations")
+
+    async def predict(request: Request) -> Response:
+        return await serve(request, "predict")
+
+    async def health(_request: Request) -> Response:
+        model = state.model
+        if model is None:
+            return JSONResponse({"status": "loading"}, 503)
+        return JSONResponse(
+            {
+                "status": "ok",
+                "model": state.source.name if state.source else None,
+                "version": model.version,
+            }
+        )
+
+    async def ping(_request: Request) -> Response:
+        return Response(
+            "\n" if state.model is not None else "loading\n",
+            200 if state.model is not None else 503,
+        )
+
+    async def version(request: Request) -> Response:
+        if not state.authorized(request):
+            return error(401, "a bearer token is required", None, "unauthorized")
+        model = state.model
+        return JSONResponse(
+            {
+                "model": state.source.name if state.source else None,
+                "version": model.version,
+                "estimator_class": model.info.estimator_class,
+                "versions": model.info.versions,
+                "jupyter_mlops": __version__,
+                "pid": os.getpid(),
+            }
+        )
+
+    async def schema(request: Request) -> Response:
+        if not state.authorized(request):
+            return error(401, "a bearer token is required", None, "unauthorized")
+        model = state.model
+        schema_ = model.info.input_schema
+        return JSONResponse(
+            {
+                "model": state.source.name if state.source else None,
+                "version": model.version,
+                "input_schema": {
+                    "named": schema_.named,
+                    "columns": [asdict(c) for c in schema_.columns],
+                },
+                "example": model.example,
+                "predict_methods": model.info.predict_methods,
+                "classes": model.classes,
+            }
+        )
+
+    async def metrics(request: Request) -> Response:
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+        if not state.authorized(request):
+            return error(401, "a bearer token is required", None, "unauthorized")
+        if state.request_log is not None:
+            state.metrics.dropped.set(state.request_log.dropped_rows)
+        return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    routes = [
+        Route("/invocations", invocations, methods=["POST"]),
+        Route("/predict", predict, methods=["POST"]),
+        Route("/health", health, methods=["GET"]),
+        Route("/ping", ping, methods=["GET"]),
+        Route("/version", version, methods=["GET"]),
+        Route("/schema", schema, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.endpoint = state
+    return app
+
+
+def app_from_environment() -> Any:
+    """The app described by `$JUPYTER_MLOPS_ENDPOINT_CONFIG` (uvicorn's factory for workers)."""
+    return create_app(EndpointConfig.from_json(os.environ[CONFIG_ENV]), os.environ.get(TOKEN_ENV))
+
+
+def serve(
+    config: EndpointConfig,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    token: str | None = None,
+) -> None:
+    """Run the endpoint in the foreground until interrupted."""
+    import uvicorn
+
+    if workers <= 1:
+        uvicorn.run(
+            create_app(config, token), host=host, port=port, log_level="warning", access_log=False
+        )
+        return
+    os.environ[CONFIG_ENV] = config.to_json()
+    if token:
+        os.environ[TOKEN_ENV] = token
+    uvicorn.run(
+        "jupyter_mlops.serving.endpoint_app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )

@@ -1,0 +1,380 @@
+"""REST adapter of the model registry and endpoints, under `/mlops/api/`.
+
+| verb   | path                                     | what                                        |
+|--------|------------------------------------------|---------------------------------------------|
+| GET    | models                                   | registered models                           |
+| POST   | models                                   | register a run's model artifact (201)       |
+| GET    | models/{name}                            | a model, its versions and endpoints         |
+| PATCH  | models/{name}                            | description, tags                           |
+| DELETE | models/{name}                            | delete (refused while an endpoint serves it)|
+| GET    | models/{name}/versions/{version}         | one version                                 |
+| PATCH  | models/{name}/versions/{version}         | description, tags                           |
+| PUT    | models/{name}/aliases/{alias}            | point the alias at a version (Promote)      |
+| DELETE | models/{name}/aliases/{alias}            | remove the alias                            |
+| POST   | models/{name}/aliases/{alias}/rollback   | back to the alias's previous version        |
+| GET    | endpoints                                | endpoints                                   |
+| POST   | endpoints                                | deploy: start an endpoint (201)             |
+| GET    | endpoints/{name}                         | one endpoint                                |
+| DELETE | endpoints/{name}                         | stop it and forget it                       |
+| POST   | endpoints/{name}/promote                 | serve another version, no failed request    |
+| POST   | endpoints/{name}/rollback                | serve the version before the last promote   |
+| POST   | endpoints/{name}/stop, .../start         | stop / start the process, keep the record   |
+| GET    | endpoints/{name}/stats                   | live request count, errors, latency         |
+| GET    | endpoints/{name}/token                   | its bearer token (with `auth`)              |
+
+Promote and Rollback answer once every endpoint concerned serves the new version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any, ClassVar
+
+from jupyter_server.extension.application import ExtensionApp
+from tornado import web
+
+from ..core.api import APIHandler
+from ..core.errors import MLOpsError
+from ..core.openapi import Contract
+from . import api_models as api
+from .api import register_version
+from .entities import Endpoint
+from .model_uri import ModelRef, check_alias, check_name
+from .registry import ModelRegistry
+from .supervisor import EndpointSupervisor
+
+BASE_PORT_ENV = "JUPYTER_MLOPS_SERVING_BASE_PORT"
+_NAME = r"(?P<name>[^/]+)"
+
+
+def setup(app: ExtensionApp) -> None:
+    """Build the registry and the endpoint supervisor; adopt persistent endpoints at start."""
+    registry = ModelRegistry(app.settings["mlops_database"], app.settings["mlops_data_dir"])
+    base_port = int(os.environ.get(BASE_PORT_ENV) or getattr(app, "serving_base_port", 8000))
+    supervisor = EndpointSupervisor(registry, app.settings["mlops_data_dir"], base_port)
+    app.settings["mlops_registry"] = registry
+    app.settings["mlops_supervisor"] = supervisor
+    app.serverapp.io_loop.add_callback(supervisor.adopt)
+
+
+async def teardown(app: ExtensionApp) -> None:
+    """Stop the endpoints this server started (persistent ones keep running)."""
+    supervisor = app.settings.get("mlops_supervisor")
+    if supervisor is not None:
+        await supervisor.close()
+
+
+def _version_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise MLOpsError(f"version {text!r} must be a positive number", field="version")
+    return int(text)
+
+
+def endpoint_out(registry: ModelRegistry, endpoint: Endpoint) -> api.EndpointOut:
+    """An endpoint with the version its record resolves to now."""
+    try:
+        serving = registry.endpoint_version(endpoint.name)
+    except MLOpsError:
+        serving = None
+    return api.endpoint_out(endpoint, serving)
+
+
+def model_detail(registry: ModelRegistry, name: str) -> api.ModelDetail:
+    """A model with its versions and endpoints."""
+    model = registry.get_model(name)
+    endpoints = [e for e in registry.list_endpoints() if e.model_name == name]
+    return api.ModelDetail(
+        **api.model_out(model).model_dump(),
+        versions=[api.version_out(v) for v in registry.list_versions(name)],
+        endpoints=[endpoint_out(registry, e) for e in endpoints],
+    )
+
+
+class _Handler(APIHandler):
+    @property
+    def registry(self) -> ModelRegistry:
+        registry: ModelRegistry = self.service("registry")
+        return registry
+
+    @property
+    def supervisor(self) -> EndpointSupervisor:
+        supervisor: EndpointSupervisor = self.service("supervisor")
+        return supervisor
+
+    async def reply_endpoint(self, endpoint: Endpoint, status: int = 200) -> None:
+        self.reply(await self.run_blocking(endpoint_out, self.registry, endpoint), status)
+
+
+class ModelsHandler(_Handler):
+    """`models`: list, register."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("Registered models", response=api.ModelList),
+        "post": Contract(
+            "Register a run's model as a new version",
+            response=api.VersionOut,
+            body=api.RegisterIn,
+            status=201,
+        ),
+    }
+
+    @web.authenticated
+    async def get(self) -> None:
+        """GET: see the class docstring and `contract`."""
+        models = await self.run_blocking(self.registry.list_models)
+        self.reply(api.ModelList(models=[api.model_out(m) for m in models]))
+
+    @web.authenticated
+    async def post(self) -> None:
+        """POST: see the class docstring and `contract`."""
+        body = self.parse_body(api.RegisterIn)
+        tracking = self.settings.get("mlops_tracking")
+        if tracking is None and not body.source.startswith("/"):
+            raise MLOpsError("experiment tracking is not available", field="source")
+        version = await self.run_blocking(
+            register_version,
+            self.registry,
+            lambda: tracking,
+            body.source,
+            body.name,
+            description=body.description,
+            tags=body.tags,
+        )
+        self.reply(api.version_out(version), 201)
+
+
+class ModelHandler(_Handler):
+    """`models/{name}`: read, update, delete."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("A model, its versions and endpoints", response=api.ModelDetail),
+        "patch": Contract(
+            "Set a model's description or tags", response=api.ModelOut, body=api.UpdateIn
+        ),
+        "delete": Contract("Delete a model and its versions", response=api.Deleted),
+    }
+
+    @web.authenticated
+    async def get(self, name: str) -> None:
+        """GET: see the class docstring and `contract`."""
+        self.reply(await self.run_blocking(model_detail, self.registry, name))
+
+    @web.authenticated
+    async def patch(self, name: str) -> None:
+        """PATCH: see the class docstring and `contract`."""
+        body = self.parse_body(api.UpdateIn)
+        model = await self.run_blocking(
+            self.registry.update_model, name, body.description, body.tags
+        )
+        self.reply(api.model_out(model))
+
+    @web.authenticated
+    async def delete(self, name: str) -> None:
+        """DELETE: see the class docstring and `contract`."""
+        await self.run_blocking(self.registry.delete_model, name)
+        self.reply(api.Deleted(deleted=name))
+
+
+class VersionHandler(_Handler):
+    """`models/{name}/versions/{version}`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("One model version", response=api.VersionOut),
+        "patch": Contract(
+            "Set a version's description or tags", response=api.VersionOut, body=api.UpdateIn
+        ),
+    }
+
+    @web.authenticated
+    async def get(self, name: str, version: str) -> None:
+        """GET: see the class docstring and `contract`."""
+        ref = ModelRef(name, version=_version_number(version))
+        self.reply(api.version_out(await self.run_blocking(self.registry.get_version, ref)))
+
+    @web.authenticated
+    async def patch(self, name: str, version: str) -> None:
+        """PATCH: see the class docstring and `contract`."""
+        body = self.parse_body(api.UpdateIn)
+        updated = await self.run_blocking(
+            self.registry.update_version,
+            name,
+            _version_number(version),
+            body.description,
+            body.tags,
+        )
+        self.reply(api.version_out(updated))
+
+
+class AliasHandler(_Handler):
+    """`models/{name}/aliases/{alias}`: set (Promote), delete."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "put": Contract(
+            "Point an alias at a version; endpoints following it switch",
+            response=api.AliasOut,
+            body=api.AliasIn,
+        ),
+        "delete": Contract("Remove an alias", response=api.Deleted),
+    }
+
+    @web.authenticated
+    async def put(self, name: str, alias: str) -> None:
+        """PUT: see the class docstring and `contract`."""
+        body = self.parse_body(api.AliasIn)
+        check_alias(alias)
+        moved = await self.run_blocking(self.registry.set_alias, name, alias, body.version)
+        await self.supervisor.after_alias_moved(name, alias, moved.version)
+        self.reply(api.alias_out(moved))
+
+    @web.authenticated
+    async def delete(self, name: str, alias: str) -> None:
+        """DELETE: see the class docstring and `contract`."""
+        await self.run_blocking(self.registry.delete_alias, name, alias)
+        self.reply(api.Deleted(deleted=f"{name}@{alias}"))
+
+
+class AliasRollbackHandler(_Handler):
+    """`models/{name}/aliases/{alias}/rollback`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract(
+            "Point an alias back at its previous version", response=api.AliasOut, body=api.EmptyIn
+        ),
+    }
+
+    @web.authenticated
+    async def post(self, name: str, alias: str) -> None:
+        """POST: see the class docstring and `contract`."""
+        current = await self.run_blocking(self.registry.get_alias, name, alias)
+        if current.previous_version is None:
+            raise MLOpsError(f"{name}@{alias} has no previous version", field="alias")
+        moved = await self.run_blocking(
+            self.registry.set_alias, name, alias, current.previous_version
+        )
+        await self.supervisor.after_alias_moved(name, alias, moved.version)
+        self.reply(api.alias_out(moved))
+
+
+class EndpointsHandler(_Handler):
+    """`endpoints`: list, deploy."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("Endpoints", response=api.EndpointList),
+        "post": Contract(
+            "Deploy a model version as an HTTP endpoint",
+            response=api.EndpointOut,
+            body=api.DeployIn,
+            status=201,
+        ),
+    }
+
+    @web.authenticated
+    async def get(self) -> None:
+        """GET: see the class docstring and `contract`."""
+
+        def listing() -> api.EndpointList:
+            return api.EndpointList(
+                endpoints=[endpoint_out(self.registry, e) for e in self.registry.list_endpoints()]
+            )
+
+        self.reply(await self.run_blocking(listing))
+
+    @web.authenticated
+    async def post(self) -> None:
+        """POST: see the class docstring and `contract`."""
+        body = self.parse_body(api.DeployIn)
+        endpoint = await self.supervisor.deploy(
+            body.model, body.name, body.port, body.workers, body.persistent, body.auth
+        )
+        await self.reply_endpoint(endpoint, 201)
+
+
+class EndpointHandler(_Handler):
+    """`endpoints/{name}`: read, stop and forget."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("One endpoint", response=api.EndpointOut),
+        "delete": Contract("Stop an endpoint and forget it", response=api.Deleted),
+    }
+
+    @web.authenticated
+    async def get(self, name: str) -> None:
+        """GET: see the class docstring and `contract`."""
+        await self.reply_endpoint(await self.run_blocking(self.registry.get_endpoint, name))
+
+    @web.authenticated
+    async def delete(self, name: str) -> None:
+        """DELETE: see the class docstring and `contract`."""
+        await self.supervisor.stop(name, forget=True)
+        self.reply(api.Deleted(deleted=name))
+
+
+class EndpointActionHandler(_Handler):
+    """`endpoints/{name}/(promote|rollback|stop|start)`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract(
+            "promote (body: version), rollback, stop or start an endpoint",
+            response=api.EndpointOut,
+            body=api.PromoteIn,
+        ),
+    }
+
+    @web.authenticated
+    async def post(self, name: str, action: str) -> None:
+        """POST: see the class docstring and `contract`."""
+        check_name(name, "endpoint", "endpoint name")
+        if action == "promote":
+            body = self.parse_body(api.PromoteIn)
+            endpoint = await self.supervisor.promote(name, body.version, body.alias)
+        elif action == "rollback":
+            endpoint = await self.supervisor.rollback(name)
+        elif action == "stop":
+            await self.supervisor.stop(name, forget=False)
+            endpoint = await self.run_blocking(self.registry.get_endpoint, name)
+        else:
+            endpoint = await self.supervisor.start(name)
+        await self.reply_endpoint(endpoint)
+
+
+class EndpointStatsHandler(_Handler):
+    """`endpoints/{name}/stats`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("Live figures from the endpoint", response=api.EndpointStats)
+    }
+
+    @web.authenticated
+    async def get(self, name: str) -> None:
+        """GET: see the class docstring and `contract`."""
+        stats: dict[str, Any] = await self.supervisor.stats(name)
+        self.reply(api.EndpointStats(**stats))
+
+
+class EndpointTokenHandler(_Handler):
+    """`endpoints/{name}/token`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("The endpoint's bearer token", response=api.TokenOut)
+    }
+
+    @web.authenticated
+    async def get(self, name: str) -> None:
+        """GET: see the class docstring and `contract`."""
+        await self.run_blocking(self.registry.get_endpoint, name)
+        self.reply(api.TokenOut(token=await asyncio.to_thread(self.supervisor.token, name)))
+
+
+ROUTES = [
+    ("models", ModelsHandler),
+    (f"models/{_NAME}", ModelHandler),
+    (f"models/{_NAME}/versions/(?P<version>[^/]+)", VersionHandler),
+    (f"models/{_NAME}/aliases/(?P<alias>[^/]+)", AliasHandler),
+    (f"models/{_NAME}/aliases/(?P<alias>[^/]+)/rollback", AliasRollbackHandler),
+    ("endpoints", EndpointsHandler),
+    (f"endpoints/{_NAME}", EndpointHandler),
+    (f"endpoints/{_NAME}/(?P<action>promote|rollback|stop|start)", EndpointActionHandler),
+    (f"endpoints/{_NAME}/stats", EndpointStatsHandler),
+    (f"endpoints/{_NAME}/token", EndpointTokenHandler),
+]

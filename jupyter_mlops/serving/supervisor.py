@@ -1,0 +1,480 @@
+"""The server's endpoint processes: started, watched, restarted when they die, stopped.
+
+`EndpointSupervisor` lives on the server's event loop. `deploy` records an endpoint, starts
+`jupyter-mlops serve --endpoint NAME` bound to 127.0.0.1 (port 8000 or the next free one
+unless given) and returns once `/health` answers. A watcher per process restarts it when it
+exits unasked (backing off; after `max_restarts` quick deaths the endpoint is `failed`). The
+endpoint process follows its record in the store, so Promote and Rollback only move the
+alias or pinned version there and wait until the endpoint reports the new version (it loads
+it beside the old one and swaps: no request fails). At server stop, endpoints are stopped unless
+`persistent`; a persistent endpoint runs in its own session and is adopted again (or started)
+when the server next starts.
+
+Each endpoint's folder `<data dir>/serving/endpoints/<name>/` (0700) holds its log and, with
+`auth`, its bearer token (0600).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import ErrorCode, MLOpsError
+from .endpoint_app import TOKEN_ENV
+from .entities import Endpoint
+from .model_uri import check_name, parse_ref
+from .registry import ModelRegistry
+
+log = logging.getLogger(__name__)
+
+ENDPOINTS_FOLDER = Path("serving") / "endpoints"
+HEALTH_TIMEOUT_S = 120.0
+ROLL_TIMEOUT_S = 120.0
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _get_json(url: str, token: str | None, timeout: float = 2.0) -> Any:
+    import json
+
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def _get_text(url: str, token: str | None, timeout: float = 2.0) -> str:
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return str(response.read().decode())
+
+
+class EndpointSupervisor:
+    """Starts, restarts and stops the server's endpoint processes."""
+
+    def __init__(
+        self,
+        registry: ModelRegistry,
+        data_dir: Path,
+        base_port: int = 8000,
+        max_restarts: int = 5,
+    ) -> None:
+        self.registry = registry
+        self.data_dir = Path(data_dir)
+        self.base_port = base_port
+        self.max_restarts = max_restarts
+        self._processes: dict[str, asyncio.subprocess.Process] = {}
+        self._watchers: dict[str, asyncio.Task[None]] = {}
+        self._stopping: set[str] = set()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._closing = False
+
+    # --- public ---------------------------------------------------------------------------
+
+    async def deploy(
+        self,
+        model: str,
+        name: str | None = None,
+        port: int | None = None,
+        workers: int = 1,
+        persistent: bool = False,
+        auth: bool = False,
+        host: str = "127.0.0.1",
+    ) -> Endpoint:
+        """Record and start an endpoint for `model`; returns it once it answers `/health`."""
+        ref = parse_ref(model, "model")
+        name = check_name(name or ref.name, "name", "endpoint name")
+        if workers < 1 or workers > 64:
+            raise MLOpsError("workers must be between 1 and 64", field="workers")
+        if port is not None and not (1 <= port <= 65535):
+            raise MLOpsError("port must be between 1 and 65535", field="port")
+        async with self._lock(name):
+            chosen = port if port is not None else await asyncio.to_thread(self._free_port, host)
+            if port is not None and not await asyncio.to_thread(_port_free, host, port):
+                raise MLOpsError(f"port {port} is in use", ErrorCode.CONFLICT, "port")
+            await asyncio.to_thread(
+                self.registry.create_endpoint, name, ref, host, chosen, workers, persistent, auth
+            )
+            if auth:
+                await asyncio.to_thread(self._write_token, name)
+            try:
+                await self._start(name)
+            except MLOpsError:
+                await asyncio.to_thread(self.registry.update_endpoint, name, state="failed")
+                raise
+        return await asyncio.to_thread(self.registry.get_endpoint, name)
+
+    async def stop(self, name: str, forget: bool = True) -> None:
+        """Stop an endpoint's process; `forget` also deletes its record."""
+        async with self._lock(name):
+            await asyncio.to_thread(self.registry.get_endpoint, name)
+            await self._terminate(name)
+            if forget:
+                await asyncio.to_thread(self.registry.delete_endpoint, name)
+            else:
+                await asyncio.to_thread(
+                    self.registry.update_endpoint, name, state="stopped", pid=None
+                )
+
+    async def start(self, name: str) -> Endpoint:
+        """Start a stopped endpoint again."""
+        async with self._lock(name):
+            endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+            if name in self._processes and self._processes[name].returncode is None:
+                return endpoint
+            await asyncio.to_thread(self.registry.update_endpoint, name, restarts=0)
+            await self._start(name)
+        return await asyncio.to_thread(self.registry.get_endpoint, name)
+
+    async def promote(self, name: str, version: int, alias: str | None = None) -> Endpoint:
+        """Serve `version` on endpoint `name`: move the alias it follows (or `alias`), or its
+        pinned version; returns once the endpoint serves it."""
+        endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+        if endpoint.alias or alias:
+            await asyncio.to_thread(
+                self.registry.set_alias, endpoint.model_name, alias or endpoint.alias, version
+            )
+        else:
+            await asyncio.to_thread(
+                self.registry.update_endpoint,
+                name,
+                version=version,
+                previous_version=endpoint.version,
+            )
+        await self.wait_serving(name, version)
+        return await asyncio.to_thread(self.registry.get_endpoint, name)
+
+    async def rollback(self, name: str) -> Endpoint:
+        """Return endpoint `name` to the version it served before the last promote."""
+        endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+        if endpoint.alias:
+            alias = await asyncio.to_thread(
+                self.registry.get_alias, endpoint.model_name, endpoint.alias
+            )
+            previous = alias.previous_version
+        else:
+            previous = endpoint.previous_version
+        if previous is None:
+            raise MLOpsError(
+                f"endpoint {name!r} has no earlier version to return to", ErrorCode.CONFLICT
+            )
+        return await self.promote(name, previous)
+
+    async def after_alias_moved(self, model_name: str, alias: str, version: int) -> None:
+        """Wait until the running endpoints following `model_name@alias` serve `version`."""
+        endpoints = await asyncio.to_thread(self.registry.list_endpoints)
+        await asyncio.gather(
+            *(
+                self.wait_serving(e.name, version)
+                for e in endpoints
+                if e.model_name == model_name and e.alias == alias and e.state == "running"
+            )
+        )
+
+    async def wait_serving(self, name: str, version: int, timeout: float = ROLL_TIMEOUT_S) -> None:
+        """Return when the endpoint's every worker answers with `version` (a few in a row)."""
+        endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+        if endpoint.state != "running":
+            return
+        token = self.token(name)
+        deadline = time.monotonic() + timeout
+        in_a_row = 0
+        needed = 3 * endpoint.workers
+        while in_a_row < needed:
+            try:
+                answer = await asyncio.to_thread(_get_json, f"{endpoint.url}/health", token)
+                in_a_row = in_a_row + 1 if answer.get("version") == version else 0
+            except (OSError, ValueError):
+                in_a_row = 0
+            if in_a_row >= needed:
+                break
+            if time.monotonic() > deadline:
+                raise MLOpsError(
+                    f"endpoint {name!r} did not switch to version {version} in {timeout:.0f} s",
+                    ErrorCode.UNAVAILABLE,
+                )
+            await asyncio.sleep(0.1)
+
+    async def stats(self, name: str) -> dict[str, Any]:
+        """The endpoint's `/metrics`, parsed: request counts, errors, latency, version."""
+        from prometheus_client.parser import text_string_to_metric_families
+
+        endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+        try:
+            text = await asyncio.to_thread(_get_text, f"{endpoint.url}/metrics", self.token(name))
+        except (OSError, ValueError) as exc:
+            return {"reachable": False, "message": str(exc)}
+        requests = errors = rows = 0.0
+        version = None
+        buckets: dict[float, float] = {}
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == "mlops_endpoint_requests_total":
+                    requests += sample.value
+                elif sample.name == "mlops_endpoint_errors_total":
+                    errors += sample.value
+                elif sample.name == "mlops_endpoint_rows_total":
+                    rows += sample.value
+                elif sample.name == "mlops_endpoint_model_version":
+                    version = int(sample.value)
+                elif sample.name == "mlops_endpoint_request_latency_seconds_bucket":
+                    bound = float(sample.labels["le"])
+                    buckets[bound] = buckets.get(bound, 0.0) + sample.value
+        return {
+            "reachable": True,
+            "requests": int(requests),
+            "errors": int(errors),
+            "rows": int(rows),
+            "model_version": version,
+            "latency_p50_ms": _quantile(buckets, 0.5),
+            "latency_p99_ms": _quantile(buckets, 0.99),
+            "time_ms": time.time_ns() // 1_000_000,
+        }
+
+    def token(self, name: str) -> str | None:
+        """The bearer token of an endpoint started with `auth`, else None."""
+        path = self._folder(name) / "token"
+        return path.read_text().strip() if path.is_file() else None
+
+    async def adopt(self) -> None:
+        """At server start: watch persistent endpoints still running, start those that died,
+        and mark the rest stopped (they stopped with the previous server)."""
+        for endpoint in await asyncio.to_thread(self.registry.list_endpoints):
+            if endpoint.state not in ("running", "starting", "restarting"):
+                continue
+            if not endpoint.persistent:
+                await asyncio.to_thread(
+                    self.registry.update_endpoint, endpoint.name, state="stopped", pid=None
+                )
+            elif _pid_alive(endpoint.pid):
+                self._watchers[endpoint.name] = asyncio.get_running_loop().create_task(
+                    self._watch_adopted(endpoint.name, endpoint.pid or 0)
+                )
+            else:
+                with contextlib.suppress(MLOpsError):
+                    await self._start(endpoint.name)
+
+    async def close(self) -> None:
+        """Stop every endpoint this server started, except persistent ones."""
+        self._closing = True
+        for name in list(self._processes):
+            try:
+                endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+            except MLOpsError:
+                continue
+            if endpoint.persistent:
+                continue
+            await self._terminate(name)
+            with contextlib.suppress(MLOpsError):
+                await asyncio.to_thread(
+                    self.registry.update_endpoint, name, state="stopped", pid=None
+                )
+        for task in self._watchers.values():
+            task.cancel()
+
+    # --- processes ------------------------------------------------------------------------
+
+    def _lock(self, name: str) -> asyncio.Lock:
+        return self._locks.setdefault(name, asyncio.Lock())
+
+    def _folder(self, name: str) -> Path:
+        return self.data_dir / ENDPOINTS_FOLDER / name
+
+    def _write_token(self, name: str) -> None:
+        folder = self._folder(name)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / "token"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+
+    def _free_port(self, host: str) -> int:
+        taken = {e.port for e in self.registry.list_endpoints()}
+        for port in range(self.base_port, self.base_port + 1000):
+            if port not in taken and _port_free(host, port):
+                return port
+        raise MLOpsError(f"no free port from {self.base_port}", ErrorCode.UNAVAILABLE, "port")
+
+    async def _start(self, name: str) -> None:
+        endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+        folder = self._folder(name)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        env = dict(os.environ)
+        token = self.token(name) if endpoint.auth else None
+        env.pop(TOKEN_ENV, None)
+        if token:
+            env[TOKEN_ENV] = token
+        log_path = folder / "endpoint.log"
+        descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        command = [
+            sys.executable,
+            "-m",
+            "jupyter_mlops.cli",
+            "serve",
+            "--endpoint",
+            name,
+            "--host",
+            endpoint.host,
+            "--port",
+            str(endpoint.port),
+            "--workers",
+            str(endpoint.workers),
+        ]
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *command,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=descriptor,
+                stderr=descriptor,
+                env=env,
+                start_new_session=endpoint.persistent,
+            )
+        finally:
+            os.close(descriptor)
+        self._processes[name] = process
+        self._stopping.discard(name)
+        await asyncio.to_thread(
+            self.registry.update_endpoint, name, state="starting", pid=process.pid, message=None
+        )
+        try:
+            await self._wait_healthy(endpoint, process, log_path)
+        except MLOpsError as exc:
+            await self._terminate(name)
+            await asyncio.to_thread(
+                self.registry.update_endpoint, name, state="failed", message=exc.message
+            )
+            raise
+        await asyncio.to_thread(self.registry.update_endpoint, name, state="running")
+        self._watchers[name] = asyncio.get_running_loop().create_task(self._watch(name, process))
+
+    async def _wait_healthy(
+        self, endpoint: Endpoint, process: asyncio.subprocess.Process, log_path: Path
+    ) -> None:
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if process.returncode is not None:
+                tail = log_path.read_text(errors="replace")[-2000:].strip()
+                raise MLOpsError(
+                    f"endpoint {endpoint.name!r} exited with status {process.returncode}: "
+                    f"{tail.splitlines()[-1] if tail else 'no output'}",
+                    ErrorCode.UNAVAILABLE,
+                )
+            try:
+                await asyncio.to_thread(_get_json, f"{endpoint.url}/health", None, 1.0)
+                return
+            except (OSError, ValueError):
+                await asyncio.sleep(0.1)
+        raise MLOpsError(
+            f"endpoint {endpoint.name!r} did not answer /health in {HEALTH_TIMEOUT_S:.0f} s",
+            ErrorCode.UNAVAILABLE,
+        )
+
+    async def _watch(self, name: str, process: asyncio.subprocess.Process) -> None:
+        code = await process.wait()
+        if self._closing or name in self._stopping or self._processes.get(name) is not process:
+            return
+        log.warning("jupyter-mlops endpoint %s exited with status %s; restarting", name, code)
+        await self._restart(name, f"exited with status {code}")
+
+    async def _watch_adopted(self, name: str, pid: int) -> None:
+        while _pid_alive(pid):
+            await asyncio.sleep(1.0)
+        if not self._closing and name not in self._stopping:
+            await self._restart(name, "its process ended")
+
+    async def _restart(self, name: str, reason: str) -> None:
+        async with self._lock(name):
+            try:
+                endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+            except MLOpsError:
+                return
+            if endpoint.restarts >= self.max_restarts:
+                await asyncio.to_thread(
+                    self.registry.update_endpoint,
+                    name,
+                    state="failed",
+                    pid=None,
+                    message=f"{reason}; gave up after {endpoint.restarts} restarts",
+                )
+                return
+            await asyncio.to_thread(
+                self.registry.update_endpoint,
+                name,
+                state="restarting",
+                restarts=endpoint.restarts + 1,
+                message=reason,
+            )
+            await asyncio.sleep(min(0.5 * 2**endpoint.restarts, 10.0))
+            with contextlib.suppress(MLOpsError):
+                await self._start(name)
+
+    async def _terminate(self, name: str) -> None:
+        self._stopping.add(name)
+        watcher = self._watchers.pop(name, None)
+        if watcher is not None:
+            watcher.cancel()
+        process = self._processes.pop(name, None)
+        if process is not None and process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        elif process is None:  # adopted from an earlier server: only its pid is known
+            with contextlib.suppress(MLOpsError):
+                endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+                if _pid_alive(endpoint.pid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(endpoint.pid or 0, signal.SIGTERM)
+
+
+def _quantile(buckets: dict[float, float], q: float) -> float | None:
+    """A quantile in ms from cumulative histogram buckets, interpolated inside its bucket."""
+    bounds = sorted(buckets)
+    if not bounds or buckets[bounds[-1]] <= 0:
+        return None
+    rank = q * buckets[bounds[-1]]
+    lower, below = 0.0, 0.0
+    for bound in bounds:
+        count = buckets[bound]
+        if count >= rank:
+            if bound == float("inf"):
+                return lower * 1000
+            share = (rank - below) / (count - below) if count > below else 1.0
+            return (lower + (bound - lower) * share) * 1000
+        lower, below = bound, count
+    return None

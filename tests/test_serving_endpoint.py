@@ -1,0 +1,212 @@
+"""A real endpoint process (`jupyter-mlops serve`): payload shapes, validation, metrics, log."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+
+from jupyter_mlops.core.store import reset_database
+from jupyter_mlops.serving.api import register_model, set_model_alias
+from jupyter_mlops.serving.request_log import read_requests
+from tests.support.serving import endpoint_process
+
+COLUMNS = [f"f{i}" for i in range(6)]
+
+
+class Served:
+    """The endpoint under test and what it should answer."""
+
+    def __init__(self, url: str, data_dir: Path, model: Any, X_test: pd.DataFrame) -> None:
+        self.url = url
+        self.data_dir = data_dir
+        self.model = model
+        self.X_test = X_test
+        self.client = httpx.Client(base_url=url, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    data_dir = tmp_path_factory.mktemp("serving-store")
+    previous = os.environ.get("JUPYTER_MLOPS_DATA_DIR")
+    os.environ["JUPYTER_MLOPS_DATA_DIR"] = str(data_dir)
+    reset_database()
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(400, len(COLUMNS))), columns=COLUMNS)
+    y = (X["f0"] + 0.5 * X["f1"] - X["f2"] > 0).astype(int)
+    model = RandomForestClassifier(20, random_state=0).fit(X[:300], y[:300])
+    try:
+        register_model(model, "rf", X=X[:300])
+        register_model(LogisticRegression().fit(X[:300], y[:300]), "rf", X=X[:300])
+        set_model_alias("rf", "champion", 1)
+    finally:
+        reset_database()
+        if previous is None:
+            os.environ.pop("JUPYTER_MLOPS_DATA_DIR", None)
+        else:
+            os.environ["JUPYTER_MLOPS_DATA_DIR"] = previous
+    args = ["rf@champion", "--max-body-bytes", "200000"]
+    with endpoint_process(args, data_dir) as (url, _process):
+        yield Served(url, data_dir, model, X[300:].reset_index(drop=True))
+
+
+def test_every_payload_shape_predicts_like_the_model(served: Served) -> None:
+    X = served.X_test
+    expected = served.model.predict(X).tolist()
+    rows = X.to_numpy().tolist()
+    records = X.to_dict(orient="records")
+    shuffled = COLUMNS[::-1]
+    bodies = {
+        "dataframe_split": {"dataframe_split": {"columns": COLUMNS, "data": rows}},
+        "dataframe_split reordered": {
+            "dataframe_split": {"columns": shuffled, "data": X[shuffled].to_numpy().tolist()}
+        },
+        "dataframe_records": {"dataframe_records": records},
+        "instances records": {"instances": records},
+        "instances rows": {"instances": rows},
+        "inputs columns": {"inputs": X.to_dict(orient="list")},
+        "inputs rows": {"inputs": rows},
+    }
+    for shape, body in bodies.items():
+        answer = served.client.post("/invocations", json=body)
+        assert answer.status_code == 200, (shape, answer.text)
+        assert answer.json() == {"predictions": expected}, shape
+    for body in (records, {"records": records}, {"columns": X.to_dict(orient="list")}):
+        answer = served.client.post("/predict", json=body)
+        assert answer.status_code == 200, answer.text
+        payload = answer.json()
+        assert payload["predictions"] == expected
+        assert payload["classes"] == [0, 1]
+        np.testing.assert_allclose(payload["probabilities"], served.model.predict_proba(X))
+
+
+def test_concurrent_requests_each_get_their_own_rows(served: Served) -> None:
+    X = served.X_test
+    expected = served.model.predict(X).tolist()
+
+    def one(i: int) -> tuple[int, list[int]]:
+        rows = X.iloc[i : i + 1 + i % 3].to_dict(orient="records")
+        answer = served.client.post("/invocations", json={"dataframe_records": rows})
+        return i, answer.json()["predictions"]
+
+    with ThreadPoolExecutor(16) as pool:
+        for i, predictions in pool.map(one, range(60)):
+            assert predictions == expected[i : i + 1 + i % 3]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"dataframe_records": [{c: 0.1 for c in COLUMNS[1:]}]}, "f0", "missing column"),
+        ({"dataframe_records": [{**{c: 0.1 for c in COLUMNS}, "zz": 1}]}, "zz", "unknown column"),
+        (
+            {"dataframe_split": {"columns": COLUMNS, "data": [[0.1, 0.2, "x", 0, 0, 0]]}},
+            "f2",
+            "expected a number",
+        ),
+        ({"inputs": {c: [1.0] for c in COLUMNS[:-1]}}, "f5", "missing column"),
+        ({"instances": [[1.0, 2.0]]}, "instances", "6 values"),
+        ({"something": []}, "body", "unknown payload"),
+    ],
+)
+def test_bad_payloads_are_422_naming_the_column(served, body, field, words) -> None:
+    answer = served.client.post("/invocations", json=body)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+    assert words in answer.json()["message"]
+
+
+def test_oversized_and_malformed_bodies(served: Served) -> None:
+    big = {"instances": [[0.5] * len(COLUMNS)] * 20_000}
+    assert served.client.post("/invocations", json=big).status_code == 413
+    answer = served.client.post("/invocations", content=b"{not json")
+    assert answer.status_code == 400 and answer.json()["field"] == "body"
+
+
+def test_info_routes_and_metrics_parse(served: Served) -> None:
+    assert served.client.get("/ping").status_code == 200
+    assert served.client.get("/health").json() == {"status": "ok", "model": "rf", "version": 1}
+    schema = served.client.get("/schema").json()
+    assert [c["name"] for c in schema["input_schema"]["columns"]] == COLUMNS
+    assert schema["example"]["columns"] == COLUMNS
+    assert (
+        served.client.get("/version").json()["estimator_class"].endswith("RandomForestClassifier")
+    )
+    served.client.post("/invocations", json={"instances": [[0.0] * len(COLUMNS)]})
+    served.client.post("/invocations", json={"instances": [[0.0]]})
+    text = served.client.get("/metrics").text
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    ok = samples[("mlops_endpoint_requests_total", (("route", "invocations"), ("status", "200")))]
+    bad = samples[("mlops_endpoint_errors_total", (("route", "invocations"), ("status", "422")))]
+    assert ok >= 1 and bad >= 1
+    assert samples[("mlops_endpoint_model_version", ())] == 1
+    assert samples[("mlops_endpoint_batch_rows_count", ())] >= 1
+    assert ("mlops_endpoint_request_log_dropped_rows", ()) in samples
+
+
+def test_requests_are_logged_for_monitoring(served: Served) -> None:
+    start = time.time_ns() // 1_000_000
+    rows = served.X_test.iloc[:7]
+    answer = served.client.post(
+        "/invocations",
+        json={"dataframe_split": {"columns": COLUMNS, "data": rows.to_numpy().tolist()}},
+        headers={"x-request-id": "req-logged"},
+    )
+    assert answer.status_code == 200
+    deadline = time.monotonic() + 20
+    logged = pd.DataFrame()
+    while time.monotonic() < deadline:
+        frame = read_requests("rf", since_ms=start, data_dir=served.data_dir)
+        logged = frame[frame["_mlops_request_id"] == "req-logged"]
+        if len(logged) == 7:
+            break
+        time.sleep(0.2)
+    assert len(logged) == 7
+    np.testing.assert_allclose(logged[COLUMNS].to_numpy(), rows.to_numpy())
+    assert logged["_mlops_prediction"].tolist() == answer.json()["predictions"]
+    assert set(logged["_mlops_model_version"]) == {1}
+    assert set(logged["_mlops_status"]) == {200}
+    assert (logged["_mlops_latency_ms"] > 0).all()
+    assert (logged["_mlops_ts_ms"] >= start).all()
+    assert (
+        read_requests("rf", until_ms=start, data_dir=served.data_dir).empty
+        or (
+            read_requests("rf", until_ms=start, data_dir=served.data_dir)["_mlops_ts_ms"] < start
+        ).all()
+    )
+    assert len(read_requests("rf", limit=3, data_dir=served.data_dir)) == 3
+
+
+def test_moving_the_alias_swaps_the_model_in_place(served: Served) -> None:
+    from jupyter_mlops.core.config import resolve_db_url
+    from jupyter_mlops.core.db import Database
+    from jupyter_mlops.serving.registry import ModelRegistry
+
+    database = Database(resolve_db_url(None, served.data_dir))
+    try:
+        registry = ModelRegistry(database, served.data_dir)
+        registry.set_alias("rf", "champion", 2)
+        deadline = time.monotonic() + 30
+        while served.client.get("/health").json()["version"] != 2:
+            assert time.monotonic() < deadline, "the endpoint never switched to version 2"
+            time.sleep(0.1)
+        answer = served.client.post("/predict", json=served.X_test.iloc[:3].to_dict("records"))
+        assert answer.json()["model_version"] == 2
+    finally:
+        registry.set_alias("rf", "champion", 1)
+        database.close()
