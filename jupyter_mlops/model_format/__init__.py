@@ -1,6 +1,15 @@
 """The ML model file format that tracking writes and serving loads (skops + metadata + schema).
 
 Import from here, not from the modules inside: this is the narrow public module of the format.
+
+Loading a model (what serving calls): `load_model(folder, expected_sha256=..., trusted=())`
+returns `(estimator, ModelInfo)`. It trusts only scikit-learn, numpy and scipy classes (see
+`trust.py`) plus the type names in `trusted`, never the list in `MLmodel.json`, and refuses a
+file whose sha256 is not `expected_sha256` (FORBIDDEN `MLOpsError`, field `model`, naming the
+untrusted types or both hashes). The recorded hash of a run's model folder comes from
+`jupyter_mlops.tracking.model_files.model_file_sha256(database, run_id, name)`, and
+`tracking.model_files.load_logged_model(run_id, name, trusted=(), store=None)` does both steps
+(and refuses a folder with no recorded hash).
 """
 
 from .sklearn_folder import (
@@ -16,17 +25,21 @@ from .sklearn_folder import (
     read_model_info,
     save_model,
 )
+from .trust import TRUSTED_PACKAGES, file_sha256, trusted_types_for
 
 __all__ = [
     "EXAMPLE_FILE",
     "INFO_FILE",
     "MODEL_FILE",
+    "TRUSTED_PACKAGES",
     "ColumnSpec",
     "InputSchema",
     "ModelInfo",
+    "file_sha256",
     "infer_schema",
     "load_model",
     "prepare_input",
     "read_model_info",
     "save_model",
+    "trusted_types_for",
 ]

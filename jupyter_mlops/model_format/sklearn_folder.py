@@ -6,29 +6,38 @@ loads them); it imports neither.
 A logged model is a folder `<artifact root>/<name>/` holding
 
 - `model.skops`: the fitted estimator (skops format: loading runs no pickle code);
-- `MLmodel.json`: how to load and call it (`ModelInfo`): the skops types that must be trusted
-  to load it, the estimator class, scikit-learn/skops/Python versions, the prediction methods,
-  the classes of a classifier and the input schema;
+- `MLmodel.json`: how to call it (`ModelInfo`): the estimator class, scikit-learn/skops/Python
+  versions, the prediction methods, the classes of a classifier, the input schema, the sha256
+  of `model.skops` and (for information only) the skops types it needs;
 - `input_example.json`: up to 5 rows of the training input, as `{"columns", "data"}`.
 
 The input schema lists each column's name and dtype, inferred from the training `X` (a
 DataFrame gives names and dtypes; an array gives positions and its dtype; without `X`, the
 estimator's `feature_names_in_`/`n_features_in_`). `load_model` and `prepare_input` are what
 serving uses to load a model and turn request data into a frame the model accepts.
+
+Loading trusts nothing the folder says: `load_model(folder, expected_sha256=..., trusted=...)`
+refuses a `model.skops` whose sha256 differs from `expected_sha256` (the hash tracking recorded
+in the store at `log_model`; see `tracking.model_files`) and a file that needs types outside
+the allow-list of `trust.py` or the caller's `trusted`, naming them. The bytes hashed are the
+bytes loaded (the file is read once).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import platform
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import MLOpsError, NotFoundError
+from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from .trust import file_sha256, trusted_types_for
 
 MODEL_FILE = "model.skops"
 INFO_FILE = "MLmodel.json"
@@ -57,7 +66,7 @@ class InputSchema:
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """The contents of `MLmodel.json`."""
+    """The contents of `MLmodel.json`; `trusted_types` is informational, never trusted."""
 
     format: str
     format_version: int
@@ -71,6 +80,8 @@ class ModelInfo:
     artifact_path: str | None = None
     created_time: int = 0
     versions: dict[str, str] = field(default_factory=dict)
+    sha256: str | None = None
+    """sha256 of the model file when saved; informational (the store's record is what counts)."""
 
 
 def infer_schema(estimator: Any, X: Any = None) -> InputSchema:
@@ -126,6 +137,7 @@ def save_model(folder: Path, estimator: Any, X: Any = None, run_id: str | None =
     model_file = folder / MODEL_FILE
     partial = folder / f".{MODEL_FILE}.partial"
     skops.io.dump(estimator, partial)
+    sha256 = file_sha256(partial)
     partial.replace(model_file)
     classes = getattr(estimator, "classes_", None)
     info = ModelInfo(
@@ -141,6 +153,7 @@ def save_model(folder: Path, estimator: Any, X: Any = None, run_id: str | None =
         artifact_path=folder.name,
         created_time=time.time_ns() // 1_000_000,
         versions=_versions(),
+        sha256=sha256,
     )
     (folder / INFO_FILE).write_text(json.dumps(asdict(info), indent=2))
     example = _example(X)
@@ -154,21 +167,51 @@ def read_model_info(folder: Path) -> ModelInfo:
     path = folder / INFO_FILE
     if not path.is_file():
         raise NotFoundError(f"no model at {folder} (no {INFO_FILE})", field="model")
-    raw = json.loads(path.read_text())
-    schema = raw.pop("input_schema")
-    columns = [ColumnSpec(**column) for column in schema["columns"]]
-    return ModelInfo(input_schema=InputSchema(columns, schema["named"]), **raw)
+    try:
+        raw = json.loads(path.read_text())
+        schema = raw.pop("input_schema")
+        columns = [ColumnSpec(**column) for column in schema["columns"]]
+        known = {f.name for f in fields(ModelInfo)}
+        kept = {key: value for key, value in raw.items() if key in known}
+        return ModelInfo(input_schema=InputSchema(columns, schema["named"]), **kept)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise MLOpsError(
+            f"model: {path} is not a model description ({exc})", field="model"
+        ) from None
 
 
-def load_model(folder: Path) -> tuple[Any, ModelInfo]:
-    """Load the estimator of a model folder, trusting only the types recorded when it was saved.
+def load_model(
+    folder: Path, expected_sha256: str | None = None, trusted: Iterable[str] = ()
+) -> tuple[Any, ModelInfo]:
+    """Load the estimator of a model folder, trusting only the allow-list and `trusted`.
 
-    A model file whose types differ from its `MLmodel.json` is refused by skops.
+    `expected_sha256`: the hash recorded when the model was logged; a file whose bytes hash
+    differently is refused (FORBIDDEN, field `model`) before skops reads it. The types listed in
+    `MLmodel.json` are never trusted. A file needing other types is refused naming them.
     """
     import skops.io
 
     info = read_model_info(folder)
-    estimator = skops.io.load(folder / info.model_file, trusted=info.trusted_types)
+    name = Path(info.model_file).name
+    if name != info.model_file or name in ("", ".", ".."):
+        raise MLOpsError(f"model: {INFO_FILE} names a model file outside the folder", field="model")
+    path = folder / name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NotFoundError(
+            f"model: no model file at {path} ({exc.strerror})", field="model"
+        ) from None
+    if expected_sha256 is not None:
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != expected_sha256.lower():
+            raise MLOpsError(
+                f"model: the model file {path} changed since it was logged (sha256 {actual}, "
+                f"recorded {expected_sha256})",
+                ErrorCode.FORBIDDEN,
+                field="model",
+            )
+    estimator = skops.io.loads(data, trusted=trusted_types_for(data, trusted))
     return estimator, info
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,12 @@ from ..model_format import ModelInfo, save_model
 from . import fluent
 from .artifacts import resolve_inside
 from .client import get_client
+from .model_files import load_logged_model, record_model_file
 from .records import check_key
 
 FIGURES_FOLDER = "figures"
+# The profile of a model's training data, in its folder (the registry's monitoring baseline).
+TRAINING_PROFILE_FILE = "training_profile.json"
 
 
 def log_artifact(
@@ -82,29 +86,48 @@ def log_model(
     name: str = "model",
     input_example: Any = None,
     run_id: str | None = None,
+    X: Any = None,
 ) -> ModelInfo:
     """Store a fitted scikit-learn estimator (skops) with its input schema in folder `name`.
 
     `input_example` is the training `X` (or a sample of it): it gives the column names and
-    dtypes of the schema and up to 5 example rows. The run gets the tag
-    `mlops.model.<name>` = the estimator class.
+    dtypes of the schema and up to 5 example rows. `X`, the training data, does the same and
+    is also profiled into `training_profile.json` in the folder: registering the model makes
+    it the version's monitoring baseline. The run gets the tag `mlops.model.<name>` = the
+    estimator class.
     """
     client, target = fluent._target(run_id)
     folder_name = model_folder_name(name)
     folder = resolve_inside(client.store.artifact_root(target), folder_name)
-    info = save_model(Path(folder), estimator, input_example, run_id=target)
+    example = input_example if input_example is not None else X
+    info = save_model(Path(folder), estimator, example, run_id=target)
+    if X is not None:
+        _write_training_profile(Path(folder), X)
+    assert info.sha256 is not None
+    record_model_file(client.store.database, target, folder_name, info.sha256, info.estimator_class)
     client.store.log_batch(target, tags={f"mlops.model.{folder_name}": info.estimator_class})
     return info
 
 
-def load_model(run_id: str, name: str = "model") -> Any:
-    """The estimator a run logged under `name` (loaded with skops, trusting its recorded types)."""
-    from ..model_format import load_model as load_folder
+def _write_training_profile(folder: Path, X: Any) -> None:
+    import numpy as np
+    import pandas as pd
 
+    from ..profiling.api import profile
+
+    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
+    (folder / TRAINING_PROFILE_FILE).write_text(profile(frame.rename(columns=str)).to_json())
+
+
+def load_model(run_id: str, name: str = "model", trusted: Iterable[str] = ()) -> Any:
+    """The estimator a run logged under `name` with `log_model`.
+
+    Loads only scikit-learn, numpy and scipy classes plus the type names in `trusted`, and only
+    a model file whose sha256 is the one recorded at `log_model` (see `tracking.model_files`).
+    """
     client = get_client()
-    run = client.store.get_run(fluent.resolve_run_id(run_id))
-    folder = resolve_inside(Path(run.artifact_uri), model_folder_name(name), field="name")
-    estimator, _info = load_folder(folder)
+    run_id = fluent.resolve_run_id(run_id)
+    estimator, _info = load_logged_model(run_id, model_folder_name(name), trusted, client.store)
     return estimator
 
 
