@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Type, Unicode
+from traitlets import Bool, Float, Int, Type, Unicode
 
 from .capabilities import available_capabilities
 from .core import schema
@@ -42,6 +42,18 @@ class MLOpsApp(ExtensionApp):
         klass="jupyter_mlops.clusters.manager.ClusterManager",
         help="The class that owns the server's Dask clusters (see docs/clusters.md).",
     ).tag(config=True)
+
+    jobs_scheduler = Bool(
+        True,
+        help="Run the job scheduler inside the server. Turn off when a standalone "
+        "`jupyter-mlops scheduler` serves the store (both together are safe, not needed).",
+    ).tag(config=True)
+
+    jobs_scheduler_interval = Float(5.0, help="Seconds between the scheduler's checks.").tag(
+        config=True
+    )
+
+    jobs_concurrency = Int(2, help="How many job runs and tasks execute at once.").tag(config=True)
 
     tracking_store_class = Type(
         default_value="jupyter_mlops.tracking.store.TrackingStore",

@@ -1,0 +1,99 @@
+"""Long work of any capability, run by the jobs capability's runner, reached through core.
+
+Capabilities below jobs (profiling, tracking) cannot import the runner, so they see it through
+`BaseTaskRunner`: `submit(kind, kwargs, title)` returns a run id, `get(run_id)` its state with
+progress. The server stores the runner as `app.settings["mlops_task_runner"]` (handlers read it
+with `self.service("task_runner")`).
+
+A task *kind* names an importable function through `TASK_KINDS` (kind -> "module:function"):
+the store only ever holds the kind and JSON keyword arguments, never code or a dotted name, so
+nothing read back from the store decides what code runs. A task function has the signature
+`func(progress: Callable[[float], None], **kwargs) -> JSON-serialisable result or None`; it runs
+in a child process and `progress(fraction)` reports 0..1 to the store.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import MLOpsError
+
+# Built-in task kinds. Capabilities may add theirs with `register_task_kind` (in the process
+# that submits; the child process receives the resolved function name from it).
+TASK_KINDS: dict[str, str] = {
+    "profiling.profile_file": "jupyter_mlops.profiling.tasks:profile_file",
+}
+
+ProgressCallback = Callable[[float], None]
+
+
+def register_task_kind(kind: str, target: str) -> None:
+    """Let `kind` run `target` ("package.module:function") in this process's runner."""
+    module, _, name = target.partition(":")
+    if not module or not name:
+        raise ValueError(f"task target {target!r} is not 'module:function'")
+    TASK_KINDS[kind] = target
+
+
+def task_target(kind: str) -> str:
+    """The "module:function" a kind runs; an unknown kind is a 400 naming `kind`."""
+    try:
+        return TASK_KINDS[kind]
+    except KeyError:
+        raise MLOpsError(f"unknown task kind {kind!r}", field="kind") from None
+
+
+def load_task(target: str) -> Callable[..., Any]:
+    """Import the function a task target names."""
+    module, _, name = target.partition(":")
+    func: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return func
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """A submitted task as its submitter sees it.
+
+    `status` is one of queued, running, succeeded, failed, timed_out, cancelled; `progress`
+    is 0..1; `result` is the function's JSON result once succeeded; `error` says why it failed
+    (`error_field` names the input at fault when the task raised an `MLOpsError` with one).
+    """
+
+    run_id: str
+    kind: str
+    title: str
+    status: str
+    progress: float
+    created_time: int
+    start_time: int | None = None
+    end_time: int | None = None
+    result: Any = None
+    error: str | None = None
+    error_code: str | None = None
+    error_field: str | None = None
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        """Whether the task has stopped (in any way)."""
+        return self.status not in ("queued", "running")
+
+
+class BaseTaskRunner(ABC):
+    """Runs tasks in child processes with their state in the store (see the module doc)."""
+
+    @abstractmethod
+    def submit(self, kind: str, kwargs: Mapping[str, Any], title: str = "") -> str:
+        """Queue task `kind` with JSON `kwargs`; returns its run id at once."""
+
+    @abstractmethod
+    def get(self, run_id: str) -> TaskState:
+        """The task's state; an unknown id is a 404 naming `run_id`."""
+
+    @abstractmethod
+    def list_tasks(self, kind: str | None = None, limit: int = 50) -> list[TaskState]:
+        """The latest tasks (of `kind`), newest first."""

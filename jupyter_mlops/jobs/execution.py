@@ -1,0 +1,198 @@
+"""Executing one notebook with papermill: typed parameters, progress per cell, a kernel that a
+timeout kills, the kernel's own environment and working folder.
+
+It runs in the caller's process (a thread of the runner's pool, or a Dask worker): papermill is
+imported once per process, so a run costs about what bare papermill costs. The kernel is
+started with its own `env` and `cwd` (never the process's `os.chdir`, which would move every
+thread of the server), through a papermill engine registered as `mlops`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+ProgressHook = Callable[[int, int], None]
+
+
+@dataclass
+class Outcome:
+    """How an execution ended: `status` succeeded, failed or timed_out."""
+
+    status: str
+    error: str | None = None
+    failed_cell: int | None = None
+    failed_cell_source: str | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+class _Hooks:
+    """What our engine needs from the caller for one execution (passed through papermill)."""
+
+    def __init__(self, env: Mapping[str, str], cwd: str, on_cell: ProgressHook | None) -> None:
+        self.env = dict(env)
+        self.cwd = cwd
+        self.on_cell = on_cell
+        self.client: Any = None
+        self.current: tuple[int, str] | None = None
+        self.killed = threading.Event()
+
+    def kill_kernel(self) -> None:
+        """Kill the kernel (and its children): the running cell fails, the run ends."""
+        self.killed.set()
+        provisioner = getattr(getattr(self.client, "km", None), "provisioner", None)
+        pgid = getattr(provisioner, "pgid", None)
+        pid = getattr(provisioner, "pid", None)
+        try:
+            if pgid:
+                os.killpg(pgid, signal.SIGKILL)
+            elif pid:
+                os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+_engine_registered = False
+_register_lock = threading.Lock()
+
+
+def _register_engine() -> None:
+    global _engine_registered
+    with _register_lock:
+        if _engine_registered:
+            return
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import NBClientEngine, papermill_engines
+
+        class MLOpsEngine(NBClientEngine):  # type: ignore[misc]
+            """nbclient with a per-run kernel env/cwd, a progress hook and a killable kernel."""
+
+            @classmethod
+            def execute_managed_notebook(  # type: ignore[override]
+                cls,
+                nb_man: Any,
+                kernel_name: str,
+                log_output: bool = False,
+                start_timeout: int = 60,
+                execution_timeout: int | None = None,
+                mlops_hooks: _Hooks | None = None,
+                **kwargs: Any,
+            ) -> Any:
+                assert mlops_hooks is not None
+                hooks = mlops_hooks
+                total = len(nb_man.nb.cells)
+                complete = nb_man.cell_complete
+
+                def cell_complete(cell: Any, cell_index: int | None = None, **kw: Any) -> None:
+                    complete(cell, cell_index=cell_index, **kw)
+                    if hooks.on_cell is not None and cell_index is not None:
+                        hooks.on_cell(cell_index + 1, total)
+
+                start = nb_man.cell_start
+
+                def cell_start(cell: Any, cell_index: int | None = None, **kw: Any) -> None:
+                    if cell_index is not None:
+                        hooks.current = (cell_index, cell.source)
+                    start(cell, cell_index=cell_index, **kw)
+
+                nb_man.cell_complete = cell_complete
+                nb_man.cell_start = cell_start
+                client = PapermillNotebookClient(
+                    nb_man,
+                    kernel_name=kernel_name,
+                    timeout=execution_timeout,
+                    startup_timeout=start_timeout,
+                    log=log,
+                    log_output=log_output,
+                )
+                hooks.client = client
+                if hooks.killed.is_set():
+                    raise TimeoutError("the run timed out before its kernel started")
+                return client.execute(env=hooks.env, cwd=hooks.cwd)
+
+        papermill_engines.register("mlops", MLOpsEngine)
+        _engine_registered = True
+
+
+def execute_notebook(
+    nb_json: str,
+    output_ipynb: Path,
+    parameters: Mapping[str, Any],
+    *,
+    env: Mapping[str, str],
+    cwd: str,
+    timeout_s: float | None = None,
+    html: bool = False,
+    on_cell: ProgressHook | None = None,
+) -> Outcome:
+    """Run notebook `nb_json` with `parameters` into `output_ipynb` (and its HTML if asked).
+
+    Never raises for the notebook's own failure: a failing cell, a dead kernel or the timeout
+    come back as an `Outcome` with the failing cell's index and source.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .parameters import normalise
+
+    _register_engine()
+    nb = normalise(nbformat.reads(nb_json, as_version=4))
+    kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
+    hooks = _Hooks(env, cwd, on_cell)
+    timer = threading.Timer(timeout_s, hooks.kill_kernel) if timeout_s else None
+    output_ipynb.parent.mkdir(parents=True, exist_ok=True)
+    outcome = Outcome("succeeded")
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        papermill.execute_notebook(
+            nb,
+            str(output_ipynb),
+            parameters=dict(parameters),
+            engine_name="mlops",
+            kernel_name=kernel,
+            progress_bar=False,
+            mlops_hooks=hooks,
+        )
+    except PapermillExecutionError as exc:
+        outcome = Outcome(
+            "failed",
+            error=f"{exc.ename}: {exc.evalue}",
+            failed_cell=exc.cell_index,
+            failed_cell_source=exc.source,
+        )
+    except Exception as exc:
+        if hooks.killed.is_set():
+            outcome = Outcome("timed_out", error=f"timed out after {timeout_s:g} s; kernel killed")
+        else:
+            outcome = Outcome("failed", error=f"{type(exc).__name__}: {exc}")
+        if hooks.current is not None:
+            outcome.failed_cell, outcome.failed_cell_source = hooks.current
+    finally:
+        if timer is not None:
+            timer.cancel()
+    if output_ipynb.exists():
+        outcome.outputs["ipynb"] = str(output_ipynb)
+        if html:
+            outcome.outputs["html"] = str(_export_html(output_ipynb))
+    return outcome
+
+
+def _export_html(output_ipynb: Path) -> Path:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(output_ipynb), as_version=4))
+    target = output_ipynb.with_suffix(".html")
+    target.write_text(body, encoding="utf-8")
+    return target

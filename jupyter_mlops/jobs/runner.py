@@ -1,0 +1,390 @@
+"""`JobRunner`: runs notebook runs and tasks in a bounded pool, with their state in the store.
+
+- Notebook runs execute in a pool thread of this process through papermill (`execution.py`),
+  or as a task on a Dask cluster (`dask_target.py`); the kernel is their child process.
+- Tasks (`core.tasks`) run in a child process each (`python -m jupyter_mlops.jobs.task_process`),
+  which writes its own progress and result.
+- The pool is bounded (`concurrency`); submitting never blocks. Every accepted run records this
+  process's host and pid, and a heartbeat thread touches the active ones, so `recover()` (called
+  when a scheduler starts) can tell a run whose process died and mark it failed, or retry it.
+- A failed run is retried `retries` times as a new run (trigger "retry", attempt + 1).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ..core.db import Database
+from ..core.errors import MLOpsError
+from ..core.tasks import BaseTaskRunner, TaskState, task_target
+from .entities import NOTEBOOK_KIND, JobRun, RunStatus
+from .store import JobStore, now_ms
+
+log = logging.getLogger(__name__)
+
+NOTEBOOK_ENV = "JUPYTER_MLOPS_NOTEBOOK"
+JOB_RUN_ENV = "JUPYTER_MLOPS_JOB_RUN_ID"
+JOB_ENV = "JUPYTER_MLOPS_JOB_ID"
+HEARTBEAT_S = 10.0
+# A run whose heartbeat is older than this is dead even if its host is another machine.
+STALE_AFTER_S = 90.0
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid exists on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class JobRunner(BaseTaskRunner):
+    """Runs job runs and tasks (see the module doc).
+
+    `output_root`: where each run's outputs go (`<output_root>/<run_id>/`); `root_dir`: the
+    folder notebooks run in and relative notebook paths are read from; `dask_client`: a
+    callable returning the `distributed.Client` of the attached cluster (default: the
+    clusters capability's `get_client()`).
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        output_root: Path,
+        root_dir: Path | None = None,
+        concurrency: int = 2,
+        dask_client: Callable[[], Any] | None = None,
+        heartbeat_s: float = HEARTBEAT_S,
+    ) -> None:
+        self.database = database
+        self.store = JobStore(database)
+        self.output_root = Path(output_root)
+        self.root_dir = Path(root_dir or Path.cwd()).resolve()
+        self.concurrency = max(1, concurrency)
+        self._dask_client = dask_client
+        self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="mlops-job")
+        self._lock = threading.Lock()
+        self._active: set[str] = set()
+        self._done = threading.Condition(self._lock)
+        self._pending_notebooks: dict[str, tuple[str, Path | None]] = {}
+        self._closed = threading.Event()
+        self.host = socket.gethostname()
+        self.pid = os.getpid()
+        self._heartbeat = threading.Thread(
+            target=self._beat, args=(heartbeat_s,), name="mlops-job-heartbeat", daemon=True
+        )
+        self._heartbeat.start()
+
+    # -- submitting -------------------------------------------------------------------
+    def _accept(self, run: JobRun) -> None:
+        with self._lock:
+            self._active.add(run.run_id)
+        self.store.update_run(run.run_id, host=self.host, pid=self.pid, heartbeat_time=now_ms())
+
+    def enqueue(self, run: JobRun, nb_json: str | None = None, output: Path | None = None) -> None:
+        """Execute a queued run of the store in the pool (a job's snapshot unless `nb_json`)."""
+        self._accept(run)
+        if nb_json is not None:
+            with self._lock:
+                self._pending_notebooks[run.run_id] = (nb_json, output)
+        self._pool.submit(self._run_guarded, run.run_id)
+
+    def submit_notebook(
+        self,
+        nb_json: str,
+        notebook_path: str,
+        parameters: Mapping[str, Any],
+        *,
+        title: str,
+        output: Path | None = None,
+        trigger: str = "manual",
+    ) -> JobRun:
+        """Run a notebook that is not a job (`jupyter-mlops run`, `mlops.run_notebook`)."""
+        run = self.store.create_run(
+            kind=NOTEBOOK_KIND,
+            title=title,
+            trigger=trigger,
+            notebook_path=notebook_path,
+            parameters=dict(parameters),
+        )
+        self.enqueue(run, nb_json, output)
+        return run
+
+    def run_job(
+        self, job_id: str, trigger: str = "manual", parameters: Mapping[str, Any] | None = None
+    ) -> JobRun:
+        """Start a run of a job now (its stored parameters, overridden by `parameters`)."""
+        job = self.store.get_job(job_id)
+        run = self.store.create_run(
+            job_id=job.job_id,
+            kind=NOTEBOOK_KIND,
+            title=job.name,
+            trigger=trigger,
+            target=job.target,
+            notebook_path=job.notebook_path,
+            parameters={**job.parameters, **(parameters or {})},
+        )
+        self.enqueue(run)
+        return run
+
+    def submit(self, kind: str, kwargs: Mapping[str, Any], title: str = "") -> str:
+        """Queue task `kind` (see `core.tasks`); returns its run id."""
+        task_target(kind)  # an unknown kind is refused before anything is stored
+        run = self.store.create_run(
+            kind=kind, title=title or kind, trigger="api", parameters=dict(kwargs)
+        )
+        self._accept(run)
+        self._pool.submit(self._run_guarded, run.run_id)
+        return run.run_id
+
+    def get(self, run_id: str) -> TaskState:
+        """A run as a task state (for capabilities below jobs)."""
+        return _task_state(self.store.get_run(run_id))
+
+    def list_tasks(self, kind: str | None = None, limit: int = 50) -> list[TaskState]:
+        """The latest runs of `kind`, newest first."""
+        return [_task_state(run) for run in self.store.list_runs(kind=kind, limit=limit)]
+
+    def wait(self, run_id: str, timeout: float | None = None) -> JobRun:
+        """Block until this runner has finished `run_id` (or `timeout`); returns the run."""
+        with self._done:
+            self._done.wait_for(lambda: run_id not in self._active, timeout)
+        return self.store.get_run(run_id)
+
+    def active_run_ids(self) -> set[str]:
+        """Runs this runner has accepted and not finished."""
+        with self._lock:
+            return set(self._active)
+
+    # -- recovery ---------------------------------------------------------------------
+    def recover(self) -> list[str]:
+        """Mark runs whose process died failed (retrying per their job); returns their ids.
+
+        A run is dead when its host is this machine and its pid is gone, or when its
+        heartbeat is older than `STALE_AFTER_S` (another machine, or a reused pid).
+        """
+        dead: list[str] = []
+        mine = self.active_run_ids()
+        now = now_ms()
+        for run in self.store.active_runs():
+            if run.run_id in mine:
+                continue
+            same_host = run.host == self.host
+            # Same pid on this host: this very process (another runner in it) owns the run.
+            gone = run.pid is None or (same_host and run.pid != self.pid and not pid_alive(run.pid))
+            stale = (run.heartbeat_time or run.created_time) < now - STALE_AFTER_S * 1000
+            if not (gone or stale):
+                continue
+            where = f"pid {run.pid} on {run.host}" if run.pid else "its process"
+            message = f"the process running it ({where}) stopped before it finished"
+            if self.store.finish_run_if_active(run.run_id, RunStatus.FAILED, message):
+                dead.append(run.run_id)
+                log.warning("job run %s: %s", run.run_id, message)
+                self._maybe_retry(self.store.get_run(run.run_id))
+        return dead
+
+    # -- execution --------------------------------------------------------------------
+    def _run_guarded(self, run_id: str) -> None:
+        try:
+            run = self.store.get_run(run_id)
+            if run.kind == NOTEBOOK_KIND:
+                self._run_notebook(run)
+            else:
+                self._run_task(run)
+        except Exception as exc:  # a bug or the store gone: the run must not stay active
+            log.exception("job run %s failed", run_id)
+            try:
+                self.store.finish_run_if_active(run_id, RunStatus.FAILED, f"{exc}")
+            except Exception:
+                log.exception("job run %s: could not record the failure", run_id)
+        finally:
+            with self._done:
+                self._active.discard(run_id)
+                self._pending_notebooks.pop(run_id, None)
+                self._done.notify_all()
+
+    def _notebook_of(self, run: JobRun) -> tuple[str, Path | None]:
+        with self._lock:
+            pending = self._pending_notebooks.get(run.run_id)
+        if pending is not None:
+            return pending
+        if run.job_id is None:
+            raise MLOpsError("this run's notebook is gone (its process stopped)")
+        return self.store.snapshot(run.job_id), None
+
+    def _run_notebook(self, run: JobRun) -> None:
+        nb_json, output = self._notebook_of(run)
+        job = self.store.get_job(run.job_id) if run.job_id else None
+        formats = job.outputs if job else ["ipynb"]
+        stem = Path(run.notebook_path or "notebook").stem or "notebook"
+        output = output or self.output_root / run.run_id / f"{stem}.ipynb"
+        notebook = self.root_dir / (run.notebook_path or "")
+        env = {
+            **os.environ,
+            NOTEBOOK_ENV: str(notebook),
+            JOB_RUN_ENV: run.run_id,
+        }
+        if run.job_id:
+            env[JOB_ENV] = run.job_id
+        cwd = str(notebook.parent if notebook.parent.is_dir() else self.root_dir)
+        self.store.update_run(
+            run.run_id,
+            status=RunStatus.RUNNING,
+            start_time=now_ms(),
+            heartbeat_time=now_ms(),
+            output_dir=str(output.parent),
+        )
+
+        def on_cell(done: int, total: int) -> None:
+            self.store.update_run(
+                run.run_id,
+                cells_done=done,
+                cells_total=total,
+                progress=done / total if total else 1.0,
+                heartbeat_time=now_ms(),
+            )
+
+        timeout = job.timeout_s if job else None
+        if run.target == "dask":
+            from .dask_target import execute_on_dask
+
+            outcome = execute_on_dask(
+                self._client(),
+                run,
+                nb_json,
+                output,
+                env=env,
+                cwd=cwd,
+                timeout_s=timeout,
+                html="html" in formats,
+                gpu=bool(job and job.gpu),
+                db_url=self.database.url,
+            )
+        else:
+            from .execution import execute_notebook
+
+            outcome = execute_notebook(
+                nb_json,
+                output,
+                run.parameters,
+                env=env,
+                cwd=cwd,
+                timeout_s=timeout,
+                html="html" in formats,
+                on_cell=on_cell,
+            )
+        values: dict[str, Any] = {
+            "status": RunStatus(outcome.status),
+            "end_time": now_ms(),
+            "outputs": outcome.outputs,
+            "error": outcome.error,
+            "failed_cell": outcome.failed_cell,
+            "failed_cell_source": outcome.failed_cell_source,
+        }
+        if outcome.status == "succeeded":
+            values["progress"] = 1.0
+        self.store.update_run(run.run_id, **values)
+        if outcome.status != "succeeded":
+            self._maybe_retry(self.store.get_run(run.run_id))
+
+    def _client(self) -> Any:
+        if self._dask_client is not None:
+            return self._dask_client()
+        from ..clusters.client import get_client
+
+        return get_client()
+
+    def _run_task(self, run: JobRun) -> None:
+        target = task_target(run.kind)
+        self.store.update_run(
+            run.run_id, status=RunStatus.RUNNING, start_time=now_ms(), heartbeat_time=now_ms()
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_mlops.jobs.task_process", run.run_id, target],
+            cwd=str(self.root_dir),
+            env={**os.environ, JOB_RUN_ENV: run.run_id},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self.store.update_run(run.run_id, pid=process.pid)
+        _, stderr = process.communicate()
+        if process.returncode != 0:
+            tail = stderr.decode(errors="replace").strip().splitlines()[-5:]
+            message = f"the task process exited with status {process.returncode}"
+            if tail:
+                message += ": " + " | ".join(tail)
+            self.store.finish_run_if_active(run.run_id, RunStatus.FAILED, message)
+        else:
+            # A clean exit without a final status is a bug of the task process; never leave
+            # the run active.
+            self.store.finish_run_if_active(
+                run.run_id, RunStatus.FAILED, "the task process ended without a result"
+            )
+
+    def _maybe_retry(self, run: JobRun) -> None:
+        if run.job_id is None or run.status is RunStatus.SUCCEEDED or self._closed.is_set():
+            return
+        try:
+            job = self.store.get_job(run.job_id)
+        except MLOpsError:
+            return
+        if run.attempt > job.retries:
+            return
+        retry = self.store.create_run(
+            job_id=job.job_id,
+            kind=NOTEBOOK_KIND,
+            title=job.name,
+            trigger="retry",
+            attempt=run.attempt + 1,
+            target=job.target,
+            notebook_path=job.notebook_path,
+            parameters=run.parameters,
+            scheduled_time=run.scheduled_time,
+        )
+        log.info(
+            "job run %s failed; retry %s (attempt %d)", run.run_id, retry.run_id, retry.attempt
+        )
+        self.enqueue(retry)
+
+    def _beat(self, interval: float) -> None:
+        while not self._closed.wait(interval):
+            try:
+                self.store.heartbeat(self.active_run_ids())
+            except Exception:  # the store is briefly unavailable: beat again later
+                log.debug("job heartbeat failed", exc_info=True)
+
+    def close(self, wait: bool = False) -> None:
+        """Stop taking runs; with `wait`, finish those already accepted."""
+        self._closed.set()
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
+def _task_state(run: JobRun) -> TaskState:
+    return TaskState(
+        run_id=run.run_id,
+        kind=run.kind,
+        title=run.title,
+        status=run.status.value,
+        progress=run.progress,
+        created_time=run.created_time,
+        start_time=run.start_time,
+        end_time=run.end_time,
+        result=run.result,
+        error=run.error,
+        error_code=run.error_code,
+        error_field=run.error_field,
+        kwargs=run.parameters,
+    )

@@ -1,0 +1,103 @@
+"""`Scheduler`: fires due job schedules exactly once, whatever the number of schedulers.
+
+Each `tick(now)` looks, for every unpaused job with a cron schedule, at the firing times after
+the later of its `schedule_since` and its last claimed firing, up to `now`. A firing is claimed
+by inserting `(job_id, scheduled_time)` into `jobs_firings` (the claim and its run in one
+transaction): the one insert that wins runs it; every other scheduler skips it.
+
+Missed firings (no scheduler ran at their time, older than `grace_s`) follow the job's
+policy: `skip` records them as skipped and waits for the next one, `catch_up` runs the latest
+missed firing once. The clock is injectable (`clock`, epoch seconds) for tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+from .entities import Job, JobRun
+from .runner import JobRunner
+from .schedule import due_firings
+
+log = logging.getLogger(__name__)
+
+GRACE_S = 60.0
+
+
+class Scheduler:
+    """Polls the store every `interval_s` and hands claimed firings to `runner`."""
+
+    def __init__(
+        self,
+        runner: JobRunner,
+        *,
+        interval_s: float = 5.0,
+        grace_s: float = GRACE_S,
+        clock: Callable[[], float] = time.time,
+        name: str | None = None,
+    ) -> None:
+        self.runner = runner
+        self.store = runner.store
+        self.interval_s = interval_s
+        self.grace_s = grace_s
+        self.clock = clock
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def tick(self, now_s: float | None = None) -> list[JobRun]:
+        """Claim and start the firings due at `now_s` (default: the clock); returns their runs."""
+        now = int((self.clock() if now_s is None else now_s) * 1000)
+        started: list[JobRun] = []
+        for job in self.store.schedulable_jobs():
+            try:
+                run = self._fire(job, now)
+            except Exception:
+                log.exception("scheduling job %s failed", job.job_id)
+                continue
+            if run is not None:
+                started.append(run)
+        return started
+
+    def _fire(self, job: Job, now: int) -> JobRun | None:
+        assert job.schedule is not None
+        last = self.store.last_firing(job.job_id)
+        since = max(job.schedule_since, last if last is not None else 0)
+        due = due_firings(job.schedule, job.timezone, since, now)
+        if not due:
+            return None
+        latest = due[-1]
+        on_time = latest >= now - self.grace_s * 1000
+        run_latest = on_time or job.missed_policy == "catch_up"
+        # Older missed firings are recorded as skipped, so no scheduler considers them again.
+        for moment in due[:-1]:
+            self.store.claim_firing(job, moment, self.name, run=False)
+        run = self.store.claim_firing(job, latest, self.name, run=run_latest)
+        if run is not None:
+            log.info("job %s fires for %s (run %s)", job.name, latest, run.run_id)
+            self.runner.enqueue(run)
+        return run
+
+    def start(self) -> None:
+        """Recover dead runs, then tick every `interval_s` in a daemon thread."""
+        self.runner.recover()
+        self._thread = threading.Thread(target=self._loop, name="mlops-scheduler", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.tick()
+            except Exception:
+                log.exception("scheduler tick failed")
+            self._stop.wait(self.interval_s)
+
+    def stop(self) -> None:
+        """Stop ticking (runs already started go on in the runner)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)

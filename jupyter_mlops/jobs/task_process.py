@@ -1,0 +1,59 @@
+"""The child process of one task run: `python -m jupyter_mlops.jobs.task_process RUN_ID TARGET`.
+
+It opens the store by the inherited resolution, runs `TARGET` (resolved by the parent from the
+registered task kinds, never read from the store) with the run's JSON kwargs, and writes the
+progress, the result or the error itself.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from ..core.errors import MLOpsError
+from ..core.store import get_database
+from ..core.tasks import load_task
+from .entities import RunStatus
+from .store import JobStore, now_ms
+
+
+def main(run_id: str, target: str) -> int:
+    """Run the task; 0 when its outcome (success or failure) is recorded."""
+    store = JobStore(get_database())
+    run = store.get_run(run_id)
+
+    def progress(fraction: float) -> None:
+        store.update_run(
+            run_id, progress=max(0.0, min(1.0, float(fraction))), heartbeat_time=now_ms()
+        )
+
+    try:
+        result = load_task(target)(progress, **run.parameters)
+    except MLOpsError as exc:
+        store.update_run(
+            run_id,
+            status=RunStatus.FAILED,
+            end_time=now_ms(),
+            error=exc.message,
+            error_code=exc.code.value,
+            error_field=exc.field,
+        )
+        return 0
+    except Exception as exc:
+        traceback.print_exc()
+        store.update_run(
+            run_id,
+            status=RunStatus.FAILED,
+            end_time=now_ms(),
+            error=f"{type(exc).__name__}: {exc}",
+            error_code="internal",
+        )
+        return 0
+    store.update_run(
+        run_id, status=RunStatus.SUCCEEDED, end_time=now_ms(), progress=1.0, result=result
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
