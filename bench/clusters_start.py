@@ -18,7 +18,7 @@ import time
 
 from jupyter_mlops.clusters.gpus import gpu_environment
 from jupyter_mlops.clusters.manager import ClusterManager
-from jupyter_mlops.clusters.models import StartCluster
+from jupyter_mlops.clusters.api_models import StartCluster
 
 SIZE = {"workers": 2, "threads": 1, "processes": False}
 

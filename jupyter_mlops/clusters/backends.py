@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from ..core.server_link import ServerLink, ServerUnreachable
 from .manager import ClusterManager
-from .models import AdaptRange, ClusterInfo, ClusterList, StartCluster
+from .api_models import AdaptRange, ClusterInfo, ClusterList, StartCluster
 
 
 class ClusterBackend(Protocol):

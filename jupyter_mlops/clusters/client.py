@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError, validation_error
 from .backends import ClusterBackend, choose_backend
-from .models import AdaptRange, ClusterInfo, ClusterList, StartCluster
+from .api_models import AdaptRange, ClusterInfo, ClusterList, StartCluster
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -17,7 +17,7 @@ import dask
 
 from ..core.errors import ErrorCode, MLOpsError
 from .gpus import GPUSelection
-from .models import ClusterFactoryInfo, ClusterKind, StartCluster
+from .api_models import ClusterFactoryInfo, ClusterKind, StartCluster
 
 DASK_CONFIG_KEY = "jupyter-mlops.cluster.factory"
 DEFAULT_CLASS = "distributed.LocalCluster"

@@ -14,7 +14,7 @@ from tornado import web
 from ..core.api import APIHandler
 from .dashboard import DashboardProxyHandler
 from .manager import ClusterManager
-from .models import ChangeCluster, StartCluster
+from .api_models import ChangeCluster, StartCluster
 
 
 class _ClusterHandler(APIHandler):

@@ -80,7 +80,7 @@ def _status(args: argparse.Namespace) -> Any:
 def _start(args: argparse.Namespace) -> None:
     from .backends import choose_backend
     from .client import validated
-    from .models import StartCluster
+    from .api_models import StartCluster
     from .report import cluster_text
 
     bounds = {"minimum": args.adapt[0], "maximum": args.adapt[1]} if args.adapt else None

@@ -24,7 +24,7 @@ from .describe import connect_code, dashboard_port, describe_workers
 from .factory import ClusterFactory, plan_cluster, resolve_factory
 from .gpus import gpu_environment, gpu_info, select_gpus
 from .loop import LoopThread
-from .models import (
+from .api_models import (
     AdaptRange,
     AdaptState,
     ClusterInfo,
