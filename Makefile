@@ -15,6 +15,7 @@ lab: install build  ## Set up and open JupyterLab on the example notebooks.
 	$(BIN)/jupyter lab --notebook-dir=example_notebooks --ServerApp.ip=$(IP) --port=$(PORT) $(ROOT_FLAG)
 
 test: install build chromium postgresql lint  ## Set up, lint, and run the whole test suite.
+	jlpm test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install  ## ruff, mypy, eslint and prettier.
