@@ -182,6 +182,25 @@ def test_files_and_stored_profiles_are_references(tmp_path):
     assert not from_profile["x"].exact
 
 
+def test_a_profile_reference_does_not_see_drift_in_data_like_its_own():
+    # A profile keeps 30-bin histograms and 10 top values: the current side is binned and
+    # lumped the same way, so the coarseness alone is not drift.
+    rng = np.random.default_rng(4)
+
+    def make(n: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "x": rng.normal(0, 1, n),
+                "city": rng.choice([f"city-{i}" for i in range(40)], n),
+            }
+        )
+
+    profile = mlops.profile(make(50_000))
+    report = mlops.drift(profile, make(20_000))
+    assert report.drifted_columns == []
+    assert report["city"].test == "jensenshannon"
+
+
 def test_summaries_and_reports_round_trip_through_json():
     ref, cur = frames(2000, 1000, shift=0.4)
     summary = summarize(ref, capacity=256)

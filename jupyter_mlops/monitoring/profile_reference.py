@@ -62,6 +62,7 @@ def _column(column: Any) -> ColumnSummary | None:
         middles = (edges[:-1] + edges[1:]) / 2
         keep = counts > 0
         total = counts.sum()
+        summary.bin_edges = edges.tolist()
         summary.sketch = QuantileSketch(
             middles[keep], counts[keep], float(counts.max() / total) if total else 0.0
         )

@@ -17,12 +17,13 @@ per-value tests fire on sampling noise alone there.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..profiling.sketches import QuantileSketch
 from .summaries import BOOLEAN, CATEGORICAL, DATETIME, NUMERIC, ColumnSummary
 
 SMALL_REFERENCE = 1_000
@@ -103,6 +104,10 @@ def run_test(
     if test in NUMERIC_TESTS and (reference.sketch is None or current.sketch is None):
         raise ValueError(f"{test} needs a numeric column, {reference.name!r} is {reference.kind}")
     limit = DEFAULT_THRESHOLDS[test] if threshold is None else float(threshold)
+    if reference.bin_edges is not None and current.sketch is not None:
+        # A reference known only as a histogram: put the current values in the same bins, so
+        # that binning alone does not look like drift.
+        current = rebinned(current, np.asarray(reference.bin_edges, dtype=np.float64))
     statistic, p_value = _TESTS[test](reference, current)
     if test in P_VALUE_TESTS:
         drifted = p_value is not None and p_value < limit
@@ -112,6 +117,22 @@ def run_test(
 
 
 # --- numeric -----------------------------------------------------------------------------
+
+
+def rebinned(summary: ColumnSummary, edges: np.ndarray) -> ColumnSummary:
+    """`summary` with its values moved to the middles of `edges`' bins (outside ones kept)."""
+    sketch = summary.sketch
+    assert sketch is not None
+    values, weights = sketch.values, sketch._weights()
+    inside = (values >= edges[0]) & (values <= edges[-1])
+    bins = np.clip(np.searchsorted(edges, values[inside], side="right") - 1, 0, edges.size - 2)
+    middles = (edges[:-1] + edges[1:]) / 2
+    points = np.concatenate([middles[bins], values[~inside]])
+    masses = np.concatenate([weights[inside], weights[~inside]])
+    order = np.argsort(points, kind="stable")
+    moved = replace(summary)
+    moved.sketch = QuantileSketch(points[order], masses[order], sketch.rank_error)
+    return moved
 
 
 def _points(summary: ColumnSummary) -> tuple[np.ndarray, np.ndarray | None]:
@@ -211,9 +232,25 @@ def value_counts(summary: ColumnSummary) -> pd.Series:
 def aligned_counts(
     reference: ColumnSummary, current: ColumnSummary
 ) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """Both sides' counts over the union of their values (missing: 0)."""
+    """Both sides' counts over the union of their values (missing: 0).
+
+    When the reference keeps only some values (a stored profile's top values, a capped summary)
+    and lumps the rest as OTHER, a current value it does not keep is lumped there too, unless
+    that value is heavy now and clearly heavier than anything the reference could have lumped
+    (more than twice the lightest value it kept): that is a new heavy value, not noise.
+    """
     ref = value_counts(reference)
     cur = value_counts(current)
+    if OTHER in ref.index and not cur.empty:
+        kept = ref.drop(OTHER)
+        lightest = (kept.min() / ref.sum()) if not kept.empty else 0.0
+        share = cur / cur.sum()
+        heavy_new = (share >= HEAVY_SHARE) & (share > 2 * lightest)
+        lump = ~cur.index.isin(ref.index) & ~heavy_new.to_numpy()
+        if lump.any():
+            lumped = float(cur[lump].sum()) + float(cur.get(OTHER, 0.0))
+            rest = cur[~lump]
+            cur = pd.concat([rest[rest.index != OTHER], pd.Series({OTHER: lumped})])
     index = ref.index.union(cur.index, sort=False)
     return (
         index,

@@ -80,6 +80,8 @@ class ColumnSummary:
     counts: ValueCounts | None = None
     # Values counted but not kept one by one (a capped categorical column).
     other_mass: int = 0
+    # Set when the values are only known as a histogram (a stored profile): its bin edges.
+    bin_edges: list[float] | None = None
 
     @property
     def count(self) -> int:
@@ -133,6 +135,8 @@ class ColumnSummary:
                 "mean": self.moments.mean,
                 "m2": self.moments.m2,
             }
+        if self.bin_edges is not None:
+            data["bin_edges"] = self.bin_edges
         if self.counts is not None:
             data["counts"] = [[_json_value(v), int(c)] for v, c in self.counts.counts.items()]
             data["other_mass"] = self.other_mass
@@ -144,6 +148,7 @@ class ColumnSummary:
     def from_dict(cls, data: dict[str, Any]) -> ColumnSummary:
         """Rebuild from `to_dict` output."""
         summary = cls(data["name"], data["kind"], int(data.get("n_missing", 0)))
+        summary.bin_edges = data.get("bin_edges")
         if data.get("sketch") is not None:
             sketch = data["sketch"]
             weights = sketch.get("weights")
