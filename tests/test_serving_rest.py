@@ -1,0 +1,211 @@
+"""The registry and endpoints REST API through a real Jupyter server and real endpoint
+processes: register from a run, deploy, promote and roll back under load with no failed
+request, a killed endpoint restarted, stop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier
+
+import jupyter_mlops as mlops
+from tests.support.serving import free_port
+from tests.support.tracking_rest import api_error
+
+COLUMNS = ["a", "b", "c"]
+
+
+@pytest.fixture(autouse=True)
+def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Endpoints of this test start at a free high port, not 8000."""
+    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
+
+
+@pytest.fixture
+def data() -> tuple[pd.DataFrame, pd.Series]:
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.normal(size=(300, 3)), columns=COLUMNS)
+    return X, (X["a"] - X["b"] > 0).astype(int)
+
+
+async def call(jp_fetch: Any, method: str, *path: str, body: Any = None) -> Any:
+    kwargs: dict[str, Any] = {"method": method}
+    if body is not None or method in ("POST", "PUT", "PATCH"):
+        kwargs["body"] = json.dumps(body or {})
+    response = await jp_fetch("mlops", "api", *path, **kwargs)
+    return json.loads(response.body)
+
+
+async def test_register_from_a_run_and_read_it_back(jp_fetch, mlops_store: Path, data) -> None:
+    X, y = data
+    with mlops.start_run() as run:
+        mlops.log_model(LogisticRegression().fit(X, y), "model", X=X)
+    version = await call(jp_fetch, "POST", "models", body={"source": run.run_id, "name": "lr"})
+    assert (version["version"], version["run_id"]) == (1, run.run_id)
+    assert version["training_profile"] == "model:lr/v1:training"
+    await call(jp_fetch, "PUT", "models", "lr", "aliases", "staging", body={"version": 1})
+    detail = await call(jp_fetch, "GET", "models", "lr")
+    assert detail["aliases"] == {"staging": 1}
+    assert [v["version"] for v in detail["versions"]] == [1]
+    assert detail["versions"][0]["aliases"] == ["staging"]
+    patched = await call(
+        jp_fetch, "PATCH", "models", "lr", "versions", "1", body={"description": "baseline"}
+    )
+    assert patched["description"] == "baseline"
+    models = await call(jp_fetch, "GET", "models")
+    assert [m["name"] for m in models["models"]] == ["lr"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "field"),
+    [
+        ("POST", ("models",), {"source": "0" * 32, "name": "x"}, 404, "run_id"),
+        ("POST", ("models",), {"source": "nope", "name": "x"}, 400, "source"),
+        ("POST", ("models",), {"name": "x"}, 400, "source"),
+        ("GET", ("models", "missing"), None, 404, "name"),
+        ("GET", ("models", "missing", "versions", "zero"), None, 400, "version"),
+        ("PUT", ("models", "missing", "aliases", "prod"), {"version": 1}, 404, "version"),
+        ("POST", ("endpoints",), {"model": "missing@prod"}, 404, "name"),
+        ("POST", ("endpoints",), {"model": "bad name"}, 400, "model"),
+        ("GET", ("endpoints", "missing"), None, 404, "endpoint"),
+    ],
+)
+async def test_bad_requests_are_4xx_naming_the_field(
+    jp_fetch, method, path, body, status, field
+) -> None:
+    kwargs: dict[str, Any] = {"method": method}
+    if body is not None:
+        kwargs["body"] = json.dumps(body)
+    code, error = await api_error(jp_fetch("mlops", "api", *path, **kwargs))
+    assert (code, error["field"]) == (status, field), error
+
+
+class Load:
+    """Clients calling an endpoint in a loop from threads; counts statuses and versions."""
+
+    def __init__(self, url: str, rows: list[dict[str, float]], clients: int = 4) -> None:
+        self.url = url
+        self.rows = rows
+        self.stop = threading.Event()
+        self.statuses: Counter[int] = Counter()
+        self.versions: Counter[str] = Counter()
+        self.failures: list[str] = []
+        self._lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(clients)]
+
+    def __enter__(self) -> Load:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(30)
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=30) as client:
+            while not self.stop.is_set():
+                try:
+                    answer = client.post("/invocations", json={"dataframe_records": self.rows})
+                    status, version = answer.status_code, answer.headers.get("x-model-version")
+                except httpx.HTTPError as exc:
+                    status, version = 0, None
+                    with self._lock:
+                        self.failures.append(repr(exc))
+                with self._lock:
+                    self.statuses[status] += 1
+                    self.versions[str(version)] += 1
+
+
+async def wait_for(predicate: Any, timeout: float = 60) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await predicate():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.2)
+
+
+async def test_deploy_promote_rollback_restart_stop(jp_fetch, mlops_store: Path, data) -> None:
+    X, y = data
+    v1 = mlops.register_model(LogisticRegression().fit(X, y), "clf", X=X)
+    mlops.register_model(DecisionTreeClassifier(max_depth=3).fit(X, y), "clf", X=X)
+    mlops.set_model_alias("clf", "champion", v1.version)
+    endpoint = await call(jp_fetch, "POST", "endpoints", body={"model": "clf@champion"})
+    assert endpoint["state"] == "running" and endpoint["serving_version"] == 1
+    assert endpoint["url"].startswith("http://127.0.0.1:")
+    url = endpoint["url"]
+    rows = X.iloc[:5].to_dict(orient="records")
+    async with httpx.AsyncClient(base_url=url) as client:
+        answer = await client.post("/invocations", json={"dataframe_records": rows})
+    assert answer.json()["predictions"] == mlops.load_model("clf/1").predict(X.iloc[:5]).tolist()
+
+    with Load(url, rows) as load:
+        await asyncio.sleep(0.5)
+        promoted = await call(jp_fetch, "POST", "endpoints", "clf", "promote", body={"version": 2})
+        assert promoted["serving_version"] == 2
+        await asyncio.sleep(0.5)
+        rolled = await call(jp_fetch, "POST", "endpoints", "clf", "rollback")
+        assert rolled["serving_version"] == 1
+        await asyncio.sleep(0.5)
+    assert load.failures == [] and set(load.statuses) == {200}, (load.statuses, load.failures)
+    assert load.versions["1"] > 0 and load.versions["2"] > 0, load.versions
+    assert mlops.get_model_version("clf", alias="champion").version == 1
+
+    stats = await call(jp_fetch, "GET", "endpoints", "clf", "stats")
+    assert stats["reachable"] and stats["requests"] >= sum(load.statuses.values())
+    assert stats["errors"] == 0 and stats["latency_p50_ms"] is not None
+
+    old_pid = endpoint["pid"]
+    os.kill(old_pid, signal.SIGKILL)
+
+    async def restarted() -> bool:
+        current = await call(jp_fetch, "GET", "endpoints", "clf")
+        return current["state"] == "running" and current["pid"] not in (None, old_pid)
+
+    await wait_for(restarted, 90)
+    current = await call(jp_fetch, "GET", "endpoints", "clf")
+    assert current["restarts"] == 1
+    async with httpx.AsyncClient(base_url=url) as client:
+        assert (await client.get("/health")).json()["version"] == 1
+
+    stopped = await call(jp_fetch, "POST", "endpoints", "clf", "stop")
+    assert stopped["state"] == "stopped"
+    async with httpx.AsyncClient(base_url=url) as client:
+        with pytest.raises(httpx.ConnectError):
+            await client.get("/health")
+    code, _error = await api_error(jp_fetch("mlops", "api", "models", "clf", method="DELETE"))
+    assert code == 409
+    await call(jp_fetch, "DELETE", "endpoints", "clf")
+    listing = await call(jp_fetch, "GET", "endpoints")
+    assert listing["endpoints"] == []
+
+
+async def test_auth_endpoint_needs_its_token(jp_fetch, mlops_store: Path, data) -> None:
+    X, y = data
+    mlops.register_model(LogisticRegression().fit(X, y), "secure", X=X)
+    endpoint = await call(
+        jp_fetch, "POST", "endpoints", body={"model": "secure/1", "name": "sec", "auth": True}
+    )
+    token = (await call(jp_fetch, "GET", "endpoints", "sec", "token"))["token"]
+    token_file = mlops_store / "serving" / "endpoints" / "sec" / "token"
+    assert oct(token_file.stat().st_mode & 0o777) == "0o600"
+    body = {"instances": X.iloc[:2].to_numpy().tolist()}
+    async with httpx.AsyncClient(base_url=endpoint["url"]) as client:
+        assert (await client.post("/invocations", json=body)).status_code == 401
+        assert (await client.get("/metrics")).status_code == 401
+        headers = {"Authorization": f"Bearer {token}"}
+        assert (await client.post("/invocations", json=body, headers=headers)).status_code == 200
+    await call(jp_fetch, "DELETE", "endpoints", "sec")
