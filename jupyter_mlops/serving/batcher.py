@@ -52,7 +52,7 @@ class _Item:
     proba: bool
     arrived: float
     request_id: str
-    future: asyncio.Future[Prediction] = field(repr=False, default=None)  # type: ignore[assignment]
+    future: asyncio.Future[Prediction] = field(repr=False)
 
 
 BatchObserver = Callable[[LoadedModel, list[Any], Any, np.ndarray, list[float]], None]
@@ -91,8 +91,8 @@ class MicroBatcher:
         self, model: LoadedModel, data: ModelInput, proba: bool, request_id: str
     ) -> Prediction:
         """Queue one request and wait for its share of a batch."""
-        item = _Item(model, data, proba, time.perf_counter(), request_id)
-        item.future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Prediction] = asyncio.get_running_loop().create_future()
+        item = _Item(model, data, proba, time.perf_counter(), request_id, future)
         self._queue.put_nowait(item)
         return await item.future
 
@@ -184,9 +184,8 @@ def _call(
     model: LoadedModel, inputs: list[ModelInput], want_proba: bool
 ) -> tuple[np.ndarray, np.ndarray | None, Any]:
     if inputs[0].array is not None:
-        features: Any = (
-            inputs[0].array if len(inputs) == 1 else np.vstack([i.array for i in inputs])
-        )
+        arrays = [i.array for i in inputs if i.array is not None]
+        features: Any = arrays[0] if len(arrays) == 1 else np.vstack(arrays)
         X = features
         if model.needs_frame:
             import pandas as pd

@@ -283,7 +283,9 @@ def create_app(config: EndpointConfig, token: str | None = None) -> Any:
         finally:
             await state.stop()
 
-    def error(status: int, message: str, field: str | None = None, code: str = "invalid_input"):
+    def error(
+        status: int, message: str, field: str | None = None, code: str = "invalid_input"
+    ) -> JSONResponse:
         return JSONResponse({"error": code, "message": message, "field": field}, status)
 
     async def serve(request: Request, route: str) -> Response:

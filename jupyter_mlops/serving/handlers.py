@@ -51,11 +51,12 @@ _NAME = r"(?P<name>[^/]+)"
 def setup(app: ExtensionApp) -> None:
     """Build the registry and the endpoint supervisor; adopt persistent endpoints at start."""
     registry = ModelRegistry(app.settings["mlops_database"], app.settings["mlops_data_dir"])
-    base_port = int(os.environ.get(BASE_PORT_ENV) or getattr(app, "serving_base_port", 8000))
+    base_port = int(os.environ.get(BASE_PORT_ENV) or 8000)
     supervisor = EndpointSupervisor(registry, app.settings["mlops_data_dir"], base_port)
     app.settings["mlops_registry"] = registry
     app.settings["mlops_supervisor"] = supervisor
-    app.serverapp.io_loop.add_callback(supervisor.adopt)
+    if app.serverapp is not None:
+        app.serverapp.io_loop.add_callback(supervisor.adopt)
 
 
 async def teardown(app: ExtensionApp) -> None:

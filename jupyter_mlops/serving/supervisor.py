@@ -163,10 +163,9 @@ class EndpointSupervisor:
         """Serve `version` on endpoint `name`: move the alias it follows (or `alias`), or its
         pinned version; returns once the endpoint serves it."""
         endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
-        if endpoint.alias or alias:
-            await asyncio.to_thread(
-                self.registry.set_alias, endpoint.model_name, alias or endpoint.alias, version
-            )
+        follows = alias or endpoint.alias
+        if follows:
+            await asyncio.to_thread(self.registry.set_alias, endpoint.model_name, follows, version)
         else:
             await asyncio.to_thread(
                 self.registry.update_endpoint,
