@@ -18,10 +18,11 @@ test: install build chromium postgresql lint  ## Set up, lint, and run the whole
 	jlpm test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install  ## ruff, mypy, eslint and prettier.
+lint: install  ## ruff, mypy, import-linter (the dependency order), eslint and prettier.
 	$(BIN)/ruff check jupyter_mlops tests bench
 	$(BIN)/ruff format --check jupyter_mlops tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	jlpm lint
 
 format: install  ## Apply ruff, eslint and prettier fixes.
