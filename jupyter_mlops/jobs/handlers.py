@@ -218,8 +218,10 @@ class JobRunOutputHandler(_JobsBase):
         data = await self.run_blocking(Path(path).read_bytes)
         kind = "text/html" if fmt == "html" else "application/x-ipynb+json"
         self.set_header("Content-Type", kind)
+        self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Content-Disposition", f'attachment; filename="{Path(path).name}"')
-        self.finish(data)
+        self.write(data)
+        await self.finish(set_content_type=kind)
 
 
 class ParametersHandler(_JobsBase):
