@@ -83,10 +83,14 @@ class MLOpsApp(ExtensionApp):
                 setup(self)
 
     def initialize_handlers(self) -> None:
-        """Mount every available capability's routes under `/mlops/api/`."""
+        """Mount every available capability's routes under `/mlops/api/`, and its
+        `ABSOLUTE_ROUTES` (if any) under the server's base URL (e.g. `/mlops/mlflow/...`)."""
         for capability in available_capabilities():
-            for path, handler in capability.load().ROUTES:
+            module = capability.load()
+            for path, handler in module.ROUTES:
                 self.handlers.append((url_path_join(API_PREFIX, path), handler))
+            for path, handler in getattr(module, "ABSOLUTE_ROUTES", []):
+                self.handlers.append((url_path_join("/", path), handler))
 
     async def stop_extension(self) -> None:
         """Close the capabilities' services (in reverse order), then the store."""

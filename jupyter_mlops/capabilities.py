@@ -46,6 +46,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("jobs", "Scheduled jobs"),
     Capability("serving", "Model serving"),
     Capability("monitoring", "Drift monitoring"),
+    Capability("mlflow_compat", "MLflow compatibility"),
 )
 
 

@@ -1,0 +1,517 @@
+"""MLflow's tracking operations over the workbench's `TrackingStore` (blocking; run in a thread).
+
+Each method takes a request message and returns an answer message of `messages`. The mapping:
+
+- an experiment's `artifact_location` is `mlflow-artifacts:/<experiment_id>` and a run's
+  `artifact_uri` is `mlflow-artifacts:/<experiment_id>/<run_id>/artifacts`, so MLflow's client
+  sends artifacts through the facade's proxy routes into the run's artifact folder;
+- the system tags `mlflow.runName`, `mlflow.user` and `mlflow.parentRunId` are the run's name,
+  user and parent (set from them on create, written back into every answer, and in filters
+  they mean those attributes, so runs started in the Lab match them too);
+- a changed param is `INVALID_PARAMETER_VALUE`, as in MLflow's stores.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import time
+from collections.abc import Sequence
+
+from ..core.errors import MLOpsError
+from ..tracking.entities import Experiment, Metric, Run, RunView
+from ..tracking.search_syntax import tokenize
+from ..tracking.store import TrackingStore
+from . import messages as m
+from .errors import (
+    INVALID_PARAMETER_VALUE,
+    RESOURCE_ALREADY_EXISTS,
+    RESOURCE_DOES_NOT_EXIST,
+    MlflowError,
+)
+
+RUN_NAME_TAG = "mlflow.runName"
+USER_TAG = "mlflow.user"
+PARENT_TAG = "mlflow.parentRunId"
+ARTIFACT_SCHEME = "mlflow-artifacts:"
+
+_VIEWS = {
+    "ACTIVE_ONLY": RunView.ACTIVE_ONLY,
+    "DELETED_ONLY": RunView.DELETED_ONLY,
+    "ALL": RunView.ALL,
+}
+
+# `tags.mlflow.runName` (also quoted) -> the attribute it stands for.
+_SYSTEM_TAG_FILTER = re.compile(
+    r"\btags\.(?:`|\")?(mlflow\.(?:runName|user|parentRunId))(?:`|\")?(?=[\s=!<>]|$)"
+)
+_SYSTEM_TAG_ATTRIBUTE = {
+    RUN_NAME_TAG: "attributes.run_name",
+    USER_TAG: "attributes.user",
+    PARENT_TAG: "attributes.parent_run_id",
+}
+
+
+def experiment_artifact_location(experiment_id: str) -> str:
+    """Where MLflow's client sends an experiment's artifacts (through the proxy routes)."""
+    return f"{ARTIFACT_SCHEME}/{experiment_id}"
+
+
+def run_artifact_uri(experiment_id: str, run_id: str) -> str:
+    """Where MLflow's client sends a run's artifacts (through the proxy routes)."""
+    return f"{ARTIFACT_SCHEME}/{experiment_id}/{run_id}/artifacts"
+
+
+def _view(name: str) -> RunView:
+    try:
+        return _VIEWS[name]
+    except KeyError:
+        raise MlflowError(
+            f"Invalid view type {name!r}: use ACTIVE_ONLY, DELETED_ONLY or ALL",
+            INVALID_PARAMETER_VALUE,
+            "view_type",
+        ) from None
+
+
+def experiment_message(experiment: Experiment) -> m.ExperimentMessage:
+    """An experiment in MLflow's shape."""
+    return m.ExperimentMessage(
+        experiment_id=experiment.experiment_id,
+        name=experiment.name,
+        artifact_location=experiment_artifact_location(experiment.experiment_id),
+        lifecycle_stage=experiment.lifecycle_stage,
+        last_update_time=experiment.last_update_time,
+        creation_time=experiment.creation_time,
+    )
+
+
+def run_info_message(run: Run) -> m.RunInfoMessage:
+    """A run's attributes in MLflow's shape."""
+    return m.RunInfoMessage(
+        run_id=run.run_id,
+        run_uuid=run.run_id,
+        run_name=run.name,
+        experiment_id=run.experiment_id,
+        user_id=run.user or "",
+        status=run.status,
+        start_time=run.start_time,
+        end_time=run.end_time,
+        artifact_uri=run_artifact_uri(run.experiment_id, run.run_id),
+        lifecycle_stage=run.lifecycle_stage,
+    )
+
+
+def run_message(run: Run, latest: Sequence[Metric]) -> m.RunMessage:
+    """A run in MLflow's shape; `latest` are its metrics' latest points."""
+    tags = dict(run.tags)
+    tags[RUN_NAME_TAG] = run.name
+    if run.user:
+        tags.setdefault(USER_TAG, run.user)
+    if run.parent_run_id:
+        tags[PARENT_TAG] = run.parent_run_id
+    return m.RunMessage(
+        info=run_info_message(run),
+        data=m.RunDataMessage(
+            metrics=[
+                m.MetricMessage(key=p.key, value=p.value, timestamp=p.timestamp, step=p.step)
+                for p in latest
+            ],
+            params=[m.KeyValue(key=k, value=v) for k, v in run.params.items()],
+            tags=[m.KeyValue(key=k, value=v) for k, v in sorted(tags.items())],
+        ),
+    )
+
+
+def mlflow_filter(text: str | None) -> str | None:
+    """An MLflow run filter for the store: system tags become the attributes they stand for."""
+    if not text:
+        return None
+    return _SYSTEM_TAG_FILTER.sub(lambda match: _SYSTEM_TAG_ATTRIBUTE[match.group(1)], text)
+
+
+class MlflowFacade:
+    """MLflow's tracking service on a `TrackingStore` (thread-safe, as the store is)."""
+
+    def __init__(self, store: TrackingStore) -> None:
+        self.store = store
+
+    # --- experiments -----------------------------------------------------------------
+
+    def get_experiment(self, request: m.ExperimentRef) -> m.ExperimentAnswer:
+        """`experiments/get`."""
+        experiment = self._experiment(request.experiment_id)
+        return m.ExperimentAnswer(experiment=experiment_message(experiment))
+
+    def get_experiment_by_name(self, request: m.ExperimentByName) -> m.ExperimentAnswer:
+        """`experiments/get-by-name`."""
+        found = self.store.get_experiment_by_name(request.experiment_name)
+        if found is None:
+            raise MlflowError(
+                f"Could not find experiment with name '{request.experiment_name}'",
+                RESOURCE_DOES_NOT_EXIST,
+                "experiment_name",
+            )
+        return m.ExperimentAnswer(experiment=experiment_message(found))
+
+    def create_experiment(self, request: m.CreateExperiment) -> m.CreateExperimentAnswer:
+        """`experiments/create`: a new name only (`RESOURCE_ALREADY_EXISTS` otherwise).
+
+        `artifact_location` is not honoured (artifacts live in the workbench's data folder)
+        and experiment tags are not stored: the workbench's experiments have none.
+        """
+        name = request.name.strip()
+        if not name:
+            raise MlflowError("Experiment name cannot be empty", INVALID_PARAMETER_VALUE, "name")
+        existing = self.store.get_experiment_by_name(name)
+        if existing is not None:
+            deleted = " (deleted)" if existing.lifecycle_stage == "deleted" else ""
+            raise MlflowError(
+                f"Experiment '{name}' already exists{deleted}", RESOURCE_ALREADY_EXISTS, "name"
+            )
+        experiment = self.store.get_or_create_experiment(name)
+        return m.CreateExperimentAnswer(experiment_id=experiment.experiment_id)
+
+    def search_experiments(self, request: m.SearchExperiments) -> m.ExperimentsAnswer:
+        """`experiments/search`: MLflow's experiment filter (`name`, `creation_time`,
+        `last_update_time` and `experiment_id` comparisons joined by AND; a `tags.` clause
+        matches nothing, experiments have no tags here) and order."""
+        if not 0 < request.max_results <= 50_000:
+            raise MlflowError(
+                "max_results must be between 1 and 50000", INVALID_PARAMETER_VALUE, "max_results"
+            )
+        experiments = self.store.list_experiments(_view(request.view_type))
+        matching = [e for e in experiments if experiment_matches(e, request.filter)]
+        ordered = order_experiments(matching, request.order_by)
+        start = _page_start(request.page_token)
+        page = ordered[start : start + request.max_results]
+        following = start + len(page)
+        return m.ExperimentsAnswer(
+            experiments=[experiment_message(e) for e in page],
+            next_page_token=_page_token(following) if following < len(ordered) else None,
+        )
+
+    def _experiment(self, experiment_id: str) -> Experiment:
+        if not experiment_id.strip().isdigit():
+            raise MlflowError(
+                f"No Experiment with id={experiment_id} exists",
+                RESOURCE_DOES_NOT_EXIST,
+                "experiment_id",
+            )
+        try:
+            return self.store.get_experiment(experiment_id)
+        except MLOpsError as error:
+            raise MlflowError(
+                f"No Experiment with id={experiment_id} exists",
+                RESOURCE_DOES_NOT_EXIST,
+                "experiment_id",
+            ) from error
+
+    # --- runs ------------------------------------------------------------------------
+
+    def create_run(self, request: m.CreateRun) -> m.RunAnswer:
+        """`runs/create`: system tags give the run its name, user and parent."""
+        tags = {tag.key: tag.value for tag in request.tags}
+        name = request.run_name or tags.get(RUN_NAME_TAG) or None
+        user = request.user_id or tags.get(USER_TAG) or None
+        parent = tags.get(PARENT_TAG) or None
+        experiment = self._experiment(request.experiment_id)
+        if parent is not None:
+            self._run(parent)
+        run = self.store.create_run(
+            experiment.experiment_id,
+            name,
+            start_time=request.start_time,
+            parent_run_id=parent,
+            user=user,
+            tags={**tags, RUN_NAME_TAG: name} if name else tags,
+        )
+        if not name:  # the store drew a name: keep the tag in step with it
+            self.store.log_batch(run.run_id, tags={RUN_NAME_TAG: run.name})
+        return m.RunAnswer(run=self._run_message(run.run_id))
+
+    def get_run(self, request: m.RunRef) -> m.RunAnswer:
+        """`runs/get`."""
+        return m.RunAnswer(run=self._run_message(request.the_run_id))
+
+    def update_run(self, request: m.UpdateRun) -> m.RunInfoAnswer:
+        """`runs/update`: status, end time, name."""
+        run_id = request.the_run_id
+        self._run(run_id)
+        run = self.store.update_run(
+            run_id, status=request.status, end_time=request.end_time, name=request.run_name
+        )
+        if request.run_name:
+            self.store.log_batch(run_id, tags={RUN_NAME_TAG: run.name})
+        return m.RunInfoAnswer(run_info=run_info_message(run))
+
+    def delete_run(self, request: m.RunRef) -> m.Empty:
+        """`runs/delete` (soft)."""
+        self._run(request.the_run_id)
+        self.store.delete_run(request.the_run_id)
+        return m.Empty()
+
+    def restore_run(self, request: m.RunRef) -> m.Empty:
+        """`runs/restore`."""
+        self._run(request.the_run_id)
+        self.store.restore_run(request.the_run_id)
+        return m.Empty()
+
+    def log_metric(self, request: m.LogMetric) -> m.Empty:
+        """`runs/log-metric`."""
+        timestamp = request.timestamp if request.timestamp is not None else _now_ms()
+        point = Metric(request.key, request.value, request.step, timestamp)
+        return self._log(request.the_run_id, metrics=[point])
+
+    def log_param(self, request: m.LogParam) -> m.Empty:
+        """`runs/log-parameter`."""
+        return self._log(request.the_run_id, params={request.key: request.value})
+
+    def set_tag(self, request: m.SetTag) -> m.Empty:
+        """`runs/set-tag`; `mlflow.runName` renames the run."""
+        run_id = request.the_run_id
+        self._log(run_id, tags={request.key: request.value})
+        if request.key == RUN_NAME_TAG and request.value.strip():
+            self.store.update_run(run_id, name=request.value)
+        return m.Empty()
+
+    def delete_tag(self, request: m.DeleteTag) -> m.Empty:
+        """`runs/delete-tag`."""
+        self._run(request.the_run_id)
+        self.store.delete_tag(request.the_run_id, request.key)
+        return m.Empty()
+
+    def log_batch(self, request: m.LogBatch) -> m.Empty:
+        """`runs/log-batch`: params, metric points and tags in one transaction."""
+        run_id = request.the_run_id
+        params: dict[str, str] = {}
+        for param in request.params:
+            if params.get(param.key, param.value) != param.value:
+                raise MlflowError(
+                    f"Duplicate parameter keys with different values: {param.key!r}",
+                    INVALID_PARAMETER_VALUE,
+                    f"params.{param.key}",
+                )
+            params[param.key] = param.value
+        points = [Metric(p.key, p.value, p.step, p.timestamp) for p in request.metrics]
+        tags = {tag.key: tag.value for tag in request.tags}
+        self._log(run_id, params=params, metrics=points, tags=tags)
+        name = tags.get(RUN_NAME_TAG, "").strip()
+        if name:
+            self.store.update_run(run_id, name=name)
+        return m.Empty()
+
+    def log_inputs(self, request: m.LogInputs) -> m.Empty:
+        """`runs/log-inputs`: accepted for the run (MLflow's autologging sends its training
+        datasets), not stored: the workbench records data through its profiles instead."""
+        self._run(request.the_run_id)
+        return m.Empty()
+
+    def log_outputs(self, request: m.LogOutputs) -> m.Empty:
+        """`runs/outputs`: the run's logged models are known from their `source_run_id`."""
+        self._run(request.the_run_id)
+        return m.Empty()
+
+    def search_runs(self, request: m.SearchRuns) -> m.RunsAnswer:
+        """`runs/search`: MLflow's filter and order syntax, paged."""
+        if not request.experiment_ids:
+            return m.RunsAnswer()
+        for experiment_id in request.experiment_ids:
+            if not experiment_id.strip().isdigit():
+                return m.RunsAnswer()  # an id that cannot exist here matches no run
+        order_by = [mlflow_filter(clause) or clause for clause in request.order_by]
+        page = self.store.search_runs(
+            request.experiment_ids,
+            mlflow_filter(request.filter),
+            order_by,
+            request.max_results,
+            request.page_token,
+            run_view=_view(request.run_view_type),
+        )
+        latest = self.store.latest_metric_points([run.run_id for run in page.runs])
+        return m.RunsAnswer(
+            runs=[run_message(run, latest[run.run_id]) for run in page.runs],
+            next_page_token=page.next_page_token,
+        )
+
+    def get_metric_history(self, request: m.GetMetricHistory) -> m.MetricHistoryAnswer:
+        """`metrics/get-history`: every point by step then time, paged when `max_results`."""
+        run_id = request.the_run_id
+        self._run(run_id)
+        points = self.store.metric_history(run_id, request.metric_key)
+        start = _page_start(request.page_token)
+        size = request.max_results if request.max_results else len(points) - start
+        if size < 0 or (request.max_results is not None and request.max_results <= 0):
+            raise MlflowError("max_results must be positive", INVALID_PARAMETER_VALUE)
+        page = points[start : start + size]
+        following = start + len(page)
+        return m.MetricHistoryAnswer(
+            metrics=[
+                m.MetricMessage(key=p.key, value=p.value, timestamp=p.timestamp, step=p.step)
+                for p in page
+            ],
+            next_page_token=_page_token(following) if following < len(points) else None,
+        )
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def _run(self, run_id: str) -> Run:
+        try:
+            return self.store.get_run(run_id)
+        except MLOpsError as error:
+            raise MlflowError(
+                f"Run with id={run_id} not found", RESOURCE_DOES_NOT_EXIST, "run_id"
+            ) from error
+
+    def _run_message(self, run_id: str) -> m.RunMessage:
+        run = self._run(run_id)
+        return run_message(run, self.store.latest_metric_points([run_id])[run_id])
+
+    def _log(
+        self,
+        run_id: str,
+        params: dict[str, str] | None = None,
+        metrics: Sequence[Metric] = (),
+        tags: dict[str, str] | None = None,
+    ) -> m.Empty:
+        run = self._run(run_id)
+        if run.deleted:
+            raise MlflowError(
+                f"The run {run_id} must be in the 'active' state. Current state is deleted.",
+                INVALID_PARAMETER_VALUE,
+                "run_id",
+            )
+        self.store.log_batch(run_id, params=params, metrics=metrics, tags=tags)
+        return m.Empty()
+
+
+# --- experiment search (few rows: filtered and sorted here) -------------------------------------
+
+_EXPERIMENT_FIELDS = {
+    "name": "name",
+    "experiment_id": "experiment_id",
+    "creation_time": "creation_time",
+    "last_update_time": "last_update_time",
+}
+
+
+def _experiment_field(text: str) -> str | None:
+    """The experiment attribute a filter or order identifier names; None for a tag."""
+    lowered = text.lower()
+    for prefix in ("attributes.", "attribute.", "attr."):
+        if lowered.startswith(prefix):
+            lowered = lowered[len(prefix) :]
+    if lowered.startswith(("tags.", "tag.")):
+        return None
+    field = _EXPERIMENT_FIELDS.get(lowered.strip('`"'))
+    if field is None:
+        raise MlflowError(
+            f"Invalid attribute key {text!r} in experiment search: use name, creation_time, "
+            "last_update_time or tags.KEY",
+            INVALID_PARAMETER_VALUE,
+            "filter",
+        )
+    return field
+
+
+def _like(pattern: str, text: str, ignore_case: bool) -> bool:
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    flags = re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL
+    return re.fullmatch(regex, text, flags) is not None
+
+
+def _compare(left: str | int, op: str, right: str | int) -> bool:
+    if op in ("LIKE", "ILIKE"):
+        return _like(str(right), str(left), op == "ILIKE")
+    if op in ("=", "=="):
+        return left == right
+    if op in ("!=", "<>"):
+        return left != right
+    if isinstance(left, int) != isinstance(right, int):
+        return False
+    ordered = {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}  # type: ignore[operator]
+    return ordered[op]
+
+
+def experiment_matches(experiment: Experiment, text: str | None) -> bool:
+    """Whether an experiment passes an MLflow experiment filter (clauses joined by AND)."""
+    if not text or not text.strip():
+        return True
+    tokens = tokenize(text)
+    clauses: list[list[str]] = [[]]
+    for token in tokens:
+        if token.kind == "and":
+            clauses.append([])
+        else:
+            clauses[-1].append(token.text if token.kind != "like" else "LIKE")
+    for clause in clauses:
+        if len(clause) != 3:
+            raise MlflowError(
+                f"Invalid filter {text!r}: expected KEY OPERATOR VALUE joined by AND",
+                INVALID_PARAMETER_VALUE,
+                "filter",
+            )
+        key, op, raw = clause
+        op = op.upper()
+        field = _experiment_field(key)
+        if field is None:
+            return False  # no experiment has tags here
+        value: str | int
+        if raw[:1] in "'\"":
+            value = raw[1:-1].replace("''", "'")
+        else:
+            try:
+                value = int(raw)
+            except ValueError:
+                raise MlflowError(
+                    f"Invalid value {raw!r} in experiment filter", INVALID_PARAMETER_VALUE, "filter"
+                ) from None
+        current: str | int = getattr(experiment, field)
+        if field == "experiment_id":
+            current = str(current)
+            value = str(value)
+        if not _compare(current, op, value):
+            return False
+    return True
+
+
+def order_experiments(experiments: list[Experiment], order_by: Sequence[str]) -> list[Experiment]:
+    """Experiments in MLflow's order: the clauses given, then newest first, then by id."""
+    ordered = sorted(experiments, key=lambda e: int(e.experiment_id))
+    ordered.sort(key=lambda e: e.creation_time, reverse=True)
+    for clause in reversed(order_by):
+        parts = clause.split()
+        field = _experiment_field(parts[0]) if parts else None
+        if field is None or len(parts) > 2:
+            raise MlflowError(
+                f"Invalid order_by clause {clause!r}", INVALID_PARAMETER_VALUE, "order_by"
+            )
+        descending = len(parts) == 2 and parts[1].upper() == "DESC"
+
+        def key(e: Experiment, field: str = field) -> str | int:
+            value = getattr(e, field)
+            return int(value) if field == "experiment_id" else value
+
+        ordered.sort(key=key, reverse=descending)
+    return ordered
+
+
+def _page_start(token: str | None) -> int:
+    """The offset a page token of this module stands for (0 for none)."""
+    if not token:
+        return 0
+    try:
+        offset = int(base64.urlsafe_b64decode(token.encode()).decode())
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        offset = -1
+    if offset < 0:
+        raise MlflowError("Invalid page token", INVALID_PARAMETER_VALUE, "page_token")
+    return offset
+
+
+def _page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(str(offset).encode()).decode()
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000

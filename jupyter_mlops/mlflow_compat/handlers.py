@@ -1,0 +1,397 @@
+"""MLflow's REST API 2.0 under `/mlops/mlflow/`, so `MLFLOW_TRACKING_URI=<server>/mlops/mlflow`.
+
+Routes are `ABSOLUTE_ROUTES` (relative to the server's base URL, not `/mlops/api/`). Every verb
+is behind Jupyter's auth (MLflow's client sends `MLFLOW_TRACKING_TOKEN` as `Authorization:
+Bearer`, which Jupyter's token check accepts), takes and returns MLflow's JSON shapes
+(`messages`) and answers errors as `{"error_code": ..., "message": ...}` with MLflow's statuses.
+
+| verb | path under `/mlops/mlflow/api/2.0/` | MLflow call |
+|------|------|------|
+| GET  | mlflow/experiments/get, get-by-name   | `get_experiment`, `get_experiment_by_name` |
+| POST | mlflow/experiments/create, search     | `create_experiment`, `search_experiments` |
+| POST | mlflow/runs/create, update, delete, restore | `start_run`, `end_run`, `delete_run`, ... |
+| GET  | mlflow/runs/get                       | `get_run` |
+| POST | mlflow/runs/log-metric, log-parameter, set-tag, delete-tag, log-batch | logging |
+| POST | mlflow/runs/log-inputs, outputs       | accepted (datasets are not stored) |
+| POST | mlflow/runs/search                    | `search_runs` |
+| GET  | mlflow/metrics/get-history            | `get_metric_history` |
+| *    | mlflow/logged-models/...              | MLflow 3's `log_model`, autologging |
+| GET  | mlflow-artifacts/artifacts?path=P     | `list_artifacts` |
+| GET/PUT | mlflow-artifacts/artifacts/{path}  | `download_artifacts` / `log_artifact(s)` |
+
+`setup` also sets `MLFLOW_TRACKING_URI` and `MLFLOW_TRACKING_TOKEN` for the server's kernels
+when the user has not set `MLFLOW_TRACKING_URI`, so `import mlflow` logs to the Lab.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+from typing import Any, ClassVar
+
+from jupyter_server.extension.application import ExtensionApp
+from pydantic import BaseModel
+from tornado import web
+from tornado.iostream import StreamClosedError
+
+from ..core.api import APIHandler
+from ..core.errors import MLOpsError
+from ..core.openapi import Contract
+from ..core.server_link import server_url_for
+from . import artifact_proxy
+from . import messages as m
+from .errors import HTTP_STATUS, code_for_status, error_body, mlflow_code
+from .facade import MlflowFacade
+from .logged_models import LoggedModels
+
+PREFIX = "mlops/mlflow"
+TRACKING_URI_ENV = "MLFLOW_TRACKING_URI"
+TRACKING_TOKEN_ENV = "MLFLOW_TRACKING_TOKEN"
+DOWNLOAD_CHUNK_BYTES = 1 << 20
+
+ROUTES: list[tuple[str, Any]] = []  # nothing under /mlops/api/
+
+
+def setup(app: ExtensionApp) -> None:
+    """Build the facade on the tracking store; point the kernels' MLflow at this server."""
+    store = app.settings["mlops_tracking"]
+    app.settings["mlops_mlflow_compat"] = MlflowFacade(store)
+    app.settings["mlops_mlflow_logged_models"] = LoggedModels(store)
+    previous = {name: os.environ.get(name) for name in (TRACKING_URI_ENV, TRACKING_TOKEN_ENV)}
+    app.settings["mlops_mlflow_previous_env"] = previous
+    serverapp = app.serverapp
+    if previous[TRACKING_URI_ENV] or serverapp is None:
+        return  # the user's own MLflow server (or file store) wins
+    export_tracking_env(serverapp)
+    # The port is final only once the server listens (port 0, retries): export again then.
+    serverapp.io_loop.add_callback(export_tracking_env, serverapp)
+
+
+async def teardown(app: ExtensionApp) -> None:
+    """Put back the MLflow variables that were there before the server started."""
+    previous: dict[str, str | None] = app.settings.get("mlops_mlflow_previous_env", {})
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def tracking_uri_for(serverapp: Any) -> str | None:
+    """`MLFLOW_TRACKING_URI` of this server's facade, or None on a Unix socket."""
+    url = server_url_for(serverapp)
+    return None if url is None else url.rstrip("/") + "/" + PREFIX
+
+
+def export_tracking_env(serverapp: Any) -> None:
+    """Set `MLFLOW_TRACKING_URI` (and the token) in `os.environ`, inherited by kernels."""
+    uri = tracking_uri_for(serverapp)
+    if uri is None:
+        return
+    os.environ[TRACKING_URI_ENV] = uri
+    token = getattr(getattr(serverapp, "identity_provider", None), "token", "") or ""
+    if token:
+        os.environ[TRACKING_TOKEN_ENV] = token
+    else:
+        os.environ.pop(TRACKING_TOKEN_ENV, None)
+
+
+class MlflowHandler(APIHandler):
+    """Base of the facade's handlers: errors in MLflow's shape and statuses."""
+
+    @property
+    def facade(self) -> MlflowFacade:
+        """The facade built by `setup`."""
+        facade: MlflowFacade = self.service("mlflow_compat")
+        return facade
+
+    def reply_message(self, message: BaseModel) -> None:
+        """Send an answer as MLflow does: unset fields left out, non-finite numbers as text."""
+        self.set_header("Content-Type", "application/json")
+        self.finish(message.model_dump_json(exclude_none=True))
+
+    def send_error(self, status_code: int = 500, **kwargs: Any) -> None:
+        """MLflow's status for the error's MLflow code."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, MLOpsError):
+            status_code = HTTP_STATUS[mlflow_code(exc)]
+        # Past `APIHandler.send_error`, which would give the workbench's status instead.
+        super(APIHandler, self).send_error(status_code, **kwargs)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """`{"error_code": ..., "message": ...}` for every error."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, MLOpsError):
+            body = error_body(mlflow_code(exc), exc.message)
+        elif isinstance(exc, web.HTTPError):
+            body = error_body(code_for_status(status_code), exc.log_message or self._reason)
+        else:
+            body = error_body(
+                code_for_status(status_code), "internal error; the server log has the details"
+            )
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))
+
+
+class Endpoint(MlflowHandler):
+    """One MLflow operation: parse the request message, call the facade in a thread, answer."""
+
+    operation: ClassVar[str]
+    request_model: ClassVar[type[BaseModel]]
+
+    async def _call(self, request: BaseModel) -> None:
+        method = getattr(self.facade, self.operation)
+        self.reply_message(await self.run_blocking(method, request))
+
+
+class PostEndpoint(Endpoint):
+    """An operation with a JSON body."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Run the operation on the JSON body."""
+        await self._call(self.parse_body(self.request_model))
+
+
+class GetEndpoint(Endpoint):
+    """An operation with query arguments."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Run the operation on the query arguments."""
+        await self._call(self.parse_query(self.request_model))
+
+
+def _endpoint(
+    path: str,
+    verb: str,
+    operation: str,
+    request: type[BaseModel],
+    response: type[BaseModel],
+    summary: str,
+) -> tuple[str, type[Endpoint]]:
+    base = PostEndpoint if verb == "post" else GetEndpoint
+    where = "body" if verb == "post" else "query"
+    name = "".join(part.title() for part in operation.split("_")) + "Handler"
+    contract = {verb: Contract(summary, response=response, **{where: request})}  # type: ignore[arg-type]
+    handler = type(
+        name,
+        (base,),
+        {
+            "operation": operation,
+            "request_model": request,
+            "contract": contract,
+            "__doc__": f"`{verb.upper()} {path}`: {summary}",
+            "__module__": __name__,
+        },
+    )
+    return f"{PREFIX}/api/2.0/mlflow/{path}", handler
+
+
+class LoggedModelsHandler(MlflowHandler):
+    """Base of the logged-model handlers."""
+
+    @property
+    def models(self) -> LoggedModels:
+        """The logged models built by `setup`."""
+        models: LoggedModels = self.service("mlflow_logged_models")
+        return models
+
+
+class LoggedModelCreateHandler(LoggedModelsHandler):
+    """`POST logged-models`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract(
+            "Create a logged model of a run", response=m.LoggedModelAnswer, body=m.CreateLoggedModel
+        )
+    }
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Reply with the new model."""
+        request = self.parse_body(m.CreateLoggedModel)
+        self.reply_message(await self.run_blocking(self.models.create, request))
+
+
+class LoggedModelSearchHandler(LoggedModelsHandler):
+    """`POST logged-models/search`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract(
+            "Search logged models", response=m.LoggedModelsAnswer, body=m.SearchLoggedModels
+        )
+    }
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Reply with a page of models."""
+        request = self.parse_body(m.SearchLoggedModels)
+        self.reply_message(await self.run_blocking(self.models.search, request))
+
+
+class LoggedModelHandler(LoggedModelsHandler):
+    """`GET`, `PATCH` (finalize) and `DELETE` `logged-models/{model_id}`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("A logged model", response=m.LoggedModelAnswer),
+        "patch": Contract(
+            "Set a logged model's status", response=m.LoggedModelAnswer, body=m.FinalizeLoggedModel
+        ),
+        "delete": Contract("Forget a logged model (its files stay)", response=m.Empty),
+    }
+
+    @web.authenticated
+    async def get(self, model_id: str) -> None:
+        """Reply with the model."""
+        self.reply_message(await self.run_blocking(self.models.get, model_id))
+
+    @web.authenticated
+    async def patch(self, model_id: str) -> None:
+        """Set the status; reply with the model."""
+        request = self.parse_body(m.FinalizeLoggedModel)
+        self.reply_message(await self.run_blocking(self.models.finalize, model_id, request))
+
+    @web.authenticated
+    async def delete(self, model_id: str) -> None:
+        """Forget the model."""
+        self.reply_message(await self.run_blocking(self.models.delete, model_id))
+
+
+class LoggedModelTagsHandler(LoggedModelsHandler):
+    """`PATCH logged-models/{model_id}/tags`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "patch": Contract("Set a logged model's tags", response=m.Empty, body=m.LoggedModelTags)
+    }
+
+    @web.authenticated
+    async def patch(self, model_id: str) -> None:
+        """Set the tags."""
+        request = self.parse_body(m.LoggedModelTags)
+        self.reply_message(await self.run_blocking(self.models.set_tags, model_id, request))
+
+
+class LoggedModelTagHandler(LoggedModelsHandler):
+    """`DELETE logged-models/{model_id}/tags/{tag_key}`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "delete": Contract("Delete a logged model's tag", response=m.Empty)
+    }
+
+    @web.authenticated
+    async def delete(self, model_id: str, tag_key: str) -> None:
+        """Delete the tag."""
+        self.reply_message(await self.run_blocking(self.models.delete_tag, model_id, tag_key))
+
+
+class LoggedModelParamsHandler(LoggedModelsHandler):
+    """`POST logged-models/{model_id}/params`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract("Log a logged model's params", response=m.Empty, body=m.LoggedModelParams)
+    }
+
+    @web.authenticated
+    async def post(self, model_id: str) -> None:
+        """Add the params."""
+        request = self.parse_body(m.LoggedModelParams)
+        self.reply_message(await self.run_blocking(self.models.log_params, model_id, request))
+
+
+class ArtifactListHandler(MlflowHandler):
+    """`GET mlflow-artifacts/artifacts?path=<experiment_id>/<run_id>/artifacts/...`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "List one artifact folder", response=m.ArtifactsAnswer, query=m.ListArtifacts
+        )
+    }
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Reply with the folder's entries."""
+        query = self.parse_query(m.ListArtifacts)
+        store = self.facade.store
+        self.reply_message(await self.run_blocking(artifact_proxy.list_folder, store, query.path))
+
+
+class ArtifactFileHandler(MlflowHandler):
+    """`GET` (download) and `PUT` (upload) `mlflow-artifacts/artifacts/<path>`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("Download one artifact file", binary=True),
+        "put": Contract("Upload one artifact file (the body is the file)", response=m.Empty),
+    }
+
+    @web.authenticated
+    async def get(self, path: str) -> None:
+        """Stream the file."""
+        store = self.facade.store
+        target = await self.run_blocking(artifact_proxy.file_to_send, store, path)
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self.set_header("Content-Type", content_type)
+        self.set_header("Content-Length", str(target.stat().st_size))
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Content-Disposition", "attachment")
+        with await self.run_blocking(target.open, "rb") as handle:
+            while chunk := await self.run_blocking(handle.read, DOWNLOAD_CHUNK_BYTES):
+                self.write(chunk)
+                try:
+                    await self.flush()
+                except StreamClosedError:
+                    return
+        await self.finish()
+
+    @web.authenticated
+    async def put(self, path: str) -> None:
+        """Store the request body as the artifact file."""
+        store = self.facade.store
+        await self.run_blocking(artifact_proxy.receive_file, store, path, self.request.body)
+        self.reply_message(m.Empty())
+
+
+_ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel], str]] = [
+    ("experiments/get", "get", "get_experiment", m.ExperimentRef, m.ExperimentAnswer,
+     "An experiment by id"),
+    ("experiments/get-by-name", "get", "get_experiment_by_name", m.ExperimentByName,
+     m.ExperimentAnswer, "An experiment by name"),
+    ("experiments/create", "post", "create_experiment", m.CreateExperiment,
+     m.CreateExperimentAnswer, "Create an experiment"),
+    ("experiments/search", "post", "search_experiments", m.SearchExperiments,
+     m.ExperimentsAnswer, "Search experiments"),
+    ("runs/create", "post", "create_run", m.CreateRun, m.RunAnswer, "Start a run"),
+    ("runs/get", "get", "get_run", m.RunRef, m.RunAnswer, "A run with its latest data"),
+    ("runs/update", "post", "update_run", m.UpdateRun, m.RunInfoAnswer,
+     "Set a run's status, end time or name"),
+    ("runs/delete", "post", "delete_run", m.RunRef, m.Empty, "Soft-delete a run"),
+    ("runs/restore", "post", "restore_run", m.RunRef, m.Empty, "Restore a deleted run"),
+    ("runs/log-metric", "post", "log_metric", m.LogMetric, m.Empty, "Log a metric point"),
+    ("runs/log-parameter", "post", "log_param", m.LogParam, m.Empty, "Log a param"),
+    ("runs/set-tag", "post", "set_tag", m.SetTag, m.Empty, "Set a tag"),
+    ("runs/delete-tag", "post", "delete_tag", m.DeleteTag, m.Empty, "Delete a tag"),
+    ("runs/log-batch", "post", "log_batch", m.LogBatch, m.Empty,
+     "Log params, metrics and tags at once"),
+    ("runs/log-inputs", "post", "log_inputs", m.LogInputs, m.Empty,
+     "Accept a run's dataset inputs (not stored)"),
+    ("runs/outputs", "post", "log_outputs", m.LogOutputs, m.Empty,
+     "Accept the models a run produced (known from their source run)"),
+    ("runs/search", "post", "search_runs", m.SearchRuns, m.RunsAnswer, "Search runs"),
+    ("metrics/get-history", "get", "get_metric_history", m.GetMetricHistory,
+     m.MetricHistoryAnswer, "A metric's history"),
+]  # fmt: skip
+
+_MODELS = f"{PREFIX}/api/2.0/mlflow/logged-models"
+
+ABSOLUTE_ROUTES: list[tuple[str, Any]] = [
+    *(_endpoint(*spec) for spec in _ENDPOINTS),
+    (f"{_MODELS}", LoggedModelCreateHandler),
+    (f"{_MODELS}/search", LoggedModelSearchHandler),
+    (f"{_MODELS}/(?P<model_id>[^/]+)", LoggedModelHandler),
+    (f"{_MODELS}/(?P<model_id>[^/]+)/tags", LoggedModelTagsHandler),
+    (f"{_MODELS}/(?P<model_id>[^/]+)/tags/(?P<tag_key>.+)", LoggedModelTagHandler),
+    (f"{_MODELS}/(?P<model_id>[^/]+)/params", LoggedModelParamsHandler),
+    (f"{PREFIX}/api/2.0/mlflow-artifacts/artifacts", ArtifactListHandler),
+    (f"{PREFIX}/api/2.0/mlflow-artifacts/artifacts/(?P<path>.+)", ArtifactFileHandler),
+]

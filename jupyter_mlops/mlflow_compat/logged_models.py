@@ -1,0 +1,181 @@
+"""MLflow 3's logged models (what `log_model` and autologging create), kept beside the runs.
+
+A logged model must come from a run here: its files go into that run's artifacts, in the
+folder named after the model (`mlflow-artifacts:/<experiment>/<run>/artifacts/<name>`, as
+MLflow 2 placed them), so the Experiments panel lists them with the run and
+`runs:/<run_id>/<name>` finds them. Its record (id, status, tags, params) is one JSON file in
+`<data dir>/mlflow_compat/logged_models/`. Logging a second model of the same name from the
+same run replaces the first's files, as MLflow 2 did.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from ..core.errors import MLOpsError
+from ..tracking.store import TrackingStore
+from . import messages as m
+from .errors import INVALID_PARAMETER_VALUE, RESOURCE_DOES_NOT_EXIST, MlflowError
+from .facade import run_artifact_uri
+
+_MODEL_ID = re.compile(r"^m-[0-9a-f]{32}$")
+_FIELDS = ("name", "source_run_id", "status", "model_type", "model_id")
+
+
+class LoggedModels:
+    """The logged models of one data folder (thread-safe within the process)."""
+
+    def __init__(self, store: TrackingStore) -> None:
+        self.store = store
+        self.folder = Path(store.data_dir) / "mlflow_compat" / "logged_models"
+        self._lock = threading.Lock()
+
+    def create(self, request: m.CreateLoggedModel) -> m.LoggedModelAnswer:
+        """A new PENDING model of a run, its files under the run's artifacts."""
+        if not request.source_run_id:
+            raise MlflowError(
+                "A logged model needs a source run here: log it inside mlflow.start_run()",
+                INVALID_PARAMETER_VALUE,
+                "source_run_id",
+            )
+        try:
+            run = self.store.get_run(request.source_run_id)
+        except MLOpsError as error:
+            raise MlflowError(
+                f"Run with id={request.source_run_id} not found",
+                RESOURCE_DOES_NOT_EXIST,
+                "source_run_id",
+            ) from error
+        name = (request.name or "model").strip().strip("/") or "model"
+        self.store.artifact_path(run.run_id, name)  # refuses a name that leaves the run
+        now = time.time_ns() // 1_000_000
+        info = m.LoggedModelInfo(
+            model_id=f"m-{uuid.uuid4().hex}",
+            experiment_id=run.experiment_id,
+            name=name,
+            creation_timestamp_ms=now,
+            last_updated_timestamp_ms=now,
+            artifact_uri=f"{run_artifact_uri(run.experiment_id, run.run_id)}/{name}",
+            status="LOGGED_MODEL_PENDING",
+            model_type=request.model_type,
+            source_run_id=run.run_id,
+            tags=request.tags,
+        )
+        model = m.LoggedModelMessage(info=info, data=m.LoggedModelData(params=request.params))
+        with self._lock:
+            self._write(model)
+        return m.LoggedModelAnswer(model=model)
+
+    def get(self, model_id: str) -> m.LoggedModelAnswer:
+        """One model."""
+        return m.LoggedModelAnswer(model=self._read(model_id))
+
+    def finalize(self, model_id: str, request: m.FinalizeLoggedModel) -> m.LoggedModelAnswer:
+        """Set the model's status (READY once its files are uploaded)."""
+        with self._lock:
+            model = self._read(model_id)
+            model.info.status = request.status
+            model.info.last_updated_timestamp_ms = time.time_ns() // 1_000_000
+            self._write(model)
+        return m.LoggedModelAnswer(model=model)
+
+    def set_tags(self, model_id: str, request: m.LoggedModelTags) -> m.Empty:
+        """Set tags (replacing values of the same keys)."""
+        with self._lock:
+            model = self._read(model_id)
+            tags = {t.key: t.value for t in model.info.tags}
+            tags.update({t.key: t.value for t in request.tags})
+            model.info.tags = [m.KeyValue(key=k, value=v) for k, v in tags.items()]
+            self._write(model)
+        return m.Empty()
+
+    def delete_tag(self, model_id: str, key: str) -> m.Empty:
+        """Remove a tag (`RESOURCE_DOES_NOT_EXIST` if the model has none of that key)."""
+        with self._lock:
+            model = self._read(model_id)
+            kept = [t for t in model.info.tags if t.key != key]
+            if len(kept) == len(model.info.tags):
+                raise MlflowError(f"Model {model_id} has no tag {key!r}", RESOURCE_DOES_NOT_EXIST)
+            model.info.tags = kept
+            self._write(model)
+        return m.Empty()
+
+    def log_params(self, model_id: str, request: m.LoggedModelParams) -> m.Empty:
+        """Add params to the model."""
+        with self._lock:
+            model = self._read(model_id)
+            params = {p.key: p.value for p in model.data.params}
+            params.update({p.key: p.value for p in request.params})
+            model.data.params = [m.KeyValue(key=k, value=v) for k, v in params.items()]
+            self._write(model)
+        return m.Empty()
+
+    def delete(self, model_id: str) -> m.Empty:
+        """Forget the model's record (its files stay with the run)."""
+        with self._lock:
+            self._read(model_id)
+            self._path(model_id).unlink()
+        return m.Empty()
+
+    def search(self, request: m.SearchLoggedModels) -> m.LoggedModelsAnswer:
+        """The models of the experiments matching the filter, newest first."""
+        clauses = _parse_filter(request.filter)
+        wanted = set(request.experiment_ids)
+        models = []
+        for path in sorted(self.folder.glob("m-*.json")) if self.folder.exists() else []:
+            model = m.LoggedModelMessage.model_validate_json(path.read_text())
+            if wanted and model.info.experiment_id not in wanted:
+                continue
+            values = model.info.model_dump()
+            if all((str(values.get(f)) == v) == equal for f, equal, v in clauses):
+                models.append(model)
+        models.sort(key=lambda model: model.info.creation_timestamp_ms, reverse=True)
+        start = int(request.page_token or 0) if (request.page_token or "0").isdigit() else 0
+        page = models[start : start + max(request.max_results, 1)]
+        following = start + len(page)
+        token = str(following) if following < len(models) else None
+        return m.LoggedModelsAnswer(models=page, next_page_token=token)
+
+    def _path(self, model_id: str) -> Path:
+        if not _MODEL_ID.match(model_id):
+            raise MlflowError(f"No logged model {model_id!r}", RESOURCE_DOES_NOT_EXIST, "model_id")
+        return self.folder / f"{model_id}.json"
+
+    def _read(self, model_id: str) -> m.LoggedModelMessage:
+        path = self._path(model_id)
+        if not path.is_file():
+            raise MlflowError(f"No logged model {model_id!r}", RESOURCE_DOES_NOT_EXIST, "model_id")
+        return m.LoggedModelMessage.model_validate_json(path.read_text())
+
+    def _write(self, model: m.LoggedModelMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(model.info.model_id)
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(model.model_dump(mode="json", exclude_none=True)))
+        partial.replace(path)
+
+
+_CLAUSE = re.compile(r"^\s*(?:attributes\.)?(\w+)\s*(=|!=)\s*'((?:[^']|'')*)'\s*$", re.IGNORECASE)
+
+
+def _parse_filter(text: str | None) -> list[tuple[str, bool, str]]:
+    """`field = 'value'` clauses joined by AND, as (field, equal, value)."""
+    if not text or not text.strip():
+        return []
+    clauses = []
+    for part in re.split(r"\s+and\s+", text.strip(), flags=re.IGNORECASE):
+        match = _CLAUSE.match(part)
+        if match is None or match.group(1) not in _FIELDS:
+            raise MlflowError(
+                f"Unsupported logged-model filter {part!r}: use {', '.join(_FIELDS)} "
+                "with = or != and a quoted value, joined by AND",
+                INVALID_PARAMETER_VALUE,
+                "filter",
+            )
+        clauses.append((match.group(1), match.group(2) == "=", match.group(3).replace("''", "'")))
+    return clauses

@@ -1,0 +1,421 @@
+"""MLflow's REST JSON shapes (protobuf JSON of `mlflow/protos/service.proto`) as pydantic models.
+
+Requests are parsed leniently, as MLflow's server does: 64-bit integers may come as JSON strings,
+doubles as `"NaN"`, `"Infinity"` or `"-Infinity"`, enums by name or number, unknown fields are
+ignored. Answers write non-finite doubles the same way (`ser_json_inf_nan="strings"`) and leave
+out unset fields.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Message(BaseModel):
+    """Base of every MLflow message: lenient in, protobuf-JSON out."""
+
+    model_config = ConfigDict(
+        extra="ignore", coerce_numbers_to_str=True, ser_json_inf_nan="strings"
+    )
+
+
+RUN_STATUSES = ("RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED")
+VIEW_TYPES = ("ACTIVE_ONLY", "DELETED_ONLY", "ALL")
+
+
+def _enum_name(value: object, names: tuple[str, ...], first: int = 1) -> object:
+    """An enum given by number (protobuf's values start at `first`) as its name."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        index = value - first
+        return names[index] if 0 <= index < len(names) else str(value)
+    return value
+
+
+# --- entities ----------------------------------------------------------------------------------
+
+
+class KeyValue(Message):
+    """A param or a tag."""
+
+    key: str
+    value: str = ""
+
+
+class MetricMessage(Message):
+    """One metric point (timestamp in ms since the epoch)."""
+
+    key: str
+    value: float
+    timestamp: int = 0
+    step: int = 0
+
+
+class ExperimentMessage(Message):
+    """An experiment."""
+
+    experiment_id: str
+    name: str
+    artifact_location: str
+    lifecycle_stage: str
+    last_update_time: int | None = None
+    creation_time: int | None = None
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class RunInfoMessage(Message):
+    """A run's attributes."""
+
+    run_id: str
+    run_uuid: str
+    run_name: str
+    experiment_id: str
+    user_id: str = ""
+    status: str
+    start_time: int
+    end_time: int | None = None
+    artifact_uri: str
+    lifecycle_stage: str
+
+
+class RunDataMessage(Message):
+    """A run's latest metrics, params and tags."""
+
+    metrics: list[MetricMessage] = Field(default_factory=list)
+    params: list[KeyValue] = Field(default_factory=list)
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class RunMessage(Message):
+    """A run."""
+
+    info: RunInfoMessage
+    data: RunDataMessage
+
+
+class FileInfoMessage(Message):
+    """An artifact file or folder, its path relative to the listed folder."""
+
+    path: str
+    is_dir: bool
+    file_size: int | None = None
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+class RunRef(Message):
+    """A request naming a run (`run_id`, or the older `run_uuid`)."""
+
+    run_id: str | None = None
+    run_uuid: str | None = None
+
+    @property
+    def the_run_id(self) -> str:
+        """The run's id, whichever field carried it."""
+        from .errors import INVALID_PARAMETER_VALUE, MlflowError
+
+        found = self.run_id or self.run_uuid
+        if not found:
+            raise MlflowError("Missing value for required parameter 'run_id'.",
+                              INVALID_PARAMETER_VALUE, "run_id")  # fmt: skip
+        return found
+
+
+class ExperimentRef(Message):
+    """A request naming an experiment."""
+
+    experiment_id: str
+
+
+class ExperimentByName(Message):
+    """`GET experiments/get-by-name`."""
+
+    experiment_name: str
+
+
+class CreateExperiment(Message):
+    """`POST experiments/create`."""
+
+    name: str
+    artifact_location: str | None = None
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class UpdateExperiment(Message):
+    """`POST experiments/update` (rename)."""
+
+    experiment_id: str
+    new_name: str
+
+
+class SearchExperiments(Message):
+    """`POST experiments/search`."""
+
+    max_results: int = 1000
+    page_token: str | None = None
+    filter: str | None = None
+    order_by: list[str] = Field(default_factory=list)
+    view_type: str = "ACTIVE_ONLY"
+
+    _view = field_validator("view_type", mode="before")(lambda value: _enum_name(value, VIEW_TYPES))
+
+
+class CreateRun(Message):
+    """`POST runs/create`."""
+
+    experiment_id: str = "0"
+    user_id: str | None = None
+    run_name: str | None = None
+    start_time: int | None = None
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class UpdateRun(RunRef):
+    """`POST runs/update`."""
+
+    status: str | None = None
+    end_time: int | None = None
+    run_name: str | None = None
+
+    _status = field_validator("status", mode="before")(
+        lambda value: _enum_name(value, RUN_STATUSES)
+    )
+
+
+class LogMetric(RunRef):
+    """`POST runs/log-metric`."""
+
+    key: str
+    value: float
+    timestamp: int | None = None
+    step: int = 0
+
+
+class LogParam(RunRef):
+    """`POST runs/log-parameter`."""
+
+    key: str
+    value: str = ""
+
+
+class SetTag(RunRef):
+    """`POST runs/set-tag`."""
+
+    key: str
+    value: str = ""
+
+
+class DeleteTag(RunRef):
+    """`POST runs/delete-tag`."""
+
+    key: str
+
+
+class LogBatch(RunRef):
+    """`POST runs/log-batch`."""
+
+    metrics: list[MetricMessage] = Field(default_factory=list)
+    params: list[KeyValue] = Field(default_factory=list)
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class LogInputs(RunRef):
+    """`POST runs/log-inputs` (dataset and model inputs)."""
+
+    datasets: list[dict[str, object]] = Field(default_factory=list)
+    models: list[dict[str, object]] = Field(default_factory=list)
+
+
+class SearchRuns(Message):
+    """`POST runs/search`."""
+
+    experiment_ids: list[str] = Field(default_factory=list)
+    filter: str | None = None
+    run_view_type: str = "ACTIVE_ONLY"
+    max_results: int = 1000
+    order_by: list[str] = Field(default_factory=list)
+    page_token: str | None = None
+
+    _view = field_validator("run_view_type", mode="before")(
+        lambda value: _enum_name(value, VIEW_TYPES)
+    )
+
+
+class GetMetricHistory(RunRef):
+    """`GET metrics/get-history`."""
+
+    metric_key: str
+    max_results: int | None = None
+    page_token: str | None = None
+
+
+class ListArtifacts(Message):
+    """`GET mlflow-artifacts/artifacts?path=`."""
+
+    path: str = ""
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+
+class Empty(Message):
+    """An answer without fields (`{}`)."""
+
+
+class ExperimentAnswer(Message):
+    """`{"experiment": ...}`."""
+
+    experiment: ExperimentMessage
+
+
+class CreateExperimentAnswer(Message):
+    """`{"experiment_id": ...}`."""
+
+    experiment_id: str
+
+
+class ExperimentsAnswer(Message):
+    """A page of experiments."""
+
+    experiments: list[ExperimentMessage] = Field(default_factory=list)
+    next_page_token: str | None = None
+
+
+class RunAnswer(Message):
+    """`{"run": ...}`."""
+
+    run: RunMessage
+
+
+class RunInfoAnswer(Message):
+    """`{"run_info": ...}`."""
+
+    run_info: RunInfoMessage
+
+
+class RunsAnswer(Message):
+    """A page of runs."""
+
+    runs: list[RunMessage] = Field(default_factory=list)
+    next_page_token: str | None = None
+
+
+class MetricHistoryAnswer(Message):
+    """A page of a metric's history."""
+
+    metrics: list[MetricMessage] = Field(default_factory=list)
+    next_page_token: str | None = None
+
+
+class ArtifactsAnswer(Message):
+    """One artifact folder's entries."""
+
+    files: list[FileInfoMessage] = Field(default_factory=list)
+
+
+class ErrorAnswer(Message):
+    """Every error: MLflow's code and a message."""
+
+    error_code: str
+    message: str
+
+
+# --- logged models (MLflow 3's `log_model` and autologging) ------------------------------------
+
+LOGGED_MODEL_STATUSES = (
+    "LOGGED_MODEL_STATUS_UNSPECIFIED",
+    "LOGGED_MODEL_PENDING",
+    "LOGGED_MODEL_READY",
+    "LOGGED_MODEL_UPLOAD_FAILED",
+)
+
+
+class LoggedModelInfo(Message):
+    """A logged model's attributes."""
+
+    model_id: str
+    experiment_id: str
+    name: str
+    creation_timestamp_ms: int
+    last_updated_timestamp_ms: int
+    artifact_uri: str
+    status: str
+    model_type: str | None = None
+    source_run_id: str | None = None
+    status_message: str | None = None
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class LoggedModelData(Message):
+    """A logged model's params (its metrics are its run's)."""
+
+    params: list[KeyValue] = Field(default_factory=list)
+
+
+class LoggedModelMessage(Message):
+    """A logged model."""
+
+    info: LoggedModelInfo
+    data: LoggedModelData = Field(default_factory=LoggedModelData)
+
+
+class CreateLoggedModel(Message):
+    """`POST logged-models`."""
+
+    experiment_id: str
+    name: str | None = None
+    model_type: str | None = None
+    source_run_id: str | None = None
+    params: list[KeyValue] = Field(default_factory=list)
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class FinalizeLoggedModel(Message):
+    """`PATCH logged-models/{model_id}`."""
+
+    status: str = "LOGGED_MODEL_READY"
+
+    _status = field_validator("status", mode="before")(
+        lambda value: _enum_name(value, LOGGED_MODEL_STATUSES, first=0)
+    )
+
+
+class LoggedModelTags(Message):
+    """`PATCH logged-models/{model_id}/tags`."""
+
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class LoggedModelParams(Message):
+    """`POST logged-models/{model_id}/params`."""
+
+    params: list[KeyValue] = Field(default_factory=list)
+
+
+class SearchLoggedModels(Message):
+    """`POST logged-models/search` (filter: `name`, `source_run_id`, `status`, `model_type`,
+    `model_id` comparisons `=`/`!=` joined by AND)."""
+
+    experiment_ids: list[str] = Field(default_factory=list)
+    filter: str | None = None
+    max_results: int = 100
+    page_token: str | None = None
+
+
+class LogOutputs(RunRef):
+    """`POST runs/outputs`: the models a run produced."""
+
+    models: list[dict[str, object]] = Field(default_factory=list)
+
+
+class LoggedModelAnswer(Message):
+    """`{"model": ...}`."""
+
+    model: LoggedModelMessage
+
+
+class LoggedModelsAnswer(Message):
+    """A page of logged models."""
+
+    models: list[LoggedModelMessage] = Field(default_factory=list)
+    next_page_token: str | None = None

@@ -1,0 +1,116 @@
+"""A real `jupyter server` with jupyter-mlops in a subprocess, for the MLflow facade tests and
+bench: MLflow's client talks to it over HTTP exactly as it would to the Lab."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from .lab import free_port
+
+MLFLOW_ENV = ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN")
+
+
+class MLOpsServer:
+    """`jupyter server` on a free 127.0.0.1 port, its own config/data/runtime dirs."""
+
+    def __init__(self, home: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.home = home
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = home / "server.log"
+
+    @property
+    def url(self) -> str:
+        """The server's base URL (no trailing slash)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def tracking_uri(self) -> str:
+        """What `MLFLOW_TRACKING_URI` is set to for this server."""
+        return f"{self.url}/mlops/mlflow"
+
+    @property
+    def data_dir(self) -> Path:
+        """The server's `JUPYTER_MLOPS_DATA_DIR` (its SQLite store and artifacts)."""
+        return self.home / "mlops"
+
+    @property
+    def runtime_dir(self) -> Path:
+        """Where the server writes kernels' connection files."""
+        return self.home / "runtime"
+
+    def env(self) -> dict[str, str]:
+        """The server's environment (without the caller's MLflow settings)."""
+        env = {k: v for k, v in os.environ.items() if k not in MLFLOW_ENV}
+        env.pop("JUPYTER_MLOPS_DB_URL", None)
+        env.update(
+            JUPYTER_CONFIG_DIR=str(self.home / "config"),
+            JUPYTER_RUNTIME_DIR=str(self.runtime_dir),
+            JUPYTER_MLOPS_DATA_DIR=str(self.data_dir),
+            IPYTHONDIR=str(self.home / "ipython"),
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 90) -> MLOpsServer:
+        """Start and wait until the jupyter-mlops API answers."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        args = [
+            sys.executable, "-m", "jupyter_server", "--no-browser",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.home}", "--allow-root",
+            "--ServerApp.jpserver_extensions=jupyter_mlops=True",
+        ]  # fmt: skip
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(args, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        probe = f"{self.url}/mlops/api/health?token={self.token}"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter server exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(probe, timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"jupyter server did not answer in {timeout}s:\n{self.log()}")
+
+    def request(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        """An HTTP request (urllib) to `path` under the server; returns (status, body bytes)."""
+        import urllib.error
+
+        data = kwargs.get("data")
+        request = urllib.request.Request(f"{self.url}/{path}", data=data, method=method)
+        if token is not None:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        """Stop the process this object started (SIGTERM, then SIGKILL)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)

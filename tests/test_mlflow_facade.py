@@ -1,0 +1,332 @@
+"""MLflow's own client, unmodified, against the facade of a real `jupyter server` subprocess:
+what it logs round-trips (values, steps, timestamps, NaN and infinities, tags, artifacts byte
+for byte), lands in the workbench's store, searches like `mlops.search_runs`, and errors arrive
+as `MlflowException` with MLflow's codes. One server for the module (MLflow's import is slow)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_mlops.core.store import reset_database
+
+from .support.mlflow_lab import MLOpsServer
+
+mlflow = pytest.importorskip("mlflow")
+from mlflow.entities import Metric, Param, RunTag  # noqa: E402
+from mlflow.exceptions import MlflowException  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MLOpsServer]:
+    """The server, with MLflow's client pointed at it for the module's tests."""
+    lab = MLOpsServer(tmp_path_factory.mktemp("mlflow-facade")).start()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", lab.tracking_uri)
+        patch.setenv("MLFLOW_TRACKING_TOKEN", lab.token)
+        mlflow.set_tracking_uri(lab.tracking_uri)
+        try:
+            yield lab
+        finally:
+            while mlflow.active_run() is not None:
+                mlflow.end_run()
+            mlflow.set_tracking_uri(None)
+            lab.stop()
+
+
+@pytest.fixture
+def same_store(server: MLOpsServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The workbench's Python API on the server's store (what the Experiments panel shows)."""
+    monkeypatch.setenv("JUPYTER_MLOPS_DATA_DIR", str(server.data_dir))
+    reset_database()
+    from jupyter_mlops.tracking.client import close_client, get_client
+
+    yield get_client().store
+    close_client()
+
+
+def _error_code(error: pytest.ExceptionInfo[MlflowException]) -> str:
+    return str(error.value.error_code)
+
+
+def test_logged_values_round_trip_exactly(server: MLOpsServer, same_store: Any) -> None:
+    mlflow.set_experiment("round-trip")
+    with mlflow.start_run(run_name="values") as run:
+        mlflow.log_param("lr", 0.01)
+        mlflow.log_params({"layers": 3, "optimizer": "adam"})
+        for step, value in enumerate([1.5, float("nan"), float("inf"), float("-inf"), -0.25]):
+            mlflow.log_metric("loss", value, step=step, timestamp=1_700_000_000_000 + step)
+        mlflow.log_metrics({"acc": 0.875}, step=7)
+        mlflow.set_tag("team", "vision")
+        mlflow.set_tags({"stage": "dev", "note": "ünïcode ✓"})
+    client = mlflow.MlflowClient()
+    run_id = run.info.run_id
+    client.log_batch(
+        run_id,
+        metrics=[Metric("batch", 2.0, 1_600_000_000_123, 42), Metric("batch", 3.0, 1, 43)],
+        params=[Param("batch_size", "64")],
+        tags=[RunTag("from", "batch")],
+    )
+    got = client.get_run(run_id)
+    assert got.info.run_name == "values"
+    assert got.info.status == "FINISHED"
+    assert got.info.end_time is not None and got.info.end_time >= got.info.start_time
+    assert got.data.params == {"lr": "0.01", "layers": "3", "optimizer": "adam", "batch_size": "64"}
+    assert got.data.metrics["acc"] == 0.875
+    assert got.data.metrics["loss"] == -0.25 and got.data.metrics["batch"] == 3.0
+    assert {"team": "vision", "stage": "dev", "note": "ünïcode ✓", "from": "batch"}.items() <= (
+        got.data.tags.items()
+    )
+    assert got.data.tags["mlflow.runName"] == "values"
+
+    history = client.get_metric_history(run_id, "loss")
+    assert [m.step for m in history] == [0, 1, 2, 3, 4]
+    assert [m.timestamp for m in history] == [1_700_000_000_000 + s for s in range(5)]
+    values = [m.value for m in history]
+    assert values[0] == 1.5 and math.isnan(values[1]) and values[4] == -0.25
+    assert values[2] == math.inf and values[3] == -math.inf
+    batch = client.get_metric_history(run_id, "batch")
+    assert [(m.value, m.timestamp, m.step) for m in batch] == [
+        (2.0, 1_600_000_000_123, 42),
+        (3.0, 1, 43),
+    ]
+
+    # The same run in the workbench's store, as the Lab's Experiments panel reads it.
+    stored = same_store.get_run(run_id)
+    assert stored.name == "values" and stored.status == "FINISHED"
+    assert stored.params["batch_size"] == "64" and stored.tags["team"] == "vision"
+    points = same_store.metric_history(run_id, "loss")
+    assert [p.step for p in points] == [0, 1, 2, 3, 4] and math.isnan(points[1].value)
+
+
+def test_metric_history_pages_with_max_results(server: MLOpsServer) -> None:
+    mlflow.set_experiment("history-pages")
+    with mlflow.start_run() as run:
+        mlflow.log_metrics({}, step=0)
+        client = mlflow.MlflowClient()
+        client.log_batch(
+            run.info.run_id, metrics=[Metric("m", float(i), 1_000 + i, i) for i in range(25)]
+        )
+    store = client._tracking_client.store
+    page = store.get_metric_history(run.info.run_id, "m", max_results=10)
+    assert [m.step for m in page] == list(range(10)) and page.token
+    second = store.get_metric_history(run.info.run_id, "m", max_results=10, page_token=page.token)
+    assert [m.step for m in second] == list(range(10, 20))
+
+
+def test_artifacts_round_trip_byte_for_byte(
+    server: MLOpsServer, same_store: Any, tmp_path: Path
+) -> None:
+    payload = os.urandom(300_000) + b"\x00\xff end"
+    (tmp_path / "blob.bin").write_bytes(payload)
+    folder = tmp_path / "folder"
+    (folder / "deep").mkdir(parents=True)
+    (folder / "a.txt").write_text("alpha\n")
+    (folder / "deep" / "b.csv").write_text("x,y\n1,2\n")
+    mlflow.set_experiment("artifacts")
+    with mlflow.start_run() as run:
+        mlflow.log_artifact(str(tmp_path / "blob.bin"))
+        mlflow.log_artifact(str(tmp_path / "blob.bin"), artifact_path="copies/of")
+        mlflow.log_artifacts(str(folder), artifact_path="tree")
+        mlflow.log_dict({"lr": 0.1, "layers": [1, 2]}, "config/params.json")
+        mlflow.log_text("some text ✓", "notes.txt")
+        import plotly.graph_objects as go
+
+        mlflow.log_figure(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])), "plots/fig.html")
+    run_id = run.info.run_id
+    client = mlflow.MlflowClient()
+    top = {(f.path, f.is_dir) for f in client.list_artifacts(run_id)}
+    assert top == {
+        ("blob.bin", False), ("copies", True), ("tree", True), ("config", True),
+        ("notes.txt", False), ("plots", True),
+    }  # fmt: skip
+    assert [(f.path, f.file_size) for f in client.list_artifacts(run_id, "tree/deep")] == [
+        ("tree/deep/b.csv", 8)
+    ]
+    out = Path(mlflow.artifacts.download_artifacts(run_id=run_id, dst_path=str(tmp_path / "dl")))
+    assert (out / "blob.bin").read_bytes() == payload
+    assert (out / "copies" / "of" / "blob.bin").read_bytes() == payload
+    assert (out / "tree" / "deep" / "b.csv").read_text() == "x,y\n1,2\n"
+    assert json.loads((out / "config" / "params.json").read_text()) == {"lr": 0.1, "layers": [1, 2]}
+    assert (out / "notes.txt").read_text() == "some text ✓"
+    assert "plotly" in (out / "plots" / "fig.html").read_text()
+    assert mlflow.artifacts.load_text(f"runs:/{run_id}/notes.txt") == "some text ✓"
+    # The files are the run's artifacts in the workbench (the panel lists and downloads them).
+    root = same_store.artifact_root(run_id)
+    assert (root / "blob.bin").read_bytes() == payload
+    assert {i.path for i in same_store.list_artifacts(run_id, "tree")} == {
+        "tree/deep", "tree/a.txt"
+    }  # fmt: skip
+
+
+def test_mlflow_search_returns_the_same_runs_as_mlops_search_runs(
+    server: MLOpsServer, same_store: Any
+) -> None:
+    import jupyter_mlops as mlops
+
+    experiment_id = mlflow.set_experiment("search").experiment_id
+    specs = [
+        ("a", {"lr": "0.1", "model": "forest"}, {"acc": 0.91, "loss": 0.3}, {"kind": "big"}),
+        ("b", {"lr": "0.01", "model": "forest"}, {"acc": 0.85, "loss": 0.5}, {"kind": "small"}),
+        ("c", {"lr": "0.1", "model": "linear"}, {"acc": 0.7}, {"kind": "big"}),
+        ("d", {"lr": "0.5", "model": "boost"}, {"acc": 0.95, "loss": 0.1}, {}),
+    ]
+    for name, params, metrics, tags in specs:
+        with mlflow.start_run(run_name=name):
+            mlflow.log_params(params)
+            mlflow.log_metrics(metrics)
+            mlflow.set_tags(tags)
+    mlflow.delete_run(mlflow.search_runs([experiment_id], "attributes.run_name = 'c'",
+                                         output_format="list")[0].info.run_id)  # fmt: skip
+    cases = [
+        ("", ["start_time DESC"]),
+        ("metrics.acc > 0.8", ["metrics.acc DESC"]),
+        ("params.model = 'forest' and metrics.loss < 0.4", []),
+        ("tags.kind = 'big'", ["attributes.run_name ASC"]),
+        ("params.lr LIKE '0.1%'", ["params.lr ASC", "metrics.acc DESC"]),
+        ("attributes.status = 'FINISHED' and metrics.loss >= 0.1", ["metrics.loss ASC"]),
+        ("tags.mlflow.runName = 'b'", []),
+        ("attributes.run_name ILIKE 'A'", []),
+        ("metrics.loss IS NULL", []),
+    ]
+    for filter_string, order_by in cases:
+        theirs = mlflow.search_runs(
+            [experiment_id], filter_string, order_by=order_by, output_format="list"
+        )
+        ours = mlops.search_runs(
+            "search", filter=filter_string or None, order_by=order_by, output_format="list"
+        )
+        if filter_string == "tags.mlflow.runName = 'b'":
+            ours = mlops.search_runs(
+                "search", filter="attributes.run_name = 'b'", output_format="list"
+            )
+        assert [r.info.run_id for r in theirs] == [r.run_id for r in ours], filter_string
+        assert theirs or filter_string == "metrics.loss IS NULL"
+    deleted = mlflow.search_runs([experiment_id], run_view_type=2, output_format="list")
+    assert [r.info.run_name for r in deleted] == ["c"]
+    frame = mlflow.search_runs(experiment_names=["search"], filter_string="metrics.acc > 0.9")
+    assert sorted(frame["tags.mlflow.runName"]) == ["a", "d"]
+    assert set(frame["params.model"]) == {"forest", "boost"}
+
+
+def test_search_runs_pages_with_tokens(server: MLOpsServer) -> None:
+    experiment_id = mlflow.set_experiment("paging").experiment_id
+    for index in range(7):
+        with mlflow.start_run(run_name=f"run-{index}"):
+            mlflow.log_metric("index", index)
+    client = mlflow.MlflowClient()
+    first = client.search_runs([experiment_id], order_by=["metrics.index ASC"], max_results=3)
+    second = client.search_runs(
+        [experiment_id], order_by=["metrics.index ASC"], max_results=3, page_token=first.token
+    )
+    third = client.search_runs(
+        [experiment_id], order_by=["metrics.index ASC"], max_results=3, page_token=second.token
+    )
+    names = [r.info.run_name for r in [*first, *second, *third]]
+    assert names == [f"run-{i}" for i in range(7)] and third.token is None
+
+
+def test_experiments_create_get_and_search(server: MLOpsServer) -> None:
+    client = mlflow.MlflowClient()
+    created = client.create_experiment("exp-alpha")
+    client.create_experiment("exp-beta")
+    assert client.get_experiment(created).name == "exp-alpha"
+    assert client.get_experiment_by_name("exp-alpha").experiment_id == created
+    assert client.get_experiment_by_name("no-such-experiment") is None
+    with pytest.raises(MlflowException) as info:
+        client.create_experiment("exp-alpha")
+    assert _error_code(info) == "RESOURCE_ALREADY_EXISTS"
+    found = client.search_experiments(filter_string="name LIKE 'exp-%'", order_by=["name DESC"])
+    assert [e.name for e in found] == ["exp-beta", "exp-alpha"]
+    assert [e.name for e in mlflow.search_experiments(filter_string="name = 'exp-beta'")] == [
+        "exp-beta"
+    ]
+    page = client.search_experiments(max_results=1, filter_string="name LIKE 'exp-%'")
+    assert len(page) == 1 and page.token
+    rest = client.search_experiments(
+        max_results=5, filter_string="name LIKE 'exp-%'", page_token=page.token
+    )
+    assert {e.name for e in [*page, *rest]} == {"exp-alpha", "exp-beta"}
+
+
+def test_nested_runs_keep_their_parent(server: MLOpsServer, same_store: Any) -> None:
+    experiment_id = mlflow.set_experiment("nested").experiment_id
+    with (
+        mlflow.start_run(run_name="parent") as parent,
+        mlflow.start_run(run_name="child", nested=True) as child,
+    ):
+        mlflow.log_metric("x", 1)
+    assert same_store.get_run(child.info.run_id).parent_run_id == parent.info.run_id
+    found = mlflow.search_runs(
+        [experiment_id], f"tags.mlflow.parentRunId = '{parent.info.run_id}'", output_format="list"
+    )
+    assert [r.info.run_id for r in found] == [child.info.run_id]
+    got = mlflow.get_run(child.info.run_id)
+    assert got.data.tags["mlflow.parentRunId"] == parent.info.run_id
+
+
+def test_delete_and_restore_run(server: MLOpsServer) -> None:
+    experiment_id = mlflow.set_experiment("delete-restore").experiment_id
+    with mlflow.start_run() as run:
+        mlflow.log_metric("m", 1)
+    client = mlflow.MlflowClient()
+    client.delete_run(run.info.run_id)
+    assert client.get_run(run.info.run_id).info.lifecycle_stage == "deleted"
+    assert client.search_runs([experiment_id]) == []
+    with pytest.raises(MlflowException) as info:
+        client.log_metric(run.info.run_id, "m", 2)
+    assert _error_code(info) == "INVALID_PARAMETER_VALUE"
+    client.restore_run(run.info.run_id)
+    assert [r.info.run_id for r in client.search_runs([experiment_id])] == [run.info.run_id]
+
+
+def test_errors_arrive_with_mlflow_codes(server: MLOpsServer) -> None:
+    client = mlflow.MlflowClient()
+    mlflow.set_experiment("errors")
+    with mlflow.start_run() as run:
+        mlflow.log_param("p", "one")
+    cases = [
+        (lambda: client.get_run("0" * 32), "RESOURCE_DOES_NOT_EXIST"),
+        (lambda: client.get_experiment("987654"), "RESOURCE_DOES_NOT_EXIST"),
+        (lambda: client.log_param(run.info.run_id, "p", "two"), "INVALID_PARAMETER_VALUE"),
+        (lambda: client.search_runs(["1"], "metrics.acc >>> 1"), "INVALID_PARAMETER_VALUE"),
+        (lambda: client.search_runs(["1"], order_by=["nope.x"]), "INVALID_PARAMETER_VALUE"),
+        (lambda: client.log_metric(run.info.run_id, "bad key!", 1.0), "INVALID_PARAMETER_VALUE"),
+        (lambda: client.get_metric_history("f" * 32, "m"), "RESOURCE_DOES_NOT_EXIST"),
+        (lambda: client.list_artifacts("e" * 32), "RESOURCE_DOES_NOT_EXIST"),
+    ]
+    for call, code in cases:
+        with pytest.raises(MlflowException) as info:
+            call()
+        assert _error_code(info) == code, info.value
+    # What MLflow's client validates itself, sent raw: the server refuses it the same way.
+    body = json.dumps({"run_id": run.info.run_id, "status": "DONE"}).encode()
+    path = "mlops/mlflow/api/2.0/mlflow/runs/update"
+    status, answer = server.request("POST", path, token=server.token, data=body)
+    assert status == 400 and json.loads(answer)["error_code"] == "INVALID_PARAMETER_VALUE"
+    status, answer = server.request("POST", path, token=server.token, data=b"[not json")
+    assert status == 400 and json.loads(answer)["error_code"] == "INVALID_PARAMETER_VALUE"
+
+
+def test_unauthenticated_requests_are_refused(server: MLOpsServer) -> None:
+    routes = [
+        ("GET", "mlops/mlflow/api/2.0/mlflow/experiments/get?experiment_id=0", None),
+        ("POST", "mlops/mlflow/api/2.0/mlflow/runs/search", b"{}"),
+        ("POST", "mlops/mlflow/api/2.0/mlflow/experiments/create", b'{"name": "sneaky"}'),
+        ("GET", "mlops/mlflow/api/2.0/mlflow-artifacts/artifacts?path=1", None),
+        ("PUT", "mlops/mlflow/api/2.0/mlflow-artifacts/artifacts/1/x/artifacts/f", b"data"),
+    ]
+    for method, path, data in routes:
+        for token in (None, "wrong-token"):
+            status, body = server.request(method, path, token=token, data=data)
+            assert status == 403, (method, path, status, body)
+            assert json.loads(body)["error_code"] == "PERMISSION_DENIED"
+    status, _ = server.request("POST", routes[1][1], token=server.token, data=b"{}")
+    assert status == 200
+    assert mlflow.MlflowClient().get_experiment_by_name("sneaky") is None
