@@ -12,6 +12,7 @@ from sklearn import datasets
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import ErrorCode, MLOpsError
 from jupyter_mlops.profiling import Profile, compare_profiles, profile
+from jupyter_mlops.profiling.report import comparison_html
 from jupyter_mlops.profiling.store import ProfileStore
 
 
@@ -67,11 +68,11 @@ def test_saved_profiles_load_list_and_delete(db_url, cancer):
     assert mlops.load_profile("cancer-train") == result
     assert mlops.load_profile(result.id) == result
     # Saving again under the same name replaces it and keeps its id.
-    smaller = profile(cancer.head(100)).save("cancer-train")
+    smaller = mlops.save_profile(profile(cancer.head(100)), "cancer-train")
     assert smaller.id == result.id
     assert mlops.load_profile("cancer-train").n_rows == 100
     with pytest.raises(MLOpsError) as info:
-        profile(cancer.head(10)).save("cancer-train", overwrite=False)
+        mlops.save_profile(profile(cancer.head(10)), "cancer-train", overwrite=False)
     assert info.value.code is ErrorCode.CONFLICT
     ProfileStore.default().delete("cancer-train")
     assert mlops.list_profiles() == []
@@ -84,7 +85,7 @@ def test_a_profile_needs_a_name_to_be_saved():
     result = profile(pd.DataFrame({"a": [1, 2]}))
     for name in (None, "  "):
         with pytest.raises(MLOpsError) as info:
-            result.save(name)
+            mlops.save_profile(result, name)
         assert info.value.field == "name"
     assert result.id is None
 
@@ -97,8 +98,15 @@ def test_compare_profiles_side_by_side(cancer):
     test["extra"] = 1.0
     comparison = mlops.compare_profiles(profile(train, name="train"), profile(test))
     table = comparison.to_frame()
-    assert comparison.label_a == "train"
-    assert list(table.index[:2]) == ["mean radius", "mean texture"]
+    assert (comparison.label_a, comparison.label_b) == ("train", "current")
+    # Shifted columns first, largest PSI first; then the reference's order.
+    assert table.index[0] == "mean radius" and table.loc["mean radius", "shifted"]
+    shifted = comparison.shifted_columns()
+    assert list(table.index[: len(shifted)]) == shifted
+    psis = [table.loc[name, "psi"] for name in shifted]
+    assert psis == sorted(psis, reverse=True)
+    rest = [name for name in table.index if name not in shifted]
+    assert rest == [name for name in [*train.columns, "extra"] if name in rest]
     radius = table.loc["mean radius"]
     assert radius["mean_a"] == pytest.approx(train["mean radius"].mean())
     assert radius["mean_b"] == pytest.approx(test["mean radius"].mean())
@@ -107,7 +115,11 @@ def test_compare_profiles_side_by_side(cancer):
     assert "mean radius" in comparison.shifted_columns()
     assert "mean texture" not in comparison.shifted_columns()
     assert not table.loc["target", "in_b"] and not table.loc["extra", "in_a"]
-    assert "mean radius" in comparison._repr_html_()
+    assert "mean radius" in comparison_html(comparison)
+    # The overlaid histograms: both sides' shares on the same bins.
+    radius_row = comparison.columns[0]
+    assert len(radius_row.shares_a) == len(radius_row.shares_b) == len(radius_row.edges) - 1
+    assert sum(radius_row.shares_a) == pytest.approx(1.0)
     json.dumps(comparison.to_dict())
     with pytest.raises(MLOpsError):
         compare_profiles(train, test)
@@ -124,9 +136,9 @@ def test_categorical_shift_shows_in_the_psi():
 
 def test_to_html_writes_an_offline_report(tmp_path, cancer):
     path = tmp_path / "report.html"
-    html = profile(cancer).to_html(path)
+    html = mlops.profile_report(profile(cancer), path)
     assert path.read_text(encoding="utf-8") == html
     assert html.count("plotly.js v") == 1  # the library inlined once
     assert "<script src=" not in html  # nothing loaded from the network
-    assert html.count("class='card'") == 31
+    assert html.count("class='jp-MLOps-profile-card'") == 31
     assert "mean radius" in html and "Correlations" in html

@@ -8,7 +8,7 @@ import pytest
 from sklearn import datasets
 
 from jupyter_mlops.profiling import profile
-from jupyter_mlops.profiling.model import QUANTILE_KEYS
+from jupyter_mlops.profiling.entities import QUANTILE_KEYS
 
 LOADERS = {
     "diabetes": datasets.load_diabetes,
@@ -49,6 +49,10 @@ def test_numeric_statistics_match_pandas(dataset):
     for name in frame.select_dtypes("number").columns:
         series = frame[name]
         column = result.columns[name]
+        if pd.api.types.is_integer_dtype(series) and series.nunique() == 2:
+            assert column.type == "boolean"  # a 0/1 target
+            assert column.histogram is None and column.skewness is None
+            continue
         assert column.type == "numeric"
         assert column.count == series.count()
         assert column.n_missing == series.isna().sum()
@@ -70,10 +74,17 @@ def test_histograms_match_numpy(dataset):
     frame, result = dataset
     for name in frame.select_dtypes("number").columns:
         column = result.columns[name]
+        if column.type == "boolean":
+            continue
         edges = np.asarray(column.histogram.edges)
         expected, _ = np.histogram(frame[name].dropna().to_numpy(), bins=edges)
         assert column.histogram.counts == expected.tolist()
-        assert edges[0] == frame[name].min() and edges[-1] == frame[name].max()
+        if pd.api.types.is_integer_dtype(frame[name]):
+            # Bins hold whole numbers: edges half-way between integers, equal widths.
+            assert edges[0] == frame[name].min() - 0.5 and edges[-1] >= frame[name].max() + 0.5
+            assert np.all(np.mod(edges, 1) == 0.5) and len(set(np.diff(edges))) == 1
+        else:
+            assert edges[0] == frame[name].min() and edges[-1] == frame[name].max()
         assert sum(column.histogram.counts) == column.count
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Alert, ColumnProfile
+from .entities import Alert, ColumnProfile
 
 ALERT_KINDS = (
     "constant",
@@ -32,6 +32,8 @@ class AlertThresholds:
     distinct_categories: int = 50
     skewness: float = 2.0
     top_value_share: float = 0.9
+    # A flag (or a binary target) is imbalanced sooner than a category.
+    boolean_majority_share: float = 0.8
 
 
 def find_alerts(
@@ -80,7 +82,12 @@ def _column_alerts(
     if column.type in ("categorical", "boolean") and distinct >= 2 and column.top_values:
         top_value, top_count = column.top_values[0]
         top_share = top_count / column.count if column.count else 0.0
-        if top_share >= thresholds.top_value_share:
+        limit = (
+            thresholds.boolean_majority_share
+            if column.type == "boolean"
+            else thresholds.top_value_share
+        )
+        if top_share >= limit:
             yield Alert(
                 name,
                 "imbalanced",

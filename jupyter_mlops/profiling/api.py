@@ -1,18 +1,25 @@
-"""`jupyter_mlops.profile`: pick the engine for what was given, profile it, optionally save it."""
+"""`jupyter_mlops.profile`: pick the engine for what was given, profile it, optionally save it.
+
+pandas and Dask are imported when a profile is made, not when this module is (the server and
+`%load_ext` import it).
+"""
 
 from __future__ import annotations
 
+import math
 import os
-from typing import Any
-
-import pandas as pd
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import MLOpsError
-from .dask_engine import ProgressCallback, profile_dask
-from .model import Profile
-from .pandas_engine import profile_pandas
+from .entities import Profile
 from .sources import mismatched_columns, open_source, read_error
-from .store import check_name
+from .store import check_name, save_profile
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ProgressCallback = Callable[[float], None]
 
 ENGINES = ("auto", "pandas", "dask")
 # Rows per partition when a pandas frame is profiled with engine="dask".
@@ -43,6 +50,11 @@ def profile(
     _check_sample(sample)
     if name is not None:
         name = check_name(name)  # before the work, not after it
+    import pandas as pd
+
+    from .dask_engine import profile_dask
+    from .pandas_engine import profile_pandas
+
     if isinstance(data, (str, os.PathLike)):
         result = profile_file(
             os.fspath(data), engine=engine, sample=sample, on_progress=on_progress
@@ -64,7 +76,7 @@ def profile(
             field="data",
         )
     if name is not None:
-        result = result.save(name)
+        result = save_profile(result, name)
     return result
 
 
@@ -75,12 +87,20 @@ def profile_file(
     sample: int | float | None = None,
     on_progress: ProgressCallback | None = None,
     field: str = "data",
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    label: str | None = None,
 ) -> Profile:
     """Profile a CSV or Parquet file read through Dask (larger-than-memory files work).
 
-    Errors reading it are `MLOpsError`s naming `field`.
+    `delimiter` and `encoding` apply to CSV files. Errors reading it are `MLOpsError`s naming
+    `field`, with the parser's own cause, calling the file `label` (default: `path`).
     """
-    frame = open_source(path, field)
+    from .dask_engine import profile_dask
+    from .pandas_engine import profile_pandas
+
+    options: dict[str, Any] = {"delimiter": delimiter, "encoding": encoding, "label": label}
+    frame = open_source(path, field, **options)
     for attempt in range(2):
         try:
             frame = _sample_dask(frame, sample)
@@ -92,9 +112,9 @@ def profile_file(
             # is read again as text.
             retyped = mismatched_columns(exc)
             if attempt == 0 and retyped:
-                frame = open_source(path, field, dtype=retyped)
+                frame = open_source(path, field, dtype=retyped, **options)
                 continue
-            raise read_error(path, exc, field) from exc
+            raise read_error(path, exc, field, label) from exc
     raise AssertionError("unreachable")
 
 
@@ -104,6 +124,9 @@ def _profile_pandas_frame(
     sample: int | float | None,
     on_progress: ProgressCallback | None,
 ) -> Profile:
+    from .dask_engine import profile_dask
+    from .pandas_engine import profile_pandas
+
     frame = _sample_pandas(frame, sample)
     if engine != "dask":
         return profile_pandas(frame, sample=sample)
@@ -118,15 +141,26 @@ def _profile_pandas_frame(
     return profile_dask(frame, sample=sample, on_progress=on_progress)
 
 
-def _check_sample(sample: Any) -> None:
+def check_sample(sample: int | float | None) -> int | float | None:
+    """A number of rows (a whole number >= 1) or a fraction in (0, 1]; ValueError otherwise."""
     if sample is None:
-        return
+        return None
     if isinstance(sample, bool) or not isinstance(sample, (int, float)):
-        raise MLOpsError("sample must be a number of rows or a fraction", field="sample")
-    if isinstance(sample, int) and sample < 1:
-        raise MLOpsError("sample must be at least 1 row", field="sample")
-    if isinstance(sample, float) and not 0.0 < sample <= 1.0:
-        raise MLOpsError("a sample fraction must be in (0, 1]", field="sample")
+        raise ValueError("sample must be a number of rows or a fraction")
+    if isinstance(sample, int):
+        if sample < 1:
+            raise ValueError("sample must be at least 1 row")
+        return sample
+    if not math.isfinite(sample) or not 0.0 < sample <= 1.0:
+        raise ValueError("a sample fraction must be a finite number in (0, 1]")
+    return sample
+
+
+def _check_sample(sample: Any) -> None:
+    try:
+        check_sample(sample)
+    except ValueError as exc:
+        raise MLOpsError(str(exc), field="sample") from None
 
 
 def _sample_pandas(frame: pd.DataFrame, sample: int | float | None) -> pd.DataFrame:

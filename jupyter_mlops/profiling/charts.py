@@ -1,21 +1,39 @@
 """Plotly figures of a profile: histograms, top values, correlations, missing values.
 
 Pure rendering: each function reads a `Profile` (or one column of it) and returns a figure;
-the widget and the HTML report decide where figures go.
+the widget and the HTML report decide where figures go. The Lab view draws the same charts
+from the same data (labextension/src/profiling/traces.ts): colours, heights and scales here
+and there are kept equal (the constants below have twins there).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .model import ColumnProfile, Profile
+from .entities import ColumnProfile, Correlations, Profile
 
-CHART_HEIGHT = 260
+if TYPE_CHECKING:
+    from .compare import ColumnComparison
+
+CHART_HEIGHT = 180
 BAR_COLOUR = "#4c78a8"
+CURRENT_COLOUR = "#f58518"
+MISSING_COLOUR = "#e45756"
+# Diverging, blue for +1 and red for -1 (as seaborn's RdBu): spelled out, because plotly.js
+# and plotly.py name "RdBu" in opposite directions.
+CORRELATION_SCALE = [
+    [0.0, "#b2182b"],
+    [0.25, "#ef8a62"],
+    [0.5, "#f7f7f7"],
+    [0.75, "#67a9cf"],
+    [1.0, "#2166ac"],
+]
+ASSOCIATION_SCALE = [[0.0, "#f7f7f7"], [1.0, "#2166ac"]]
+MISSING_SCALE = [[0.0, "rgba(76, 120, 168, 0.18)"], [1.0, MISSING_COLOUR]]
 MAX_LABEL = 40
 # Mid grey text and faint grid on a transparent background read on light and dark themes.
 TEXT_COLOUR = "#8a8a8a"
@@ -25,7 +43,7 @@ GRID_COLOUR = "rgba(138, 138, 138, 0.25)"
 def _layout(figure: go.Figure, height: int = CHART_HEIGHT, **extra: Any) -> go.Figure:
     figure.update_layout(
         height=height,
-        margin={"l": 48, "r": 16, "t": 28, "b": 40},
+        margin={"l": 40, "r": 8, "t": 8, "b": 32},
         template="none",
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
@@ -62,8 +80,7 @@ def histogram_figure(column: ColumnProfile) -> go.Figure | None:
             hovertemplate="%{x}<br>%{y:,} rows<extra></extra>",
         )
     )
-    title = "Histogram (approximate)" if column.quantiles_are_approximate else "Histogram"
-    return _layout(figure, title={"text": title, "font": {"size": 12}}, bargap=0.02)
+    return _layout(figure, bargap=0.02)
 
 
 def top_values_figure(column: ColumnProfile) -> go.Figure | None:
@@ -81,8 +98,13 @@ def top_values_figure(column: ColumnProfile) -> go.Figure | None:
             hovertemplate="%{y}<br>%{x:,} rows<extra></extra>",
         )
     )
-    height = max(160, 24 * len(labels) + 60)
-    return _layout(figure, height=height, title={"text": "Top values", "font": {"size": 12}})
+    height = max(120, 18 * len(labels) + 40)
+    return _layout(
+        figure,
+        height=height,
+        margin={"l": 100, "r": 8, "t": 8, "b": 24},
+        yaxis={"type": "category"},
+    )
 
 
 def column_figure(column: ColumnProfile) -> go.Figure | None:
@@ -94,31 +116,46 @@ def column_figure(column: ColumnProfile) -> go.Figure | None:
 
 def correlation_figure(profile: Profile) -> go.Figure | None:
     """A heat map of the Pearson correlations between numeric columns."""
-    correlations = profile.correlations
+    return matrix_figure(profile.correlations)
+
+
+def association_figure(profile: Profile) -> go.Figure | None:
+    """A heat map of Cramér's V between categorical columns."""
+    return matrix_figure(profile.associations)
+
+
+def matrix_figure(correlations: Correlations | None) -> go.Figure | None:
+    """A heat map of pairwise correlations (-1..1) or associations (0..1)."""
     if correlations is None or len(correlations.columns) < 2:
         return None
     z = np.array(
         [[np.nan if v is None else v for v in row] for row in correlations.matrix], dtype=float
     )
     labels = [_label(name) for name in correlations.columns]
+    signed = correlations.method != "cramers_v"
     figure = go.Figure(
         go.Heatmap(
             z=z,
             x=labels,
             y=labels,
-            zmin=-1,
+            zmin=-1 if signed else 0,
             zmax=1,
-            colorscale="RdBu",
-            reversescale=True,
+            colorscale=CORRELATION_SCALE if signed else ASSOCIATION_SCALE,
             hovertemplate="%{y} / %{x}: %{z:.3f}<extra></extra>",
         )
     )
-    size = min(900, max(320, 28 * len(labels) + 160))
-    return _layout(figure, height=size, yaxis={"autorange": "reversed"})
+    size = min(720, max(300, 22 * len(labels) + 140))
+    return _layout(
+        figure,
+        height=size,
+        margin={"l": 120, "r": 16, "t": 8, "b": 120},
+        yaxis={"autorange": "reversed"},
+    )
 
 
 def missing_figure(profile: Profile) -> go.Figure | None:
-    """The share of missing values per column (columns with none are left out)."""
+    """Missing values per column, as a share of the rows (the axis runs to 100%); columns
+    without missing values are left out."""
     shares = {name: c.missing_share for name, c in profile.columns.items() if c.n_missing}
     if not shares:
         return None
@@ -126,12 +163,71 @@ def missing_figure(profile: Profile) -> go.Figure | None:
         go.Bar(
             x=[_label(name) for name in shares],
             y=list(shares.values()),
-            marker_color="#e45756",
+            marker_color=MISSING_COLOUR,
             hovertemplate="%{x}: %{y:.1%} missing<extra></extra>",
         )
     )
+    return _layout(figure, yaxis={"tickformat": ".0%", "range": [0, 1]})
+
+
+def missing_matrix_figure(profile: Profile) -> go.Figure | None:
+    """Where values are missing: columns across, blocks of rows down, the missing share of
+    each block as colour."""
+    matrix = profile.missing_matrix
+    if matrix is None or not matrix.block_rows or not any(map(any, matrix.counts)):
+        return None
+    shares = [
+        [matrix.counts[i][b] / (matrix.block_rows[b] or 1) for i in range(len(matrix.columns))]
+        for b in range(len(matrix.block_rows))
+    ]
+    starts = np.concatenate([[0], np.cumsum(matrix.block_rows)[:-1]]).tolist()
+    figure = go.Figure(
+        go.Heatmap(
+            z=shares,
+            x=[_label(name) for name in matrix.columns],
+            y=[int(start) for start in starts],
+            zmin=0,
+            zmax=1,
+            colorscale=MISSING_SCALE,
+            showscale=False,
+            hovertemplate="%{x}, rows from %{y:,}: %{z:.0%} missing<extra></extra>",
+        )
+    )
     return _layout(
-        figure, title={"text": "Missing values", "font": {"size": 12}}, yaxis={"tickformat": ".0%"}
+        figure,
+        height=260,
+        yaxis={"autorange": "reversed", "title": {"text": "row"}},
+        xaxis={"type": "category"},
+    )
+
+
+def overlay_figure(comparison: ColumnComparison, label_a: str, label_b: str) -> go.Figure | None:
+    """Both sides' histograms of a compared column, overlaid on the reference's bins."""
+    if comparison.edges is None or comparison.shares_a is None or comparison.shares_b is None:
+        return None
+    edges = comparison.edges
+    if isinstance(edges[0], str):
+        stamps = pd.to_datetime(pd.Series(edges))
+        x: Any = stamps.iloc[:-1].to_numpy() + (stamps.diff().iloc[1:].to_numpy()) / 2
+    else:
+        numbers = np.asarray(edges, dtype=np.float64)
+        x = (numbers[:-1] + numbers[1:]) / 2
+    figure = go.Figure(
+        [
+            go.Bar(x=x, y=comparison.shares_a, name=label_a, marker_color=BAR_COLOUR, opacity=0.6),
+            go.Bar(
+                x=x, y=comparison.shares_b, name=label_b, marker_color=CURRENT_COLOUR, opacity=0.6
+            ),
+        ]
+    )
+    return _layout(
+        figure,
+        barmode="overlay",
+        bargap=0.02,
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.15},
+        margin={"l": 40, "r": 8, "t": 28, "b": 32},
+        yaxis={"tickformat": ".0%"},
     )
 
 

@@ -4,6 +4,7 @@ numeric, categorical, boolean, datetime, text (free-form strings) and id-like (a
 keys, UUIDs, counters). The rules are simple on purpose, so a user can predict them:
 
 - booleans (and object columns holding only True/False) are boolean; datetimes are datetime;
+- integers with exactly two distinct values (a 0/1 flag or target) are boolean;
 - integers that are all present, all distinct, and at least `MIN_ID_ROWS` are id-like;
 - strings all distinct (>= `MIN_ID_ROWS`), short and without spaces are id-like;
 - strings long on average (>= `TEXT_MEAN_LENGTH`), or mostly distinct and mostly containing
@@ -50,6 +51,8 @@ def infer_type(evidence: TypeEvidence) -> str:
     if evidence.kind == "datetime":
         return "datetime"
     if evidence.kind == "numeric":
+        if evidence.integer and evidence.n_distinct == 2 and not evidence.distinct_is_approximate:
+            return "boolean"  # a 0/1 flag or target
         if evidence.integer and evidence.n_missing == 0 and _all_distinct(evidence):
             return "id-like"
         return "numeric"

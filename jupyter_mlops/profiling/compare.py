@@ -6,20 +6,24 @@ stability index (PSI) of the second side against the first: from the first side'
 bins for numbers and datetimes (the second histogram re-binned assuming values spread evenly
 within its bins), from the top values (plus "other") for categories. PSI below 0.1 is usually
 read as stable, above 0.25 as a large shift.
+
+Columns whose PSI reaches the threshold (`psi_threshold`, default 0.2) come first, largest
+shift first; the others keep the reference's column order. Each numeric or datetime column
+carries both sides' shares on the same bins, for overlaid histograms. This module returns data:
+`report.comparison_html` and `widget.ComparisonWidget` draw it.
 """
 
 from __future__ import annotations
 
-import html
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import MLOpsError
-from .model import ColumnProfile, Histogram, Profile
+from .entities import ColumnProfile, Histogram, Profile
 
 PSI_FLOOR = 1e-4
 PSI_ALERT = 0.2
@@ -48,11 +52,11 @@ class ColumnComparison:
     median_b: Any
     mean_shift: float | None
     psi: float | None
-
-    @property
-    def shifted(self) -> bool:
-        """Whether the PSI says the distribution moved noticeably."""
-        return self.psi is not None and self.psi >= PSI_ALERT
+    shifted: bool = False
+    # Both sides on the reference's (coarse) bins: edges (ISO strings for datetimes), shares.
+    edges: list[Any] | None = None
+    shares_a: list[float] | None = None
+    shares_b: list[float] | None = None
 
 
 @dataclass
@@ -64,6 +68,8 @@ class ProfileComparison:
     n_rows: tuple[int, int]
     n_duplicate_rows: tuple[int | None, int | None]
     columns: list[ColumnComparison]
+    psi_threshold: float = PSI_ALERT
+    n_shifted: int = field(default=0)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible data."""
@@ -74,31 +80,60 @@ class ProfileComparison:
         return pd.DataFrame([asdict(c) for c in self.columns]).set_index("column")
 
     def shifted_columns(self) -> list[str]:
-        """Columns whose PSI is at least 0.2."""
+        """Columns whose PSI reaches the threshold, largest shift first."""
         return [c.column for c in self.columns if c.shifted]
 
-    def _repr_html_(self) -> str:
-        from .report import comparison_html
+    def __repr__(self) -> str:
+        return (
+            f"<ProfileComparison {self.label_a!r} vs {self.label_b!r}: {len(self.columns)} "
+            f"columns, {self.n_shifted} with PSI >= {self.psi_threshold:g}>"
+        )
 
-        return comparison_html(self)
 
+def compare_profiles(
+    a: Profile,
+    b: Profile,
+    *,
+    labels: tuple[str, str] | None = None,
+    psi_threshold: float = PSI_ALERT,
+) -> ProfileComparison:
+    """Compare profile `b` with profile `a` (the reference), column by column.
 
-def compare_profiles(a: Profile, b: Profile) -> ProfileComparison:
-    """Compare profile `b` with profile `a` (the reference), column by column."""
+    The sides are labelled `labels`, else by each profile's name or source, else "reference"
+    and "current". Columns with PSI >= `psi_threshold` are marked `shifted` and listed first.
+    """
     if not isinstance(a, Profile) or not isinstance(b, Profile):
         raise MLOpsError("compare_profiles takes two Profile objects", field="profiles")
+    if not isinstance(psi_threshold, (int, float)) or not 0 < psi_threshold < math.inf:
+        raise MLOpsError("psi_threshold must be a positive number", field="psi_threshold")
+    if labels is not None and (len(labels) != 2 or not all(isinstance(x, str) for x in labels)):
+        raise MLOpsError("labels must be two names, e.g. ('train', 'test')", field="labels")
+    label_a, label_b = labels or (
+        a.name or a.source or "reference",
+        b.name or b.source or "current",
+    )
+    if label_a == label_b:
+        label_a, label_b = f"{label_a} (reference)", f"{label_b} (current)"
     names = list(a.columns) + [name for name in b.columns if name not in a.columns]
+    columns = [
+        _compare_column(name, a.columns.get(name), b.columns.get(name), psi_threshold)
+        for name in names
+    ]
+    # Shifted first (largest PSI first); the rest in the reference's order (a stable sort).
+    columns.sort(key=lambda c: -(c.psi or 0.0) if c.shifted else 0.0)
     return ProfileComparison(
-        label_a=a.name or a.source or "a",
-        label_b=b.name or b.source or "b",
+        label_a=label_a,
+        label_b=label_b,
         n_rows=(a.n_rows, b.n_rows),
         n_duplicate_rows=(a.n_duplicate_rows, b.n_duplicate_rows),
-        columns=[_compare_column(name, a.columns.get(name), b.columns.get(name)) for name in names],
+        columns=columns,
+        psi_threshold=float(psi_threshold),
+        n_shifted=sum(c.shifted for c in columns),
     )
 
 
 def _compare_column(
-    name: str, a: ColumnProfile | None, b: ColumnProfile | None
+    name: str, a: ColumnProfile | None, b: ColumnProfile | None, threshold: float = PSI_ALERT
 ) -> ColumnComparison:
     def pick(column: ColumnProfile | None, attribute: str) -> Any:
         return getattr(column, attribute) if column is not None else None
@@ -106,6 +141,8 @@ def _compare_column(
     def median(column: ColumnProfile | None) -> Any:
         return column.quantiles.get("0.5") if column is not None and column.quantiles else None
 
+    psi = population_stability_index(a, b) if a is not None and b is not None else None
+    edges, shares_a, shares_b = _overlay(a, b)
     return ColumnComparison(
         column=name,
         in_a=a is not None,
@@ -123,8 +160,41 @@ def _compare_column(
         median_a=median(a),
         median_b=median(b),
         mean_shift=_mean_shift(a, b),
-        psi=population_stability_index(a, b) if a is not None and b is not None else None,
+        psi=psi,
+        shifted=psi is not None and psi >= threshold,
+        edges=edges,
+        shares_a=shares_a,
+        shares_b=shares_b,
     )
+
+
+def _overlay(
+    a: ColumnProfile | None, b: ColumnProfile | None
+) -> tuple[list[Any] | None, list[float] | None, list[float] | None]:
+    if a is None or b is None or a.histogram is None or b.histogram is None:
+        return None, None, None
+    if not a.count or not b.count:
+        return None, None, None
+    edges = _coarse_edges(a.histogram)
+    expected, actual = rebin(a.histogram, edges), rebin(b.histogram, edges)
+    if expected.sum() <= 0 or actual.sum() <= 0:
+        return None, None, None
+    shown: list[Any] = (
+        [pd.Timestamp(int(e)).isoformat() for e in edges]
+        if isinstance(a.histogram.edges[0], str)
+        else [float(e) for e in edges]
+    )
+    return (
+        shown,
+        [round(float(x), 6) for x in expected / expected.sum()],
+        [round(float(x), 6) for x in actual / actual.sum()],
+    )
+
+
+def _coarse_edges(histogram: Histogram) -> np.ndarray:
+    edges = _edges(histogram)
+    step = -(-(edges.size - 1) // PSI_BINS)
+    return np.append(edges[::step], edges[-1]) if (edges.size - 1) % step else edges[::step]
 
 
 def _mean_shift(a: ColumnProfile | None, b: ColumnProfile | None) -> float | None:
@@ -140,9 +210,7 @@ def population_stability_index(a: ColumnProfile, b: ColumnProfile) -> float | No
     if a.count == 0 or b.count == 0:
         return None
     if a.histogram is not None and b.histogram is not None:
-        edges = _edges(a.histogram)
-        step = -(-(edges.size - 1) // PSI_BINS)
-        coarse = np.append(edges[::step], edges[-1]) if (edges.size - 1) % step else edges[::step]
+        coarse = _coarse_edges(a.histogram)
         expected = rebin(a.histogram, coarse)
         actual = rebin(b.histogram, coarse)
     elif a.top_values and b.top_values:
@@ -189,12 +257,3 @@ def _psi(expected: np.ndarray, actual: np.ndarray) -> float | None:
     q = np.maximum(actual / actual.sum(), PSI_FLOOR)
     value = float(((q - p) * np.log(q / p)).sum())
     return value if math.isfinite(value) else None
-
-
-def describe_value(value: Any) -> str:
-    """A short text for a statistic in a comparison table."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return html.escape(str(value))

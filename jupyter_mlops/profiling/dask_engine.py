@@ -17,13 +17,13 @@ from dask.base import compute
 from dask.callbacks import Callback
 from dask.delayed import delayed
 
+from .entities import Profile
 from .finalize import build_profile
 from .frame import FrameSummary, Schema, merge_summaries, summarize_frame
-from .model import Profile
 from .sketches import SketchLimits
 
 FAN_IN = 8
-ProgressCallback = Callable[[float], None]
+ProgressCallback = Callable[[float], None]  # the same as api.ProgressCallback
 
 
 def current_client() -> Any | None:

@@ -3,15 +3,16 @@
 A `Profile` is what `jupyter_mlops.profile` returns, what the store keeps and what the REST API
 sends. Its JSON shape is documented in docs/profiling.md; `FORMAT_VERSION` changes when it does.
 Fields that do not apply to a column's type are `None` (JSON null).
+
+This module is data only: saving (`store.save_profile`), the HTML report (`report`) and the
+notebook display (`display`) import it, never the other way round.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 from dataclasses import asdict, dataclass, fields
-from pathlib import Path
 from typing import Any
 
 FORMAT_VERSION = 1
@@ -91,10 +92,11 @@ class Alert:
 
 @dataclass
 class Correlations:
-    """Pearson correlations between numeric columns, over pairwise-complete rows.
+    """Pairwise associations: Pearson correlations between numeric columns (pairwise-complete
+    rows), or Cramér's V between categorical columns (method "cramers_v", 0..1).
 
     `matrix[i][j]` pairs `columns[i]` with `columns[j]`; None where undefined (a constant
-    column, fewer than two shared rows). `truncated` says some numeric columns were left out.
+    column, fewer than two shared rows). `truncated` says some columns were left out.
     """
 
     method: str
@@ -104,11 +106,34 @@ class Correlations:
 
 
 @dataclass
+class SampleRows:
+    """Some rows as they are: the first ones and a random few (cells as JSON scalars)."""
+
+    columns: list[str]
+    head: list[list[Any]]
+    random: list[list[Any]]
+
+
+@dataclass
+class MissingMatrix:
+    """Where values are missing: rows cut into consecutive blocks, missing cells per block.
+
+    `counts[i][b]` is the number of missing values of `columns[i]` among the `block_rows[b]`
+    rows of block `b` (blocks follow the table's row order).
+    """
+
+    columns: list[str]
+    block_rows: list[int]
+    counts: list[list[int]]
+
+
+@dataclass
 class Profile:
     """The profile of a dataset: table-level facts, one `ColumnProfile` per column, alerts.
 
-    Build one with `jupyter_mlops.profile(data)`; save it with `save(name)`; read it back with
-    `jupyter_mlops.load_profile(name)`. It displays as a widget in a notebook.
+    Build one with `jupyter_mlops.profile(data)`; save it with `jupyter_mlops.save_profile`;
+    read it back with `jupyter_mlops.load_profile(name)`. In a notebook it displays as a widget
+    (`display.register` hooks it into IPython when `jupyter_mlops.profiling` is imported).
     """
 
     n_rows: int
@@ -130,6 +155,10 @@ class Profile:
     sample: float | int | None = None
     scheduler: str | None = None
     n_partitions: int | None = None
+    samples: SampleRows | None = None
+    missing_matrix: MissingMatrix | None = None
+    # Cramér's V between categorical columns (method "cramers_v"), beside `correlations`.
+    associations: Correlations | None = None
     format_version: int = FORMAT_VERSION
 
     # --- serialisation -------------------------------------------------------------------
@@ -152,6 +181,12 @@ class Profile:
         }
         if data.get("correlations") is not None:
             values["correlations"] = Correlations(**data["correlations"])
+        if data.get("associations") is not None:
+            values["associations"] = Correlations(**data["associations"])
+        if data.get("samples") is not None:
+            values["samples"] = SampleRows(**data["samples"])
+        if data.get("missing_matrix") is not None:
+            values["missing_matrix"] = MissingMatrix(**data["missing_matrix"])
         values["alerts"] = [Alert(**alert) for alert in data.get("alerts", [])]
         return cls(**values)
 
@@ -172,44 +207,6 @@ class Profile:
     def alerts_for(self, column: str | None) -> list[Alert]:
         """The alerts about `column` (None: the table-level alerts)."""
         return [alert for alert in self.alerts if alert.column == column]
-
-    def save(self, name: str | None = None, *, overwrite: bool = True) -> Profile:
-        """Store this profile under `name` (default: its own name) and return it with its id.
-
-        An existing profile of that name is replaced unless `overwrite=False`, which raises a
-        409 `MLOpsError` instead. Read it back with `jupyter_mlops.load_profile(name)`.
-        """
-        from .store import ProfileStore
-
-        return ProfileStore.default().save(self, name, overwrite=overwrite)
-
-    def to_html(self, path: str | Path | None = None) -> str:
-        """A standalone HTML report (plotly.js inlined once: it opens offline); written to
-        `path` when given. Returns the HTML."""
-        from .report import render_html
-
-        html = render_html(self)
-        if path is not None:
-            Path(path).write_text(html, encoding="utf-8")
-        return html
-
-    def widget(self) -> Any:
-        """The ipywidgets view of this profile (what a notebook displays)."""
-        from .widget import ProfileWidget
-
-        return ProfileWidget(self)
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        # The widget where a widget manager runs (JupyterLab), an HTML summary elsewhere
-        # (nbconvert, GitHub), and one line of text in a terminal.
-        from .report import summary_html
-
-        bundle: dict[str, Any] = {}
-        # Without a kernel (plain Python) there is no widget; the static views still work.
-        with contextlib.suppress(Exception):
-            bundle.update(self.widget()._repr_mimebundle_() or {})
-        bundle.update({"text/plain": repr(self), "text/html": summary_html(self)})
-        return bundle
 
     def __repr__(self) -> str:
         label = f" {self.name!r}" if self.name else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import datetime, timezone
 from typing import Any
 
@@ -12,8 +13,17 @@ import pandas as pd
 from .alerts import AlertThresholds, find_alerts
 from .column_types import TypeEvidence, infer_type
 from .columns import NumericSummary, ValuesSummary
+from .entities import (
+    QUANTILE_KEYS,
+    ColumnProfile,
+    Correlations,
+    Histogram,
+    MissingMatrix,
+    Profile,
+    SampleRows,
+    clean_float,
+)
 from .frame import FrameSummary, Schema
-from .model import QUANTILE_KEYS, ColumnProfile, Correlations, Histogram, Profile, clean_float
 from .sketches import HLL_RELATIVE_ERROR
 
 HISTOGRAM_BINS = 30
@@ -41,6 +51,7 @@ def build_profile(
         )
     n_duplicates = summary.rows.n_duplicates if schema.names else 0
     correlations = _correlations(summary, schema, columns)
+    block_rows, block_counts = summary.missing.rebinned()
     approximate_distinct = any(c.distinct_is_approximate for c in columns.values())
     return Profile(
         n_rows=summary.n_rows,
@@ -63,6 +74,42 @@ def build_profile(
         distinct_relative_error=HLL_RELATIVE_ERROR if approximate_distinct else None,
         source=source,
         sample=sample,
+        samples=SampleRows(
+            columns=list(schema.names),
+            head=[[json_value(v) for v in row] for row in summary.sample.head],
+            random=[[json_value(v) for v in row] for row in summary.sample.random],
+        ),
+        missing_matrix=MissingMatrix(list(schema.names), block_rows, block_counts),
+        associations=_associations(summary, schema, columns),
+    )
+
+
+def _associations(
+    summary: FrameSummary, schema: Schema, columns: dict[str, ColumnProfile]
+) -> Correlations | None:
+    keep = [
+        i
+        for i in schema.associated
+        if columns[schema.names[i]].type in ("categorical", "boolean")
+        and summary.joint.values.get(i) is not None
+    ]
+    if len(keep) < 2:
+        return None
+    matrix: list[list[float | None]] = []
+    for i in keep:
+        row: list[float | None] = []
+        for j in keep:
+            if i == j:
+                row.append(1.0)
+            else:
+                value = summary.joint.cramers_v(min(i, j), max(i, j))
+                row.append(None if value is None else round(value, 6))
+        matrix.append(row)
+    return Correlations(
+        method="cramers_v",
+        columns=[schema.names[i] for i in keep],
+        matrix=matrix,
+        truncated=schema.associations_truncated or len(keep) < len(schema.associated),
     )
 
 
@@ -107,6 +154,7 @@ def _numeric_column(name: str, dtype: str, integer: bool, s: NumericSummary) -> 
             s.kind, integer, s.count, s.n_missing, n_distinct, not s.values.exact, {}, None, 0.0
         )
     )
+    is_flag = column_type == "boolean"  # two integer values (a 0/1 target): counted, not binned
 
     def show(value: float | None) -> Any:
         if value is None:
@@ -121,10 +169,11 @@ def _numeric_column(name: str, dtype: str, integer: bool, s: NumericSummary) -> 
         quantiles = dict(
             zip(QUANTILE_KEYS, [show(q) for q in s.sketch.quantiles(QUANTILES)], strict=True)
         )
-        edges = _histogram_edges(s.minimum, s.maximum, n_distinct)
-        counts = s.sketch.histogram(edges)
-        shown_edges = [_iso(e) for e in edges] if is_datetime else [float(e) for e in edges]
-        histogram = Histogram(shown_edges, counts)
+        if not is_flag:
+            edges = _histogram_edges(s.minimum, s.maximum, n_distinct, integer)
+            counts = s.sketch.histogram(edges)
+            shown_edges = [_iso(e) for e in edges] if is_datetime else [float(e) for e in edges]
+            histogram = Histogram(shown_edges, counts)
     return ColumnProfile(
         name=name,
         type=column_type,
@@ -144,17 +193,24 @@ def _numeric_column(name: str, dtype: str, integer: bool, s: NumericSummary) -> 
         n_zeros=None if is_datetime else s.n_zeros,
         n_negative=None if is_datetime else s.n_negative,
         n_infinite=None if is_datetime else s.n_infinite,
-        skewness=None if is_datetime else clean_float(s.moments.skewness),
+        skewness=None if is_datetime or is_flag else clean_float(s.moments.skewness),
         histogram=histogram,
         top_values=[[show(v), c] for v, c in s.values.top(TOP_VALUES)],
         top_values_are_approximate=not s.values.exact,
     )
 
 
-def _histogram_edges(low: float | None, high: float | None, n_distinct: int) -> np.ndarray:
+def _histogram_edges(
+    low: float | None, high: float | None, n_distinct: int, integer: bool = False
+) -> np.ndarray:
     assert low is not None and high is not None
     if low == high:  # numpy's convention for a single value
         return np.array([low - 0.5, high + 0.5])
+    if integer:
+        # Whole numbers per bin, edges half-way between them: no empty comb teeth.
+        width = max(1, math.ceil((high - low + 1) / HISTOGRAM_BINS))
+        bins = math.ceil((high - low + 1) / width)
+        return low - 0.5 + width * np.arange(bins + 1, dtype=np.float64)
     bins = max(1, min(HISTOGRAM_BINS, n_distinct))
     return np.linspace(low, high, bins + 1)
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .associations import MAX_ASSOCIATED_COLUMNS, JointCounts
 from .columns import (
     ColumnSummary,
     NumericSummary,
@@ -23,6 +24,7 @@ from .columns import (
 )
 from .correlation import CoMoments
 from .rows import RowHashes
+from .samples import MissingBlocks, RowSample
 from .sketches import SketchLimits
 
 MAX_CORRELATED_COLUMNS = 30
@@ -55,6 +57,17 @@ class Schema:
         return numeric[:MAX_CORRELATED_COLUMNS]
 
     @property
+    def associated(self) -> list[int]:
+        """Positions of the columns whose Cramér's V is computed (the first few non-numeric)."""
+        positions = [i for i, kind in enumerate(self.kinds) if kind in ("values", "boolean")]
+        return positions[:MAX_ASSOCIATED_COLUMNS]
+
+    @property
+    def associations_truncated(self) -> bool:
+        """Whether categorical columns beyond the cap were left out of the associations."""
+        return sum(kind in ("values", "boolean") for kind in self.kinds) > MAX_ASSOCIATED_COLUMNS
+
+    @property
     def correlations_truncated(self) -> bool:
         """Whether numeric columns beyond the cap were left out of the correlations."""
         return sum(kind == "numeric" for kind in self.kinds) > MAX_CORRELATED_COLUMNS
@@ -83,15 +96,21 @@ class FrameSummary:
     columns: list[ColumnSummary]
     rows: RowHashes
     comoments: CoMoments
+    sample: RowSample
+    missing: MissingBlocks
+    joint: JointCounts
 
     def merge(self, other: FrameSummary, limits: SketchLimits) -> FrameSummary:
-        """Both sets of rows together (same schema)."""
+        """These rows followed by `other`'s (same schema)."""
         return FrameSummary(
             n_rows=self.n_rows + other.n_rows,
             memory_bytes=self.memory_bytes + other.memory_bytes,
             columns=[a.merge(b, limits) for a, b in zip(self.columns, other.columns, strict=True)],  # type: ignore[arg-type]
             rows=self.rows.merge(other.rows, limits.row_hashes),
             comoments=self.comoments.merge(other.comoments),
+            sample=self.sample.merge(other.sample),
+            missing=self.missing.merge(other.missing),
+            joint=self.joint.merge(other.joint),
         )
 
 
@@ -111,7 +130,9 @@ def summarize_frame(
             for i, kind in enumerate(schema.kinds)
         ]
         columns = [job.result() for job in column_jobs]
+        joint_job = pool.submit(JointCounts.of, frame, schema.associated)
         comoments = _comoments(frame, schema, columns)
+        missing = MissingBlocks.of(frame)
         rows = rows_job.result()
     return FrameSummary(
         n_rows=len(frame),
@@ -119,6 +140,9 @@ def summarize_frame(
         columns=columns,
         rows=rows,
         comoments=comoments,
+        sample=RowSample.of(frame),
+        missing=missing,
+        joint=joint_job.result(),
     )
 
 

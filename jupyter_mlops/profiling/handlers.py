@@ -1,7 +1,7 @@
 """REST adapter for profiling: saved profiles, and jobs that profile files in the server's root.
 
 GET    /mlops/api/profiles                 saved profiles (summaries), newest first
-POST   /mlops/api/profiles                 {path, name?, sample?}: profile a file -> 202 job
+POST   /mlops/api/profiles                 {path, name?, sample?, csv?}: profile a file -> 202 job
 GET    /mlops/api/profiles/jobs/{job_id}   {job, profile}: progress, then the profile
 GET    /mlops/api/profiles/{profile_id}    a saved profile (by id or name)
 DELETE /mlops/api/profiles/{profile_id}    delete a saved profile
@@ -10,22 +10,16 @@ DELETE /mlops/api/profiles/{profile_id}    delete a saved profile
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from tornado import web
 
 from ..core.api import APIHandler
+from ..core.openapi import Contract
+from .api_models import ProfileBody, ProfileList, ProfileRequest
 from .jobs import ProfileJob, ProfileJobs
 from .store import ProfileStore
-
-
-class ProfileRequest(BaseModel):
-    """Profile the file at `path` (relative to the server's root); save it as `name` if given."""
-
-    path: str = Field(min_length=1)
-    name: str | None = None
-    sample: int | float | None = Field(default=None, gt=0)
 
 
 class JobState(BaseModel):
@@ -38,6 +32,16 @@ class JobState(BaseModel):
 class ProfilesHandler(APIHandler):
     """The collection: list saved profiles, profile a file."""
 
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("The saved profiles, most recently saved first", response=ProfileList),
+        "post": Contract(
+            "Start profiling a CSV or Parquet file in the server's root (a job to poll)",
+            response=ProfileJob,
+            body=ProfileRequest,
+            status=202,
+        ),
+    }
+
     @web.authenticated
     async def get(self) -> None:
         """Reply with the saved profiles' summaries."""
@@ -49,12 +53,19 @@ class ProfilesHandler(APIHandler):
         """Start profiling a file; 202 with the job to poll."""
         request = self.parse_body(ProfileRequest)
         jobs: ProfileJobs = self.service("profiling")
-        job = await self.run_blocking(jobs.start, request.path, request.name, request.sample)
+        options = request.csv.model_dump() if request.csv is not None else None
+        job = await self.run_blocking(
+            jobs.start, request.path, request.name, request.sample, options
+        )
         self.reply(job, status=202)
 
 
 class ProfileJobHandler(APIHandler):
     """One profiling job."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("A profiling job and, once done, its profile", response=JobState)
+    }
 
     @web.authenticated
     async def get(self, job_id: str) -> None:
@@ -67,6 +78,11 @@ class ProfileJobHandler(APIHandler):
 
 class ProfileHandler(APIHandler):
     """One saved profile."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("A saved profile, by id or name", response=ProfileBody),
+        "delete": Contract("Delete a saved profile", status=204),
+    }
 
     @web.authenticated
     async def get(self, profile_id: str) -> None:

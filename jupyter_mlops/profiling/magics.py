@@ -60,12 +60,17 @@ def _run(args: argparse.Namespace, shell: Any) -> Any:
     data = resolve_data(args.data, shell.user_ns)
     result = profile(data, engine=args.engine, sample=args.sample, name=args.name)
     if args.html:
-        result.to_html(args.html)
+        from .report import profile_report
+
+        profile_report(result, args.html)
     return result
 
 
 def register(registry: SubcommandRegistry, ipython: Any) -> None:
-    """Add `%mlops profile` to the `%mlops` magic."""
+    """Add `%mlops profile` to the `%mlops` magic (and profiles' notebook display)."""
+    from .display import register as register_display
+
+    register_display(ipython)
     registry.add(
         Subcommand(
             "profile",

@@ -6,9 +6,9 @@ import os
 
 import pandas as pd
 
+from .entities import Profile
 from .finalize import build_profile
 from .frame import Schema, summarize_frame
-from .model import Profile
 from .sketches import SketchLimits
 
 # Columns are summarised in parallel threads, up to this many.

@@ -58,8 +58,20 @@ def check_source(path: str, field: str = "data") -> str:
     return fmt
 
 
-def open_source(path: str, field: str = "data", dtype: dict[str, str] | None = None) -> Any:
-    """A lazy Dask DataFrame over a CSV or Parquet file (checked first, see `check_source`)."""
+def open_source(
+    path: str,
+    field: str = "data",
+    dtype: dict[str, str] | None = None,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    label: str | None = None,
+) -> Any:
+    """A lazy Dask DataFrame over a CSV or Parquet file (checked first, see `check_source`).
+
+    `delimiter` and `encoding` apply to CSV (defaults: tab for .tsv, else comma; UTF-8);
+    errors name the file as `label` (default: `path`).
+    """
     import dask.dataframe as dd
 
     fmt = check_source(path, field)
@@ -68,8 +80,8 @@ def open_source(path: str, field: str = "data", dtype: dict[str, str] | None = N
             return dd.read_parquet(path)
         lower = path.lower()
         compressed = not lower.endswith((".csv", ".tsv", ".txt"))
-        sep = "\t" if ".tsv" in lower else ","
-        dates = [c for c in date_columns(path, sep) if c not in (dtype or {})]
+        sep = delimiter or ("\t" if ".tsv" in lower else ",")
+        dates = [c for c in date_columns(path, sep, encoding=encoding) if c not in (dtype or {})]
         return dd.read_csv(
             path,
             sep=sep,
@@ -78,18 +90,23 @@ def open_source(path: str, field: str = "data", dtype: dict[str, str] | None = N
             sample=CSV_SAMPLE_BYTES,
             dtype=dtype,
             parse_dates=dates or None,
+            encoding=encoding or "utf-8",
         )
     except (OSError, ValueError) as exc:
-        raise read_error(path, exc, field) from exc
+        raise read_error(path, exc, field, label) from exc
 
 
-def date_columns(path: str, sep: str, rows: int = DATE_SAMPLE_ROWS) -> list[str]:
+def date_columns(
+    path: str, sep: str, rows: int = DATE_SAMPLE_ROWS, encoding: str | None = None
+) -> list[str]:
     """Text columns of a CSV whose first values are (almost all) timestamps: CSV has no types,
     and pandas no longer guesses dates, so these are parsed as datetimes."""
     import pandas as pd
 
     try:
-        sample = pd.read_csv(path, sep=sep, nrows=rows, compression="infer", dtype=str)
+        sample = pd.read_csv(
+            path, sep=sep, nrows=rows, compression="infer", dtype=str, encoding=encoding
+        )
     except (OSError, ValueError):
         return []  # the real read reports the problem
     found = []
@@ -103,14 +120,38 @@ def date_columns(path: str, sep: str, rows: int = DATE_SAMPLE_ROWS) -> list[str]
     return found
 
 
-def read_error(path: str, exc: BaseException, field: str) -> MLOpsError:
-    """A readable error for a file that could not be read or parsed."""
+def read_error(path: str, exc: BaseException, field: str, label: str | None = None) -> MLOpsError:
+    """A readable error for a file that could not be read or parsed: the parser's own cause
+    (not Dask's wrapper), naming the file as `label` (default: `path`)."""
+    shown = label or path
     if isinstance(exc, FileNotFoundError):
-        return NotFoundError(f"no such file: {path}", field=field)
+        return NotFoundError(f"no such file: {shown}", field=field)
     if isinstance(exc, PermissionError):
-        return MLOpsError(f"cannot read {path}: permission denied", ErrorCode.FORBIDDEN, field)
-    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return MLOpsError(f"cannot read {path}: {first_line}", field=field)
+        return MLOpsError(f"cannot read {shown}: permission denied", ErrorCode.FORBIDDEN, field)
+    return MLOpsError(f"cannot read {shown}: {parser_cause(exc)}", field=field)
+
+
+_RAGGED = re.compile(r"Expected (?P<expected>\d+) fields in line (?P<line>\d+), saw (?P<saw>\d+)")
+
+
+def parser_cause(exc: BaseException) -> str:
+    """What the parser said, in words: Dask wraps pandas' errors in "An error occurred while
+    calling the read_csv method..." with the real message after "Original Message:"."""
+    text = str(exc).strip()
+    if "Original Message:" in text:
+        text = text.split("Original Message:", 1)[1].strip()
+    if "No columns to parse" in text:
+        return "the file has no columns (it is empty)"
+    ragged = _RAGGED.search(text)
+    if ragged is not None:
+        return (
+            f"line {ragged['line']} has {ragged['saw']} fields where the header has "
+            f"{ragged['expected']}"
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return f"the file is not {exc.encoding} text (byte {exc.start}); choose its encoding"
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def mismatched_columns(exc: BaseException) -> dict[str, str]:

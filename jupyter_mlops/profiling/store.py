@@ -8,6 +8,7 @@ Later capabilities (drift baselines) load profiles back with `load_profile(name)
 from __future__ import annotations
 
 import time
+import unicodedata
 import uuid
 from dataclasses import replace
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ..core.db import Base, Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.store import get_database
-from .model import Profile
+from .entities import Profile
 
 NAME_LENGTH = 256
 
@@ -73,12 +74,34 @@ def _summary(row: ProfileRow) -> ProfileSummary:
 
 
 def check_name(name: object, field: str = "name") -> str:
-    """A valid profile name (non-empty text up to 256 characters), or a 400 naming `field`."""
+    """A valid profile name, or a 400 naming `field`.
+
+    Non-empty text up to 256 characters, encodable as UTF-8 (no lone surrogates), without
+    control characters (NUL, line breaks) or bidirectional overrides that would make a name
+    display as another.
+    """
     if not isinstance(name, str) or not name.strip():
         raise MLOpsError("a profile needs a non-empty name", field=field)
     if len(name) > NAME_LENGTH:
         raise MLOpsError(f"a profile name has at most {NAME_LENGTH} characters", field=field)
+    for position, char in enumerate(name):
+        if "\ud800" <= char <= "\udfff":
+            raise MLOpsError(
+                f"a profile name cannot hold a lone surrogate (U+{ord(char):04X} at {position})",
+                field=field,
+            )
+        if unicodedata.category(char) in _REFUSED_CATEGORIES:
+            raise MLOpsError(
+                "a profile name cannot hold control or bidirectional formatting characters "
+                f"(U+{ord(char):04X} at {position})",
+                field=field,
+            )
     return name.strip()
+
+
+# Cc: controls (NUL, newlines, escapes); Cf: format characters (bidi overrides and isolates,
+# zero-width joiners); Cs: surrogates.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
 
 class ProfileStore:
@@ -147,6 +170,15 @@ class ProfileStore:
         if row is None:
             raise NotFoundError(f"no saved profile with id or name {key!r}", field="profile")
         return row
+
+
+def save_profile(profile: Profile, name: str | None = None, *, overwrite: bool = True) -> Profile:
+    """Store `profile` under `name` (default: its own name) and return it with its id.
+
+    An existing profile of that name is replaced unless `overwrite=False`, which raises a 409
+    `MLOpsError` instead. Read it back with `jupyter_mlops.load_profile(name)`.
+    """
+    return ProfileStore.default().save(profile, name, overwrite=overwrite)
 
 
 def load_profile(name: str) -> Profile:
