@@ -21,10 +21,10 @@ from typing import Literal
 from pydantic import BaseModel
 
 from ..core.db import Database
-from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from ..core.errors import MLOpsError, NotFoundError
 from .api import profile_file
-from .model import Profile
-from .sources import check_source
+from .entities import Profile
+from .paths import resolve_in_root
 from .store import ProfileStore, check_name
 
 KEPT_JOBS = 50
@@ -60,6 +60,7 @@ class _Job:
     target: Path
     name: str | None
     sample: int | float | None
+    read_options: dict[str, str | None] = field(default_factory=dict)
     started_time: int = field(default_factory=lambda: int(time.time() * 1000))
     status: Literal["running", "done", "failed"] = "running"
     progress: float = 0.0
@@ -81,23 +82,6 @@ class _Job:
         )
 
 
-def resolve_in_root(root: Path, path: str) -> Path:
-    """`path` (relative to the server's root) as a checked absolute path: refused (403) if it
-    leaves the root, 404 if missing, 400 if not a CSV or Parquet file."""
-    if not path.strip():
-        raise MLOpsError("give the path of a CSV or Parquet file", field="path")
-    root = root.resolve()
-    target = (root / path).resolve()
-    if not target.is_relative_to(root):
-        raise MLOpsError(
-            f"{path!r} is outside the server's root directory", ErrorCode.FORBIDDEN, "path"
-        )
-    if not target.exists():
-        raise NotFoundError(f"no such file: {path}", field="path")
-    check_source(str(target), field="path")
-    return target
-
-
 class ProfileJobs:
     """Runs profiling jobs for the server, one at a time, and keeps their results."""
 
@@ -109,13 +93,20 @@ class ProfileJobs:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlops-profile")
 
     def start(
-        self, path: str, name: str | None = None, sample: int | float | None = None
+        self,
+        path: str,
+        name: str | None = None,
+        sample: int | float | None = None,
+        read_options: dict[str, str | None] | None = None,
     ) -> ProfileJob:
-        """Check `path` and start profiling it; saved under `name` when one is given."""
+        """Check `path` and start profiling it; saved under `name` when one is given.
+
+        `read_options` (`delimiter`, `encoding`) apply to CSV files.
+        """
         target = resolve_in_root(self.root_dir, path)
         if name is not None:
             name = check_name(name)
-        job = _Job(uuid.uuid4().hex, path, target, name, sample)
+        job = _Job(uuid.uuid4().hex, path, target, name, sample, dict(read_options or {}))
         with self._lock:
             self._jobs[job.id] = job
             while len(self._jobs) > KEPT_JOBS:
@@ -141,7 +132,13 @@ class ProfileJobs:
 
         try:
             result = profile_file(
-                str(job.target), sample=job.sample, on_progress=report, field="path"
+                str(job.target),
+                sample=job.sample,
+                on_progress=report,
+                field="path",
+                label=job.path,
+                delimiter=job.read_options.get("delimiter"),
+                encoding=job.read_options.get("encoding"),
             )
             result.source = job.path
             if job.name is not None:
