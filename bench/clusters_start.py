@@ -16,9 +16,9 @@ import statistics
 import sys
 import time
 
+from jupyter_mlops.clusters.api_models import StartCluster
 from jupyter_mlops.clusters.gpus import gpu_environment
 from jupyter_mlops.clusters.manager import ClusterManager
-from jupyter_mlops.clusters.api_models import StartCluster
 
 SIZE = {"workers": 2, "threads": 1, "processes": False}
 

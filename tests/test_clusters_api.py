@@ -17,7 +17,8 @@ async def test_start_scale_adapt_and_stop_a_local_cluster(jp_fetch):
     assert info["name"] == "tiny"
     assert info["kind"] == "local"
     assert info["cluster_class"] == "distributed.LocalCluster"
-    assert info["scheduler_address"].startswith("tcp://127.0.0.1:")
+    assert info["scheduler_address"].startswith("tls://127.0.0.1:")
+    assert info["secured"] is True
     assert info["current"] is True
     [worker] = info["workers"]
     assert worker["threads"] == 1
@@ -35,9 +36,9 @@ async def test_start_scale_adapt_and_stop_a_local_cluster(jp_fetch):
     await wait_for_workers(jp_fetch, info["id"], 2)
 
     adapted = await api(
-        jp_fetch, info["id"], method="PATCH", body={"adapt": {"minimum": 1, "maximum": 3}}
+        jp_fetch, info["id"], method="PATCH", body={"adapt": {"minimum": 1, "maximum": 2}}
     )
-    assert adapted["adapt"] == {"minimum": 1, "maximum": 3}
+    assert adapted["adapt"] == {"minimum": 1, "maximum": 2}
     rescaled = await api(jp_fetch, info["id"], method="PATCH", body={"workers": 1})
     assert rescaled["adapt"] is None
     await wait_for_workers(jp_fetch, info["id"], 1)
@@ -68,6 +69,21 @@ async def test_start_scale_adapt_and_stop_a_local_cluster(jp_fetch):
         ({"worker": 2}, "worker"),
         ({"address": "localhost:8786"}, "address"),
         ({"address": "tcp://127.0.0.1:9", "workers": 2}, "workers"),
+        # Bounded sizes (issue 9): absurd numbers, and numbers above this machine's limits.
+        ({"workers": 10**12}, "workers"),
+        ({"workers": 500}, "workers"),
+        ({"adapt": {"minimum": 0, "maximum": 10**12}}, "adapt.maximum"),
+        ({"adapt": {"minimum": 0, "maximum": 500}}, "adapt.maximum"),
+        ({"threads": 5000}, "threads"),
+        ({"memory": "1e99"}, "memory"),
+        ({"memory": "100PB"}, "memory"),
+        ({"workers": ""}, "workers"),
+        # Scheduler addresses take Dask comm schemes only; a dashboard only with an address.
+        ({"address": "http://127.0.0.1:8787"}, "address"),
+        ({"address": "file:///etc/passwd"}, "address"),
+        ({"address": "tcp://"}, "address"),
+        ({"address": "tcp://127.0.0.1:9", "dashboard": "javascript:alert(1)"}, "dashboard"),
+        ({"dashboard": "http://127.0.0.1:8787/status"}, "dashboard"),
     ],
 )
 async def test_bad_start_requests_are_400_naming_the_field(jp_fetch, body, field):
@@ -101,6 +117,10 @@ async def test_bad_changes_are_400_naming_the_field(jp_fetch):
         ({"workers": 1, "adapt": {"minimum": 0, "maximum": 1}}, "body"),
         ({"adapt": {"minimum": 2, "maximum": 1}}, "adapt.minimum"),
         ({"current": False}, "current"),
+        ({"workers": ""}, "workers"),  # an empty "Scale to" is not 0 workers
+        ({"workers": None}, "body"),
+        ({"workers": 150}, "workers"),  # 150 thread workers exhausted the server's files
+        ({"adapt": {"minimum": 0, "maximum": 150}}, "adapt.maximum"),
     ]:
         with pytest.raises(HTTPClientError) as error:
             await api(jp_fetch, info["id"], method="PATCH", body=body)
@@ -175,14 +195,23 @@ async def test_thread_workers_keep_running_when_the_server_outgrows_their_budget
     import asyncio
 
     from distributed import Client
+    from distributed.security import Security
 
     body = {"workers": 1, "threads": 1, "memory": "64MiB", "processes": False}
     info = await api(jp_fetch, method="POST", body=body)
     await api(jp_fetch, info["id"], method="PATCH", body={"workers": 2})
     await wait_for_workers(jp_fetch, info["id"], 2)
 
+    connection = await api(jp_fetch, info["id"], "connection")
+    security = Security(
+        tls_ca_file=connection["tls"]["ca"],
+        tls_client_cert=connection["tls"]["cert"],
+        tls_client_key=connection["tls"]["key"],
+        require_encryption=True,
+    )
+
     def compute() -> list[int]:
-        with Client(info["scheduler_address"], timeout=30) as client:
+        with Client(info["scheduler_address"], security=security, timeout=30) as client:
             # Let the workers' memory monitors tick (every 100 ms) before asking for work.
             client.run(lambda: None)
             futures = client.map(lambda x: x + 1, range(4), pure=False)

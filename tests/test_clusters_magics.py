@@ -42,7 +42,7 @@ def test_start_scale_adapt_status_and_stop_without_a_server(shell, capsys):
     captured = capsys.readouterr()
     assert "no Jupyter server started this process" in captured.err
     assert "Started on this process" in captured.out
-    assert "nb  [running]  tcp://127.0.0.1:" in captured.out
+    assert "nb  [running]  tls://127.0.0.1:" in captured.out
     assert "1 worker, 1 threads" in captured.out
 
     from jupyter_mlops import get_client
@@ -53,8 +53,8 @@ def test_start_scale_adapt_status_and_stop_without_a_server(shell, capsys):
     shell.run_line_magic("mlops", "cluster scale 2")
     assert "Scaled" in capsys.readouterr().out
     _wait_for_workers(2)
-    shell.run_line_magic("mlops", "cluster scale --adapt 1 3")
-    assert "adaptive 1-3" in capsys.readouterr().out
+    shell.run_line_magic("mlops", "cluster scale --adapt 1 2")
+    assert "adaptive 1-2" in capsys.readouterr().out
 
     report = shell.run_line_magic("mlops", "cluster")
     text = repr(report)

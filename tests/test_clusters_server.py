@@ -13,7 +13,7 @@ from tornado.websocket import websocket_connect
 
 from jupyter_mlops.clusters import handlers
 from jupyter_mlops.core.server_link import SERVER_TOKEN_ENV, SERVER_URL_ENV
-from tests.support.clusters import SMALL, api, wait_for_workers
+from tests.support.clusters import SMALL, api, client_tls, wait_for_workers
 from tests.support.ipython import ipython_shell
 
 
@@ -25,7 +25,10 @@ async def test_the_dashboard_is_served_through_the_authenticated_proxy(
     page = await jp_fetch("mlops", "api", *prefix, "status")
     html = page.body.decode()
     assert page.headers["Content-Type"].startswith("text/html")
-    assert "default-src 'none'" not in page.headers.get("Content-Security-Policy", "")
+    policy = page.headers.get("Content-Security-Policy", "")
+    assert "default-src 'none'" not in policy
+    # Sandboxed in an origin of its own: its scripts cannot use the user's Jupyter session.
+    assert "sandbox allow-scripts" in policy and "allow-same-origin" not in policy
     assert 'src="static/js/bokeh.min.js' in html  # relative: works under any prefix
     css = await jp_fetch("mlops", "api", *prefix, "statics", "css", "base.css")
     assert css.headers["Content-Type"].startswith("text/css")
@@ -80,7 +83,7 @@ async def test_every_cluster_closes_when_the_server_stops(jp_fetch, mlops_app):
     from distributed.core import rpc
 
     info = await api(jp_fetch, method="POST", body=SMALL)
-    comm = rpc(info["scheduler_address"])
+    comm = rpc(info["scheduler_address"], connection_args=await client_tls(jp_fetch, info["id"]))
     assert (await comm.identity())["type"] == "Scheduler"
     await handlers.teardown(mlops_app)
     with pytest.raises(OSError):
@@ -98,6 +101,7 @@ from jupyter_mlops import get_client
 client = get_client()
 print(client.scheduler.address)
 print(client.submit(sum, [1, 2, 3]).result(timeout=30))
+print(client.dashboard_link)
 """
 
 
@@ -112,7 +116,12 @@ async def test_a_process_started_by_the_server_reaches_its_cluster(jp_fetch):
     # First: did the process find the server (else it fell back to a cluster of its own)?
     assert b"no Jupyter server" not in err, err.decode()
     assert process.returncode == 0, err.decode()
-    assert out.decode().split() == [info["scheduler_address"], "6"]
+    # The Client's dashboard link is the server's proxy (works wherever the Lab is opened).
+    assert out.decode().split() == [
+        info["scheduler_address"],
+        "6",
+        "/a%40b/" + info["dashboard_path"],
+    ]
     await api(jp_fetch, info["id"], method="DELETE")
 
 

@@ -6,6 +6,7 @@ a bad one is a 400 naming the field, before anything starts.
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Annotated, Literal
 
 from dask.utils import parse_bytes
@@ -13,8 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..core.errors import MLOpsError
 
-Count = Annotated[int, Field(strict=True, ge=0)]
-Threads = Annotated[int, Field(strict=True, ge=1)]
+# Absolute ceilings against absurd numbers; the configured limits (`ClusterManager.max_*`,
+# default: what the machine has) are checked by the manager and are usually far lower.
+MAX_COUNT = 100_000
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
+Threads = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
+
+SCHEDULER_SCHEMES = ("tcp", "tls", "ucx", "ucxx", "inproc", "ws", "wss")
+"""The `distributed` comm schemes a scheduler address may use."""
 
 ClusterStatus = Literal["starting", "running", "lost", "failed", "closed"]
 """`lost`: the scheduler stopped answering; `failed`: the cluster never started."""
@@ -34,6 +41,8 @@ def parse_memory(value: str | int | None, field: str = "memory") -> int | None:
         ) from None
     if size <= 0:
         raise MLOpsError(f"{field}: the memory per worker must be positive", field=field)
+    if size > 2**62:
+        raise MLOpsError(f"{field}: {value!r} is more memory than any machine has", field=field)
     return int(size)
 
 
@@ -43,7 +52,7 @@ class AdaptRange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     minimum: Count = 0
-    maximum: Annotated[int, Field(strict=True, ge=1)]
+    maximum: Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
 
     @model_validator(mode="after")
     def _minimum_not_above_maximum(self) -> AdaptRange:
@@ -73,6 +82,8 @@ class StartCluster(BaseModel):
     processes: bool | None = None
     adapt: AdaptRange | None = None
     address: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    dashboard: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    """With `address`: the scheduler's dashboard URL, opened directly (never proxied)."""
 
     @field_validator("memory", mode="before")
     @classmethod
@@ -102,10 +113,31 @@ class StartCluster(BaseModel):
     @field_validator("address")
     @classmethod
     def _address_has_a_scheme(cls, value: str | None) -> str | None:
-        if value is not None and "://" not in value:
+        if value is None:
+            return value
+        scheme, separator, rest = value.partition("://")
+        if not separator or not rest or any(c.isspace() or ord(c) < 32 for c in value):
             raise MLOpsError(
                 f"address: {value!r} is not a scheduler address (e.g. tcp://host:8786)",
                 field="address",
+            )
+        if scheme not in SCHEDULER_SCHEMES:
+            raise MLOpsError(
+                f"address: the scheme {scheme!r} is not a Dask comm "
+                f"({', '.join(s + '://' for s in SCHEDULER_SCHEMES)})",
+                field="address",
+            )
+        return value
+
+    @field_validator("dashboard")
+    @classmethod
+    def _dashboard_is_a_web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parsed = urllib.parse.urlsplit(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise MLOpsError(
+                f"dashboard: {value!r} is not an http(s) URL of a dashboard", field="dashboard"
             )
         return value
 
@@ -120,6 +152,12 @@ class StartCluster(BaseModel):
                     f"{sized[0]}: a cluster connected by address is sized where it runs",
                     field=sized[0],
                 )
+        elif self.dashboard is not None:
+            raise MLOpsError(
+                "dashboard: only a cluster connected by address takes a dashboard URL; a "
+                "started cluster's dashboard is served through the server",
+                field="dashboard",
+            )
         if self.adapt is not None and self.workers is not None:
             raise MLOpsError("workers: give either workers or adapt, not both", field="workers")
         return self
@@ -195,9 +233,14 @@ class ClusterInfo(BaseModel):
     error: str | None = None
     scheduler_address: str | None = None
     dashboard_path: str | None = None
-    """Relative to the server's base URL: the dashboard through the server's proxy."""
+    """Relative to the server's base URL: the dashboard through the server's proxy (only for
+    clusters the server started whose scheduler runs in the server, on the loopback)."""
     dashboard_url: str | None = None
-    """A direct link, only for clusters of a kernel without a server (`local` listings)."""
+    """A direct link: the dashboard URL given when connecting by address, the link of a
+    started cluster whose scheduler runs elsewhere, or (without a server) the loopback one."""
+    secured: bool = False
+    """Whether the scheduler takes only TLS connections with this cluster's credentials
+    (`GET /clusters/{id}/connection` hands them to authenticated callers)."""
     started: float
     workers: list[WorkerInfo] = Field(default_factory=list)
     requested_workers: int | None = None
@@ -226,6 +269,15 @@ class ClusterFactoryInfo(BaseModel):
     accepts_sizes: bool
 
 
+class ClusterLimits(BaseModel):
+    """The largest sizes a start, scale or adapt may ask for (the server's configuration)."""
+
+    max_workers: int
+    max_threads: int
+    max_memory: int
+    """Bytes per worker."""
+
+
 class ClusterList(BaseModel):
     """`GET /clusters`: every cluster, which one is current, and what a start can ask for."""
 
@@ -233,4 +285,27 @@ class ClusterList(BaseModel):
     current: str | None
     gpus: GPUEnvironment
     factory: ClusterFactoryInfo
+    limits: ClusterLimits
     local: bool = False
+
+
+class TLSCredentials(BaseModel):
+    """PEM texts a client presents to a secured scheduler (mutual TLS)."""
+
+    ca: str
+    cert: str
+    key: str
+
+
+class ClusterConnection(BaseModel):
+    """`GET /clusters/{id}/connection`: how a client connects (`get_client` uses it).
+
+    `tls` is None for a scheduler that takes plain connections (connected by address, or a
+    configured class that sets its own security).
+    """
+
+    id: str
+    address: str
+    tls: TLSCredentials | None = None
+    dashboard_link: str | None = None
+    """The dashboard link a kernel's `Client` repr shows: the proxied path, or a direct URL."""

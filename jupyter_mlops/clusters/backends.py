@@ -14,8 +14,8 @@ import threading
 from typing import Any, Protocol
 
 from ..core.server_link import ServerLink, ServerUnreachable
+from .api_models import AdaptRange, ClusterConnection, ClusterInfo, ClusterList, StartCluster
 from .manager import ClusterManager
-from .api_models import AdaptRange, ClusterInfo, ClusterList, StartCluster
 
 
 class ClusterBackend(Protocol):
@@ -41,6 +41,9 @@ class ClusterBackend(Protocol):
 
     def stop(self, cluster_id: str) -> ClusterInfo:
         """Close a cluster (forget one connected by address)."""
+
+    def connection(self, cluster_id: str) -> ClusterConnection:
+        """The address and credentials a `distributed.Client` needs."""
 
 
 class ServerBackend:
@@ -77,6 +80,12 @@ class ServerBackend:
     def stop(self, cluster_id: str) -> ClusterInfo:
         """`DELETE /mlops/api/clusters/{id}`."""
         return ClusterInfo.model_validate(self.link.request("DELETE", f"clusters/{cluster_id}"))
+
+    def connection(self, cluster_id: str) -> ClusterConnection:
+        """`GET /mlops/api/clusters/{id}/connection` (TLS credentials over the server link)."""
+        return ClusterConnection.model_validate(
+            self.link.request("GET", f"clusters/{cluster_id}/connection")
+        )
 
 
 class LocalBackend:
@@ -122,6 +131,10 @@ class LocalBackend:
     def stop(self, cluster_id: str) -> ClusterInfo:
         """Close a kernel-local cluster."""
         return self._run(self.manager().close(cluster_id))  # type: ignore[no-any-return]
+
+    def connection(self, cluster_id: str) -> ClusterConnection:
+        """A kernel-local cluster's address and credentials."""
+        return self._run(self.manager().connection(cluster_id))  # type: ignore[no-any-return]
 
 
 _warned: set[str] = set()

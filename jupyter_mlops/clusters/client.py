@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError, validation_error
+from .api_models import AdaptRange, ClusterConnection, ClusterInfo, ClusterList, StartCluster
 from .backends import ClusterBackend, choose_backend
-from .api_models import AdaptRange, ClusterInfo, ClusterList, StartCluster
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -52,15 +52,48 @@ def find_cluster(overview: ClusterList, cluster: str | None) -> ClusterInfo:
     raise NotFoundError(f"cluster: no cluster {cluster!r}; known: {known}", field="cluster")
 
 
-def _client_for(address: str) -> Client:
+def _client_for(address: str, connection: ClusterConnection | None = None) -> Client:
     from distributed import Client
 
     with _clients_lock:
         client = _clients.get(address)
         if client is None or client.status not in ("running", "connecting"):
-            client = Client(address, set_as_default=True)
+            security = None
+            if connection is not None and connection.tls is not None:
+                from distributed.security import Security
+
+                security = Security(
+                    tls_ca_file=connection.tls.ca,
+                    tls_client_cert=connection.tls.cert,
+                    tls_client_key=connection.tls.key,
+                    require_encryption=True,
+                )
+            client = Client(address, security=security, set_as_default=True)
             _clients[address] = client
         return client
+
+
+def _link_dashboards(backend: ClusterBackend, connection: ClusterConnection) -> None:
+    """Point distributed's `dashboard.link` at the link the server gives (its proxy), so the
+    `Client` repr in a notebook opens the dashboard from wherever the Lab is used. Left alone
+    when the user configured a link of their own."""
+    import dask
+
+    link = connection.dashboard_link
+    if link is None:
+        return
+    if not link.startswith(("http://", "https://")):
+        link = (backend.dashboard_base or "/") + link
+    current = dask.config.get("distributed.dashboard.link", default=None)
+    if current in (None, _DEFAULT_DASHBOARD_LINK) or current in _links_set:
+        # Literal braces would be read as format fields by distributed.
+        template = link.replace("{", "{{").replace("}", "}}")
+        dask.config.set({"distributed.dashboard.link": template})
+        _links_set.add(template)
+
+
+_DEFAULT_DASHBOARD_LINK = "{scheme}://{host}:{port}/status"
+_links_set: set[str] = set()
 
 
 def get_client(cluster: str | None = None, timeout: float = 120) -> Client:
@@ -87,7 +120,10 @@ def get_client(cluster: str | None = None, timeout: float = 120) -> Client:
             ErrorCode.CONFLICT,
             field="cluster",
         )
-    return _client_for(info.scheduler_address)
+    connection = backend.connection(info.id)
+    client = _client_for(connection.address, connection)
+    _link_dashboards(backend, connection)
+    return client
 
 
 def start_cluster(

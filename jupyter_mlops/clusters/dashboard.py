@@ -1,7 +1,18 @@
 """The Dask dashboard through the Jupyter server: an authenticated proxy, HTTP and websockets.
 
-`/mlops/api/clusters/{id}/dashboard/<path>` forwards to that cluster's dashboard, wherever its
-scheduler runs. Why our own proxy rather than jupyter-server-proxy's `/proxy/<port>/`: the
+`/mlops/api/clusters/{id}/dashboard/<path>` forwards to the dashboard of a cluster the server
+started whose scheduler runs in the server's process, at `127.0.0.1` and the port that
+scheduler object bound (read from the object, never from what a scheduler reports over the
+wire). Connected clusters and schedulers running elsewhere are not proxied: the Lab opens their
+own dashboard URL directly. So no request, and no scheduler, can aim the proxy at another port
+or host.
+
+Proxied responses carry a CSP `sandbox` without `allow-same-origin`: the page runs in a unique
+origin, so a script in it cannot use the user's Jupyter session (cookies, XSRF token, the
+REST API), even if the dashboard's HTML were hostile. The Lab must frame it without
+`allow-same-origin` too (an iframe sandbox with it would hand the session back).
+
+Why our own proxy rather than jupyter-server-proxy's `/proxy/<port>/`: the
 target is looked up from the cluster the server manages, so no port or host comes from the
 URL (nothing else on the machine is exposed, and no `host_allowlist` is needed for a remote
 scheduler); it is one dependency fewer; and it is covered by the same auth as every other
@@ -14,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import urllib.parse
+from typing import ClassVar
 
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
@@ -22,6 +34,10 @@ from tornado.tcpclient import TCPClient
 
 from ..core.api import APIHandler
 from ..core.errors import ErrorCode, MLOpsError
+from ..core.openapi import Contract
+
+# No allow-same-origin: the proxied page gets an opaque origin, not the Lab's.
+SANDBOX = "sandbox allow-scripts allow-forms allow-popups allow-downloads"
 
 # Headers that describe one hop, or carry the user's Jupyter credentials, never go upstream.
 _REQUEST_DROP = {
@@ -37,11 +53,18 @@ _RESPONSE_DROP = {
 class DashboardProxyHandler(APIHandler):
     """`GET /mlops/api/clusters/{id}/dashboard/<path>`: the cluster's Dask dashboard."""
 
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "The Dask dashboard of a cluster the server started (pages, data, websockets)",
+            binary=True,
+        )
+    }
+
     @property
     def content_security_policy(self) -> str:
-        """Jupyter's page policy (the Lab may frame it), not the API's `default-src 'none'`."""
+        """Jupyter's page policy (the Lab may frame it) plus a sandbox without same-origin."""
         policy: str = JupyterHandler.content_security_policy.fget(self)  # type: ignore[attr-defined]
-        return policy
+        return f"{policy}; {SANDBOX}"
 
     def _prefix(self, cluster_id: str) -> str:
         return url_path_join(self.base_url, "mlops/api/clusters", cluster_id, "dashboard")

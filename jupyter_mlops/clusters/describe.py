@@ -73,9 +73,3 @@ def describe_workers(
         for address, worker in (identity.get("workers") or {}).items()
     ]
     return sorted(workers, key=lambda w: (len(w.name), w.name))
-
-
-def dashboard_port(identity: Mapping[str, Any]) -> int | None:
-    """The scheduler's dashboard port, when it serves one."""
-    port = (identity.get("services") or {}).get("dashboard")
-    return int(port) if port else None

@@ -16,20 +16,24 @@ from typing import Any
 import dask
 
 from ..core.errors import ErrorCode, MLOpsError
-from .gpus import GPUSelection
 from .api_models import ClusterFactoryInfo, ClusterKind, StartCluster
+from .gpus import GPUSelection
 
 DASK_CONFIG_KEY = "jupyter-mlops.cluster.factory"
 DEFAULT_CLASS = "distributed.LocalCluster"
 GPU_CLASS = "dask_cuda.LocalCUDACluster"
 
-# Local clusters listen on the loopback only: kernels on this machine reach the scheduler
-# directly, browsers reach the dashboard through the server's authenticated proxy.
+# Local clusters listen on the loopback only, over TLS with mutual authentication: a client
+# needs the cluster's credentials, which the server hands only to authenticated callers
+# (`GET /clusters/{id}/connection`). Browsers reach the dashboard through the server's
+# authenticated proxy.
 LOCAL_DEFAULTS: dict[str, Any] = {
-    "protocol": "tcp://",
+    "protocol": "tls://",
     "host": "127.0.0.1",
     "dashboard_address": "127.0.0.1:0",
 }
+# Process workers get these blanked: a task must not find the server's credentials.
+SCRUBBED_ENV = ("JUPYTER_MLOPS_SERVER_TOKEN", "JUPYTERHUB_API_TOKEN")
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,26 @@ class ClusterPlan:
     scale_to: int | None
     gpu_indexes: list[int]
 
+    @property
+    def security(self) -> Any | None:
+        """The `distributed.Security` the cluster starts with (None: the class's own)."""
+        return self.kwargs.get("security")
+
+
+def secure_local_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """`kwargs` with fresh in-memory TLS credentials and scrubbed worker environments.
+
+    A configured `security` or `protocol` is left as configured (the deployment decides).
+    """
+    from distributed.security import Security
+
+    secured = dict(kwargs)
+    if "security" not in secured and str(secured.get("protocol", "")).startswith("tls"):
+        secured["security"] = Security.temporary()
+    if secured.get("processes", True) is not False:
+        secured["env"] = {**{name: "" for name in SCRUBBED_ENV}, **secured.get("env", {})}
+    return secured
+
 
 def plan_cluster(
     request: StartCluster, factory: ClusterFactory, gpus: GPUSelection | None
@@ -151,7 +175,7 @@ def plan_cluster(
         from .inprocess_worker import InProcessWorker
 
         kwargs.setdefault("worker_class", InProcessWorker)
-    return ClusterPlan(cls, factory.class_path, kind, kwargs, None, [])
+    return ClusterPlan(cls, factory.class_path, kind, secure_local_kwargs(kwargs), None, [])
 
 
 def _plan_gpu_cluster(request: StartCluster, gpus: GPUSelection) -> ClusterPlan:
@@ -181,4 +205,7 @@ def _plan_gpu_cluster(request: StartCluster, gpus: GPUSelection) -> ClusterPlan:
         kwargs["threads_per_worker"] = request.threads
     if request.memory_bytes is not None:
         kwargs["memory_limit"] = request.memory_bytes
-    return ClusterPlan(module.LocalCUDACluster, GPU_CLASS, "gpu", kwargs, None, list(gpus.indexes))
+    return ClusterPlan(
+        module.LocalCUDACluster, GPU_CLASS, "gpu", secure_local_kwargs(kwargs), None,
+        list(gpus.indexes),
+    )  # fmt: skip

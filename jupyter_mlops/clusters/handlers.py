@@ -7,14 +7,15 @@ Cluster work runs on the manager's own loop, so no handler blocks the server.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from tornado import web
 
 from ..core.api import APIHandler
+from ..core.openapi import Contract
+from .api_models import ChangeCluster, ClusterConnection, ClusterInfo, ClusterList, StartCluster
 from .dashboard import DashboardProxyHandler
 from .manager import ClusterManager
-from .api_models import ChangeCluster, StartCluster
 
 
 class _ClusterHandler(APIHandler):
@@ -26,6 +27,16 @@ class _ClusterHandler(APIHandler):
 
 class ClustersHandler(_ClusterHandler):
     """`GET /mlops/api/clusters` lists; `POST` starts (or, with `address`, connects) one."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("List the clusters, the GPUs and the limits", response=ClusterList),
+        "post": Contract(
+            "Start a cluster, or connect one by address",
+            response=ClusterInfo,
+            body=StartCluster,
+            status=201,
+        ),
+    }
 
     @web.authenticated
     async def get(self) -> None:
@@ -41,6 +52,12 @@ class ClustersHandler(_ClusterHandler):
 
 class ClusterHandler(_ClusterHandler):
     """`GET/PATCH/DELETE /mlops/api/clusters/{id}`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("One cluster with its workers", response=ClusterInfo),
+        "patch": Contract("Scale, adapt or make current", response=ClusterInfo, body=ChangeCluster),
+        "delete": Contract("Close a cluster (forget a connected one)", response=ClusterInfo),
+    }
 
     @web.authenticated
     async def get(self, cluster_id: str) -> None:
@@ -65,9 +82,32 @@ class ClusterHandler(_ClusterHandler):
         self.reply(await self.manager.close(cluster_id))
 
 
+class ClusterConnectionHandler(_ClusterHandler):
+    """`GET /mlops/api/clusters/{id}/connection`: address and TLS credentials for a client.
+
+    The credentials let their holder run code on the cluster, so they go only to authenticated
+    callers (every route is) and are never cached.
+    """
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "How a client connects: address, TLS credentials, dashboard link",
+            response=ClusterConnection,
+        )
+    }
+
+    @web.authenticated
+    async def get(self, cluster_id: str) -> None:
+        """Reply with a `ClusterConnection`."""
+        connection = await self.manager.connection(cluster_id)
+        self.set_header("Cache-Control", "no-store")
+        self.reply(connection)
+
+
 ROUTES = [
     ("clusters", ClustersHandler),
     ("clusters/(?P<cluster_id>[^/]+)", ClusterHandler),
+    ("clusters/(?P<cluster_id>[^/]+)/connection", ClusterConnectionHandler),
     ("clusters/(?P<cluster_id>[^/]+)/dashboard/(?P<path>.*)", DashboardProxyHandler),
 ]
 

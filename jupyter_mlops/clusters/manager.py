@@ -10,28 +10,32 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
 from inspect import isawaitable
 from typing import Any, Literal
 
-from traitlets import Dict, Float, Unicode
+from traitlets import Dict, Float, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
-from .describe import connect_code, dashboard_port, describe_workers
-from .factory import ClusterFactory, plan_cluster, resolve_factory
-from .gpus import gpu_environment, gpu_info, select_gpus
-from .loop import LoopThread
 from .api_models import (
     AdaptRange,
     AdaptState,
+    ClusterConnection,
     ClusterInfo,
     ClusterKind,
+    ClusterLimits,
     ClusterList,
     StartCluster,
+    TLSCredentials,
 )
+from .describe import connect_code, describe_workers
+from .factory import ClusterFactory, plan_cluster, resolve_factory
+from .gpus import gpu_environment, gpu_info, select_gpus
+from .loop import LoopThread
 
 
 @dataclass
@@ -51,7 +55,29 @@ class ManagedCluster:
     adaptive: Any | None = None
     adapt: AdaptRange | None = None
     gpu_indexes: list[int] = field(default_factory=list)
-    dashboard: str | None = None
+    security: Any = None
+    """The `distributed.Security` of a scheduler we started with TLS (its credentials)."""
+    direct_dashboard: str | None = None
+    """The dashboard URL given at connect: opened directly, never proxied."""
+
+
+def _machine_memory() -> int:
+    import psutil
+
+    return int(psutil.virtual_memory().total)
+
+
+def _in_process_dashboard_port(record: ManagedCluster) -> int | None:
+    """The dashboard port of a scheduler we started in this process (our own object, never
+    what a scheduler reports about itself), or None."""
+    from distributed import Scheduler
+
+    scheduler = getattr(record.cluster, "scheduler", None)
+    if not isinstance(scheduler, Scheduler):
+        return None
+    server = getattr(scheduler, "http_server", None)
+    port = getattr(server, "port", None) if server is not None else None
+    return port if isinstance(port, int) and port > 0 else None
 
 
 class ClusterManager(LoggingConfigurable):
@@ -73,6 +99,20 @@ class ClusterManager(LoggingConfigurable):
     ).tag(config=True)
 
     close_timeout = Float(30.0, help="Seconds a cluster has to close.").tag(config=True)
+
+    max_workers = Integer(
+        0,
+        help="Most workers a start, scale or adapt may ask for (per cluster). 0: the number of "
+        "CPUs of this machine. Raise it for a configured class that runs workers elsewhere.",
+    ).tag(config=True)
+
+    max_threads = Integer(
+        0, help="Most threads per worker a start may ask for. 0: the number of CPUs."
+    ).tag(config=True)
+
+    max_memory = Integer(
+        0, help="Most memory per worker, in bytes, a start may ask for. 0: this machine's memory."
+    ).tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -99,19 +139,27 @@ class ClusterManager(LoggingConfigurable):
     async def start(self, request: StartCluster) -> ClusterInfo:
         """Start a cluster (or connect, when `request.address` is set) and make it current."""
         if request.address is not None:
-            return await self.connect(request.address, request.name)
+            return await self.connect(request.address, request.name, request.dashboard)
+        self.check_request(request)
         return await self._loop.run(self._start(request))
 
-    async def connect(self, address: str, name: str | None = None) -> ClusterInfo:
-        """Register a running scheduler; 400 naming `address` when none answers there."""
-        return await self._loop.run(self._connect(address, name))
+    async def connect(
+        self, address: str, name: str | None = None, dashboard: str | None = None
+    ) -> ClusterInfo:
+        """Register a running scheduler; 400 naming `address` when none answers there.
+
+        `dashboard`: its dashboard URL, which the Lab opens directly (never proxied).
+        """
+        return await self._loop.run(self._connect(address, name, dashboard))
 
     async def scale(self, cluster_id: str, workers: int) -> ClusterInfo:
         """Scale to `workers` (stops adaptive scaling)."""
+        self._check_workers(workers, "workers", self.limits())
         return await self._loop.run(self._scale(cluster_id, workers))
 
     async def adapt(self, cluster_id: str, bounds: AdaptRange) -> ClusterInfo:
         """Scale adaptively between the bounds."""
+        self._check_workers(bounds.maximum, "adapt.maximum", self.limits())
         return await self._loop.run(self._adapt(cluster_id, bounds))
 
     async def make_current(self, cluster_id: str) -> ClusterInfo:
@@ -123,8 +171,50 @@ class ClusterManager(LoggingConfigurable):
         return await self._loop.run(self._close(cluster_id))
 
     async def dashboard_url(self, cluster_id: str) -> str:
-        """`http://host:port` of the cluster's dashboard, for the server's proxy."""
+        """`http://127.0.0.1:<port>` of the dashboard of a cluster whose scheduler this process
+        started, at the port it bound: the only targets the server's proxy forwards to."""
         return await self._loop.run(self._dashboard_url(cluster_id))
+
+    async def connection(self, cluster_id: str) -> ClusterConnection:
+        """The address and TLS credentials a client needs (only for authenticated callers)."""
+        return await self._loop.run(self._connection(cluster_id))
+
+    def limits(self) -> ClusterLimits:
+        """The configured ceilings (0 in a traitlet means: what this machine has)."""
+        cpus = os.cpu_count() or 1
+        return ClusterLimits(
+            max_workers=self.max_workers or cpus,
+            max_threads=self.max_threads or cpus,
+            max_memory=self.max_memory or _machine_memory(),
+        )
+
+    def check_request(self, request: StartCluster) -> None:
+        """Refuse sizes beyond the limits with a 400 naming the field."""
+        limits = self.limits()
+        self._check_workers(request.workers, "workers", limits)
+        if request.adapt is not None:
+            self._check_workers(request.adapt.maximum, "adapt.maximum", limits)
+        if request.threads is not None and request.threads > limits.max_threads:
+            raise MLOpsError(
+                f"threads: at most {limits.max_threads} threads per worker here "
+                "(ClusterManager.max_threads)",
+                field="threads",
+            )
+        memory = request.memory_bytes
+        if memory is not None and memory > limits.max_memory:
+            raise MLOpsError(
+                f"memory: at most {limits.max_memory} bytes per worker here "
+                "(ClusterManager.max_memory)",
+                field="memory",
+            )
+
+    @staticmethod
+    def _check_workers(workers: int | None, field: str, limits: ClusterLimits) -> None:
+        if workers is not None and workers > limits.max_workers:
+            raise MLOpsError(
+                f"{field}: at most {limits.max_workers} workers here (ClusterManager.max_workers)",
+                field=field,
+            )
 
     async def shutdown(self) -> None:
         """Close every cluster, then stop the loop thread (the server's teardown)."""
@@ -177,6 +267,7 @@ class ClusterManager(LoggingConfigurable):
             current=self._current,
             gpus=await asyncio.to_thread(gpu_environment),
             factory=factory.info(),
+            limits=self.limits(),
             local=self.local,
         )
 
@@ -185,6 +276,7 @@ class ClusterManager(LoggingConfigurable):
         plan = plan_cluster(request, self.factory(), gpus)
         record = self._new_record(plan.kind, plan.class_path, request.name)
         record.gpu_indexes = plan.gpu_indexes
+        record.security = plan.security
         try:
             cluster = await plan.cls(**plan.kwargs, asynchronous=True)
             record.cluster = cluster
@@ -215,7 +307,7 @@ class ClusterManager(LoggingConfigurable):
         self.log.info("started cluster %s (%s) at %s", record.id, plan.class_path, record.address)
         return await self._describe(record)
 
-    async def _connect(self, address: str, name: str | None) -> ClusterInfo:
+    async def _connect(self, address: str, name: str | None, dashboard: str | None) -> ClusterInfo:
         from distributed.core import rpc
 
         for record in self._clusters.values():
@@ -235,6 +327,7 @@ class ClusterManager(LoggingConfigurable):
         if name is None:
             record.name = f"Scheduler at {address.split('://')[-1]}"
         record.address, record.comm, record.state = address, comm, "running"
+        record.direct_dashboard = dashboard
         self._current = record.id
         return await self._describe(record)
 
@@ -332,6 +425,7 @@ class ClusterManager(LoggingConfigurable):
             scheduler_address=record.address,
             started=record.started,
             adapt=AdaptState(**record.adapt.model_dump()) if record.adapt else None,
+            secured=record.security is not None,
             current=record.id == self._current,
             connect_code=connect_code(record.id, record.name, record.address),
         )
@@ -344,10 +438,6 @@ class ClusterManager(LoggingConfigurable):
             return info.model_copy(
                 update={"status": "lost", "error": f"the scheduler does not answer ({reason})"}
             )
-        port = dashboard_port(identity)
-        if port is not None:
-            host = record.address.split("://")[-1].rsplit(":", 1)[0] if record.address else ""
-            record.dashboard = f"http://{host or '127.0.0.1'}:{port}"
         workers = await asyncio.to_thread(describe_workers, identity, record.gpu_indexes, gpu_info)
         spec = getattr(record.cluster, "worker_spec", None)
         return info.model_copy(
@@ -358,22 +448,57 @@ class ClusterManager(LoggingConfigurable):
                 "memory_limit": sum(w.memory_limit for w in workers),
                 "memory_used": sum(w.memory_used for w in workers),
                 "gpus": sum(1 for w in workers if w.gpu is not None),
-                "dashboard_path": (
-                    f"mlops/api/clusters/{record.id}/dashboard/status" if record.dashboard else None
-                ),
-                "dashboard_url": (
-                    f"{record.dashboard}/status" if record.dashboard and self.local else None
-                ),
+                **self._dashboard_links(record),
             }
         )
 
+    def _dashboard_links(self, record: ManagedCluster) -> dict[str, str | None]:
+        # Proxied: only schedulers this process started, at the port it bound, on loopback.
+        # Anything else is a direct link the browser opens itself, never through the server.
+        port = _in_process_dashboard_port(record)
+        if port is not None:
+            if self.local:
+                return {"dashboard_path": None, "dashboard_url": f"http://127.0.0.1:{port}/status"}
+            return {
+                "dashboard_path": f"mlops/api/clusters/{record.id}/dashboard/status",
+                "dashboard_url": None,
+            }
+        direct = record.direct_dashboard
+        if direct is None and record.cluster is not None:
+            link = getattr(record.cluster, "dashboard_link", None)
+            direct = (
+                link if isinstance(link, str) and link.startswith(("http://", "https://")) else None
+            )
+        return {"dashboard_path": None, "dashboard_url": direct}
+
     async def _dashboard_url(self, cluster_id: str) -> str:
         record = self._record(cluster_id)
-        if record.dashboard is None:
-            await self._describe(record)
-        if record.dashboard is None:
-            raise NotFoundError(f"id: cluster {cluster_id} serves no dashboard", field="id")
-        return record.dashboard
+        port = _in_process_dashboard_port(record) if record.state == "running" else None
+        if port is None:
+            raise NotFoundError(
+                f"id: cluster {cluster_id} has no dashboard the server serves (only clusters it "
+                "started with their scheduler in the server; others open their own URL)",
+                field="id",
+            )
+        return f"http://127.0.0.1:{port}"
+
+    async def _connection(self, cluster_id: str) -> ClusterConnection:
+        record = self._record(cluster_id)
+        if record.state != "running" or record.address is None:
+            raise MLOpsError(f"id: the cluster is {record.state}", ErrorCode.CONFLICT, field="id")
+        tls = None
+        security = record.security
+        if security is not None:
+            tls = TLSCredentials(
+                ca=security.tls_ca_file, cert=security.tls_client_cert, key=security.tls_client_key
+            )
+        links = self._dashboard_links(record)
+        return ClusterConnection(
+            id=record.id,
+            address=record.address,
+            tls=tls,
+            dashboard_link=links["dashboard_path"] or links["dashboard_url"],
+        )
 
 
 async def _maybe_await(value: Any) -> Any:

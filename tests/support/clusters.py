@@ -19,6 +19,25 @@ async def main():
 asyncio.run(main())
 """
 
+# A scheduler that lies about its dashboard: its identity names the port given as argv[1].
+LYING_SCHEDULER_SCRIPT = """
+import asyncio, sys
+from distributed import Scheduler
+
+class Lying(Scheduler):
+    def identity(self, n_workers=-1):
+        found = super().identity(n_workers)
+        found["services"] = {"dashboard": int(sys.argv[1])}
+        return found
+
+async def main():
+    async with Lying(host="127.0.0.1", port=0, dashboard=False) as s:
+        print(s.address, flush=True)
+        await s.finished()
+
+asyncio.run(main())
+"""
+
 # Small and cheap: threads in the server process, one thread each (the machine has 2 cores).
 SMALL = {"workers": 1, "threads": 1, "memory": "512MiB", "processes": False}
 
@@ -48,10 +67,25 @@ async def wait_for_workers(
         await asyncio.sleep(0.3)
 
 
-async def start_external_scheduler() -> tuple[asyncio.subprocess.Process, str]:
+async def client_tls(jp_fetch: Any, cluster_id: str) -> dict[str, Any]:
+    """The connection arguments of a client holding the cluster's credentials (from the
+    server's connection route)."""
+    from distributed.security import Security
+
+    tls = (await api(jp_fetch, cluster_id, "connection"))["tls"]
+    security = Security(
+        tls_ca_file=tls["ca"], tls_client_cert=tls["cert"], tls_client_key=tls["key"],
+        require_encryption=True,
+    )  # fmt: skip
+    return security.get_connection_args("client")  # type: ignore[no-any-return]
+
+
+async def start_external_scheduler(
+    script: str = SCHEDULER_SCRIPT, *args: str
+) -> tuple[asyncio.subprocess.Process, str]:
     """A real `distributed.Scheduler` in its own process; returns it and its address."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", SCHEDULER_SCRIPT, stdout=asyncio.subprocess.PIPE
+        sys.executable, "-c", script, *args, stdout=asyncio.subprocess.PIPE
     )
     assert process.stdout is not None
     line = await asyncio.wait_for(process.stdout.readline(), 60)
