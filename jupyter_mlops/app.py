@@ -55,6 +55,15 @@ class MLOpsApp(ExtensionApp):
 
     jobs_concurrency = Int(2, help="How many job runs and tasks execute at once.").tag(config=True)
 
+    monitoring_ticker = Bool(
+        True,
+        help="Evaluate monitors' windows as they end (turn off where a standalone "
+        "`jupyter-mlops monitors tick` runs from cron).",
+    ).tag(config=True)
+    monitoring_interval = Float(
+        30.0, help="Seconds between checks for monitor windows that have ended."
+    ).tag(config=True)
+
     tracking_store_class = Type(
         default_value="jupyter_mlops.tracking.store.TrackingStore",
         klass="jupyter_mlops.tracking.store.TrackingStore",

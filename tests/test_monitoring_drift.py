@@ -244,3 +244,17 @@ def test_the_report_draws_drifted_columns_first():
     titles = [a.text for a in figure.layout.annotations]
     assert titles[0].startswith("y: DRIFT")
     assert len(figure.data) == 2 * 4
+
+
+def test_a_small_window_against_a_large_reference_gets_a_test_with_a_p_value():
+    # Evidently would pick the normed Wasserstein distance by the reference's size alone;
+    # across unshifted 400-row windows its noise crosses 0.1 often, a KS p-value does not.
+    ref, _ = frames(20_000, 1, seed=8)
+    false_alarms = 0
+    for seed in range(10):
+        _, cur = frames(1, 400, seed=100 + seed)
+        report = mlops.drift(ref, cur, columns=["x", "y"])
+        assert {c.test for c in report.columns} == {"ks"}
+        assert "smaller side" in report["x"].reason
+        false_alarms += len(report.drifted_columns)
+    assert false_alarms <= 4

@@ -26,6 +26,7 @@ from .errors import MLOpsError
 # that submits; the child process receives the resolved function name from it).
 TASK_KINDS: dict[str, str] = {
     "profiling.profile_file": "jupyter_mlops.profiling.tasks:profile_file",
+    "monitoring.evaluate_window": "jupyter_mlops.monitoring.tasks:evaluate_window",
 }
 
 ProgressCallback = Callable[[float], None]

@@ -203,7 +203,7 @@ def _column_drift(
     thresholds: float | dict[str, float] | None,
 ) -> ColumnDrift:
     reference, current = ref.columns[name], cur.columns[name]
-    test, reason = choose_test(reference)
+    test, reason = choose_test(reference, current)
     chosen = tests if isinstance(tests, str) else (tests or {}).get(name)
     if isinstance(tests, str) and tests in NUMERIC_TESTS and reference.sketch is None:
         chosen = None  # one test for every column: only the columns it applies to

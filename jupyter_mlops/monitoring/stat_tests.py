@@ -5,7 +5,8 @@ whether it crosses the threshold. When both summaries are exact (below their cap
 the raw values, and every statistic equals scipy's on the raw data; past the capacity they run
 on the sketches' weighted points (within the sketches' rank error).
 
-Automatic choice, as Evidently documents it (reference size = non-missing reference values):
+Automatic choice, as Evidently documents it, except that the size is the smaller side's number
+of non-missing values (Evidently uses the reference's: a small window then looks drifted):
 numeric with at most 1,000 reference values -> Kolmogorov-Smirnov, above -> Wasserstein
 distance normed by the reference's standard deviation; categorical -> chi-square, above ->
 Jensen-Shannon; binary -> proportion z-test, above -> Jensen-Shannon; a numeric column with at
@@ -64,11 +65,16 @@ class TestResult:
     drifted: bool
 
 
-def choose_test(reference: ColumnSummary) -> tuple[str, str]:
-    """The test a column gets and why, from the reference summary alone."""
-    n = reference.count
+def choose_test(reference: ColumnSummary, current: ColumnSummary | None = None) -> tuple[str, str]:
+    """The test a column gets and why: by its kind and the SMALLER side's size.
+
+    Evidently looks at the reference's size only; a window of 400 requests against a large
+    training set then gets a distance whose sampling noise alone crosses its threshold, where a
+    test with a p-value accounts for the small side.
+    """
+    n = reference.count if current is None else min(reference.count, current.count)
     distinct = reference.n_distinct
-    size = f"{n:,} reference values"
+    size = f"{n:,} values on the smaller side"
     if reference.kind in (NUMERIC, DATETIME) and distinct > FEW_DISTINCT:
         if n <= SMALL_REFERENCE:
             return "ks", f"numeric, {size} (<= {SMALL_REFERENCE:,}): Kolmogorov-Smirnov"

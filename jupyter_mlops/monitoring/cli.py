@@ -1,0 +1,67 @@
+"""`jupyter-mlops monitors list|tick|evaluate`: monitoring without a Lab (e.g. from cron).
+
+Light at import: the store and pandas are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from typing import Any
+
+
+def _service() -> Any:
+    from ..core.config import resolve_data_dir
+    from ..core.store import get_database
+    from .service import MonitorService
+
+    return MonitorService(get_database(), resolve_data_dir())
+
+
+def _window_line(window: Any) -> str:
+    share = "-" if window.share_drifted is None else f"{window.share_drifted:.0%} drifted"
+    return f"window {window.window_id}  {window.status:<8}  {window.n_rows:>7} rows  {share}"
+
+
+def _list(args: argparse.Namespace) -> int:
+    monitors = _service().store.list_monitors()
+    if args.json:
+        print(json.dumps([asdict(m) for m in monitors], indent=2))
+    for monitor in [] if args.json else monitors:
+        state = "paused" if monitor.paused else f"every {monitor.window_seconds}s"
+        print(f"{monitor.monitor_id}  {monitor.endpoint_name:<30}  {state}")
+    return 0
+
+
+def _tick(args: argparse.Namespace) -> int:
+    windows = _service().tick(runner=None)
+    for window in windows:
+        print(_window_line(window))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .api import evaluate_monitor
+
+    window = evaluate_monitor(args.monitor)
+    if args.json:
+        print(json.dumps(asdict(window), indent=2, default=str))
+    else:
+        print(_window_line(window))
+    return 0 if window.status != "failed" else 1
+
+
+def register(commands: Any) -> None:
+    """Add `jupyter-mlops monitors ...`."""
+    monitors = commands.add_parser("monitors", help="Drift monitors of endpoints.")
+    actions = monitors.add_subparsers(dest="monitors_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="List the monitors.")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=_list)
+    tick = actions.add_parser("tick", help="Evaluate every window that has ended, here.")
+    tick.set_defaults(func=_tick)
+    evaluate = actions.add_parser("evaluate", help="Evaluate a monitor's current window now.")
+    evaluate.add_argument("monitor", help="monitor id or endpoint name")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(func=_evaluate)

@@ -1,0 +1,294 @@
+"""REST adapter for monitoring (routes under `/mlops/api/`):
+
+GET    monitors                                  every monitor
+POST   monitors                                  watch an endpoint (`MonitorCreate`)
+GET    monitors/{monitor_id}                     one monitor
+PATCH  monitors/{monitor_id}                     change settings, pause or resume
+DELETE monitors/{monitor_id}                     delete it with its windows and alerts
+GET    monitors/{monitor_id}/windows             the latest windows (no reports), oldest first
+POST   monitors/{monitor_id}/windows             close the current window now and evaluate it (202)
+GET    monitors/{monitor_id}/windows/{window_id} one window with its drift report
+GET    monitors/{monitor_id}/alerts              its alerts, newest first
+POST   monitors/{monitor_id}/labels              ground truth for served request ids
+POST   drift                                     a drift report between two stored profiles
+
+`setup` builds the `MonitorService` and, unless `MLOpsApp.monitoring_ticker` is off, a ticker
+thread that claims each monitor's ended windows and submits their evaluation to the jobs runner.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict
+from typing import Any, ClassVar
+
+import tornado.web
+from pydantic import BaseModel
+
+from ..core.api import APIHandler
+from ..core.openapi import Contract
+from . import api_models as api
+from .entities import Alert, Monitor, MonitorSpec, Window
+from .service import MonitorService
+
+
+class _Empty(BaseModel):
+    """No content."""
+
+
+def monitor_out(monitor: Monitor) -> api.MonitorOut:
+    """A stored monitor as the API shows it."""
+    return api.MonitorOut.model_validate(asdict(monitor))
+
+
+def window_out(window: Window) -> api.WindowOut:
+    """A stored window as the API shows it."""
+    return api.WindowOut.model_validate(asdict(window))
+
+
+def alert_out(alert: Alert) -> api.AlertOut:
+    """A stored alert as the API shows it."""
+    return api.AlertOut.model_validate(asdict(alert))
+
+
+class _MonitoringBase(APIHandler):
+    @property
+    def monitors(self) -> MonitorService:
+        service: MonitorService = self.service("monitoring")
+        return service
+
+    @property
+    def runner(self) -> Any:
+        return self.settings.get("mlops_task_runner")
+
+
+class MonitorsHandler(_MonitoringBase):
+    """The monitors."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("List monitors", response=api.MonitorList),
+        "post": Contract(
+            "Watch an endpoint for drift", response=api.MonitorOut, body=api.MonitorCreate,
+            status=201,
+        ),
+    }  # fmt: skip
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        """Every monitor."""
+        monitors = await self.run_blocking(self.monitors.store.list_monitors)
+        self.reply(api.MonitorList(monitors=[monitor_out(m) for m in monitors]))
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        """Create a monitor; its first window starts now."""
+        body = self.parse_body(api.MonitorCreate)
+        monitor = await self.run_blocking(self.monitors.create, MonitorSpec(**body.model_dump()))
+        self.reply(monitor_out(monitor), status=201)
+
+
+class MonitorHandler(_MonitoringBase):
+    """One monitor."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("Get a monitor", response=api.MonitorOut),
+        "patch": Contract("Change a monitor", response=api.MonitorOut, body=api.MonitorUpdate),
+        "delete": Contract("Delete a monitor with its windows and alerts", response=_Empty),
+    }
+
+    @tornado.web.authenticated
+    async def get(self, monitor_id: str) -> None:
+        """The monitor."""
+        self.reply(
+            monitor_out(await self.run_blocking(self.monitors.store.get_monitor, monitor_id))
+        )
+
+    @tornado.web.authenticated
+    async def patch(self, monitor_id: str) -> None:
+        """Change the fields given."""
+        body = self.parse_body(api.MonitorUpdate)
+        changes = body.model_dump(exclude_unset=True)
+        monitor = await self.run_blocking(lambda: self.monitors.update(monitor_id, **changes))
+        self.reply(monitor_out(monitor))
+
+    @tornado.web.authenticated
+    async def delete(self, monitor_id: str) -> None:
+        """Delete it."""
+        await self.run_blocking(self.monitors.store.delete_monitor, monitor_id)
+        self.reply(_Empty())
+
+
+class WindowsHandler(_MonitoringBase):
+    """A monitor's windows."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "List a monitor's windows", response=api.WindowList, query=api.WindowsQuery
+        ),
+        "post": Contract("Evaluate the current window now", response=api.WindowOut, status=202),
+    }
+
+    @tornado.web.authenticated
+    async def get(self, monitor_id: str) -> None:
+        """The latest windows, oldest first."""
+        query = self.parse_query(api.WindowsQuery)
+        await self.run_blocking(self.monitors.store.get_monitor, monitor_id)
+        windows = await self.run_blocking(self.monitors.store.list_windows, monitor_id, query.limit)
+        self.reply(api.WindowList(windows=[window_out(w) for w in windows]))
+
+    @tornado.web.authenticated
+    async def post(self, monitor_id: str) -> None:
+        """Close the current window now; its evaluation runs in the jobs runner (202)."""
+        window = await self.run_blocking(self.monitors.evaluate_now, monitor_id, self.runner)
+        self.reply(window_out(window), status=202)
+
+
+class WindowHandler(_MonitoringBase):
+    """One window with its drift report."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("Get a window with its drift report", response=api.WindowOut)
+    }
+
+    @tornado.web.authenticated
+    async def get(self, monitor_id: str, window_id: str) -> None:
+        """The window."""
+        number = _window_number(window_id)
+        window = await self.run_blocking(self.monitors.store.get_window, number, monitor_id)
+        self.reply(window_out(window))
+
+
+class AlertsHandler(_MonitoringBase):
+    """A monitor's alerts."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("List a monitor's alerts", response=api.AlertList)
+    }
+
+    @tornado.web.authenticated
+    async def get(self, monitor_id: str) -> None:
+        """Newest first."""
+        await self.run_blocking(self.monitors.store.get_monitor, monitor_id)
+        alerts = await self.run_blocking(self.monitors.store.list_alerts, monitor_id)
+        self.reply(api.AlertList(alerts=[alert_out(a) for a in alerts]))
+
+
+class LabelsHandler(_MonitoringBase):
+    """Ground truth for served requests."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract("Post labels for served request ids", response=api.LabelsOut,
+                         body=api.LabelsIn)
+    }  # fmt: skip
+
+    @tornado.web.authenticated
+    async def post(self, monitor_id: str) -> None:
+        """Store the labels and rescore the recent windows that served those requests."""
+        body = self.parse_body(api.LabelsIn)
+        monitor = await self.run_blocking(self.monitors.store.get_monitor, monitor_id)
+        saved = await self.run_blocking(
+            self.monitors.log_labels, monitor.endpoint_name, body.request_ids, body.labels
+        )
+        self.reply(api.LabelsOut(saved=saved))
+
+
+class DriftHandler(_MonitoringBase):
+    """Drift between two stored profiles."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract("Compare two stored profiles", response=api.DriftReportOut,
+                         body=api.DriftIn)
+    }  # fmt: skip
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        """A drift report: both sides are stored profiles, so no data is read."""
+        body = self.parse_body(api.DriftIn)
+        report = await self.run_blocking(_profile_drift, body)
+        self.reply(api.DriftReportOut.model_validate(report))
+
+
+def _profile_drift(body: api.DriftIn) -> dict[str, Any]:
+    from ..core.errors import MLOpsError, NotFoundError
+    from ..profiling.store import load_profile
+    from .drift import drift
+
+    sides = {}
+    for side in ("reference", "current"):
+        try:
+            sides[side] = load_profile(getattr(body, side))
+        except MLOpsError as exc:
+            raise NotFoundError(exc.message, field=side) from None
+    report = drift(
+        sides["reference"], sides["current"], body.columns, body.tests, body.thresholds,
+        body.dataset_share,
+    )  # fmt: skip
+    return report.to_dict()
+
+
+def _window_number(window_id: str) -> int:
+    from ..core.errors import MLOpsError
+
+    if not window_id.isdigit() or len(window_id) > 18:
+        raise MLOpsError(f"window_id must be a number, not {window_id!r}", field="window_id")
+    return int(window_id)
+
+
+class Ticker:
+    """A thread that ticks the monitors every `interval_s` seconds until stopped."""
+
+    def __init__(self, service: MonitorService, runner: Any, interval_s: float, log: Any) -> None:
+        self.service, self.runner, self.interval_s, self.log = service, runner, interval_s, log
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="mlops-monitor-ticker", daemon=True)
+
+    def start(self) -> None:
+        """Start ticking."""
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.service.tick(self.runner)
+            except Exception:  # one bad tick must not stop monitoring
+                self.log.exception("monitoring tick failed")
+
+    def stop(self) -> None:
+        """Stop ticking (waits for a tick in progress)."""
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
+def setup(app: Any) -> None:
+    """Build the monitor service and start the ticker (unless turned off)."""
+    service = MonitorService(app.settings["mlops_database"], app.settings["mlops_data_dir"])
+    app.settings["mlops_monitoring"] = service
+    if getattr(app, "monitoring_ticker", True):
+        ticker = Ticker(
+            service,
+            app.settings.get("mlops_task_runner"),
+            float(getattr(app, "monitoring_interval", 30.0)),
+            app.log,
+        )
+        ticker.start()
+        app.settings["mlops_monitoring_ticker"] = ticker
+
+
+async def teardown(app: Any) -> None:
+    """Stop the ticker."""
+    ticker: Ticker | None = app.settings.get("mlops_monitoring_ticker")
+    if ticker is not None:
+        ticker.stop()
+
+
+_ID = r"(?P<{}>[^/]+)"
+ROUTES = [
+    (r"monitors", MonitorsHandler),
+    (r"monitors/" + _ID.format("monitor_id"), MonitorHandler),
+    (r"monitors/" + _ID.format("monitor_id") + r"/windows", WindowsHandler),
+    (r"monitors/" + _ID.format("monitor_id") + r"/windows/" + _ID.format("window_id"),
+     WindowHandler),
+    (r"monitors/" + _ID.format("monitor_id") + r"/alerts", AlertsHandler),
+    (r"monitors/" + _ID.format("monitor_id") + r"/labels", LabelsHandler),
+    (r"drift", DriftHandler),
+]  # fmt: skip
