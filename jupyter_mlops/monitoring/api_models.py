@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..tracking.api_models import QueryModel
+from ..core.query import QueryModel
 
 
 class MonitorCreate(BaseModel):
