@@ -43,7 +43,17 @@ class _Empty(BaseModel):
     """No content."""
 
 
-def run_out(run: JobRun, root: Path) -> api.JobRunOut:
+def linked_tracking_runs(tracking: Any, run_id: str) -> list[str]:
+    """The tracking runs a job run logged (tagged `mlops.job_run_id` by its kernel)."""
+    if tracking is None:
+        return []
+    page = tracking.search_runs(
+        None, f"tags.`mlops.job_run_id` = '{run_id}'", max_results=100, run_view="all"
+    )
+    return [found.run_id for found in page.runs]
+
+
+def run_out(run: JobRun, root: Path, tracking_run_ids: list[str] | None = None) -> api.JobRunOut:
     """A stored run as the API shows it."""
     outputs = []
     for kind, path in run.outputs.items():
@@ -52,7 +62,10 @@ def run_out(run: JobRun, root: Path) -> api.JobRunOut:
         outputs.append(api.RunOutput(format=kind, path=path, lab_path=lab_path))
     data = asdict(run)
     data.update(
-        status=run.status.value, outputs=outputs, duration_ms=run.duration_ms, tracking_run_ids=[]
+        status=run.status.value,
+        outputs=outputs,
+        duration_ms=run.duration_ms,
+        tracking_run_ids=tracking_run_ids or [],
     )
     return api.JobRunOut.model_validate(data)
 
@@ -168,7 +181,12 @@ class JobRunsHandler(_JobsBase):
         runs = await self.run_blocking(
             self.jobs.store.list_runs, job_id, None, query.limit, query.offset
         )
-        self.reply(api.RunList(runs=[run_out(run, self.root) for run in runs]))
+        tracking = self.settings.get("mlops_tracking")
+        out = []
+        for run in runs:
+            linked = await self.run_blocking(linked_tracking_runs, tracking, run.run_id)
+            out.append(run_out(run, self.root, linked))
+        self.reply(api.RunList(runs=out))
 
     @tornado.web.authenticated
     async def post(self, job_id: str) -> None:
@@ -198,7 +216,9 @@ class JobRunHandler(_JobsBase):
     async def get(self, run_id: str) -> None:
         """The run with its progress, failing cell and outputs."""
         run = await self.run_blocking(self.jobs.store.get_run, run_id)
-        self.reply(run_out(run, self.root))
+        tracking = self.settings.get("mlops_tracking")
+        linked = await self.run_blocking(linked_tracking_runs, tracking, run_id)
+        self.reply(run_out(run, self.root, linked))
 
 
 class JobRunOutputHandler(_JobsBase):

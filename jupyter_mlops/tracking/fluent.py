@@ -168,7 +168,7 @@ def _create(
         git_dirty=git.dirty,
         environment=provenance.environment(),
         params=params,
-        tags=tags,
+        tags={**provenance.job_tags(), **(tags or {})} or None,
     )
 
 

@@ -21,6 +21,11 @@ from typing import Any
 # Set by jobs (or by hand) when the notebook path cannot be learnt from the kernel, e.g. a
 # notebook executed by papermill.
 NOTEBOOK_ENV = "JUPYTER_MLOPS_NOTEBOOK"
+# Set by the jobs runner in a job's kernel: runs it logs get them as tags (the job <-> run link).
+JOB_TAG_ENVS = {
+    "mlops.job_run_id": "JUPYTER_MLOPS_JOB_RUN_ID",
+    "mlops.job_id": "JUPYTER_MLOPS_JOB_ID",
+}
 KEY_PACKAGES = (
     "jupyter-mlops",
     "numpy",
@@ -92,6 +97,11 @@ def _ipython() -> Any:
     except ImportError:
         return None
     return get_ipython()
+
+
+def job_tags() -> dict[str, str]:
+    """`mlops.job_run_id` / `mlops.job_id` tags when this process runs a job's notebook."""
+    return {tag: os.environ[env] for tag, env in JOB_TAG_ENVS.items() if os.environ.get(env)}
 
 
 def notebook_path() -> str | None:

@@ -10,7 +10,9 @@ export const CommandIDs = {
   openExperiment: 'mlops:open-experiment',
   openRun: 'mlops:open-run',
   refreshExperiments: 'mlops:refresh-experiments',
-  refreshHealth: 'mlops:refresh-health'
+  refreshHealth: 'mlops:refresh-health',
+  scheduleNotebook: 'mlops:schedule-notebook',
+  refreshJobs: 'mlops:refresh-jobs'
 } as const;
 
 /** The command palette category of every MLOps command. */

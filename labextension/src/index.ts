@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { clustersPlugin } from './clusters/plugin';
 import { healthPlugin } from './health/plugin';
+import { jobsPlugin } from './jobs/plugin';
 import { profilingPlugin } from './profiling/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
 import { trackingPlugin } from './tracking/plugin';
@@ -14,7 +15,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   healthPlugin,
   profilingPlugin,
   trackingPlugin,
-  clustersPlugin
+  clustersPlugin,
+  jobsPlugin
 ];
 
 export default plugins;

@@ -1,0 +1,211 @@
+import React from 'react';
+
+import { formatDate, formatDuration, PolledView } from '../kit';
+import { APIError } from '../request';
+import { deleteJob, listJobs, listRuns, patchJob, runJobNow } from './api';
+import { IJob, IJobRun } from './model';
+
+/** What the section does with a run's output (open it in the Lab). */
+export interface IJobsActions {
+  openPath(path: string): void;
+}
+
+function RunLine(props: { run: IJobRun; actions: IJobsActions }): JSX.Element {
+  const { run } = props;
+  const live = run.status === 'running' || run.status === 'queued';
+  const notebook = run.outputs.find(o => o.format === 'ipynb');
+  const html = run.outputs.find(o => o.format === 'html');
+  return (
+    <div className="jp-MLOps-jobRun" data-run-id={run.run_id} data-status={run.status}>
+      <span className={`jp-MLOps-jobStatus jp-MLOps-jobStatus-${run.status}`}>{run.status}</span>
+      <span className="jp-MLOps-muted">
+        {run.start_time ? formatDate(run.start_time) : 'queued'}
+        {run.duration_ms !== null ? ` · ${formatDuration(run.duration_ms)}` : ''}
+        {run.trigger !== 'manual' ? ` · ${run.trigger}` : ''}
+      </span>
+      {live ? (
+        <progress
+          className="jp-MLOps-jobProgress"
+          max={1}
+          value={run.progress}
+          title={`${run.cells_done}/${run.cells_total} cells`}
+        />
+      ) : null}
+      {run.error ? (
+        <div className="jp-MLOps-error jp-MLOps-jobError" data-testid="mlops-job-run-error">
+          {run.failed_cell !== null ? `cell ${run.failed_cell}: ` : ''}
+          {run.error}
+          {run.failed_cell_source ? (
+            <pre className="jp-MLOps-jobCell">{run.failed_cell_source}</pre>
+          ) : null}
+        </div>
+      ) : null}
+      {notebook?.lab_path ? (
+        <button
+          className="jp-mod-styled jp-MLOps-link"
+          data-testid="mlops-job-open-output"
+          onClick={() => props.actions.openPath(notebook.lab_path as string)}
+        >
+          Open notebook
+        </button>
+      ) : null}
+      {html?.lab_path ? (
+        <button
+          className="jp-mod-styled jp-MLOps-link"
+          onClick={() => props.actions.openPath(html.lab_path as string)}
+        >
+          Open HTML
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function JobCard(props: {
+  job: IJob;
+  runs: IJobRun[] | undefined;
+  expanded: boolean;
+  onToggle(): void;
+  onChanged(): void;
+  onError(error: APIError): void;
+  actions: IJobsActions;
+}): JSX.Element {
+  const { job } = props;
+  const act = (work: () => Promise<unknown>) => () => {
+    work()
+      .then(() => props.onChanged())
+      .catch(error => props.onError(APIError.from(error)));
+  };
+  const last = job.last_run;
+  return (
+    <li className="jp-MLOps-jobCard" data-job-id={job.job_id} data-testid="mlops-job">
+      <button className="jp-MLOps-jobTitle" onClick={props.onToggle} title={job.notebook_path}>
+        <span className="jp-MLOps-jobName">{job.name}</span>
+        <span className="jp-MLOps-muted">
+          {job.paused ? 'paused' : (job.schedule_description ?? 'on demand')}
+        </span>
+      </button>
+      {last && !props.expanded ? <RunLine run={last} actions={props.actions} /> : null}
+      <div className="jp-MLOps-jobActions">
+        <button className="jp-mod-styled" onClick={act(() => runJobNow(job.job_id))}>
+          Run now
+        </button>
+        {job.schedule ? (
+          <button
+            className="jp-mod-styled"
+            onClick={act(() => patchJob(job.job_id, { paused: !job.paused }))}
+          >
+            {job.paused ? 'Resume' : 'Pause'}
+          </button>
+        ) : null}
+        <button
+          className="jp-mod-styled"
+          title="Take the notebook's current content as the job's snapshot"
+          onClick={act(() => patchJob(job.job_id, { refresh_snapshot: true }))}
+        >
+          Update
+        </button>
+        <button
+          className="jp-mod-styled jp-mod-warn"
+          onClick={act(async () => {
+            if (window.confirm(`Delete job ${job.name} and its runs?`)) {
+              await deleteJob(job.job_id);
+            }
+          })}
+        >
+          Delete
+        </button>
+      </div>
+      {props.expanded ? (
+        <div className="jp-MLOps-jobRuns">
+          {(props.runs ?? []).map(run => (
+            <RunLine key={run.run_id} run={run} actions={props.actions} />
+          ))}
+          {props.runs && props.runs.length === 0 ? (
+            <div className="jp-MLOps-muted">No runs yet.</div>
+          ) : null}
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+interface IJobsData {
+  jobs: IJob[];
+  runs: Record<string, IJobRun[]>;
+}
+
+/** The sidebar's "Jobs" section: definitions with their actions and their latest runs. */
+export class JobsSection extends PolledView<IJobsData> {
+  private _expanded = new Set<string>();
+  private _actionError: APIError | null = null;
+
+  constructor(private readonly _actions: IJobsActions) {
+    super({ name: 'jobs', interval: 3000, max: 60000 });
+    this.id = 'jupyter-mlops-jobs';
+    this.addClass('jp-MLOps-section');
+    this.title.label = 'Jobs';
+  }
+
+  protected get errorText(): string {
+    return 'Cannot list jobs';
+  }
+
+  protected async load(): Promise<IJobsData> {
+    const jobs = await listJobs();
+    const runs: Record<string, IJobRun[]> = {};
+    for (const jobId of this._expanded) {
+      if (jobs.some(job => job.job_id === jobId)) {
+        runs[jobId] = await listRuns(jobId);
+      }
+    }
+    const live = jobs.some(
+      j => j.last_run?.status === 'running' || j.last_run?.status === 'queued'
+    );
+    this.poll.interval = live ? 1000 : 5000;
+    return { jobs, runs };
+  }
+
+  protected renderData(data: IJobsData): JSX.Element {
+    if (data.jobs.length === 0) {
+      return (
+        <div className="jp-MLOps-muted" data-testid="mlops-jobs-empty">
+          No jobs. Open a notebook and press <b>Schedule</b> in its toolbar, or run{' '}
+          <code>%mlops schedule NOTEBOOK --cron …</code>.
+        </div>
+      );
+    }
+    return (
+      <>
+        {this._actionError ? (
+          <div className="jp-MLOps-error">{this._actionError.detail}</div>
+        ) : null}
+        <ul className="jp-MLOps-jobList" data-testid="mlops-jobs">
+          {data.jobs.map(job => (
+            <JobCard
+              key={job.job_id}
+              job={job}
+              runs={data.runs[job.job_id]}
+              expanded={this._expanded.has(job.job_id)}
+              onToggle={() => {
+                if (!this._expanded.delete(job.job_id)) {
+                  this._expanded.add(job.job_id);
+                }
+                void this.refresh();
+              }}
+              onChanged={() => {
+                this._actionError = null;
+                void this.refresh();
+              }}
+              onError={error => {
+                this._actionError = error;
+                this.update();
+              }}
+              actions={this._actions}
+            />
+          ))}
+        </ul>
+      </>
+    );
+  }
+}

@@ -1,0 +1,378 @@
+import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import React, { useEffect, useState } from 'react';
+
+import { formatDate } from '../kit';
+import { APIError } from '../request';
+import { createJob, notebookParameters, previewSchedule } from './api';
+import { IJob, IJobCreate, IParameter, ISchedulePreview } from './model';
+
+/** The form's state: raw texts per parameter, parsed to typed values on submit. */
+interface IForm {
+  name: string;
+  values: Record<string, string>;
+  mode: 'now' | 'cron';
+  cron: string;
+  timezone: string;
+  target: 'local' | 'dask';
+  gpu: boolean;
+  timeout: string;
+  retries: string;
+  html: boolean;
+}
+
+function defaultText(parameter: IParameter): string {
+  if (parameter.type === 'str' || parameter.type === 'date' || parameter.type === 'datetime') {
+    return typeof parameter.default === 'string' ? parameter.default : '';
+  }
+  return parameter.default === null || parameter.default === undefined
+    ? parameter.default_source
+    : JSON.stringify(parameter.default);
+}
+
+/** A typed value from a text field; throws an APIError naming `parameters.<name>`. */
+export function typedValue(parameter: IParameter, text: string): unknown {
+  const field = `parameters.${parameter.name}`;
+  const bad = () =>
+    new APIError(0, 'client', `${parameter.name} takes a value of type ${parameter.type}`, field);
+  switch (parameter.type) {
+    case 'str':
+    case 'date':
+    case 'datetime':
+      return text;
+    case 'bool':
+      return text === 'true';
+    case 'int':
+    case 'float': {
+      const value = Number(text);
+      if (text.trim() === '' || Number.isNaN(value)) {
+        throw bad();
+      }
+      if (parameter.type === 'int' && !Number.isInteger(value)) {
+        throw bad();
+      }
+      return value;
+    }
+    default:
+      try {
+        return JSON.parse(text);
+      } catch {
+        if (parameter.type === 'any') {
+          return text;
+        }
+        throw bad();
+      }
+  }
+}
+
+function ParameterField(props: {
+  parameter: IParameter;
+  value: string;
+  onChange(value: string): void;
+}): JSX.Element {
+  const { parameter } = props;
+  const id = `mlops-param-${parameter.name}`;
+  let input: JSX.Element;
+  if (parameter.type === 'bool') {
+    input = (
+      <input
+        id={id}
+        type="checkbox"
+        checked={props.value === 'true'}
+        onChange={e => props.onChange(e.target.checked ? 'true' : 'false')}
+      />
+    );
+  } else {
+    const type =
+      parameter.type === 'int' || parameter.type === 'float'
+        ? 'number'
+        : parameter.type === 'date'
+          ? 'date'
+          : 'text';
+    input = (
+      <input
+        id={id}
+        className="jp-mod-styled"
+        type={type}
+        step={parameter.type === 'float' ? 'any' : undefined}
+        value={props.value}
+        onChange={e => props.onChange(e.target.value)}
+      />
+    );
+  }
+  return (
+    <div className="jp-MLOps-formRow" data-parameter={parameter.name}>
+      <label htmlFor={id} title={parameter.help}>
+        {parameter.name} <span className="jp-MLOps-muted">({parameter.type})</span>
+      </label>
+      {input}
+    </div>
+  );
+}
+
+function ScheduleForm(props: {
+  parameters: IParameter[];
+  initial: IForm;
+  onChange(form: IForm): void;
+}): JSX.Element {
+  const [form, setForm] = useState<IForm>(props.initial);
+  const [preview, setPreview] = useState<ISchedulePreview | APIError | null>(null);
+  const change = (patch: Partial<IForm>) => {
+    const next = { ...form, ...patch };
+    setForm(next);
+    props.onChange(next);
+  };
+  useEffect(() => {
+    if (form.mode !== 'cron' || !form.cron.trim()) {
+      setPreview(null);
+      return;
+    }
+    let current = true;
+    const timer = window.setTimeout(() => {
+      previewSchedule(form.cron, form.timezone)
+        .then(answer => current && setPreview(answer))
+        .catch(error => current && setPreview(APIError.from(error)));
+    }, 300);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [form.mode, form.cron, form.timezone]);
+  return (
+    <div className="jp-MLOps-scheduleForm" data-testid="mlops-schedule-form">
+      <div className="jp-MLOps-formRow">
+        <label htmlFor="mlops-job-name">Name</label>
+        <input
+          id="mlops-job-name"
+          className="jp-mod-styled"
+          value={form.name}
+          onChange={e => change({ name: e.target.value })}
+        />
+      </div>
+      <fieldset>
+        <legend>Parameters</legend>
+        {props.parameters.length === 0 ? (
+          <div className="jp-MLOps-muted">
+            No cell tagged <code>parameters</code> in this notebook.
+          </div>
+        ) : (
+          props.parameters.map(p => (
+            <ParameterField
+              key={p.name}
+              parameter={p}
+              value={form.values[p.name] ?? ''}
+              onChange={value => change({ values: { ...form.values, [p.name]: value } })}
+            />
+          ))
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>When</legend>
+        <label>
+          <input
+            type="radio"
+            checked={form.mode === 'now'}
+            onChange={() => change({ mode: 'now' })}
+          />{' '}
+          Run once now
+        </label>
+        <label>
+          <input
+            type="radio"
+            data-testid="mlops-schedule-cron-mode"
+            checked={form.mode === 'cron'}
+            onChange={() => change({ mode: 'cron' })}
+          />{' '}
+          On a schedule (cron)
+        </label>
+        {form.mode === 'cron' ? (
+          <>
+            <div className="jp-MLOps-formRow">
+              <label htmlFor="mlops-job-cron">Cron</label>
+              <input
+                id="mlops-job-cron"
+                className="jp-mod-styled"
+                placeholder="0 2 * * *"
+                value={form.cron}
+                onChange={e => change({ cron: e.target.value })}
+              />
+            </div>
+            <div className="jp-MLOps-formRow">
+              <label htmlFor="mlops-job-tz">Timezone</label>
+              <input
+                id="mlops-job-tz"
+                className="jp-mod-styled"
+                value={form.timezone}
+                onChange={e => change({ timezone: e.target.value })}
+              />
+            </div>
+            <div data-testid="mlops-schedule-preview">
+              {preview instanceof APIError ? (
+                <span className="jp-MLOps-error">{preview.detail}</span>
+              ) : preview ? (
+                <>
+                  <b>{preview.description}</b>
+                  <span className="jp-MLOps-muted">
+                    {' '}
+                    next: {preview.next_times.map(t => formatDate(t)).join(', ')}
+                  </span>
+                </>
+              ) : null}
+            </div>
+          </>
+        ) : null}
+      </fieldset>
+      <fieldset>
+        <legend>Where and how</legend>
+        <div className="jp-MLOps-formRow">
+          <label htmlFor="mlops-job-target">Runs on</label>
+          <select
+            id="mlops-job-target"
+            className="jp-mod-styled"
+            value={form.target}
+            onChange={e => change({ target: e.target.value as 'local' | 'dask' })}
+          >
+            <option value="local">a local process</option>
+            <option value="dask">the attached Dask cluster</option>
+          </select>
+        </div>
+        {form.target === 'dask' ? (
+          <label>
+            <input
+              type="checkbox"
+              checked={form.gpu}
+              onChange={e => change({ gpu: e.target.checked })}
+            />{' '}
+            needs a GPU worker
+          </label>
+        ) : null}
+        <div className="jp-MLOps-formRow">
+          <label htmlFor="mlops-job-timeout">Timeout (s)</label>
+          <input
+            id="mlops-job-timeout"
+            className="jp-mod-styled"
+            type="number"
+            min={1}
+            value={form.timeout}
+            onChange={e => change({ timeout: e.target.value })}
+          />
+        </div>
+        <div className="jp-MLOps-formRow">
+          <label htmlFor="mlops-job-retries">Retries</label>
+          <input
+            id="mlops-job-retries"
+            className="jp-mod-styled"
+            type="number"
+            min={0}
+            max={10}
+            value={form.retries}
+            onChange={e => change({ retries: e.target.value })}
+          />
+        </div>
+        <label>
+          <input
+            type="checkbox"
+            checked={form.html}
+            onChange={e => change({ html: e.target.checked })}
+          />{' '}
+          also export HTML
+        </label>
+      </fieldset>
+    </div>
+  );
+}
+
+class ScheduleBody extends ReactWidget implements Dialog.IBodyWidget<IForm> {
+  private _form: IForm;
+
+  constructor(
+    private readonly _parameters: IParameter[],
+    initial: IForm
+  ) {
+    super();
+    this._form = initial;
+    this.addClass('jp-MLOps-scheduleDialog');
+  }
+
+  getValue(): IForm {
+    return this._form;
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <ScheduleForm
+        parameters={this._parameters}
+        initial={this._form}
+        onChange={form => {
+          this._form = form;
+        }}
+      />
+    );
+  }
+}
+
+export function toRequest(path: string, parameters: IParameter[], form: IForm): IJobCreate {
+  const values: Record<string, unknown> = {};
+  for (const parameter of parameters) {
+    const text = form.values[parameter.name];
+    if (text !== undefined && text !== defaultText(parameter)) {
+      values[parameter.name] = typedValue(parameter, text);
+    }
+  }
+  return {
+    notebook_path: path,
+    name: form.name || null,
+    parameters: values,
+    schedule: form.mode === 'cron' ? form.cron : null,
+    timezone: form.timezone || 'UTC',
+    target: form.target,
+    gpu: form.target === 'dask' && form.gpu,
+    timeout_s: form.timeout ? Number(form.timeout) : null,
+    retries: form.retries ? Number(form.retries) : 0,
+    outputs: form.html ? ['ipynb', 'html'] : ['ipynb'],
+    run_now: form.mode === 'now'
+  };
+}
+
+/** The Schedule dialog for the notebook at `path`; resolves to the job made, or null. */
+export async function scheduleNotebook(path: string): Promise<IJob | null> {
+  let parameters: IParameter[];
+  try {
+    parameters = await notebookParameters(path);
+  } catch (error) {
+    await showErrorMessage('Cannot read the notebook', APIError.from(error).detail);
+    return null;
+  }
+  let form: IForm = {
+    name:
+      path
+        .split('/')
+        .pop()
+        ?.replace(/\.ipynb$/, '') ?? '',
+    values: Object.fromEntries(parameters.map(p => [p.name, defaultText(p)])),
+    mode: 'now',
+    cron: '0 2 * * *',
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    target: 'local',
+    gpu: false,
+    timeout: '',
+    retries: '0',
+    html: true
+  };
+  for (;;) {
+    const result = await showDialog({
+      title: `Schedule ${path}`,
+      body: new ScheduleBody(parameters, form),
+      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Schedule' })]
+    });
+    if (!result.button.accept || result.value === null) {
+      return null;
+    }
+    form = result.value;
+    try {
+      return await createJob(toRequest(path, parameters, form));
+    } catch (error) {
+      await showErrorMessage('Cannot schedule this notebook', APIError.from(error).detail);
+    }
+  }
+}

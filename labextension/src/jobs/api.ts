@@ -1,0 +1,41 @@
+import { requestAPI } from '../request';
+import { IJob, IJobCreate, IJobRun, IParameter, ISchedulePreview } from './model';
+
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  body: JSON.stringify(body)
+});
+
+export async function listJobs(): Promise<IJob[]> {
+  return (await requestAPI<{ jobs: IJob[] }>('jobs')).jobs;
+}
+
+export function createJob(body: IJobCreate): Promise<IJob> {
+  return requestAPI<IJob>('jobs', json('POST', body));
+}
+
+export function patchJob(jobId: string, body: Record<string, unknown>): Promise<IJob> {
+  return requestAPI<IJob>(`jobs/${jobId}`, json('PATCH', body));
+}
+
+export async function deleteJob(jobId: string): Promise<void> {
+  await requestAPI<unknown>(`jobs/${jobId}`, { method: 'DELETE' });
+}
+
+export function runJobNow(jobId: string): Promise<IJobRun> {
+  return requestAPI<IJobRun>(`jobs/${jobId}/runs`, json('POST', {}));
+}
+
+export async function listRuns(jobId: string): Promise<IJobRun[]> {
+  return (await requestAPI<{ runs: IJobRun[] }>(`jobs/${jobId}/runs?limit=20`)).runs;
+}
+
+export async function notebookParameters(path: string): Promise<IParameter[]> {
+  const query = new URLSearchParams({ path });
+  return (await requestAPI<{ parameters: IParameter[] }>(`job-parameters?${query}`)).parameters;
+}
+
+export function previewSchedule(schedule: string, timezone: string): Promise<ISchedulePreview> {
+  const query = new URLSearchParams({ schedule, timezone });
+  return requestAPI<ISchedulePreview>(`job-schedule?${query}`);
+}

@@ -1,0 +1,85 @@
+import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, ToolbarButton } from '@jupyterlab/apputils';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { IDisposable } from '@lumino/disposable';
+
+import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { IMLOpsSidebar } from '../tokens';
+import { JobsSection } from './JobsSection';
+import { scheduleNotebook } from './ScheduleDialog';
+
+/** After experiments (300). */
+const SECTION_RANK = 350;
+
+/** The **Schedule** button of every notebook's toolbar. */
+class ScheduleButtonExtension {
+  constructor(private readonly _app: JupyterFrontEnd) {}
+
+  createNew(panel: NotebookPanel): IDisposable {
+    const button = new ToolbarButton({
+      label: 'Schedule',
+      tooltip: 'Run this notebook as a job: now or on a schedule, with parameters',
+      className: 'jp-MLOps-scheduleButton',
+      onClick: () => {
+        void this._app.commands.execute(CommandIDs.scheduleNotebook, {
+          path: panel.context.path
+        });
+      }
+    });
+    panel.toolbar.insertItem(10, 'mlopsSchedule', button);
+    return button;
+  }
+}
+
+/** Jobs in the Lab: the Schedule button and dialog, and the Jobs section of the sidebar. */
+export const jobsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-mlops:jobs',
+  description: 'Schedules notebooks as jobs and lists jobs and their runs.',
+  autoStart: true,
+  requires: [IMLOpsSidebar],
+  optional: [INotebookTracker, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    sidebar: IMLOpsSidebar,
+    notebooks: INotebookTracker | null,
+    palette: ICommandPalette | null
+  ) => {
+    const section = new JobsSection({
+      openPath: path => {
+        void app.commands.execute('docmanager:open', { path });
+      }
+    });
+    sidebar.addSection(section, SECTION_RANK);
+
+    app.commands.addCommand(CommandIDs.scheduleNotebook, {
+      label: 'Schedule Notebook as a Job…',
+      caption: 'Run the current notebook as a job, now or on a cron schedule',
+      isEnabled: () => Boolean(notebooks?.currentWidget),
+      execute: async args => {
+        const path =
+          typeof args.path === 'string' ? args.path : notebooks?.currentWidget?.context.path;
+        if (!path) {
+          return;
+        }
+        const context = notebooks?.currentWidget?.context;
+        if (context && context.path === path && context.model.dirty) {
+          await context.save();
+        }
+        const job = await scheduleNotebook(path);
+        if (job) {
+          void section.refresh();
+          void app.commands.execute(CommandIDs.openSidebar);
+        }
+      }
+    });
+    app.commands.addCommand(CommandIDs.refreshJobs, {
+      label: 'Refresh Jobs',
+      execute: () => section.refresh()
+    });
+    app.docRegistry.addWidgetExtension('Notebook', new ScheduleButtonExtension(app));
+    if (palette) {
+      palette.addItem({ command: CommandIDs.scheduleNotebook, category: PALETTE_CATEGORY });
+      palette.addItem({ command: CommandIDs.refreshJobs, category: PALETTE_CATEGORY });
+    }
+  }
+};
