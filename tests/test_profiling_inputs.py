@@ -106,3 +106,14 @@ async def test_csv_options_choose_the_delimiter_and_encoding(jp_fetch, jp_root_d
     columns = state["profile"]["columns"]
     assert list(columns) == ["name", "city"]
     assert {value for value, _ in columns["city"]["top_values"]} == {"Zürich", "Genève"}
+
+
+async def test_a_saved_profile_downloads_as_an_html_report(jp_fetch, data_csv):
+    _, job = await call(jp_fetch, "profiles", method="POST", body={"path": data_csv, "name": "d"})
+    state, _ = await finished(jp_fetch, job["id"])
+    response = await jp_fetch("mlops", "api", "profiles", state["job"]["profile_id"], "report")
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="d.html"'
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    html = response.body.decode()
+    assert html.startswith("<!DOCTYPE html>") and "class='jp-MLOps-profile-card'" in html

@@ -4,11 +4,13 @@ GET    /mlops/api/profiles                 saved profiles (summaries), newest fi
 POST   /mlops/api/profiles                 {path, name?, sample?, csv?}: profile a file -> 202 job
 GET    /mlops/api/profiles/jobs/{job_id}   {job, profile}: progress, then the profile
 GET    /mlops/api/profiles/{profile_id}    a saved profile (by id or name)
+GET    /mlops/api/profiles/{profile_id}/report   its standalone HTML report, as a download
 DELETE /mlops/api/profiles/{profile_id}    delete a saved profile
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -98,6 +100,27 @@ class ProfileHandler(APIHandler):
         self.finish()
 
 
+class ProfileReportHandler(APIHandler):
+    """A saved profile's standalone HTML report (plotly.js inlined), as a file to download."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("A saved profile's standalone HTML report (a download)", binary=True)
+    }
+
+    @web.authenticated
+    async def get(self, profile_id: str) -> None:
+        """Reply with the report as an attachment named after the profile."""
+        from .report import profile_report
+
+        profile = await self.run_blocking(ProfileStore(self.database).get, profile_id)
+        html = await self.run_blocking(profile_report, profile)
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", profile.name or profile.id or "profile")
+        self.set_header("Content-Disposition", f'attachment; filename="{stem[:80]}.html"')
+        # The report runs its own scripts only when opened as a file, never in this origin.
+        self.set_header("Content-Security-Policy", "sandbox allow-scripts")
+        self.finish(html, set_content_type="text/html; charset=utf-8")
+
+
 def setup(app: Any) -> None:
     """Build the job runner, rooted at the server's root directory."""
     root = Path(app.serverapp.root_dir).expanduser().resolve()
@@ -114,5 +137,6 @@ async def teardown(app: Any) -> None:
 ROUTES = [
     ("profiles", ProfilesHandler),
     (r"profiles/jobs/(?P<job_id>[^/]+)", ProfileJobHandler),
+    (r"profiles/(?P<profile_id>[^/]+)/report", ProfileReportHandler),
     (r"profiles/(?P<profile_id>[^/]+)", ProfileHandler),
 ]

@@ -96,13 +96,14 @@ def fmt(value: Any) -> str:
 
 
 def size_text(n_bytes: int) -> str:
-    """A byte count in B, KB, MB, GB or TB (one decimal), as the Lab's `formatBytes`."""
-    size, unit = float(n_bytes), 0
-    units = ("B", "KB", "MB", "GB", "TB")
-    while size >= 1024 and unit < len(units) - 1:
-        size /= 1024
-        unit += 1
-    return f"{n_bytes} B" if unit == 0 else f"{size:.1f} {units[unit]}"
+    """Bytes as the Lab's kit (and Dask) write them: `512 B`, `1.50 kiB`, `0.93 GiB` (a unit
+    is used from 0.9 of it)."""
+    for unit, size in (("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if abs(n_bytes) >= size * 0.9:
+            return f"{n_bytes / size:.2f} {unit}"
+    if abs(n_bytes) >= 1024 * 0.9:
+        return f"{n_bytes / 1024:.2f} kiB"
+    return f"{n_bytes} B"
 
 
 def _share(part: int, total: int) -> str:
