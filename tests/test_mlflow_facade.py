@@ -330,3 +330,36 @@ def test_unauthenticated_requests_are_refused(server: MLOpsServer) -> None:
     status, _ = server.request("POST", routes[1][1], token=server.token, data=b"{}")
     assert status == 200
     assert mlflow.MlflowClient().get_experiment_by_name("sneaky") is None
+
+
+def test_sklearn_autolog_logs_params_metrics_and_the_model(
+    server: MLOpsServer, same_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mlflow.sklearn
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    # Autologging's own failures raise instead of becoming warnings.
+    monkeypatch.setenv("MLFLOW_AUTOLOGGING_TESTING", "true")
+    # Requirement inference imports the model in a subprocess (seconds, no facade call in it).
+    monkeypatch.setenv("MLFLOW_REQUIREMENTS_INFERENCE_TIMEOUT", "1")
+    features, labels = load_iris(return_X_y=True)
+    mlflow.set_experiment("autolog")
+    mlflow.sklearn.autolog(silent=True)
+    try:
+        with mlflow.start_run() as run:
+            LogisticRegression(max_iter=300).fit(features, labels)
+    finally:
+        mlflow.sklearn.autolog(disable=True)
+    run_id = run.info.run_id
+    got = mlflow.MlflowClient().get_run(run_id)
+    assert got.data.params["max_iter"] == "300"
+    assert 0.9 < got.data.metrics["training_accuracy_score"] <= 1.0
+    model = mlflow.sklearn.load_model(f"runs:/{run_id}/model")
+    assert (model.predict(features[:5]) == labels[:5]).all()
+    logged = mlflow.last_logged_model()
+    assert logged is not None and logged.source_run_id == run_id
+    again = mlflow.sklearn.load_model(f"models:/{logged.model_id}")
+    assert (again.predict(features[:5]) == labels[:5]).all()
+    # The model's files are the run's artifacts in the workbench.
+    assert (same_store.artifact_root(run_id) / "model" / "MLmodel").is_file()

@@ -11,6 +11,9 @@ export const CommandIDs = {
   openRun: 'mlops:open-run',
   refreshExperiments: 'mlops:refresh-experiments',
   refreshHealth: 'mlops:refresh-health',
+  registerModel: 'mlops:register-model',
+  openModel: 'mlops:open-model',
+  refreshModels: 'mlops:refresh-models',
   scheduleNotebook: 'mlops:schedule-notebook',
   refreshJobs: 'mlops:refresh-jobs'
 } as const;

@@ -4,6 +4,7 @@ import { clustersPlugin } from './clusters/plugin';
 import { healthPlugin } from './health/plugin';
 import { jobsPlugin } from './jobs/plugin';
 import { profilingPlugin } from './profiling/plugin';
+import { servingPlugin } from './serving/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
 import { trackingPlugin } from './tracking/plugin';
 
@@ -16,7 +17,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   profilingPlugin,
   trackingPlugin,
   clustersPlugin,
-  jobsPlugin
+  jobsPlugin,
+  servingPlugin
 ];
 
 export default plugins;
