@@ -1,0 +1,260 @@
+"""Serving benchmark: `jupyter-mlops serve` beside `mlflow models serve` on the same model.
+
+The model of issue 11: a RandomForestClassifier (50 trees) on 20 numeric features. Each server
+runs as its own process on 127.0.0.1; a bounded loopback load generator (asyncio, keep-alive
+HTTP/1.1 connections, `--concurrency` clients, `--requests` requests each) posts MLflow
+`dataframe_split` payloads of 1 and of 100 rows to `/invocations`. Printed per server and row
+count: requests/s, p50 and p99 latency, errors; and per server: cold start (process spawn to
+the first 200 from `/ping`) and resident memory after the load (the process tree).
+
+`mlflow models serve --env-manager local` runs when the `mlflow` command can serve models
+here (mlflow or mlflow-skinny with its scoring server); otherwise it is skipped with a note.
+
+    .venv/bin/python bench/serve.py
+    .venv/bin/python bench/serve.py --concurrency 16 --requests 200 --no-mlflow
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+N_FEATURES = 20
+COLUMNS = [f"f{i}" for i in range(N_FEATURES)]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def train() -> tuple[object, pd.DataFrame]:
+    from sklearn.ensemble import RandomForestClassifier
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(5_000, N_FEATURES)), columns=COLUMNS)
+    y = ((X["f0"] + X["f1"] * X["f2"] - X["f3"]) > 0).astype(int)
+    return RandomForestClassifier(n_estimators=50, random_state=0).fit(X, y), X
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 180) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/ping", timeout=1) as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"{url} not ready in {timeout} s")
+
+
+def tree_rss_mb(pid: int) -> float:
+    import psutil
+
+    root = psutil.Process(pid)
+    return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)]) / 2**20
+
+
+async def _client(port: int, body: bytes, n: int, latencies: list[float], errors: list[int]):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = (
+        f"POST /invocations HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    try:
+        for _ in range(n):
+            started = time.perf_counter()
+            writer.write(head + body)
+            await writer.drain()
+            status_line = await reader.readline()
+            length = 0
+            chunked = False
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+                elif name.lower() == "transfer-encoding" and "chunked" in value:
+                    chunked = True
+            if chunked:
+                while True:
+                    size = int((await reader.readline()).strip(), 16)
+                    await reader.readexactly(size + 2)
+                    if size == 0:
+                        break
+            else:
+                await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if b" 200 " not in status_line:
+                errors.append(1)
+    finally:
+        writer.close()
+
+
+async def load(port: int, body: bytes, concurrency: int, requests: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors: list[int] = []
+    # warm-up, not counted
+    await asyncio.gather(*(_client(port, body, 3, [], []) for _ in range(concurrency)))
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(_client(port, body, requests, latencies, errors) for _ in range(concurrency))
+    )
+    elapsed = time.perf_counter() - started
+    ms = np.array(latencies) * 1000
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "errors": len(errors),
+        "n": len(latencies),
+    }
+
+
+def run_server(name: str, command: list[str], env: dict[str, str], port: int, args) -> dict:
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    result: dict = {"server": name}
+    try:
+        result["cold_start_s"] = wait_ready(url, process)
+        X_rows = _rows()
+        for rows in (1, 100):
+            body = json.dumps(
+                {"dataframe_split": {"columns": COLUMNS, "data": X_rows[:rows]}}
+            ).encode()
+            result[rows] = asyncio.run(load(port, body, args.concurrency, args.requests))
+        result["rss_mb"] = tree_rss_mb(process.pid)
+    except RuntimeError as exc:
+        stderr = process.stderr.read().decode()[-1500:] if process.stderr else ""
+        result["failed"] = f"{exc}: {stderr}"
+    finally:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+    return result
+
+
+_ROWS: list[list[float]] = []
+
+
+def _rows() -> list[list[float]]:
+    return _ROWS
+
+
+def report(results: list[dict], args) -> None:
+    print(
+        f"\nRandomForest 50 trees, {N_FEATURES} features; concurrency {args.concurrency}, "
+        f"{args.requests} requests per client; {os.cpu_count()} CPUs shared by clients and server"
+    )
+    print(f"{'server':<22}{'rows/req':>9}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for result in results:
+        if "failed" in result:
+            print(f"{result['server']:<22} failed: {result['failed']}")
+            continue
+        for rows in (1, 100):
+            r = result[rows]
+            print(
+                f"{result['server']:<22}{rows:>9}{r['rps']:>10.0f}{r['p50_ms']:>9.1f}"
+                f"{r['p99_ms']:>9.1f}{r['errors']:>8}"
+            )
+        print(f"{'':<22}cold start {result['cold_start_s']:.2f} s, RSS {result['rss_mb']:.0f} MB")
+    ok = [r for r in results if "failed" not in r]
+    if len(ok) == 2:
+        for rows in (1, 100):
+            ratio = ok[0][rows]["rps"] / ok[1][rows]["rps"]
+            print(f"{rows} row(s)/request: jupyter-mlops {ratio:.1f}x mlflow's requests/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=150, help="per client")
+    parser.add_argument("--no-mlflow", action="store_true")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+
+    model, X = train()
+    _ROWS.extend(X.iloc[:100].to_numpy().tolist())
+    scratch = Path(tempfile.mkdtemp(prefix="mlops-bench-serve-"))
+    env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(scratch / "data")}
+    env.pop("JUPYTER_MLOPS_DB_URL", None)
+    os.environ.update(JUPYTER_MLOPS_DATA_DIR=env["JUPYTER_MLOPS_DATA_DIR"])
+    os.environ.pop("JUPYTER_MLOPS_DB_URL", None)
+    import jupyter_mlops as mlops
+
+    mlops.register_model(model, "bench-rf", X=X)
+    results = []
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter_mlops.cli",
+        "serve",
+        "bench-rf/1",
+        "--port",
+        str(port),
+        "--workers",
+        str(args.workers),
+        "--no-request-log",
+    ]
+    results.append(run_server("jupyter-mlops serve", command, env, port, args))
+    mlflow = shutil.which("mlflow") or str(Path(sys.executable).parent / "mlflow")
+    if args.no_mlflow:
+        print("mlflow: skipped (--no-mlflow)")
+    elif not Path(mlflow).exists():
+        print("mlflow: not installed, comparison skipped")
+    else:
+        try:
+            import mlflow.sklearn
+
+            model_dir = scratch / "mlflow-model"
+            mlflow.sklearn.save_model(model, str(model_dir), serialization_format="cloudpickle")
+        except Exception as exc:  # an mlflow without the sklearn flavour
+            print(f"mlflow: cannot save the model ({exc}); comparison skipped")
+        else:
+            port = free_port()
+            command = [
+                mlflow,
+                "models",
+                "serve",
+                "-m",
+                str(model_dir),
+                "--env-manager",
+                "local",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ]
+            results.append(run_server("mlflow models serve", command, env, port, args))
+    report(results, args)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,297 @@
+import React from 'react';
+
+import { formatDate, PolledView } from '../kit';
+import { APIError } from '../request';
+import { deleteEndpoint, deploy, endpointAction, endpointStats, getModel, setAlias } from './api';
+import { IEndpoint, IEndpointStats, IModelDetail, IModelVersion } from './model';
+
+/** The alias the Deploy button creates and Promote moves. */
+export const DEFAULT_ALIAS = 'champion';
+
+/** What the view does outside itself. */
+export interface IModelViewOptions {
+  name: string;
+  openRun(runId: string): void;
+  openNotebook(path: string): void;
+}
+
+interface IModelViewData {
+  model: IModelDetail;
+  stats: Record<string, IEndpointStats>;
+}
+
+interface IRate {
+  requests: number;
+  time: number;
+  perSecond: number | null;
+}
+
+function fixed(value: number | null | undefined, digits = 1): string {
+  return value === null || value === undefined ? '—' : value.toFixed(digits);
+}
+
+/** A model's page: versions (Deploy, Promote), endpoints with live figures (Rollback, Stop). */
+export class ModelView extends PolledView<IModelViewData> {
+  readonly modelName: string;
+  private _busy: string | null = null;
+  private _actionError: APIError | null = null;
+  private _rates: Record<string, IRate> = {};
+
+  constructor(private readonly _options: IModelViewOptions) {
+    super({ name: 'model', interval: 2000, max: 30000 });
+    this.modelName = _options.name;
+    this.addClass('jp-MLOps-modelView');
+    this.title.label = `Model ${_options.name}`;
+    this.title.caption = `Registered model ${_options.name}`;
+  }
+
+  protected get errorText(): string {
+    return `Cannot read model ${this.modelName}`;
+  }
+
+  protected async load(): Promise<IModelViewData> {
+    const model = await getModel(this.modelName);
+    const stats: Record<string, IEndpointStats> = {};
+    await Promise.all(
+      model.endpoints
+        .filter(e => e.state === 'running')
+        .map(async e => {
+          stats[e.name] = await endpointStats(e.name);
+        })
+    );
+    for (const [name, current] of Object.entries(stats)) {
+      const previous = this._rates[name];
+      const time = current.time_ms ?? Date.now();
+      let perSecond: number | null = null;
+      if (previous !== undefined && time > previous.time && current.requests >= previous.requests) {
+        perSecond = ((current.requests - previous.requests) * 1000) / (time - previous.time);
+      }
+      this._rates[name] = { requests: current.requests, time, perSecond };
+    }
+    return { model, stats };
+  }
+
+  private _act(label: string, work: () => Promise<unknown>): void {
+    this._busy = label;
+    this._actionError = null;
+    this.update();
+    work()
+      .catch(error => {
+        this._actionError = APIError.from(error);
+      })
+      .finally(() => {
+        this._busy = null;
+        void this.refresh();
+      });
+  }
+
+  private _deploy(version: IModelVersion): void {
+    this._act(`Deploying v${version.version}…`, async () => {
+      await setAlias(this.modelName, DEFAULT_ALIAS, version.version);
+      await deploy(`${this.modelName}@${DEFAULT_ALIAS}`);
+    });
+  }
+
+  private _promote(endpoint: IEndpoint, version: IModelVersion): void {
+    this._act(`Promoting v${version.version}…`, () =>
+      endpointAction(endpoint.name, 'promote', { version: version.version })
+    );
+  }
+
+  protected renderData(data: IModelViewData): JSX.Element {
+    const { model } = data;
+    const endpoint = model.endpoints[0];
+    return (
+      <div className="jp-MLOps-modelPage" data-testid="mlops-model-view">
+        <h2 className="jp-MLOps-modelHeading">{model.name}</h2>
+        {model.description ? <p>{model.description}</p> : null}
+        {this._busy ? (
+          <div className="jp-MLOps-muted" data-testid="mlops-model-busy">
+            {this._busy}
+          </div>
+        ) : null}
+        {this._actionError ? (
+          <div className="jp-MLOps-error" data-testid="mlops-model-action-error">
+            {this._actionError.detail}
+          </div>
+        ) : null}
+        <h3>Endpoints</h3>
+        {model.endpoints.length === 0 ? (
+          <div className="jp-MLOps-muted">
+            Not deployed. <b>Deploy</b> a version below: it gets the alias @{DEFAULT_ALIAS} and an
+            HTTP endpoint on 127.0.0.1.
+          </div>
+        ) : (
+          model.endpoints.map(e => this._renderEndpoint(e, data.stats[e.name]))
+        )}
+        <h3>Versions</h3>
+        <table className="jp-MLOps-versionTable">
+          <thead>
+            <tr>
+              <th>Version</th>
+              <th>Aliases</th>
+              <th>Created</th>
+              <th>Estimator</th>
+              <th>Lineage</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {model.versions.map(version => {
+              const served = endpoint?.serving_version === version.version;
+              return (
+                <tr
+                  key={version.version}
+                  data-testid="mlops-model-version"
+                  data-version={version.version}
+                >
+                  <td>v{version.version}</td>
+                  <td>{version.aliases.map(a => `@${a}`).join(' ')}</td>
+                  <td>{formatDate(version.creation_time)}</td>
+                  <td title={version.estimator_class}>
+                    {version.estimator_class.split('.').pop()}
+                  </td>
+                  <td>{this._renderLineage(version)}</td>
+                  <td className="jp-MLOps-versionActions">
+                    {endpoint === undefined ? (
+                      <button
+                        className="jp-mod-styled jp-mod-accept"
+                        data-testid="mlops-deploy"
+                        disabled={this._busy !== null}
+                        onClick={() => this._deploy(version)}
+                      >
+                        Deploy
+                      </button>
+                    ) : served ? (
+                      <span className="jp-MLOps-muted">serving</span>
+                    ) : (
+                      <button
+                        className="jp-mod-styled"
+                        data-testid="mlops-promote"
+                        disabled={this._busy !== null}
+                        title={`Serve v${version.version} on ${endpoint.name} (no request fails)`}
+                        onClick={() => this._promote(endpoint, version)}
+                      >
+                        Promote
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    );
+  }
+
+  private _renderLineage(version: IModelVersion): JSX.Element {
+    return (
+      <span className="jp-MLOps-lineage">
+        {version.run_id ? (
+          <button
+            className="jp-MLOps-link"
+            onClick={() => this._options.openRun(version.run_id as string)}
+          >
+            run {version.run_id.slice(0, 8)}
+          </button>
+        ) : null}
+        {version.notebook_path ? (
+          <button
+            className="jp-MLOps-link"
+            onClick={() => this._options.openNotebook(version.notebook_path as string)}
+          >
+            notebook
+          </button>
+        ) : null}
+        {version.training_profile ? (
+          <span className="jp-MLOps-muted" title={version.training_profile}>
+            profile
+          </span>
+        ) : null}
+      </span>
+    );
+  }
+
+  private _renderEndpoint(endpoint: IEndpoint, stats: IEndpointStats | undefined): JSX.Element {
+    const rate = this._rates[endpoint.name]?.perSecond ?? null;
+    const running = endpoint.state === 'running';
+    return (
+      <div
+        key={endpoint.name}
+        className="jp-MLOps-endpointCard"
+        data-testid="mlops-endpoint"
+        data-state={endpoint.state}
+        data-version={endpoint.serving_version ?? ''}
+      >
+        <div className="jp-MLOps-endpointHead">
+          <span className={`jp-MLOps-endpointState jp-MLOps-state-${endpoint.state}`}>
+            {endpoint.state}
+          </span>
+          <b>{endpoint.name}</b>
+          <span>
+            {endpoint.target} → v{endpoint.serving_version ?? '—'}
+          </span>
+          <a
+            href={`${endpoint.url}/schema`}
+            target="_blank"
+            rel="noreferrer"
+            data-testid="mlops-endpoint-url"
+          >
+            {endpoint.url}
+          </a>
+        </div>
+        {endpoint.message ? <div className="jp-MLOps-muted">{endpoint.message}</div> : null}
+        {running && stats?.reachable ? (
+          <div className="jp-MLOps-endpointStats" data-testid="mlops-endpoint-stats">
+            <span>{stats.requests} requests</span>
+            <span>{rate === null ? '—' : rate.toFixed(1)} req/s</span>
+            <span>p50 {fixed(stats.latency_p50_ms)} ms</span>
+            <span>p99 {fixed(stats.latency_p99_ms)} ms</span>
+            <span className={stats.errors > 0 ? 'jp-MLOps-error' : ''}>{stats.errors} errors</span>
+          </div>
+        ) : null}
+        <div className="jp-MLOps-endpointActions">
+          <button
+            className="jp-mod-styled"
+            data-testid="mlops-rollback"
+            disabled={this._busy !== null || !running}
+            onClick={() =>
+              this._act('Rolling back…', () => endpointAction(endpoint.name, 'rollback'))
+            }
+          >
+            Rollback
+          </button>
+          {running ? (
+            <button
+              className="jp-mod-styled"
+              disabled={this._busy !== null}
+              onClick={() => this._act('Stopping…', () => endpointAction(endpoint.name, 'stop'))}
+            >
+              Stop
+            </button>
+          ) : (
+            <button
+              className="jp-mod-styled"
+              disabled={this._busy !== null}
+              onClick={() => this._act('Starting…', () => endpointAction(endpoint.name, 'start'))}
+            >
+              Start
+            </button>
+          )}
+          <button
+            className="jp-mod-styled jp-mod-warn"
+            disabled={this._busy !== null}
+            onClick={() => {
+              if (window.confirm(`Stop and delete endpoint ${endpoint.name}?`)) {
+                this._act('Deleting…', () => deleteEndpoint(endpoint.name));
+              }
+            }}
+          >
+            Delete
+          </button>
+        </div>
+      </div>
+    );
+  }
+}

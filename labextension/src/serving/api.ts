@@ -1,0 +1,58 @@
+import { requestAPI } from '../request';
+import {
+  IAlias,
+  IEndpoint,
+  IEndpointStats,
+  IModelDetail,
+  IModelVersion,
+  IRegisteredModel
+} from './model';
+
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  body: JSON.stringify(body)
+});
+const part = encodeURIComponent;
+
+export async function listModels(): Promise<IRegisteredModel[]> {
+  return (await requestAPI<{ models: IRegisteredModel[] }>('models')).models;
+}
+
+export function getModel(name: string): Promise<IModelDetail> {
+  return requestAPI<IModelDetail>(`models/${part(name)}`);
+}
+
+export function registerModel(source: string, name: string): Promise<IModelVersion> {
+  return requestAPI<IModelVersion>('models', json('POST', { source, name }));
+}
+
+export function setAlias(name: string, alias: string, version: number): Promise<IAlias> {
+  return requestAPI<IAlias>(
+    `models/${part(name)}/aliases/${part(alias)}`,
+    json('PUT', { version })
+  );
+}
+
+export async function listEndpoints(): Promise<IEndpoint[]> {
+  return (await requestAPI<{ endpoints: IEndpoint[] }>('endpoints')).endpoints;
+}
+
+export function deploy(model: string, name?: string): Promise<IEndpoint> {
+  return requestAPI<IEndpoint>('endpoints', json('POST', { model, name }));
+}
+
+export function endpointAction(
+  name: string,
+  action: 'promote' | 'rollback' | 'stop' | 'start',
+  body: Record<string, unknown> = {}
+): Promise<IEndpoint> {
+  return requestAPI<IEndpoint>(`endpoints/${part(name)}/${action}`, json('POST', body));
+}
+
+export async function deleteEndpoint(name: string): Promise<void> {
+  await requestAPI<unknown>(`endpoints/${part(name)}`, { method: 'DELETE' });
+}
+
+export function endpointStats(name: string): Promise<IEndpointStats> {
+  return requestAPI<IEndpointStats>(`endpoints/${part(name)}/stats`);
+}

@@ -1,0 +1,83 @@
+/** The REST shapes of the registry and endpoints (mirror `jupyter_mlops/serving/api_models.py`). */
+
+export interface IColumnSpec {
+  name: string;
+  dtype: string | null;
+}
+
+export interface IModelVersion {
+  name: string;
+  version: number;
+  uri: string;
+  source: string;
+  run_id: string | null;
+  storage_location: string;
+  content_hash: string;
+  estimator_class: string;
+  creation_time: number;
+  input_schema: { columns?: IColumnSpec[]; named?: boolean };
+  predict_methods: string[];
+  versions: Record<string, string>;
+  description: string | null;
+  tags: Record<string, string>;
+  training_profile: string | null;
+  notebook_path: string | null;
+  aliases: string[];
+}
+
+export interface IRegisteredModel {
+  name: string;
+  description: string | null;
+  tags: Record<string, string>;
+  creation_time: number;
+  last_update_time: number;
+  latest_version: number | null;
+  aliases: Record<string, number>;
+}
+
+export interface IEndpoint {
+  name: string;
+  model_name: string;
+  alias: string | null;
+  version: number | null;
+  serving_version: number | null;
+  previous_version: number | null;
+  target: string;
+  url: string;
+  host: string;
+  port: number;
+  workers: number;
+  persistent: boolean;
+  auth: boolean;
+  state: 'starting' | 'running' | 'restarting' | 'stopped' | 'failed' | string;
+  pid: number | null;
+  restarts: number;
+  message: string | null;
+  creation_time: number;
+  update_time: number;
+}
+
+export interface IModelDetail extends IRegisteredModel {
+  versions: IModelVersion[];
+  endpoints: IEndpoint[];
+}
+
+export interface IEndpointStats {
+  reachable: boolean;
+  message: string | null;
+  requests: number;
+  errors: number;
+  rows: number;
+  model_version: number | null;
+  latency_p50_ms: number | null;
+  latency_p99_ms: number | null;
+  time_ms: number | null;
+}
+
+export interface IAlias {
+  name: string;
+  alias: string;
+  version: number;
+  previous_version: number | null;
+  update_time: number;
+}
