@@ -1,6 +1,12 @@
-"""Experiment tracking throughput and latency, and MLflow's SQLite store on the same work.
+"""Experiment tracking throughput and latency, and MLflow's store on the same work.
 
     .venv/bin/python bench/tracking.py [--runs 10000] [--points 200000] [--mlflow-runs 1000]
+        [--url postgresql+psycopg://user@host/db | --postgres-temp]
+
+The store is SQLite in a temporary folder by default. `--url` measures a PostgreSQL server
+instead: each phase gets its own database `<db>_bench_<phase>` created on that server (the
+user needs CREATEDB) and dropped at the end; `--postgres-temp` starts a throwaway local
+PostgreSQL for the run (Debian's binaries, as the tests do) and measures on it.
 
 Figures (each in a fresh temporary store):
 - single `mlops.log_metric` calls/s as the caller sees them (buffered, written off-thread);
@@ -11,8 +17,9 @@ Figures (each in a fresh temporary store):
 - one page (50 runs) of the runs list over `--runs` runs: newest first, sorted by a metric,
   filtered and sorted, a deep page, and the column keys.
 
-When `mlflow` is importable, the same work runs on MLflow's SQLite store (`MlflowClient`)
-in the same process, with smaller counts where MLflow is slow, and the ratios are printed.
+When `mlflow` is importable, the same work runs on MLflow's store (`MlflowClient`) on the
+same database server, in the same process, with smaller counts where MLflow is slow, and the
+ratios are printed.
 """
 
 from __future__ import annotations
@@ -47,23 +54,69 @@ def _median_ms(action: Callable[[], object], repeat: int = 7) -> float:
     return statistics.median(times) * 1000
 
 
-def _fresh_store(root: Path, name: str) -> None:
+class Server:
+    """Where each phase's fresh store lives: SQLite files under `root`, or new databases on
+    the PostgreSQL server of `url`."""
+
+    def __init__(self, root: Path, url: str | None) -> None:
+        self.root = root
+        self.url = url
+        self.created: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return "SQLite" if self.url is None else "PostgreSQL"
+
+    def fresh_url(self, phase: str) -> str:
+        """A URL of an empty store for `phase`."""
+        if self.url is None:
+            (self.root / phase).mkdir(parents=True, exist_ok=True)
+            return f"sqlite:///{self.root / phase / 'mlops.db'}"
+        from sqlalchemy.engine import make_url
+
+        base = make_url(self.url)
+        database = f"{base.database or 'mlops'}_bench_{phase}"
+        with self._admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{database}"')
+        self.created.append(database)
+        return base.set(database=database).render_as_string(hide_password=False)
+
+    def _admin(self) -> Any:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        assert self.url is not None
+        # The maintenance database: CREATE/DROP DATABASE cannot run inside the target.
+        admin_url = make_url(self.url).set(drivername="postgresql", database="postgres")
+        dsn = admin_url.render_as_string(hide_password=False)
+        return psycopg.connect(dsn, autocommit=True)
+
+    def drop_created(self) -> None:
+        if not self.created:
+            return
+        with self._admin() as admin:
+            for database in self.created:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _fresh_store(server: Server, name: str) -> None:
     from jupyter_mlops.core.store import reset_database
     from jupyter_mlops.tracking.client import close_client
 
     close_client()
     reset_database()
-    os.environ["JUPYTER_MLOPS_DATA_DIR"] = str(root / name)
-    os.environ.pop("JUPYTER_MLOPS_DB_URL", None)
+    os.environ["JUPYTER_MLOPS_DATA_DIR"] = str(server.root / name)
+    os.environ["JUPYTER_MLOPS_DB_URL"] = server.fresh_url(name)
 
 
-def bench_ours(root: Path, points: int, runs: int, search_runs: int) -> dict[str, float]:
+def bench_ours(server: Server, points: int, runs: int, search_runs: int) -> dict[str, float]:
     import jupyter_mlops as mlops
     from jupyter_mlops.tracking.client import get_client
     from jupyter_mlops.tracking.entities import Metric
 
     results: dict[str, float] = {}
-    _fresh_store(root, "calls")
+    _fresh_store(server, "calls")
     with mlops.start_run(experiment="bench"):
         start = time.perf_counter()
         for step in range(points):
@@ -74,7 +127,7 @@ def bench_ours(root: Path, points: int, runs: int, search_runs: int) -> dict[str
     results["log_metric calls/s (caller)"] = _rate(points, calls_done - start)
     results["points/s persisted (log_metric to flush)"] = _rate(points, flushed - start)
 
-    _fresh_store(root, "batch")
+    _fresh_store(server, "batch")
     store = get_client().store
     experiment = store.get_or_create_experiment("bench")
     run_id = store.create_run(experiment.experiment_id).run_id
@@ -85,7 +138,7 @@ def bench_ours(root: Path, points: int, runs: int, search_runs: int) -> dict[str
         store.log_metric_points(batch[offset : offset + 10_000])
     results["points/s persisted (store batch write)"] = _rate(points, time.perf_counter() - start)
 
-    _fresh_store(root, "runs")
+    _fresh_store(server, "runs")
     count = min(runs, 2_000)
     start = time.perf_counter()
     for index in range(count):
@@ -100,7 +153,7 @@ def bench_ours(root: Path, points: int, runs: int, search_runs: int) -> dict[str
     results["runs created/s (store.create_run)"] = _rate(count, time.perf_counter() - start)
 
     for size in sorted({search_runs, runs}):
-        _fresh_store(root, f"search{size}")
+        _fresh_store(server, f"search{size}")
         store = get_client().store
         experiment_id = store.get_or_create_experiment("bench").experiment_id
         fill_start = time.perf_counter()
@@ -144,14 +197,14 @@ def _our_search_latencies(store: Any, ids: list[str], size: int) -> dict[str, fl
     }
 
 
-def bench_mlflow(root: Path, points: int, search_runs: int) -> dict[str, float]:
+def bench_mlflow(server: Server, points: int, search_runs: int) -> dict[str, float]:
     import mlflow
     from mlflow.entities import Metric as MlflowMetric
     from mlflow.tracking import MlflowClient
 
     results: dict[str, float] = {}
-    uri = f"sqlite:///{root / 'mlflow' / 'mlflow.db'}"
-    (root / "mlflow").mkdir(parents=True, exist_ok=True)
+    root = server.root
+    uri = server.fresh_url("mlflow")
     mlflow.set_tracking_uri(uri)
     client = MlflowClient(uri)
     experiment_id = client.create_experiment("bench", artifact_location=str(root / "mlflow" / "a"))
@@ -235,20 +288,58 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=10_000, help="runs in the list to page over")
     parser.add_argument("--mlflow-runs", type=int, default=1_000, help="runs for MLflow's search")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--url", help="a PostgreSQL server to measure (SQLAlchemy URL)")
+    where.add_argument(
+        "--postgres-temp", action="store_true", help="start a throwaway local PostgreSQL"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        ours = bench_ours(root, args.points, args.runs, args.mlflow_runs)
+    temp_server = None
+    url = args.url
+    if args.postgres_temp:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from tests.support.postgres import PostgresServer
+
+        temp_server = PostgresServer().start()
+        url = temp_server.url("mlops")
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            server = Server(Path(folder), url)
+            try:
+                ours, peer, mlflow_version = _bench_both(server, args)
+            finally:
+                server.drop_created()
+    finally:
+        if temp_server is not None:
+            temp_server.stop()
+    _print_table(server.name, ours, peer, mlflow_version)
+
+
+def _bench_both(
+    server: Server, args: argparse.Namespace
+) -> tuple[dict[str, float], dict[str, float], str | None]:
+    from jupyter_mlops.core.store import reset_database
+    from jupyter_mlops.tracking.client import close_client
+
+    try:
+        ours = bench_ours(server, args.points, args.runs, args.mlflow_runs)
         try:
             import mlflow
         except ImportError:
             mlflow = None
-        peer = bench_mlflow(root, args.points, args.mlflow_runs) if mlflow is not None else {}
-        from jupyter_mlops.tracking.client import close_client
-
+        peer = bench_mlflow(server, args.points, args.mlflow_runs) if mlflow is not None else {}
+    finally:
         close_client()
+        reset_database()
+    return ours, peer, None if mlflow is None else mlflow.__version__
+
+
+def _print_table(
+    store: str, ours: dict[str, float], peer: dict[str, float], mlflow_version: str | None
+) -> None:
     width = max(len(k) for k in ours)
-    peer_name = f"MLflow {mlflow.__version__}" if mlflow is not None else "MLflow (not installed)"
+    peer_name = f"MLflow {mlflow_version}" if mlflow_version else "MLflow (not installed)"
+    print(f"store: {store}")
     print(f"{'measure':<{width}}  {'jupyter-mlops':>14}  {peer_name:>14}  ratio")
     for key, value in ours.items():
         other = peer.get(key)

@@ -115,6 +115,22 @@ def test_nan_and_infinite_metrics_round_trip(store, experiment):
     assert metrics["b"] == math.inf
 
 
+def test_nan_is_a_missing_value_in_filters_and_sorting(store, experiment):
+    # PostgreSQL would hold NaN above every number; it is stored as NULL there too.
+    ids = {}
+    for name, value in (("nan", math.nan), ("one", 1.0), ("inf", -math.inf)):
+        run = store.create_run(experiment.experiment_id, name)
+        store.log_metric_points([(run.run_id, "m", value, 0, 1), (run.run_id, "h", value, 1, 1)])
+        ids[name] = run.run_id
+    found = store.search_runs([experiment.experiment_id], "metrics.m > 0")
+    assert [r.name for r in found.runs] == ["one"]
+    ordered = store.search_runs([experiment.experiment_id], None, ["metrics.m DESC"])
+    assert [r.name for r in ordered.runs] == ["one", "inf", "nan"]
+    history = store.metric_history(ids["nan"], "h")
+    assert len(history) == 1 and math.isnan(history[0].value)
+    assert store.metric_history(ids["inf"], "h")[0].value == -math.inf
+
+
 def test_bad_metric_values_and_keys_are_refused(store, experiment):
     run = store.create_run(experiment.experiment_id)
     with pytest.raises(MLOpsError) as error:

@@ -1,20 +1,26 @@
 """The write side of logging: params (immutable), tags, and metric points in bulk.
 
-Metric points go into the history with one `executemany` per batch, and each (run, key)'s
-latest point is upserted once per batch, keeping it the point with the largest step (then the
-latest timestamp) whatever order batches from several processes arrive in.
+Metric points go into the history with one `executemany` per batch (on PostgreSQL one
+`COPY ... FROM STDIN`, several times faster than any INSERT), and each (run, key)'s latest
+point is upserted once per batch, keeping it the point with the largest step (then the latest
+timestamp) whatever order batches from several processes arrive in. NaN is stored as NULL on
+every database (SQLite cannot hold it; PostgreSQL would sort it above every number and match it
+in `metrics.x > 1`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..core.errors import ErrorCode, MLOpsError
 from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 
 # (run_id, key, value, step, timestamp): what the background writer hands over.
 MetricPoint = tuple[str, str, float, int, int]
@@ -127,14 +133,58 @@ def write_metric_points(session: Session, points: Sequence[MetricPoint], dialect
     if not points:
         return
     connection = session.connection()
-    # The driver's own executemany: SQLAlchemy's per-row parameter processing would cost more
-    # than the insert itself at 100,000 points/s.
-    connection.exec_driver_sql(_history_insert_sql(connection), list(points))
+    if dialect == "postgresql":
+        points = [_nan_as_null(point) for point in points]
+        _copy_history(connection, points)
+    else:
+        # The driver's own executemany: SQLAlchemy's per-row parameter processing would cost
+        # more than the insert itself at 100,000 points/s. (sqlite3 stores NaN as NULL.)
+        connection.exec_driver_sql(_history_insert_sql(connection), list(points))
     latest = _latest_per_key(points)
     if dialect in ("sqlite", "postgresql"):
         _upsert_latest(session, latest, dialect)
     else:
         _merge_latest_portably(session, latest)
+
+
+def _nan_as_null(point: MetricPoint) -> MetricPoint:
+    if point[2] == point[2]:
+        return point
+    stored: Any = (point[0], point[1], None, point[3], point[4])
+    return cast(MetricPoint, stored)
+
+
+def _copy_history(connection: Any, points: Sequence[MetricPoint]) -> None:
+    """`COPY` the points into the history through psycopg 3, as one text-format buffer."""
+    driver = connection.connection.driver_connection
+    copy_sql = f"COPY {MetricRow.__tablename__} (run_id, key, value, step, timestamp) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        if _plain_text(points):
+            copy.write(_copy_text(points))
+        else:  # a character COPY would read as a separator: let psycopg escape each row
+            for point in points:
+                copy.write_row(point)
+
+
+def _plain_text(points: Sequence[MetricPoint]) -> bool:
+    """Whether no run id or key holds a character COPY's text format would have to escape."""
+    seen: set[tuple[str, str]] = set()
+    for point in points:
+        ident = (point[0], point[1])
+        if ident not in seen:
+            seen.add(ident)
+            if _COPY_SPECIAL.search(point[0]) or _COPY_SPECIAL.search(point[1]):
+                return False
+    return True
+
+
+def _copy_text(points: Sequence[MetricPoint]) -> bytes:
+    # repr() of a float reads back exactly; PostgreSQL reads "inf" and "-inf"; NULL is \N.
+    null = "\\N"
+    return "".join(
+        f"{run_id}\t{key}\t{null if value is None else repr(value)}\t{step}\t{timestamp}\n"
+        for run_id, key, value, step, timestamp in points
+    ).encode()
 
 
 def _history_insert_sql(connection: Any) -> str:
