@@ -1,0 +1,158 @@
+"""The whole loop on a real server: an endpoint process receives shifted traffic, its monitor's
+window (a jobs-runner task) drifts, the alert starts the retraining job (a papermill run), and
+the job registers a new model version, ready to promote."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from tornado.httpclient import HTTPClientError
+
+import jupyter_mlops as mlops
+from jupyter_mlops.serving.request_log import read_requests
+from tests.support.jobs import write_notebook
+from tests.support.serving import free_port
+
+COLUMNS = ["a", "b", "c"]
+
+RETRAIN = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+import jupyter_mlops as mlops
+
+rows = pd.read_parquet(data_path)
+rows = rows[rows["label"].notna()]
+X, y = rows[["a", "b", "c"]], rows["label"].astype(int)
+version = mlops.register_model(LogisticRegression().fit(X, y), model_name, X=X)
+print("registered", version.version)
+"""
+
+
+@pytest.fixture(autouse=True)
+def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
+
+
+async def call(jp_fetch: Any, method: str, *path: str, body: Any = None) -> Any:
+    kwargs: dict[str, Any] = {"method": method}
+    if body is not None or method in ("POST", "PUT", "PATCH"):
+        kwargs["body"] = json.dumps(body or {})
+    response = await jp_fetch("mlops", "api", *path, **kwargs)
+    return json.loads(response.body)
+
+
+async def until(check: Any, timeout: float = 180) -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.3)
+
+
+async def test_drift_alert_retrains_and_registers_a_new_version(
+    jp_fetch, jp_root_dir: Path, mlops_store: Path
+) -> None:
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(1500, 3)), columns=COLUMNS)
+    mlops.register_model(LogisticRegression().fit(X, X["a"] > X["b"]), "clf", X=X)
+    endpoint = await call(jp_fetch, "POST", "endpoints", body={"model": "clf"})
+    write_notebook(jp_root_dir / "retrain.ipynb", "data_path = ''\nmodel_name = 'clf'", RETRAIN)
+    job = await call(jp_fetch, "POST", "jobs", body={"notebook_path": "retrain.ipynb"})
+    monitor = await call(
+        jp_fetch, "POST", "monitors",
+        body={"endpoint_name": "clf", "min_rows": 100, "retrain_job_id": job["job_id"]},
+    )  # fmt: skip
+
+    # Traffic where a and b moved by two standard deviations; one row per request.
+    shifted = pd.DataFrame(rng.normal(size=(300, 3)), columns=COLUMNS)
+    shifted[["a", "b"]] += 2.0
+    ids = [f"r{i}" for i in range(len(shifted))]
+    async with httpx.AsyncClient(base_url=endpoint["url"]) as client:
+        for request_id, (_, row) in zip(ids, shifted.iterrows(), strict=True):
+            answer = await client.post(
+                "/invocations",
+                json={"dataframe_records": [row.to_dict()]},
+                headers={"x-request-id": request_id},
+            )
+            assert answer.status_code == 200, answer.text
+
+    async def logged() -> bool:
+        return len(read_requests("clf", data_dir=mlops_store)) >= len(shifted)
+
+    await until(logged, 30)
+    truth = (shifted["a"] - shifted["b"] > 0.5).astype(int).tolist()
+    saved = await call(
+        jp_fetch, "POST", "monitors", monitor["monitor_id"], "labels",
+        body={"request_ids": ids, "labels": truth},
+    )  # fmt: skip
+    assert saved == {"saved": len(ids)}
+
+    window = await call(jp_fetch, "POST", "monitors", monitor["monitor_id"], "windows")
+    assert window["task_run_id"]
+
+    async def evaluated() -> Any:
+        found = await call(
+            jp_fetch, "GET", "monitors", monitor["monitor_id"], "windows", str(window["window_id"])
+        )
+        return found if found["status"] not in ("pending",) else None
+
+    done = await until(evaluated)
+    assert done["status"] == "done", done["error"]
+    assert done["n_rows"] == len(shifted) and done["dataset_drifted"]
+    drifted = {c["column"] for c in done["report"]["columns"] if c["drifted"]}
+    assert drifted == {"a", "b"}
+    assert done["n_labels"] == len(ids) and 0 <= done["performance"]["accuracy"] <= 1
+
+    alerts = await call(jp_fetch, "GET", "monitors", monitor["monitor_id"], "alerts")
+    (alert,) = alerts["alerts"]
+    assert alert["job_error"] is None and alert["job_run_id"]
+
+    async def retrained() -> Any:
+        run = await call(jp_fetch, "GET", "job-runs", alert["job_run_id"])
+        return run if run["status"] not in ("queued", "running") else None
+
+    run = await until(retrained)
+    assert run["status"] == "succeeded", run.get("error")
+    assert run["parameters"]["data_path"] == done["data_path"]
+    versions = await call(jp_fetch, "GET", "models", "clf")
+    assert sorted(v["version"] for v in versions["versions"]) == [1, 2]
+    await call(jp_fetch, "DELETE", "endpoints", "clf")
+
+
+async def test_monitor_routes_refuse_bad_input_naming_the_field(jp_fetch, mlops_store) -> None:
+    for body, field in (
+        ({"endpoint_name": "nope"}, "endpoint_name"),
+        ({"endpoint_name": "x", "window_seconds": 0}, "window_seconds"),
+        ({"endpoint_name": "x", "surprise": 1}, "surprise"),
+    ):
+        with pytest.raises(HTTPClientError) as info:
+            await call(jp_fetch, "POST", "monitors", body=body)
+        assert info.value.code in (400, 404)
+        assert json.loads(info.value.response.body)["field"] == field
+    with pytest.raises(HTTPClientError) as info:
+        await call(jp_fetch, "GET", "monitors", "nope", "windows", "not-a-number")
+    assert info.value.code in (400, 404)
+    with pytest.raises(HTTPClientError) as info:
+        await call(jp_fetch, "POST", "drift", body={"reference": "none", "current": "none"})
+    assert json.loads(info.value.response.body)["field"] == "reference"
+
+
+async def test_drift_between_two_stored_profiles_over_rest(jp_fetch, mlops_store) -> None:
+    rng = np.random.default_rng(1)
+    reference = pd.DataFrame({"x": rng.normal(0, 1, 3000)})
+    current = pd.DataFrame({"x": rng.normal(1, 1, 3000)})
+    mlops.save_profile(mlops.profile(reference), "ref")
+    mlops.save_profile(mlops.profile(current), "cur")
+    report = await call(jp_fetch, "POST", "drift", body={"reference": "ref", "current": "cur"})
+    assert report["dataset_drifted"] and report["columns"][0]["column"] == "x"
