@@ -332,7 +332,11 @@ def create_app(config: EndpointConfig, token: str | None = None) -> Any:
             if route == "invocations":
                 payload: dict[str, Any] = {"predictions": result.predictions}
             else:
-                payload = {"predictions": result.predictions, "model_version": result.version}
+                payload = {
+                    "predictions": result.predictions,
+                    "model_version": result.version,
+                    "request_id": request_id,
+                }
                 if result.probabilities is not None:
                     payload["probabilities"] = result.probabilities
                     payload["classes"] = model.classes
