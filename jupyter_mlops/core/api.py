@@ -15,11 +15,14 @@ from typing import Any, TypeVar
 
 from jupyter_server.base.handlers import APIHandler as JupyterAPIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
+from jupyter_server.log import _scrub_uri
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from tornado import web
+from tornado.log import app_log, gen_log
 
 from .db import Database
 from .errors import ErrorCode, MLOpsError, validation_error
+from .query import check_json, check_text
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 ResultT = TypeVar("ResultT")
@@ -31,9 +34,14 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
     """JSON API handler bound to the `jupyter_mlops` extension's settings."""
 
     async def prepare(self) -> None:  # type: ignore[override]
-        """Authenticate (Jupyter's identity provider) and refuse anonymous requests."""
+        """Authenticate (Jupyter's identity provider) and refuse anonymous requests.
+
+        A verb Jupyter marks as open to anonymous callers (its CORS preflight `OPTIONS`) is
+        answered as on Jupyter's own routes.
+        """
         await super().prepare()
-        if self.current_user is None:
+        verb = getattr(self, (self.request.method or "").lower(), None)
+        if self.current_user is None and not getattr(verb, "__allow_unauthenticated", False):
             raise web.HTTPError(403, "authentication required")
 
     @property
@@ -61,7 +69,9 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
     def parse_body(self, model: type[ModelT]) -> ModelT:
         """The JSON body validated as `model`; bad JSON or a bad field is a 400 naming it."""
         try:
-            data = json.loads(self.request.body or b"{}")
+            data = check_json(json.loads(self.request.body or b"{}"))
+        except RecursionError:
+            raise MLOpsError("the request body is nested too deeply", field="body") from None
         except ValueError as exc:
             raise MLOpsError("the request body is not valid JSON", field="body") from exc
         try:
@@ -70,10 +80,17 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
             raise validation_error(exc) from exc
 
     def parse_query(self, model: type[ModelT]) -> ModelT:
-        """Query arguments validated as `model`; a repeated argument arrives as a list."""
+        """Query arguments validated as `model`; a repeated argument arrives as a list.
+
+        A value that is not UTF-8 or holds a NUL character is a 400 naming its argument.
+        """
         args: dict[str, Any] = {}
         for key, values in self.request.query_arguments.items():
-            decoded = [value.decode() for value in values]
+            check_text(key, "query")
+            try:
+                decoded = [check_text(value.decode(), key) for value in values]
+            except UnicodeDecodeError:
+                raise MLOpsError(f"{key}: not valid UTF-8", field=key) from None
             args[key] = decoded if len(decoded) > 1 else decoded[0]
         try:
             return model.model_validate(args)
@@ -96,12 +113,28 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
             status_code = exc.http_status
         super().send_error(status_code, **kwargs)
 
+    def _request_summary(self) -> str:
+        # Tornado's summary holds the whole URI: never log a `?token=` (or other secret).
+        uri = _scrub_uri(self.request.uri or "", self.settings.get("extra_log_scrub_param_keys"))
+        return f"{self.request.method} {uri} ({self.request.remote_ip})"
+
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        """Bad input is the caller's mistake: log it in one line, not with a traceback."""
+        """Bad input is the caller's mistake: log it in one line, not with a traceback.
+
+        Nothing logged holds the request's query string unredacted (tornado's own version logs
+        the request's repr, token included).
+        """
         if isinstance(value, MLOpsError) and value.http_status < 500:
             self.log.info("%s %s: %s", self.request.method, self.request.path, value.message)
+        elif isinstance(value, web.HTTPError):
+            if value.log_message:
+                summary = self._request_summary()
+                message = value.log_message % value.args if value.args else value.log_message
+                gen_log.warning("%d %s: %s", value.status_code, summary, message)
         else:
-            super().log_exception(typ, value, tb)
+            app_log.error(
+                "Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb)
+            )
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Every error body is `{"error": code, "message": ..., "field": ...}`."""

@@ -78,6 +78,24 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# What SQLite and PostgreSQL say when a statement exceeds their limits: the caller's query is
+# too complex (a 400 that says so), not an unavailable store (a 503 that invites retries).
+_TOO_COMPLEX = (
+    "expression tree is too large",
+    "too many terms in compound select",
+    "at most 64 tables in a join",
+    "too many sql variables",
+    "parser stack overflow",
+    "too many columns",
+    "stack depth limit exceeded",
+)
+
+
+def _is_too_complex(exc: OperationalError) -> bool:
+    message = str(exc.orig).lower()
+    return any(marker in message for marker in _TOO_COMPLEX)
+
+
 class Database:
     """The store: an engine plus sessions that commit, roll back and map DB errors to codes."""
 
@@ -113,9 +131,17 @@ class Database:
             raise MLOpsError(f"conflicts with stored data: {exc.orig}", ErrorCode.CONFLICT) from exc
         except OperationalError as exc:
             session.rollback()
+            if _is_too_complex(exc):
+                raise MLOpsError(f"query too complex: {exc.orig}") from exc
             raise MLOpsError(f"store unavailable: {exc.orig}", ErrorCode.UNAVAILABLE) from exc
+        except OverflowError as exc:
+            session.rollback()
+            raise MLOpsError(f"a number is out of range: {exc}") from exc
         except SQLAlchemyError as exc:
             session.rollback()
+            cause = getattr(exc, "orig", None)
+            if isinstance(cause, OverflowError):
+                raise MLOpsError(f"a number is out of range: {cause}") from exc
             raise MLOpsError(f"store error: {exc}", ErrorCode.INTERNAL) from exc
         except BaseException:
             session.rollback()

@@ -9,9 +9,12 @@ registered route and verb has one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 
 @dataclass(frozen=True)
@@ -28,3 +31,206 @@ class Contract:
     body: type[BaseModel] | None = None
     status: int = 200
     binary: bool = False
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer: a code, a one-line message and the field at fault."""
+
+    error: str
+    message: str
+    field: str | None = None
+
+
+class OpenAPIDocument(BaseModel):
+    """The OpenAPI 3.1 document of `/mlops/api/` (its sections as plain JSON)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    openapi: str
+    info: dict[str, Any]
+    servers: list[dict[str, Any]]
+    paths: dict[str, Any]
+    components: dict[str, Any]
+    security: list[dict[str, Any]]
+
+
+VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
+
+_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A mounted route: its tornado pattern, OpenAPI path, path parameters and handler."""
+
+    pattern: str
+    path: str
+    parameters: tuple[tuple[str, str], ...]  # (name, regex)
+    handler: type
+
+
+def parse_pattern(pattern: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A tornado route regex as an OpenAPI path (`{name}` for each named group) and the
+    named groups with their own regexes. Groups may nest parentheses."""
+    path, parameters, index = "", [], 0
+    text = pattern.rstrip("$")
+    while True:
+        match = _GROUP.search(text, index)
+        if match is None:
+            path += text[index:]
+            break
+        path += text[index : match.start()]
+        depth, position = 1, match.end()
+        while depth:
+            char = text[position]
+            if char == "\\":
+                position += 1
+            elif char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            position += 1
+        parameters.append((match["name"], text[match.end() : position - 1]))
+        path += "{" + match["name"] + "}"
+        index = position
+    return path, tuple(parameters)
+
+
+def mounted_routes(application: Any, prefix: str) -> list[Route]:
+    """Every route of a running tornado `application` whose path starts with `prefix`."""
+    found: list[Route] = []
+
+    def walk(rules: list[Any]) -> None:
+        for rule in rules:
+            target = rule.target
+            if hasattr(target, "rules"):
+                walk(target.rules)
+                continue
+            regex = getattr(rule.matcher, "regex", None)
+            if regex is None or not isinstance(target, type):
+                continue
+            path, parameters = parse_pattern(regex.pattern)
+            if path.startswith(prefix):
+                found.append(Route(regex.pattern, path, parameters, target))
+
+    walk(application.default_router.rules)
+    return found
+
+
+def implemented_verbs(handler: type) -> list[str]:
+    """The verbs `handler` answers that jupyter-mlops code defines (Jupyter's own `OPTIONS`
+    and tornado's defaults are not part of the contract)."""
+    verbs = []
+    for verb in VERBS:
+        owner = next((cls for cls in handler.__mro__ if verb in vars(cls)), None)
+        if owner is not None and owner.__module__.startswith("jupyter_mlops."):
+            verbs.append(verb)
+    return verbs
+
+
+def missing_contracts(routes: list[Route]) -> list[str]:
+    """`VERB path` for each implemented verb that declares no `Contract`."""
+    missing = []
+    for route in routes:
+        contracts = getattr(route.handler, "contract", {})
+        missing += [
+            f"{verb.upper()} {route.path}"
+            for verb in implemented_verbs(route.handler)
+            if verb not in contracts
+        ]
+    return missing
+
+
+def _models_schemas(models: set[type[BaseModel]]) -> tuple[dict[Any, Any], dict[str, Any]]:
+    ordered = sorted(models, key=lambda model: (model.__module__, model.__qualname__))
+    modes: tuple[JsonSchemaMode, ...] = ("validation", "serialization")
+    pairs = [(model, mode) for model in ordered for mode in modes]
+    refs, top = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
+    return refs, top.get("$defs", {})
+
+
+def build_document(routes: list[Route], prefix: str, version: str) -> OpenAPIDocument:
+    """The OpenAPI 3.1 document of `routes` (paths relative to `prefix`) from their contracts.
+
+    Request and response models go to `components/schemas`; query models become query
+    parameters; path parameters come from the route's named groups; every verb may answer
+    4XX/503 with `ErrorBody`. A verb without a contract is left out (see `missing_contracts`).
+    """
+    declared = [
+        (route, verb, getattr(route.handler, "contract", {})[verb])
+        for route in routes
+        for verb in implemented_verbs(route.handler)
+        if verb in getattr(route.handler, "contract", {})
+    ]
+    models: set[type[BaseModel]] = {ErrorBody}
+    for _route, _verb, contract in declared:
+        models.update(m for m in (contract.query, contract.body, contract.response) if m)
+    refs, schemas = _models_schemas(models)
+
+    def ref(model: type[BaseModel], mode: str) -> dict[str, Any]:
+        schema: dict[str, Any] = refs[(model, mode)]
+        return schema
+
+    error = {"application/json": {"schema": ref(ErrorBody, "serialization")}}
+    paths: dict[str, dict[str, Any]] = {}
+    for route, verb, contract in declared:
+        parameters: list[dict[str, Any]] = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "pattern": f"^{regex}$"},
+            }
+            for name, regex in route.parameters
+        ]
+        if contract.query is not None:
+            query_schema = contract.query.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            required = set(query_schema.get("required", []))
+            for name, schema in query_schema.get("properties", {}).items():
+                schema.pop("title", None)
+                parameters.append(
+                    {"name": name, "in": "query", "required": name in required, "schema": schema}
+                )
+        operation: dict[str, Any] = {
+            "summary": contract.summary,
+            "operationId": f"{verb}_{route.handler.__name__}_{len(paths)}",
+            "parameters": parameters,
+            "responses": {
+                "4XX": {"description": "bad input, not found, conflict", "content": error},
+                "503": {"description": "the store is unavailable", "content": error},
+            },
+        }
+        if contract.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": ref(contract.body, "validation")}},
+            }
+        success: dict[str, Any] = {"description": contract.summary}
+        if contract.binary:
+            success["content"] = {"application/octet-stream": {"schema": {}}}
+        elif contract.response is not None:
+            schema = ref(contract.response, "serialization")
+            success["content"] = {"application/json": {"schema": schema}}
+        operation["responses"][str(contract.status)] = success
+        path = route.path[len(prefix) :] or "/"
+        paths.setdefault(path if path.startswith("/") else f"/{path}", {})[verb] = operation
+    return OpenAPIDocument(
+        openapi="3.1.0",
+        info={"title": "jupyter-mlops REST API", "version": version},
+        servers=[{"url": prefix}],
+        paths=paths,
+        components={
+            "schemas": schemas,
+            "securitySchemes": {
+                "token": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "`token <Jupyter token>`",
+                },
+            },
+        },
+        security=[{"token": []}],
+    )

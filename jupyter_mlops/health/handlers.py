@@ -1,15 +1,26 @@
-"""REST adapter for the health service."""
+"""REST adapter for the health service and the API's own OpenAPI document."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from jupyter_server.utils import url_path_join
 from tornado import web
 
+from .._version import __version__
 from ..core.api import APIHandler
-from .service import get_health
+from ..core.openapi import Contract, OpenAPIDocument, build_document, mounted_routes
+from .service import Health, get_health
+
+API_PATH = "mlops/api"
 
 
 class HealthHandler(APIHandler):
     """`GET /mlops/api/health`: version, store, schema and capabilities."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("Version, store, schema and capabilities", response=Health)
+    }
 
     @web.authenticated
     async def get(self) -> None:
@@ -18,4 +29,19 @@ class HealthHandler(APIHandler):
         self.reply(health)
 
 
-ROUTES = [("health", HealthHandler)]
+class OpenAPIHandler(APIHandler):
+    """`GET /mlops/api/openapi.json`: the OpenAPI 3.1 document of every mounted route."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("The OpenAPI document of this API", response=OpenAPIDocument),
+    }
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Reply with the document, built from the routes this server mounted."""
+        prefix = url_path_join(self.base_url, API_PATH)
+        routes = mounted_routes(self.application, prefix)
+        self.reply(build_document(routes, prefix, __version__))
+
+
+ROUTES = [("health", HealthHandler), ("openapi.json", OpenAPIHandler)]

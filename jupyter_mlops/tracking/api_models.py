@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..core.query import MAX_INT64, QueryModel
 from .entities import ArtifactInfo, Experiment, Metric, Run
 from .entities import MetricSummary as StoreMetricSummary
 
@@ -25,29 +26,7 @@ MAX_PAGE_SIZE = 1000
 MAX_METRIC_POINTS = 100_000
 
 
-def _as_list(value: object) -> object:
-    # A query argument given once arrives as a string; repeated, as a list.
-    return [value] if isinstance(value, str) else value
-
-
 # --- requests ------------------------------------------------------------------------------
-
-
-class QueryModel(BaseModel):
-    """Query arguments: an unknown one is a 400 naming it (a typo must not be ignored).
-
-    JupyterLab's `ServerConnection` appends a bare numeric argument (`&1795430544133`) to every
-    GET to defeat caches; that one is dropped.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_cache_buster(cls, data: object) -> object:
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if not str(key).isdigit()}
-        return data
 
 
 class ExperimentsQuery(QueryModel):
@@ -69,16 +48,20 @@ class RunsQuery(QueryModel):
     order_by: list[str] = Field(default_factory=list)
     max_results: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     page_token: str | None = None
-    offset: int | None = Field(None, ge=0)
+    offset: int | None = Field(None, ge=0, le=MAX_INT64)
     view: ViewType = "active"
-
-    _listify = field_validator("experiment_id", "order_by", mode="before")(_as_list)
 
 
 class MetricHistoryQuery(QueryModel):
     """`GET runs/{run_id}/metrics[/{key}]`: which metric, and at most how many points."""
 
     key: str = Field(min_length=1)
+    max_points: int = Field(MAX_METRIC_POINTS, ge=1, le=MAX_METRIC_POINTS)
+
+
+class MetricHistoryPathQuery(QueryModel):
+    """`GET runs/{run_id}/metrics/{key}`: at most how many points (the key is in the path)."""
+
     max_points: int = Field(MAX_METRIC_POINTS, ge=1, le=MAX_METRIC_POINTS)
 
 

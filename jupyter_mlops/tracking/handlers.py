@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from jupyter_server.extension.application import ExtensionApp
@@ -33,6 +33,7 @@ from tornado.iostream import StreamClosedError
 
 from ..core.api import APIHandler
 from ..core.errors import MLOpsError, NotFoundError, validation_error
+from ..core.openapi import Contract
 from . import api_models as api
 from .entities import RunView
 from .store import TrackingStore
@@ -183,6 +184,14 @@ class TrackingHandler(APIHandler):
 class ExperimentsHandler(TrackingHandler):
     """`GET experiments?view=active|deleted|all`."""
 
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "Experiments with their run counts",
+            response=api.ExperimentList,
+            query=api.ExperimentsQuery,
+        )
+    }
+
     @web.authenticated
     async def get(self) -> None:
         """Reply with `ExperimentList`."""
@@ -193,6 +202,10 @@ class ExperimentsHandler(TrackingHandler):
 class ExperimentHandler(TrackingHandler):
     """`GET experiments/{experiment_id}`."""
 
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("One experiment and the keys its runs use", response=api.ExperimentDetail)
+    }
+
     @web.authenticated
     async def get(self, experiment_id: str) -> None:
         """Reply with `ExperimentDetail`."""
@@ -201,6 +214,12 @@ class ExperimentHandler(TrackingHandler):
 
 class RunsHandler(TrackingHandler):
     """`GET runs?experiment_id=&filter=&order_by=&max_results=&page_token=&offset=&view=`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "Search runs: filter, order, page", response=api.RunsPage, query=api.RunsQuery
+        )
+    }
 
     @web.authenticated
     async def get(self) -> None:
@@ -211,6 +230,12 @@ class RunsHandler(TrackingHandler):
 
 class RunHandler(TrackingHandler):
     """`GET`, `PATCH` (rename) and `DELETE` (soft) `runs/{run_id}`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("A run with metric summaries and provenance", response=api.RunDetail),
+        "patch": Contract("Rename a run", response=api.RunOut, body=api.RunUpdate),
+        "delete": Contract("Soft-delete a run", response=api.RunOut),
+    }
 
     @web.authenticated
     async def get(self, run_id: str) -> None:
@@ -234,6 +259,10 @@ class RunHandler(TrackingHandler):
 class RunRestoreHandler(TrackingHandler):
     """`POST runs/{run_id}/restore`."""
 
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract("Restore a deleted run", response=api.RunOut)
+    }
+
     @web.authenticated
     async def post(self, run_id: str) -> None:
         """Restore a deleted run; reply with it."""
@@ -242,6 +271,14 @@ class RunRestoreHandler(TrackingHandler):
 
 class MetricHistoryHandler(TrackingHandler):
     """`GET runs/{run_id}/metrics?key=K` and `GET runs/{run_id}/metrics/{key}`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "A metric's history, sampled to at most max_points",
+            response=api.MetricHistory,
+            query=api.MetricHistoryQuery,
+        )
+    }
 
     @web.authenticated
     async def get(self, run_id: str, key: str | None = None) -> None:
@@ -263,8 +300,26 @@ class MetricHistoryHandler(TrackingHandler):
         self.reply(history)
 
 
+class MetricHistoryByKeyHandler(MetricHistoryHandler):
+    """`GET runs/{run_id}/metrics/{key}`: the key in the path (it may not also be in ?key=)."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "A metric's history, sampled to at most max_points",
+            response=api.MetricHistory,
+            query=api.MetricHistoryPathQuery,
+        )
+    }
+
+
 class ArtifactsHandler(TrackingHandler):
     """`GET runs/{run_id}/artifacts?path=P`: one folder of the run's artifacts."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "One folder of a run's artifacts", response=api.ArtifactList, query=api.ArtifactsQuery
+        )
+    }
 
     @web.authenticated
     async def get(self, run_id: str) -> None:
@@ -275,6 +330,10 @@ class ArtifactsHandler(TrackingHandler):
 
 class ArtifactDownloadHandler(TrackingHandler):
     """`GET runs/{run_id}/artifacts/{path}`: the file, streamed, as an attachment."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("Download one artifact file", binary=True)
+    }
 
     @web.authenticated
     async def get(self, run_id: str, path: str) -> None:
@@ -310,7 +369,7 @@ ROUTES: list[tuple[str, Any]] = [
     (_RUN, RunHandler),
     (rf"{_RUN}/restore", RunRestoreHandler),
     (rf"{_RUN}/metrics", MetricHistoryHandler),
-    (rf"{_RUN}/metrics/(?P<key>[^/]+)", MetricHistoryHandler),
+    (rf"{_RUN}/metrics/(?P<key>[^/]+)", MetricHistoryByKeyHandler),
     (rf"{_RUN}/artifacts", ArtifactsHandler),
     (rf"{_RUN}/artifacts/(?P<path>.+)", ArtifactDownloadHandler),
 ]

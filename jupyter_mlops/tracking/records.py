@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.errors import MLOpsError
+from ..core.query import MAX_INT64, check_text
 from .entities import Experiment, LifecycleStage, Run, RunStatus, RunView
 from .tables import KEY_LENGTH, ExperimentRow, LatestMetricRow, ParamRow, RunRow, TagRow
 
@@ -165,11 +166,14 @@ def run_entity(
 def experiment_int(experiment_id: str | int) -> int:
     """The integer id of an experiment id given as text or int."""
     try:
-        return int(experiment_id)
+        number = int(experiment_id)
     except (TypeError, ValueError):
         raise MLOpsError(
             f"experiment id {experiment_id!r} is not a number", field="experiment_id"
         ) from None
+    if not 0 <= number <= MAX_INT64:
+        raise MLOpsError(f"experiment id {experiment_id!r} is out of range", field="experiment_id")
+    return number
 
 
 def experiment_name(name: str | None) -> str:
@@ -178,14 +182,14 @@ def experiment_name(name: str | None) -> str:
         return "Default"
     if not isinstance(name, str) or not name.strip() or len(name) > 256:
         raise MLOpsError("an experiment name is 1 to 256 characters", field="experiment")
-    return name.strip()
+    return check_text(name.strip(), "experiment", name=True)
 
 
 def run_name(name: str) -> str:
     """A valid run name."""
     if not isinstance(name, str) or not name.strip() or len(name) > 256:
         raise MLOpsError("a run name is 1 to 256 characters", field="name")
-    return name.strip()
+    return check_text(name.strip(), "name", name=True)
 
 
 def run_status(status: RunStatus | str) -> RunStatus:
@@ -231,8 +235,8 @@ def decode_page_token(token: str | None) -> int:
         return 0
     try:
         offset = json.loads(base64.urlsafe_b64decode(token.encode()))["offset"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, RecursionError):
         raise MLOpsError("invalid page token", field="page_token") from None
-    if not isinstance(offset, int) or offset < 0:
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_INT64:
         raise MLOpsError("invalid page token", field="page_token")
     return offset

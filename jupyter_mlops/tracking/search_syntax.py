@@ -11,7 +11,10 @@ spaces or symbols goes in backticks or double quotes. Operators: `= == != <> < <
 combined with `AND`, `OR` and parentheses. Order clauses are `IDENTIFIER [ASC|DESC]`.
 
 Every syntax error is an `MLOpsError` (400) whose message names the offending token, with the
-field `filter` (or `order_by`).
+field `filter` (or `order_by`). So is a query too complex to answer quickly: more than
+`MAX_FILTER_DEPTH` nested parentheses, `MAX_FILTER_TERMS` comparisons or `MAX_ORDER_KEYS` order
+keys (each comparison is a subquery and each order key a join; a 400 says "simplify", where
+the database's own limit would have been a 503 that invites retries).
 """
 
 from __future__ import annotations
@@ -73,6 +76,10 @@ ATTRIBUTES: dict[str, tuple[str, Literal["str", "int", "bool"]]] = {
     "lifecycle_stage": ("lifecycle_stage", "str"),
     "experiment_id": ("experiment_id", "int"),
 }
+
+MAX_FILTER_DEPTH = 32
+MAX_FILTER_TERMS = 200
+MAX_ORDER_KEYS = 16
 
 _KEYWORDS = {"and", "or", "not", "in", "like", "ilike", "is", "null", "asc", "desc"}
 _COMPARISONS = {"=", "==", "!=", "<>", "<", "<=", ">", ">="}
@@ -208,6 +215,8 @@ class _Parser:
         self.field = field
         self.tokens = tokenize(text, field)
         self.index = 0
+        self.depth = 0
+        self.terms = 0
 
     def peek(self) -> Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -258,9 +267,19 @@ class _Parser:
 
     def atom(self) -> Node:
         if self.accept("lparen"):
+            self.depth += 1
+            if self.depth > MAX_FILTER_DEPTH:
+                raise _error(
+                    f"query too complex: more than {MAX_FILTER_DEPTH} nested parentheses",
+                    self.field,
+                )
             node = self.expression()
             self.take("rparen", expected="')'")
+            self.depth -= 1
             return node
+        self.terms += 1
+        if self.terms > MAX_FILTER_TERMS:
+            raise _error(f"query too complex: more than {MAX_FILTER_TERMS} comparisons", self.field)
         token = self.take("ident", expected="an identifier such as metrics.acc")
         identifier = parse_identifier(token, self.field)
         return self.comparison(identifier, token)
@@ -355,6 +374,10 @@ def parse_order_by(clauses: list[str] | tuple[str, ...] | None) -> list[OrderCla
             if len(tokens) > 2:
                 raise _error(f"unexpected {tokens[2].text!r} in order clause {part!r}", "order_by")
             result.append(OrderClause(identifier, ascending))
+            if len(result) > MAX_ORDER_KEYS:
+                raise _error(
+                    f"query too complex: more than {MAX_ORDER_KEYS} order keys", "order_by"
+                )
     return result
 
 
