@@ -20,6 +20,7 @@ from ..core.errors import ErrorCode, MLOpsError
 from . import provenance, records
 from .client import TrackingClient, get_client
 from .entities import Experiment, Metric, Run, RunStatus
+from .metric_points import metric_step, metric_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -248,8 +249,10 @@ def log_metric(
 ) -> None:
     """Queue one metric point for the active run (written in the background, in batches).
 
-    `step` defaults to 0 and `timestamp` (ms since the epoch) to now, as in MLflow. The
-    point is stored by the time the run ends, `mlops.flush()` returns, or the process exits.
+    `step` defaults to 0 and `timestamp` (ms since the epoch) to now, as in MLflow; both are
+    checked here (whole numbers within 64 bits, timestamps not negative). The point is stored
+    by the time the run ends, `mlops.flush()` returns, or the process exits (SIGTERM included;
+    a SIGKILL loses what was logged in the last `MetricWriter.interval`, 0.25 s).
     """
     with _stack_lock:
         current = _stack[-1] if _stack and run_id is None else None
@@ -267,8 +270,8 @@ def log_metric(
             target,
             key,
             number,
-            0 if step is None else int(step),
-            records.now_ms() if timestamp is None else int(timestamp),
+            metric_step(key, step),
+            records.now_ms() if timestamp is None else metric_timestamp(key, timestamp),
         )
     )
 
@@ -279,7 +282,7 @@ def log_metrics(
     """Queue several metrics of one step, with one timestamp."""
     client, target = _target(run_id)
     now = records.now_ms()
-    at = 0 if step is None else int(step)
+    at = metric_step(next(iter(metrics), ""), step)
     points = [
         (target, records.check_key(k, "metric"), records.metric_value(k, v), at, now)
         for k, v in metrics.items()

@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Sequence
 
-from ..core.errors import ErrorCode, MLOpsError
+from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from .batch_writes import MetricPoint
 from .store import TrackingStore
 
@@ -148,33 +148,59 @@ class MetricWriter:
     def _write(self, batch: list[MetricPoint]) -> None:
         if not batch:
             return
-        delay = 0.05
-        while True:
-            try:
-                self.store.log_metric_points(batch)
-                return
-            except MLOpsError as error:
-                if error.code in _RETRY_CODES:
-                    log.warning("metric write failed (%s); retrying", error.message)
-                    time.sleep(delay)
-                    delay = min(delay * 2, 5.0)
-                    continue
-            except Exception:  # the writer thread must survive anything
-                log.exception("metric write failed")
-            self._write_per_run(batch)
+        if self._store_retrying(batch) is None:
             return
-
-    def _write_per_run(self, batch: list[MetricPoint]) -> None:
         # One bad run (e.g. deleted from the store) must not take the others' points with it.
         by_run: dict[str, list[MetricPoint]] = {}
         for point in batch:
             by_run.setdefault(point[0], []).append(point)
         for run_id, points in by_run.items():
+            self._write_isolating(run_id, points)
+
+    def _store_retrying(self, points: list[MetricPoint]) -> Exception | None:
+        """Store `points` in one transaction, waiting out a locked or unreachable store;
+        returns the error that refused them for good, or None once they are stored."""
+        delay = 0.05
+        while True:
             try:
                 self.store.log_metric_points(points)
-            except Exception as error:  # reported by the next flush()
-                message = error.message if isinstance(error, MLOpsError) else repr(error)
-                with self._failures_lock:
-                    self._failures.append(
-                        f"{len(points)} metric points of run {run_id} were refused: {message}"
-                    )
+                return None
+            except MLOpsError as error:
+                if error.code not in _RETRY_CODES:
+                    return error
+                log.warning("metric write failed (%s); retrying", error.message)
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+            except Exception as error:  # the writer thread must survive anything
+                log.exception("metric write failed")
+                return error
+
+    def _write_isolating(self, run_id: str, points: list[MetricPoint]) -> None:
+        """Store a run's points, keeping every good one when some are refused: a run that is
+        gone refuses all of them at once; otherwise halves are tried until the bad points
+        are alone (about 2 log2(n) transactions for one bad point among n)."""
+        error = self._store_retrying(points)
+        if error is None:
+            return
+        if len(points) > 1 and self._run_exists(run_id):
+            middle = len(points) // 2
+            self._write_isolating(run_id, points[:middle])
+            self._write_isolating(run_id, points[middle:])
+            return
+        message = error.message if isinstance(error, MLOpsError) else repr(error)
+        if len(points) == 1:
+            _, key, value, step, timestamp = points[0]
+            what = f"metric point {key!r} (step {step}, timestamp {timestamp}, value {value})"
+        else:
+            what = f"{len(points)} metric points"
+        with self._failures_lock:
+            self._failures.append(f"{what} of run {run_id} refused: {message}")
+
+    def _run_exists(self, run_id: str) -> bool:
+        try:
+            self.store.get_run(run_id)
+        except NotFoundError:
+            return False
+        except Exception:  # unknown: keep isolating rather than refusing good points
+            return True
+        return True

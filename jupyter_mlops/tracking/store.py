@@ -45,6 +45,7 @@ from .entities import (
     RunStatus,
     RunView,
 )
+from .metric_points import metric_step, metric_timestamp
 from .names import random_run_name
 from .search_syntax import parse_filter, parse_order_by
 from .tables import ExperimentRow, LatestMetricRow, RunRow, TagRow
@@ -322,8 +323,8 @@ class TrackingStore:
                 run_id,
                 records.check_key(m.key, "metric"),
                 records.metric_value(m.key, m.value),
-                int(m.step),
-                int(m.timestamp),
+                metric_step(m.key, m.step),
+                metric_timestamp(m.key, m.timestamp),
             )
             for m in metrics
         ]
