@@ -230,6 +230,19 @@ def deploy(
     return get_endpoint(name or parse_ref(model).name)
 
 
+def promote(endpoint_name: str, version: int) -> Endpoint:
+    """Serve `version` on an endpoint (moving the alias it follows, else its pinned version);
+    returns once every worker serves it. No request fails meanwhile."""
+    _server("POST", f"endpoints/{endpoint_name}/promote", {"version": int(version)})
+    return get_endpoint(endpoint_name)
+
+
+def rollback(endpoint_name: str) -> Endpoint:
+    """Serve again the version an endpoint served before its last promote."""
+    _server("POST", f"endpoints/{endpoint_name}/rollback", {})
+    return get_endpoint(endpoint_name)
+
+
 def stop_endpoint(name: str) -> None:
     """Stop an endpoint started by the server and forget it."""
     _server("DELETE", f"endpoints/{name}")
