@@ -93,6 +93,7 @@ class WindowOut(BaseModel):
     error: str | None
     created_time: int
     report: dict[str, Any] | None = None
+    scores: dict[str, float] | None = None
 
 
 class WindowList(BaseModel):

@@ -71,6 +71,8 @@ class Window:
     error: str | None
     created_time: int
     report: dict[str, Any] | None = None
+    # Per column: how far past its threshold (> 1: drifted), for timelines without reports.
+    scores: dict[str, float] | None = None
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -44,6 +45,7 @@ def _monitor(row: MonitorRow) -> Monitor:
 
 
 def _window(row: WindowRow, with_report: bool = False) -> Window:
+    report = json.loads(row.report) if row.report else None
     return Window(
         window_id=row.window_id,
         monitor_id=row.monitor_id,
@@ -64,8 +66,18 @@ def _window(row: WindowRow, with_report: bool = False) -> Window:
         data_path=row.data_path,
         error=row.error,
         created_time=row.created_time,
-        report=json.loads(row.report) if with_report and row.report else None,
+        report=report if with_report else None,
+        scores=_scores(report),
     )
+
+
+def _scores(report: dict[str, Any] | None) -> dict[str, float] | None:
+    if report is None:
+        return None
+    from .drift import DriftReport
+
+    scores = {c.column: c.score for c in DriftReport.from_dict(report).columns}
+    return {name: score if math.isfinite(score) else 1e9 for name, score in scores.items()}
 
 
 def _alert(row: AlertRow) -> Alert:

@@ -14,8 +14,12 @@ export const CommandIDs = {
   registerModel: 'mlops:register-model',
   openModel: 'mlops:open-model',
   refreshModels: 'mlops:refresh-models',
+  openGettingStarted: 'mlops:open-getting-started',
   scheduleNotebook: 'mlops:schedule-notebook',
-  refreshJobs: 'mlops:refresh-jobs'
+  refreshJobs: 'mlops:refresh-jobs',
+  openMonitor: 'mlops:open-monitor',
+  createMonitor: 'mlops:create-monitor',
+  refreshMonitors: 'mlops:refresh-monitors'
 } as const;
 
 /** The command palette category of every MLOps command. */

@@ -2,6 +2,8 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { clustersPlugin } from './clusters/plugin';
 import { healthPlugin } from './health/plugin';
+import { launcherPlugin } from './launcher/plugin';
+import { monitoringPlugin } from './monitoring/plugin';
 import { jobsPlugin } from './jobs/plugin';
 import { profilingPlugin } from './profiling/plugin';
 import { servingPlugin } from './serving/plugin';
@@ -14,11 +16,13 @@ export { IMLOpsSidebar } from './tokens';
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   sidebarPlugin,
   healthPlugin,
+  launcherPlugin,
   profilingPlugin,
   trackingPlugin,
   clustersPlugin,
   jobsPlugin,
-  servingPlugin
+  servingPlugin,
+  monitoringPlugin
 ];
 
 export default plugins;

@@ -1,0 +1,365 @@
+import { Notification } from '@jupyterlab/apputils';
+import type { Data } from 'plotly.js';
+import React from 'react';
+
+import { formatDate, Plot, PolledView } from '../kit';
+import { APIError } from '../request';
+import { evaluateNow, getMonitor, getWindow, listAlerts, listWindows, setPaused } from './api';
+import { IAlert, IColumnDrift, IMonitor, IWindow } from './model';
+import { windowVerdict } from './MonitorsSection';
+
+interface IMonitorData {
+  monitor: IMonitor;
+  windows: IWindow[];
+  latest: IWindow | null;
+  alerts: IAlert[];
+}
+
+const REFERENCE = '#1f77b4';
+const CURRENT = '#d62728';
+
+/** The statistic of a column as text ("Infinity" stays a word). */
+function statistic(column: IColumnDrift): string {
+  const value = column.p_value ?? column.statistic;
+  const name = column.p_value !== null ? 'p' : column.test;
+  return typeof value === 'number' ? `${name}=${value.toPrecision(3)}` : `${name}=${value}`;
+}
+
+/** Reference and current overlaid for one column of a window. */
+function columnTraces(column: IColumnDrift): Data[] {
+  const plot = column.plot;
+  let x: (string | number)[];
+  if (plot.kind === 'histogram' && plot.edges) {
+    const edges = plot.edges;
+    x = edges.slice(0, -1).map((edge, i) => (edge + edges[i + 1]) / 2);
+  } else {
+    x = (plot.values ?? []).map(String);
+  }
+  return [
+    {
+      type: 'bar',
+      name: 'reference',
+      x,
+      y: plot.reference ?? [],
+      marker: { color: REFERENCE },
+      opacity: 0.55
+    },
+    {
+      type: 'bar',
+      name: 'current',
+      x,
+      y: plot.current ?? [],
+      marker: { color: CURRENT },
+      opacity: 0.55
+    }
+  ];
+}
+
+/** A monitor's page: drift timeline, traffic, labelled performance, latest window, alerts. */
+export class MonitorView extends PolledView<IMonitorData> {
+  readonly monitorId: string;
+
+  constructor(monitorId: string, endpoint: string) {
+    super({ name: 'monitor', interval: 10000, max: 120000 });
+    this.monitorId = monitorId;
+    this.addClass('jp-MLOps-monitorView');
+    this.title.label = `Monitor: ${endpoint}`;
+    this.title.caption = `Drift monitor of endpoint ${endpoint}`;
+  }
+
+  protected get errorText(): string {
+    return 'Cannot read the monitor';
+  }
+
+  protected async load(): Promise<IMonitorData> {
+    const [monitor, windows, alerts] = await Promise.all([
+      getMonitor(this.monitorId),
+      listWindows(this.monitorId),
+      listAlerts(this.monitorId)
+    ]);
+    const done = windows.filter(w => w.status === 'done');
+    const last = done.length ? done[done.length - 1] : null;
+    const latest = last ? await getWindow(this.monitorId, last.window_id) : null;
+    this.title.label = `Monitor: ${monitor.endpoint_name}`;
+    return { monitor, windows, latest, alerts };
+  }
+
+  private async _evaluate(): Promise<void> {
+    try {
+      const window = await evaluateNow(this.monitorId);
+      Notification.info(`Evaluating window ${window.window_id}…`, { autoClose: 3000 });
+      await this.refresh();
+    } catch (error) {
+      Notification.error(`Cannot evaluate: ${APIError.from(error).detail}`);
+    }
+  }
+
+  private async _togglePause(monitor: IMonitor): Promise<void> {
+    try {
+      await setPaused(this.monitorId, !monitor.paused);
+      await this.refresh();
+    } catch (error) {
+      Notification.error(`Cannot change the monitor: ${APIError.from(error).detail}`);
+    }
+  }
+
+  protected renderData(data: IMonitorData): JSX.Element {
+    const { monitor, windows, latest, alerts } = data;
+    const reference =
+      monitor.reference_kind === 'training'
+        ? "the served version's training data"
+        : `profile ${monitor.reference_profile}`;
+    return (
+      <div className="jp-MLOps-monitorPage" data-testid="mlops-monitor-view">
+        <header className="jp-MLOps-monitorHeader">
+          <h2>{monitor.endpoint_name}</h2>
+          <div className="jp-MLOps-muted">
+            Windows of {monitor.window_seconds} s (at least {monitor.min_rows} requests) compared
+            with {reference}
+            {monitor.retrain_job_id
+              ? `; a drifted window runs job ${monitor.retrain_job_id.slice(0, 8)} with ${monitor.retrain_parameter}`
+              : '; no retraining job'}
+            .
+          </div>
+          <div className="jp-MLOps-buttons">
+            <button
+              className="jp-Button jp-mod-styled jp-mod-accept"
+              data-testid="mlops-monitor-evaluate"
+              onClick={() => void this._evaluate()}
+            >
+              Evaluate now
+            </button>
+            <button
+              className="jp-Button jp-mod-styled"
+              onClick={() => void this._togglePause(monitor)}
+            >
+              {monitor.paused ? 'Resume' : 'Pause'}
+            </button>
+          </div>
+        </header>
+        {this._timeline(windows)}
+        {this._traffic(windows)}
+        {this._latest(latest)}
+        {this._alerts(alerts)}
+      </div>
+    );
+  }
+
+  private _timeline(windows: IWindow[]): JSX.Element {
+    const done = windows.filter(w => w.status === 'done');
+    if (done.length === 0) {
+      return (
+        <p className="jp-MLOps-muted" data-testid="mlops-monitor-nowindows">
+          No evaluated window yet ({windows.length} claimed). Windows are evaluated as they end, or
+          now with <b>Evaluate now</b>.
+        </p>
+      );
+    }
+    const x = done.map(w => new Date(w.end_time).toISOString());
+    const columns = Array.from(new Set(done.flatMap(w => Object.keys(w.scores ?? {}))));
+    const traces: Data[] = [
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'share of drifted features',
+        x,
+        y: done.map(w => w.share_drifted ?? 0),
+        marker: { color: done.map(w => (w.dataset_drifted ? CURRENT : REFERENCE)), size: 9 },
+        yaxis: 'y'
+      },
+      ...columns.map((column): Data => ({
+        type: 'scatter',
+        mode: 'lines',
+        name: column,
+        x,
+        y: done.map(w => Math.min(w.scores?.[column] ?? 0, 10)),
+        yaxis: 'y2',
+        line: { width: 1 },
+        visible: 'legendonly'
+      }))
+    ];
+    return (
+      <section>
+        <h3>Drift over time</h3>
+        <Plot
+          testId="mlops-monitor-timeline"
+          data={traces}
+          height={280}
+          layout={{
+            yaxis: { title: { text: 'drifted share' }, range: [0, 1] },
+            yaxis2: { title: { text: 'score (÷ threshold)' }, overlaying: 'y', side: 'right' },
+            legend: { orientation: 'h' },
+            margin: { t: 10, r: 60 }
+          }}
+        />
+      </section>
+    );
+  }
+
+  private _traffic(windows: IWindow[]): JSX.Element | null {
+    const done = windows.filter(w => w.status === 'done' || w.status === 'skipped');
+    if (done.length === 0) {
+      return null;
+    }
+    const x = done.map(w => new Date(w.end_time).toISOString());
+    const performance = done.filter(w => w.performance !== null);
+    const traces: Data[] = [
+      { type: 'bar', name: 'requests', x, y: done.map(w => w.n_rows), marker: { color: '#999' } },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'latency p50 (ms)',
+        x,
+        y: done.map(w => w.latency_p50_ms),
+        yaxis: 'y2'
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'latency p99 (ms)',
+        x,
+        y: done.map(w => w.latency_p99_ms),
+        yaxis: 'y2'
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'error rate',
+        x,
+        y: done.map(w => w.error_rate),
+        yaxis: 'y3'
+      }
+    ];
+    const metric = performance.length
+      ? Object.keys(performance[0].performance ?? {}).find(k => k !== 'n')
+      : undefined;
+    return (
+      <section>
+        <h3>Traffic</h3>
+        <Plot
+          testId="mlops-monitor-traffic"
+          data={traces}
+          height={240}
+          layout={{
+            yaxis: { title: { text: 'requests' } },
+            yaxis2: { title: { text: 'ms' }, overlaying: 'y', side: 'right' },
+            yaxis3: { overlaying: 'y', side: 'right', range: [0, 1], visible: false },
+            legend: { orientation: 'h' },
+            margin: { t: 10, r: 60 }
+          }}
+        />
+        {metric !== undefined ? (
+          <>
+            <h3>Labelled performance ({metric})</h3>
+            <Plot
+              testId="mlops-monitor-performance"
+              height={200}
+              data={[
+                {
+                  type: 'scatter',
+                  mode: 'lines+markers',
+                  name: metric,
+                  x: performance.map(w => new Date(w.end_time).toISOString()),
+                  y: performance.map(w => w.performance?.[metric] ?? null),
+                  text: performance.map(w => `${w.n_labels} labels`)
+                }
+              ]}
+              layout={{ margin: { t: 10 } }}
+            />
+          </>
+        ) : (
+          <p className="jp-MLOps-muted">
+            No labels yet: post them with{' '}
+            <code>mlops.log_labels(endpoint, request_ids, labels)</code>.
+          </p>
+        )}
+      </section>
+    );
+  }
+
+  private _latest(window: IWindow | null): JSX.Element | null {
+    if (window === null || window.report === null) {
+      return null;
+    }
+    const report = window.report;
+    const columns = [...report.columns].sort(
+      (a, b) => Number(b.drifted) - Number(a.drifted) || a.column.localeCompare(b.column)
+    );
+    return (
+      <section data-testid="mlops-monitor-latest">
+        <h3>
+          Latest window ({formatDate(window.start_time)} – {formatDate(window.end_time)},{' '}
+          {window.n_rows} requests, version {window.model_version ?? '?'}): {windowVerdict(window)}
+        </h3>
+        {report.prediction ? (
+          <p className={report.prediction.drifted ? 'jp-MLOps-drift' : 'jp-MLOps-muted'}>
+            Predictions {report.prediction.drifted ? 'drifted' : 'stable'} against the first window
+            of this version ({statistic(report.prediction)}).
+          </p>
+        ) : null}
+        <div className="jp-MLOps-driftGrid">
+          {columns.map(column => (
+            <div
+              key={column.column}
+              className={column.drifted ? 'jp-MLOps-driftCard jp-mod-drift' : 'jp-MLOps-driftCard'}
+              data-testid="mlops-drift-column"
+              data-column={column.column}
+              data-drifted={String(column.drifted)}
+            >
+              <div className="jp-MLOps-driftTitle" title={column.reason}>
+                <b>{column.column}</b> {column.drifted ? 'DRIFT' : 'ok'} · {column.test},{' '}
+                {statistic(column)}
+              </div>
+              <Plot
+                data={columnTraces(column)}
+                height={180}
+                lazy
+                layout={{
+                  barmode: 'overlay',
+                  showlegend: false,
+                  margin: { t: 5, b: 30, l: 35, r: 5 }
+                }}
+              />
+            </div>
+          ))}
+        </div>
+      </section>
+    );
+  }
+
+  private _alerts(alerts: IAlert[]): JSX.Element {
+    return (
+      <section>
+        <h3>Alerts</h3>
+        {alerts.length === 0 ? (
+          <p className="jp-MLOps-muted">No alerts.</p>
+        ) : (
+          <table className="jp-MLOps-table" data-testid="mlops-monitor-alerts">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Window</th>
+                <th>What</th>
+                <th>Retraining</th>
+              </tr>
+            </thead>
+            <tbody>
+              {alerts.map(alert => (
+                <tr key={alert.alert_id}>
+                  <td>{formatDate(alert.created_time)}</td>
+                  <td>{alert.window_id}</td>
+                  <td>{alert.message}</td>
+                  <td>
+                    {alert.job_run_id
+                      ? `job run ${alert.job_run_id.slice(0, 8)} (Jobs panel)`
+                      : (alert.job_error ?? '—')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    );
+  }
+}
