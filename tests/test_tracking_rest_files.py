@@ -86,11 +86,20 @@ async def test_bad_metric_history_input_names_the_field(jp_fetch, store):
     assert (code, body["field"]) == (400, "key")
 
 
-async def test_nan_metrics_travel_as_null(jp_fetch, store):
-    run_id = make_run(store, "nan", "n", metrics={"loss": [1.0, float("nan")]})
+async def test_nan_and_infinities_travel_apart_as_mlflow_spells_them(jp_fetch, store):
+    inf = float("inf")
+    run_id = make_run(
+        store, "nan", "n", metrics={"loss": [1.0, float("nan"), inf, -inf], "up": [inf]}
+    )
     history = await get_json(jp_fetch, "runs", run_id, "metrics", key="loss")
-    assert history["points"][1]["value"] is None
+    assert [p["value"] for p in history["points"]] == [1.0, "NaN", "Infinity", "-Infinity"]
     assert math.isnan(store.metric_history(run_id, "loss")[1].value)
+    detail = await get_json(jp_fetch, "runs", run_id)
+    assert detail["metrics"] == {"loss": "-Infinity", "up": "Infinity"}
+    summaries = {s["key"]: s["value"] for s in detail["metric_summaries"]}
+    assert summaries == {"loss": "-Infinity", "up": "Infinity"}
+    page = await get_json(jp_fetch, "runs", filter="metrics.up > 0")
+    assert [r["metrics"]["up"] for r in page["runs"]] == ["Infinity"]
 
 
 # --- artifacts -------------------------------------------------------------------------------

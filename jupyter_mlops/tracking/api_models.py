@@ -118,6 +118,10 @@ class ExperimentDetail(ExperimentOut):
     tag_keys: list[str]
 
 
+# A metric value over JSON: a number, or NaN and the infinities as MLflow's REST API sends them.
+MetricValue = float | Literal["NaN", "Infinity", "-Infinity"]
+
+
 class RunOut(BaseModel):
     """A run as the runs table shows it: attributes, params, latest metrics and tags."""
 
@@ -131,7 +135,7 @@ class RunOut(BaseModel):
     artifact_uri: str
     parent_run_id: str | None
     params: dict[str, str]
-    metrics: dict[str, float | None]
+    metrics: dict[str, MetricValue]
     tags: dict[str, str]
 
 
@@ -148,7 +152,7 @@ class MetricSummary(BaseModel):
     """The latest point of one metric of a run, and how many points it has."""
 
     key: str
-    value: float | None
+    value: MetricValue
     step: int
     timestamp: int
     points: int
@@ -181,7 +185,7 @@ class MetricPoint(BaseModel):
     """One logged value of a metric."""
 
     step: int
-    value: float | None
+    value: MetricValue
     timestamp: int
 
 
@@ -219,9 +223,13 @@ def _ms(value: int | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _finite(value: float) -> float | None:
-    # JSON has no NaN: a NaN metric (stored as NULL) travels as null.
-    return None if math.isnan(value) or math.isinf(value) else value
+def _finite(value: float) -> MetricValue:
+    # JSON has no NaN or infinities: they travel as the strings MLflow's REST API uses.
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
 
 
 def experiment_out(experiment: Experiment) -> ExperimentOut:

@@ -32,7 +32,11 @@ export function formatDuration(start: number | null, end: number | null): string
 }
 
 /** A metric value in at most 4 significant digits (NaN and missing values as an em dash). */
-export function formatValue(value: number | null | undefined): string {
+export function formatValue(value: number | string | null | undefined): string {
+  if (typeof value === 'string') {
+    // NaN and the infinities travel as MLflow's strings: "NaN", "Infinity", "-Infinity".
+    return value === 'Infinity' ? '∞' : value === '-Infinity' ? '-∞' : value;
+  }
   if (value === null || value === undefined || Number.isNaN(value)) {
     return '—';
   }
