@@ -14,6 +14,24 @@ export interface IClusterActions {
   insertCode(cluster: IClusterInfo): void;
   openDashboard(cluster: IClusterInfo): void;
   dashboardHref(cluster: IClusterInfo): string | null;
+  /** Show a problem with what was typed. */
+  say(text: string): void;
+}
+
+/** A "Scale to" box's text as a worker count, or a message saying what is wrong. */
+export function parseWorkers(text: string, maximum?: number): number | string {
+  const value = text.trim();
+  if (value === '') {
+    return 'Give the number of workers to scale to (0 stops every worker).';
+  }
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) {
+    return `“${value}” is not a number of workers (a whole number, 0 or more).`;
+  }
+  if (maximum !== undefined && count > maximum) {
+    return `At most ${maximum} workers on this server.`;
+  }
+  return count;
 }
 
 function Summary(props: { cluster: IClusterInfo }): JSX.Element {
@@ -36,7 +54,11 @@ function Summary(props: { cluster: IClusterInfo }): JSX.Element {
   );
 }
 
-function ScaleControls(props: { cluster: IClusterInfo; actions: IClusterActions }): JSX.Element {
+function ScaleControls(props: {
+  cluster: IClusterInfo;
+  actions: IClusterActions;
+  maxWorkers?: number;
+}): JSX.Element {
   const { cluster, actions } = props;
   const [workers, setWorkers] = useState(
     String(cluster.requested_workers ?? cluster.workers.length)
@@ -55,7 +77,19 @@ function ScaleControls(props: { cluster: IClusterInfo; actions: IClusterActions 
           onChange={event => setWorkers(event.target.value)}
         />
       </label>
-      <button className="jp-mod-styled" onClick={() => actions.scale(cluster, Number(workers))}>
+      <button
+        className="jp-mod-styled"
+        disabled={workers.trim() === ''}
+        title={workers.trim() === '' ? 'give a number of workers' : undefined}
+        onClick={() => {
+          const count = parseWorkers(workers, props.maxWorkers);
+          if (typeof count === 'string') {
+            actions.say(count);
+          } else {
+            actions.scale(cluster, count);
+          }
+        }}
+      >
         Scale
       </button>
       <label>
@@ -94,6 +128,7 @@ function ScaleControls(props: { cluster: IClusterInfo; actions: IClusterActions 
 export function ClusterCard(props: {
   cluster: IClusterInfo;
   actions: IClusterActions;
+  maxWorkers?: number;
 }): JSX.Element {
   const { cluster, actions } = props;
   const href = actions.dashboardHref(cluster);
@@ -142,7 +177,9 @@ export function ClusterCard(props: {
           {cluster.kind === 'connected' ? 'Forget' : 'Stop'}
         </button>
       </div>
-      {scalable && <ScaleControls cluster={cluster} actions={actions} />}
+      {scalable && (
+        <ScaleControls cluster={cluster} actions={actions} maxWorkers={props.maxWorkers} />
+      )}
       {running && <WorkersTable workers={cluster.workers} />}
     </div>
   );

@@ -1,9 +1,8 @@
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { Poll } from '@lumino/polling';
 import React from 'react';
 
-import { panelPoll } from '../poll';
+import { PolledView } from '../kit/PolledView';
 import { APIError } from '../request';
 import { changeCluster, listClusters, startCluster, stopCluster } from './api';
 import { ClusterCard, IClusterActions } from './ClusterCard';
@@ -14,48 +13,66 @@ import { StartForm } from './StartForm';
 export interface IClusterHost {
   /** Insert `code` in a new cell of the active notebook; an error message if there is none. */
   insertCode(code: string): string | null;
-  /** Show `url` (the dashboard through the server's proxy) in a Lab tab. */
-  openDashboard(title: string, url: string): void;
+  /** Show `url` (the dashboard through the server's proxy) in a Lab tab for cluster `id`. */
+  openDashboard(id: string, title: string, url: string): void;
+  /** Close the dashboard tabs of clusters that are not among `running` ids; their names. */
+  closeDashboards(running: Set<string>): string[];
 }
 
-type Loaded = { listing: IClusterList } | { error: APIError } | null;
-
-function asAPIError(error: unknown): APIError {
-  return error instanceof APIError ? error : new APIError(0, 'unknown', String(error));
+/** Tasks executing on a cluster's workers now. */
+export function runningTasks(cluster: IClusterInfo): number {
+  return cluster.workers.reduce((total, worker) => total + worker.executing, 0);
 }
 
-/** The sidebar's "Cluster" section: start form, clusters, workers; polls with backoff. */
-export class ClustersSection extends ReactWidget {
-  private _loaded: Loaded = null;
+async function confirm(title: string, body: string, label: string): Promise<boolean> {
+  const result = await showDialog({
+    title,
+    body,
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label })]
+  });
+  return result.button.accept;
+}
+
+/**
+ * The "Cluster" section: start form (collapsible), clusters, workers. It polls only while it
+ * shows (a collapsed section or closed sidebar makes no requests) and closes the dashboard
+ * tabs of clusters that stopped.
+ */
+export class ClustersSection extends PolledView<IClusterList> {
   private _starting = false;
   private _message: { text: string; error: boolean } | null = null;
-  private readonly _poll: Poll;
 
   constructor(private readonly _host: IClusterHost) {
-    super();
+    super({ name: 'clusters', interval: 3000, max: 60000 });
     this.id = 'jupyter-mlops-clusters';
     this.addClass('jp-MLOps-section');
     this.addClass('jp-MLOps-clusters');
     this.title.label = 'Cluster';
-    this._poll = panelPoll('clusters', () => this.refresh(), 3000, 60000);
   }
 
-  /** Fetch the clusters now. */
-  async refresh(): Promise<void> {
-    try {
-      this._loaded = { listing: await listClusters() };
-    } catch (error) {
-      this._loaded = { error: asAPIError(error) };
-    }
-    this.update();
-    if (this._loaded && 'error' in this._loaded && !this._loaded.error.extensionMissing) {
-      throw this._loaded.error; // let the poll back off
-    }
+  protected load(): Promise<IClusterList> {
+    return listClusters();
   }
 
-  dispose(): void {
-    this._poll.dispose();
-    super.dispose();
+  protected get errorText(): string {
+    return 'Cannot list the clusters';
+  }
+
+  protected renderLoading(): JSX.Element {
+    return <div className="jp-MLOps-muted">Looking for clusters…</div>;
+  }
+
+  protected onLoaded(listing: IClusterList): void {
+    const running = new Set(
+      listing.clusters.filter(cluster => cluster.status === 'running').map(cluster => cluster.id)
+    );
+    const closed = this._host.closeDashboards(running);
+    if (closed.length > 0) {
+      this._message = {
+        text: `Closed the dashboard of ${closed.join(', ')}: the cluster stopped.`,
+        error: false
+      };
+    }
   }
 
   private _say(text: string, error = false): void {
@@ -68,11 +85,9 @@ export class ClustersSection extends ReactWidget {
       await action();
       this._message = null;
     } catch (error) {
-      const apiError = asAPIError(error);
-      const field = apiError.field ? ` (${apiError.field})` : '';
-      this._say(`${describe} failed${field}: ${apiError.message}`, true);
+      this._say(`${describe} failed: ${APIError.from(error).detail}`, true);
     }
-    await this.refresh().catch(() => undefined);
+    await this.refresh();
   }
 
   private async _start(request: IStartCluster): Promise<void> {
@@ -83,6 +98,40 @@ export class ClustersSection extends ReactWidget {
     this.update();
   }
 
+  private async _scale(cluster: IClusterInfo, workers: number): Promise<void> {
+    if (workers === 0) {
+      const tasks = runningTasks(cluster);
+      const ok = await confirm(
+        `Scale ${cluster.name} to 0 workers?`,
+        `Every worker stops${tasks > 0 ? `, with ${tasks} tasks running` : ''}: work in ` +
+          'memory on the cluster is lost and nothing runs until you scale up again.',
+        'Scale to 0'
+      );
+      if (!ok) {
+        return;
+      }
+    }
+    await this._act('Scale', () => changeCluster(cluster.id, { workers }));
+  }
+
+  private async _stop(cluster: IClusterInfo): Promise<void> {
+    const tasks = runningTasks(cluster);
+    if (tasks > 0 && cluster.kind !== 'connected') {
+      const ok = await confirm(
+        `Stop ${cluster.name}?`,
+        `${tasks} task${tasks === 1 ? ' is' : 's are'} running on it; stopping the cluster ` +
+          'cancels them and loses the data held in its memory.',
+        'Stop'
+      );
+      if (!ok) {
+        return;
+      }
+    }
+    await this._act(cluster.kind === 'connected' ? 'Forget' : 'Stop', () =>
+      stopCluster(cluster.id)
+    );
+  }
+
   private _dashboardHref(cluster: IClusterInfo): string | null {
     if (cluster.dashboard_path) {
       return URLExt.join(PageConfig.getBaseUrl(), cluster.dashboard_path);
@@ -91,11 +140,10 @@ export class ClustersSection extends ReactWidget {
   }
 
   private readonly _actions: IClusterActions = {
-    scale: (cluster: IClusterInfo, workers: number) =>
-      void this._act('Scale', () => changeCluster(cluster.id, { workers })),
+    scale: (cluster: IClusterInfo, workers: number) => void this._scale(cluster, workers),
     adapt: (cluster: IClusterInfo, bounds: IAdaptState) =>
       void this._act('Adapt', () => changeCluster(cluster.id, { adapt: bounds })),
-    stop: (cluster: IClusterInfo) => void this._act('Stop', () => stopCluster(cluster.id)),
+    stop: (cluster: IClusterInfo) => void this._stop(cluster),
     makeCurrent: (cluster: IClusterInfo) =>
       void this._act('Make current', () => changeCluster(cluster.id, { current: true })),
     insertCode: (cluster: IClusterInfo) => {
@@ -105,32 +153,20 @@ export class ClustersSection extends ReactWidget {
     openDashboard: (cluster: IClusterInfo) => {
       const href = this._dashboardHref(cluster);
       if (href) {
-        this._host.openDashboard(`Dask: ${cluster.name}`, href);
+        this._host.openDashboard(cluster.id, `Dask: ${cluster.name}`, href);
       }
     },
-    dashboardHref: (cluster: IClusterInfo) => this._dashboardHref(cluster)
+    dashboardHref: (cluster: IClusterInfo) => this._dashboardHref(cluster),
+    say: (text: string) => this._say(text, true)
   };
 
-  protected render(): JSX.Element {
-    const loaded = this._loaded;
-    if (loaded === null) {
-      return <div className="jp-MLOps-muted">Looking for clusters…</div>;
-    }
-    if ('error' in loaded) {
-      return (
-        <div className="jp-MLOps-error" data-testid="mlops-clusters-error">
-          {loaded.error.extensionMissing
-            ? 'The jupyter-mlops server extension is not enabled on this server.'
-            : `Cannot list the clusters: ${loaded.error.message}`}
-        </div>
-      );
-    }
-    const { listing } = loaded;
+  protected renderData(listing: IClusterList): JSX.Element {
     return (
       <div>
         <StartForm
           listing={listing}
           starting={this._starting}
+          open={listing.clusters.length === 0}
           onStart={request => void this._start(request)}
         />
         {this._message && (
@@ -147,7 +183,12 @@ export class ClustersSection extends ReactWidget {
           </div>
         ) : (
           listing.clusters.map(cluster => (
-            <ClusterCard key={cluster.id} cluster={cluster} actions={this._actions} />
+            <ClusterCard
+              key={cluster.id}
+              cluster={cluster}
+              actions={this._actions}
+              maxWorkers={listing.limits?.max_workers}
+            />
           ))
         )}
       </div>

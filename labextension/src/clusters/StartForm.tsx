@@ -1,9 +1,54 @@
 import React, { useState } from 'react';
 
+import { formatBytes } from '../kit/format';
 import { IClusterList, IStartCluster } from './model';
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  m: 1e6,
+  mb: 1e6,
+  g: 1e9,
+  gb: 1e9,
+  t: 1e12,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40
+};
+
+/** A memory size as Dask's `parse_bytes` reads it (`4GB`, `512 MiB`, `1e9`); null if not one. */
+export function parseMemory(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d*)?(?:e\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  if (match === null) {
+    return null;
+  }
+  const unit = UNITS[match[2].toLowerCase()];
+  const bytes = unit === undefined ? NaN : Number(match[1]) * unit;
+  return Number.isFinite(bytes) && bytes > 0 ? Math.round(bytes) : null;
+}
+
+/** What is wrong with the typed memory per worker, or null (empty is the default). */
+export function memoryProblem(text: string, maxMemory?: number): string | null {
+  if (!text.trim()) {
+    return null;
+  }
+  const bytes = parseMemory(text);
+  if (bytes === null) {
+    return `“${text.trim()}” is not a memory size (e.g. 4GB, 512MiB).`;
+  }
+  if (maxMemory !== undefined && bytes > maxMemory) {
+    return `At most ${formatBytes(maxMemory)} per worker on this machine.`;
+  }
+  return null;
+}
 
 /** The start form's fields as the user typed them (empty: the class's default). */
 interface IFormFields {
+  name: string;
   workers: string;
   threads: string;
   memory: string;
@@ -12,6 +57,9 @@ interface IFormFields {
 
 function toRequest(fields: IFormFields): IStartCluster {
   const request: IStartCluster = {};
+  if (fields.name.trim()) {
+    request.name = fields.name.trim();
+  }
   if (fields.workers.trim()) {
     request.workers = Number(fields.workers);
   }
@@ -33,9 +81,12 @@ function toRequest(fields: IFormFields): IStartCluster {
 export function StartForm(props: {
   listing: IClusterList;
   starting: boolean;
+  /** Whether the form starts unfolded (when there is no cluster yet). */
+  open: boolean;
   onStart: (request: IStartCluster) => void;
 }): JSX.Element {
   const [fields, setFields] = useState<IFormFields>({
+    name: '',
     workers: '2',
     threads: '',
     memory: '',
@@ -45,79 +96,111 @@ export function StartForm(props: {
   const gpuCount = gpus.devices.length;
   const usingGpus = fields.gpus !== 'none';
   const sizesApply = usingGpus || factory.accepts_sizes;
+  const limits = props.listing.limits;
+  const memoryError = sizesApply ? memoryProblem(fields.memory, limits?.max_memory) : null;
   const set =
     (name: keyof IFormFields) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
       setFields({ ...fields, [name]: event.target.value });
   return (
-    <form
-      className="jp-MLOps-clusterForm"
-      data-testid="mlops-cluster-form"
-      onSubmit={event => {
-        event.preventDefault();
-        props.onStart(toRequest(fields));
-      }}
-    >
-      <label>
-        Workers
-        <input
-          name="workers"
-          type="number"
-          min={0}
-          value={
-            usingGpus ? String(fields.gpus === 'all' ? gpuCount : fields.gpus) : fields.workers
+    <details className="jp-MLOps-clusterFormBox" open={props.open}>
+      <summary>Start a cluster</summary>
+      <form
+        className="jp-MLOps-clusterForm"
+        data-testid="mlops-cluster-form"
+        onSubmit={event => {
+          event.preventDefault();
+          if (memoryError === null) {
+            props.onStart(toRequest(fields));
           }
-          disabled={usingGpus}
-          title={usingGpus ? 'one worker per GPU' : 'number of workers'}
-          onChange={set('workers')}
-        />
-      </label>
-      <label>
-        Threads
-        <input
-          name="threads"
-          type="number"
-          min={1}
-          placeholder="auto"
-          value={fields.threads}
-          disabled={!sizesApply}
-          onChange={set('threads')}
-        />
-      </label>
-      <label>
-        Memory
-        <input
-          name="memory"
-          placeholder="auto, e.g. 4GB"
-          value={fields.memory}
-          disabled={!sizesApply}
-          onChange={set('memory')}
-        />
-      </label>
-      <label>
-        GPUs
-        <select name="gpus" value={fields.gpus} onChange={set('gpus')} title={gpus.note}>
-          <option value="none">none</option>
-          <option value="all" disabled={gpuCount === 0}>
-            all ({gpuCount})
-          </option>
-          {Array.from({ length: gpuCount }, (_, i) => (
-            <option key={i + 1} value={String(i + 1)}>
-              {i + 1}
+        }}
+      >
+        <label>
+          Name
+          <input
+            name="name"
+            placeholder="optional"
+            maxLength={80}
+            value={fields.name}
+            onChange={set('name')}
+          />
+        </label>
+        <label>
+          Workers
+          <input
+            name="workers"
+            type="number"
+            min={0}
+            max={limits?.max_workers}
+            value={
+              usingGpus ? String(fields.gpus === 'all' ? gpuCount : fields.gpus) : fields.workers
+            }
+            disabled={usingGpus}
+            title={usingGpus ? 'one worker per GPU' : 'number of workers'}
+            onChange={set('workers')}
+          />
+        </label>
+        <label>
+          Threads
+          <input
+            name="threads"
+            type="number"
+            min={1}
+            placeholder="auto"
+            value={fields.threads}
+            disabled={!sizesApply}
+            onChange={set('threads')}
+          />
+        </label>
+        <label>
+          Memory
+          <input
+            name="memory"
+            placeholder="auto, e.g. 4GB"
+            value={fields.memory}
+            disabled={!sizesApply}
+            aria-invalid={memoryError !== null}
+            title={limits ? `at most ${formatBytes(limits.max_memory)} per worker` : undefined}
+            onChange={set('memory')}
+          />
+        </label>
+        <label>
+          GPUs
+          <select name="gpus" value={fields.gpus} onChange={set('gpus')} title={gpus.note}>
+            <option value="none">none</option>
+            <option value="all" disabled={gpuCount === 0}>
+              all ({gpuCount})
             </option>
-          ))}
-        </select>
-      </label>
-      <button type="submit" className="jp-mod-styled jp-mod-accept" disabled={props.starting}>
-        {props.starting ? 'Starting…' : 'Start'}
-      </button>
-      <div className="jp-MLOps-muted jp-MLOps-clusterHint">
-        {usingGpus
-          ? `dask_cuda.LocalCUDACluster: one worker per GPU, each with resources {"GPU": 1}.`
-          : `${factory.cluster_class} (${factory.source})` +
-            (factory.accepts_sizes ? '' : '; threads and memory come from its configuration')}
-        <br />
-        {gpus.note}
-      </div>
-    </form>
+            {Array.from({ length: gpuCount }, (_, i) => (
+              <option key={i + 1} value={String(i + 1)}>
+                {i + 1}
+              </option>
+            ))}
+          </select>
+        </label>
+        {memoryError !== null && (
+          <div
+            className="jp-MLOps-error jp-MLOps-clusterHint"
+            data-testid="mlops-cluster-memory-error"
+          >
+            {memoryError}
+          </div>
+        )}
+        <button
+          type="submit"
+          className="jp-mod-styled jp-mod-accept"
+          disabled={props.starting || memoryError !== null}
+        >
+          {props.starting ? 'Starting…' : 'Start'}
+        </button>
+        <div className="jp-MLOps-muted jp-MLOps-clusterHint">
+          {usingGpus
+            ? `dask_cuda.LocalCUDACluster: one worker per GPU, each with resources {"GPU": 1}.`
+            : `${factory.cluster_class} (${factory.source})` +
+              (factory.accepts_sizes ? '' : '; threads and memory come from its configuration')}
+          <br />
+          {gpus.note}
+        </div>
+      </form>
+    </details>
   );
 }

@@ -15,11 +15,25 @@ function gpuText(worker: IWorkerInfo): string {
   return `${gpu.name}${memory}`;
 }
 
-/** A cluster's workers: cores, memory use, GPU (name, memory) and running tasks. */
+/** Memory use as a bar, the figures in its tooltip: one line per worker, however narrow. */
+function MemoryBar(props: { used: number; limit: number }): JSX.Element {
+  const share = props.limit > 0 ? Math.min(1, props.used / props.limit) : 0;
+  const level = share >= 0.9 ? 'high' : share >= 0.6 ? 'mid' : 'low';
+  const text = `${formatBytes(props.used)} of ${formatBytes(props.limit)}`;
+  return (
+    <div className="jp-MLOps-memoryBar" title={text} aria-label={`memory ${text}`}>
+      <div className={`jp-MLOps-memoryFill jp-mod-${level}`} style={{ width: `${100 * share}%` }} />
+      <span>{Math.round(100 * share)}%</span>
+    </div>
+  );
+}
+
+/** A cluster's workers, compact: name, cores, a memory bar, running tasks, GPU if any. */
 export function WorkersTable(props: { workers: IWorkerInfo[] }): JSX.Element {
   if (props.workers.length === 0) {
     return <div className="jp-MLOps-muted">No workers yet.</div>;
   }
+  const gpus = props.workers.some(worker => worker.gpu !== null);
   return (
     <table className="jp-MLOps-workers" data-testid="mlops-cluster-workers">
       <thead>
@@ -27,8 +41,8 @@ export function WorkersTable(props: { workers: IWorkerInfo[] }): JSX.Element {
           <th>Worker</th>
           <th title="threads">Cores</th>
           <th>Memory</th>
-          <th>GPU</th>
           <th title="tasks executing now">Tasks</th>
+          {gpus && <th>GPU</th>}
         </tr>
       </thead>
       <tbody>
@@ -37,16 +51,10 @@ export function WorkersTable(props: { workers: IWorkerInfo[] }): JSX.Element {
             <td>{worker.name}</td>
             <td>{worker.threads}</td>
             <td>
-              <meter
-                min={0}
-                max={worker.memory_limit || 1}
-                value={worker.memory_used}
-                title={`${formatBytes(worker.memory_used)} of ${formatBytes(worker.memory_limit)}`}
-              />{' '}
-              {formatBytes(worker.memory_used)} / {formatBytes(worker.memory_limit)}
+              <MemoryBar used={worker.memory_used} limit={worker.memory_limit} />
             </td>
-            <td>{gpuText(worker)}</td>
             <td>{worker.executing}</td>
+            {gpus && <td>{gpuText(worker)}</td>}
           </tr>
         ))}
       </tbody>

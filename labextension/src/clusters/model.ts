@@ -1,4 +1,4 @@
-/** Mirrors `jupyter_mlops.clusters.models`. */
+/** Mirrors `jupyter_mlops.clusters.api_models`. */
 
 export type ClusterStatus = 'starting' | 'running' | 'lost' | 'failed' | 'closed';
 export type ClusterKind = 'local' | 'gpu' | 'configured' | 'connected';
@@ -43,6 +43,7 @@ export interface IClusterInfo {
   scheduler_address: string | null;
   dashboard_path: string | null;
   dashboard_url: string | null;
+  secured?: boolean;
   started: number;
   workers: IWorkerInfo[];
   requested_workers: number | null;
@@ -69,12 +70,20 @@ export interface IClusterFactoryInfo {
   accepts_sizes: boolean;
 }
 
+/** Mirrors `ClusterLimits`: the most a start or scale may ask for on this server. */
+export interface IClusterLimits {
+  max_workers: number;
+  max_threads: number;
+  max_memory: number;
+}
+
 /** Mirrors `ClusterList`. */
 export interface IClusterList {
   clusters: IClusterInfo[];
   current: string | null;
   gpus: IGPUEnvironment;
   factory: IClusterFactoryInfo;
+  limits?: IClusterLimits;
   local: boolean;
 }
 

@@ -10,6 +10,8 @@ import { ClustersSection, IClusterHost } from './ClustersSection';
 const SECTION_RANK = 200;
 
 function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null): IClusterHost {
+  // The open dashboard tab of each cluster (one per cluster, reused).
+  const dashboards = new Map<string, MainAreaWidget<IFrame>>();
   return {
     insertCode(code: string): string | null {
       const panel = notebooks?.currentWidget;
@@ -22,17 +24,35 @@ function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null):
       app.shell.activateById(panel.id);
       return null;
     },
-    openDashboard(title: string, url: string): void {
-      const frame = new IFrame({
-        sandbox: ['allow-scripts', 'allow-same-origin', 'allow-popups', 'allow-forms']
-      });
+    openDashboard(id: string, title: string, url: string): void {
+      const open = dashboards.get(id);
+      if (open !== undefined && !open.isDisposed) {
+        app.shell.activateById(open.id);
+        return;
+      }
+      // Sandboxed WITHOUT allow-same-origin: the dashboard's HTML comes from the scheduler,
+      // and must not run with the user's Jupyter session (the server adds a CSP sandbox too).
+      const frame = new IFrame({ sandbox: ['allow-scripts', 'allow-popups', 'allow-forms'] });
       frame.url = url;
       const widget = new MainAreaWidget({ content: frame });
-      widget.id = `mlops-dask-dashboard-${Date.now()}`;
+      widget.id = `mlops-dask-dashboard-${id}`;
       widget.title.label = title;
       widget.title.closable = true;
+      widget.node.dataset.clusterId = id;
+      widget.disposed.connect(() => dashboards.delete(id));
+      dashboards.set(id, widget);
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
+    },
+    closeDashboards(running: Set<string>): string[] {
+      const closed: string[] = [];
+      for (const [id, widget] of [...dashboards]) {
+        if (!running.has(id)) {
+          closed.push(widget.title.label.replace(/^Dask: /, ''));
+          widget.dispose();
+        }
+      }
+      return closed;
     }
   };
 }
@@ -58,7 +78,7 @@ export const clustersPlugin: JupyterFrontEndPlugin<void> = {
     });
     app.commands.addCommand(CommandIDs.refreshClusters, {
       label: 'Refresh the Dask Clusters',
-      execute: () => section.refresh().catch(() => undefined)
+      execute: () => section.refresh()
     });
     for (const command of [CommandIDs.showClusters, CommandIDs.refreshClusters]) {
       palette?.addItem({ command, category: PALETTE_CATEGORY });

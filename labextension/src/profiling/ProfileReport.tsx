@@ -1,10 +1,16 @@
-import React from 'react';
+import React, { useState } from 'react';
 
-import { Chart } from './Chart';
 import { formatBytes } from '../kit/format';
+import { Plot } from '../kit/Plot';
 import { formatShare, formatValue } from './format';
-import { IAlert, IColumnProfile, IProfile, Scalar } from './model';
-import { columnChart, correlationChart } from './traces';
+import { IAlert, IColumnProfile, IProfile, ISampleRows, Scalar } from './model';
+import { columnChart, IChartSpec, matrixChart, missingChart, missingMatrixChart } from './traces';
+
+/*
+ * The sections, their order, the card facts and the CSS classes are those of the notebook
+ * widget and the saved HTML report (jupyter_mlops/profiling/report.py and widget.py): a profile
+ * looks the same wherever it is shown.
+ */
 
 function Facts(props: { facts: Array<[string, string]> }): JSX.Element {
   return (
@@ -19,6 +25,20 @@ function Facts(props: { facts: Array<[string, string]> }): JSX.Element {
   );
 }
 
+function Chart(props: { spec: IChartSpec; testId?: string }): JSX.Element {
+  return (
+    <Plot
+      data={props.spec.data}
+      layout={props.spec.layout}
+      height={props.spec.height}
+      config={{ displayModeBar: false }}
+      lazy={true}
+      className="jp-MLOps-profile-chart"
+      testId={props.testId}
+    />
+  );
+}
+
 /** Table-level facts: rows, columns, duplicates, memory, engine, approximations. */
 export function Overview(props: { profile: IProfile }): JSX.Element {
   const { profile } = props;
@@ -29,7 +49,7 @@ export function Overview(props: { profile: IProfile }): JSX.Element {
     ['Duplicate rows', profile.duplicates_are_approximate ? `≈ ${duplicates}` : duplicates],
     ['Memory', formatBytes(profile.memory_bytes)],
     ['Engine', profile.scheduler ? `${profile.engine} (${profile.scheduler})` : profile.engine],
-    ['Profiled', new Date(profile.created_at).toLocaleString()]
+    ['Profiled', formatValue(profile.created_at)]
   ];
   if (profile.source) {
     facts.unshift(['Source', profile.source]);
@@ -61,7 +81,8 @@ export function Alerts(props: { alerts: IAlert[] }): JSX.Element {
   );
 }
 
-function columnFacts(column: IColumnProfile): Array<[string, string]> {
+/** The facts of a column card (the twin of `report.card_facts`). */
+export function columnFacts(column: IColumnProfile): Array<[string, string]> {
   const total = column.count + column.n_missing;
   const approx = column.distinct_is_approximate ? '≈ ' : '';
   const facts: Array<[string, string]> = [
@@ -119,20 +140,107 @@ export function ColumnCard(props: { column: IColumnProfile; alerts: IAlert[] }):
   );
 }
 
-/** A whole profile: overview, alerts, one card per column, correlations. */
-export function ProfileReport(props: { profile: IProfile }): JSX.Element {
+function SampleTable(props: { samples: ISampleRows; rows: Scalar[][]; kind: string }): JSX.Element {
+  return (
+    <div className="jp-MLOps-profile-tableWrap">
+      <table className="jp-MLOps-profile-table" data-sample={props.kind}>
+        <thead>
+          <tr>
+            {props.samples.columns.map(name => (
+              <th key={name}>{name}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row, i) => (
+            <tr key={i}>
+              {row.map((cell, j) => (
+                <td key={j}>{formatValue(cell)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The first rows and a random sample of rows. */
+export function SampleRows(props: { samples: ISampleRows | null | undefined }): JSX.Element {
+  const { samples } = props;
+  if (!samples || samples.head.length === 0) {
+    return <div className="jp-MLOps-muted">No sample rows in this profile.</div>;
+  }
+  return (
+    <div data-testid="mlops-profile-samples">
+      <h4>First rows</h4>
+      <SampleTable samples={samples} rows={samples.head} kind="first" />
+      <h4>Random rows</h4>
+      <SampleTable samples={samples} rows={samples.random} kind="random" />
+    </div>
+  );
+}
+
+function ChartOrNote(props: { spec: IChartSpec | null; note: string; testId: string }) {
+  return props.spec !== null ? (
+    <Chart spec={props.spec} testId={props.testId} />
+  ) : (
+    <div className="jp-MLOps-muted">{props.note}</div>
+  );
+}
+
+/** A whole profile: the same sections, in the same order, as the notebook widget. */
+export function ProfileReport(props: {
+  profile: IProfile;
+  onExport?: () => void;
+  exportNote?: string | null;
+}): JSX.Element {
   const { profile } = props;
-  const correlations = correlationChart(profile.correlations);
+  const [search, setSearch] = useState('');
   const columns = Object.values(profile.columns);
+  const needle = search.trim().toLowerCase();
+  const shown = needle ? columns.filter(c => c.name.toLowerCase().includes(needle)) : columns;
+  const missing = missingChart(profile);
   return (
     <div className="jp-MLOps-profile-report" data-testid="mlops-profile-report">
-      <h2>{profile.name ?? profile.source ?? 'Data profile'}</h2>
+      <div className="jp-MLOps-profile-titleBar">
+        <h2>{profile.name ?? profile.source ?? 'Data profile'}</h2>
+        {props.onExport && (
+          <button
+            className="jp-mod-styled"
+            data-testid="mlops-profile-export"
+            title="Download this profile as a standalone HTML report (opens offline)"
+            onClick={props.onExport}
+          >
+            Export HTML
+          </button>
+        )}
+      </div>
+      {props.exportNote && <div className="jp-MLOps-error">{props.exportNote}</div>}
       <Overview profile={profile} />
+      {missing !== null && (
+        <>
+          <h3>Missing values</h3>
+          <Chart spec={missing} testId="mlops-profile-missing" />
+        </>
+      )}
       <h3>Alerts ({profile.alerts.length})</h3>
       <Alerts alerts={profile.alerts} />
       <h3>Columns ({columns.length})</h3>
+      <input
+        className="jp-MLOps-profile-search"
+        type="search"
+        placeholder="Find a column"
+        aria-label="Find a column"
+        data-testid="mlops-profile-search"
+        value={search}
+        onChange={event => setSearch(event.target.value)}
+      />
+      {needle && shown.length === 0 && (
+        <div className="jp-MLOps-muted">No column name contains “{search}”.</div>
+      )}
       <div className="jp-MLOps-profile-cards">
-        {columns.map(column => (
+        {shown.map(column => (
           <ColumnCard
             key={column.name}
             column={column}
@@ -140,12 +248,26 @@ export function ProfileReport(props: { profile: IProfile }): JSX.Element {
           />
         ))}
       </div>
-      <h3>Correlations</h3>
-      {correlations !== null ? (
-        <Chart spec={correlations} testId="mlops-profile-correlations" />
-      ) : (
-        <div className="jp-MLOps-muted">Fewer than two numeric columns.</div>
-      )}
+      <h3>Correlations (Pearson)</h3>
+      <ChartOrNote
+        spec={matrixChart(profile.correlations)}
+        note="Fewer than two numeric columns."
+        testId="mlops-profile-correlations"
+      />
+      <h3>Associations (Cramér&apos;s V)</h3>
+      <ChartOrNote
+        spec={matrixChart(profile.associations)}
+        note="Fewer than two categorical columns."
+        testId="mlops-profile-associations"
+      />
+      <h3>Where values are missing</h3>
+      <ChartOrNote
+        spec={missingMatrixChart(profile.missing_matrix)}
+        note="No missing values."
+        testId="mlops-profile-missing-matrix"
+      />
+      <h3>Sample rows</h3>
+      <SampleRows samples={profile.samples} />
     </div>
   );
 }

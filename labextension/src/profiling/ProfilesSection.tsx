@@ -1,34 +1,19 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { Poll } from '@lumino/polling';
 import React from 'react';
 
-import { panelPoll } from '../poll';
+import { PolledView } from '../kit/PolledView';
 import { APIError } from '../request';
 import { deleteProfile, listProfiles } from './api';
 import { formatValue } from './format';
 import { IProfileSummary } from './model';
 
-type SectionState = { profiles: IProfileSummary[] } | { error: APIError } | null;
-
 /** The saved profiles: name, size and alert count; a click opens one. */
 export function ProfileList(props: {
-  state: SectionState;
+  profiles: IProfileSummary[];
   onOpen(profile: IProfileSummary): void;
   onDelete(profile: IProfileSummary): void;
 }): JSX.Element {
-  const { state } = props;
-  if (state === null) {
-    return <div className="jp-MLOps-muted">Reading profiles…</div>;
-  }
-  if ('error' in state) {
-    return (
-      <div className="jp-MLOps-error" data-testid="mlops-profiles-error">
-        Cannot list profiles: {state.error.message}
-      </div>
-    );
-  }
-  if (state.profiles.length === 0) {
+  if (props.profiles.length === 0) {
     return (
       <div className="jp-MLOps-muted" data-testid="mlops-profiles-empty">
         No saved profiles. Right-click a CSV or Parquet file and choose <b>Profile data</b>, or call{' '}
@@ -38,7 +23,7 @@ export function ProfileList(props: {
   }
   return (
     <ul className="jp-MLOps-profileList" data-testid="mlops-profiles">
-      {state.profiles.map(profile => (
+      {props.profiles.map(profile => (
         <li key={profile.id} data-profile-id={profile.id}>
           <button
             className="jp-MLOps-profileItem"
@@ -65,51 +50,35 @@ export function ProfileList(props: {
   );
 }
 
-/** The sidebar's "Profiles" section; refreshes while visible. */
-export class ProfilesSection extends ReactWidget {
-  private _state: SectionState = null;
-  private readonly _poll: Poll;
-
+/** The sidebar's "Profiles" section; reads the list only while it shows. */
+export class ProfilesSection extends PolledView<IProfileSummary[]> {
   constructor(private readonly _open: (profile: IProfileSummary) => void) {
-    super();
+    super({ name: 'profiles', interval: 15000, max: 120000 });
     this.id = 'jupyter-mlops-profiles';
     this.addClass('jp-MLOps-section');
     this.title.label = 'Profiles';
-    this._poll = panelPoll('profiles', () => this._tick(), 15000, 120000);
   }
 
-  /** Read the list now. */
-  async refresh(): Promise<void> {
-    try {
-      this._state = { profiles: await listProfiles() };
-    } catch (error) {
-      this._state = {
-        error: error instanceof APIError ? error : new APIError(0, 'unknown', String(error))
-      };
-    }
-    this.update();
+  protected load(): Promise<IProfileSummary[]> {
+    return listProfiles();
   }
 
-  dispose(): void {
-    this._poll.dispose();
-    super.dispose();
+  protected get errorText(): string {
+    return 'Cannot list profiles';
   }
 
-  protected render(): JSX.Element {
+  protected renderLoading(): JSX.Element {
+    return <div className="jp-MLOps-muted">Reading profiles…</div>;
+  }
+
+  protected renderData(profiles: IProfileSummary[]): JSX.Element {
     return (
       <ProfileList
-        state={this._state}
+        profiles={profiles}
         onOpen={this._open}
         onDelete={profile => void this._delete(profile)}
       />
     );
-  }
-
-  private async _tick(): Promise<void> {
-    await this.refresh();
-    if (this._state !== null && 'error' in this._state) {
-      throw this._state.error; // let the poll back off
-    }
   }
 
   private async _delete(profile: IProfileSummary): Promise<void> {
@@ -124,7 +93,11 @@ export class ProfilesSection extends ReactWidget {
     try {
       await deleteProfile(profile.id);
     } catch (error) {
-      void showDialog({ title: 'Cannot delete the profile', body: String(error) });
+      void showDialog({
+        title: 'Cannot delete the profile',
+        body: APIError.from(error).detail,
+        buttons: [Dialog.okButton()]
+      });
     }
     await this.refresh();
   }

@@ -1,4 +1,4 @@
-/** Mirrors `jupyter_mlops.profiling.model.Histogram` (edges are ISO strings for datetimes). */
+/** Mirrors `jupyter_mlops.profiling.entities.Histogram` (edges are ISO strings for datetimes). */
 export interface IHistogram {
   edges: Array<number | string>;
   counts: number[];
@@ -7,7 +7,7 @@ export interface IHistogram {
 /** A JSON scalar as it appears in a profile. */
 export type Scalar = number | string | boolean | null;
 
-/** Mirrors `jupyter_mlops.profiling.model.ColumnProfile`. */
+/** Mirrors `jupyter_mlops.profiling.entities.ColumnProfile`. */
 export interface IColumnProfile {
   name: string;
   type: 'numeric' | 'categorical' | 'boolean' | 'datetime' | 'text' | 'id-like';
@@ -35,7 +35,7 @@ export interface IColumnProfile {
   max_length: number | null;
 }
 
-/** Mirrors `jupyter_mlops.profiling.model.Alert`. */
+/** Mirrors `jupyter_mlops.profiling.entities.Alert`. */
 export interface IAlert {
   column: string | null;
   kind: string;
@@ -43,7 +43,7 @@ export interface IAlert {
   value: number | null;
 }
 
-/** Mirrors `jupyter_mlops.profiling.model.Correlations`. */
+/** Mirrors `jupyter_mlops.profiling.entities.Correlations`. */
 export interface ICorrelations {
   method: string;
   columns: string[];
@@ -51,7 +51,21 @@ export interface ICorrelations {
   truncated: boolean;
 }
 
-/** Mirrors `jupyter_mlops.profiling.model.Profile` (see docs/profiling.md). */
+/** Mirrors `jupyter_mlops.profiling.entities.SampleRows`. */
+export interface ISampleRows {
+  columns: string[];
+  head: Scalar[][];
+  random: Scalar[][];
+}
+
+/** Mirrors `jupyter_mlops.profiling.entities.MissingMatrix`. */
+export interface IMissingMatrix {
+  columns: string[];
+  block_rows: number[];
+  counts: number[][];
+}
+
+/** Mirrors `jupyter_mlops.profiling.entities.Profile` (see docs/profiling.md). */
 export interface IProfile {
   n_rows: number;
   n_columns: number;
@@ -72,6 +86,10 @@ export interface IProfile {
   sample: number | null;
   scheduler: string | null;
   n_partitions: number | null;
+  /** Absent or null in profiles saved before these were added. */
+  samples?: ISampleRows | null;
+  missing_matrix?: IMissingMatrix | null;
+  associations?: ICorrelations | null;
   format_version: number;
 }
 
@@ -107,6 +125,20 @@ export interface IProfileJob {
   finished_time: number | null;
   profile_id: string | null;
   error: IJobError | null;
+}
+
+/** Mirrors `jupyter_mlops.profiling.api_models.CSVOptions`. */
+export interface ICSVOptions {
+  delimiter?: ',' | ';' | '\t' | '|';
+  encoding?: string;
+}
+
+/** Mirrors `jupyter_mlops.profiling.api_models.ProfileRequest`. */
+export interface IProfileRequest {
+  path: string;
+  name?: string | null;
+  sample?: number | null;
+  csv?: ICSVOptions | null;
 }
 
 /** Mirrors `jupyter_mlops.profiling.handlers.JobState`. */

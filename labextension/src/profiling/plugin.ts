@@ -1,14 +1,16 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, InputDialog, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import { ICommandPalette, InputDialog } from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { spreadsheetIcon } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { MainAreaOpener } from '../kit/opener';
 import { IMLOpsSidebar } from '../tokens';
 import { listProfiles } from './api';
+import { askProfileOptions } from './OptionsDialog';
 import { ProfilesSection } from './ProfilesSection';
-import { ProfileView } from './ProfileView';
+import { IProfileViewArgs, ProfileView } from './ProfileView';
 
 /** Data comes first in the sidebar: before clusters (200) and experiments (300). */
 const SECTION_RANK = 100;
@@ -66,22 +68,32 @@ export const profilingPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ) => {
     ensureParquetFileType(app.docRegistry);
-    const views = new WidgetTracker<MainAreaWidget<ProfileView>>({ namespace: 'mlops-profile' });
     const section = new ProfilesSection(profile => {
       void app.commands.execute(CommandIDs.openProfile, { profileId: profile.id });
     });
     sidebar.addSection(section, SECTION_RANK);
-    let opened = 0;
-
-    const show = async (content: ProfileView, id: string): Promise<void> => {
-      const widget = new MainAreaWidget({ content });
-      widget.id = id;
-      widget.title.closable = true;
-      widget.title.icon = spreadsheetIcon;
-      await views.add(widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(widget.id);
-    };
+    // One tab per saved profile, or per file being profiled; restored after a reload (a tab
+    // whose job was still running polls it again).
+    const views = new MainAreaOpener<ProfileView, IProfileViewArgs>({
+      app,
+      namespace: 'mlops-profile',
+      command: CommandIDs.openProfile,
+      restorer,
+      key: args => (args.profileId ? `profile:${args.profileId}` : `file:${args.path ?? ''}`),
+      args: content => content.args,
+      create: args => {
+        const view = new ProfileView(args, () => void section.refresh());
+        // Save the new arguments with the layout, so a reload reopens what the tab shows now.
+        view.argsChanged.connect(() => {
+          const widget = views.tracker.find(candidate => candidate.content === view);
+          if (widget !== undefined) {
+            void views.tracker.save(widget);
+          }
+        });
+        return view;
+      },
+      icon: spreadsheetIcon
+    });
 
     const selectedPath = (): string | null => {
       const browser = browsers?.tracker.currentWidget;
@@ -105,27 +117,39 @@ export const profilingPlugin: JupyterFrontEndPlugin<void> = {
         if (path === null) {
           return;
         }
-        // Saved under its path: profiling the file again replaces the profile.
-        const content = new ProfileView({ path, name: path }, () => void section.refresh());
-        opened += 1;
-        await show(content, `jupyter-mlops-profile-file-${opened}`);
+        const options = args.ask === false ? {} : await askProfileOptions(path);
+        if (options === null) {
+          return;
+        }
+        // Saved under its path: profiling the file again replaces the profile. A tab already
+        // showing this file is closed first, so the new options take effect.
+        views.find({ path })?.dispose();
+        await views.open({ path, name: path, ...options });
       }
     });
 
     app.commands.addCommand(CommandIDs.openProfile, {
-      label: args => (stringArg(args, 'profileId') ? 'Open Profile' : 'Open a Saved Profile…'),
+      label: args =>
+        stringArg(args, 'profileId') || stringArg(args, 'path')
+          ? 'Open Profile'
+          : 'Open a Saved Profile…',
       execute: async args => {
-        // An empty id comes from a restored view that had not been saved yet: nothing to do.
+        const viewArgs = args as IProfileViewArgs;
+        if (viewArgs.path && !viewArgs.profileId) {
+          await views.open(viewArgs); // a restored tab of a file being profiled
+          return;
+        }
+        // An empty id comes from an old restored view that had not been saved: nothing to do.
         const profileId = 'profileId' in args ? stringArg(args, 'profileId') : await pickProfile();
         if (profileId === null) {
           return;
         }
-        const open = views.find(widget => widget.content.profileId === profileId);
+        const open = views.all().find(widget => widget.content.profileId === profileId);
         if (open !== undefined) {
           app.shell.activateById(open.id);
           return;
         }
-        await show(new ProfileView({ profileId }), `jupyter-mlops-profile-${profileId}`);
+        await views.open({ profileId });
       }
     });
 
@@ -143,13 +167,6 @@ export const profilingPlugin: JupyterFrontEndPlugin<void> = {
     }
     for (const command of [CommandIDs.openProfile, CommandIDs.refreshProfiles]) {
       palette?.addItem({ command, category: PALETTE_CATEGORY });
-    }
-    if (restorer !== null) {
-      void restorer.restore(views, {
-        command: CommandIDs.openProfile,
-        args: widget => ({ profileId: widget.content.profileId ?? '' }),
-        name: widget => widget.content.profileId ?? widget.id
-      });
     }
   }
 };

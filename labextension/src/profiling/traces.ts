@@ -1,15 +1,37 @@
 import type { Data, Layout } from 'plotly.js';
 
-import { IColumnProfile, ICorrelations } from './model';
+import { formatDatetime } from './format';
+import { IColumnProfile, ICorrelations, IMissingMatrix, IProfile } from './model';
 
-/** A chart of a profile: plotly traces and the layout they need. */
+/** A chart of a profile: plotly traces, the layout they need and their height. */
 export interface IChartSpec {
   data: Data[];
   layout: Partial<Layout>;
+  height: number;
 }
 
-const BAR_COLOUR = '#4c78a8';
-const MAX_LABEL = 32;
+// Twins of the constants in jupyter_mlops/profiling/charts.py: the notebook widget and the
+// saved report draw with the same colours and sizes.
+export const CHART_HEIGHT = 180;
+export const BAR_COLOUR = '#4c78a8';
+export const MISSING_COLOUR = '#e45756';
+/** Blue for +1, red for -1, spelled out (plotly.js and plotly.py name "RdBu" oppositely). */
+export const CORRELATION_SCALE: Array<[number, string]> = [
+  [0, '#b2182b'],
+  [0.25, '#ef8a62'],
+  [0.5, '#f7f7f7'],
+  [0.75, '#67a9cf'],
+  [1, '#2166ac']
+];
+export const ASSOCIATION_SCALE: Array<[number, string]> = [
+  [0, '#f7f7f7'],
+  [1, '#2166ac']
+];
+const MISSING_SCALE: Array<[number, string]> = [
+  [0, 'rgba(76, 120, 168, 0.18)'],
+  [1, MISSING_COLOUR]
+];
+const MAX_LABEL = 40;
 
 function label(value: unknown): string {
   const text = String(value);
@@ -46,11 +68,11 @@ export function histogramChart(column: IColumnProfile): IChartSpec | null {
       }
     ],
     layout: {
-      height: 180,
       bargap: 0.02,
       margin: { l: 40, r: 8, t: 8, b: 32 },
       xaxis: { type: isDate ? 'date' : 'linear' }
-    }
+    },
+    height: CHART_HEIGHT
   };
 }
 
@@ -67,16 +89,18 @@ export function topValuesChart(column: IColumnProfile): IChartSpec | null {
         type: 'bar',
         orientation: 'h',
         x: reversed.map(([, count]) => count),
-        y: reversed.map(([value]) => label(value)),
+        y: reversed.map(([value]) =>
+          label(typeof value === 'string' ? (formatDatetime(value) ?? value) : value)
+        ),
         marker: { color: BAR_COLOUR },
         hovertemplate: '%{y}<br>%{x:,} rows<extra></extra>'
       }
     ],
     layout: {
-      height: Math.max(120, 18 * reversed.length + 40),
       margin: { l: 100, r: 8, t: 8, b: 24 },
       yaxis: { automargin: true, type: 'category' }
-    }
+    },
+    height: Math.max(120, 18 * reversed.length + 40)
   };
 }
 
@@ -88,13 +112,13 @@ export function columnChart(column: IColumnProfile): IChartSpec | null {
   return topValuesChart(column);
 }
 
-/** A heat map of the Pearson correlations. */
-export function correlationChart(correlations: ICorrelations | null): IChartSpec | null {
-  if (correlations === null || correlations.columns.length < 2) {
+/** A heat map of Pearson correlations (-1..1) or Cramér's V (0..1). */
+export function matrixChart(correlations: ICorrelations | null | undefined): IChartSpec | null {
+  if (!correlations || correlations.columns.length < 2) {
     return null;
   }
   const labels = correlations.columns.map(label);
-  const size = Math.min(720, Math.max(300, 22 * labels.length + 140));
+  const signed = correlations.method !== 'cramers_v';
   return {
     data: [
       {
@@ -102,18 +126,81 @@ export function correlationChart(correlations: ICorrelations | null): IChartSpec
         z: correlations.matrix,
         x: labels,
         y: labels,
-        zmin: -1,
+        zmin: signed ? -1 : 0,
         zmax: 1,
-        colorscale: 'RdBu',
-        reversescale: true,
+        colorscale: signed ? CORRELATION_SCALE : ASSOCIATION_SCALE,
         hovertemplate: '%{y} / %{x}: %{z:.3f}<extra></extra>'
-      }
+      } as Data
     ],
     layout: {
-      height: size,
       margin: { l: 120, r: 16, t: 8, b: 120 },
       yaxis: { autorange: 'reversed', automargin: true },
       xaxis: { automargin: true }
-    }
+    },
+    height: Math.min(720, Math.max(300, 22 * labels.length + 140))
+  };
+}
+
+/** Missing values per column as a share of the rows (the axis runs to 100%). */
+export function missingChart(profile: IProfile): IChartSpec | null {
+  const columns = Object.values(profile.columns).filter(column => column.n_missing > 0);
+  if (columns.length === 0) {
+    return null;
+  }
+  return {
+    data: [
+      {
+        type: 'bar',
+        x: columns.map(column => label(column.name)),
+        y: columns.map(column => column.n_missing / (column.count + column.n_missing)),
+        marker: { color: MISSING_COLOUR },
+        hovertemplate: '%{x}: %{y:.1%} missing<extra></extra>'
+      }
+    ],
+    layout: {
+      margin: { l: 40, r: 8, t: 8, b: 32 },
+      yaxis: { tickformat: '.0%', range: [0, 1] }
+    },
+    height: CHART_HEIGHT
+  };
+}
+
+/** Where values are missing: columns across, blocks of rows down, the missing share as colour. */
+export function missingMatrixChart(matrix: IMissingMatrix | null | undefined): IChartSpec | null {
+  if (!matrix || matrix.block_rows.length === 0) {
+    return null;
+  }
+  if (!matrix.counts.some(column => column.some(count => count > 0))) {
+    return null;
+  }
+  const starts: number[] = [];
+  let start = 0;
+  for (const rows of matrix.block_rows) {
+    starts.push(start);
+    start += rows;
+  }
+  const z = matrix.block_rows.map((rows, b) =>
+    matrix.columns.map((_, i) => matrix.counts[i][b] / (rows || 1))
+  );
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        z,
+        x: matrix.columns.map(label),
+        y: starts,
+        zmin: 0,
+        zmax: 1,
+        colorscale: MISSING_SCALE,
+        showscale: false,
+        hovertemplate: '%{x}, rows from %{y:,}: %{z:.0%} missing<extra></extra>'
+      } as Data
+    ],
+    layout: {
+      margin: { l: 40, r: 8, t: 8, b: 32 },
+      yaxis: { autorange: 'reversed', title: { text: 'row' } },
+      xaxis: { type: 'category' }
+    },
+    height: 260
   };
 }
