@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -87,8 +88,12 @@ def execute_on_dask(
     html: bool,
     gpu: bool,
     db_url: str,
+    stop: threading.Event | None = None,
 ) -> Outcome:
-    """Submit the run to `client`'s cluster and write its outputs under `output`'s folder."""
+    """Submit the run to `client`'s cluster and write its outputs under `output`'s folder.
+
+    Setting `stop` (the runner shuts down) cancels the task.
+    """
     resources = {"GPU": 1} if gpu else None
     future = client.submit(
         run_on_worker,
@@ -105,6 +110,11 @@ def execute_on_dask(
         pure=False,
         key=f"mlops-job-{run.run_id}",
     )
+    stopped = stop or threading.Event()
+    while not future.done():
+        if stopped.wait(0.5):
+            future.cancel()
+            return Outcome("cancelled", error="stopped: the runner shut down (Dask task cancelled)")
     try:
         result: tuple[Outcome, dict[str, str]] = future.result()
         outcome, files = result

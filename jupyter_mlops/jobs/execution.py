@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,7 @@ def execute_notebook(
     timeout_s: float | None = None,
     html: bool = False,
     on_cell: ProgressHook | None = None,
+    stop: threading.Event | None = None,
 ) -> Outcome:
     """Run notebook `nb_json` with `parameters` into `output_ipynb` (and its HTML if asked).
 
@@ -148,12 +150,21 @@ def execute_notebook(
     nb = normalise(nbformat.reads(nb_json, as_version=4))
     kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
     hooks = _Hooks(env, cwd, on_cell)
-    timer = threading.Timer(timeout_s, hooks.kill_kernel) if timeout_s else None
+    finished = threading.Event()
+    stopped = stop or threading.Event()
+
+    def watch() -> None:
+        # Kill the kernel at the timeout, or when the runner stops (server shutdown).
+        deadline = None if not timeout_s else time.monotonic() + timeout_s
+        while not finished.is_set():
+            if stopped.wait(0.2) or (deadline is not None and time.monotonic() > deadline):
+                hooks.kill_kernel()
+                return
+
+    watcher = threading.Thread(target=watch, name="mlops-job-watch", daemon=True)
     output_ipynb.parent.mkdir(parents=True, exist_ok=True)
     outcome = Outcome("succeeded")
-    if timer is not None:
-        timer.daemon = True
-        timer.start()
+    watcher.start()
     try:
         papermill.execute_notebook(
             nb,
@@ -172,15 +183,16 @@ def execute_notebook(
             failed_cell_source=exc.source,
         )
     except Exception as exc:
-        if hooks.killed.is_set():
+        if hooks.killed.is_set() and stopped.is_set():
+            outcome = Outcome("cancelled", error="stopped: the runner shut down (kernel killed)")
+        elif hooks.killed.is_set():
             outcome = Outcome("timed_out", error=f"timed out after {timeout_s:g} s; kernel killed")
         else:
             outcome = Outcome("failed", error=f"{type(exc).__name__}: {exc}")
         if hooks.current is not None:
             outcome.failed_cell, outcome.failed_cell_source = hooks.current
     finally:
-        if timer is not None:
-            timer.cancel()
+        finished.set()
     if output_ipynb.exists():
         outcome.outputs["ipynb"] = str(output_ipynb)
         if html:

@@ -19,6 +19,7 @@ GET    job-schedule?schedule=&timezone=      cron in words and its next 3 firing
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar
@@ -302,6 +303,8 @@ def setup(app: Any) -> None:
     )
     app.settings["mlops_task_runner"] = runner
     app.settings["mlops_jobs"] = JobService(JobStore(app.database), root)
+    # Runs a stopped server (or a dead machine) left "running" end as failed now.
+    runner.recover()
     if getattr(app, "jobs_scheduler", True):
         scheduler = Scheduler(
             runner, interval_s=float(getattr(app, "jobs_scheduler_interval", 5.0))
@@ -311,13 +314,14 @@ def setup(app: Any) -> None:
 
 
 async def teardown(app: Any) -> None:
-    """Stop the scheduler and the runner's pool (running kernels finish on their own)."""
+    """Stop the scheduler, then the runner: running kernels and tasks are killed and their
+    runs marked cancelled (nothing is left "running" by a server that stopped)."""
     scheduler: Scheduler | None = app.settings.get("mlops_job_scheduler")
     if scheduler is not None:
         scheduler.stop()
     runner: JobRunner | None = app.settings.get("mlops_task_runner")
     if runner is not None:
-        runner.close()
+        await asyncio.to_thread(runner.stop)
 
 
 _ID = r"(?P<{}>[^/]+)"

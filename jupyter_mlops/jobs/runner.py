@@ -81,6 +81,8 @@ class JobRunner(BaseTaskRunner):
         self._done = threading.Condition(self._lock)
         self._pending_notebooks: dict[str, tuple[str, Path | None]] = {}
         self._closed = threading.Event()
+        self._stopping = threading.Event()
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
         self.host = socket.gethostname()
         self.pid = os.getpid()
         self._heartbeat = threading.Thread(
@@ -272,6 +274,7 @@ class JobRunner(BaseTaskRunner):
                 html="html" in formats,
                 gpu=bool(job and job.gpu),
                 db_url=self.database.url,
+                stop=self._stopping,
             )
         else:
             from .execution import execute_notebook
@@ -285,6 +288,7 @@ class JobRunner(BaseTaskRunner):
                 timeout_s=timeout,
                 html="html" in formats,
                 on_cell=on_cell,
+                stop=self._stopping,
             )
         values: dict[str, Any] = {
             "status": RunStatus(outcome.status),
@@ -319,8 +323,19 @@ class JobRunner(BaseTaskRunner):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        with self._lock:
+            self._processes[run.run_id] = process
         self.store.update_run(run.run_id, pid=process.pid)
-        _, stderr = process.communicate()
+        try:
+            _, stderr = process.communicate()
+        finally:
+            with self._lock:
+                self._processes.pop(run.run_id, None)
+        if self._stopping.is_set() and process.returncode != 0:
+            self.store.finish_run_if_active(
+                run.run_id, RunStatus.CANCELLED, "stopped: the runner shut down"
+            )
+            return
         if process.returncode != 0:
             tail = stderr.decode(errors="replace").strip().splitlines()[-5:]
             message = f"the task process exited with status {process.returncode}"
@@ -360,7 +375,10 @@ class JobRunner(BaseTaskRunner):
         self.enqueue(retry)
 
     def _beat(self, interval: float) -> None:
-        while not self._closed.wait(interval):
+        # Beats until stopped, or closed with nothing left to run (a drain keeps beating).
+        while not self._stopping.wait(interval):
+            if self._closed.is_set() and not self.active_run_ids():
+                return
             try:
                 self.store.heartbeat(self.active_run_ids())
             except Exception:  # the store is briefly unavailable: beat again later
@@ -370,6 +388,21 @@ class JobRunner(BaseTaskRunner):
         """Stop taking runs; with `wait`, finish those already accepted."""
         self._closed.set()
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+    def stop(self) -> None:
+        """Shut down now (the server stops): kill running kernels and task processes, and
+        mark every run this runner had accepted cancelled; returns when all have ended."""
+        self._closed.set()
+        self._stopping.set()
+        with self._lock:
+            processes = list(self._processes.values())
+        for process in processes:
+            process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for run_id in self.active_run_ids():  # queued runs whose turn never came
+            self.store.finish_run_if_active(
+                run_id, RunStatus.CANCELLED, "stopped: the runner shut down before it ran"
+            )
 
 
 def _task_state(run: JobRun) -> TaskState:

@@ -26,6 +26,7 @@ from .schedule import due_firings
 log = logging.getLogger(__name__)
 
 GRACE_S = 60.0
+RECOVER_EVERY_S = 60.0
 
 
 class Scheduler:
@@ -89,9 +90,14 @@ class Scheduler:
         self._thread.start()
 
     def _loop(self) -> None:
+        last_recovery = time.monotonic()
         while not self._stop.is_set():
             try:
                 self.tick()
+                # Runs of another machine whose heartbeat stopped are only seen as time passes.
+                if time.monotonic() - last_recovery > RECOVER_EVERY_S:
+                    last_recovery = time.monotonic()
+                    self.runner.recover()
             except Exception:
                 log.exception("scheduler tick failed")
             self._stop.wait(self.interval_s)

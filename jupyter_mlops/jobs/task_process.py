@@ -8,6 +8,7 @@ progress, the result or the error itself.
 from __future__ import annotations
 
 import sys
+import time
 import traceback
 
 from ..core.errors import MLOpsError
@@ -22,10 +23,16 @@ def main(run_id: str, target: str) -> int:
     store = JobStore(get_database())
     run = store.get_run(run_id)
 
+    last = {"value": 0.0, "time": 0.0}
+
     def progress(fraction: float) -> None:
-        store.update_run(
-            run_id, progress=max(0.0, min(1.0, float(fraction))), heartbeat_time=now_ms()
-        )
+        # At most ~5 writes a second, and only forward: callers may report very often.
+        value = max(0.0, min(1.0, float(fraction)))
+        now = time.monotonic()
+        if value <= last["value"] or (now - last["time"] < 0.2 and value < 1.0):
+            return
+        last.update(value=value, time=now)
+        store.update_run(run_id, progress=value, heartbeat_time=now_ms())
 
     try:
         result = load_task(target)(progress, **run.parameters)

@@ -73,9 +73,8 @@ class ProfileJobHandler(APIHandler):
     async def get(self, job_id: str) -> None:
         """Reply with the job's state and, once done, its profile."""
         jobs: ProfileJobs = self.service("profiling")
-        job, profile = jobs.get(job_id)
-        body = await self.run_blocking(profile.to_dict) if profile is not None else None
-        self.reply(JobState(job=job, profile=body))
+        job, profile = await self.run_blocking(jobs.get, job_id)
+        self.reply(JobState(job=job, profile=profile))
 
 
 class ProfileHandler(APIHandler):
@@ -122,16 +121,12 @@ class ProfileReportHandler(APIHandler):
 
 
 def setup(app: Any) -> None:
-    """Build the job runner, rooted at the server's root directory."""
+    """Profiling jobs rooted at the server's root, run by the server's task runner (which the
+    jobs capability sets up after this one, hence looked up at each use)."""
     root = Path(app.serverapp.root_dir).expanduser().resolve()
-    app.settings["mlops_profiling"] = ProfileJobs(app.database, root)
-
-
-async def teardown(app: Any) -> None:
-    """Stop taking profiling jobs."""
-    jobs: ProfileJobs | None = app.settings.get("mlops_profiling")
-    if jobs is not None:
-        jobs.close()
+    app.settings["mlops_profiling"] = ProfileJobs(
+        lambda: app.settings.get("mlops_task_runner"), root
+    )
 
 
 ROUTES = [

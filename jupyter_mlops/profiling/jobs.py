@@ -1,34 +1,26 @@
-"""Profiling files for the Lab: jobs that run off the event loop and report their progress.
+"""Profiling files for the Lab, as tasks of the jobs runner (`core.tasks.BaseTaskRunner`).
 
 `POST /mlops/api/profiles` checks the path at once (inside the server's root, present, CSV or
-Parquet) and starts a job; the Lab polls the job for its progress (the finished share of the
-Dask graph's tasks) and gets the profile when it is done. Jobs run one at a time (profiling is
-CPU-bound) and the last `KEPT_JOBS` are remembered.
+Parquet) and submits task `profiling.profile_file`; the runner profiles in a child process and
+stores the progress (the finished share of the Dask graph's tasks) and the profile in the
+store. The Lab polls `GET profiles/jobs/{id}`. Jobs persist: they are listed with the runner's
+runs, and one whose server stopped shows as failed after the restart.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-import uuid
-from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from ..core.db import Database
-from ..core.errors import MLOpsError, NotFoundError
-from .api import profile_file
-from .entities import Profile
+from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from ..core.tasks import BaseTaskRunner, TaskState
 from .paths import resolve_in_root
-from .store import ProfileStore, check_name
+from .store import check_name
 
-KEPT_JOBS = 50
-log = logging.getLogger(__name__)
+TASK_KIND = "profiling.profile_file"
 
 
 class JobError(BaseModel):
@@ -53,44 +45,47 @@ class ProfileJob(BaseModel):
     error: JobError | None = None
 
 
-@dataclass
-class _Job:
-    id: str
-    path: str
-    target: Path
-    name: str | None
-    sample: int | float | None
-    read_options: dict[str, str | None] = field(default_factory=dict)
-    started_time: int = field(default_factory=lambda: int(time.time() * 1000))
-    status: Literal["running", "done", "failed"] = "running"
-    progress: float = 0.0
-    finished_time: int | None = None
-    profile: Profile | None = None
-    error: JobError | None = None
-
-    def public(self) -> ProfileJob:
-        return ProfileJob(
-            id=self.id,
-            path=self.path,
-            name=self.name,
-            status=self.status,
-            progress=round(self.progress, 4),
-            started_time=self.started_time,
-            finished_time=self.finished_time,
-            profile_id=self.profile.id if self.profile is not None else None,
-            error=self.error,
+def _public(state: TaskState) -> ProfileJob:
+    status: Literal["running", "done", "failed"] = (
+        "running" if not state.finished else "done" if state.status == "succeeded" else "failed"
+    )
+    result = state.result if isinstance(state.result, dict) else {}
+    error = None
+    if status == "failed":
+        error = JobError(
+            error=state.error_code or "internal",
+            message=state.error or "profiling failed",
+            field=state.error_field,
         )
+    return ProfileJob(
+        id=state.run_id,
+        path=str(state.kwargs.get("path", "")),
+        name=state.kwargs.get("name"),
+        status=status,
+        progress=round(1.0 if status == "done" else state.progress, 4),
+        started_time=state.start_time or state.created_time,
+        finished_time=state.end_time,
+        profile_id=result.get("profile_id"),
+        error=error,
+    )
 
 
 class ProfileJobs:
-    """Runs profiling jobs for the server, one at a time, and keeps their results."""
+    """Starts profiling tasks on the server's task runner and reads them back."""
 
-    def __init__(self, database: Database, root_dir: Path) -> None:
-        self.database = database
+    def __init__(self, runner: Callable[[], BaseTaskRunner | None], root_dir: Path) -> None:
+        self._runner = runner
         self.root_dir = root_dir
-        self._jobs: OrderedDict[str, _Job] = OrderedDict()
-        self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlops-profile")
+
+    @property
+    def runner(self) -> BaseTaskRunner:
+        """The server's task runner (the jobs capability's)."""
+        runner = self._runner()
+        if runner is None:
+            raise MLOpsError(
+                "profiling files needs the jobs capability's runner", ErrorCode.UNAVAILABLE
+            )
+        return runner
 
     def start(
         self,
@@ -106,52 +101,28 @@ class ProfileJobs:
         target = resolve_in_root(self.root_dir, path)
         if name is not None:
             name = check_name(name)
-        job = _Job(uuid.uuid4().hex, path, target, name, sample, dict(read_options or {}))
-        with self._lock:
-            self._jobs[job.id] = job
-            while len(self._jobs) > KEPT_JOBS:
-                self._jobs.popitem(last=False)
-        self._executor.submit(self._run, job)
-        return job.public()
+        kwargs: dict[str, Any] = {
+            "path": path,
+            "target": str(target),
+            "name": name,
+            "sample": sample,
+            "read_options": dict(read_options or {}),
+        }
+        run_id = self.runner.submit(TASK_KIND, kwargs, title=f"Profile {path}")
+        return _public(self.runner.get(run_id))
 
-    def get(self, job_id: str) -> tuple[ProfileJob, Profile | None]:
-        """The job and, once done, its profile."""
-        with self._lock:
-            job = self._jobs.get(job_id)
-        if job is None:
-            raise NotFoundError(f"no profiling job {job_id!r}", field="job_id")
-        return job.public(), job.profile
-
-    def close(self) -> None:
-        """Stop taking jobs; a running one finishes in its thread."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
-
-    def _run(self, job: _Job) -> None:
-        def report(fraction: float) -> None:
-            job.progress = max(job.progress, fraction)
-
+    def get(self, job_id: str) -> tuple[ProfileJob, dict[str, Any] | None]:
+        """The job and, once done, its profile's JSON."""
         try:
-            result = profile_file(
-                str(job.target),
-                sample=job.sample,
-                on_progress=report,
-                field="path",
-                label=job.path,
-                delimiter=job.read_options.get("delimiter"),
-                encoding=job.read_options.get("encoding"),
-            )
-            result.source = job.path
-            if job.name is not None:
-                result = ProfileStore(self.database).save(result, job.name)
-            job.profile = result
-            job.status = "done"
-            job.progress = 1.0
-        except MLOpsError as exc:
-            job.error = JobError(error=exc.code.value, message=exc.message, field=exc.field)
-            job.status = "failed"
-        except Exception as exc:  # a bug or an unexpected file: say so, log the details
-            log.exception("profiling %s failed", job.path)
-            job.error = JobError(error="internal", message=f"profiling failed: {exc}")
-            job.status = "failed"
-        finally:
-            job.finished_time = int(time.time() * 1000)
+            state = self.runner.get(job_id)
+        except NotFoundError:
+            raise NotFoundError(f"no profiling job {job_id!r}", field="job_id") from None
+        if state.kind != TASK_KIND:
+            raise NotFoundError(f"no profiling job {job_id!r}", field="job_id")
+        job = _public(state)
+        profile = state.result.get("profile") if isinstance(state.result, dict) else None
+        return job, profile if job.status == "done" else None
+
+    def list(self, limit: int = 50) -> list[ProfileJob]:
+        """The latest profiling jobs, newest first."""
+        return [_public(state) for state in self.runner.list_tasks(TASK_KIND, limit)]
