@@ -1,0 +1,56 @@
+"""`jupyter-mlops import-mlflow SOURCE [--experiment NAME ...]`: copy an MLflow store in."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(commands: Any) -> None:
+    """Add `import-mlflow` to the `jupyter-mlops` command line."""
+    parser = commands.add_parser(
+        "import-mlflow",
+        help="Copy experiments, runs and artifacts from an MLflow tracking store.",
+        description=(
+            "Copy an MLflow tracking store into the workbench's store: experiments, runs "
+            "(status, times, names, parent/child), params, tags, full metric histories and "
+            "artifacts. SOURCE is any MLflow tracking URI: an mlruns folder, sqlite:///mlflow.db, "
+            "postgresql://..., http://host:5000. Running it again copies only new runs. "
+            "Needs the mlflow package (pip install 'jupyter-mlops[mlflow]')."
+        ),
+    )
+    parser.add_argument("source", metavar="SOURCE", help="MLflow tracking URI or mlruns folder.")
+    parser.add_argument(
+        "--experiment",
+        action="append",
+        metavar="NAME",
+        help="Copy only this experiment (repeat for several; default: every active one).",
+    )
+    parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+    parser.set_defaults(func=_import_mlflow)
+
+
+def _import_mlflow(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ..core.config import resolve_data_dir
+    from ..core.store import get_database
+    from ..tracking.store import TrackingStore
+    from .importer import import_mlflow
+
+    store = TrackingStore(get_database(), resolve_data_dir())
+    bar = tqdm(total=0, unit="run", file=sys.stderr, disable=args.quiet)
+
+    def set_total(total: int) -> None:
+        bar.total = total
+        bar.refresh()
+
+    try:
+        report = import_mlflow(
+            args.source, store, args.experiment, progress=bar.update, on_total=set_total
+        )
+    finally:
+        bar.close()
+    print(report.summary())
+    return 1 if report.failures else 0
