@@ -128,16 +128,18 @@ def _secret_server() -> tuple[HTTPServer, int]:
     return server, sock.getsockname()[1]
 
 
-async def test_a_scheduler_cannot_aim_the_proxy_at_another_port(jp_fetch):
+async def test_a_scheduler_cannot_aim_the_proxy_at_another_port(jp_fetch, mlops_app):
     server, secret_port = _secret_server()
     process, address = await start_external_scheduler(LYING_SCHEDULER_SCRIPT, str(secret_port))
     try:
         info = await api(jp_fetch, method="POST", body={"address": address})
         assert info["status"] == "running"
         assert info["dashboard_path"] is None and info["dashboard_url"] is None
+        # Even with the right key for that id, nothing is forwarded for a connected scheduler.
+        key = mlops_app.settings["mlops_clusters"].dashboard_key(info["id"])
         for path in ("status", "anything"):
             with pytest.raises(HTTPClientError) as error:
-                await jp_fetch("mlops", "api", "clusters", info["id"], "dashboard", path)
+                await jp_fetch("mlops", "api", "clusters", info["id"], "dashboard", key, path)
             assert error.value.code == 404
             assert json.loads(error.value.response.body)["field"] == "id"
         assert _Secret.hits == 0

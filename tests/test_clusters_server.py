@@ -21,7 +21,9 @@ async def test_the_dashboard_is_served_through_the_authenticated_proxy(
     jp_fetch, jp_http_port, jp_base_url, jp_auth_header, http_server_client
 ):
     info = await api(jp_fetch, method="POST", body=SMALL)
-    prefix = ("clusters", info["id"], "dashboard")
+    key = info["dashboard_path"].split("/")[-2]
+    assert info["dashboard_path"] == f"mlops/api/clusters/{info['id']}/dashboard/{key}/status"
+    prefix = ("clusters", info["id"], "dashboard", key)
     page = await jp_fetch("mlops", "api", *prefix, "status")
     html = page.body.decode()
     assert page.headers["Content-Type"].startswith("text/html")
@@ -34,7 +36,7 @@ async def test_the_dashboard_is_served_through_the_authenticated_proxy(
     assert css.headers["Content-Type"].startswith("text/css")
 
     # Dask redirects / to /status: the redirect stays under the proxy's prefix.
-    base = f"{jp_base_url}mlops/api/clusters/{info['id']}/dashboard"
+    base = f"{jp_base_url}mlops/api/clusters/{info['id']}/dashboard/{key}"
     root = await http_server_client.fetch(
         f"{base}/", headers=jp_auth_header, follow_redirects=False, raise_error=False
     )
@@ -44,20 +46,22 @@ async def test_the_dashboard_is_served_through_the_authenticated_proxy(
     # Bokeh's websocket, through the tunnel: the session token from the page opens it and
     # the dashboard's Bokeh server acknowledges.
     token = re.search(r'"token":"([^"]+)"', html).group(1)
-    url = (
-        f"ws://127.0.0.1:{jp_http_port}{jp_base_url}mlops/api/clusters/{info['id']}"
-        "/dashboard/status/ws"
-    )
+    url = f"ws://127.0.0.1:{jp_http_port}{base}/status/ws"
     from tornado.httpclient import HTTPRequest
 
-    request = HTTPRequest(url, headers=jp_auth_header)
+    # As a sandboxed page opens it: no cookie, `Origin: null`; the path's key vouches.
+    request = HTTPRequest(url, headers={"Origin": "null"})
     connection = await websocket_connect(request, subprotocols=["bokeh", token])
     first = await asyncio.wait_for(connection.read_message(), 30)
     assert first is not None and '"msgtype":"ACK"' in first.replace(" ", "")
     connection.close()
 
     with pytest.raises(HTTPClientError) as error:
-        await jp_fetch("mlops", "api", "clusters", "nope", "dashboard", "status")
+        await jp_fetch("mlops", "api", "clusters", "nope", "dashboard", key, "status")
+    assert error.value.code == 404
+    # Logged in but without the key (or another cluster's): not found, nothing forwarded.
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("mlops", "api", "clusters", info["id"], "dashboard", "status")
     assert error.value.code == 404
     await api(jp_fetch, info["id"], method="DELETE")
 
@@ -66,10 +70,16 @@ async def test_the_dashboard_refuses_requests_without_credentials(
     jp_fetch, jp_base_url, http_server_client
 ):
     info = await api(jp_fetch, method="POST", body=SMALL)
-    response = await http_server_client.fetch(
-        f"{jp_base_url}mlops/api/clusters/{info['id']}/dashboard/status", raise_error=False
-    )
-    assert response.code == 403
+    key = info["dashboard_path"].split("/")[-2]
+    wrong = ("0" if key[0] != "0" else "1") + key[1:]
+    for path in ("status", f"{wrong}/status", f"{wrong[:-1]}/status", "/status"):
+        response = await http_server_client.fetch(
+            f"{jp_base_url}mlops/api/clusters/{info['id']}/dashboard/{path}", raise_error=False
+        )
+        assert response.code == 403, path
+    # The key alone opens the page: a sandboxed page's requests carry no Lax cookie.
+    response = await http_server_client.fetch(f"{jp_base_url}{info['dashboard_path']}")
+    assert response.code == 200
     await api(jp_fetch, info["id"], method="DELETE")
 
 
@@ -140,7 +150,7 @@ async def test_the_magic_in_a_kernel_acts_on_the_servers_clusters(jp_fetch, caps
     await asyncio.to_thread(magic, "cluster scale 2")
     await wait_for_workers(jp_fetch, info["id"], 2)
     report = await asyncio.to_thread(magic, "cluster")
-    assert f"dashboard: /a%40b/mlops/api/clusters/{info['id']}/dashboard/status" in repr(report)
+    assert f"dashboard: /a%40b/{info['dashboard_path']}" in repr(report)
     await asyncio.to_thread(magic, "cluster stop")
     assert (await api(jp_fetch))["clusters"] == []
 

@@ -12,6 +12,13 @@ origin, so a script in it cannot use the user's Jupyter session (cookies, XSRF t
 REST API), even if the dashboard's HTML were hostile. The Lab must frame it without
 `allow-same-origin` too (an iframe sandbox with it would hand the session back).
 
+A page in a unique origin gets no SameSite=Lax cookie on its own requests (scripts, styles,
+Bokeh's websocket), so the login cookie cannot authenticate them. The path does instead:
+`clusters/{id}/dashboard/{key}/...`, where `key` is an HMAC of the cluster id under a secret
+the manager draws at start; authenticated callers learn it from `dashboard_path`. The key opens
+that cluster's dashboard only (what the dashboard shows, no REST API, no code), until the
+server stops. Without it the route answers 403 like every other route.
+
 Why our own proxy rather than jupyter-server-proxy's `/proxy/<port>/`: the
 target is looked up from the cluster the server manages, so no port or host comes from the
 URL (nothing else on the machine is exposed, and no `host_allowlist` is needed for a remote
@@ -27,13 +34,14 @@ import contextlib
 import urllib.parse
 from typing import ClassVar
 
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import httpclient, iostream, web
 from tornado.tcpclient import TCPClient
 
 from ..core.api import APIHandler
-from ..core.errors import ErrorCode, MLOpsError
+from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.openapi import Contract
 
 # No allow-same-origin: the proxied page gets an opaque origin, not the Lab's.
@@ -66,20 +74,42 @@ class DashboardProxyHandler(APIHandler):
         policy: str = JupyterHandler.content_security_policy.fget(self)  # type: ignore[attr-defined]
         return f"{policy}; {SANDBOX}"
 
-    def _prefix(self, cluster_id: str) -> str:
-        return url_path_join(self.base_url, "mlops/api/clusters", cluster_id, "dashboard")
+    def _key_matches(self) -> bool:
+        cluster_id = self.path_kwargs.get("cluster_id", "")
+        key = self.path_kwargs.get("path", "").partition("/")[0]
+        manager = self.settings.get("mlops_clusters")
+        return manager is not None and manager.dashboard_key_matches(cluster_id, key)
 
-    @web.authenticated
+    def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:
+        """A sandboxed page sends `Origin: null` (Bokeh's websocket): its path key vouches."""
+        return self._key_matches() or bool(super().check_origin(origin_to_satisfy_tornado))
+
+    def _prefix(self, cluster_id: str, key: str) -> str:
+        return url_path_join(self.base_url, "mlops/api/clusters", cluster_id, "dashboard", key)
+
+    @allow_unauthenticated  # the path's key authenticates: see the module docstring
     async def get(self, cluster_id: str, path: str) -> None:
-        """Forward one request (or tunnel a websocket) to the dashboard of `cluster_id`."""
-        target = await self.service("clusters").dashboard_url(cluster_id)
+        """Forward one request (or tunnel a websocket) to the dashboard of `cluster_id`.
+
+        `path` starts with the cluster's dashboard key; without the right key the request is
+        refused (403 anonymous, 404 for a logged-in user, who finds the key in `dashboard_path`).
+        """
+        manager = self.service("clusters")
+        key, _, path = path.partition("/")
+        if not manager.dashboard_key_matches(cluster_id, key):
+            if self.current_user is None:
+                raise web.HTTPError(403, "authentication required")
+            raise NotFoundError(
+                "path: no such dashboard page (open the cluster's dashboard_path)", field="path"
+            )
+        target = await manager.dashboard_url(cluster_id)
         upstream = f"{target}/{path}" + (f"?{self.request.query}" if self.request.query else "")
         if self.request.headers.get("Upgrade", "").lower() == "websocket":
             await self._tunnel(target, upstream)
         else:
-            await self._forward(cluster_id, target, upstream)
+            await self._forward(self._prefix(cluster_id, key), target, upstream)
 
-    async def _forward(self, cluster_id: str, target: str, upstream: str) -> None:
+    async def _forward(self, prefix: str, target: str, upstream: str) -> None:
         headers = {
             name: value
             for name, value in self.request.headers.get_all()
@@ -100,21 +130,13 @@ class DashboardProxyHandler(APIHandler):
             if lower in _RESPONSE_DROP or lower == "content-type":
                 continue
             if lower == "location":
-                value = self._rewrite_location(cluster_id, target, value)
+                value = _rewrite_location(prefix, target, value)
             self.add_header(name, value)
         if response.code in (204, 304):
             self.finish()
             return
         content_type = response.headers.get("Content-Type", "application/octet-stream")
         self.finish(response.body, set_content_type=content_type)
-
-    def _rewrite_location(self, cluster_id: str, target: str, location: str) -> str:
-        # Dask redirects `/` to the absolute `/status`: keep redirects under our prefix.
-        if location.startswith(target):
-            location = location[len(target) :] or "/"
-        if location.startswith("/"):
-            return self._prefix(cluster_id) + location
-        return location
 
     async def _tunnel(self, target: str, upstream: str) -> None:
         """Relay a websocket byte for byte: the dashboard answers the handshake itself."""
@@ -134,6 +156,15 @@ class DashboardProxyHandler(APIHandler):
         await remote.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         browser = self.detach()
         await asyncio.gather(_pipe(browser, remote), _pipe(remote, browser))
+
+
+def _rewrite_location(prefix: str, target: str, location: str) -> str:
+    # Dask redirects `/` to the absolute `/status`: keep redirects under our prefix.
+    if location.startswith(target):
+        location = location[len(target) :] or "/"
+    if location.startswith("/"):
+        return prefix + location
+    return location
 
 
 async def _pipe(source: iostream.IOStream, sink: iostream.IOStream) -> None:

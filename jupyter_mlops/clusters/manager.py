@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import os
+import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -120,6 +123,7 @@ class ClusterManager(LoggingConfigurable):
         self._clusters: dict[str, ManagedCluster] = {}
         self._current: str | None = None
         self._counter = 0
+        self._dashboard_secret = secrets.token_bytes(32)
         self.local = False
 
     # ---- public API: awaitable from any loop ------------------------------------------
@@ -174,6 +178,15 @@ class ClusterManager(LoggingConfigurable):
         """`http://127.0.0.1:<port>` of the dashboard of a cluster whose scheduler this process
         started, at the port it bound: the only targets the server's proxy forwards to."""
         return await self._loop.run(self._dashboard_url(cluster_id))
+
+    def dashboard_key(self, cluster_id: str) -> str:
+        """The path key that opens this cluster's proxied dashboard (see `dashboard.py`)."""
+        mac = hmac.new(self._dashboard_secret, cluster_id.encode(), hashlib.sha256)
+        return mac.hexdigest()[:32]
+
+    def dashboard_key_matches(self, cluster_id: str, key: str) -> bool:
+        """Whether `key` is this cluster's dashboard key (constant-time)."""
+        return hmac.compare_digest(self.dashboard_key(cluster_id), key)
 
     async def connection(self, cluster_id: str) -> ClusterConnection:
         """The address and TLS credentials a client needs (only for authenticated callers)."""
@@ -460,7 +473,10 @@ class ClusterManager(LoggingConfigurable):
             if self.local:
                 return {"dashboard_path": None, "dashboard_url": f"http://127.0.0.1:{port}/status"}
             return {
-                "dashboard_path": f"mlops/api/clusters/{record.id}/dashboard/status",
+                "dashboard_path": (
+                    f"mlops/api/clusters/{record.id}/dashboard/{self.dashboard_key(record.id)}"
+                    "/status"
+                ),
                 "dashboard_url": None,
             }
         direct = record.direct_dashboard

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -69,7 +70,9 @@ def test_start_see_workers_dashboard_insert_code_and_stop(lab_page, lab_server):
     link = card.locator("a", has_text="Dashboard")
     href = link.get_attribute("href")
     # The page's own origin and base URL: no guessed host or port.
-    assert href == f"{lab_server.url}/mlops/api/clusters/{cluster_id}/dashboard/status"
+    assert re.fullmatch(
+        rf"{lab_server.url}/mlops/api/clusters/{cluster_id}/dashboard/[0-9a-f]{{32}}/status", href
+    )
     dashboard = page.context.new_page()
     dashboard.goto(href)
     dashboard.wait_for_function(
