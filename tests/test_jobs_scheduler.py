@@ -79,9 +79,11 @@ def test_a_schedule_fires_at_its_times_by_the_injected_clock(root):
         runner.close(wait=True)
 
 
-def test_two_schedulers_on_one_store_fire_each_firing_once(root):
-    # Two schedulers, each with its own engine and runner, tick at the same moments.
+def test_two_schedulers_on_one_store_fire_each_firing_once(root, db_url):
+    # Two schedulers, each with its own engine and runner, tick at the same moments
+    # (SQLite and PostgreSQL).
     url = get_database().url  # created and upgraded
+    assert url == db_url
     runners = [make_runner(root, Database(url)) for _ in range(2)]
     schedulers = [Scheduler(r, name=f"s{i}") for i, r in enumerate(runners)]
     job_id = new_job(runners[0], root, "2026-05-01T00:00:00", schedule="*/10 * * * *",
