@@ -42,6 +42,8 @@ _PUBLIC_API: dict[str, str] = {
     "log_model": "jupyter_mlops.tracking.logging_artifacts",
     "autolog": "jupyter_mlops.tracking.autolog",
     "search_runs": "jupyter_mlops.tracking.frames",
+    "Client": "jupyter_mlops.tracking.mlops_client",
+    "get_metric_history": "jupyter_mlops.tracking.mlops_client",
     "register_model": "jupyter_mlops.serving.api",
     "get_model_version": "jupyter_mlops.serving.api",
     "list_models": "jupyter_mlops.serving.api",

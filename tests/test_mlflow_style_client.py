@@ -1,0 +1,80 @@
+"""`mlops.Client()` answers to MLflow's `MlflowClient` method names on the workbench's store,
+and `mlops.get_metric_history` gives a metric's whole history."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+import jupyter_mlops as mlops
+from jupyter_mlops.core.errors import MLOpsError
+
+
+def test_client_logs_and_reads_with_mlflows_method_names(tmp_path: Path) -> None:
+    client = mlops.Client()
+    experiment_id = client.create_experiment("client-api")
+    with pytest.raises(MLOpsError):
+        client.create_experiment("client-api")
+    assert client.get_experiment_by_name("client-api").experiment_id == experiment_id
+    run = client.create_run(experiment_id, run_name="first", tags={"team": "a"})
+    client.log_param(run.run_id, "lr", 0.1)
+    client.set_tag(run.run_id, "stage", "dev")
+    for step, value in enumerate([3.0, float("nan"), 1.0]):
+        client.log_metric(run.run_id, "loss", value, timestamp=1_000 + step, step=step)
+    client.log_batch(run.run_id, params={"layers": 2}, tags={"extra": "x"})
+    (tmp_path / "a.txt").write_text("hello")
+    client.log_artifact(run.run_id, tmp_path / "a.txt", "texts")
+    client.set_terminated(run.run_id)
+
+    got = client.get_run(run.run_id)
+    assert got.status == "FINISHED" and got.params == {"layers": "2", "lr": "0.1"}
+    assert got.tags == {"extra": "x", "stage": "dev", "team": "a"}
+    history = client.get_metric_history(run.run_id, "loss")
+    assert [(p.step, p.timestamp) for p in history] == [(0, 1_000), (1, 1_001), (2, 1_002)]
+    assert math.isnan(history[1].value)
+    assert [(p.value, p.step) for p in mlops.get_metric_history(run.run_id, "loss")][2] == (1.0, 2)
+    assert [i.path for i in client.list_artifacts(run.run_id, "texts")] == ["texts/a.txt"]
+    copy = client.download_artifacts(run.run_id, "texts", tmp_path / "out")
+    assert (Path(copy) / "a.txt").read_text() == "hello"
+    client.delete_tag(run.run_id, "extra")
+    assert "extra" not in client.get_run(run.run_id).tags
+
+
+def test_client_search_runs_pages_and_sees_metrics_logged_in_the_background() -> None:
+    client = mlops.Client()
+    mlops.set_experiment("client-search")
+    for index in range(5):
+        with mlops.start_run(name=f"r{index}"):
+            mlops.log_metric("index", index)  # queued for the background writer
+    experiment_id = client.get_experiment_by_name("client-search").experiment_id
+    first = client.search_runs([experiment_id], "metrics.index >= 1", order_by=["metrics.index"],
+                               max_results=3)  # fmt: skip
+    rest = client.search_runs([experiment_id], "metrics.index >= 1", order_by=["metrics.index"],
+                              max_results=3, page_token=first.token)  # fmt: skip
+    assert [r.name for r in [*first, *rest]] == ["r1", "r2", "r3", "r4"]
+    assert rest.token is None
+    client.delete_run(first[0].run_id)
+    assert [r.name for r in client.search_runs([experiment_id], run_view_type="deleted_only")] == [
+        "r1"
+    ]
+    client.restore_run(first[0].run_id)
+    assert len(client.search_runs([experiment_id])) == 5
+
+
+def test_client_log_batch_takes_mlflows_entities() -> None:
+    entities = pytest.importorskip("mlflow.entities")
+    client = mlops.Client()
+    run = client.create_run(client.create_experiment("client-entities"))
+    client.log_batch(
+        run.run_id,
+        metrics=[entities.Metric("m", 0.5, 1_234, 7)],
+        params=[entities.Param("p", "v")],
+        tags=[entities.RunTag("t", "u")],
+    )
+    got = client.get_run(run.run_id)
+    assert (got.params, got.tags, got.metrics) == ({"p": "v"}, {"t": "u"}, {"m": 0.5})
+    assert [(p.value, p.timestamp, p.step) for p in client.get_metric_history(run.run_id, "m")] == [
+        (0.5, 1_234, 7)
+    ]
