@@ -11,6 +11,7 @@ from ..tracking.api_models import QueryModel
 Target = Literal["local", "dask"]
 OutputFormat = Literal["ipynb", "html"]
 MissedPolicy = Literal["skip", "catch_up"]
+MAX_TIMEOUT_S = 30 * 24 * 3600
 
 
 class JobCreate(BaseModel):
@@ -29,7 +30,7 @@ class JobCreate(BaseModel):
     timezone: str = Field(default="UTC", max_length=64)
     target: Target = "local"
     gpu: bool = False
-    timeout_s: int | None = Field(default=None, gt=0)
+    timeout_s: int | None = Field(default=None, gt=0, le=MAX_TIMEOUT_S)
     retries: int = Field(default=0, ge=0, le=10)
     outputs: list[OutputFormat] = Field(default_factory=lambda: list[OutputFormat](["ipynb"]))
     paused: bool = False
@@ -48,7 +49,7 @@ class JobPatch(BaseModel):
     timezone: str | None = Field(default=None, max_length=64)
     target: Target | None = None
     gpu: bool | None = None
-    timeout_s: int | None = Field(default=None, gt=0)
+    timeout_s: int | None = Field(default=None, gt=0, le=MAX_TIMEOUT_S)
     retries: int | None = Field(default=None, ge=0, le=10)
     outputs: list[OutputFormat] | None = None
     paused: bool | None = None
@@ -143,7 +144,7 @@ class RunsQuery(QueryModel):
     """Paging of a job's runs."""
 
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=2**62)
 
 
 class ParametersQuery(QueryModel):

@@ -77,8 +77,14 @@ def inspect_parameters(nb: Any) -> list[Parameter]:
     from papermill.inspection import _infer_parameters
 
     normalise(nb)
+    kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
+    language = (nb.metadata.get("language_info") or {}).get("name") or "python"
     found: list[Parameter] = []
-    for raw in _infer_parameters(nb):
+    try:
+        inferred = _infer_parameters(nb, name=kernel, language=language)
+    except (ValueError, NotImplementedError) as exc:  # a kernel papermill cannot translate
+        raise MLOpsError(f"cannot read this notebook's parameters: {exc}", field="path") from None
+    for raw in inferred:
         ok, value = _literal(raw.default)
         annotated = _ANNOTATIONS.get(str(raw.inferred_type_name).strip().lower())
         kind = annotated or (_type_of(value) if ok else "any")

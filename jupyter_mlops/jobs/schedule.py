@@ -30,7 +30,7 @@ def check_timezone(name: str) -> ZoneInfo:
     """The zone named `name`; an unknown name is a 400 naming `timezone`."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise MLOpsError(f"unknown timezone {name!r}", field="timezone") from None
 
 
@@ -40,13 +40,26 @@ def check_cron(expression: str) -> str:
 
     text = " ".join(expression.split())
     text = _ALIASES.get(text.lower(), text)
-    if len(text.split()) != 5 or not croniter.is_valid(text):
+    if len(text.split()) != 5 or any(ord(c) < 32 for c in text) or not _valid(text):
         raise MLOpsError(
             f"{expression!r} is not a cron schedule (five fields: minute hour day month "
             "weekday, e.g. '0 2 * * *')",
             field="schedule",
         )
+    try:
+        croniter(text, datetime(2026, 1, 1, tzinfo=timezone.utc)).get_next(datetime)
+    except Exception:  # e.g. "0 0 30 2 *": croniter gives up looking for a Feb 30
+        raise MLOpsError(f"{expression!r} never fires", field="schedule") from None
     return text
+
+
+def _valid(text: str) -> bool:
+    from croniter import croniter
+
+    try:
+        return bool(croniter.is_valid(text))
+    except Exception:  # croniter raises on some malformed fields instead of answering
+        return False
 
 
 def firings(expression: str, tz: str, after_ms: int) -> Iterator[int]:

@@ -24,12 +24,16 @@ def resolve_notebook(root: Path, path: str, field: str = "notebook_path") -> tup
     if not path or not path.strip():
         raise MLOpsError("give the path of a notebook", field=field)
     root = root.resolve()
-    target = (root / path).resolve()
+    try:
+        target = (root / path).resolve()
+        exists = target.is_file()
+    except (ValueError, OSError) as exc:  # NUL bytes, names too long, loops
+        raise MLOpsError(f"not a usable path: {exc}", field=field) from None
     if not target.is_relative_to(root):
         raise MLOpsError(
             f"{path!r} is outside the server's root directory", ErrorCode.FORBIDDEN, field
         )
-    if not target.is_file():
+    if not exists:
         raise NotFoundError(f"no such notebook: {path}", field=field)
     if target.suffix != ".ipynb":
         raise MLOpsError(f"{path!r} is not a notebook (.ipynb)", field=field)
@@ -69,11 +73,22 @@ def check_spec(spec: JobSpec) -> JobSpec:
             raise MLOpsError(f"outputs are among {', '.join(OUTPUT_FORMATS)}", field="outputs")
     if "ipynb" not in outputs:
         outputs.insert(0, "ipynb")
-    if spec.timeout_s is not None and spec.timeout_s <= 0:
-        raise MLOpsError("timeout_s must be positive", field="timeout_s")
+    if spec.timeout_s is not None and not 0 < spec.timeout_s <= 30 * 24 * 3600:
+        raise MLOpsError("timeout_s is between 1 s and 30 days", field="timeout_s")
     if not 0 <= spec.retries <= 10:
         raise MLOpsError("retries is between 0 and 10", field="retries")
     return replace(spec, schedule=schedule, outputs=outputs)
+
+
+def check_job_name(name: str) -> str:
+    """A job name: 1 to 256 printable characters (a 400 naming `name` otherwise)."""
+    if not name or len(name) > 256 or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise MLOpsError("a job name is 1 to 256 printable characters", field="name")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise MLOpsError("a job name is valid Unicode text", field="name") from None
+    return name
 
 
 class JobService:
@@ -90,8 +105,8 @@ class JobService:
         text, nb = read_notebook(target)
         parameters = check_parameters(inspect_parameters(nb), spec.parameters, from_text=from_text)
         spec = replace(spec, notebook_path=relative, parameters=parameters)
-        name = (spec.name or "").strip() or target.stem
-        return self.store.create_job(spec, text, name[:256])
+        name = check_job_name((spec.name or "").strip() or target.stem)
+        return self.store.create_job(spec, text, name)
 
     def update(
         self, job_id: str, changes: dict[str, Any], *, refresh_snapshot: bool = False
@@ -142,5 +157,5 @@ class JobService:
         ):
             values["schedule_since"] = now_ms()
         if "name" in values:
-            values["name"] = (values["name"] or job.name).strip()[:256]
+            values["name"] = check_job_name((values["name"] or job.name).strip())
         return self.store.update_job(job_id, **values)
