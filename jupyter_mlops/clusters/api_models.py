@@ -9,7 +9,6 @@ from __future__ import annotations
 import urllib.parse
 from typing import Annotated, Literal
 
-from dask.utils import parse_bytes
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..core.errors import MLOpsError
@@ -33,6 +32,8 @@ def parse_memory(value: str | int | None, field: str = "memory") -> int | None:
     """Bytes from `"4GB"`, `"512 MiB"` or an int; None or `"auto"` mean dask's default."""
     if value is None or value == "auto":
         return None
+    from dask.utils import parse_bytes  # dask only when a size is given, not at server start
+
     try:
         size = value if isinstance(value, int) else parse_bytes(str(value))
     except (ValueError, TypeError):

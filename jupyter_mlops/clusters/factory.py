@@ -13,8 +13,6 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-import dask
-
 from ..core.errors import ErrorCode, MLOpsError
 from .api_models import ClusterFactoryInfo, ClusterKind, StartCluster
 from .gpus import GPUSelection
@@ -95,6 +93,8 @@ def resolve_factory(class_path: str = "", kwargs: dict[str, Any] | None = None) 
         return ClusterFactory(
             class_path, _normalise_kwargs(kwargs or {}), "ClusterManager.cluster_class"
         )
+    import dask.config  # dask only when a cluster is wanted, not at server start
+
     configured = dask.config.get(DASK_CONFIG_KEY, default=None)
     if configured:
         if isinstance(configured, str):
