@@ -44,6 +44,8 @@ _PUBLIC_API: dict[str, str] = {
     "search_runs": "jupyter_mlops.tracking.frames",
     "Client": "jupyter_mlops.tracking.mlops_client",
     "get_metric_history": "jupyter_mlops.tracking.mlops_client",
+    "run_notebook": "jupyter_mlops.jobs.api",
+    "schedule": "jupyter_mlops.jobs.api",
     "register_model": "jupyter_mlops.serving.api",
     "get_model_version": "jupyter_mlops.serving.api",
     "list_models": "jupyter_mlops.serving.api",
@@ -67,6 +69,7 @@ _PUBLIC_API: dict[str, str] = {
     "monitor_windows": "jupyter_mlops.monitoring.api",
     "monitor_alerts": "jupyter_mlops.monitoring.api",
     "log_labels": "jupyter_mlops.monitoring.api",
+    "delete_monitor": "jupyter_mlops.monitoring.api",
 }
 
 __all__ = ["__version__", *_PUBLIC_API]

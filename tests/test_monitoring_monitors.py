@@ -149,3 +149,19 @@ def test_unshifted_traffic_does_not_alert_and_labels_score_each_window(endpoint,
     with pytest.raises(MLOpsError) as excinfo:
         mlops.log_labels(endpoint, ids[:2], [1])
     assert excinfo.value.field == "labels"
+
+
+def test_predictions_are_compared_with_the_first_window_of_the_version(endpoint, mlops_store):
+    now = int(time.time() * 1000)
+    log_traffic(endpoint, features(300, seed=6), now - 3000, mlops_store)
+    svc = service()
+    monitor = svc.create(MonitorSpec(endpoint, min_rows=50), start_ms=now - HOUR_MS)
+    first = svc.evaluate_now(monitor.monitor_id, runner=None, now=now - 2000)
+    assert first.status == "done" and first.prediction_drifted is None
+    # The model predicts a > b; traffic where a is always larger makes every prediction 1.
+    moved = features(300, seed=7)
+    moved["a"] = moved["b"].abs() + 3
+    log_traffic(endpoint, moved, now - 1000, mlops_store)
+    second = svc.evaluate_now(monitor.monitor_id, runner=None, now=now)
+    assert second.prediction_drifted is True
+    assert svc.store.get_window(second.window_id).report["prediction"]["drifted"]

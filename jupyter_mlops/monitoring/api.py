@@ -97,3 +97,9 @@ def log_labels(endpoint_name: str, request_ids: Sequence[str], labels: Sequence[
         except NotFoundError:
             raise NotFoundError(f"no endpoint {endpoint_name!r}", "endpoint_name") from None
     return service.log_labels(endpoint_name, request_ids, labels)
+
+
+def delete_monitor(monitor: str) -> None:
+    """Stop watching: delete the monitor (by id or endpoint name) with its windows and alerts."""
+    service = _service()
+    service.store.delete_monitor(get_monitor(monitor).monitor_id)

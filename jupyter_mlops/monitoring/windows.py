@@ -140,12 +140,12 @@ def _prediction_drift(
     )
     if first is None or not Path(str(first.data_path)).exists():
         return None
-    baseline = pd.read_parquet(str(first.data_path), columns=[PREDICTION])
-    current = frame[[PREDICTION]]
+    # Kept window files name the prediction "prediction" (see `_keep_rows`).
+    baseline = pd.read_parquet(str(first.data_path), columns=["prediction"])
+    current = frame[[PREDICTION]].rename(columns={PREDICTION: "prediction"})
     if baseline.empty or current.empty:
         return None
-    return drift(baseline.rename(columns={PREDICTION: "prediction"}),
-                 current.rename(columns={PREDICTION: "prediction"}))  # fmt: skip
+    return drift(baseline, current)
 
 
 def performance(frame: Any, labels: dict[str, Any]) -> dict[str, float] | None:
