@@ -44,6 +44,8 @@ def test_fit_inside_a_run_logs_params_score_and_model(cancer):
     assert stored.params["logisticregression__C"] == "0.5"
     assert stored.tags["estimator_name"] == "Pipeline"
     assert stored.tags["mlops.autolog"] == "sklearn"
+    # The Experiments table hides these by default: the tag lists exactly the autologged keys.
+    assert json.loads(stored.tags["mlops.autolog.params"]) == sorted(model.get_params(deep=True))
     assert stored.metrics["training_accuracy_score"] == pytest.approx(model.score(X, y))
     assert 0 < stored.metrics["training_f1_score"] <= 1
     # The steps' own fits were not logged as runs of their own.
@@ -105,6 +107,14 @@ def test_grid_search_logs_the_best_candidates_as_child_runs(cancer):
     assert len(mlops.search_runs("grid")) == 3
     loaded = load_model(run.run_id)
     assert type(loaded).__name__ == "RandomForestClassifier"
+
+
+def test_params_the_user_logged_are_not_listed_as_autologged(cancer):
+    X, y = cancer
+    with mlops.start_run(experiment="auto-user", params={"C": "0.5"}) as run:
+        LogisticRegression(C=0.5, max_iter=500).fit(X, y)
+    listed = json.loads(mlops.get_run(run.run_id).tags["mlops.autolog.params"])
+    assert "C" not in listed and "max_iter" in listed
 
 
 def test_disabled_autolog_logs_nothing(cancer):

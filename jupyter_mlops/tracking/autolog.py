@@ -12,6 +12,7 @@ runs with their cross-validation scores. A logging failure warns; it never fails
 from __future__ import annotations
 
 import functools
+import json
 import math
 import threading
 import warnings
@@ -22,9 +23,11 @@ from typing import Any
 from . import fluent
 from .entities import Metric, RunStatus
 from .logging_artifacts import log_model
-from .records import MAX_PARAM_VALUE_LENGTH, now_ms
+from .records import MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH, now_ms
 
 AUTOLOG_TAG = "mlops.autolog"
+# The param keys autolog logged in a run (a JSON list): the runs table hides them by default.
+AUTOLOG_PARAMS_TAG = "mlops.autolog.params"
 
 
 class _State:
@@ -161,6 +164,7 @@ def _log_fit(estimator: Any, X: Any, y: Any, run: fluent.ActiveRun) -> None:
         AUTOLOG_TAG: "sklearn",
         "estimator_name": cls.__name__,
         "estimator_class": f"{cls.__module__}.{cls.__qualname__}",
+        AUTOLOG_PARAMS_TAG: _key_list(sorted(new_params)),
     }
     now = now_ms()
     metrics = [Metric(k, v, 0, now) for k, v in _training_metrics(estimator, X, y).items()]
@@ -173,6 +177,15 @@ def _log_fit(estimator: Any, X: Any, y: Any, run: fluent.ActiveRun) -> None:
     if _state.log_models:
         model = getattr(estimator, "best_estimator_", estimator)
         log_model(model, "model", input_example=X, run_id=run.run_id)
+
+
+def _key_list(keys: list[str]) -> str:
+    """`keys` as a JSON list that fits in a tag value (the longest keys dropped if needed)."""
+    text = json.dumps(keys)
+    while len(text) > MAX_TAG_VALUE_LENGTH and keys:
+        keys = sorted(keys, key=len)[:-1]
+        text = json.dumps(sorted(keys))
+    return text
 
 
 def _training_metrics(estimator: Any, X: Any, y: Any) -> dict[str, float]:

@@ -8,6 +8,8 @@ shown as usual, its run ends FAILED with the traceback stored, and the cell stil
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import shlex
 import sys
 import time
@@ -125,7 +127,24 @@ def track(shell: Any, line: str, cell: str) -> None:
     if error is not None:
         raise TrackedCellFailed(f"{summary}: {type(error).__name__}: {error}")
     experiment = run.client.store.get_experiment(run.experiment_id).name
-    print(f"{summary} · experiment {experiment}")
+    _show_status(run.name, run.run_id, f"{summary} · experiment {experiment}")
+
+
+def _show_status(name: str, run_id: str, text: str) -> None:
+    """The status line as text, and in the Lab with the run's name as a button that opens its
+    run page (JupyterLab's command linker runs `mlops:open-run` on click; the Lab's sanitizer
+    keeps these attributes on buttons)."""
+    from IPython.display import display
+
+    label = f"run {name} ("
+    rest = text[len(label) - 1 :] if text.startswith(label) else f" {text}"
+    args = html.escape(json.dumps({"runId": run_id}), quote=True)
+    link = (
+        '<button class="jp-MLOps-trackRunLink" data-commandlinker-command="mlops:open-run" '
+        f'data-commandlinker-args="{args}" title="Open the run page">{html.escape(name)}</button>'
+    )
+    markup = f'<div class="jp-MLOps-trackStatus">run {link}{html.escape(rest)}</div>'
+    display({"text/plain": text, "text/html": markup}, raw=True)
 
 
 def _status_after(error: BaseException | None) -> RunStatus:

@@ -1,13 +1,19 @@
 """The Experiments panel in a real JupyterLab: runs logged by a separate process into the Lab's
 store show up in the sidebar, the runs table sorts, filters and compares, and a run's page
-draws its metric charts and opens the notebook it came from."""
+draws its metric charts, previews artifacts and opens the notebook it came from. The example
+notebook's runs check what autolog brings: hidden autologged columns, nested child runs, the
+pinned Run column, the chart view and a run page restored in a background tab.
+
+Set MLOPS_SCREENSHOTS=<folder> to save screenshots of the views there."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -106,8 +112,16 @@ def example_notebook_runs(lab_server: LabServer, tmp_path_factory: pytest.TempPa
 
 def run_names(page) -> list[str]:
     return page.locator(
-        "[data-testid=mlops-runs-table] tbody tr .jp-MLOps-runName button"
+        "[data-testid=mlops-runs-table] tbody tr .jp-MLOps-runLink"
     ).all_inner_texts()
+
+
+def screenshot(target, name: str) -> None:
+    """Save a PNG of `target` (a page or locator) when MLOPS_SCREENSHOTS names a folder."""
+    folder = os.environ.get("MLOPS_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 def run_page_of(page, run_name: str):
@@ -116,7 +130,8 @@ def run_page_of(page, run_name: str):
 
 
 def open_experiment(page, experiment: str = EXPERIMENT):
-    open_mlops_sidebar(page)
+    if not page.locator("#jupyter-mlops-sidebar").is_visible():
+        open_mlops_sidebar(page)
     name = page.get_by_text(experiment, exact=True)
     item = page.locator("[data-testid=mlops-experiments] li").filter(has=name)
     item.wait_for()
@@ -176,6 +191,9 @@ def test_the_panel_lists_sorts_filters_and_compares_runs(lab_page, lab_server, l
     error = view.locator("[data-testid=mlops-runs-filter-error]")
     error.wait_for()
     assert "unexpected '=' at position 12" in error.inner_text()
+    # The table still holds the last good search's runs: dimmed, and it says so.
+    view.locator("[data-testid=mlops-runs-table].jp-mod-stale").wait_for()
+    assert view.get_by_test_id("mlops-runs-stale").is_visible()
     search.fill("metrics.acc > 0.7 and params.max_depth != '5'")
     search.press("Enter")
     error.wait_for(state="detached")
@@ -184,13 +202,34 @@ def test_the_panel_lists_sorts_filters_and_compares_runs(lab_page, lab_server, l
     )
     assert sorted(run_names(page)) == ["lr-0.01", "lr-0.1"]
 
-    # Select both: the compare chart draws one trace per run.
+    assert view.locator("[data-testid=mlops-runs-table].jp-mod-stale").count() == 0
+
+    # Nothing selected: Delete cannot act, and looks it.
+    delete = view.locator(".jp-MLOps-selectionBar button", has_text="Delete")
+    assert delete.is_disabled()
+    assert float(delete.evaluate("el => getComputedStyle(el).opacity")) < 0.6
+    hint = view.get_by_test_id("mlops-compare-hint")
+    assert hint.is_visible()
+
+    # Select both: the compare chart draws one named line per run, the hint goes.
     view.locator("thead input[type=checkbox]").check()
     compare = view.locator("[data-testid=mlops-compare]")
     compare.wait_for()
     compare.locator(".main-svg").first.wait_for()
     assert compare.locator(".scatterlayer .trace").count() == 2
     assert "Compare 2 runs" in compare.inner_text()
+    assert sorted(compare.locator(".legendtext").all_text_contents()) == ["lr-0.01", "lr-0.1"]
+    assert compare.locator(".ytitle").text_content() == "acc"
+    assert compare.locator(".xtitle").text_content() == "step"
+    hint.wait_for(state="detached")
+    # Only the params that differ (lr, max_depth), every one on demand: both differ here.
+    table = compare.get_by_test_id("mlops-compare-table")
+    assert table.locator("tbody th").all_inner_texts() == [
+        "metrics.acc",
+        "params.lr",
+        "params.max_depth",
+    ]
+    screenshot(view, "compare")
 
 
 def test_a_run_page_draws_metric_charts_and_opens_its_notebook(lab_page, logged_runs):
@@ -210,6 +249,12 @@ def test_a_run_page_draws_metric_charts_and_opens_its_notebook(lab_page, logged_
     figure.locator(".main-svg").first.wait_for()
     download = run_page.locator("[data-testid=mlops-artifacts] a", has_text="metrics.json")
     assert "/mlops/api/runs/" in download.get_attribute("href")
+    # A JSON artifact previews in the page, indented.
+    row = run_page.locator("[data-testid=mlops-artifacts] li", has_text="metrics.json")
+    row.get_by_role("button", name="preview").click()
+    preview = run_page.get_by_test_id("mlops-artifact-preview")
+    preview.wait_for()
+    assert '"acc": 0.81' in preview.inner_text()
 
     run_page.locator("[data-testid=mlops-run-notebook]").click()
     page.locator(".jp-NotebookPanel", has_text="").first.wait_for()
@@ -234,6 +279,16 @@ def test_run_actions_from_the_palette_rename_delete_and_restore(lab_page, lab_se
     run_page = page.locator(f'[data-testid=mlops-run-page][data-run-id="{run_id}"]')
     run_page.wait_for()
 
+    # An empty name is refused, and the dialog says why.
+    run_page.locator("button", has_text="Rename").click()
+    page.locator(".jp-Dialog input").fill("  ")
+    page.keyboard.press("Enter")
+    refusal = page.locator(".jp-Dialog", has_text="A run needs a name")
+    refusal.wait_for()
+    refusal.locator("button").last.click()
+    refusal.wait_for(state="detached")
+    assert run_page.locator("[data-testid=mlops-run-name]").inner_text() == "to-rename"
+
     run_page.locator("button", has_text="Rename").click()
     page.locator(".jp-Dialog input").fill("renamed in the Lab")
     page.keyboard.press("Enter")
@@ -248,13 +303,29 @@ def test_run_actions_from_the_palette_rename_delete_and_restore(lab_page, lab_se
     assert run_page.locator("button", has_text="Delete").is_visible()
 
 
+def test_a_run_page_asks_for_figures_only_when_the_run_has_some(lab_page, logged_runs):
+    page = lab_page
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    view = open_experiment(page)
+    for name, has_figures in (("still-running", False), ("lr-1.0", True)):
+        view.get_by_role("button", name=name, exact=True).click()
+        run_page = run_page_of(page, name)
+        run_page.get_by_test_id("mlops-artifacts").wait_for()
+        if has_figures:
+            run_page.locator("[data-figure=importance] .main-svg").first.wait_for()
+        figures = [url for url in asked if logged_runs[name] in url and "path=figures" in url]
+        assert len(figures) == (1 if has_figures else 0), figures
+        page.locator(".lm-TabBar-tab", has_text=EXPERIMENT).first.click()
+
+
 def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_notebook_runs):
     page = lab_page
     view = open_experiment(page, example_notebook_runs)
     tracked = {"logistic-baseline", "growing-forest", "grid-search", "forest-grid"}
     page.wait_for_function(
         "names => names.every(name => [...document.querySelectorAll("
-        "'[data-testid=mlops-runs-table] .jp-MLOps-runName button')]"
+        "'[data-testid=mlops-runs-table] .jp-MLOps-runLink')]"
         ".some(b => b.textContent === name))",
         arg=sorted(tracked),
     )
@@ -266,18 +337,6 @@ def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_not
     values = [float(text) for text in cells if text != "—"]
     assert values == sorted(values, reverse=True) and values[0] > 0.9
 
-    # Autolog logs dozens of params: the column picker hides them and brings them back.
-    picker = view.get_by_test_id("mlops-column-picker")
-    params = view.locator('th[data-sort-key^="params."]')
-    assert params.count() > 10
-    picker.locator("summary").click()
-    picker.locator("fieldset", has_text="Params").get_by_role("button", name="none").click()
-    params.first.wait_for(state="detached")
-    assert view.locator('th[data-sort-key="metrics.test_accuracy"]').is_visible()
-    picker.locator("fieldset", has_text="Params").get_by_role("button", name="all").click()
-    params.first.wait_for()
-    picker.locator("summary").click()
-
     # The forest's curve: one point per tree, 20 steps, drawn by plotly.
     view.get_by_role("button", name="growing-forest", exact=True).click()
     run_page = run_page_of(page, "growing-forest")
@@ -288,16 +347,210 @@ def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_not
         "01_track_experiments.ipynb"
         in run_page.locator("[data-testid=mlops-run-notebook]").inner_text()
     )
+    # Inside the model folder: its files and the code that loads it.
     model_folder = run_page.locator("[data-testid=mlops-artifacts] button", has_text="model/")
     model_folder.click()
     run_page.locator("[data-testid=mlops-artifacts] a", has_text="model.skops").wait_for()
+    snippet = run_page.get_by_test_id("mlops-model-snippet").inner_text()
+    run_id = run_page.get_attribute("data-run-id")
+    assert f'load_model("{run_id}", "model")' in snippet
+    can_register = page.evaluate(
+        "() => window.jupyterapp?.commands.hasCommand('mlops:register-model') ?? null"
+    )
+    if can_register is not None:
+        assert run_page.get_by_test_id("mlops-register-model").count() == int(can_register)
 
     # The forest grid's logged plotly figure is drawn on its page.
     page.locator(".lm-TabBar-tab", has_text=example_notebook_runs).first.click()
     view.get_by_role("button", name="forest-grid", exact=True).click()
     grid_page = run_page_of(page, "forest-grid")
     grid_page.locator("[data-figure=feature_importances] .main-svg").first.wait_for()
-    # Its nested runs (the grid's best candidates) are listed with links.
+    # Its nested runs (the grid's best candidates) are listed with the value each one tried.
     children = grid_page.get_by_test_id("mlops-child-runs")
     children.get_by_role("button", name="forest-grid-rank1").wait_for()
     assert children.locator("tbody tr").count() == 2
+    assert children.locator("thead th").all_inner_texts()[2] == "max_depth"
+    # Tabs say which run of which experiment they show.
+    tab = page.locator(".lm-TabBar-tab", has_text="forest-grid")
+    assert f"forest-grid · {example_notebook_runs}" in tab.inner_text()
+
+
+def test_autologged_params_hide_behind_a_toggle_that_is_remembered(lab_page, example_notebook_runs):
+    page = lab_page
+    view = open_experiment(page, example_notebook_runs)
+    view.get_by_role("button", name="forest-grid", exact=True).wait_for()
+    params = view.locator('th[data-sort-key^="params."]')
+    # By default: the metrics and the params the notebook logged (-p max_depth=4) and the
+    # grid values of the child runs; none of the estimators' dozens of arguments.
+    shown = sorted(params.all_inner_texts())
+    assert 1 <= len(shown) <= 3 and any("max_depth" in text for text in shown), shown
+    toggle = view.get_by_test_id("mlops-toggle-autologged")
+    assert toggle.inner_text().startswith("show autologged (")
+    hidden = int(toggle.inner_text().split("(")[1].rstrip(")"))
+    assert hidden > 10
+    screenshot(view, "runs-table")
+    toggle.click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=mlops-experiment-view] "
+        'th[data-sort-key^="params."]\').length >= n',
+        arg=hidden,
+    )
+    assert toggle.inner_text().startswith("hide autologged")
+
+    # The Run column stays put while the wide table scrolls sideways.
+    scroller = view.locator(".jp-MLOps-tableScroll")
+    name_cell = view.locator("tbody tr .jp-MLOps-runName").first
+    metric_cell = view.locator('tbody tr td[data-column^="metrics."]').first
+    before = metric_cell.bounding_box()["x"]
+    scroller.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    page.wait_for_function(
+        "([el, x]) => el.getBoundingClientRect().x < x - 200",
+        arg=[metric_cell.element_handle(), before],
+    )
+    offset = name_cell.bounding_box()["x"] - scroller.bounding_box()["x"]
+    assert 20 <= offset <= 40, offset
+    # The sticky cell is opaque: what scrolls under it does not show through.
+    background = name_cell.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+
+    # Closing and reopening the experiment keeps the choice (per experiment, in the browser).
+    page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
+    view.wait_for(state="detached")
+    view = open_experiment(page, example_notebook_runs)
+    view.get_by_test_id("mlops-toggle-autologged").filter(has_text="hide autologged").wait_for()
+
+
+def test_child_runs_nest_under_their_parent_with_their_grid_values(lab_page, example_notebook_runs):
+    page = lab_page
+    view = open_experiment(page, example_notebook_runs)
+    parent = view.locator("tbody tr", has=page.get_by_role("button", name="grid-search"))
+    parent.first.wait_for()
+    # The candidates are not flat rows: they wait under their parent.
+    assert "grid-search-rank1" not in run_names(page)
+    expander = parent.first.locator(".jp-MLOps-expander")
+    assert expander.inner_text() == "▸ 2"
+    expander.click()
+    children = view.locator("tbody tr[data-depth='1']")
+    children.first.wait_for()
+    assert children.count() == 2
+    differing = children.get_by_test_id("mlops-run-differing").all_inner_texts()
+    assert sorted(differing) == ["logisticregression__C=0.1", "logisticregression__C=1.0"]
+    expander.click()
+    children.first.wait_for(state="detached")
+
+
+def test_the_chart_view_scatters_runs_and_selects_them_in_the_table(
+    lab_page, example_notebook_runs
+):
+    page = lab_page
+    view = open_experiment(page, example_notebook_runs)
+    view.get_by_test_id("mlops-show-charts").click()
+    charts = view.get_by_test_id("mlops-experiment-charts")
+    scatter = charts.get_by_test_id("mlops-scatter")
+    scatter.locator(".main-svg").first.wait_for()
+    assert charts.get_by_label("Y").input_value() == "metrics.test_accuracy"
+    points = scatter.locator(".scatterlayer .point")
+    plotted = points.count()
+    assert plotted >= 3
+    assert scatter.locator(".ytitle").text_content() == "metric test_accuracy"
+    screenshot(charts, "chart-view")
+
+    # A box over the whole plot selects every plotted run in the table and compares them.
+    box = scatter.locator(".nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.move(box["x"] + box["width"] - 2, box["y"] + box["height"] - 2, steps=5)
+    page.mouse.up()
+    selection = view.locator(".jp-MLOps-selectionBar span").first
+    page.wait_for_function(
+        "([el, n]) => el.textContent === `${n} selected`",
+        arg=[selection.element_handle(), plotted],
+    )
+    compare = view.get_by_test_id("mlops-compare")
+    compare.locator(".main-svg").first.wait_for()
+    # Every selected run has test_accuracy (it is the default), logged once: labelled bars.
+    assert compare.get_by_label("Metric to compare").input_value() == "test_accuracy"
+    assert compare.locator(".barlayer .trace").count() == plotted
+    assert compare.locator(".xtitle").text_content() == "run"
+    view.get_by_role("button", name="Table").click()
+    assert view.locator("tbody tr.jp-mod-selected").count() == plotted
+
+    # Parallel coordinates over the shown columns.
+    view.get_by_test_id("mlops-show-charts").click()
+    charts.get_by_role("button", name="Parallel coordinates").click()
+    parallel = charts.get_by_test_id("mlops-parallel")
+    parallel.locator(".parcoords").first.wait_for()
+    assert parallel.locator(".parcoords .axis-title").count() >= 2
+
+
+def test_a_run_page_restored_in_a_background_tab_draws_full_size_charts(
+    lab_page, lab_server, example_notebook_runs
+):
+    page = lab_page
+    workspace = "lab/workspaces/mlops-restore"
+    page.goto(lab_server.lab_url(workspace))
+    view = open_experiment(page, example_notebook_runs)
+    view.get_by_role("button", name="growing-forest", exact=True).click()
+    run_page_of(page, "growing-forest").locator(".main-svg").first.wait_for()
+    # The experiment's tab in front, the run page behind it; the layout saved.
+    page.wait_for_timeout(1500)  # earlier layout saves are done
+    with page.expect_response(
+        lambda response: "/lab/api/workspaces/" in response.url and response.request.method == "PUT"
+    ):
+        page.locator(".lm-TabBar-tab", has_text=example_notebook_runs).first.click()
+    page.goto(f"{lab_server.url}/{workspace}")  # no reset: the Lab restores the layout
+    tab = page.locator(".lm-TabBar-tab", has_text="growing-forest")
+    tab.wait_for()
+    assert "lm-mod-current" not in (tab.get_attribute("class") or "")
+    page.wait_for_timeout(1000)  # the background page has loaded its data by now
+    tab.click()
+    chart = run_page_of(page, "growing-forest").locator("[data-metric=test_accuracy]")
+    svg = chart.locator(".main-svg").first
+    svg.wait_for()
+    size = svg.bounding_box()
+    holder = chart.bounding_box()
+    assert abs(size["height"] - 240) <= 2, size
+    assert size["width"] >= holder["width"] - 20, (size, holder)
+
+
+def test_the_track_status_line_links_to_the_run_page(lab_page, lab_server):
+    source = (
+        "%load_ext jupyter_mlops\n"
+        "get_ipython().run_cell_magic('track', '-e link-check -n linked-run', 'x = 1')"
+    )
+    notebook = {
+        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
+                   "execution_count": None}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }  # fmt: skip
+    (lab_server.root_dir / "track_link.ipynb").write_text(json.dumps(notebook))
+    page = lab_page
+    page.goto(lab_server.lab_url("lab/tree/track_link.ipynb"))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # A run sent while the kernel is still connecting can be dropped: send it again if the
+    # cell has not started.
+    prompt = page.locator(".jp-Cell .jp-InputPrompt").first
+    for _ in range(6):
+        page.locator(".jp-Cell .cm-content").first.click()
+        page.keyboard.press("Control+Enter")
+        try:
+            page.wait_for_function(
+                "el => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
+                arg=prompt.element_handle(),
+                timeout=10_000,
+            )
+            break
+        except PlaywrightTimeout:
+            continue
+    link = page.locator(".jp-OutputArea-output button[data-commandlinker-command='mlops:open-run']")
+    link.wait_for(timeout=60_000)
+    assert link.inner_text() == "linked-run"
+    assert "FINISHED" in page.locator(".jp-OutputArea-output", has=link).inner_text()
+    link.click()
+    run_page_of(page, "linked-run").wait_for()

@@ -21,6 +21,11 @@ export interface IPolledViewOptions {
   interval: number;
   /** The longest backoff after errors (ms). */
   max?: number;
+  /**
+   * Read once at the start even while hidden (a main-area tab restored in the background
+   * gets its title); afterwards it reads only while it shows. Default false.
+   */
+  readWhileHidden?: boolean;
 }
 
 /**
@@ -46,6 +51,14 @@ export abstract class PolledView<T> extends ReactWidget {
       max: options.max,
       tick: () => this._read(true)
     });
+    if (options.readWhileHidden) {
+      // After the subclass's constructor: `load` may use its fields.
+      window.setTimeout(() => {
+        if (this.loaded.loading && !this.isDisposed) {
+          void this.refresh();
+        }
+      }, 0);
+    }
   }
 
   /** The data as last read, or null. */
@@ -72,6 +85,14 @@ export abstract class PolledView<T> extends ReactWidget {
     return <div className="jp-MLOps-muted">Loading…</div>;
   }
 
+  /**
+   * Whether the base shows `error` above the data (default: every error). A view that shows
+   * some errors in place (a filter's, next to the filter box) answers false for those.
+   */
+  protected showsError(error: APIError): boolean {
+    return true;
+  }
+
   /** Called after each successful read (e.g. to retitle the tab or change the interval). */
   protected onLoaded(data: T): void {
     // Nothing by default.
@@ -88,7 +109,9 @@ export abstract class PolledView<T> extends ReactWidget {
     }
     return (
       <>
-        {error !== null ? <ErrorNote what={this.errorText} error={error} testId={testId} /> : null}
+        {error !== null && this.showsError(error) ? (
+          <ErrorNote what={this.errorText} error={error} testId={testId} />
+        ) : null}
         {this.renderData(data)}
       </>
     );

@@ -12,16 +12,18 @@ export interface IRequestState<T> {
 }
 
 /**
- * Run `load` when the component mounts and whenever `deps` change, and give its state.
+ * Run `load` when the component mounts and whenever `deps` or `refresh` change, and give its
+ * state. `deps` say which object is read (new deps start from empty); `refresh` says the same
+ * object may have changed (e.g. a live run's version): its data stays on screen meanwhile.
  *
  * An answer that arrives after `deps` changed again (or after unmount) is dropped, so a slow
  * earlier request never overwrites a newer one. A `load` of null means "nothing to read":
  * no request is made and the state is `{data: null, error: null, loading: false}`.
- * `reload()` keeps the data on screen while it reads; new `deps` start from empty.
  */
 export function useRequest<T>(
   load: (() => Promise<T>) | null,
-  deps: DependencyList
+  deps: DependencyList,
+  refresh: unknown = null
 ): IRequestState<T> {
   const [state, setState] = useState<{ data: T | null; error: APIError | null; loading: boolean }>({
     data: null,
@@ -30,18 +32,25 @@ export function useRequest<T>(
   });
   const [generation, setGeneration] = useState(0);
   const current = useRef(0);
-  const lastGeneration = useRef(generation);
+  const lastDeps = useRef<DependencyList | null>(null);
 
   useEffect(() => {
     const request = ++current.current;
     if (load === null) {
+      lastDeps.current = deps;
       setState({ data: null, error: null, loading: false });
       return;
     }
-    // A reload keeps the data on screen; new deps (another object) start empty.
-    const keep = generation !== lastGeneration.current;
-    lastGeneration.current = generation;
-    setState(previous => ({ data: keep ? previous.data : null, error: null, loading: true }));
+    // A reload or a refresh keeps the data on screen; new deps (another object) start empty.
+    const previousDeps = lastDeps.current;
+    const keep =
+      previousDeps !== null &&
+      previousDeps.length === deps.length &&
+      previousDeps.every((value, index) => Object.is(value, deps[index]));
+    lastDeps.current = deps;
+    setState(previous =>
+      keep ? { ...previous, loading: true } : { data: null, error: null, loading: true }
+    );
     load().then(
       data => {
         if (request === current.current) {
@@ -64,7 +73,7 @@ export function useRequest<T>(
         current.current += 1;
       }
     };
-  }, [...deps, generation]);
+  }, [...deps, generation, refresh]);
 
   const reload = useCallback(() => setGeneration(value => value + 1), []);
   return { ...state, reload };

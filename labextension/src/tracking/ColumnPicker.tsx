@@ -1,37 +1,29 @@
 import React from 'react';
 
-import { IColumn } from './columns';
+import { IColumn, IColumnChoice, choose, isShown } from './columns';
 
 function Group(props: {
   title: string;
   columns: IColumn[];
-  hidden: ReadonlySet<string>;
-  onChange(hidden: Set<string>): void;
+  choice: IColumnChoice;
+  onChange(choice: IColumnChoice): void;
 }): JSX.Element | null {
-  const { columns, hidden } = props;
+  const { columns, choice } = props;
   if (columns.length === 0) {
     return null;
   }
-  const toggle = (ids: string[], show: boolean) => {
-    const next = new Set(hidden);
-    for (const id of ids) {
-      if (show) {
-        next.delete(id);
-      } else {
-        next.add(id);
-      }
-    }
-    props.onChange(next);
-  };
   const ids = columns.map(column => column.id);
   return (
-    <fieldset className="jp-MLOps-columnGroup">
+    <fieldset className="jp-MLOps-columnGroup" data-group={props.title}>
       <legend>
-        {props.title}{' '}
-        <button className="jp-MLOps-link" onClick={() => toggle(ids, true)}>
+        {props.title} ({columns.length}){' '}
+        <button className="jp-MLOps-link" onClick={() => props.onChange(choose(choice, ids, true))}>
           all
         </button>{' '}
-        <button className="jp-MLOps-link" onClick={() => toggle(ids, false)}>
+        <button
+          className="jp-MLOps-link"
+          onClick={() => props.onChange(choose(choice, ids, false))}
+        >
           none
         </button>
       </legend>
@@ -39,8 +31,10 @@ function Group(props: {
         <label key={column.id} title={column.sortKey ?? column.id}>
           <input
             type="checkbox"
-            checked={!hidden.has(column.id)}
-            onChange={event => toggle([column.id], event.currentTarget.checked)}
+            checked={isShown(column, choice)}
+            onChange={event =>
+              props.onChange(choose(choice, [column.id], event.currentTarget.checked))
+            }
           />
           {column.label}
         </label>
@@ -49,32 +43,30 @@ function Group(props: {
   );
 }
 
-/** Which metric and param columns the runs table shows (autolog logs dozens of params). */
+/**
+ * Which metric and param columns the runs table shows: metrics and the params the user logged
+ * by default, autologged params (dozens per estimator) on demand. The choice is the caller's
+ * to remember (per experiment).
+ */
 export function ColumnPicker(props: {
   columns: IColumn[];
-  hidden: ReadonlySet<string>;
-  onChange(hidden: Set<string>): void;
+  choice: IColumnChoice;
+  onChange(choice: IColumnChoice): void;
 }): JSX.Element {
-  const { columns, hidden } = props;
-  const shown = columns.filter(column => !hidden.has(column.id)).length;
+  const { columns, choice } = props;
+  const shown = columns.filter(column => isShown(column, choice)).length;
+  const group = (title: string, test: (column: IColumn) => boolean) => (
+    <Group title={title} columns={columns.filter(test)} choice={choice} onChange={props.onChange} />
+  );
   return (
     <details className="jp-MLOps-columnPicker" data-testid="mlops-column-picker">
       <summary className="jp-mod-styled">
         Columns ({shown}/{columns.length})
       </summary>
       <div className="jp-MLOps-columnMenu">
-        <Group
-          title="Metrics"
-          columns={columns.filter(column => column.kind === 'metric')}
-          hidden={hidden}
-          onChange={props.onChange}
-        />
-        <Group
-          title="Params"
-          columns={columns.filter(column => column.kind === 'param')}
-          hidden={hidden}
-          onChange={props.onChange}
-        />
+        {group('Metrics', column => column.kind === 'metric')}
+        {group('Params', column => column.kind === 'param' && !column.autologged)}
+        {group('Autologged params', column => column.kind === 'param' && !!column.autologged)}
       </div>
     </details>
   );

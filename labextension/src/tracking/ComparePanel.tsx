@@ -1,28 +1,15 @@
 import React, { useEffect, useMemo, useState } from 'react';
 
 import { formatValue, runLabel } from './format';
-import { MetricChart, XAxis } from './MetricChart';
+import { MetricChart } from './MetricChart';
 import { IRun } from './model';
+import { XAxis, commonMetric, compareRows } from './traces';
 
-/** Rows of the side-by-side table: every param and metric whose values differ between runs. */
-function differingRows(runs: IRun[]): { key: string; values: string[] }[] {
-  const rows: { key: string; values: string[] }[] = [];
-  const paramKeys = new Set(runs.flatMap(run => Object.keys(run.params)));
-  const metricKeys = new Set(runs.flatMap(run => Object.keys(run.metrics)));
-  for (const key of [...metricKeys].sort()) {
-    const values = runs.map(run => formatValue(run.metrics[key]));
-    rows.push({ key: `metrics.${key}`, values });
-  }
-  for (const key of [...paramKeys].sort()) {
-    const values = runs.map(run => run.params[key] ?? '—');
-    if (new Set(values).size > 1) {
-      rows.push({ key: `params.${key}`, values });
-    }
-  }
-  return rows;
-}
-
-/** The selected runs side by side: one metric's chart (a trace per run) and a diff table. */
+/**
+ * The selected runs side by side: one metric's chart (a line per run, or labelled bars for
+ * single values; run names in the legend) and a table of their metrics and the params that
+ * differ (all params on demand).
+ */
 export function ComparePanel(props: {
   runs: IRun[];
   metricKeys: string[];
@@ -30,19 +17,27 @@ export function ComparePanel(props: {
   onClear(): void;
 }): JSX.Element {
   const { runs, metricKeys } = props;
-  const [metricKey, setMetricKey] = useState<string>(metricKeys[0] ?? '');
+  const [chosen, setChosen] = useState<string | null>(null);
   const [xAxis, setXAxis] = useState<XAxis>('step');
+  const [allParams, setAllParams] = useState(false);
+  const runKey = runs.map(run => run.run_id + run.run_name).join(',');
+  // A metric the user picked stays; else one that every selected run has.
+  const metricKey = useMemo(
+    () => commonMetric(runs, metricKeys, chosen),
+    [runKey, metricKeys.join('\n'), chosen]
+  );
   useEffect(() => {
-    if (!metricKeys.includes(metricKey) && metricKeys.length > 0) {
-      setMetricKey(metricKeys[0]);
+    if (chosen !== null && !metricKeys.includes(chosen)) {
+      setChosen(null);
     }
   }, [metricKeys.join('\n')]);
 
   const series = useMemo(
     () => runs.map(run => ({ runId: run.run_id, label: runLabel(run) })),
-    [runs.map(run => run.run_id + run.run_name).join(',')]
+    [runKey]
   );
-  const rows = useMemo(() => differingRows(runs), [runs]);
+  const rows = useMemo(() => compareRows(runs, allParams, formatValue), [runs, allParams]);
+  const missing = runs.filter(run => run.metrics[metricKey] === undefined).map(runLabel);
 
   return (
     <section className="jp-MLOps-compare" data-testid="mlops-compare">
@@ -54,7 +49,7 @@ export function ComparePanel(props: {
             className="jp-MLOps-select"
             aria-label="Metric to compare"
             value={metricKey}
-            onChange={event => setMetricKey(event.currentTarget.value)}
+            onChange={event => setChosen(event.currentTarget.value)}
           >
             {metricKeys.map(key => (
               <option key={key} value={key}>
@@ -67,6 +62,7 @@ export function ComparePanel(props: {
           X axis{' '}
           <select
             className="jp-MLOps-select"
+            aria-label="X axis"
             value={xAxis}
             onChange={event => setXAxis(event.currentTarget.value as XAxis)}
           >
@@ -74,16 +70,36 @@ export function ComparePanel(props: {
             <option value="time">time</option>
           </select>
         </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={allParams}
+            onChange={event => setAllParams(event.currentTarget.checked)}
+          />{' '}
+          show all params
+        </label>
         <button className="jp-mod-styled" onClick={props.onClear}>
           Clear selection
         </button>
       </header>
       {metricKey.length > 0 ? (
-        <MetricChart series={series} metricKey={metricKey} xAxis={xAxis} version={props.version} />
+        <>
+          <MetricChart
+            series={series}
+            metricKey={metricKey}
+            xAxis={xAxis}
+            version={props.version}
+          />
+          {missing.length > 0 ? (
+            <div className="jp-MLOps-muted">
+              No {metricKey} in {missing.join(', ')}.
+            </div>
+          ) : null}
+        </>
       ) : (
         <div className="jp-MLOps-muted">These runs have no metrics.</div>
       )}
-      <table className="jp-MLOps-compareTable">
+      <table className="jp-MLOps-compareTable" data-testid="mlops-compare-table">
         <thead>
           <tr>
             <th />
@@ -94,7 +110,7 @@ export function ComparePanel(props: {
         </thead>
         <tbody>
           {rows.map(row => (
-            <tr key={row.key}>
+            <tr key={row.key} className={row.differs ? 'jp-mod-differs' : undefined}>
               <th>{row.key}</th>
               {row.values.map((value, index) => (
                 <td key={runs[index].run_id}>{value}</td>
@@ -103,6 +119,9 @@ export function ComparePanel(props: {
           ))}
         </tbody>
       </table>
+      {!allParams && !rows.some(row => row.key.startsWith('params.')) ? (
+        <div className="jp-MLOps-muted">Every param is the same in these runs.</div>
+      ) : null}
     </section>
   );
 }

@@ -1,28 +1,45 @@
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { Poll } from '@lumino/polling';
 import React from 'react';
 
-import { panelPoll } from '../poll';
+import { PolledView } from '../kit/PolledView';
 import { APIError } from '../request';
 import { getExperiment, searchRuns } from './api';
 import { ColumnPicker } from './ColumnPicker';
-import { IColumn, ISort, dataColumns, nextSort, orderByClause, quoteKey } from './columns';
+import {
+  IColumn,
+  IColumnChoice,
+  ISort,
+  autologgedParamKeys,
+  choose,
+  dataColumns,
+  isShown,
+  nextSort,
+  orderByClause,
+  parseChoice,
+  quoteKey
+} from './columns';
 import { ComparePanel } from './ComparePanel';
+import { ExperimentCharts } from './ExperimentCharts';
 import { FilterBar } from './FilterBar';
 import { IExperimentDetail, IRun, IRunsPage, ViewType } from './model';
 import { Pager } from './Pager';
 import { RunsTable } from './RunsTable';
+import { nestRuns } from './runTree';
 import { confirmRunsAction } from './runActions';
 
-/** How often an idle experiment is re-read; with active runs, every poll tick reads it. */
-const IDLE_REFRESH_MS = 30000;
+/** With active runs the view re-reads every 3 s while it shows; idle, every 30 s. */
 const LIVE_INTERVAL_MS = 3000;
+const IDLE_INTERVAL_MS = 30000;
 const DEFAULT_SORT: ISort = { key: 'attributes.start_time', descending: true };
 
 /** What the experiment view needs from the Lab. */
 export interface IExperimentViewOptions {
   experimentId: string;
   openRun(runId: string): void;
+}
+
+interface IExperimentData {
+  detail: IExperimentDetail;
+  page: IRunsPage;
 }
 
 /** A filter that uses this experiment's own keys, shown as the search box's placeholder. */
@@ -37,96 +54,79 @@ function exampleFilter(detail: IExperimentDetail): string {
   return clauses.length > 0 ? clauses.join(' and ') : "attributes.status = 'FINISHED'";
 }
 
-function asAPIError(error: unknown): APIError {
-  return error instanceof APIError ? error : new APIError(0, 'unknown', String(error));
+/** Errors about the search itself: they show under the filter box. */
+function isSearchError(error: APIError | null): boolean {
+  return error !== null && (error.field === 'filter' || error.field === 'order_by');
+}
+
+/** Where the chosen columns of an experiment are remembered (this browser). */
+function choiceKey(experimentId: string): string {
+  return `jupyter-mlops:columns:${experimentId}`;
+}
+
+function readChoice(experimentId: string): IColumnChoice {
+  try {
+    return parseChoice(window.localStorage.getItem(choiceKey(experimentId)));
+  } catch {
+    return parseChoice(null); // storage disabled
+  }
 }
 
 /**
  * The main-area view of one experiment: a filterable, sortable, paged runs table (all on the
- * server), a selection to compare, and live updates while runs are active.
+ * server) with child runs nested under their parents, or a chart view of the same runs; a
+ * selection to compare; live updates while runs are active and the view shows.
  */
-export class ExperimentView extends ReactWidget {
+export class ExperimentView extends PolledView<IExperimentData> {
   readonly experimentId: string;
   private readonly _openRun: (runId: string) => void;
-  private readonly _poll: Poll;
-  private _detail: IExperimentDetail | null = null;
-  private _page: IRunsPage | null = null;
-  private _error: string | null = null;
-  private _filterError: string | null = null;
   private _filter = '';
   private _view: ViewType = 'active';
   private _sort: ISort = DEFAULT_SORT;
   private _offset = 0;
   private _pageSize = 50;
   private _selected = new Map<string, IRun>();
-  private _hiddenColumns = new Set<string>();
+  private _expanded = new Set<string>();
+  private _choice: IColumnChoice;
+  private _mode: 'table' | 'charts' = 'table';
   private _compareVersion = 0;
-  private _lastRefresh = 0;
-  private _request = 0;
 
   constructor(options: IExperimentViewOptions) {
-    super();
+    super({ name: 'experiment', interval: LIVE_INTERVAL_MS, readWhileHidden: true });
     this.experimentId = options.experimentId;
     this._openRun = options.openRun;
+    this._choice = readChoice(options.experimentId);
     this.addClass('jp-MLOps-experimentView');
     this.title.label = 'Experiment';
-    this._poll = panelPoll(
-      `experiment-${options.experimentId}`,
-      () => this._tick(),
-      LIVE_INTERVAL_MS
-    );
   }
 
-  /** Read the experiment and the current page of runs now. */
-  async refresh(): Promise<void> {
-    const request = ++this._request;
-    const search = {
-      experimentIds: [this.experimentId],
-      filter: this._filter,
-      orderBy: [orderByClause(this._sort)],
-      maxResults: this._pageSize,
-      offset: this._offset,
-      view: this._view
-    };
-    try {
-      const [detail, page] = await Promise.all([
-        getExperiment(this.experimentId),
-        searchRuns(search)
-      ]);
-      if (request !== this._request) {
-        return; // a newer search (another sort or filter) has started meanwhile
-      }
-      this._apply(detail, page);
-    } catch (error) {
-      if (request !== this._request) {
-        return;
-      }
-      const apiError = asAPIError(error);
-      if (apiError.field === 'filter' || apiError.field === 'order_by') {
-        this._filterError = apiError.message;
-        this._error = null;
-      } else {
-        this._error = apiError.message;
-      }
-      this.update();
-      throw apiError; // let the poll back off
-    } finally {
-      this._lastRefresh = Date.now();
-    }
+  protected get errorText(): string {
+    return 'Cannot read the experiment';
   }
 
-  dispose(): void {
-    this._poll.dispose();
-    super.dispose();
+  protected async load(): Promise<IExperimentData> {
+    const [detail, page] = await Promise.all([
+      getExperiment(this.experimentId),
+      searchRuns({
+        experimentIds: [this.experimentId],
+        filter: this._filter,
+        orderBy: [orderByClause(this._sort)],
+        maxResults: this._pageSize,
+        offset: this._offset,
+        view: this._view
+      })
+    ]);
+    return { detail, page };
   }
 
-  private _apply(detail: IExperimentDetail, page: IRunsPage): void {
-    this._detail = detail;
-    this._page = page;
-    this._error = null;
-    this._filterError = null;
+  protected showsError(error: APIError): boolean {
+    return !isSearchError(error);
+  }
+
+  protected onLoaded({ detail, page }: IExperimentData): void {
     this.title.label = detail.name;
     this.title.caption = `Experiment ${detail.name} (${detail.experiment_id})`;
+    this.poll.interval = detail.active_run_count > 0 ? LIVE_INTERVAL_MS : IDLE_INTERVAL_MS;
     let selectionIsLive = false;
     for (const run of page.runs) {
       if (this._selected.has(run.run_id)) {
@@ -137,22 +137,15 @@ export class ExperimentView extends ReactWidget {
     if (selectionIsLive) {
       this._compareVersion += 1;
     }
-    this.update();
   }
 
-  private async _tick(): Promise<void> {
-    if (!this.isVisible && this._page !== null) {
-      return; // a background tab: catch up when shown
-    }
-    const live = (this._detail?.active_run_count ?? 0) > 0;
-    if (live || this._page === null || Date.now() - this._lastRefresh > IDLE_REFRESH_MS) {
-      await this.refresh();
-    }
+  protected renderLoading(): JSX.Element {
+    return <div className="jp-MLOps-muted">Loading the experiment…</div>;
   }
 
   private _search(change: () => void): void {
     change();
-    this.refresh().catch(() => undefined);
+    void this.refresh();
   }
 
   /** Start over at the first page with another filter, view or page size. */
@@ -187,31 +180,50 @@ export class ExperimentView extends ReactWidget {
     }
   };
 
+  private _onExpand = (run: IRun, expanded: boolean): void => {
+    if (expanded) {
+      this._expanded.add(run.run_id);
+    } else {
+      this._expanded.delete(run.run_id);
+    }
+    this.update();
+  };
+
+  private _onSelectFromChart = (runIds: string[]): void => {
+    const runs = new Map((this.data?.page.runs ?? []).map(run => [run.run_id, run]));
+    this._selected = new Map(
+      runIds.filter(id => runs.has(id)).map(id => [id, runs.get(id) as IRun])
+    );
+    this.update();
+  };
+
+  private _onChoice = (choice: IColumnChoice): void => {
+    this._choice = choice;
+    try {
+      window.localStorage.setItem(choiceKey(this.experimentId), JSON.stringify(choice));
+    } catch {
+      // Storage full or disabled: the choice lasts as long as the tab.
+    }
+    this.update();
+  };
+
   private _onRunsAction = async (action: 'delete' | 'restore'): Promise<void> => {
     const runs = [...this._selected.values()];
-    const done = await confirmRunsAction(action, runs);
-    if (done) {
+    if (await confirmRunsAction(action, runs)) {
       this._selected.clear();
-      await this.refresh().catch(() => undefined);
+      await this.refresh();
     }
   };
 
-  protected onAfterShow(): void {
-    this.refresh().catch(() => undefined);
-  }
-
-  protected render(): JSX.Element {
-    const detail = this._detail;
-    const page = this._page;
-    if (detail === null || page === null) {
-      return this._error !== null ? (
-        <div className="jp-MLOps-error">Cannot read the experiment: {this._error}</div>
-      ) : (
-        <div className="jp-MLOps-muted">Loading the experiment…</div>
-      );
-    }
+  protected renderData({ detail, page }: IExperimentData): JSX.Element {
     const selected = [...this._selected.values()];
-    const columns = dataColumns(detail.param_keys, detail.metric_keys);
+    const searchError = isSearchError(this.loaded.error) ? this.loaded.error : null;
+    const autologged = autologgedParamKeys(page.runs);
+    const columns = dataColumns(detail.param_keys, detail.metric_keys, autologged);
+    const shown = columns.filter(column => isShown(column, this._choice));
+    const autologColumns = columns.filter(column => column.autologged);
+    const autologHidden = autologColumns.some(column => !isShown(column, this._choice));
+    const selectedIds = new Set(this._selected.keys());
     return (
       <div className="jp-MLOps-experiment" data-testid="mlops-experiment-view">
         <header className="jp-MLOps-viewHeader">
@@ -221,21 +233,44 @@ export class ExperimentView extends ReactWidget {
             {detail.active_run_count > 0 ? `, ${detail.active_run_count} running` : ''} · id{' '}
             {detail.experiment_id}
           </span>
+          <span className="jp-MLOps-spacer" />
+          <div className="jp-MLOps-segmented" role="group" aria-label="View">
+            <button
+              className="jp-mod-styled"
+              aria-pressed={this._mode === 'table'}
+              onClick={() => {
+                this._mode = 'table';
+                this.update();
+              }}
+            >
+              Table
+            </button>
+            <button
+              className="jp-mod-styled"
+              aria-pressed={this._mode === 'charts'}
+              data-testid="mlops-show-charts"
+              onClick={() => {
+                this._mode = 'charts';
+                this.update();
+              }}
+            >
+              Charts
+            </button>
+          </div>
         </header>
         <FilterBar
           filter={this._filter}
           placeholder={exampleFilter(detail)}
           view={this._view}
-          error={this._filterError}
+          error={searchError?.message ?? null}
           onApply={filter => this._newSearch({ filter })}
           onView={view => this._newSearch({ view })}
         />
-        {this._error !== null ? <div className="jp-MLOps-error">{this._error}</div> : null}
         <div className="jp-MLOps-selectionBar">
           <span>{selected.length} selected</span>
           <button
             className="jp-mod-styled"
-            disabled={selected.length === 0}
+            disabled={!selected.some(run => run.lifecycle_stage === 'active')}
             onClick={() => void this._onRunsAction('delete')}
           >
             Delete
@@ -247,32 +282,66 @@ export class ExperimentView extends ReactWidget {
           >
             Restore
           </button>
-          <span className="jp-MLOps-muted">Select two or more runs to compare them.</span>
-          <span className="jp-MLOps-spacer" />
-          <ColumnPicker
-            columns={columns}
-            hidden={this._hiddenColumns}
-            onChange={hidden => {
-              this._hiddenColumns = hidden;
-              this.update();
-            }}
-          />
-        </div>
-        <div className="jp-MLOps-tableScroll">
-          <RunsTable
-            runs={page.runs}
-            columns={columns.filter(column => !this._hiddenColumns.has(column.id))}
-            sort={this._sort}
-            selected={new Set(this._selected.keys())}
-            onSort={this._onSort}
-            onToggle={this._onToggle}
-            onToggleAll={this._onToggleAll}
-            onOpen={run => this._openRun(run.run_id)}
-          />
-          {page.runs.length === 0 ? (
-            <div className="jp-MLOps-muted jp-MLOps-empty">No runs match.</div>
+          {selected.length < 2 ? (
+            <span className="jp-MLOps-muted" data-testid="mlops-compare-hint">
+              Select two or more runs to compare them.
+            </span>
           ) : null}
+          <span className="jp-MLOps-spacer" />
+          {autologColumns.length > 0 ? (
+            <button
+              className="jp-mod-styled"
+              data-testid="mlops-toggle-autologged"
+              title="The params autolog logged: every argument of each estimator"
+              onClick={() =>
+                this._onChoice(
+                  choose(
+                    this._choice,
+                    autologColumns.map(column => column.id),
+                    autologHidden
+                  )
+                )
+              }
+            >
+              {autologHidden ? 'show' : 'hide'} autologged ({autologColumns.length})
+            </button>
+          ) : null}
+          <ColumnPicker columns={columns} choice={this._choice} onChange={this._onChoice} />
         </div>
+        {this._mode === 'table' ? (
+          <div className="jp-MLOps-tableScroll">
+            {searchError !== null ? (
+              <div className="jp-MLOps-muted" data-testid="mlops-runs-stale">
+                The table still shows the runs of the last search that worked.
+              </div>
+            ) : null}
+            <RunsTable
+              rows={nestRuns(page.runs, this._expanded)}
+              columns={shown}
+              sort={this._sort}
+              selected={selectedIds}
+              expanded={this._expanded}
+              stale={searchError !== null}
+              onSort={this._onSort}
+              onToggle={this._onToggle}
+              onToggleAll={this._onToggleAll}
+              onExpand={this._onExpand}
+              onOpen={run => this._openRun(run.run_id)}
+            />
+            {page.runs.length === 0 ? (
+              <div className="jp-MLOps-muted jp-MLOps-empty">No runs match.</div>
+            ) : null}
+          </div>
+        ) : (
+          <ExperimentCharts
+            runs={page.runs}
+            total={page.total}
+            columns={columns}
+            shown={shown}
+            selected={selectedIds}
+            onSelect={this._onSelectFromChart}
+          />
+        )}
         <Pager
           offset={page.offset}
           pageSize={this._pageSize}

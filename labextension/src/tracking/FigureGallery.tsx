@@ -1,13 +1,15 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import type { Data, Layout } from 'plotly.js';
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 
+import { ErrorNote } from '../kit/ErrorNote';
+import { Plot } from '../kit/Plot';
+import { useRequest } from '../kit/useRequest';
 import { requestAPI } from '../request';
 import { listArtifacts } from './api';
-import { Plot } from '../kit/Plot';
 
 /** Where `log_figure` stores a plotly figure's JSON, relative to the artifact root. */
-const FIGURES_FOLDER = 'figures';
+export const FIGURES_FOLDER = 'figures';
 
 interface IFigure {
   name: string;
@@ -16,16 +18,11 @@ interface IFigure {
 }
 
 async function loadFigures(runId: string): Promise<IFigure[]> {
-  let paths: string[];
-  try {
-    const listing = await listArtifacts(runId, FIGURES_FOLDER);
-    paths = listing.files.filter(f => !f.is_dir && f.path.endsWith('.json')).map(f => f.path);
-  } catch {
-    return []; // no figures folder: nothing logged with log_figure
-  }
+  const listing = await listArtifacts(runId, FIGURES_FOLDER);
+  const paths = listing.files.filter(f => !f.is_dir && f.path.endsWith('.json')).map(f => f.path);
   const endpoint = (path: string) =>
     ['runs', encodeURIComponent(runId), 'artifacts', URLExt.encodeParts(path)].join('/');
-  const figures = await Promise.all(
+  return Promise.all(
     paths.map(async path => {
       const figure = await requestAPI<{ data?: Data[]; layout?: Partial<Layout> }>(endpoint(path));
       const name = path.slice(FIGURES_FOLDER.length + 1, -'.json'.length);
@@ -36,30 +33,36 @@ async function loadFigures(runId: string): Promise<IFigure[]> {
       return { name, data: figure.data ?? [], layout };
     })
   );
-  return figures;
 }
 
-/** The plotly figures a run logged with `log_figure`, drawn in the Lab's theme. */
-export function FigureGallery(props: { runId: string; version: number }): JSX.Element | null {
-  const [figures, setFigures] = useState<IFigure[]>([]);
-  useEffect(() => {
-    let current = true;
-    loadFigures(props.runId)
-      .then(loaded => current && setFigures(loaded))
-      .catch(() => current && setFigures([]));
-    return () => {
-      current = false;
-    };
-  }, [props.runId, props.version]);
-
-  if (figures.length === 0) {
+/**
+ * The plotly figures a run logged with `log_figure`, drawn in the Lab's theme. The caller says
+ * whether the run has a `figures/` folder at all: without one, nothing is requested.
+ */
+export function FigureGallery(props: {
+  runId: string;
+  version: number;
+  hasFigures: boolean;
+}): JSX.Element | null {
+  const figures = useRequest(
+    props.hasFigures ? () => loadFigures(props.runId) : null,
+    [props.runId, props.hasFigures],
+    props.version
+  );
+  if (!props.hasFigures) {
     return null;
   }
-  return (
-    <section>
-      <h3>Figures</h3>
+  let body: JSX.Element;
+  if (figures.error !== null) {
+    body = <ErrorNote what="Cannot read the run's figures" error={figures.error} />;
+  } else if (figures.data === null) {
+    body = <div className="jp-MLOps-muted">Loading figures…</div>;
+  } else if (figures.data.length === 0) {
+    body = <div className="jp-MLOps-muted">No plotly figures (only other files) in figures/.</div>;
+  } else {
+    body = (
       <div className="jp-MLOps-chartGrid">
-        {figures.map(figure => (
+        {figures.data.map(figure => (
           <div key={figure.name} className="jp-MLOps-metricChart" data-figure={figure.name}>
             <Plot
               data={figure.data}
@@ -77,6 +80,12 @@ export function FigureGallery(props: { runId: string; version: number }): JSX.El
           </div>
         ))}
       </div>
+    );
+  }
+  return (
+    <section>
+      <h3>Figures</h3>
+      {body}
     </section>
   );
 }

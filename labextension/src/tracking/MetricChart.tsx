@@ -1,9 +1,12 @@
-import type { Data, Layout } from 'plotly.js';
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useMemo } from 'react';
 
-import { getMetricHistory } from './api';
-import { IMetricHistory } from './model';
+import { ErrorNote } from '../kit/ErrorNote';
 import { Plot } from '../kit/Plot';
+import { useRequest } from '../kit/useRequest';
+import { getMetricHistory } from './api';
+import { XAxis, metricChart } from './traces';
+
+export type { XAxis } from './traces';
 
 /** One run to draw: its id and the label of its trace. */
 export interface IChartSeries {
@@ -11,34 +14,10 @@ export interface IChartSeries {
   label: string;
 }
 
-/** What the x axis shows: the step, or the wall-clock time of each point. */
-export type XAxis = 'step' | 'time';
-
-type Loaded = { histories: IMetricHistory[] } | { error: string } | null;
-
-function traces(histories: IMetricHistory[], series: IChartSeries[], xAxis: XAxis): Data[] {
-  // A metric logged once per run (a final score) reads better as bars than as lone dots.
-  if (histories.every(history => history.points.length <= 1)) {
-    return [
-      {
-        type: 'bar',
-        x: series.map(item => item.label),
-        y: histories.map(history => history.points[0]?.value ?? null)
-      }
-    ];
-  }
-  return histories.map((history, index) => ({
-    type: 'scatter',
-    mode: history.points.length > 50 ? 'lines' : 'lines+markers',
-    name: series[index].label,
-    x: history.points.map(point => (xAxis === 'step' ? point.step : new Date(point.timestamp))),
-    y: history.points.map(point => point.value)
-  }));
-}
-
 /**
- * The history of metric `metricKey` for one or several runs, one trace per run. `version`
- * changes when the caller knows new points were logged (live runs), which refetches.
+ * The history of metric `metricKey` for one or several runs: one named line per run, or
+ * labelled bars when each run has a single value. `version` changes when the caller knows new
+ * points were logged (live runs), which refetches while the chart stays on screen.
  */
 export function MetricChart(props: {
   series: IChartSeries[];
@@ -47,58 +26,45 @@ export function MetricChart(props: {
   version?: number;
   height?: number;
 }): JSX.Element {
-  const { series, metricKey, version } = props;
+  const { series, metricKey } = props;
   const xAxis = props.xAxis ?? 'step';
-  const [loaded, setLoaded] = useState<Loaded>(null);
   const runIds = series.map(item => item.runId).join(',');
-
-  useEffect(() => {
-    let current = true;
-    Promise.all(series.map(item => getMetricHistory(item.runId, metricKey)))
-      .then(histories => current && setLoaded({ histories }))
-      .catch((error: Error) => current && setLoaded({ error: error.message }));
-    return () => {
-      current = false;
-    };
-  }, [runIds, metricKey, version]);
-
-  const data = useMemo(
-    () => (loaded !== null && 'histories' in loaded ? traces(loaded.histories, series, xAxis) : []),
-    [loaded, xAxis]
+  const labels = series.map(item => item.label).join('\n');
+  const histories = useRequest(
+    () => Promise.all(series.map(item => getMetricHistory(item.runId, metricKey))),
+    [runIds, metricKey],
+    props.version
   );
-  const maxStep =
-    loaded !== null && 'histories' in loaded
-      ? Math.max(0, ...loaded.histories.flatMap(history => history.points.map(p => p.step)))
-      : 0;
-  const layout = useMemo<Partial<Layout>>(
-    () => ({
-      title: { text: metricKey, font: { size: 12 } },
-      height: props.height ?? 260,
-      showlegend: series.length > 1,
-      legend: { orientation: 'h', y: -0.25 },
-      xaxis: {
-        title: { text: xAxis === 'step' ? 'step' : 'time' },
-        // Steps are whole numbers: no 0.5 ticks on a short history.
-        ...(xAxis === 'step' && maxStep <= 10 ? { dtick: 1 } : {})
+  const chart = useMemo(() => {
+    if (histories.data === null) {
+      return null;
+    }
+    const chart = metricChart(histories.data, labels.split('\n'), metricKey, xAxis);
+    return {
+      data: chart.data,
+      layout: {
+        ...chart.layout,
+        title: { text: metricKey, font: { size: 12 } },
+        legend: { orientation: 'h' as const, y: -0.3 }
       }
-    }),
-    [metricKey, xAxis, series.length, props.height, maxStep]
-  );
+    };
+  }, [histories.data, labels, metricKey, xAxis]);
 
-  if (loaded === null) {
+  if (histories.error !== null && chart === null) {
+    return <ErrorNote what={`Cannot load ${metricKey}`} error={histories.error} />;
+  }
+  if (chart === null) {
     return <div className="jp-MLOps-muted">Loading {metricKey}…</div>;
   }
-  if ('error' in loaded) {
-    return (
-      <div className="jp-MLOps-error">
-        Cannot load {metricKey}: {loaded.error}
-      </div>
-    );
-  }
-  const sampled = loaded.histories.some(history => history.sampled);
+  const sampled = histories.data?.some(history => history.sampled) ?? false;
   return (
     <div className="jp-MLOps-metricChart" data-metric={metricKey}>
-      <Plot data={data} layout={layout} height={props.height ?? 260} testId="mlops-metric-chart" />
+      <Plot
+        data={chart.data}
+        layout={chart.layout}
+        height={props.height ?? 260}
+        testId="mlops-metric-chart"
+      />
       {sampled ? <div className="jp-MLOps-muted">Showing an even sample of the points.</div> : null}
     </div>
   );

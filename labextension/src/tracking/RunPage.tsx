@@ -1,10 +1,12 @@
 import { notebookIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
+import { useRequest } from '../kit/useRequest';
+import { listArtifacts } from './api';
 import { ArtifactBrowser } from './ArtifactBrowser';
 import { ChildRuns } from './ChildRuns';
-import { FigureGallery } from './FigureGallery';
-import { formatDuration, formatTime, formatValue, runLabel, shortId } from './format';
+import { FIGURES_FOLDER, FigureGallery } from './FigureGallery';
+import { formatTime, formatValue, runDuration, runLabel, shortId } from './format';
 import { KeyValueTable } from './KeyValueTable';
 import { MetricChart } from './MetricChart';
 import { IRunDetail } from './model';
@@ -17,6 +19,8 @@ export interface IRunPageActions {
   restore(): void;
   openNotebook(path: string): void;
   openRun(runId: string): void;
+  canRegisterModel(): boolean;
+  registerModel(runId: string, path: string): void;
 }
 
 function Facts(props: { run: IRunDetail; actions: IRunPageActions }): JSX.Element {
@@ -35,7 +39,7 @@ function Facts(props: { run: IRunDetail; actions: IRunPageActions }): JSX.Elemen
       <dt>Ended</dt>
       <dd>{formatTime(run.end_time)}</dd>
       <dt>Duration</dt>
-      <dd>{formatDuration(run.start_time, run.end_time)}</dd>
+      <dd>{runDuration(run.start_time, run.end_time)}</dd>
       {parent !== null ? (
         <>
           <dt>Parent run</dt>
@@ -140,6 +144,10 @@ export function RunPage(props: {
 }): JSX.Element {
   const { run, actions, version } = props;
   const deleted = run.lifecycle_stage === 'deleted';
+  // One read of the artifact root serves the browser and says whether there are figures.
+  const root = useRequest(() => listArtifacts(run.run_id, ''), [run.run_id], version);
+  const hasFigures =
+    root.data?.files.some(file => file.is_dir && file.path === FIGURES_FOLDER) ?? false;
   return (
     <div className="jp-MLOps-runPage" data-testid="mlops-run-page" data-run-id={run.run_id}>
       <header className="jp-MLOps-viewHeader">
@@ -165,7 +173,7 @@ export function RunPage(props: {
         <h3>Metrics</h3>
         <Metrics run={run} version={version} />
       </section>
-      <FigureGallery runId={run.run_id} version={version} />
+      <FigureGallery runId={run.run_id} version={version} hasFigures={hasFigures} />
       <ChildRuns run={run} version={version} openRun={actions.openRun} />
       <section>
         <h3>Parameters</h3>
@@ -183,7 +191,13 @@ export function RunPage(props: {
       ) : null}
       <section>
         <h3>Artifacts</h3>
-        <ArtifactBrowser runId={run.run_id} version={version} />
+        <ArtifactBrowser
+          runId={run.run_id}
+          version={version}
+          root={root.data}
+          canRegisterModel={actions.canRegisterModel()}
+          registerModel={path => actions.registerModel(run.run_id, path)}
+        />
       </section>
       <Source run={run} actions={actions} />
     </div>

@@ -1,35 +1,36 @@
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { Poll } from '@lumino/polling';
 import React from 'react';
 
-import { panelPoll } from '../poll';
-import { APIError } from '../request';
+import { PolledView } from '../kit/PolledView';
 import { getRun } from './api';
 import { runLabel } from './format';
 import { IRunDetail } from './model';
 import { IRunPageActions, RunPage } from './RunPage';
 import { confirmRunsAction, renameRunDialog } from './runActions';
 
+/** A live run re-reads every 3 s while it shows; a finished one rarely (someone may rename it). */
 const LIVE_INTERVAL_MS = 3000;
+const IDLE_INTERVAL_MS = 60000;
 
 /** What a run's view needs from the Lab. */
 export interface IRunViewOptions {
   runId: string;
   openNotebook(path: string): void;
   openRun(runId: string): void;
+  /** Whether a plugin offers to register a model (the serving plugin's command). */
+  canRegisterModel(): boolean;
+  /** Register the model folder `path` of run `runId`. */
+  registerModel(runId: string, path: string): void;
 }
 
-/** The main-area page of one run; it re-reads the run while it is RUNNING (and visible). */
-export class RunView extends ReactWidget {
+/** The main-area page of one run; it re-reads the run while it is RUNNING and shows. */
+export class RunView extends PolledView<IRunDetail> {
   readonly runId: string;
-  private readonly _poll: Poll;
   private readonly _actions: IRunPageActions;
-  private _run: IRunDetail | null = null;
-  private _error: string | null = null;
   private _version = 0;
+  private _wasLive = false;
 
   constructor(options: IRunViewOptions) {
-    super();
+    super({ name: 'run', interval: LIVE_INTERVAL_MS, readWhileHidden: true });
     this.runId = options.runId;
     this.addClass('jp-MLOps-runView');
     this.title.label = `Run ${options.runId.slice(0, 8)}`;
@@ -38,73 +39,48 @@ export class RunView extends ReactWidget {
       remove: () => void this._lifecycle('delete'),
       restore: () => void this._lifecycle('restore'),
       openNotebook: options.openNotebook,
-      openRun: options.openRun
+      openRun: options.openRun,
+      canRegisterModel: options.canRegisterModel,
+      registerModel: options.registerModel
     };
-    this._poll = panelPoll(`run-${options.runId}`, () => this._tick(), LIVE_INTERVAL_MS);
   }
 
-  /** Read the run now; charts and artifacts refetch when it is still running. */
-  async refresh(): Promise<void> {
-    try {
-      const run = await getRun(this.runId);
-      const wasLive = this._run?.status === 'RUNNING';
-      this._run = run;
-      this._error = null;
-      if (wasLive) {
-        this._version += 1; // new points may have been logged since the last read
-      }
-      this.title.label = `Run ${runLabel(run)}`;
-      this.title.caption = `${run.experiment_name} / ${runLabel(run)} (${run.run_id})`;
-    } catch (error) {
-      this._error = error instanceof APIError ? error.message : String(error);
-      this.update();
-      throw error;
+  protected get errorText(): string {
+    return 'Cannot read the run';
+  }
+
+  protected load(): Promise<IRunDetail> {
+    return getRun(this.runId);
+  }
+
+  protected onLoaded(run: IRunDetail): void {
+    if (this._wasLive) {
+      this._version += 1; // new points may have been logged since the last read
     }
-    this.update();
+    this._wasLive = run.status === 'RUNNING';
+    this.poll.interval = this._wasLive ? LIVE_INTERVAL_MS : IDLE_INTERVAL_MS;
+    // Tabs tell runs apart by name and experiment, not "Run ×, Run ×".
+    this.title.label = `${runLabel(run)} · ${run.experiment_name}`;
+    this.title.caption = `Run ${runLabel(run)} of ${run.experiment_name} (${run.run_id})`;
   }
 
-  dispose(): void {
-    this._poll.dispose();
-    super.dispose();
+  protected renderLoading(): JSX.Element {
+    return <div className="jp-MLOps-muted">Loading the run…</div>;
   }
 
-  protected onAfterShow(): void {
-    if (this._run?.status === 'RUNNING') {
-      this.refresh().catch(() => undefined);
-    }
-  }
-
-  private async _tick(): Promise<void> {
-    if (this._run === null || (this.isVisible && this._run.status === 'RUNNING')) {
-      await this.refresh();
-    }
+  protected renderData(run: IRunDetail): JSX.Element {
+    return <RunPage run={run} version={this._version} actions={this._actions} />;
   }
 
   private async _rename(): Promise<void> {
-    if (this._run !== null && (await renameRunDialog(this._run)) !== null) {
+    if (this.data !== null && (await renameRunDialog(this.data)) !== null) {
       await this.refresh();
     }
   }
 
   private async _lifecycle(action: 'delete' | 'restore'): Promise<void> {
-    if (this._run !== null && (await confirmRunsAction(action, [this._run]))) {
+    if (this.data !== null && (await confirmRunsAction(action, [this.data]))) {
       await this.refresh();
     }
-  }
-
-  protected render(): JSX.Element {
-    if (this._run === null) {
-      return this._error !== null ? (
-        <div className="jp-MLOps-error">Cannot read the run: {this._error}</div>
-      ) : (
-        <div className="jp-MLOps-muted">Loading the run…</div>
-      );
-    }
-    return (
-      <>
-        {this._error !== null ? <div className="jp-MLOps-error">{this._error}</div> : null}
-        <RunPage run={this._run} version={this._version} actions={this._actions} />
-      </>
-    );
   }
 }

@@ -9,6 +9,31 @@ export interface IColumn {
   label: string;
   kind: ColumnKind;
   sortKey: string | null;
+  /** A param that autolog logged (an estimator's every argument), not one the user chose. */
+  autologged?: boolean;
+}
+
+/** The run tag in which autolog lists the param keys it logged (a JSON list). */
+export const AUTOLOG_PARAMS_TAG = 'mlops.autolog.params';
+
+/** The param keys autolog logged in any of `runs`, from their `mlops.autolog.params` tag. */
+export function autologgedParamKeys(runs: IRun[]): Set<string> {
+  const keys = new Set<string>();
+  for (const run of runs) {
+    const text = run.tags[AUTOLOG_PARAMS_TAG];
+    if (text === undefined) {
+      continue;
+    }
+    try {
+      const listed: unknown = JSON.parse(text);
+      if (Array.isArray(listed)) {
+        listed.filter(key => typeof key === 'string').forEach(key => keys.add(key));
+      }
+    } catch {
+      // A tag someone else wrote: not ours to read.
+    }
+  }
+  return keys;
 }
 
 /** A key as the search syntax spells it: backticks when it is not a plain identifier. */
@@ -24,8 +49,22 @@ export const ATTRIBUTE_COLUMNS: IColumn[] = [
   { id: 'duration', label: 'Duration', kind: 'attribute', sortKey: null }
 ];
 
-/** Columns for an experiment's params and metrics (metrics first: they are what users sort). */
-export function dataColumns(paramKeys: string[], metricKeys: string[]): IColumn[] {
+/**
+ * Columns for an experiment's params and metrics: metrics first (they are what users sort),
+ * then the params the user logged, then the autologged ones.
+ */
+export function dataColumns(
+  paramKeys: string[],
+  metricKeys: string[],
+  autologged: ReadonlySet<string> = new Set()
+): IColumn[] {
+  const param = (key: string): IColumn => ({
+    id: `params.${key}`,
+    label: key,
+    kind: 'param',
+    sortKey: `params.${quoteKey(key)}`,
+    autologged: autologged.has(key)
+  });
   return [
     ...metricKeys.map(key => ({
       id: `metrics.${key}`,
@@ -33,13 +72,52 @@ export function dataColumns(paramKeys: string[], metricKeys: string[]): IColumn[
       kind: 'metric' as const,
       sortKey: `metrics.${quoteKey(key)}`
     })),
-    ...paramKeys.map(key => ({
-      id: `params.${key}`,
-      label: key,
-      kind: 'param' as const,
-      sortKey: `params.${quoteKey(key)}`
-    }))
+    ...paramKeys.filter(key => !autologged.has(key)).map(param),
+    ...paramKeys.filter(key => autologged.has(key)).map(param)
   ];
+}
+
+/** The user's choice of columns, over the defaults: ids shown and ids hidden on purpose. */
+export interface IColumnChoice {
+  shown: string[];
+  hidden: string[];
+}
+
+/** No choice made: every column at its default. */
+export const NO_CHOICE: IColumnChoice = { shown: [], hidden: [] };
+
+/** Whether `column` shows: the user's choice, else metrics and user params yes, autologged no. */
+export function isShown(column: IColumn, choice: IColumnChoice): boolean {
+  if (choice.shown.includes(column.id)) {
+    return true;
+  }
+  if (choice.hidden.includes(column.id)) {
+    return false;
+  }
+  return !column.autologged;
+}
+
+/** `choice` with the columns `ids` shown (or hidden). */
+export function choose(choice: IColumnChoice, ids: string[], show: boolean): IColumnChoice {
+  const chosen = new Set(ids);
+  const shown = choice.shown.filter(id => !chosen.has(id));
+  const hidden = choice.hidden.filter(id => !chosen.has(id));
+  return show ? { shown: [...shown, ...ids], hidden } : { shown, hidden: [...hidden, ...ids] };
+}
+
+/** A stored choice read back; anything malformed is no choice. */
+export function parseChoice(text: string | null): IColumnChoice {
+  if (text === null) {
+    return NO_CHOICE;
+  }
+  try {
+    const value = JSON.parse(text) as Partial<IColumnChoice>;
+    const strings = (list: unknown): string[] =>
+      Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : [];
+    return { shown: strings(value.shown), hidden: strings(value.hidden) };
+  } catch {
+    return NO_CHOICE;
+  }
 }
 
 /** The sort a click on `column` asks for, given the current one (a second click flips it). */

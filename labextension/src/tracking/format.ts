@@ -1,34 +1,14 @@
-/** How the tracking views print times, durations, numbers and sizes. */
+/** How the tracking views print times, durations, numbers and run names. */
+import { formatDate, formatDuration } from '../kit/format';
 
 /** A local date and time for a timestamp in ms, or an em dash. */
 export function formatTime(ms: number | null): string {
-  if (ms === null) {
-    return '—';
-  }
-  return new Date(ms).toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit'
-  });
+  return formatDate(ms);
 }
 
 /** How long a run took (or has run so far when it has no end yet). */
-export function formatDuration(start: number | null, end: number | null): string {
-  if (start === null) {
-    return '—';
-  }
-  const seconds = Math.max(0, ((end ?? Date.now()) - start) / 1000);
-  if (seconds < 60) {
-    return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  }
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) {
-    return `${minutes} min ${Math.round(seconds % 60)} s`;
-  }
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+export function runDuration(start: number | null, end: number | null): string {
+  return start === null ? '—' : formatDuration((end ?? Date.now()) - start);
 }
 
 /** A metric value in at most 4 significant digits (NaN and missing values as an em dash). */

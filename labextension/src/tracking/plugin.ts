@@ -1,8 +1,9 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, InputDialog, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import { ICommandPalette, InputDialog } from '@jupyterlab/apputils';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { MainAreaOpener } from '../kit/opener';
 import { IMLOpsSidebar } from '../tokens';
 import { listExperiments } from './api';
 import { ExperimentsSection } from './ExperimentsSection';
@@ -45,12 +46,35 @@ export const trackingPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
   ) => {
-    const experiments = new WidgetTracker<MainAreaWidget<ExperimentView>>({
-      namespace: 'mlops-experiment'
-    });
-    const runs = new WidgetTracker<MainAreaWidget<RunView>>({ namespace: 'mlops-run' });
     const openRun = (runId: string) => void app.commands.execute(CommandIDs.openRun, { runId });
     const openNotebook = (path: string) => void app.commands.execute('docmanager:open', { path });
+
+    const experiments = new MainAreaOpener<ExperimentView, { experimentId: string }>({
+      app,
+      restorer,
+      namespace: 'mlops-experiment',
+      command: CommandIDs.openExperiment,
+      key: args => args.experimentId,
+      args: content => ({ experimentId: content.experimentId }),
+      create: args => new ExperimentView({ experimentId: args.experimentId, openRun })
+    });
+    const runs = new MainAreaOpener<RunView, { runId: string }>({
+      app,
+      restorer,
+      namespace: 'mlops-run',
+      command: CommandIDs.openRun,
+      key: args => args.runId,
+      args: content => ({ runId: content.runId }),
+      create: args =>
+        new RunView({
+          runId: args.runId,
+          openNotebook,
+          openRun,
+          canRegisterModel: () => app.commands.hasCommand(CommandIDs.registerModel),
+          registerModel: (runId, path) =>
+            void app.commands.execute(CommandIDs.registerModel, { runId, path })
+        })
+    });
 
     const section = new ExperimentsSection(experiment =>
       app.commands.execute(CommandIDs.openExperiment, { experimentId: experiment.experiment_id })
@@ -61,7 +85,7 @@ export const trackingPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Show the Experiments',
       execute: () => {
         sidebar.showSection(section);
-        return section.refresh().catch(() => undefined);
+        return section.refresh();
       }
     });
 
@@ -69,21 +93,9 @@ export const trackingPlugin: JupyterFrontEndPlugin<void> = {
       label: args => (stringArg(args, 'experimentId') ? 'Open Experiment' : 'Open an Experiment…'),
       execute: async args => {
         const experimentId = stringArg(args, 'experimentId') ?? (await pickExperiment());
-        if (experimentId === null) {
-          return;
+        if (experimentId !== null) {
+          await experiments.open({ experimentId });
         }
-        const open = experiments.find(widget => widget.content.experimentId === experimentId);
-        if (open !== undefined) {
-          app.shell.activateById(open.id);
-          return;
-        }
-        const content = new ExperimentView({ experimentId, openRun });
-        const widget = new MainAreaWidget({ content });
-        widget.id = `jupyter-mlops-experiment-${experimentId}`;
-        widget.title.closable = true;
-        await experiments.add(widget);
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
       }
     });
 
@@ -91,33 +103,20 @@ export const trackingPlugin: JupyterFrontEndPlugin<void> = {
       label: args => (stringArg(args, 'runId') ? 'Open Run' : 'Open a Run by Id…'),
       execute: async args => {
         const runId = stringArg(args, 'runId') ?? (await askRunId());
-        if (runId === null) {
-          return;
+        if (runId !== null) {
+          await runs.open({ runId });
         }
-        const open = runs.find(widget => widget.content.runId === runId);
-        if (open !== undefined) {
-          app.shell.activateById(open.id);
-          return;
-        }
-        const content = new RunView({ runId, openNotebook, openRun });
-        const widget = new MainAreaWidget({ content });
-        widget.id = `jupyter-mlops-run-${runId}`;
-        widget.title.closable = true;
-        await runs.add(widget);
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
       }
     });
 
     app.commands.addCommand(CommandIDs.refreshExperiments, {
       label: 'Refresh the Experiments',
       execute: async () => {
-        const views = [
+        await Promise.allSettled([
           section.refresh(),
-          ...experiments.filter(() => true).map(widget => widget.content.refresh()),
-          ...runs.filter(() => true).map(widget => widget.content.refresh())
-        ];
-        await Promise.allSettled(views);
+          ...experiments.all().map(widget => widget.content.refresh()),
+          ...runs.all().map(widget => widget.content.refresh())
+        ]);
       }
     });
 
@@ -128,19 +127,6 @@ export const trackingPlugin: JupyterFrontEndPlugin<void> = {
       CommandIDs.refreshExperiments
     ]) {
       palette?.addItem({ command, category: PALETTE_CATEGORY });
-    }
-
-    if (restorer !== null) {
-      void restorer.restore(experiments, {
-        command: CommandIDs.openExperiment,
-        args: widget => ({ experimentId: widget.content.experimentId }),
-        name: widget => widget.content.experimentId
-      });
-      void restorer.restore(runs, {
-        command: CommandIDs.openRun,
-        args: widget => ({ runId: widget.content.runId }),
-        name: widget => widget.content.runId
-      });
     }
   }
 };

@@ -59,7 +59,14 @@ export async function renameRunDialog(run: IRun): Promise<IRun | null> {
     label: 'New name',
     text: run.run_name
   });
-  if (!result.button.accept || result.value === null || result.value.trim().length === 0) {
+  if (!result.button.accept || result.value === null) {
+    return null;
+  }
+  if (result.value.trim().length === 0) {
+    await showErrorMessage(
+      'Cannot rename the run',
+      `A run needs a name: the new name was empty, so "${runLabel(run)}" keeps its name.`
+    );
     return null;
   }
   try {

@@ -1,0 +1,272 @@
+/** Plotly traces of the Experiments views (pure: unit tested in labextension/test). */
+import type { Data, Layout } from 'plotly.js';
+
+import { IColumn, dataValue } from './columns';
+import { runLabel } from './format';
+import { IMetricHistory, IRun } from './model';
+
+/** Values on one chart axis: numbers, or categories mapped to 0..n-1 with their labels. */
+export interface IAxisValues {
+  values: (number | null)[];
+  /** For categories: the label of each integer tick. */
+  categories: string[] | null;
+}
+
+/**
+ * A column's values over `runs` on a numeric axis. Metrics are numbers; params are text and
+ * read as numbers when every present value is one, else as sorted categories.
+ */
+export function axisValues(runs: IRun[], column: IColumn): IAxisValues {
+  const raw = runs.map(run => dataValue(run, column));
+  const present = raw.filter(
+    (value): value is string | number => value !== null && value !== undefined
+  );
+  const asNumber = (value: string | number): number =>
+    typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value);
+  if (present.every(value => Number.isFinite(asNumber(value)))) {
+    return {
+      values: raw.map(value =>
+        value === null || value === undefined || !Number.isFinite(asNumber(value))
+          ? null
+          : asNumber(value)
+      ),
+      categories: null
+    };
+  }
+  const categories = [...new Set(present.map(String))].sort();
+  return {
+    values: raw.map(value =>
+      value === null || value === undefined ? null : categories.indexOf(String(value))
+    ),
+    categories
+  };
+}
+
+function axisLayout(column: IColumn, axis: IAxisValues): Record<string, unknown> {
+  const title = { text: `${column.kind === 'metric' ? 'metric' : column.kind} ${column.label}` };
+  if (axis.categories === null) {
+    return { title };
+  }
+  return {
+    title,
+    tickvals: axis.categories.map((_, index) => index),
+    ticktext: axis.categories
+  };
+}
+
+/**
+ * The scatter of `y` against `x`, one point per run that has both (run ids in `customdata`,
+ * names on hover); `selected` runs are drawn as selected points.
+ */
+export function scatterChart(
+  runs: IRun[],
+  x: IColumn,
+  y: IColumn,
+  selected: ReadonlySet<string>
+): { data: Data[]; layout: Partial<Layout>; plotted: number } {
+  const xs = axisValues(runs, x);
+  const ys = axisValues(runs, y);
+  const points = runs
+    .map((run, index) => ({ run, x: xs.values[index], y: ys.values[index] }))
+    .filter(point => point.x !== null && point.y !== null);
+  const selectedPoints = points
+    .map((point, index) => (selected.has(point.run.run_id) ? index : -1))
+    .filter(index => index >= 0);
+  const trace = {
+    type: 'scatter',
+    mode: 'markers',
+    name: 'runs',
+    x: points.map(point => point.x),
+    y: points.map(point => point.y),
+    customdata: points.map(point => point.run.run_id),
+    text: points.map(point => runLabel(point.run)),
+    hovertemplate: `%{text}<br>${x.label}: %{x}<br>${y.label}: %{y}<extra></extra>`,
+    marker: { size: 9 },
+    selectedpoints: selectedPoints.length > 0 ? selectedPoints : null,
+    selected: { marker: { size: 12 } },
+    unselected: { marker: { opacity: 0.35 } }
+  } as unknown as Data;
+  return {
+    data: [trace],
+    layout: {
+      dragmode: 'select',
+      hovermode: 'closest',
+      xaxis: axisLayout(x, xs),
+      yaxis: axisLayout(y, ys),
+      margin: { l: 60, r: 16, t: 16, b: 48 }
+    } as Partial<Layout>,
+    plotted: points.length
+  };
+}
+
+/**
+ * Parallel coordinates over `columns` (one line per run), coloured by `color` (a metric).
+ * Category axes show their labels. Runs without the colour metric are grey-free: they get
+ * the scale's minimum.
+ */
+export function parallelChart(
+  runs: IRun[],
+  columns: IColumn[],
+  color: IColumn | null
+): { data: Data[]; layout: Partial<Layout> } {
+  const dimensions = columns.map(column => {
+    const axis = axisValues(runs, column);
+    return {
+      label: column.label,
+      values: axis.values.map(value => (value === null ? Number.NaN : value)),
+      ...(axis.categories !== null
+        ? { tickvals: axis.categories.map((_, index) => index), ticktext: axis.categories }
+        : {})
+    };
+  });
+  const colors = color === null ? null : axisValues(runs, color).values;
+  const known = (colors ?? []).filter((value): value is number => value !== null);
+  const lowest = known.length > 0 ? Math.min(...known) : 0;
+  const trace = {
+    type: 'parcoords',
+    dimensions,
+    line:
+      colors === null
+        ? {}
+        : {
+            color: colors.map(value => value ?? lowest),
+            colorscale: 'Viridis',
+            showscale: true,
+            colorbar: { title: { text: color?.label ?? '' } }
+          }
+  } as unknown as Data;
+  return { data: [trace], layout: { margin: { l: 60, r: 60, t: 48, b: 24 } } };
+}
+
+/**
+ * The scatter's first axes: Y the metric most top-level runs have; X the param the user
+ * logged or the other metric that most runs have together with Y (autologged params last).
+ */
+export function defaultAxes(
+  runs: IRun[],
+  columns: IColumn[]
+): { x: IColumn | null; y: IColumn | null } {
+  const has = (run: IRun, column: IColumn) => {
+    const value = dataValue(run, column);
+    return value !== undefined && value !== null;
+  };
+  const count = (test: (run: IRun) => boolean) => runs.filter(test).length;
+  const best = (candidates: IColumn[], score: (column: IColumn) => number): IColumn | null =>
+    candidates.reduce<{ column: IColumn | null; score: number }>(
+      (top, column) => {
+        const value = score(column);
+        return value > top.score ? { column, score: value } : top;
+      },
+      { column: null, score: 0 }
+    ).column;
+  const metrics = columns.filter(column => column.kind === 'metric');
+  // Top-level runs count first: a grid search's candidates all share their CV scores.
+  const reach = (column: IColumn) =>
+    1000 * count(run => run.parent_run_id === null && has(run, column)) +
+    count(run => has(run, column));
+  const y = best(metrics, reach) ?? metrics[0] ?? null;
+  if (y === null) {
+    return { x: null, y: null };
+  }
+  const together = (column: IColumn) => count(run => has(run, column) && has(run, y));
+  const userParams = columns.filter(column => column.kind === 'param' && !column.autologged);
+  const otherMetrics = metrics.filter(column => column.id !== y.id);
+  const autologged = columns.filter(column => column.kind === 'param' && column.autologged);
+  // The user's params win a tie; autologged params only when nothing else goes with Y.
+  const x =
+    best([...userParams, ...otherMetrics], together) ??
+    best(autologged, together) ??
+    otherMetrics[0] ??
+    y;
+  return { x, y };
+}
+
+/** The metric to compare first: the current one if every run has it, else the first such. */
+export function commonMetric(runs: IRun[], metricKeys: string[], current: string | null): string {
+  const everyRunHas = (key: string) => runs.every(run => run.metrics[key] !== undefined);
+  if (current !== null && metricKeys.includes(current) && everyRunHas(current)) {
+    return current;
+  }
+  return metricKeys.find(everyRunHas) ?? current ?? metricKeys[0] ?? '';
+}
+
+/** What the x axis of a history shows: the step, or the wall-clock time of each point. */
+export type XAxis = 'step' | 'time';
+
+/**
+ * A metric over several runs: labelled bars when each run has a single value (a final score),
+ * else one line per run with the run's name in the legend. Axis titles say what they show.
+ */
+export function metricChart(
+  histories: IMetricHistory[],
+  labels: string[],
+  metricKey: string,
+  xAxis: XAxis
+): { data: Data[]; layout: Partial<Layout> } {
+  if (histories.every(history => history.points.length <= 1)) {
+    const data = histories.map((history, index) => {
+      const value = history.points[0]?.value ?? null;
+      return {
+        type: 'bar',
+        name: labels[index],
+        x: [labels[index]],
+        y: [value],
+        text: [value === null ? '' : String(Number(value.toPrecision(4)))],
+        textposition: 'auto',
+        hovertemplate: `${labels[index]}: %{y}<extra></extra>`
+      } as unknown as Data;
+    });
+    return {
+      data,
+      layout: {
+        barmode: 'group',
+        showlegend: histories.length > 1,
+        xaxis: { title: { text: 'run' }, type: 'category' },
+        yaxis: { title: { text: metricKey } }
+      } as Partial<Layout>
+    };
+  }
+  const maxStep = Math.max(0, ...histories.flatMap(history => history.points.map(p => p.step)));
+  const data = histories.map((history, index) => ({
+    type: 'scatter',
+    mode: history.points.length > 50 ? 'lines' : 'lines+markers',
+    name: labels[index],
+    x: history.points.map(point => (xAxis === 'step' ? point.step : new Date(point.timestamp))),
+    y: history.points.map(point => point.value)
+  })) as Data[];
+  return {
+    data,
+    layout: {
+      showlegend: histories.length > 1,
+      xaxis: {
+        title: { text: xAxis === 'step' ? 'step' : 'time' },
+        // Steps are whole numbers: no 0.5 ticks on a short history.
+        ...(xAxis === 'step' && maxStep <= 10 ? { dtick: 1 } : {})
+      },
+      yaxis: { title: { text: metricKey } }
+    } as Partial<Layout>
+  };
+}
+
+/** Rows of the side-by-side table: metrics, then params (only those that differ, unless `all`). */
+export function compareRows(
+  runs: IRun[],
+  all: boolean,
+  format: (value: number | null | undefined) => string
+): { key: string; values: string[]; differs: boolean }[] {
+  const rows: { key: string; values: string[]; differs: boolean }[] = [];
+  const metricKeys = [...new Set(runs.flatMap(run => Object.keys(run.metrics)))].sort();
+  for (const key of metricKeys) {
+    const values = runs.map(run => format(run.metrics[key]));
+    rows.push({ key: `metrics.${key}`, values, differs: new Set(values).size > 1 });
+  }
+  const paramKeys = [...new Set(runs.flatMap(run => Object.keys(run.params)))].sort();
+  for (const key of paramKeys) {
+    const values = runs.map(run => run.params[key] ?? '—');
+    const differs = new Set(values).size > 1;
+    if (differs || all) {
+      rows.push({ key: `params.${key}`, values, differs });
+    }
+  }
+  return rows;
+}

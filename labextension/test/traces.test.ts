@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { dataColumns } from '../src/tracking/columns';
+import { IMetricHistory } from '../src/tracking/model';
+import {
+  axisValues,
+  commonMetric,
+  compareRows,
+  defaultAxes,
+  metricChart,
+  parallelChart,
+  scatterChart
+} from '../src/tracking/traces';
+import { run } from './runs';
+
+const runs = [
+  run({ run_id: 'a', run_name: 'alpha', params: { lr: '0.1', opt: 'sgd' }, metrics: { acc: 0.8 } }),
+  run({
+    run_id: 'b',
+    run_name: 'beta',
+    params: { lr: '0.01', opt: 'adam' },
+    metrics: { acc: 0.9, loss: 0.2 }
+  }),
+  run({ run_id: 'c', run_name: 'gamma', params: { opt: 'adam' }, metrics: {} })
+];
+const [acc, loss, lr, opt] = dataColumns(['lr', 'opt'], ['acc', 'loss']);
+
+function history(runId: string, values: number[]): IMetricHistory {
+  return {
+    run_id: runId,
+    key: 'acc',
+    points: values.map((value, step) => ({ step, value, timestamp: 1000 * step })),
+    sampled: false
+  };
+}
+
+describe('axisValues', () => {
+  it('reads numeric params as numbers', () => {
+    assert.deepEqual(axisValues(runs, lr), { values: [0.1, 0.01, null], categories: null });
+  });
+
+  it('maps text params to sorted categories', () => {
+    assert.deepEqual(axisValues(runs, opt), { values: [1, 0, 0], categories: ['adam', 'sgd'] });
+  });
+});
+
+describe('scatterChart', () => {
+  it('plots the runs that have both values, ids in customdata, selection marked', () => {
+    const chart = scatterChart(runs, lr, acc, new Set(['b']));
+    const trace = chart.data[0] as Record<string, unknown>;
+    assert.equal(chart.plotted, 2);
+    assert.deepEqual(trace.customdata, ['a', 'b']);
+    assert.deepEqual(trace.text, ['alpha', 'beta']);
+    assert.deepEqual(trace.selectedpoints, [1]);
+    const layout = chart.layout as Record<string, { title: { text: string } }>;
+    assert.equal(layout.xaxis.title.text, 'param lr');
+    assert.equal(layout.yaxis.title.text, 'metric acc');
+  });
+
+  it('labels category axes', () => {
+    const layout = scatterChart(runs, opt, acc, new Set()).layout as Record<
+      string,
+      Record<string, unknown>
+    >;
+    assert.deepEqual(layout.xaxis.ticktext, ['adam', 'sgd']);
+  });
+});
+
+describe('parallelChart', () => {
+  it('has one dimension per column and colours lines by the metric', () => {
+    const trace = parallelChart(runs, [lr, opt, acc], loss).data[0] as unknown as {
+      dimensions: { label: string }[];
+      line: { color: number[] };
+    };
+    assert.deepEqual(
+      trace.dimensions.map(dimension => dimension.label),
+      ['lr', 'opt', 'acc']
+    );
+    assert.deepEqual(trace.line.color, [0.2, 0.2, 0.2]);
+  });
+});
+
+describe('commonMetric', () => {
+  it('prefers a metric every selected run has', () => {
+    assert.equal(commonMetric(runs.slice(0, 2), ['acc', 'loss'], 'loss'), 'acc');
+    assert.equal(commonMetric(runs.slice(1, 2), ['acc', 'loss'], 'loss'), 'loss');
+    assert.equal(commonMetric([runs[2]], ['acc'], null), 'acc');
+  });
+});
+
+describe('metricChart', () => {
+  it('draws single values as labelled bars named after the runs', () => {
+    const chart = metricChart(
+      [history('a', [0.8]), history('b', [0.9])],
+      ['alpha', 'beta'],
+      'acc',
+      'step'
+    );
+    const traces = chart.data as Record<string, unknown>[];
+    assert.deepEqual(
+      traces.map(trace => [trace.type, trace.name, trace.text]),
+      [
+        ['bar', 'alpha', ['0.8']],
+        ['bar', 'beta', ['0.9']]
+      ]
+    );
+    const layout = chart.layout as Record<string, { title: { text: string } }>;
+    assert.equal(layout.yaxis.title.text, 'acc');
+  });
+
+  it('draws histories as one named line per run', () => {
+    const chart = metricChart(
+      [history('a', [0.1, 0.5]), history('b', [0.2])],
+      ['alpha', 'beta'],
+      'acc',
+      'step'
+    );
+    const traces = chart.data as Record<string, unknown>[];
+    assert.deepEqual(
+      traces.map(trace => [trace.type, trace.name]),
+      [
+        ['scatter', 'alpha'],
+        ['scatter', 'beta']
+      ]
+    );
+    const layout = chart.layout as Record<string, { title: { text: string } }>;
+    assert.equal(layout.xaxis.title.text, 'step');
+  });
+});
+
+describe('compareRows', () => {
+  const format = (value: number | null | undefined) => (value === undefined ? '—' : String(value));
+
+  it('keeps every metric and only the params that differ', () => {
+    const rows = compareRows([runs[1], runs[2]], false, format);
+    assert.deepEqual(
+      rows.map(row => row.key),
+      ['metrics.acc', 'metrics.loss', 'params.lr']
+    );
+  });
+
+  it('shows every param with all', () => {
+    const rows = compareRows([runs[1], runs[2]], true, format);
+    assert.deepEqual(
+      rows.map(row => [row.key, row.differs]),
+      [
+        ['metrics.acc', true],
+        ['metrics.loss', true],
+        ['params.lr', true],
+        ['params.opt', false]
+      ]
+    );
+  });
+});
+
+describe('defaultAxes', () => {
+  it('plots the metric most runs have against the user param most runs share with it', () => {
+    const axes = defaultAxes(runs, dataColumns(['lr', 'opt'], ['acc', 'loss']));
+    assert.equal(axes.y?.id, 'metrics.acc');
+    assert.equal(axes.x?.id, 'params.lr');
+  });
+
+  it('falls back to another metric when no user param goes with the metric', () => {
+    const columns = dataColumns(['opt'], ['acc', 'loss'], new Set(['opt']));
+    const axes = defaultAxes(runs, columns);
+    assert.equal(axes.x?.id, 'metrics.loss');
+  });
+});
