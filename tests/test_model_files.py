@@ -96,7 +96,7 @@ def test_a_crafted_folder_is_refused_naming_the_untrusted_types_and_runs_nothing
     assert not marker.exists()
 
 
-def test_a_logged_model_loads_in_another_process_and_a_crafted_one_does_not(db_url, tmp_path):
+def test_a_logged_model_loads_in_another_process_and_a_crafted_one_does_not(tmp_path):
     marker = tmp_path / "ran"
     crafted = craft_folder(tmp_path / "crafted", marker)
     with mlops.start_run() as good:
