@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 REFERENCE_KINDS = ("training", "profile")
+# The drift tests by name (`stat_tests` implements them); here so that checking a monitor's
+# settings imports no numpy or pandas.
+DRIFT_TESTS = ("ks", "wasserstein", "psi", "chisquare", "ztest", "jensenshannon", "heavy_hitters")
 WINDOW_STATUSES = ("pending", "done", "skipped", "failed")
 
 

@@ -18,10 +18,8 @@ from typing import Any
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.tasks import BaseTaskRunner
-from .entities import Monitor, MonitorSpec, Window, WindowResult
-from .stat_tests import TESTS
+from .entities import DRIFT_TESTS, Monitor, MonitorSpec, Window, WindowResult
 from .store import MonitorStore, now_ms
-from .windows import evaluate_window, performance
 
 TASK_KIND = "monitoring.evaluate_window"
 MAX_LABELS = 100_000
@@ -114,6 +112,8 @@ class MonitorService:
         """Evaluate a claimed window in this process; a failure is stored on the window."""
         window = self.store.get_window(window_id)
         monitor = self.store.get_monitor(window.monitor_id)
+        from .windows import evaluate_window
+
         try:
             return evaluate_window(self.store, self.data_dir, monitor, window)
         except Exception as exc:
@@ -136,6 +136,8 @@ class MonitorService:
 
     def _rescore(self, monitor: Monitor, request_ids: set[str]) -> None:
         import pandas as pd
+
+        from .windows import performance
 
         for window in self.store.list_windows(monitor.monitor_id, limit=RESCORED_WINDOWS):
             if window.status != "done" or not window.data_path:
@@ -195,9 +197,9 @@ def check_spec(spec: MonitorSpec, database: Database) -> MonitorSpec:
     if not 1 <= spec.min_rows <= 10**9:
         raise MLOpsError("min_rows must be between 1 and 10^9", field="min_rows")
     for column, test in spec.tests.items():
-        if test not in TESTS:
+        if test not in DRIFT_TESTS:
             raise MLOpsError(
-                f"unknown drift test {test!r}: use one of {', '.join(TESTS)}",
+                f"unknown drift test {test!r}: use one of {', '.join(DRIFT_TESTS)}",
                 field=f"tests.{column}",
             )
     for key, value in spec.thresholds.items():

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..profiling.sketches import QuantileSketch
+from .entities import DRIFT_TESTS
 from .summaries import BOOLEAN, CATEGORICAL, DATETIME, NUMERIC, ColumnSummary
 
 SMALL_REFERENCE = 1_000
@@ -40,7 +41,7 @@ PLOT_BINS = 30
 PLOT_CATEGORIES = 20
 OTHER = "(other)"
 
-TESTS = ("ks", "wasserstein", "psi", "chisquare", "ztest", "jensenshannon", "heavy_hitters")
+TESTS = DRIFT_TESTS
 NUMERIC_TESTS = ("ks", "wasserstein", "psi")
 DEFAULT_THRESHOLDS = {
     "ks": 0.05,  # p-value
