@@ -3,14 +3,23 @@ drops the others, SIGTERM flushes, killed processes leave no run RUNNING."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
 
 import pytest
 
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.core.store import get_database
-from jupyter_mlops.tracking import fluent
+from jupyter_mlops.tracking import fluent, heartbeat
 from jupyter_mlops.tracking.client import get_client
 from jupyter_mlops.tracking.entities import Metric
 from jupyter_mlops.tracking.metric_writer import MetricWriter
@@ -81,3 +90,152 @@ def test_one_bad_point_never_drops_the_others(db_url, mlops_store):
     assert [p.step for p in store.metric_history(first, "loss")] == list(range(2000))
     assert len(store.metric_history(second, "acc")) == 500
     assert store.get_run(first).metrics == {"loss": 1999.0}
+
+
+# --- SIGTERM, SIGKILL and the heartbeat ---------------------------------------------------------
+
+BUFFERING_SCRIPT = textwrap.dedent(
+    """
+    import signal, sys, time
+    import jupyter_mlops as mlops
+    from jupyter_mlops.tracking.client import get_client
+
+    if sys.argv[1] == "chained":
+        def mine(signum, frame):
+            with open(sys.argv[2], "w") as out:
+                out.write("mine ran")
+            sys.exit(3)
+        signal.signal(signal.SIGTERM, mine)
+    run = mlops.start_run(experiment="signals")
+    writer = get_client().writer
+    writer.interval = 3600
+    time.sleep(0.6)  # the writer's current 0.25 s wait ends; its next one lasts an hour
+    for step in range(5000):
+        mlops.log_metric("loss", float(step), step=step)
+    print(run.run_id, writer.pending, flush=True)
+    time.sleep(300)
+    """
+)
+
+
+def _start_buffering(mlops_store, *args):
+    env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(mlops_store)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", BUFFERING_SCRIPT, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = process.stdout.readline().split()
+    assert len(line) == 2, process.communicate(timeout=60)
+    run_id, pending = line
+    assert pending == "5000"  # every point is still in the process's queue
+    return process, run_id
+
+
+def _wait(process):
+    try:
+        return process.wait(timeout=120)
+    finally:
+        process.stdout.close()
+        process.stderr.close()
+
+
+@pytest.mark.parametrize("handler", ["default", "chained"])
+def test_sigterm_flushes_buffered_points_and_ends_the_run_killed(mlops_store, tmp_path, handler):
+    marker = tmp_path / "previous-handler"
+    process, run_id = _start_buffering(mlops_store, handler, str(marker))
+    process.send_signal(signal.SIGTERM)
+    code = _wait(process)
+    if handler == "chained":  # the handler the script had installed still ran, and decided
+        assert (code, marker.read_text()) == (3, "mine ran")
+    else:  # the process still dies of SIGTERM
+        assert code == -signal.SIGTERM
+    store = TrackingStore(get_database(), mlops_store)
+    assert [p.step for p in store.metric_history(run_id, "loss")] == list(range(5000))
+    run = store.get_run(run_id)
+    assert run.status == "KILLED" and "SIGTERM" in run.error
+
+
+def test_a_sigkilled_run_is_marked_killed_when_a_writer_starts(db_url, mlops_store):
+    process, run_id = _start_buffering(mlops_store, "default")
+    process.kill()  # SIGKILL: nothing runs; the last interval's points are lost (documented)
+    assert _wait(process) == -signal.SIGKILL
+    store = TrackingStore(get_database(), mlops_store)
+    assert store.get_run(run_id).status == "RUNNING"
+    writer = MetricWriter(store)  # another process's writer starting, as a kernel's would
+    try:
+        run = _until_status(store, run_id, "KILLED")
+    finally:
+        writer.close()
+    assert f"process {process.pid} on {socket.gethostname()} ended" in run.error
+    assert run.end_time is not None
+
+
+@pytest.fixture
+def sigkilled_run(mlops_store):
+    """(pid, run_id) of a run whose process was SIGKILLed (before any server starts)."""
+    process, run_id = _start_buffering(mlops_store, "default")
+    process.kill()
+    _wait(process)
+    return process.pid, run_id
+
+
+async def test_the_server_marks_a_sigkilled_run_killed_and_says_why(sigkilled_run, jp_fetch):
+    pid, run_id = sigkilled_run
+    deadline = time.monotonic() + 60
+    while True:
+        detail = json.loads((await jp_fetch("mlops", "api", "runs", run_id)).body)
+        if detail["status"] == "KILLED" or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    assert detail["status"] == "KILLED"
+    assert f"process {pid}" in detail["failure"]
+
+
+def _until_status(store, run_id, status, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        run = store.get_run(run_id)
+        if run.status == status or time.monotonic() > deadline:
+            assert run.status == status
+            return run
+        time.sleep(0.05)
+
+
+def test_processes_that_are_gone_are_told_apart_from_live_ones():
+    here = heartbeat.this_process()
+    now = here.start + 10_000_000
+
+    def row(**fields):
+        values = {"run_id": "r", "pid": here.pid, "host": here.host, "process_start": here.start}
+        return heartbeat.RunProcessRow(**{**values, "last_beat": now, "last_flush": None, **fields})
+
+    assert heartbeat.gone_reason(row(), here, now) is None  # this very process
+    parent = os.getppid()
+    parent_start = heartbeat.process_start_ms(parent)
+    assert heartbeat.gone_reason(row(pid=parent, process_start=parent_start), here, now) is None
+    reused = heartbeat.gone_reason(row(pid=parent, process_start=parent_start - 60_000), here, now)
+    assert "the pid is now another process's" in reused
+    other = {"host": "elsewhere", "pid": 1}
+    assert heartbeat.gone_reason(row(**other), here, now) is None  # it beat just now
+    stale = now - int(heartbeat.STALE_AFTER_S * 1000) - 1
+    assert "no heartbeat from process 1 on elsewhere" in heartbeat.gone_reason(
+        row(**other, last_beat=stale), here, now
+    )
+
+
+def test_the_heartbeat_records_the_beat_and_the_last_flush(mlops_store):
+    with mlops.start_run() as run:
+        writer = get_client().writer
+        mlops.log_metric("x", 1.0)
+        mlops.flush()
+        writer.heartbeat.interval = 0
+        writer.heartbeat.tick()
+        with get_database().session() as session:
+            beat = session.get(heartbeat.RunProcessRow, run.run_id)
+            assert (beat.pid, beat.host) == (os.getpid(), socket.gethostname())
+            assert beat.last_flush is not None and beat.last_beat >= beat.last_flush
+    with get_database().session() as session:
+        assert session.get(heartbeat.RunProcessRow, run.run_id) is None  # ended: forgotten

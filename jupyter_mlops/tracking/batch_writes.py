@@ -18,6 +18,8 @@ from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..core.errors import ErrorCode, MLOpsError
+from . import heartbeat
+from .heartbeat import ProcessIdentity
 from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
@@ -57,9 +59,14 @@ def write_params(session: Session, run_id: str, params: Mapping[str, str]) -> No
 
 
 def write_new_run(
-    session: Session, row: Mapping[str, Any], params: Mapping[str, str], tags: Mapping[str, str]
+    session: Session,
+    row: Mapping[str, Any],
+    params: Mapping[str, str],
+    tags: Mapping[str, str],
+    process: ProcessIdentity | None = None,
 ) -> None:
-    """Insert a new run with its first params and tags (nothing to compare against yet).
+    """Insert a new run with its first params and tags (nothing to compare against yet), and
+    the process running it when given (its heartbeat row).
 
     Driver-level statements: SQLAlchemy building and compiling three statements would cost
     more than the inserts, and starting 1,000 runs/s leaves no room for it.
@@ -78,6 +85,13 @@ def write_new_run(
                 f"VALUES ({_markers(connection, 3)})"
             )
             connection.exec_driver_sql(sql, [(run_id, k, v) for k, v in values.items()])
+    if process is not None:
+        columns_sql = ", ".join(heartbeat.OWNER_COLUMNS)
+        sql = (
+            f"INSERT INTO {heartbeat.RunProcessRow.__tablename__} ({columns_sql}) "
+            f"VALUES ({_markers(connection, len(heartbeat.OWNER_COLUMNS))})"
+        )
+        connection.exec_driver_sql(sql, heartbeat.record_owner_values(run_id, process))
 
 
 def experiment_for_new_run(session: Session, experiment_id: int) -> tuple[str, str] | None:
@@ -93,7 +107,8 @@ def experiment_for_new_run(session: Session, experiment_id: int) -> tuple[str, s
 
 
 def end_run(session: Session, run_id: str, status: str, end_time: int, error: str | None) -> bool:
-    """Set a run's final status, end time and traceback; False when there is no such run."""
+    """Set a run's final status, end time and traceback, and forget its process (heartbeat);
+    False when there is no such run."""
     connection = session.connection()
     marks = _markers(connection, 4).split(", ")
     sql = (
@@ -101,6 +116,11 @@ def end_run(session: Session, run_id: str, status: str, end_time: int, error: st
         f"error = COALESCE({marks[2]}, error) WHERE run_id = {marks[3]}"
     )
     result = connection.exec_driver_sql(sql, (status, end_time, error, run_id))
+    release = (
+        f"DELETE FROM {heartbeat.RunProcessRow.__tablename__} "
+        f"WHERE run_id = {_markers(connection, 1)}"
+    )
+    connection.exec_driver_sql(release, (run_id,))
     return bool(getattr(result, "rowcount", 0))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..core.config import DATA_DIR_ENV, DB_URL_ENV, resolve_data_dir
 from ..core.store import get_database
+from . import sigterm
 from .metric_writer import MetricWriter
 from .store import TrackingStore
 
@@ -74,6 +75,7 @@ def get_client() -> TrackingClient:
         _client_key = key
     if current is not None:
         _close_quietly(current)
+    sigterm.on_sigterm(close_client)  # atexit does not run when SIGTERM kills the process
     if multiprocessing.parent_process() is not None:
         # multiprocessing children leave through os._exit, skipping atexit; this still runs.
         multiprocessing.util.Finalize(None, close_client, exitpriority=100)

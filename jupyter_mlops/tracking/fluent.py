@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
-from . import provenance, records
+from . import heartbeat, provenance, records, sigterm
 from .client import TrackingClient, get_client
 from .entities import Experiment, Metric, Run, RunStatus
 from .metric_points import metric_step, metric_timestamp
@@ -122,6 +122,7 @@ def start_run(
             )
         if run_id is not None:
             run = client.store.update_run(run_id, status=RunStatus.RUNNING)
+            heartbeat.claim_run(client.writer.heartbeat.database, run_id, heartbeat.this_process())
             if params or tags:
                 client.store.log_batch(run_id, params=params, tags=tags)
         else:
@@ -136,6 +137,8 @@ def start_run(
                 cell_source,
                 fresh_git,
             )
+        client.writer.heartbeat.own(run.run_id)
+        sigterm.on_sigterm(_end_runs_at_sigterm)
         active = ActiveRun(run, client)
         _stack.append(active)
     return active
@@ -170,6 +173,7 @@ def _create(
         environment=provenance.environment(),
         params=params,
         tags={**provenance.job_tags(), **(tags or {})} or None,
+        process=heartbeat.this_process(),
     )
 
 
@@ -199,6 +203,7 @@ def _end(run: ActiveRun, status: RunStatus, error: str | None) -> None:
         run.client.writer.flush(RUN_END_FLUSH_TIMEOUT_S)
     finally:
         run.client.store.end_run(run.run_id, status, error)
+        run.client.writer.heartbeat.disown(run.run_id)
 
 
 def _current_or_new() -> ActiveRun:
@@ -329,15 +334,24 @@ def metric_history(run_id: str, key: str) -> list[Metric]:
 
 def _end_runs_at_exit() -> None:
     # A run the notebook never ended (or that logging started by itself) ends FINISHED.
+    _end_all(RunStatus.FINISHED, None)
+
+
+def _end_runs_at_sigterm() -> None:
+    # The process is being stopped: its open runs end KILLED, their points flushed first.
+    _end_all(RunStatus.KILLED, "KILLED: the process received SIGTERM")
+
+
+def _end_all(status: RunStatus, error: str | None) -> None:
     while True:
         with _stack_lock:
             if not _stack:
                 return
             current = _stack[-1]
         try:
-            _end(current, RunStatus.FINISHED, None)
-        except Exception as error:
-            log.error("jupyter-mlops could not end run %s: %s", current.run_id, error)
+            _end(current, status, error)
+        except Exception as failure:
+            log.error("jupyter-mlops could not end run %s: %s", current.run_id, failure)
             with _stack_lock:
                 if current in _stack:
                     _stack.remove(current)

@@ -36,6 +36,7 @@ from ..core.errors import MLOpsError, NotFoundError, validation_error
 from ..core.openapi import Contract
 from . import api_models as api
 from .entities import RunView
+from .heartbeat import ServerReaper
 from .store import TrackingStore
 
 DOWNLOAD_CHUNK_BYTES = 1 << 20
@@ -49,6 +50,15 @@ def setup(app: ExtensionApp) -> None:
     data_dir = app.settings["mlops_data_dir"]
     store_class = getattr(app, "tracking_store_class", TrackingStore)
     app.settings["mlops_tracking"] = store_class(database, data_dir)
+    # Runs whose process was killed are marked KILLED now and every minute.
+    app.settings["mlops_tracking_reaper"] = ServerReaper(database).start()
+
+
+async def teardown(app: ExtensionApp) -> None:
+    """Stop the reaper of orphaned runs."""
+    reaper = app.settings.pop("mlops_tracking_reaper", None)
+    if reaper is not None:
+        reaper.stop()
 
 
 # --- blocking work, run in a thread ----------------------------------------------------------

@@ -6,6 +6,10 @@ one transaction (`TrackingStore.log_metric_points`). `flush()` puts a marker in 
 waits until everything queued before it is in the store; runs call it when they end, and an
 `atexit` hook calls it when the interpreter exits.
 
+The same thread beats for the runs this process runs (`tracking.heartbeat`) and, when it
+starts, marks runs whose process was killed KILLED. What a SIGKILL loses is what was logged in
+the last `interval`; SIGTERM flushes (`tracking.sigterm`).
+
 Nothing is dropped on a transient failure (a locked or unreachable store): the batch is kept
 and retried with backoff. Points the store refuses for good (their run does not exist) are
 reported by the next `flush()` as an error.
@@ -21,6 +25,7 @@ from collections.abc import Sequence
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from .batch_writes import MetricPoint
+from .heartbeat import Heartbeat, reap_quietly
 from .store import TrackingStore
 
 log = logging.getLogger(__name__)
@@ -40,11 +45,16 @@ class MetricWriter:
     """Writes queued metric points of one store from a daemon thread."""
 
     def __init__(
-        self, store: TrackingStore, interval: float = 0.25, batch_size: int = 20_000
+        self,
+        store: TrackingStore,
+        interval: float = 0.25,
+        batch_size: int = 20_000,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         self.store = store
         self.interval = interval
         self.batch_size = batch_size
+        self.heartbeat = heartbeat if heartbeat is not None else Heartbeat(store.database)
         self._queue: deque[MetricPoint | _FlushMarker] = deque()
         self._wake = threading.Event()
         self._closed = False
@@ -108,10 +118,13 @@ class MetricWriter:
     # --- the writer thread -------------------------------------------------------------
 
     def _loop(self) -> None:
+        # A writer starting is when runs left RUNNING by a killed process are noticed.
+        reap_quietly(self.store.database)
         while True:
             self._wake.wait(self.interval)
             self._wake.clear()
             self._drain()
+            self.heartbeat.tick()
             if self._closed and not self._queue:
                 return
 
@@ -149,6 +162,7 @@ class MetricWriter:
         if not batch:
             return
         if self._store_retrying(batch) is None:
+            self.heartbeat.flushed()
             return
         # One bad run (e.g. deleted from the store) must not take the others' points with it.
         by_run: dict[str, list[MetricPoint]] = {}

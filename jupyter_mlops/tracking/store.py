@@ -45,6 +45,7 @@ from .entities import (
     RunStatus,
     RunView,
 )
+from .heartbeat import ProcessIdentity
 from .metric_points import metric_step, metric_timestamp
 from .names import random_run_name
 from .search_syntax import parse_filter, parse_order_by
@@ -145,8 +146,10 @@ class TrackingStore:
         environment: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
         tags: Mapping[str, Any] | None = None,
+        process: ProcessIdentity | None = None,
     ) -> Run:
-        """Start a RUNNING run in the experiment; params and tags are written with it."""
+        """Start a RUNNING run in the experiment; params and tags are written with it, and
+        `process` (the one running it, for the heartbeat, see `tracking.heartbeat`)."""
         run_id = uuid.uuid4().hex
         checked_params = records.checked_params(params)
         checked_tags = records.checked_tags(tags)
@@ -179,7 +182,7 @@ class TrackingStore:
                 "environment": json.dumps(dict(environment)) if environment else None,
                 "error": None,
             }
-            write_new_run(session, row, checked_params, checked_tags)
+            write_new_run(session, row, checked_params, checked_tags, process)
         return records.run_entity(SimpleNamespace(**row), checked_params, {}, checked_tags)
 
     def get_run(self, run_id: str) -> Run:
