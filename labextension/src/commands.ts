@@ -17,6 +17,7 @@ export const CommandIDs = {
   openGettingStarted: 'mlops:open-getting-started',
   scheduleNotebook: 'mlops:schedule-notebook',
   refreshJobs: 'mlops:refresh-jobs',
+  openJobs: 'mlops:open-jobs',
   openMonitor: 'mlops:open-monitor',
   createMonitor: 'mlops:create-monitor',
   refreshMonitors: 'mlops:refresh-monitors'

@@ -8,6 +8,8 @@ import { IJob, IJobRun } from './model';
 /** What the section does with a run's output (open it in the Lab). */
 export interface IJobsActions {
   openPath(path: string): void;
+  /** Open the main-area Jobs panel. */
+  openPanel(): void;
 }
 
 function RunLine(props: { run: IJobRun; actions: IJobsActions }): JSX.Element {
@@ -140,11 +142,19 @@ export class JobsSection extends PolledView<IJobsData> {
   private _expanded = new Set<string>();
   private _actionError: APIError | null = null;
 
-  constructor(private readonly _actions: IJobsActions) {
-    super({ name: 'jobs', interval: 3000, max: 60000 });
-    this.id = 'jupyter-mlops-jobs';
-    this.addClass('jp-MLOps-section');
+  /**
+   * `panel`: the main-area Jobs panel (every job shows its runs) instead of the sidebar
+   * section (a job shows its last run until clicked).
+   */
+  constructor(
+    private readonly _actions: IJobsActions,
+    private readonly _panel = false
+  ) {
+    super({ name: _panel ? 'jobs-panel' : 'jobs', interval: 3000, max: 60000 });
+    this.id = _panel ? 'jupyter-mlops-jobs-panel' : 'jupyter-mlops-jobs';
+    this.addClass(_panel ? 'jp-MLOps-jobsPanel' : 'jp-MLOps-section');
     this.title.label = 'Jobs';
+    this.title.caption = 'Scheduled notebook jobs and their runs';
   }
 
   protected get errorText(): string {
@@ -154,9 +164,9 @@ export class JobsSection extends PolledView<IJobsData> {
   protected async load(): Promise<IJobsData> {
     const jobs = await listJobs();
     const runs: Record<string, IJobRun[]> = {};
-    for (const jobId of this._expanded) {
-      if (jobs.some(job => job.job_id === jobId)) {
-        runs[jobId] = await listRuns(jobId);
+    for (const job of jobs) {
+      if (this._isExpanded(job.job_id)) {
+        runs[job.job_id] = await listRuns(job.job_id);
       }
     }
     const live = jobs.some(
@@ -164,6 +174,11 @@ export class JobsSection extends PolledView<IJobsData> {
     );
     this.poll.interval = live ? 1000 : 5000;
     return { jobs, runs };
+  }
+
+  private _isExpanded(jobId: string): boolean {
+    // In the panel every job is open unless folded; in the section, closed unless opened.
+    return this._panel !== this._expanded.has(jobId);
   }
 
   protected renderData(data: IJobsData): JSX.Element {
@@ -177,6 +192,15 @@ export class JobsSection extends PolledView<IJobsData> {
     }
     return (
       <>
+        {this._panel ? null : (
+          <button
+            className="jp-mod-styled jp-MLOps-link"
+            data-testid="mlops-open-jobs-panel"
+            onClick={() => this._actions.openPanel()}
+          >
+            Open the Jobs panel
+          </button>
+        )}
         {this._actionError ? (
           <div className="jp-MLOps-error">{this._actionError.detail}</div>
         ) : null}
@@ -186,7 +210,7 @@ export class JobsSection extends PolledView<IJobsData> {
               key={job.job_id}
               job={job}
               runs={data.runs[job.job_id]}
-              expanded={this._expanded.has(job.job_id)}
+              expanded={this._isExpanded(job.job_id)}
               onToggle={() => {
                 if (!this._expanded.delete(job.job_id)) {
                   this._expanded.add(job.job_id);

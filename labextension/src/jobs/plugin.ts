@@ -1,9 +1,10 @@
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, ToolbarButton } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IDisposable } from '@lumino/disposable';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { MainAreaOpener } from '../kit';
 import { IMLOpsSidebar } from '../tokens';
 import { JobsSection } from './JobsSection';
 import { scheduleNotebook } from './ScheduleDialog';
@@ -37,19 +38,40 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Schedules notebooks as jobs and lists jobs and their runs.',
   autoStart: true,
   requires: [IMLOpsSidebar],
-  optional: [INotebookTracker, ICommandPalette],
+  optional: [INotebookTracker, ICommandPalette, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     sidebar: IMLOpsSidebar,
     notebooks: INotebookTracker | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null
   ) => {
-    const section = new JobsSection({
-      openPath: path => {
+    const actions = {
+      openPath: (path: string) => {
         void app.commands.execute('docmanager:open', { path });
+      },
+      openPanel: () => {
+        void app.commands.execute(CommandIDs.openJobs);
+      }
+    };
+    const section = new JobsSection(actions);
+    sidebar.addSection(section, SECTION_RANK);
+    const panels = new MainAreaOpener<JobsSection, Record<string, never>>({
+      app,
+      namespace: 'mlops-jobs',
+      command: CommandIDs.openJobs,
+      restorer,
+      key: () => 'jobs',
+      args: () => ({}),
+      create: () => new JobsSection(actions, true)
+    });
+    app.commands.addCommand(CommandIDs.openJobs, {
+      label: 'Open the Jobs Panel',
+      caption: 'Every job with its runs, in the main area',
+      execute: async () => {
+        await panels.open({});
       }
     });
-    sidebar.addSection(section, SECTION_RANK);
 
     app.commands.addCommand(CommandIDs.scheduleNotebook, {
       label: 'Schedule Notebook as a Job…',
@@ -80,6 +102,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     if (palette) {
       palette.addItem({ command: CommandIDs.scheduleNotebook, category: PALETTE_CATEGORY });
       palette.addItem({ command: CommandIDs.refreshJobs, category: PALETTE_CATEGORY });
+      palette.addItem({ command: CommandIDs.openJobs, category: PALETTE_CATEGORY });
     }
   }
 };
