@@ -1,0 +1,91 @@
+"""The Monitoring section and a monitor's page in a real JupyterLab: timeline, latest window
+with the drifted columns first, alerts; Evaluate now closes a window from the page."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.browser import open_mlops_sidebar
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path("/work/helpers/screenshots")
+
+# A model with its training profile, an endpoint record, two windows of logged traffic (the
+# second shifted in a and b), both evaluated: one quiet window and one drifted with an alert.
+SETUP = """
+import time
+import numpy as np, pandas as pd
+from sklearn.linear_model import LogisticRegression
+import jupyter_mlops as mlops
+from jupyter_mlops.core.config import resolve_data_dir
+from jupyter_mlops.core.store import get_database
+from jupyter_mlops.monitoring.entities import MonitorSpec
+from jupyter_mlops.monitoring.service import MonitorService
+from jupyter_mlops.serving.api import get_registry
+from jupyter_mlops.serving.model_uri import ModelRef
+from jupyter_mlops.serving.request_log import requests_folder
+
+rng = np.random.default_rng(0)
+X = pd.DataFrame(rng.normal(size=(2000, 3)), columns=["a", "b", "c"])
+mlops.register_model(LogisticRegression().fit(X, X["a"] > X["b"]), "watched", X=X)
+get_registry().create_endpoint("watched", ModelRef("watched", version=1), "127.0.0.1", 1)
+
+def log(frame, ts):
+    rows = frame.copy()
+    rows["_mlops_request_id"] = [f"r{ts}-{i}" for i in range(len(rows))]
+    rows["_mlops_ts_ms"] = ts
+    rows["_mlops_model_version"] = 1
+    rows["_mlops_latency_ms"] = rng.gamma(2.0, 2.0, len(rows))
+    rows["_mlops_prediction"] = (frame["a"] > frame["b"]).astype(int)
+    rows["_mlops_status"] = 200
+    folder = requests_folder("watched")
+    folder.mkdir(parents=True, exist_ok=True)
+    rows.to_parquet(folder / f"{ts:013d}-{ts:013d}-1-000001.parquet", index=False)
+
+now = int(time.time() * 1000)
+hour = 3_600_000
+service = MonitorService(get_database(), resolve_data_dir())
+monitor = service.create(MonitorSpec("watched", min_rows=50), start_ms=now - 2 * hour)
+log(pd.DataFrame(rng.normal(size=(400, 3)), columns=["a", "b", "c"]), now - 2 * hour + 1000)
+service.evaluate_now(monitor.monitor_id, runner=None, now=now - hour)
+shifted = pd.DataFrame(rng.normal(size=(400, 3)), columns=["a", "b", "c"])
+shifted[["a", "b"]] += 1.5
+log(shifted, now - hour + 1000)
+service.evaluate_now(monitor.monitor_id, runner=None, now=now - 1000)
+"""
+
+
+def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(lab_page, lab_server):
+    subprocess.run([sys.executable, "-c", SETUP], env=lab_server.env(), check=True)
+    lab_page.goto(lab_server.lab_url())
+    lab_page.wait_for_selector("#jp-main-dock-panel", state="attached")
+    open_mlops_sidebar(lab_page)
+    item = lab_page.locator('[data-testid=mlops-monitor][data-endpoint="watched"]')
+    item.filter(has_text="DRIFT").wait_for(timeout=30_000)
+    item.click()
+
+    view = lab_page.locator("[data-testid=mlops-monitor-view]")
+    view.wait_for(state="visible")
+    view.locator("[data-testid=mlops-monitor-timeline] .main-svg").first.wait_for(timeout=30_000)
+    cards = view.locator("[data-testid=mlops-drift-column]")
+    assert cards.count() == 3
+    # Drifted columns come first.
+    assert [cards.nth(i).get_attribute("data-drifted") for i in range(3)] == [
+        "true",
+        "true",
+        "false",
+    ]
+    assert {cards.nth(i).get_attribute("data-column") for i in range(2)} == {"a", "b"}
+    alerts = view.locator("[data-testid=mlops-monitor-alerts] tbody tr")
+    assert alerts.count() == 1 and "watched" in alerts.first.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    lab_page.screenshot(path=str(SCREENSHOTS / "monitoring.png"))
+
+    # No traffic since the last window: evaluating now claims a window that is skipped.
+    view.locator("[data-testid=mlops-monitor-evaluate]").click()
+    lab_page.locator(".jp-toast-message", has_text="Evaluating window").wait_for(timeout=30_000)
