@@ -11,7 +11,8 @@ in `metrics.x > 1`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, delete, insert, or_, select, update
@@ -75,23 +76,61 @@ def write_new_run(
     columns = list(row)
     names = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
     markers = _markers(connection, len(columns))
-    insert_run = f"INSERT INTO {RunRow.__tablename__} ({names}) VALUES ({markers})"
-    connection.exec_driver_sql(insert_run, tuple(row[c] for c in columns))
     run_id = row["run_id"]
+    statements: list[tuple[str, Any, bool]] = [
+        (
+            f"INSERT INTO {RunRow.__tablename__} ({names}) VALUES ({markers})",
+            tuple(row[c] for c in columns),
+            False,
+        )
+    ]
     for table, values in ((ParamRow, params), (TagRow, tags)):
         if values:
             sql = (
                 f"INSERT INTO {table.__tablename__} (run_id, key, value) "
                 f"VALUES ({_markers(connection, 3)})"
             )
-            connection.exec_driver_sql(sql, [(run_id, k, v) for k, v in values.items()])
+            statements.append((sql, [(run_id, k, v) for k, v in values.items()], True))
     if process is not None:
         columns_sql = ", ".join(heartbeat.OWNER_COLUMNS)
         sql = (
             f"INSERT INTO {heartbeat.RunProcessRow.__tablename__} ({columns_sql}) "
             f"VALUES ({_markers(connection, len(heartbeat.OWNER_COLUMNS))})"
         )
-        connection.exec_driver_sql(sql, heartbeat.record_owner_values(run_id, process))
+        statements.append((sql, heartbeat.record_owner_values(run_id, process), False))
+    if connection.dialect.name == "postgresql":
+        _pipelined(connection, statements)
+        return
+    for sql, parameters, _many in statements:
+        connection.exec_driver_sql(sql, parameters)
+
+
+def _pipelined(connection: Any, statements: list[tuple[str, Any, bool]]) -> None:
+    """Send the statements in one round trip (psycopg 3's pipeline mode)."""
+    driver = connection.connection.driver_connection
+    with _driver_errors(), driver.pipeline(), driver.cursor() as cursor:
+        for sql, parameters, many in statements:
+            if many:
+                cursor.executemany(sql, parameters)
+            else:
+                cursor.execute(sql, parameters)
+
+
+@contextmanager
+def _driver_errors() -> Iterator[None]:
+    """psycopg's own errors (statements sent past SQLAlchemy) as `Database.session` reports
+    SQLAlchemy's: integrity -> CONFLICT, operational (connection lost, locks) -> UNAVAILABLE,
+    anything else the database refused -> BAD_REQUEST."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.IntegrityError as error:
+        raise MLOpsError(f"conflicts with stored data: {error}", ErrorCode.CONFLICT) from error
+    except psycopg.OperationalError as error:
+        raise MLOpsError(f"store unavailable: {error}", ErrorCode.UNAVAILABLE) from error
+    except psycopg.Error as error:
+        raise MLOpsError(f"the store refused the values: {error}") from error
 
 
 def experiment_for_new_run(session: Session, experiment_id: int) -> tuple[str, str] | None:
@@ -178,7 +217,7 @@ def _copy_history(connection: Any, points: Sequence[MetricPoint]) -> None:
     """`COPY` the points into the history through psycopg 3, as one text-format buffer."""
     driver = connection.connection.driver_connection
     copy_sql = f"COPY {MetricRow.__tablename__} (run_id, key, value, step, timestamp) FROM STDIN"
-    with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+    with _driver_errors(), driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
         if _plain_text(points):
             copy.write(_copy_text(points))
         else:  # a character COPY would read as a separator: let psycopg escape each row
