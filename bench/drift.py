@@ -83,10 +83,8 @@ def run_scipy(reference: pd.DataFrame, current: pd.DataFrame) -> list[str]:
     drifted = []
     for name in reference.columns:
         ref, cur = reference[name], current[name]
-        if (
-            (pd.api.types.is_numeric_dtype(ref)
-            and not pd.api.types.is_bool_dtype(ref))
-            or (pd.api.types.is_datetime64_any_dtype(ref))
+        if (pd.api.types.is_numeric_dtype(ref) and not pd.api.types.is_bool_dtype(ref)) or (
+            pd.api.types.is_datetime64_any_dtype(ref)
         ):
             a = (
                 ref.to_numpy(np.float64)
