@@ -66,8 +66,9 @@ class MLOpsApp(ExtensionApp):
 
     tracking_store_class = Type(
         default_value="jupyter_mlops.tracking.store.TrackingStore",
-        klass="jupyter_mlops.tracking.store.TrackingStore",
-        help="The tracking store the REST API serves (a subclass, e.g. with another backend).",
+        klass="jupyter_mlops.tracking.base_store.BaseTrackingStore",
+        help="The tracking store class (a BaseTrackingStore subclass) the REST API, and the "
+        "kernels and jobs this server starts, build (see jupyter_mlops.core.services).",
     ).tag(config=True)
 
     def initialize_settings(self) -> None:
@@ -84,8 +85,10 @@ class MLOpsApp(ExtensionApp):
         # Kernels, jobs and endpoints this server starts reach it through the exported link.
         # The port is only final once the server binds it (port 0, port retries): export again
         # when the loop starts, before any kernel can be started.
-        self._previous_link_env = export_server_link(self.serverapp)
-        self.serverapp.io_loop.add_callback(export_server_link, self.serverapp)
+        serverapp = self.serverapp
+        assert serverapp is not None, "an extension app is initialised by its server"
+        self._previous_link_env = export_server_link(serverapp)
+        serverapp.io_loop.add_callback(export_server_link, serverapp)
         for capability in available_capabilities():
             setup = getattr(capability.load(), "setup", None)
             if setup is not None:
