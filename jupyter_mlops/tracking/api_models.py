@@ -52,6 +52,14 @@ class RunsQuery(QueryModel):
     view: ViewType = "active"
 
 
+class ChildRunsQuery(QueryModel):
+    """`GET runs/{run_id}/children`: a page of nested runs (oldest first)."""
+
+    max_results: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    page_token: str | None = None
+    offset: int | None = Field(None, ge=0, le=MAX_INT64)
+
+
 class MetricHistoryQuery(QueryModel):
     """`GET runs/{run_id}/metrics[/{key}]`: which metric, and at most how many points."""
 
@@ -191,12 +199,13 @@ class MetricPoint(BaseModel):
 
 class MetricHistory(BaseModel):
     """`GET runs/{run_id}/metrics/{key}`: every point in step order (or an even sample of at
-    most `max_points`, flagged by `sampled`)."""
+    most `max_points`, flagged by `sampled`); `total` is how many points the store holds."""
 
     run_id: str
     key: str
     points: list[MetricPoint]
     sampled: bool
+    total: int
 
 
 class ArtifactFile(BaseModel):

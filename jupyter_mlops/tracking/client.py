@@ -16,10 +16,11 @@ import threading
 from dataclasses import dataclass, field
 
 from ..core.config import DATA_DIR_ENV, DB_URL_ENV, resolve_data_dir
+from ..core.services import build_service
 from ..core.store import get_database
 from . import sigterm
+from .base_store import TRACKING_STORE, BaseTrackingStore
 from .metric_writer import MetricWriter
-from .store import TrackingStore
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ EXIT_FLUSH_TIMEOUT_S = 120.0
 class TrackingClient:
     """A store and the writer that buffers metrics into it."""
 
-    store: TrackingStore
+    store: BaseTrackingStore
     writer: MetricWriter
     _experiment_ids: dict[str | None, str] = field(default_factory=dict)
 
@@ -69,8 +70,10 @@ def get_client() -> TrackingClient:
         ):
             _client_key = key
             return current
+        # The configured class (`$JUPYTER_MLOPS_TRACKING_STORE_CLASS`, exported by the server).
         _client = TrackingClient(
-            TrackingStore(database, data_dir), MetricWriter(TrackingStore(database, data_dir))
+            build_service(TRACKING_STORE, database, data_dir),
+            MetricWriter(build_service(TRACKING_STORE, database, data_dir)),
         )
         _client_key = key
     if current is not None:

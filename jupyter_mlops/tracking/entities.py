@@ -130,6 +130,32 @@ class RunPage:
 
 
 @dataclass(frozen=True)
+class RunDetail:
+    """What a run's page shows, read in one session: the run, its experiment's name and each
+    metric's latest point with its number of points."""
+
+    run: Run
+    experiment_name: str
+    metric_summaries: list[MetricSummary]
+
+
+@dataclass(frozen=True)
+class MetricHistory:
+    """A metric's points in step order (at most the `max_points` asked for) and how many the
+    store holds in all; `sampled` when some were left out."""
+
+    run_id: str
+    key: str
+    points: list[Metric]
+    total: int
+
+    @property
+    def sampled(self) -> bool:
+        """Whether the points are a sample of the history rather than all of it."""
+        return len(self.points) < self.total
+
+
+@dataclass(frozen=True)
 class ArtifactInfo:
     """A file or folder under a run's artifact root; `path` is relative, with `/` separators."""
 

@@ -13,6 +13,7 @@ sorting and paging happen in the store's SQL, never here.
 | PATCH  | runs/{run_id}                          | rename (`{"name": ...}`)                  |
 | DELETE | runs/{run_id}                          | soft delete                               |
 | POST   | runs/{run_id}/restore                  | undo a delete                             |
+| GET    | runs/{run_id}/children                 | nested runs, oldest first, paged          |
 | GET    | runs/{run_id}/metrics?key=K            | a metric's history (K may contain `/`)    |
 | GET    | runs/{run_id}/metrics/{key}            | the same, key in the path                 |
 | GET    | runs/{run_id}/artifacts?path=P         | list an artifact folder                   |
@@ -22,6 +23,7 @@ sorting and paging happen in the store's SQL, never here.
 from __future__ import annotations
 
 import mimetypes
+import os
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -34,10 +36,11 @@ from tornado.iostream import StreamClosedError
 from ..core.api import APIHandler
 from ..core.errors import MLOpsError, NotFoundError, validation_error
 from ..core.openapi import Contract
+from ..core.services import dotted_name, service_class
 from . import api_models as api
-from .entities import RunView
+from .base_store import TRACKING_STORE, BaseTrackingStore
+from .entities import RunPage, RunView
 from .heartbeat import ServerReaper
-from .store import TrackingStore
 
 DOWNLOAD_CHUNK_BYTES = 1 << 20
 
@@ -45,32 +48,41 @@ _RUN_VIEWS = {"active": RunView.ACTIVE_ONLY, "deleted": RunView.DELETED_ONLY, "a
 
 
 def setup(app: ExtensionApp) -> None:
-    """Build the tracking store over the server's database (artifacts under its data dir)."""
+    """Build the configured tracking store over the server's database (artifacts under its data
+    dir), export its class so the kernels and jobs this server starts build the same, and start
+    the reaper of orphaned runs."""
     database = app.settings["mlops_database"]
     data_dir = app.settings["mlops_data_dir"]
-    store_class = getattr(app, "tracking_store_class", TrackingStore)
+    store_class = service_class(TRACKING_STORE, getattr(app, "tracking_store_class", None))
     app.settings["mlops_tracking"] = store_class(database, data_dir)
+    app.settings["mlops_tracking_env"] = os.environ.get(TRACKING_STORE.env)
+    os.environ[TRACKING_STORE.env] = dotted_name(store_class)
     # Runs whose process was killed are marked KILLED now and every minute.
     app.settings["mlops_tracking_reaper"] = ServerReaper(database).start()
 
 
 async def teardown(app: ExtensionApp) -> None:
-    """Stop the reaper of orphaned runs."""
+    """Stop the reaper of orphaned runs; give the environment back its store class."""
     reaper = app.settings.pop("mlops_tracking_reaper", None)
     if reaper is not None:
         reaper.stop()
+    previous = app.settings.get("mlops_tracking_env")
+    if previous is None:
+        os.environ.pop(TRACKING_STORE.env, None)
+    else:
+        os.environ[TRACKING_STORE.env] = previous
 
 
 # --- blocking work, run in a thread ----------------------------------------------------------
 
 
-def list_experiments(store: TrackingStore, view: api.ViewType) -> api.ExperimentList:
+def list_experiments(store: BaseTrackingStore, view: api.ViewType) -> api.ExperimentList:
     """Every experiment of the view with its run counts."""
     experiments = store.list_experiments(_RUN_VIEWS[view])
     return api.ExperimentList(experiments=[api.experiment_out(e) for e in experiments])
 
 
-def experiment_detail(store: TrackingStore, experiment_id: str) -> api.ExperimentDetail:
+def experiment_detail(store: BaseTrackingStore, experiment_id: str) -> api.ExperimentDetail:
     """One experiment, its counts, and the keys its runs use (the runs table's columns)."""
     keys = store.keys_in_use([experiment_id])
     return api.ExperimentDetail(
@@ -81,7 +93,7 @@ def experiment_detail(store: TrackingStore, experiment_id: str) -> api.Experimen
     )
 
 
-def search_runs(store: TrackingStore, query: api.RunsQuery) -> api.RunsPage:
+def search_runs(store: BaseTrackingStore, query: api.RunsQuery) -> api.RunsPage:
     """One page of a search, filtered, sorted and paged by the store."""
     page = store.search_runs(
         query.experiment_id or None,
@@ -92,6 +104,10 @@ def search_runs(store: TrackingStore, query: api.RunsQuery) -> api.RunsPage:
         offset=query.offset,
         run_view=_RUN_VIEWS[query.view],
     )
+    return _runs_page(page)
+
+
+def _runs_page(page: RunPage) -> api.RunsPage:
     return api.RunsPage(
         runs=[api.run_out(run) for run in page.runs],
         next_page_token=page.next_page_token,
@@ -113,11 +129,10 @@ def _lab_path(notebook_path: str, root_dir: str | None) -> str | None:
         return None
 
 
-def run_detail(store: TrackingStore, run_id: str, root_dir: str | None) -> api.RunDetail:
-    """A run with its experiment's name, metric summaries and provenance."""
-    run = store.get_run(run_id)
-    experiment = store.get_experiment(run.experiment_id)
-    summaries = [api.metric_summary(summary) for summary in store.metric_summaries(run_id)]
+def run_detail(store: BaseTrackingStore, run_id: str, root_dir: str | None) -> api.RunDetail:
+    """The store's run detail (one session) as the REST model, with the notebook's Lab path."""
+    detail = store.get_run_detail(run_id)
+    run = detail.run
     source = None
     if run.notebook_path:
         source = api.NotebookSource(
@@ -127,8 +142,8 @@ def run_detail(store: TrackingStore, run_id: str, root_dir: str | None) -> api.R
         )
     return api.RunDetail(
         **api.run_fields(run),
-        experiment_name=experiment.name,
-        metric_summaries=summaries,
+        experiment_name=detail.experiment_name,
+        metric_summaries=[api.metric_summary(summary) for summary in detail.metric_summaries],
         source=source,
         user=run.user,
         git_commit=run.git_commit,
@@ -139,24 +154,26 @@ def run_detail(store: TrackingStore, run_id: str, root_dir: str | None) -> api.R
 
 
 def metric_history(
-    store: TrackingStore, run_id: str, key: str, max_points: int
+    store: BaseTrackingStore, run_id: str, key: str, max_points: int
 ) -> api.MetricHistory:
-    """Every point of a metric in step order, or an even sample (in SQL) of at most
-    `max_points` that keeps the first and the last."""
-    points = store.metric_history(run_id, key, max_points)
-    logged = {s.key: s.points for s in store.metric_summaries(run_id)}.get(key, 0)
-    if len(points) > max_points:
-        # The store's stride keeps the last point on top of its sample: make room for it.
-        points = [*points[: max_points - 1], points[-1]] if max_points > 1 else points[-1:]
+    """The store's history of a metric (at most `max_points`) as the REST model."""
+    history = store.get_metric_history(run_id, key, max_points)
     return api.MetricHistory(
         run_id=run_id,
         key=key,
-        points=[api.metric_point(point) for point in points],
-        sampled=len(points) < logged,
+        points=[api.metric_point(point) for point in history.points],
+        sampled=history.sampled,
+        total=history.total,
     )
 
 
-def artifact_listing(store: TrackingStore, run_id: str, path: str) -> api.ArtifactList:
+def child_runs(store: BaseTrackingStore, run_id: str, query: api.ChildRunsQuery) -> api.RunsPage:
+    """One page of a run's children as the REST model."""
+    page = store.child_runs_page(run_id, query.max_results, query.page_token, offset=query.offset)
+    return _runs_page(page)
+
+
+def artifact_listing(store: BaseTrackingStore, run_id: str, path: str) -> api.ArtifactList:
     """The entries of one artifact folder of a run."""
     root = store.artifact_root(run_id)
     files = store.list_artifacts(run_id, path)
@@ -168,7 +185,7 @@ def artifact_listing(store: TrackingStore, run_id: str, path: str) -> api.Artifa
     )
 
 
-def artifact_file(store: TrackingStore, run_id: str, path: str) -> tuple[Path, int]:
+def artifact_file(store: BaseTrackingStore, run_id: str, path: str) -> tuple[Path, int]:
     """The file to download and its size; a folder or a missing file is refused."""
     target = store.artifact_path(run_id, path)
     if target.is_dir():
@@ -185,9 +202,9 @@ class TrackingHandler(APIHandler):
     """Base of the tracking handlers: gives them the store."""
 
     @property
-    def store(self) -> TrackingStore:
+    def store(self) -> BaseTrackingStore:
         """The server's tracking store (built by `setup`)."""
-        store: TrackingStore = self.service("tracking")
+        store: BaseTrackingStore = self.service("tracking")
         return store
 
 
@@ -322,6 +339,24 @@ class MetricHistoryByKeyHandler(MetricHistoryHandler):
     }
 
 
+class ChildRunsHandler(TrackingHandler):
+    """`GET runs/{run_id}/children?max_results=&page_token=&offset=`: nested runs, paged."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "A page of the runs nested under a run, oldest first",
+            response=api.RunsPage,
+            query=api.ChildRunsQuery,
+        )
+    }
+
+    @web.authenticated
+    async def get(self, run_id: str) -> None:
+        """Reply with `RunsPage`."""
+        query = self.parse_query(api.ChildRunsQuery)
+        self.reply(await self.run_blocking(child_runs, self.store, run_id, query))
+
+
 class ArtifactsHandler(TrackingHandler):
     """`GET runs/{run_id}/artifacts?path=P`: one folder of the run's artifacts."""
 
@@ -378,6 +413,7 @@ ROUTES: list[tuple[str, Any]] = [
     ("runs", RunsHandler),
     (_RUN, RunHandler),
     (rf"{_RUN}/restore", RunRestoreHandler),
+    (rf"{_RUN}/children", ChildRunsHandler),
     (rf"{_RUN}/metrics", MetricHistoryHandler),
     (rf"{_RUN}/metrics/(?P<key>[^/]+)", MetricHistoryByKeyHandler),
     (rf"{_RUN}/artifacts", ArtifactsHandler),

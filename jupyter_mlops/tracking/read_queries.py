@@ -66,17 +66,32 @@ def runs_page(
     return records.load_runs(session, [by_id[run_id] for run_id in page_ids]), total
 
 
-def child_runs(session: Session, parent_run_id: str) -> list[Run]:
-    """The active runs nested under a run, oldest first."""
-    rows = session.scalars(
+def child_runs(
+    session: Session, parent_run_id: str, limit: int | None = None, offset: int = 0
+) -> list[Run]:
+    """The active runs nested under a run, oldest first (a page of them with `limit`)."""
+    query = (
         select(RunRow)
-        .where(
-            RunRow.parent_run_id == parent_run_id,
-            RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value,
-        )
+        .where(*_children(parent_run_id))
         .order_by(RunRow.start_time, RunRow.run_id)
-    ).all()
-    return records.load_runs(session, rows)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return records.load_runs(session, session.scalars(query).all())
+
+
+def child_run_count(session: Session, parent_run_id: str) -> int:
+    """How many active runs are nested under a run."""
+    query = select(func.count()).select_from(RunRow).where(*_children(parent_run_id))
+    return session.scalar(query) or 0
+
+
+def _children(parent_run_id: str) -> tuple[Any, ...]:
+    return (
+        RunRow.parent_run_id == parent_run_id,
+        RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value,
+    )
 
 
 def keys_in_use(session: Session, experiment_ids: list[int] | None) -> dict[str, list[str]]:
@@ -104,28 +119,44 @@ def metric_history(
 ) -> list[Metric]:
     """The points of one metric by step then time; with `max_points`, an even sample of at
     most that many points that keeps the first and the last."""
+    return sampled_metric_history(session, run_id, key, max_points)[0]
+
+
+def sampled_metric_history(
+    session: Session, run_id: str, key: str, max_points: int | None = None
+) -> tuple[list[Metric], int]:
+    """The points of one metric by step then time, and how many it has in all.
+
+    With `max_points` (>= 1) and more points than that, an even sample (in SQL) of at most
+    `max_points`: every `stride`-th point from the first, plus the last. The stride
+    `ceil((total - 1) / (max_points - 1))` leaves room for the last point, so the sample never
+    exceeds `max_points` (one point: the last).
+    """
     where = and_(MetricRow.run_id == run_id, MetricRow.key == key)
     order = (MetricRow.step, MetricRow.timestamp, MetricRow.id)
     columns = (MetricRow.value, MetricRow.step, MetricRow.timestamp)
-    if max_points is None:
-        rows = session.execute(select(*columns).where(where).order_by(*order))
-        return [Metric(key, records.stored_float(v), s, t) for v, s, t in rows]
     total = session.scalar(select(func.count()).select_from(MetricRow).where(where)) or 0
-    if total <= max_points:
-        return metric_history(session, run_id, key)
-    stride = -(-total // max_points)  # ceil: never more than max_points (plus the last)
+    if max_points is None or total <= max_points:
+        rows = session.execute(select(*columns).where(where).order_by(*order))
+        return [Metric(key, records.stored_float(v), s, t) for v, s, t in rows], total
     numbered = (
         select(*columns, func.row_number().over(order_by=order).label("position"))
         .where(where)
         .subquery()
     )
     position = numbered.c.position
+    if max_points <= 1:
+        keep = position == total
+    else:
+        stride = -(-(total - 1) // (max_points - 1))
+        keep = ((position - 1) % literal_column(str(stride)) == 0) | (position == total)
     sampled = (
         select(numbered.c.value, numbered.c.step, numbered.c.timestamp)
-        .where(((position - 1) % literal_column(str(stride)) == 0) | (position == total))
+        .where(keep)
         .order_by(position)
     )
-    return [Metric(key, records.stored_float(v), s, t) for v, s, t in session.execute(sampled)]
+    points = [Metric(key, records.stored_float(v), s, t) for v, s, t in session.execute(sampled)]
+    return points, total
 
 
 def metric_histories(

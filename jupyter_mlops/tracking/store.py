@@ -23,6 +23,7 @@ from ..core.config import resolve_data_dir
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
 from . import artifacts, read_queries, records, search_sql
+from .base_store import BaseTrackingStore
 from .batch_writes import (
     MetricPoint,
     experiment_for_new_run,
@@ -39,8 +40,10 @@ from .entities import (
     Experiment,
     LifecycleStage,
     Metric,
+    MetricHistory,
     MetricSummary,
     Run,
+    RunDetail,
     RunPage,
     RunStatus,
     RunView,
@@ -54,7 +57,7 @@ from .tables import ExperimentRow, LatestMetricRow, RunRow, TagRow
 MAX_RESULTS_LIMIT = 50_000
 
 
-class TrackingStore:
+class TrackingStore(BaseTrackingStore):
     """The tracking store. Thread-safe; one per process is enough (see `get_tracking_store`).
 
     `data_dir` is where artifacts go (default: `resolve_data_dir()`).
@@ -293,6 +296,49 @@ class TrackingStore:
         """The active runs nested under a run, oldest first."""
         with self.database.session() as session:
             return read_queries.child_runs(session, parent_run_id)
+
+    # --- views: what a page shows, each in one session ----------------------------------
+
+    def child_runs_page(
+        self,
+        parent_run_id: str,
+        max_results: int = 100,
+        page_token: str | None = None,
+        *,
+        offset: int | None = None,
+    ) -> RunPage:
+        """One page of the active runs nested under a run, oldest first (NotFound for an
+        unknown parent); page with `next_page_token` or an explicit `offset`."""
+        start = offset if offset is not None else records.decode_page_token(page_token)
+        with self.database.session() as session:
+            self._run_row(session, parent_run_id)
+            runs = read_queries.child_runs(session, parent_run_id, max_results, start)
+            total = read_queries.child_run_count(session, parent_run_id)
+        following = start + len(runs)
+        token = records.encode_page_token(following) if following < total else None
+        return RunPage(runs=runs, total=total, next_page_token=token, offset=start)
+
+    def get_run_detail(self, run_id: str) -> RunDetail:
+        """A run, its experiment's name and its metric summaries, read in one session."""
+        with self.database.session() as session:
+            row = self._run_row(session, run_id)
+            run = records.load_runs(session, [row])[0]
+            experiment = session.get(ExperimentRow, row.experiment_id)
+            summaries = read_queries.metric_summaries(session, run_id)
+        name = experiment.name if experiment is not None else str(row.experiment_id)
+        return RunDetail(run=run, experiment_name=name, metric_summaries=summaries)
+
+    def get_metric_history(
+        self, run_id: str, key: str, max_points: int | None = None
+    ) -> MetricHistory:
+        """A metric's points in step order, at most `max_points` (an even sample keeping the
+        first and the last; one point: the last), with the number the store holds in all."""
+        if max_points is not None and (not isinstance(max_points, int) or max_points < 1):
+            raise MLOpsError("max_points must be at least 1", field="max_points")
+        with self.database.session() as session:
+            self._run_row(session, run_id)
+            points, total = read_queries.sampled_metric_history(session, run_id, key, max_points)
+        return MetricHistory(run_id=run_id, key=key, points=points, total=total)
 
     def keys_in_use(
         self, experiment_ids: Sequence[str | int] | None = None

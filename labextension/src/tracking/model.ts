@@ -97,6 +97,8 @@ export interface IMetricHistory {
   key: string;
   points: IMetricPoint[];
   sampled: boolean;
+  /** How many points the store holds (more than `points.length` when sampled). */
+  total: number;
 }
 
 /** Mirrors `ArtifactFile`. */
