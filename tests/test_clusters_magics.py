@@ -77,6 +77,10 @@ def test_start_scale_adapt_status_and_stop_without_a_server(shell, capsys):
         ("cluster start --adapt 3 1", "adapt.minimum"),
         ("cluster connect localhost:8786", "address"),
         ("cluster connect tcp://127.0.0.1:9", "address"),
+        ("cluster connect http://127.0.0.1:8787", "address"),
+        ("cluster connect tcp://127.0.0.1:9 --dashboard file:///etc", "dashboard"),
+        ("cluster start --workers 100000", "workers"),
+        ("cluster start --adapt 0 100000", "adapt.maximum"),
         ("cluster scale 2", "cluster"),
     ],
 )

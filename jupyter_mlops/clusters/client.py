@@ -150,9 +150,14 @@ def start_cluster(
     return choose_backend().start(request)
 
 
-def connect_cluster(address: str, name: str | None = None) -> ClusterInfo:
-    """Register a running scheduler (e.g. `tcp://host:8786`) and make it current."""
-    request = validated(StartCluster, address=address, name=name)
+def connect_cluster(
+    address: str, name: str | None = None, dashboard: str | None = None
+) -> ClusterInfo:
+    """Register a running scheduler (e.g. `tcp://host:8786`) and make it current.
+
+    `dashboard`: its dashboard URL (http or https), which the Lab opens directly.
+    """
+    request = validated(StartCluster, address=address, name=name, dashboard=dashboard)
     return choose_backend().start(request)
 
 

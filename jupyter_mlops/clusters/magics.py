@@ -48,6 +48,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     connect = actions.add_parser("connect", help="Register a running scheduler by address.")
     connect.add_argument("address", help="e.g. tcp://10.0.0.5:8786")
     connect.add_argument("--name")
+    connect.add_argument("--dashboard", help="its dashboard URL, opened directly")
     connect.set_defaults(_cluster=_connect)
 
     scale = actions.add_parser("scale", help="Scale to N workers, or --adapt MIN MAX.")
@@ -105,7 +106,7 @@ def _connect(args: argparse.Namespace) -> None:
     from .backends import choose_backend
     from .client import connect_cluster
 
-    info = connect_cluster(args.address, args.name)
+    info = connect_cluster(args.address, args.name, args.dashboard)
     _say("Connected", info, choose_backend(quiet=True).where)
 
 
