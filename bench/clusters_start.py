@@ -23,13 +23,16 @@ from jupyter_mlops.clusters.manager import ClusterManager
 SIZE = {"workers": 2, "threads": 1, "processes": False}
 
 
-async def _raw_local_cluster() -> float:
+async def _raw_local_cluster(tls: bool = False) -> float:
     from distributed import LocalCluster
+    from distributed.security import Security
 
     began = time.perf_counter()
+    secured = {"protocol": "tls://", "security": Security.temporary()} if tls else {}
+    secured.setdefault("protocol", "tcp://")
     cluster = await LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://",
-        host="127.0.0.1", dashboard_address="127.0.0.1:0", asynchronous=True,
+        n_workers=2, threads_per_worker=1, processes=False,
+        host="127.0.0.1", dashboard_address="127.0.0.1:0", asynchronous=True, **secured,
     )  # fmt: skip
     took = time.perf_counter() - began
     await cluster.close()
@@ -69,9 +72,10 @@ async def _labextension_start() -> float | None:
 
 async def cpu_figures(rounds: int) -> None:
     manager = ClusterManager()
-    raw, ours, polls, peer = [], [], [], []
+    raw, raw_tls, ours, polls, peer = [], [], [], [], []
     for _ in range(rounds):
         raw.append(await _raw_local_cluster())
+        raw_tls.append(await _raw_local_cluster(tls=True))
         start, poll = await _manager_start(manager)
         ours.append(start)
         polls.append(poll)
@@ -79,8 +83,9 @@ async def cpu_figures(rounds: int) -> None:
             peer.append(took)
     await manager.shutdown()
     print(f"LocalCluster, 2 thread workers, median of {rounds} rounds:")
-    print(f"  direct construction          {statistics.median(raw) * 1000:8.1f} ms")
-    print(f"  ClusterManager.start         {statistics.median(ours) * 1000:8.1f} ms")
+    print(f"  direct construction, TCP     {statistics.median(raw) * 1000:8.1f} ms")
+    print(f"  direct construction, TLS     {statistics.median(raw_tls) * 1000:8.1f} ms")
+    print(f"  ClusterManager.start (TLS)   {statistics.median(ours) * 1000:8.1f} ms")
     print(f"  ClusterManager.list (a poll) {statistics.median(polls) * 1000:8.1f} ms")
     if peer:
         print(f"  dask-labextension start      {statistics.median(peer) * 1000:8.1f} ms")
@@ -90,6 +95,7 @@ async def cpu_figures(rounds: int) -> None:
 
 async def gpu_check() -> bool:
     from distributed import Client
+    from distributed.security import Security
 
     environment = gpu_environment()
     print(f"GPUs: {environment.note}")
@@ -123,7 +129,13 @@ async def gpu_check() -> bool:
         name = cp.cuda.runtime.getDeviceProperties(0)["name"].decode()
         return os.environ.get("CUDA_VISIBLE_DEVICES", ""), name, total, seconds
 
-    async with Client(info.scheduler_address, asynchronous=True) as client:
+    connection = await manager.connection(info.id)
+    assert connection.tls is not None
+    security = Security(
+        tls_ca_file=connection.tls.ca, tls_client_cert=connection.tls.cert,
+        tls_client_key=connection.tls.key, require_encryption=True,
+    )  # fmt: skip
+    async with Client(info.scheduler_address, security=security, asynchronous=True) as client:
         visible, name, total, seconds = await client.submit(matmul, 8192, resources={"GPU": 1})
     print(
         f"CuPy 8192x8192 float32 matmul with resources={{'GPU': 1}}: ran on {name} "
