@@ -48,13 +48,6 @@ def _db_current(args: argparse.Namespace) -> int:
     return 0
 
 
-def _status(args: argparse.Namespace) -> int:
-    from .health.service import format_health, status
-
-    print(format_health(status()))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `jupyter-mlops`."""
     parser = argparse.ArgumentParser(prog="jupyter-mlops", description=__doc__)
@@ -71,8 +64,6 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--url", help="SQLAlchemy URL (default: $JUPYTER_MLOPS_DB_URL or SQLite).")
         sub.set_defaults(func=func)
 
-    status = commands.add_parser("status", help="Print version, store, schema and capabilities.")
-    status.set_defaults(func=_status)
     for capability in CAPABILITIES:
         module_name = f"jupyter_mlops.{capability.name}.cli"
         if importlib.util.find_spec(f"jupyter_mlops.{capability.name}") is None:

@@ -6,7 +6,6 @@ errors from the services are `MLOpsError`, which also render as one line.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import importlib.util
 import shlex
@@ -16,21 +15,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
 from .capabilities import CAPABILITIES
-from .core.subcommands import HelpShown, Subcommand, SubcommandRegistry
-
-
-def _status_subcommand() -> Subcommand:
-    def run(args: argparse.Namespace, shell: Any) -> None:
-        from .health.service import format_health, status
-
-        print(format_health(status()))
-
-    return Subcommand(
-        "status",
-        "Show the version, the store, its schema and the capabilities.",
-        lambda p: None,
-        run,
-    )
+from .core.subcommands import HelpShown, SubcommandRegistry
 
 
 @magics_class
@@ -58,7 +43,6 @@ class MLOpsMagics(Magics):
 def load_magics(ipython: Any) -> SubcommandRegistry:
     """Register `%mlops` with `ipython`, with every available capability's subcommands."""
     registry = SubcommandRegistry()
-    registry.add(_status_subcommand())
     for capability in CAPABILITIES:
         module_name = f"jupyter_mlops.{capability.name}.magics"
         if importlib.util.find_spec(f"jupyter_mlops.{capability.name}") is None:

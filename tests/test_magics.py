@@ -46,3 +46,17 @@ def test_mlops_error_renders_as_one_line():
 
     error = MLOpsError("bad things", field="lr")
     assert error._render_traceback_() == ["MLOpsError (lr): bad things"]
+
+
+def test_cli_and_magic_status_are_one_subcommand(shell, capsys, mlops_store):
+    from jupyter_mlops import __version__
+    from jupyter_mlops.cli import main
+    from jupyter_mlops.health.commands import STATUS
+
+    assert main(["status"]) == 0
+    cli_out = capsys.readouterr().out
+    shell.run_line_magic("mlops", "status")
+    magic_out = capsys.readouterr().out
+    assert cli_out == magic_out
+    assert cli_out.startswith(f"jupyter-mlops {__version__}")
+    assert STATUS.name == "status"

@@ -1,9 +1,12 @@
 """Subcommands that `%mlops` and the `jupyter-mlops` CLI both dispatch to.
 
 A capability declares a `Subcommand` once (its arguments and what to run) and registers it in
-a `SubcommandRegistry`. In a notebook, argument errors raise IPython's `UsageError` (one line,
-no traceback, stops "Run All"); errors from the services are `MLOpsError`, which also render
-as one line.
+a `SubcommandRegistry` (`%mlops NAME`) and, where the command makes sense outside a notebook,
+in the CLI too with `add_to_cli` (`jupyter-mlops NAME`, the same arguments; `shell` is None
+there). `%mlops status` and `jupyter-mlops status` are one `Subcommand` (`health/commands.py`).
+
+In a notebook, argument errors raise IPython's `UsageError` (one line, no traceback, stops
+"Run All"); errors from the services are `MLOpsError`, which also render as one line.
 """
 
 from __future__ import annotations
@@ -42,6 +45,23 @@ class Subcommand:
     help: str
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Any], Any]
+
+    def add_to_cli(self, commands: Any) -> argparse.ArgumentParser:
+        """Add this as `jupyter-mlops NAME` to the CLI's subparsers action `commands`.
+
+        The command runs with `shell=None`; it exits 0, or the int `run` returns.
+        """
+        parser: argparse.ArgumentParser = commands.add_parser(
+            self.name, help=self.help, description=self.help
+        )
+        self.configure(parser)
+
+        def func(args: argparse.Namespace) -> int:
+            result = self.run(args, None)
+            return result if isinstance(result, int) and not isinstance(result, bool) else 0
+
+        parser.set_defaults(func=func)
+        return parser
 
 
 class SubcommandRegistry:
