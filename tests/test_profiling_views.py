@@ -89,6 +89,7 @@ def test_datetimes_show_without_nanoseconds():
     assert format_datetime("2022-07-01T13:32:12.126669568") == "2022-07-01 13:32:12.126"
     assert format_datetime("2024-01-01T00:00:00") == "2024-01-01"
     assert format_datetime("2024-01-01T10:00:00+02:00") == "2024-01-01 10:00:00+02:00"
+    assert format_datetime("2026-12-01T15:06:01+00:00") == "2026-12-01 15:06:01 UTC"
     assert fmt("2022-07-01T13:32:12.000000000") == "2022-07-01 13:32:12"
     assert format_datetime("not a date") is None
 

@@ -61,7 +61,8 @@ _ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?([+-]\d{2}:?
 
 def format_datetime(text: str) -> str | None:
     """An ISO timestamp as `YYYY-MM-DD HH:MM:SS` (milliseconds only when there are some, the
-    date alone at midnight, the offset kept); None if `text` is not one."""
+    date alone at midnight, UTC written as such, another offset kept); None if `text` is not
+    one."""
     match = _ISO.match(text)
     if match is None:
         return None
@@ -71,7 +72,8 @@ def format_datetime(text: str) -> str | None:
         millis = ""
     if time == "00:00:00" and not millis and not zone:
         return date
-    return f"{date} {time}{millis}{'' if zone in (None, 'Z') else zone}"
+    shown_zone = " UTC" if zone in ("Z", "+00:00", "+0000") else (zone or "")
+    return f"{date} {time}{millis}{shown_zone}"
 
 
 def fmt(value: Any) -> str:

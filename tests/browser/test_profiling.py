@@ -6,6 +6,8 @@ in a notebook."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -31,9 +33,9 @@ def sample_frame() -> pd.DataFrame:
     )
 
 
-def open_file_browser_item(page, lab_server, name: str):
+def open_file_browser_item(page, lab_server, name: str, workspace: str = "lab"):
     # A fresh load lists the files written since the Lab started.
-    page.goto(lab_server.lab_url())
+    page.goto(lab_server.lab_url(workspace))
     page.wait_for_selector("#jp-main-dock-panel", state="attached")
     tab = page.locator('.jp-SideBar [data-id="filebrowser"]')
     tab.wait_for(state="visible")
@@ -44,13 +46,36 @@ def open_file_browser_item(page, lab_server, name: str):
     return item
 
 
+SCREENSHOTS = Path("/work/helpers/screenshots")
+
+
+def choose_profile_data(page, options: dict[str, str] | None = None) -> None:
+    """Click "Profile data" in the open context menu, set the dialog's options, accept it."""
+    page.locator(".lm-Menu-item", has_text="Profile data").click()
+    dialog = page.locator(".jp-Dialog [data-testid=mlops-profile-options]")
+    dialog.wait_for(state="visible")
+    for name, value in (options or {}).items():
+        control = dialog.locator(f"[name={name}]")
+        if name == "delimiter":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    page.locator(".jp-Dialog .jp-mod-accept", has_text="Profile").click()
+
+
+def screenshot(page, name: str) -> None:
+    """A picture for the issue's note, where the helpers' folder exists (never in CI)."""
+    if SCREENSHOTS.is_dir():
+        page.screenshot(path=str(SCREENSHOTS / name))
+
+
 def test_profile_a_csv_from_the_file_browser(lab_page, lab_server):
     frame = sample_frame()
     frame.to_csv(lab_server.root_dir / CSV_NAME, index=False)
     item = open_file_browser_item(lab_page, lab_server, CSV_NAME)
     assert item.get_attribute("data-file-type") == "csv"
     item.click(button="right")
-    lab_page.locator(".lm-Menu-item", has_text="Profile data").click()
+    choose_profile_data(lab_page)
 
     report = lab_page.wait_for_selector("[data-testid=mlops-profile-report]", timeout=60_000)
     assert CSV_NAME in report.inner_text()
@@ -90,7 +115,7 @@ def test_a_saved_profile_opens_from_the_sidebar(lab_page, lab_server):
     frame.to_csv(lab_server.root_dir / name, index=False)
     item = open_file_browser_item(lab_page, lab_server, name)
     item.click(button="right")
-    lab_page.locator(".lm-Menu-item", has_text="Profile data").click()
+    choose_profile_data(lab_page)
     lab_page.wait_for_selector("[data-testid=mlops-profile-report]", timeout=60_000)
     # Close the view, then open it again from the Profiles section.
     lab_page.locator(
@@ -121,7 +146,7 @@ def test_parquet_files_offer_profile_data(lab_page, lab_server):
     item = open_file_browser_item(lab_page, lab_server, "penguins_browser.parquet")
     assert item.get_attribute("data-file-type") == "parquet"
     item.click(button="right")
-    lab_page.locator(".lm-Menu-item", has_text="Profile data").click()
+    choose_profile_data(lab_page)
     seen = lab_page.locator('[data-testid=mlops-profile-column][data-column="seen"]')
     seen.wait_for(state="visible", timeout=60_000)
     assert "datetime" in seen.inner_text()
@@ -172,14 +197,157 @@ def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server
             break
         except PlaywrightTimeout:
             continue
-    widget = lab_page.wait_for_selector(".jupyter-widgets .widget-tab", timeout=90_000)
+    widget = lab_page.wait_for_selector(".jp-MLOps-profile-widget", timeout=90_000)
     assert "Columns (3)" in widget.inner_text()
-    tabs = lab_page.locator(".jupyter-widgets .widget-tab .lm-TabBar-tab")
-    # The first column's card is open: its histogram is a plotly chart, drawn in the Lab.
-    tabs.filter(has_text="Columns (3)").click()
-    card = lab_page.locator(".jupyter-widgets .widget-accordion .js-plotly-plot .main-svg")
-    card.first.wait_for(state="visible", timeout=60_000)
-    assert lab_page.locator(".jupyter-widgets .widget-accordion .js-plotly-plot .bars").count()
-    tabs.filter(has_text="Correlations").click()
-    heatmap = lab_page.locator(".jupyter-widgets .js-plotly-plot .heatmaplayer")
-    heatmap.first.wait_for(state="visible", timeout=30_000)
+    # One card per column, styled by the Lab view's classes, each with its plotly chart.
+    cards = lab_page.locator(".jp-MLOps-profile-widget .jp-MLOps-profile-card")
+    assert cards.count() == 3
+    cards.first.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=60_000)
+    assert cards.first.locator(".bars").count()
+    heatmap = lab_page.locator(".jp-MLOps-profile-widget .js-plotly-plot .heatmaplayer")
+    heatmap.first.wait_for(state="attached", timeout=30_000)
+    # The search box filters the cards, as in the Lab view.
+    lab_page.locator(".jp-MLOps-profile-widget input[placeholder='Find a column']").fill("c")
+    lab_page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-MLOps-profile-widget .jp-MLOps-profile-card')]"
+        ".filter(card => card.offsetParent !== null).length === 1"
+    )
+
+
+def mixed_frame() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    n = 200
+    colour = rng.choice(["red", "green", "blue"], n)
+    return pd.DataFrame(
+        {
+            "target": np.where(rng.random(n) < 0.88, 0, 1),
+            "colour": colour,
+            "warmth": ["warm" if c == "red" else "cool" for c in colour],
+            "weight": np.where(np.arange(n) % 9 == 0, np.nan, rng.normal(70, 8, n).round(1)),
+            "seen": pd.Timestamp("2022-07-01 13:32:12.126669")
+            + pd.to_timedelta(np.arange(n), "min"),
+        }
+    )
+
+
+def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tmp_path):
+    page = lab_page
+    name = "semicolons.csv"
+    mixed_frame().to_csv(lab_server.root_dir / name, index=False, sep=";")
+    item = open_file_browser_item(page, lab_server, name)
+    item.click(button="right")
+    choose_profile_data(page, {"delimiter": ";", "sample": "150"})
+    report = page.locator("[data-testid=mlops-profile-report]")
+    report.wait_for(timeout=60_000)
+    # The delimiter and the sample size reached the server.
+    assert "Rows150" in report.locator(".jp-MLOps-profile-facts").first.inner_text().replace(
+        "\n", ""
+    )
+    cards = page.locator("[data-testid=mlops-profile-column]")
+    assert cards.count() == 5
+    target = page.locator('[data-testid=mlops-profile-column][data-column="target"]')
+    assert "boolean" in target.inner_text() and "imbalanced" in target.inner_text()
+    seen = page.locator('[data-testid=mlops-profile-column][data-column="seen"]')
+    assert re.search(r"Min\n2022-07-01 \d\d:\d\d:12\.126\n", seen.inner_text())
+    assert ".126669" not in report.inner_text()  # no nanoseconds anywhere
+    for section in (
+        "Missing values",
+        "Correlations (Pearson)",
+        "Associations (Cramér's V)",
+        "Where values are missing",
+        "Sample rows",
+    ):
+        assert report.locator("h3", has_text=section).count() == 1, section
+    samples = page.locator("[data-testid=mlops-profile-samples] table")
+    assert samples.count() == 2
+    assert samples.first.locator("tbody tr").count() == 10
+    associations = page.locator("[data-testid=mlops-profile-associations]")
+    associations.scroll_into_view_if_needed()  # charts are drawn once scrolled into view
+    associations.locator(".heatmaplayer").wait_for(state="attached", timeout=30_000)
+    screenshot(page, "profile_light.png")
+
+    # The search box keeps the cards whose name matches.
+    page.locator("[data-testid=mlops-profile-search]").fill("WEI")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=mlops-profile-column]').length === 1"
+    )
+    assert cards.first.get_attribute("data-column") == "weight"
+    page.locator("[data-testid=mlops-profile-search]").fill("")
+
+    # Export HTML downloads the standalone report.
+    with page.expect_download() as download_info:
+        page.locator("[data-testid=mlops-profile-export]").click()
+    download = download_info.value
+    assert download.suggested_filename == "semicolons.csv.html"
+    saved = tmp_path / "report.html"
+    download.save_as(saved)
+    assert "class='jp-MLOps-profile-card'" in saved.read_text(encoding="utf-8")
+
+    # The dark theme: the same view, drawn on the dark background.
+    page.evaluate(
+        """async () => {
+            const app = window.jupyterapp ?? window.jupyterlab;
+            if (app) { await app.commands.execute('apputils:change-theme',
+                                                  {theme: 'JupyterLab Dark'}); return; }
+        }"""
+    )
+    if page.evaluate("() => !!(window.jupyterapp ?? window.jupyterlab)"):
+        page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    else:
+        page.keyboard.press("Control+Shift+C")
+        page.locator(".lm-CommandPalette-input").fill("Use Theme: JupyterLab Dark")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000
+        )
+    try:
+        background = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.jp-MLOps-profile-view'))"
+            ".backgroundColor"
+        )
+        red, green, blue = (int(x) for x in background[4:-1].split(",")[:3])
+        assert red + green + blue < 200, background  # dark
+        page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
+        screenshot(page, "profile_dark.png")
+    finally:
+        page.keyboard.press("Control+Shift+C")
+        page.locator(".lm-CommandPalette-input").fill("Use Theme: JupyterLab Light")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
+
+
+def test_a_profile_tab_is_restored_after_a_reload(lab_page, lab_server):
+    page = lab_page
+    name = "restored.csv"
+    workspace = "lab/workspaces/mlops-profile-restore"
+    sample_frame().head(40).to_csv(lab_server.root_dir / name, index=False)
+    page.goto(lab_server.lab_url(workspace))
+    page.wait_for_selector("#jp-main-dock-panel", state="attached")
+    item = open_file_browser_item(page, lab_server, name, workspace)
+    item.click(button="right")
+    choose_profile_data(page)
+    page.locator("[data-testid=mlops-profile-report]").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)  # earlier layout saves are done
+    with page.expect_response(
+        lambda response: "/lab/api/workspaces/" in response.url and response.request.method == "PUT"
+    ):
+        page.locator(".lm-TabBar-tab", has_text="Launcher").first.click()
+    page.goto(f"{lab_server.url}/{workspace}")  # no reset: the Lab restores the layout
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=f"Profile: {name}")
+    tab.wait_for(timeout=60_000)
+    tab.click()
+    report = page.locator("[data-testid=mlops-profile-report]")
+    report.wait_for(timeout=60_000)
+    assert name in report.locator("h2").inner_text()
+
+
+def test_a_bad_csv_shows_the_parsers_cause(lab_page, lab_server):
+    (lab_server.root_dir / "ragged.csv").write_text("a,b\n1,2\n3,4,5\n")
+    item = open_file_browser_item(lab_page, lab_server, "ragged.csv")
+    item.click(button="right")
+    choose_profile_data(lab_page)
+    error = lab_page.locator("[data-testid=mlops-profile-error]")
+    error.wait_for(timeout=60_000)
+    assert error.inner_text() == (
+        "cannot read ragged.csv: line 3 has 3 fields where the header has 2"
+    )

@@ -4,7 +4,7 @@ const ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?([+-]\d{2}:?\d{2}|Z
 
 /**
  * An ISO timestamp as `YYYY-MM-DD HH:MM:SS` (milliseconds only when there are some, the date
- * alone at midnight, an offset kept); null when `text` is not one. The twin of
+ * alone at midnight, UTC written as such, another offset kept); null when `text` is not one. The twin of
  * `jupyter_mlops.profiling.report.format_datetime`: the notebook widget prints the same.
  */
 export function formatDatetime(text: string): string | null {
@@ -20,7 +20,9 @@ export function formatDatetime(text: string): string | null {
   if (time === '00:00:00' && !millis && !zone) {
     return date;
   }
-  return `${date} ${time}${millis}${zone === undefined || zone === 'Z' ? '' : zone}`;
+  const shownZone =
+    zone === undefined ? '' : ['Z', '+00:00', '+0000'].includes(zone) ? ' UTC' : zone;
+  return `${date} ${time}${millis}${shownZone}`;
 }
 
 /** A statistic as short text: thousands separators, four significant digits, dashes for null. */
