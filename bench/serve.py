@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -138,18 +139,26 @@ def run_server(name: str, command: list[str], env: dict[str, str], port: int, ar
     result: dict = {"server": name}
     try:
         result["cold_start_s"] = wait_ready(url, process)
+        print(f"{name}: cold start {result['cold_start_s']:.2f} s", flush=True)
         X_rows = _rows()
         for rows in (1, 100):
             body = json.dumps(
                 {"dataframe_split": {"columns": COLUMNS, "data": X_rows[:rows]}}
             ).encode()
             result[rows] = asyncio.run(load(port, body, args.concurrency, args.requests))
+            r = result[rows]
+            print(
+                f"{name}: {rows} row(s)/request: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms,"
+                f" p99 {r['p99_ms']:.1f} ms, {r['errors']} errors",
+                flush=True,
+            )
         result["rss_mb"] = tree_rss_mb(process.pid)
     except RuntimeError as exc:
         stderr = process.stderr.read().decode()[-1500:] if process.stderr else ""
         result["failed"] = f"{exc}: {stderr}"
     finally:
-        os.killpg(process.pid, 15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, 15)
         try:
             process.wait(20)
         except subprocess.TimeoutExpired:
@@ -201,6 +210,8 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="mlops-bench-serve-"))
     env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(scratch / "data")}
     env.pop("JUPYTER_MLOPS_DB_URL", None)
+    # mlflow starts `uvicorn` through the shell: the venv's bin must be on PATH.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     os.environ.update(JUPYTER_MLOPS_DATA_DIR=env["JUPYTER_MLOPS_DATA_DIR"])
     os.environ.pop("JUPYTER_MLOPS_DB_URL", None)
     import jupyter_mlops as mlops
@@ -221,10 +232,10 @@ def main() -> None:
         "--no-request-log",
     ]
     results.append(run_server("jupyter-mlops serve", command, env, port, args))
-    mlflow = shutil.which("mlflow") or str(Path(sys.executable).parent / "mlflow")
+    mlflow_cli = shutil.which("mlflow") or str(Path(sys.executable).parent / "mlflow")
     if args.no_mlflow:
         print("mlflow: skipped (--no-mlflow)")
-    elif not Path(mlflow).exists():
+    elif not Path(mlflow_cli).exists():
         print("mlflow: not installed, comparison skipped")
     else:
         try:
@@ -237,7 +248,7 @@ def main() -> None:
         else:
             port = free_port()
             command = [
-                mlflow,
+                mlflow_cli,
                 "models",
                 "serve",
                 "-m",
