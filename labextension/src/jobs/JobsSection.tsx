@@ -4,6 +4,7 @@ import { formatDate, formatDuration, PolledView } from '../kit';
 import { APIError } from '../request';
 import { deleteJob, listJobs, listRuns, patchJob, runJobNow } from './api';
 import { IJob, IJobRun } from './model';
+import { inZone } from './format';
 
 /** What the section does with a run's output (open it in the Lab). */
 export interface IJobsActions {
@@ -85,6 +86,9 @@ function JobCard(props: {
         <span className="jp-MLOps-jobName">{job.name}</span>
         <span className="jp-MLOps-muted">
           {job.paused ? 'paused' : (job.schedule_description ?? 'on demand')}
+          {!job.paused && job.next_times.length > 0
+            ? ` · next ${inZone(job.next_times[0], job.timezone)}`
+            : ''}
         </span>
       </button>
       {last && !props.expanded ? <RunLine run={last} actions={props.actions} /> : null}

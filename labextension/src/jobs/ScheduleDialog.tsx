@@ -2,9 +2,9 @@ import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
-import { formatDate } from '../kit';
 import { APIError } from '../request';
 import { createJob, notebookParameters, previewSchedule } from './api';
+import { inZone } from './format';
 import { IJob, IJobCreate, IParameter, ISchedulePreview } from './model';
 
 /** The form's state: raw texts per parameter, parsed to typed values on submit. */
@@ -214,7 +214,7 @@ function ScheduleForm(props: {
                   <b>{preview.description}</b>
                   <span className="jp-MLOps-muted">
                     {' '}
-                    next: {preview.next_times.map(t => formatDate(t)).join(', ')}
+                    next: {preview.next_times.map(t => inZone(t, preview.timezone)).join(', ')}
                   </span>
                 </>
               ) : null}

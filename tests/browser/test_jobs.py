@@ -1,0 +1,86 @@
+"""Jobs in a real JupyterLab: the notebook toolbar's Schedule button opens the dialog with the
+notebook's typed parameters and a cron preview; scheduling "run once now" makes a job whose
+run shows in the Jobs section until it succeeds; its executed notebook opens in the Lab with
+the injected parameter's effect; the main-area Jobs panel lists the job's runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.support.jobs import write_notebook
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "schedule_me.ipynb"
+
+
+def shoot(page, name: str) -> None:
+    """Save a screenshot when $MLOPS_SCREENSHOTS names a folder (for reviewing the UI)."""
+    folder = os.environ.get("MLOPS_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"jobs-{name}.png"))
+
+
+@pytest.fixture
+def notebook(lab_home: Path) -> str:
+    write_notebook(
+        lab_home / "root" / NOTEBOOK,
+        "factor: int = 2\nlabel = 'plain'",
+        "print('answer', factor * 21, label)",
+    )
+    return NOTEBOOK
+
+
+def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_server, notebook):
+    page = lab_page
+    page.goto(lab_server.lab_url(f"lab/tree/{notebook}"))
+    button = page.locator(".jp-NotebookPanel-toolbar .jp-MLOps-scheduleButton")
+    button.wait_for(state="visible")
+    button.click()
+    form = page.locator(".jp-Dialog [data-testid=mlops-schedule-form]")
+    form.wait_for(state="visible")
+    factor = form.locator("#mlops-param-factor")
+    assert factor.input_value() == "2"
+    assert "(int)" in form.locator("[data-parameter=factor] label").inner_text()
+    # The cron preview reads the schedule in words, and says when it is wrong.
+    form.get_by_test_id("mlops-schedule-cron-mode").check()
+    cron = form.locator("#mlops-job-cron")
+    cron.fill("30 6 * * 1-5")
+    form.locator("#mlops-job-tz").fill("Europe/Berlin")
+    preview = form.get_by_test_id("mlops-schedule-preview")
+    preview.get_by_text("every weekday at 06:30 (Europe/Berlin)").wait_for()
+    shoot(page, "dialog")
+    cron.fill("every morning")
+    preview.locator(".jp-MLOps-error").wait_for()
+    assert "schedule" in preview.inner_text()
+    # Run once now, with typed parameters.
+    form.get_by_text("Run once now").click()
+    factor.fill("3")
+    form.locator("[data-parameter=label] input").fill("from the dialog")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    form.wait_for(state="detached")
+
+    section = page.locator("#jupyter-mlops-jobs")
+    card = section.locator("[data-testid=mlops-job]", has_text="schedule_me")
+    card.wait_for(state="visible")
+    card.locator(".jp-MLOps-jobRun[data-status=succeeded]").wait_for(timeout=120_000)
+    card.get_by_test_id("mlops-job-open-output").click()
+    tab = page.locator(".lm-TabBar-tab.lm-mod-current", has_text="schedule_me")
+    tab.wait_for()
+    output = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output", has_text="answer 63")
+    output.first.wait_for()
+    shoot(page, "output")
+    assert "from the dialog" in output.first.inner_text()
+
+    section.get_by_test_id("mlops-open-jobs-panel").click()
+    panel = page.locator("#jupyter-mlops-jobs-panel")
+    panel.wait_for(state="visible")
+    runs = panel.locator("[data-testid=mlops-job]", has_text="schedule_me").locator(
+        ".jp-MLOps-jobRun"
+    )
+    runs.first.wait_for()
+    assert runs.first.get_attribute("data-status") == "succeeded"
+    shoot(page, "panel")
