@@ -93,8 +93,9 @@ class Server:
         return psycopg.connect(dsn, autocommit=True)
 
     def analyze(self, url: str) -> None:
-        """Refresh the planner's statistics after a bulk fill (autovacuum would, a minute
-        later); SQLite plans from its indexes alone."""
+        """Refresh the planner's statistics and the visibility map after a bulk fill, as
+        autovacuum would a minute later (index-only scans skip the heap only then); SQLite
+        plans from its indexes alone."""
         if self.url is None:
             return
         import psycopg
@@ -102,7 +103,7 @@ class Server:
 
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute("ANALYZE")
+            connection.execute("VACUUM ANALYZE")
 
     def drop_created(self) -> None:
         if not self.created:
