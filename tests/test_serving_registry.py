@@ -11,6 +11,8 @@ import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.serving.api import get_registry
 
+pytestmark = pytest.mark.usefixtures("db_url")  # each test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def data() -> tuple[pd.DataFrame, np.ndarray]:
@@ -118,3 +120,15 @@ def test_delete_model_removes_versions_and_files(data):
     registry.delete_model("gone")
     assert not __import__("pathlib").Path(version.storage_location).exists()
     assert [m.name for m in mlops.list_models()] == []
+
+
+def test_concurrent_registrations_get_distinct_consecutive_versions(data):
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y = data
+    model = LogisticRegression().fit(X, y)
+    with ThreadPoolExecutor(4) as pool:
+        versions = list(pool.map(lambda _: mlops.register_model(model, "race").version, range(4)))
+    assert sorted(versions) == [1, 2, 3, 4]
+    folders = {v.storage_location for v in mlops.list_model_versions("race")}
+    assert len(folders) == 4

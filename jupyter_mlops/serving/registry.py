@@ -28,6 +28,7 @@ from .model_uri import ModelRef, check_alias, check_name
 from .tables import AliasRow, EndpointRow, ModelRow, ModelVersionRow
 
 MODELS_FOLDER = Path("serving") / "models"
+_REGISTER_ATTEMPTS = 5
 _ENDPOINT_FIELDS = {
     "alias", "version", "previous_version", "host", "port", "workers", "persistent", "auth",
     "state", "pid", "restarts", "message",
@@ -111,12 +112,37 @@ class ModelRegistry:
         tags: dict[str, str] | None = None,
         notebook_path: str | None = None,
     ) -> ModelVersion:
-        """Register the model folder `folder` as the next version of `name` (created if new)."""
+        """Register the model folder `folder` as the next version of `name` (created if new).
+
+        Concurrent registrations get consecutive numbers: the model row is locked while the
+        number is chosen, and a lost race to create the model is retried.
+        """
         check_name(name)
         info = read_model_info(folder)
+        for attempt in range(_REGISTER_ATTEMPTS):
+            try:
+                return self._insert_version(
+                    name, folder, info, source, run_id, description, tags, notebook_path
+                )
+            except MLOpsError as exc:
+                if exc.code is not ErrorCode.CONFLICT or attempt == _REGISTER_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _insert_version(
+        self,
+        name: str,
+        folder: Path,
+        info: ModelInfo,
+        source: str,
+        run_id: str | None,
+        description: str | None,
+        tags: dict[str, str] | None,
+        notebook_path: str | None,
+    ) -> ModelVersion:
         now = _now_ms()
         with self.database.session(write=True) as session:
-            model = session.get(ModelRow, name)
+            model = session.get(ModelRow, name, with_for_update=True)
             if model is None:
                 model = ModelRow(name=name, tags="{}", creation_time=now, last_update_time=now)
                 session.add(model)
