@@ -23,7 +23,7 @@ from typing import Any
 from . import fluent
 from .entities import Metric, RunStatus
 from .logging_artifacts import log_model
-from .records import MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH, now_ms
+from .validation import MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH, now_ms
 
 AUTOLOG_TAG = "mlops.autolog"
 # The param keys autolog logged in a run (a JSON list): the runs table hides them by default.

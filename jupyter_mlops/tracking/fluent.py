@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
-from . import heartbeat, provenance, records, sigterm
+from . import heartbeat, provenance, sigterm, validation
 from .client import TrackingClient, get_client
 from .entities import Experiment, Metric, Run, RunStatus
 from .metric_points import metric_step, metric_timestamp
@@ -267,16 +267,16 @@ def log_metric(
     else:
         client, target, known = current.client, current.run_id, current._known_keys
     if key not in known:
-        records.check_key(key, "metric")
+        validation.check_key(key, "metric")
         known.add(key)
-    number = value if type(value) is float else records.metric_value(key, value)
+    number = value if type(value) is float else validation.metric_value(key, value)
     client.writer.add(
         (
             target,
             key,
             number,
             metric_step(key, step),
-            records.now_ms() if timestamp is None else metric_timestamp(key, timestamp),
+            validation.now_ms() if timestamp is None else metric_timestamp(key, timestamp),
         )
     )
 
@@ -286,10 +286,10 @@ def log_metrics(
 ) -> None:
     """Queue several metrics of one step, with one timestamp."""
     client, target = _target(run_id)
-    now = records.now_ms()
+    now = validation.now_ms()
     at = metric_step(next(iter(metrics), ""), step)
     points = [
-        (target, records.check_key(k, "metric"), records.metric_value(k, v), at, now)
+        (target, validation.check_key(k, "metric"), validation.metric_value(k, v), at, now)
         for k, v in metrics.items()
     ]
     client.writer.add_many(points)

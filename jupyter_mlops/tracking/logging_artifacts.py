@@ -14,7 +14,7 @@ from . import fluent
 from .artifacts import resolve_inside
 from .client import get_client
 from .model_files import load_logged_model, record_model_file
-from .records import check_key
+from .validation import check_key
 
 FIGURES_FOLDER = "figures"
 # The profile of a model's training data, in its folder (the registry's monitoring baseline).

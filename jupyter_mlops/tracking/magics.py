@@ -20,7 +20,7 @@ from IPython.core.error import UsageError
 from ..core.errors import MLOpsError
 from ..core.subcommands import Subcommand, SubcommandRegistry
 from .entities import RunStatus
-from .records import check_key
+from .validation import check_key
 
 TRACK_USAGE = (
     "%%track [-e EXPERIMENT] [-n NAME] [-p key=value ...] [-t key=value ...] [--no-autolog]"

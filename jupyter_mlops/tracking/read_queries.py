@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from . import records
 from .entities import Experiment, LifecycleStage, Metric, MetricSummary, Run, RunStatus
+from .rows import experiment_entity, load_runs, stored_float
 from .search_sql import apply_order, experiment_clause
 from .search_syntax import OrderClause
 from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
@@ -38,7 +38,7 @@ def experiments_with_stats(session: Session, where: Any) -> list[Experiment]:
         .order_by(ExperimentRow.name)
     )
     return [
-        records.experiment_entity(row, runs or 0, running or 0, last)
+        experiment_entity(row, runs or 0, running or 0, last)
         for row, runs, running, last in session.execute(query)
     ]
 
@@ -63,7 +63,7 @@ def runs_page(
         row.run_id: row
         for row in session.scalars(select(RunRow).where(RunRow.run_id.in_(page_ids)))
     }
-    return records.load_runs(session, [by_id[run_id] for run_id in page_ids]), total
+    return load_runs(session, [by_id[run_id] for run_id in page_ids]), total
 
 
 def child_runs(
@@ -78,7 +78,7 @@ def child_runs(
     )
     if limit is not None:
         query = query.limit(limit)
-    return records.load_runs(session, session.scalars(query).all())
+    return load_runs(session, session.scalars(query).all())
 
 
 def child_run_count(session: Session, parent_run_id: str) -> int:
@@ -138,7 +138,7 @@ def sampled_metric_history(
     total = session.scalar(select(func.count()).select_from(MetricRow).where(where)) or 0
     if max_points is None or total <= max_points:
         rows = session.execute(select(*columns).where(where).order_by(*order))
-        return [Metric(key, records.stored_float(v), s, t) for v, s, t in rows], total
+        return [Metric(key, stored_float(v), s, t) for v, s, t in rows], total
     numbered = (
         select(*columns, func.row_number().over(order_by=order).label("position"))
         .where(where)
@@ -155,7 +155,7 @@ def sampled_metric_history(
         .where(keep)
         .order_by(position)
     )
-    points = [Metric(key, records.stored_float(v), s, t) for v, s, t in session.execute(sampled)]
+    points = [Metric(key, stored_float(v), s, t) for v, s, t in session.execute(sampled)]
     return points, total
 
 
@@ -173,7 +173,7 @@ def metric_histories(
         MetricRow.run_id, MetricRow.key, MetricRow.step, MetricRow.timestamp, MetricRow.id
     )
     for run_id, key, value, step, timestamp in session.execute(query):
-        point = Metric(key, records.stored_float(value), step, timestamp)
+        point = Metric(key, stored_float(value), step, timestamp)
         result[run_id].setdefault(key, []).append(point)
     return result
 
@@ -199,6 +199,6 @@ def metric_summaries(session: Session, run_id: str) -> list[MetricSummary]:
         .order_by(LatestMetricRow.key)
     )
     return [
-        MetricSummary(key, records.stored_float(value), step, timestamp, points or 0)
+        MetricSummary(key, stored_float(value), step, timestamp, points or 0)
         for key, value, step, timestamp, points in session.execute(query)
     ]

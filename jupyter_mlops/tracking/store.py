@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..core.config import resolve_data_dir
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
-from . import artifacts, read_queries, records, search_sql
+from . import artifacts, page_tokens, read_queries, search_sql, validation
 from .base_store import BaseTrackingStore
 from .batch_writes import (
     MetricPoint,
@@ -51,6 +51,7 @@ from .entities import (
 from .heartbeat import ProcessIdentity
 from .metric_points import metric_step, metric_timestamp
 from .names import random_run_name
+from .rows import experiment_entity, load_runs, run_entity, stored_float
 from .search_syntax import parse_filter, parse_order_by
 from .tables import ExperimentRow, LatestMetricRow, RunRow, TagRow
 
@@ -73,7 +74,7 @@ class TrackingStore(BaseTrackingStore):
 
     def list_experiments(self, view: RunView | str = RunView.ACTIVE_ONLY) -> list[Experiment]:
         """Experiments by name, with their run count, running count and last run time."""
-        stages = records.lifecycle_stages(view)
+        stages = validation.lifecycle_stages(view)
         with self.database.session() as session:
             return read_queries.experiments_with_stats(
                 session, ExperimentRow.lifecycle_stage.in_(stages)
@@ -81,7 +82,7 @@ class TrackingStore(BaseTrackingStore):
 
     def get_experiment(self, experiment_id: str | int) -> Experiment:
         """One experiment by id, with its run statistics (NotFound otherwise)."""
-        key = records.experiment_int(experiment_id)
+        key = validation.experiment_int(experiment_id)
         with self.database.session() as session:
             found = read_queries.experiments_with_stats(session, ExperimentRow.experiment_id == key)
         if not found:
@@ -92,7 +93,7 @@ class TrackingStore(BaseTrackingStore):
         """The experiment called `name`, or None."""
         with self.database.session() as session:
             row = session.scalars(select(ExperimentRow).where(ExperimentRow.name == name)).first()
-            return records.experiment_entity(row) if row is not None else None
+            return experiment_entity(row) if row is not None else None
 
     def get_or_create_experiment(self, name: str | None = None) -> Experiment:
         """The experiment called `name` (default "Default"), created when missing.
@@ -100,7 +101,7 @@ class TrackingStore(BaseTrackingStore):
         Safe when several processes create the same name at once (the write lock, or on other
         databases the unique name, makes one of them win; the others read its row).
         """
-        name = records.experiment_name(name)
+        name = validation.experiment_name(name)
         existing = self.get_experiment_by_name(name)
         if existing is not None:
             return existing
@@ -111,7 +112,7 @@ class TrackingStore(BaseTrackingStore):
                 ).first()
                 if row is None:
                     row = self._insert_experiment(session, name)
-                return records.experiment_entity(row)
+                return experiment_entity(row)
         except MLOpsError:
             found = self.get_experiment_by_name(name)
             if found is None:
@@ -119,7 +120,7 @@ class TrackingStore(BaseTrackingStore):
             return found
 
     def _insert_experiment(self, session: Session, name: str) -> ExperimentRow:
-        now = records.now_ms()
+        now = validation.now_ms()
         row = ExperimentRow(
             name=name,
             artifact_location="",
@@ -154,10 +155,10 @@ class TrackingStore(BaseTrackingStore):
         """Start a RUNNING run in the experiment; params and tags are written with it, and
         `process` (the one running it, for the heartbeat, see `tracking.heartbeat`)."""
         run_id = uuid.uuid4().hex
-        checked_params = records.checked_params(params)
-        checked_tags = records.checked_tags(tags)
-        run_name = records.run_name(name) if name is not None else random_run_name()
-        experiment_key = records.experiment_int(experiment_id)
+        checked_params = validation.checked_params(params)
+        checked_tags = validation.checked_tags(tags)
+        run_name = validation.run_name(name) if name is not None else random_run_name()
+        experiment_key = validation.experiment_int(experiment_id)
         with self.database.session(write=True) as session:
             found = experiment_for_new_run(session, experiment_key)
             if found is None:
@@ -172,7 +173,7 @@ class TrackingStore(BaseTrackingStore):
                 "experiment_id": experiment_key,
                 "name": run_name,
                 "status": RunStatus.RUNNING.value,
-                "start_time": start_time if start_time is not None else records.now_ms(),
+                "start_time": start_time if start_time is not None else validation.now_ms(),
                 "end_time": None,
                 "lifecycle_stage": LifecycleStage.ACTIVE.value,
                 "artifact_uri": str(Path(artifact_location) / run_id),
@@ -186,12 +187,12 @@ class TrackingStore(BaseTrackingStore):
                 "error": None,
             }
             write_new_run(session, row, checked_params, checked_tags, process)
-        return records.run_entity(SimpleNamespace(**row), checked_params, {}, checked_tags)
+        return run_entity(SimpleNamespace(**row), checked_params, {}, checked_tags)
 
     def get_run(self, run_id: str) -> Run:
         """One run with its params, latest metrics and tags (NotFound otherwise)."""
         with self.database.session() as session:
-            return records.load_runs(session, [self._run_row(session, run_id)])[0]
+            return load_runs(session, [self._run_row(session, run_id)])[0]
 
     def update_run(
         self,
@@ -206,14 +207,14 @@ class TrackingStore(BaseTrackingStore):
         stored traceback; returns the run as stored."""
         values: dict[str, Any] = {}
         if status is not None:
-            checked = records.run_status(status)
+            checked = validation.run_status(status)
             values["status"] = checked.value
             if checked.is_terminal and end_time is None:
-                end_time = records.now_ms()
+                end_time = validation.now_ms()
         if end_time is not None:
             values["end_time"] = end_time
         if name is not None:
-            values["name"] = records.run_name(name)
+            values["name"] = validation.run_name(name)
         if error is not None:
             values["error"] = error
         if not values:
@@ -228,9 +229,9 @@ class TrackingStore(BaseTrackingStore):
 
     def end_run(self, run_id: str, status: RunStatus | str, error: str | None = None) -> None:
         """Give a run its final status and end time now (and its traceback): one UPDATE."""
-        checked = records.run_status(status)
+        checked = validation.run_status(status)
         with self.database.session(write=True) as session:
-            if not write_end_run(session, run_id, checked.value, records.now_ms(), error):
+            if not write_end_run(session, run_id, checked.value, validation.now_ms(), error):
                 raise NotFoundError(f"no run {run_id}", field="run_id")
 
     def delete_run(self, run_id: str) -> Run:
@@ -242,7 +243,7 @@ class TrackingStore(BaseTrackingStore):
         return self._set_stage(run_id, LifecycleStage.ACTIVE)
 
     def _set_stage(self, run_id: str, stage: LifecycleStage) -> Run:
-        deleted_time = records.now_ms() if stage is LifecycleStage.DELETED else None
+        deleted_time = validation.now_ms() if stage is LifecycleStage.DELETED else None
         with self.database.session(write=True) as session:
             self._run_row(session, run_id)
             session.execute(
@@ -273,23 +274,25 @@ class TrackingStore(BaseTrackingStore):
             raise MLOpsError(
                 f"max_results must be between 1 and {MAX_RESULTS_LIMIT}", field="max_results"
             )
-        start = offset if offset is not None else records.decode_page_token(page_token)
+        start = offset if offset is not None else page_tokens.decode_page_token(page_token)
         if start < 0:
             raise MLOpsError("offset cannot be negative", field="offset")
         node = parse_filter(filter_string)
         clauses = parse_order_by(list(order_by or []))
         ids = (
-            None if experiment_ids is None else [records.experiment_int(i) for i in experiment_ids]
+            None
+            if experiment_ids is None
+            else [validation.experiment_int(i) for i in experiment_ids]
         )
         where = [
             search_sql.experiment_clause(ids),
-            RunRow.lifecycle_stage.in_(records.lifecycle_stages(run_view)),
+            RunRow.lifecycle_stage.in_(validation.lifecycle_stages(run_view)),
             search_sql.filter_clause(node, self._dialect == "sqlite"),
         ]
         with self.database.session() as session:
             runs, total = read_queries.runs_page(session, where, clauses, max_results, start)
         following = start + len(runs)
-        token = records.encode_page_token(following) if following < total else None
+        token = page_tokens.encode_page_token(following) if following < total else None
         return RunPage(runs=runs, total=total, next_page_token=token, offset=start)
 
     def child_runs(self, parent_run_id: str) -> list[Run]:
@@ -309,20 +312,20 @@ class TrackingStore(BaseTrackingStore):
     ) -> RunPage:
         """One page of the active runs nested under a run, oldest first (NotFound for an
         unknown parent); page with `next_page_token` or an explicit `offset`."""
-        start = offset if offset is not None else records.decode_page_token(page_token)
+        start = offset if offset is not None else page_tokens.decode_page_token(page_token)
         with self.database.session() as session:
             self._run_row(session, parent_run_id)
             runs = read_queries.child_runs(session, parent_run_id, max_results, start)
             total = read_queries.child_run_count(session, parent_run_id)
         following = start + len(runs)
-        token = records.encode_page_token(following) if following < total else None
+        token = page_tokens.encode_page_token(following) if following < total else None
         return RunPage(runs=runs, total=total, next_page_token=token, offset=start)
 
     def get_run_detail(self, run_id: str) -> RunDetail:
         """A run, its experiment's name and its metric summaries, read in one session."""
         with self.database.session() as session:
             row = self._run_row(session, run_id)
-            run = records.load_runs(session, [row])[0]
+            run = load_runs(session, [row])[0]
             experiment = session.get(ExperimentRow, row.experiment_id)
             summaries = read_queries.metric_summaries(session, run_id)
         name = experiment.name if experiment is not None else str(row.experiment_id)
@@ -346,7 +349,9 @@ class TrackingStore(BaseTrackingStore):
         """The param, metric and tag keys the active runs of the experiments use (sorted), for
         building table columns: `{"params": [...], "metrics": [...], "tags": [...]}`."""
         ids = (
-            None if experiment_ids is None else [records.experiment_int(i) for i in experiment_ids]
+            None
+            if experiment_ids is None
+            else [validation.experiment_int(i) for i in experiment_ids]
         )
         with self.database.session() as session:
             return read_queries.keys_in_use(session, ids)
@@ -365,13 +370,13 @@ class TrackingStore(BaseTrackingStore):
         A param already logged with another value is a CONFLICT (params are immutable); the
         whole batch is then rolled back.
         """
-        checked_params = records.checked_params(params)
-        checked_tags = records.checked_tags(tags)
+        checked_params = validation.checked_params(params)
+        checked_tags = validation.checked_tags(tags)
         points: list[MetricPoint] = [
             (
                 run_id,
-                records.check_key(m.key, "metric"),
-                records.metric_value(m.key, m.value),
+                validation.check_key(m.key, "metric"),
+                validation.metric_value(m.key, m.value),
                 metric_step(m.key, m.step),
                 metric_timestamp(m.key, m.timestamp),
             )
@@ -443,7 +448,7 @@ class TrackingStore(BaseTrackingStore):
                     .order_by(LatestMetricRow.run_id, LatestMetricRow.key)
                 )
                 for run_id, key, value, step, timestamp in session.execute(query):
-                    point = Metric(key, records.stored_float(value), step, timestamp)
+                    point = Metric(key, stored_float(value), step, timestamp)
                     found[run_id].append(point)
         return found
 
@@ -474,7 +479,7 @@ class TrackingStore(BaseTrackingStore):
     # --- rows --------------------------------------------------------------------------
 
     def _experiment_row(self, session: Session, experiment_id: str | int) -> ExperimentRow:
-        row = session.get(ExperimentRow, records.experiment_int(experiment_id))
+        row = session.get(ExperimentRow, validation.experiment_int(experiment_id))
         if row is None:
             raise NotFoundError(f"no experiment {experiment_id}", field="experiment_id")
         return row

@@ -1,0 +1,101 @@
+"""Rows of the tracking tables read into entities (`tracking.entities`), never ORM rows out."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .entities import Experiment, Run
+from .tables import ExperimentRow, LatestMetricRow, ParamRow, RunRow, TagRow
+
+_CHUNK = 500  # ids per IN (...) list, well under every database's bound-parameter limit
+
+
+def stored_float(value: float | None) -> float:
+    """NaN is stored as NULL (SQLite cannot hold it); NULL reads back as NaN."""
+    return math.nan if value is None else value
+
+
+def experiment_entity(
+    row: ExperimentRow,
+    run_count: int | None = None,
+    active_run_count: int | None = None,
+    last_run_time: int | None = None,
+) -> Experiment:
+    """An `Experiment` from its row (and its run statistics when computed)."""
+    return Experiment(
+        experiment_id=str(row.experiment_id),
+        name=row.name,
+        artifact_location=row.artifact_location,
+        lifecycle_stage=row.lifecycle_stage,
+        creation_time=row.creation_time,
+        last_update_time=row.last_update_time,
+        run_count=run_count,
+        active_run_count=active_run_count,
+        last_run_time=last_run_time,
+    )
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def load_runs(session: Session, rows: Sequence[RunRow]) -> list[Run]:
+    """Entities for `rows`, with their params, latest metrics and tags (3 queries per 500)."""
+    ids = [row.run_id for row in rows]
+    params: dict[str, dict[str, str]] = defaultdict(dict)
+    metrics: dict[str, dict[str, float]] = defaultdict(dict)
+    tags: dict[str, dict[str, str]] = defaultdict(dict)
+    for chunk in _chunks(ids):
+        for run_id, key, text in session.execute(
+            select(ParamRow.run_id, ParamRow.key, ParamRow.value).where(ParamRow.run_id.in_(chunk))
+        ):
+            params[run_id][key] = text
+        for run_id, key, number in session.execute(
+            select(LatestMetricRow.run_id, LatestMetricRow.key, LatestMetricRow.value).where(
+                LatestMetricRow.run_id.in_(chunk)
+            )
+        ):
+            metrics[run_id][key] = stored_float(number)
+        for run_id, key, text in session.execute(
+            select(TagRow.run_id, TagRow.key, TagRow.value).where(TagRow.run_id.in_(chunk))
+        ):
+            tags[run_id][key] = text
+    return [
+        run_entity(row, params[row.run_id], metrics[row.run_id], tags[row.run_id]) for row in rows
+    ]
+
+
+def run_entity(
+    row: RunRow | Any, params: dict[str, str], metrics: dict[str, float], tags: dict[str, str]
+) -> Run:
+    """A `Run` from its row (or anything with the row's attributes) and its keyed values."""
+    environment: dict[str, Any] = json.loads(row.environment) if row.environment else {}
+    return Run(
+        run_id=row.run_id,
+        experiment_id=str(row.experiment_id),
+        name=row.name,
+        status=row.status,
+        start_time=row.start_time,
+        end_time=row.end_time,
+        lifecycle_stage=row.lifecycle_stage,
+        artifact_uri=row.artifact_uri,
+        parent_run_id=row.parent_run_id,
+        user=row.user,
+        notebook_path=row.notebook_path,
+        cell_source=row.cell_source,
+        git_commit=row.git_commit,
+        git_dirty=row.git_dirty,
+        environment={str(k): str(v) for k, v in environment.items()},
+        error=row.error,
+        params=dict(sorted(params.items())),
+        metrics=dict(sorted(metrics.items())),
+        tags=dict(sorted(tags.items())),
+    )
