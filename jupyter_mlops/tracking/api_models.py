@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..core.query import MAX_INT64, QueryModel
+from ..core.query import MAX_INT64
+from ..core.query import QueryModel as QueryModel  # re-exported for older imports; use core.query
 from .entities import ArtifactInfo, Experiment, Metric, Run
 from .entities import MetricSummary as StoreMetricSummary
 

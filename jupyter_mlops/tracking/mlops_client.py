@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
+from .base_store import BaseTrackingStore
 from .client import TrackingClient, get_client
 from .entities import ArtifactInfo, Experiment, Metric, Run, RunStatus, RunView
-from .store import TrackingStore
 
 FLUSH_TIMEOUT_S = 120.0
 
@@ -40,7 +40,7 @@ def get_metric_history(run_id: str, key: str) -> list[Metric]:
 class Client:
     """A tracking client with MLflow's method names, on this process's store (or `store`)."""
 
-    def __init__(self, store: TrackingStore | None = None) -> None:
+    def __init__(self, store: BaseTrackingStore | None = None) -> None:
         self._given = store
 
     @property
@@ -48,12 +48,12 @@ class Client:
         return None if self._given is not None else get_client()
 
     @property
-    def store(self) -> TrackingStore:
+    def store(self) -> BaseTrackingStore:
         """The tracking store this client reads and writes."""
         client = self._client
         return self._given if client is None else client.store  # type: ignore[return-value]
 
-    def _fresh(self) -> TrackingStore:
+    def _fresh(self) -> BaseTrackingStore:
         client = self._client
         if client is not None:
             client.writer.flush(FLUSH_TIMEOUT_S)

@@ -25,7 +25,7 @@ from .artifacts import resolve_inside
 from .tables import KEY_LENGTH, RUN_ID_LENGTH
 
 if TYPE_CHECKING:
-    from .store import TrackingStore
+    from .base_store import BaseTrackingStore
 
 
 class ModelFileRow(Base):
@@ -71,7 +71,7 @@ def load_logged_model(
     run_id: str,
     name: str = "model",
     trusted: Iterable[str] = (),
-    store: TrackingStore | None = None,
+    store: BaseTrackingStore | None = None,
 ) -> tuple[Any, ModelInfo]:
     """The estimator and info of the model folder `name` that run `run_id` logged.
 
