@@ -456,9 +456,21 @@ class EndpointSupervisor:
         elif process is None:  # adopted from an earlier server: only its pid is known
             with contextlib.suppress(MLOpsError):
                 endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
-                if _pid_alive(endpoint.pid):
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(endpoint.pid or 0, signal.SIGTERM)
+                await _kill_pid(endpoint.pid)
+
+
+async def _kill_pid(pid: int | None, grace_s: float = 15.0) -> None:
+    """SIGTERM a process that is not our child, SIGKILL it if it outlives `grace_s`."""
+    if not _pid_alive(pid):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid or 0, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while _pid_alive(pid) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    if _pid_alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid or 0, signal.SIGKILL)
 
 
 def _quantile(buckets: dict[float, float], q: float) -> float | None:

@@ -1,0 +1,72 @@
+"""The endpoint supervisor outside a server: a persistent endpoint outlives its supervisor and
+the next one adopts it; a non-persistent one is stopped and marked so."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+import jupyter_mlops as mlops
+from jupyter_mlops.core.errors import MLOpsError
+from jupyter_mlops.serving.api import get_registry
+from jupyter_mlops.serving.supervisor import EndpointSupervisor, _pid_alive
+from tests.support.serving import free_port
+
+
+@pytest.fixture
+def registered() -> None:
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame(rng.normal(size=(100, 2)), columns=["a", "b"])
+    mlops.register_model(LogisticRegression().fit(X, X["a"] > 0), "sup", X=X)
+
+
+async def test_persistent_endpoints_are_adopted_and_others_stopped(
+    registered, mlops_store: Path
+) -> None:
+    registry = get_registry()
+    first = EndpointSupervisor(registry, mlops_store, base_port=free_port())
+    kept = await first.deploy("sup/1", "kept", persistent=True)
+    gone = await first.deploy("sup/1", "gone")
+    await first.close()
+    assert _pid_alive(kept.pid)
+    assert registry.get_endpoint("gone").state == "stopped"
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(f"{kept.url}/health")).status_code == 200
+        with pytest.raises(httpx.ConnectError):
+            await client.get(f"{gone.url}/health")
+
+    second = EndpointSupervisor(registry, mlops_store, base_port=free_port())
+    await second.adopt()
+    assert registry.get_endpoint("kept").state == "running"
+    assert registry.get_endpoint("kept").pid == kept.pid
+    await second.stop("kept")
+    for _ in range(100):
+        if not _pid_alive(kept.pid):
+            break
+        await asyncio.sleep(0.1)
+    assert not _pid_alive(kept.pid)
+    with pytest.raises(MLOpsError):
+        registry.get_endpoint("kept")
+    await second.close()
+
+
+async def test_a_port_in_use_is_a_conflict_naming_the_port(registered, mlops_store: Path) -> None:
+    import socket
+
+    supervisor = EndpointSupervisor(get_registry(), mlops_store)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(MLOpsError) as error:
+            await supervisor.deploy("sup/1", "busy", port=port)
+    assert (error.value.field, error.value.http_status) == ("port", 409)
+    assert [e.name for e in get_registry().list_endpoints()] == []
+    assert os.environ.get("JUPYTER_MLOPS_ENDPOINT_TOKEN") is None
