@@ -5,7 +5,8 @@ the later of its `schedule_since` and its last claimed firing, up to `now`. A fi
 by inserting `(job_id, scheduled_time)` into `jobs_firings` (the claim and its run in one
 transaction): the one insert that wins runs it; every other scheduler skips it.
 
-Missed firings (no scheduler ran at their time, older than `grace_s`) follow the job's
+Between checks the loop sleeps `interval_s`, or only until the next firing when that is
+sooner. Missed firings (no scheduler ran at their time, older than `grace_s`) follow the job's
 policy: `skip` records them as skipped and waits for the next one, `catch_up` runs the latest
 missed firing once. The clock is injectable (`clock`, epoch seconds) for tests.
 """
@@ -21,7 +22,7 @@ from collections.abc import Callable
 
 from .entities import Job, JobRun
 from .runner import JobRunner
-from .schedule import due_firings
+from .schedule import due_firings, firings
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,22 @@ class Scheduler:
                     self.runner.recover()
             except Exception:
                 log.exception("scheduler tick failed")
-            self._stop.wait(self.interval_s)
+            self._stop.wait(self._sleep_time())
+
+    def _sleep_time(self) -> float:
+        """Until the next check: `interval_s`, or less when a firing is due sooner (so a job
+        starts at its time, not up to an interval later; jobs created meanwhile wait at most
+        one interval)."""
+        now = self.clock()
+        soonest = self.interval_s
+        try:
+            for job in self.store.schedulable_jobs():
+                assert job.schedule is not None
+                upcoming = next(firings(job.schedule, job.timezone, int(now * 1000)))
+                soonest = min(soonest, upcoming / 1000 - now + 0.01)
+        except Exception:  # the store is briefly unavailable: check again after the interval
+            log.debug("could not read the next firing times", exc_info=True)
+        return max(0.05, soonest)
 
     def stop(self) -> None:
         """Stop ticking (runs already started go on in the runner)."""
