@@ -239,3 +239,15 @@ def test_the_heartbeat_records_the_beat_and_the_last_flush(mlops_store):
             assert beat.last_flush is not None and beat.last_beat >= beat.last_flush
     with get_database().session() as session:
         assert session.get(heartbeat.RunProcessRow, run.run_id) is None  # ended: forgotten
+
+
+def test_numpy_scalars_are_stored_as_numbers(db_url, mlops_store):
+    import numpy as np
+
+    store = TrackingStore(get_database(), mlops_store)
+    run_id = store.create_run(store.get_or_create_experiment("e").experiment_id).run_id
+    store.log_batch(run_id, metrics=[Metric("x", np.float64(0.1), np.int64(2), np.int64(5))])
+    assert [(p.value, p.step, p.timestamp) for p in store.metric_history(run_id, "x")] == [
+        (0.1, 2, 5)
+    ]
+    assert type(store.metric_history(run_id, "x")[0].step) is int

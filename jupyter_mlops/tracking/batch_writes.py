@@ -238,10 +238,12 @@ def _plain_text(points: Sequence[MetricPoint]) -> bool:
 
 
 def _copy_text(points: Sequence[MetricPoint]) -> bytes:
-    # repr() of a float reads back exactly; PostgreSQL reads "inf" and "-inf"; NULL is \N.
+    # repr() of a float reads back exactly (float() first: numpy scalars print their type);
+    # PostgreSQL reads "inf" and "-inf"; NULL is \N.
     null = "\\N"
     return "".join(
-        f"{run_id}\t{key}\t{null if value is None else repr(value)}\t{step}\t{timestamp}\n"
+        f"{run_id}\t{key}\t{null if value is None else repr(float(value))}\t{int(step)}"
+        f"\t{int(timestamp)}\n"
         for run_id, key, value, step, timestamp in points
     ).encode()
 
