@@ -72,7 +72,7 @@ async def test_the_dashboard_refuses_requests_without_credentials(
     info = await api(jp_fetch, method="POST", body=SMALL)
     key = info["dashboard_path"].split("/")[-2]
     wrong = ("0" if key[0] != "0" else "1") + key[1:]
-    for path in ("status", f"{wrong}/status", f"{wrong[:-1]}/status", "/status"):
+    for path in ("status", f"{wrong}/status", f"{wrong[:-1]}/status", "/status", "%C3%AF/x"):
         response = await http_server_client.fetch(
             f"{jp_base_url}mlops/api/clusters/{info['id']}/dashboard/{path}", raise_error=False
         )

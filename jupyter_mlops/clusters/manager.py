@@ -181,12 +181,16 @@ class ClusterManager(LoggingConfigurable):
 
     def dashboard_key(self, cluster_id: str) -> str:
         """The path key that opens this cluster's proxied dashboard (see `dashboard.py`)."""
-        mac = hmac.new(self._dashboard_secret, cluster_id.encode(), hashlib.sha256)
+        mac = hmac.new(
+            self._dashboard_secret, cluster_id.encode("utf-8", "replace"), hashlib.sha256
+        )
         return mac.hexdigest()[:32]
 
     def dashboard_key_matches(self, cluster_id: str, key: str) -> bool:
         """Whether `key` is this cluster's dashboard key (constant-time)."""
-        return hmac.compare_digest(self.dashboard_key(cluster_id), key)
+        # Bytes: compare_digest refuses str with non-ASCII characters (any URL may carry them).
+        expected = self.dashboard_key(cluster_id).encode()
+        return hmac.compare_digest(expected, key.encode("utf-8", "replace"))
 
     async def connection(self, cluster_id: str) -> ClusterConnection:
         """The address and TLS credentials a client needs (only for authenticated callers)."""
