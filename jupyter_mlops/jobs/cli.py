@@ -94,7 +94,9 @@ def _jobs_list(args: argparse.Namespace) -> int:
 
 
 def _jobs_runs(args: argparse.Namespace) -> int:
-    runs = _service().store.list_runs(job_id=args.job)
+    store = _service().store
+    store.get_job(args.job)  # an unknown job is an error, not an empty list
+    runs = store.list_runs(job_id=args.job)
     if args.json:
         _print_json([_run_summary(run) for run in runs])
     else:
