@@ -363,3 +363,47 @@ def test_sklearn_autolog_logs_params_metrics_and_the_model(
     assert (again.predict(features[:5]) == labels[:5]).all()
     # The model's files are the run's artifacts in the workbench.
     assert (same_store.artifact_root(run_id) / "model" / "MLmodel").is_file()
+
+
+def test_bad_requests_are_4xx_in_mlflows_shape_never_5xx(server: MLOpsServer) -> None:
+    mlflow.set_experiment("bad-input")
+    with mlflow.start_run() as run:
+        pass
+    run_id = run.info.run_id
+    api = "mlops/mlflow/api/2.0/mlflow"
+    cases: list[tuple[str, str, Any]] = [
+        (
+            "POST",
+            "runs/log-metric",
+            {"run_id": run_id, "key": "m", "value": 1, "timestamp": 2**70},
+        ),
+        ("POST", "runs/log-batch", {"run_id": run_id, "metrics": [{"key": "m", "value": "x"}]}),
+        ("POST", "runs/log-batch", {"run_id": run_id, "params": [{"key": "a/../..", "value": 1}]}),
+        ("GET", "experiments/get?experiment_id=" + "9" * 30, None),
+        ("GET", "experiments/get?experiment_id=%C2%B2", None),
+        ("POST", "runs/create", {"experiment_id": "\u00b2"}),
+        ("POST", "runs/search", {"experiment_ids": ["1"], "max_results": 10**12}),
+        ("POST", "runs/search", {"experiment_ids": ["1"], "filter": "(" * 3000}),
+        ("POST", "runs/update", {"run_id": run_id, "status": 99}),
+        ("POST", "experiments/search", {"filter": "name = "}),
+        ("POST", "experiments/search", {"order_by": ["bogus"]}),
+        ("POST", "experiments/create", {"name": "   "}),
+        ("GET", f"metrics/get-history?run_id={run_id}&metric_key=m&max_results=0", None),
+        ("POST", "logged-models/search", {"page_token": "\u00b2"}),
+        ("POST", "logged-models", {"experiment_id": "1", "source_run_id": "nope"}),
+        ("GET", "logged-models/m-../../x", None),
+        ("POST", "runs/set-tag", "[" * 5000 + "]" * 5000),
+        ("PUT", f"mlflow-artifacts/artifacts/1/{run_id}/artifacts/%2e%2e/%2e%2e/escape", b"x"),
+    ]
+    for method, path, body in cases:
+        if path.startswith("mlflow-artifacts"):
+            full = f"mlops/mlflow/api/2.0/{path}"
+        else:
+            full = f"{api}/{path}"
+        data = body if isinstance(body, bytes) else None
+        if isinstance(body, (dict, str)):
+            data = (body if isinstance(body, str) else json.dumps(body)).encode()
+        status, answer = server.request(method, full, token=server.token, data=data)
+        assert status < 500, (method, path, status, answer)
+        if status >= 400:
+            assert answer.startswith(b"{") and json.loads(answer)["error_code"], (path, answer)

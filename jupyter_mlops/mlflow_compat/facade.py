@@ -63,6 +63,14 @@ def run_artifact_uri(experiment_id: str, run_id: str) -> str:
     return f"{ARTIFACT_SCHEME}/{experiment_id}/{run_id}/artifacts"
 
 
+_EXPERIMENT_ID = re.compile(r"^[0-9]{1,19}$")
+
+
+def _possible_experiment_id(text: str) -> bool:
+    """Whether `text` can be an experiment id here (a decimal int64)."""
+    return bool(_EXPERIMENT_ID.match(text)) and int(text) < 2**63
+
+
 def _view(name: str) -> RunView:
     try:
         return _VIEWS[name]
@@ -196,7 +204,7 @@ class MlflowFacade:
         )
 
     def _experiment(self, experiment_id: str) -> Experiment:
-        if not experiment_id.strip().isdigit():
+        if not _possible_experiment_id(experiment_id):
             raise MlflowError(
                 f"No Experiment with id={experiment_id} exists",
                 RESOURCE_DOES_NOT_EXIST,
@@ -321,7 +329,7 @@ class MlflowFacade:
         if not request.experiment_ids:
             return m.RunsAnswer()
         for experiment_id in request.experiment_ids:
-            if not experiment_id.strip().isdigit():
+            if not _possible_experiment_id(experiment_id):
                 return m.RunsAnswer()  # an id that cannot exist here matches no run
         order_by = [mlflow_filter(clause) or clause for clause in request.order_by]
         page = self.store.search_runs(

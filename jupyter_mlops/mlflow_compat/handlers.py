@@ -41,7 +41,14 @@ from ..core.openapi import Contract
 from ..core.server_link import server_url_for
 from . import artifact_proxy
 from . import messages as m
-from .errors import HTTP_STATUS, code_for_status, error_body, mlflow_code
+from .errors import (
+    ENDPOINT_NOT_FOUND,
+    HTTP_STATUS,
+    MlflowError,
+    code_for_status,
+    error_body,
+    mlflow_code,
+)
 from .facade import MlflowFacade
 from .logged_models import LoggedModels
 
@@ -352,6 +359,48 @@ class ArtifactFileHandler(MlflowHandler):
         self.reply_message(m.Empty())
 
 
+class UnknownEndpointHandler(MlflowHandler):
+    """Any other path under `/mlops/mlflow/`: `ENDPOINT_NOT_FOUND` in MLflow's shape (e.g. an
+    MLflow feature the facade does not offer, such as traces), not an HTML page."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        verb: Contract("Not an endpoint of the facade", response=m.ErrorAnswer, status=404)
+        for verb in ("get", "post", "put", "patch", "delete")
+    }
+
+    def _refuse(self) -> None:
+        raise MlflowError(
+            f"{self.request.method} {self.request.path} is not an endpoint of the workbench's "
+            "MLflow API (see docs/mlflow.md for what it offers)",
+            ENDPOINT_NOT_FOUND,
+        )
+
+    @web.authenticated
+    async def get(self, path: str) -> None:
+        """Refuse."""
+        self._refuse()
+
+    @web.authenticated
+    async def post(self, path: str) -> None:
+        """Refuse."""
+        self._refuse()
+
+    @web.authenticated
+    async def put(self, path: str) -> None:
+        """Refuse."""
+        self._refuse()
+
+    @web.authenticated
+    async def patch(self, path: str) -> None:
+        """Refuse."""
+        self._refuse()
+
+    @web.authenticated
+    async def delete(self, path: str) -> None:
+        """Refuse."""
+        self._refuse()
+
+
 _ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel], str]] = [
     ("experiments/get", "get", "get_experiment", m.ExperimentRef, m.ExperimentAnswer,
      "An experiment by id"),
@@ -394,4 +443,5 @@ ABSOLUTE_ROUTES: list[tuple[str, Any]] = [
     (f"{_MODELS}/(?P<model_id>[^/]+)/params", LoggedModelParamsHandler),
     (f"{PREFIX}/api/2.0/mlflow-artifacts/artifacts", ArtifactListHandler),
     (f"{PREFIX}/api/2.0/mlflow-artifacts/artifacts/(?P<path>.+)", ArtifactFileHandler),
+    (f"{PREFIX}/(?P<path>.*)", UnknownEndpointHandler),  # last: after every real route
 ]

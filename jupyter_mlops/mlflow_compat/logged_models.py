@@ -135,7 +135,8 @@ class LoggedModels:
             if all((str(values.get(f)) == v) == equal for f, equal, v in clauses):
                 models.append(model)
         models.sort(key=lambda model: model.info.creation_timestamp_ms, reverse=True)
-        start = int(request.page_token or 0) if (request.page_token or "0").isdigit() else 0
+        given = request.page_token or "0"
+        start = int(given) if re.fullmatch(r"[0-9]{1,9}", given) else 0
         page = models[start : start + max(request.max_results, 1)]
         following = start + len(page)
         token = str(following) if following < len(models) else None

@@ -8,7 +8,13 @@ out unset fields.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Protobuf's int64 (times, steps): a larger number is a 400, never a database overflow.
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+Count = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Message(BaseModel):
@@ -46,8 +52,8 @@ class MetricMessage(Message):
 
     key: str
     value: float
-    timestamp: int = 0
-    step: int = 0
+    timestamp: Int64 = 0
+    step: Int64 = 0
 
 
 class ExperimentMessage(Message):
@@ -57,8 +63,8 @@ class ExperimentMessage(Message):
     name: str
     artifact_location: str
     lifecycle_stage: str
-    last_update_time: int | None = None
-    creation_time: int | None = None
+    last_update_time: Int64 | None = None
+    creation_time: Int64 | None = None
     tags: list[KeyValue] = Field(default_factory=list)
 
 
@@ -71,8 +77,8 @@ class RunInfoMessage(Message):
     experiment_id: str
     user_id: str = ""
     status: str
-    start_time: int
-    end_time: int | None = None
+    start_time: Int64
+    end_time: Int64 | None = None
     artifact_uri: str
     lifecycle_stage: str
 
@@ -97,7 +103,7 @@ class FileInfoMessage(Message):
 
     path: str
     is_dir: bool
-    file_size: int | None = None
+    file_size: Int64 | None = None
 
 
 # --- requests ----------------------------------------------------------------------------------
@@ -151,7 +157,7 @@ class UpdateExperiment(Message):
 class SearchExperiments(Message):
     """`POST experiments/search`."""
 
-    max_results: int = 1000
+    max_results: Count = 1000
     page_token: str | None = None
     filter: str | None = None
     order_by: list[str] = Field(default_factory=list)
@@ -166,7 +172,7 @@ class CreateRun(Message):
     experiment_id: str = "0"
     user_id: str | None = None
     run_name: str | None = None
-    start_time: int | None = None
+    start_time: Int64 | None = None
     tags: list[KeyValue] = Field(default_factory=list)
 
 
@@ -174,7 +180,7 @@ class UpdateRun(RunRef):
     """`POST runs/update`."""
 
     status: str | None = None
-    end_time: int | None = None
+    end_time: Int64 | None = None
     run_name: str | None = None
 
     _status = field_validator("status", mode="before")(
@@ -187,8 +193,8 @@ class LogMetric(RunRef):
 
     key: str
     value: float
-    timestamp: int | None = None
-    step: int = 0
+    timestamp: Int64 | None = None
+    step: Int64 = 0
 
 
 class LogParam(RunRef):
@@ -232,7 +238,7 @@ class SearchRuns(Message):
     experiment_ids: list[str] = Field(default_factory=list)
     filter: str | None = None
     run_view_type: str = "ACTIVE_ONLY"
-    max_results: int = 1000
+    max_results: Count = 1000
     order_by: list[str] = Field(default_factory=list)
     page_token: str | None = None
 
@@ -245,7 +251,7 @@ class GetMetricHistory(RunRef):
     """`GET metrics/get-history`."""
 
     metric_key: str
-    max_results: int | None = None
+    max_results: Count | None = None
     page_token: str | None = None
 
 
@@ -336,8 +342,8 @@ class LoggedModelInfo(Message):
     model_id: str
     experiment_id: str
     name: str
-    creation_timestamp_ms: int
-    last_updated_timestamp_ms: int
+    creation_timestamp_ms: Int64
+    last_updated_timestamp_ms: Int64
     artifact_uri: str
     status: str
     model_type: str | None = None
@@ -398,7 +404,7 @@ class SearchLoggedModels(Message):
 
     experiment_ids: list[str] = Field(default_factory=list)
     filter: str | None = None
-    max_results: int = 100
+    max_results: Count = 100
     page_token: str | None = None
 
 
