@@ -42,6 +42,8 @@ _PUBLIC_API: dict[str, str] = {
     "log_model": "jupyter_mlops.tracking.logging_artifacts",
     "autolog": "jupyter_mlops.tracking.autolog",
     "search_runs": "jupyter_mlops.tracking.frames",
+    "run_notebook": "jupyter_mlops.jobs.api",
+    "schedule": "jupyter_mlops.jobs.api",
     "Client": "jupyter_mlops.tracking.mlops_client",
     "get_metric_history": "jupyter_mlops.tracking.mlops_client",
     "run_notebook": "jupyter_mlops.jobs.api",
