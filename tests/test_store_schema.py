@@ -8,7 +8,11 @@ index, constraint, and no column of another type or nullability.
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -72,3 +76,28 @@ def test_the_comparison_sees_a_column_the_migrations_lack(db_url):
 def test_the_test_runs_on_the_database_it_names(db_url):
     dialect = get_database().engine.dialect.name
     assert dialect == ("sqlite" if db_url.startswith("sqlite") else "postgresql")
+
+
+def test_processes_starting_at_once_on_an_empty_store_all_upgrade_it(empty_db_url, tmp_path):
+    # A server and its kernels may all open a fresh store at the same moment.
+    script = (
+        "import os, sys, time\n"
+        "while not os.path.exists(sys.argv[1]): time.sleep(0.01)\n"
+        "from jupyter_mlops.core.store import get_database\n"
+        "get_database()\n"
+    )
+    go = tmp_path / "go"
+    env = {**os.environ, "JUPYTER_MLOPS_DB_URL": empty_db_url}
+    starters = [
+        subprocess.Popen([sys.executable, "-c", script, str(go)], env=env, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    time.sleep(0.5)  # let the interpreters start; they wait for the file
+    go.touch()
+    errors = [starter.communicate(timeout=120)[1].decode() for starter in starters]
+    assert [starter.returncode for starter in starters] == [0] * 4, errors
+    database = Database(empty_db_url)
+    try:
+        assert schema.current_revisions(database.engine) == schema.head_revisions()
+    finally:
+        database.close()
