@@ -167,7 +167,13 @@ def missing_figure(profile: Profile) -> go.Figure | None:
             hovertemplate="%{x}: %{y:.1%} missing<extra></extra>",
         )
     )
-    return _layout(figure, yaxis={"tickformat": ".0%", "range": [0, 1]})
+    # At least ten bar slots: one column with missing values is one narrow bar, not a wall.
+    slots = max(len(shares), 10)
+    return _layout(
+        figure,
+        yaxis={"tickformat": ".0%", "range": [0, 1]},
+        xaxis={"type": "category", "range": [-0.5, slots - 0.5]},
+    )
 
 
 def missing_matrix_figure(profile: Profile) -> go.Figure | None:

@@ -12,10 +12,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from tests.support.browser import open_mlops_sidebar
 from tests.support.lab import LabServer
 
 pytestmark = pytest.mark.browser
@@ -27,12 +27,21 @@ START_FROM_A_KERNEL = (
     "start_cluster(workers=1, threads=1, processes=False, name='from-a-notebook')\n"
 )
 
+SCREENSHOTS = Path("/work/helpers/screenshots")
+
 
 def _show_clusters(page) -> None:
-    open_mlops_sidebar(page)
+    """Open the Cluster panel (its own tab in the left area) with its start form unfolded."""
+    tab = page.locator('.jp-SideBar [data-id="jupyter-mlops-clusters"]')
+    tab.wait_for()
+    if "lm-mod-current" not in (tab.get_attribute("class") or ""):
+        tab.click()
+    page.locator("#jupyter-mlops-clusters").wait_for(state="visible")
     form = page.locator("[data-testid=mlops-cluster-form]")
-    if not form.is_visible():
-        page.locator(".lm-AccordionPanel-title", has_text="Cluster").first.click()
+    summary = page.locator(".jp-MLOps-clusterFormBox > summary")
+    summary.wait_for()
+    if not form.is_visible():  # the start form folds away once clusters exist
+        summary.click()
     form.wait_for(state="visible")
 
 
@@ -52,19 +61,51 @@ def test_start_see_workers_dashboard_insert_code_and_stop(lab_page, lab_server):
     _show_clusters(page)
 
     form = page.locator("[data-testid=mlops-cluster-form]")
+    form.locator("input[name=name]").fill("panel-made")
     form.locator("input[name=workers]").fill("1")
     form.locator("input[name=threads]").fill("1")
     form.locator("input[name=memory]").fill("1GB")
     form.locator("button[type=submit]").click()
     card = page.locator(CARD).first
     card.locator(".jp-MLOps-clusterStatus", has_text="running").wait_for(timeout=90_000)
+    assert "panel-made" in card.locator(".jp-MLOps-clusterName").inner_text()
     rows = card.locator("[data-testid=mlops-cluster-workers] tbody tr")
     rows.first.wait_for()
     assert rows.count() == 1
     cells = rows.first.locator("td").all_inner_texts()
     assert cells[1] == "1"  # cores
-    assert cells[2].endswith("/ 0.93 GiB")  # the 1GB memory limit
+    bar = rows.first.locator(".jp-MLOps-memoryBar")
+    assert bar.get_attribute("title").endswith(" of 0.93 GiB")  # the 1GB memory limit
+    # One line per worker: the row is no taller than one line of text.
+    assert rows.first.bounding_box()["height"] < 30
     cluster_id = card.get_attribute("data-cluster-id")
+    # The start form folds away once a cluster runs, leaving the room to the cards.
+    assert not form.is_visible()
+
+    # An empty "Scale to" cannot be sent; 0 workers asks first (cancelled here).
+    scale_box = card.locator("input[name=scale-workers]")
+    scale_button = card.locator("button", has_text="Scale")
+    scale_box.fill("")
+    assert scale_button.is_disabled()
+    scale_box.fill("0")
+    scale_button.click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for()
+    assert "0 workers" in dialog.inner_text()
+    dialog.locator("button", has_text="Cancel").click()
+    dialog.wait_for(state="detached")
+    page.wait_for_timeout(500)
+    assert rows.count() == 1 and "(scaling to 0)" not in card.inner_text()
+    scale_box.fill("1")
+    if SCREENSHOTS.is_dir():
+        page.screenshot(path=str(SCREENSHOTS / "cluster_panel.png"))
+
+    # "Dashboard in Lab": a tab whose frame is sandboxed without allow-same-origin.
+    card.locator("button", has_text="Dashboard in Lab").click()
+    frame = page.locator(f"#mlops-dask-dashboard-{cluster_id} iframe")
+    frame.wait_for(state="attached")
+    sandbox = frame.get_attribute("sandbox") or ""
+    assert "allow-scripts" in sandbox and "allow-same-origin" not in sandbox
 
     # The dashboard through the server's proxy, Bokeh's websocket included.
     link = card.locator("a", has_text="Dashboard")
@@ -96,22 +137,32 @@ def test_start_see_workers_dashboard_insert_code_and_stop(lab_page, lab_server):
     other.locator(".jp-MLOps-clusterStatus", has_text="running").wait_for(timeout=30_000)
     assert "★" in other.locator(".jp-MLOps-clusterName").inner_text()  # now the current one
 
-    for name in ("from-a-notebook", None):
-        target = page.locator(CARD, has_text=name) if name else page.locator(CARD).first
+    for name in ("from-a-notebook", "panel-made"):
+        target = page.locator(CARD, has_text=name)
         target.locator("button", has_text="Stop").click()
         target.wait_for(state="detached", timeout=60_000)
     assert page.locator(CARD).count() == 0
+    # The stopped cluster's dashboard tab is closed, and the panel says so.
+    frame.wait_for(state="detached", timeout=30_000)
+    assert (
+        "Closed the dashboard of panel-made"
+        in page.locator("[data-testid=mlops-cluster-message]").inner_text()
+    )
 
 
-def test_bad_sizes_are_shown_naming_the_field(lab_page):
+def test_bad_sizes_are_refused_before_a_start(lab_page):
     _show_clusters(lab_page)
     form = lab_page.locator("[data-testid=mlops-cluster-form]")
+    submit = form.locator("button[type=submit]")
     form.locator("input[name=workers]").fill("1")
+    problem = lab_page.locator("[data-testid=mlops-cluster-memory-error]")
     form.locator("input[name=memory]").fill("lots")
-    form.locator("button[type=submit]").click()
-    message = lab_page.locator("[data-testid=mlops-cluster-message].jp-MLOps-error")
-    message.wait_for()
-    assert "(memory)" in message.inner_text()
+    assert "not a memory size" in problem.inner_text() and submit.is_disabled()
+    # More than the machine has (the server's bound) is refused in the form.
+    form.locator("input[name=memory]").fill("1e99")
+    assert "per worker on this machine" in problem.inner_text() and submit.is_disabled()
+    form.locator("input[name=memory]").fill("")
+    assert problem.count() == 0 and submit.is_enabled()
     assert lab_page.locator(CARD).count() == 0
 
 

@@ -264,6 +264,12 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
     associations = page.locator("[data-testid=mlops-profile-associations]")
     associations.scroll_into_view_if_needed()  # charts are drawn once scrolled into view
     associations.locator(".heatmaplayer").wait_for(state="attached", timeout=30_000)
+    page.wait_for_timeout(300)
+    screenshot(page, "profile_correlations_light.png")
+    page.locator("[data-testid=mlops-profile-samples]").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    screenshot(page, "profile_samples_light.png")
+    report.locator("h2").scroll_into_view_if_needed()
     screenshot(page, "profile_light.png")
 
     # The search box keeps the cards whose name matches.

@@ -48,6 +48,7 @@ export class ClustersSection extends PolledView<IClusterList> {
     this.addClass('jp-MLOps-section');
     this.addClass('jp-MLOps-clusters');
     this.title.label = 'Cluster';
+    this.title.caption = 'Dask clusters';
   }
 
   protected load(): Promise<IClusterList> {
@@ -163,6 +164,7 @@ export class ClustersSection extends PolledView<IClusterList> {
   protected renderData(listing: IClusterList): JSX.Element {
     return (
       <div>
+        <h2 className="jp-MLOps-clusterPanelTitle">Dask clusters</h2>
         <StartForm
           listing={listing}
           starting={this._starting}

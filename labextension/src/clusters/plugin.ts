@@ -1,13 +1,13 @@
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, IFrame, MainAreaWidget } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
-import { IMLOpsSidebar } from '../tokens';
 import { ClustersSection, IClusterHost } from './ClustersSection';
+import { clusterIcon } from './icon';
 
-/** After data profiling, before experiments. */
-const SECTION_RANK = 200;
+/** Just below the MLOps sidebar's tab in the left area. */
+const PANEL_RANK = 610;
 
 function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null): IClusterHost {
   // The open dashboard tab of each cluster (one per cluster, reused).
@@ -57,24 +57,31 @@ function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null):
   };
 }
 
-/** The sidebar's Cluster section: Dask clusters owned by the server, with GPU workers. */
+/**
+ * The Cluster panel: Dask clusters owned by the server, with GPU workers. It has its own tab in
+ * the left area (the whole height for the form, the cards and the workers), not a share of the
+ * MLOps sidebar's accordion.
+ */
 export const clustersPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyter-mlops:clusters',
   description: 'Start, scale and stop Dask clusters (GPU workers too); open their dashboards.',
   autoStart: true,
-  requires: [IMLOpsSidebar],
-  optional: [INotebookTracker, ICommandPalette],
+  optional: [INotebookTracker, ICommandPalette, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
-    sidebar: IMLOpsSidebar,
     notebooks: INotebookTracker | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null
   ) => {
     const section = new ClustersSection(notebookHost(app, notebooks));
-    sidebar.addSection(section, SECTION_RANK);
+    section.addClass('jp-MLOps-clusterPanel');
+    section.title.icon = clusterIcon;
+    section.title.caption = 'Dask clusters';
+    app.shell.add(section, 'left', { rank: PANEL_RANK });
+    restorer?.add(section, section.id);
     app.commands.addCommand(CommandIDs.showClusters, {
       label: 'Show the Dask Clusters',
-      execute: () => sidebar.showSection(section)
+      execute: () => app.shell.activateById(section.id)
     });
     app.commands.addCommand(CommandIDs.refreshClusters, {
       label: 'Refresh the Dask Clusters',

@@ -159,7 +159,9 @@ export function missingChart(profile: IProfile): IChartSpec | null {
     ],
     layout: {
       margin: { l: 40, r: 8, t: 8, b: 32 },
-      yaxis: { tickformat: '.0%', range: [0, 1] }
+      yaxis: { tickformat: '.0%', range: [0, 1] },
+      // At least ten bar slots: one column with missing values is one narrow bar, not a wall.
+      xaxis: { type: 'category', range: [-0.5, Math.max(columns.length, 10) - 0.5] }
     },
     height: CHART_HEIGHT
   };
