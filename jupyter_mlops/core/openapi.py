@@ -195,7 +195,7 @@ def build_document(routes: list[Route], prefix: str, version: str) -> OpenAPIDoc
                 )
         operation: dict[str, Any] = {
             "summary": contract.summary,
-            "operationId": f"{verb}_{route.handler.__name__}_{len(paths)}",
+            "operationId": verb + re.sub(r"\W+", "_", route.path[len(prefix) :]).rstrip("_"),
             "parameters": parameters,
             "responses": {
                 "4XX": {"description": "bad input, not found, conflict", "content": error},
