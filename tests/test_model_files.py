@@ -166,6 +166,8 @@ def test_types_outside_the_allow_list_load_only_when_the_caller_trusts_them(tmp_
         ("scipy.io", "FortranFile", "ObjectNode"),  # file IO
         ("sklearn.utils._testing", "TempMemmap", "ObjectNode"),  # test helpers
         ("sklearn", "os", "TypeNode"),  # not a class defined in scikit-learn
+        ("scipy", "LowLevelCallable", "ObjectNode"),  # raw function pointers
+        ("numpy", "DataSource", "ObjectNode"),  # opens files and URLs
     ],
 )
 def test_the_allow_list_refuses_io_test_helpers_functions_and_foreign_names(

@@ -28,7 +28,8 @@ TRUSTED_PACKAGES = ("sklearn", "numpy", "scipy")
 # Module path segments whose classes read or write files, load libraries, or exist for tests.
 _UNTRUSTED_SEGMENTS = frozenset({"io", "f2py", "distutils", "ctypeslib", "datasets"})
 _UNTRUSTED_WORDS = ("test", "npyio", "datasource")
-_UNTRUSTED_CLASSES = frozenset({"numpy.memmap", "numpy.core.memmap.memmap"})
+# Classes whose constructors open files or take raw function pointers.
+_UNTRUSTED_CLASS_NAMES = frozenset({"memmap", "LowLevelCallable", "DataSource", "NpzFile"})
 
 
 def file_sha256(path: Path) -> str:
@@ -52,7 +53,7 @@ def _is_allowed_class(name: str) -> bool:
     parts = module_name.split(".")
     if parts[0] not in TRUSTED_PACKAGES or not _trusted_module(parts):
         return False
-    if name in _UNTRUSTED_CLASSES:
+    if attribute in _UNTRUSTED_CLASS_NAMES:
         return False
     try:
         found = getattr(importlib.import_module(module_name), attribute)
@@ -62,7 +63,7 @@ def _is_allowed_class(name: str) -> bool:
         return False
     import numpy
 
-    if issubclass(found, numpy.memmap):
+    if issubclass(found, numpy.memmap) or found.__name__ in _UNTRUSTED_CLASS_NAMES:
         return False
     defined_in = (found.__module__ or "").split(".")
     return defined_in[0] in TRUSTED_PACKAGES and _trusted_module(defined_in)
