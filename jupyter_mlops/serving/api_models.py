@@ -32,7 +32,7 @@ class UpdateIn(_In):
 class AliasIn(_In):
     """The version an alias should point to."""
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
 
 
 class DeployIn(_In):
@@ -49,7 +49,7 @@ class DeployIn(_In):
 class PromoteIn(_In):
     """The version an endpoint should serve; `alias` moves that alias instead of its own."""
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
     alias: str | None = None
 
 

@@ -40,7 +40,7 @@ from ..core.openapi import Contract
 from . import api_models as api
 from .api import register_version
 from .entities import Endpoint
-from .model_uri import ModelRef, check_alias, check_name
+from .model_uri import MAX_VERSION, ModelRef, check_alias, check_name
 from .registry import ModelRegistry
 from .supervisor import EndpointSupervisor
 
@@ -67,7 +67,7 @@ async def teardown(app: ExtensionApp) -> None:
 
 
 def _version_number(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_VERSION:
         raise MLOpsError(f"version {text!r} must be a positive number", field="version")
     return int(text)
 

@@ -9,6 +9,7 @@ from ..core.errors import MLOpsError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 MODELS_SCHEME = "models:/"
+MAX_VERSION = 2**31 - 1  # the store's integer column
 
 
 def check_name(name: object, field: str = "name", what: str = "model name") -> str:
@@ -59,7 +60,7 @@ def parse_ref(text: object, field: str = "model") -> ModelRef:
         check_name(name, field)
         if version == "latest":
             return ModelRef(name)
-        if not version.isdigit() or int(version) < 1:
+        if not version.isdigit() or not 1 <= int(version) <= MAX_VERSION:
             raise MLOpsError(f"{text!r}: the version must be a positive number", field=field)
         return ModelRef(name, version=int(version))
     return ModelRef(check_name(body, field))
