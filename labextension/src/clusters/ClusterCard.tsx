@@ -5,6 +5,22 @@ import { plural } from './format';
 import { IAdaptState, IClusterInfo } from './model';
 import { WorkersTable } from './WorkersTable';
 
+/** One plot of the Dask dashboard, shown alone in a Lab panel. */
+export interface IDaskPane {
+  label: string;
+  /** The dashboard's page for this plot alone. */
+  page: string;
+}
+
+/** The panes a user opens most (dask-labextension's favourites). */
+export const DASK_PANES: IDaskPane[] = [
+  { label: 'Task Stream', page: 'individual-task-stream' },
+  { label: 'Progress', page: 'individual-progress' },
+  { label: 'Workers Memory', page: 'individual-workers-memory' },
+  { label: 'Task Graph', page: 'individual-graph' },
+  { label: 'CPU', page: 'individual-cpu' }
+];
+
 /** What a cluster card can ask the section to do. */
 export interface IClusterActions {
   scale(cluster: IClusterInfo, workers: number): void;
@@ -13,6 +29,7 @@ export interface IClusterActions {
   makeCurrent(cluster: IClusterInfo): void;
   insertCode(cluster: IClusterInfo): void;
   openDashboard(cluster: IClusterInfo): void;
+  openPane(cluster: IClusterInfo, pane: IDaskPane): void;
   dashboardHref(cluster: IClusterInfo): string | null;
   /** Show a problem with what was typed. */
   say(text: string): void;
@@ -177,6 +194,21 @@ export function ClusterCard(props: {
           {cluster.kind === 'connected' ? 'Forget' : 'Stop'}
         </button>
       </div>
+      {href && running && cluster.dashboard_path && (
+        <div className="jp-MLOps-daskPanes" data-testid="mlops-dask-panes">
+          <span className="jp-MLOps-muted">Panes</span>
+          {DASK_PANES.map(pane => (
+            <button
+              key={pane.page}
+              className="jp-MLOps-link"
+              title={`Open the ${pane.label} plot in a Lab panel`}
+              onClick={() => actions.openPane(cluster, pane)}
+            >
+              {pane.label}
+            </button>
+          ))}
+        </div>
+      )}
       {scalable && (
         <ScaleControls cluster={cluster} actions={actions} maxWorkers={props.maxWorkers} />
       )}

@@ -5,7 +5,7 @@ import React from 'react';
 import { PolledView } from '../kit/PolledView';
 import { APIError } from '../request';
 import { changeCluster, listClusters, startCluster, stopCluster } from './api';
-import { ClusterCard, IClusterActions } from './ClusterCard';
+import { ClusterCard, IClusterActions, IDaskPane } from './ClusterCard';
 import { IAdaptState, IClusterInfo, IClusterList, IStartCluster } from './model';
 import { StartForm } from './StartForm';
 
@@ -13,8 +13,11 @@ import { StartForm } from './StartForm';
 export interface IClusterHost {
   /** Insert `code` in a new cell of the active notebook; an error message if there is none. */
   insertCode(code: string): string | null;
-  /** Show `url` (the dashboard through the server's proxy) in a Lab tab for cluster `id`. */
-  openDashboard(id: string, title: string, url: string): void;
+  /**
+   * Show `url` (the dashboard through the server's proxy) in a Lab tab for cluster `id`; a
+   * `pane` (one plot) docks beside the current tab.
+   */
+  openDashboard(id: string, title: string, url: string, pane?: boolean): void;
   /** Close the dashboard tabs of clusters that are not among `running` ids; their names. */
   closeDashboards(running: Set<string>): string[];
 }
@@ -155,6 +158,18 @@ export class ClustersSection extends PolledView<IClusterList> {
       const href = this._dashboardHref(cluster);
       if (href) {
         this._host.openDashboard(cluster.id, `Dask: ${cluster.name}`, href);
+      }
+    },
+    openPane: (cluster: IClusterInfo, pane: IDaskPane) => {
+      const href = this._dashboardHref(cluster);
+      if (href) {
+        const base = href.replace(/\/status$/, '');
+        this._host.openDashboard(
+          cluster.id,
+          `Dask ${pane.label}: ${cluster.name}`,
+          `${base}/${pane.page}`,
+          true
+        );
       }
     },
     dashboardHref: (cluster: IClusterInfo) => this._dashboardHref(cluster),

@@ -24,8 +24,9 @@ function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null):
       app.shell.activateById(panel.id);
       return null;
     },
-    openDashboard(id: string, title: string, url: string): void {
-      const open = dashboards.get(id);
+    openDashboard(id: string, title: string, url: string, pane = false): void {
+      const key = `${id}:${url}`;
+      const open = dashboards.get(key);
       if (open !== undefined && !open.isDisposed) {
         app.shell.activateById(open.id);
         return;
@@ -35,24 +36,29 @@ function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null):
       const frame = new IFrame({ sandbox: ['allow-scripts', 'allow-popups', 'allow-forms'] });
       frame.url = url;
       const widget = new MainAreaWidget({ content: frame });
-      widget.id = `mlops-dask-dashboard-${id}`;
+      const page = url.split('/').pop() ?? 'status';
+      widget.id = pane ? `mlops-dask-pane-${id}-${page}` : `mlops-dask-dashboard-${id}`;
       widget.title.label = title;
       widget.title.closable = true;
       widget.node.dataset.clusterId = id;
-      widget.disposed.connect(() => dashboards.delete(id));
-      dashboards.set(id, widget);
-      app.shell.add(widget, 'main');
+      widget.node.dataset.clusterName = title.replace(/^Dask[^:]*: /, '');
+      widget.addClass('jp-MLOps-daskPane');
+      widget.disposed.connect(() => dashboards.delete(key));
+      dashboards.set(key, widget);
+      // Panes dock beside the current tab (one plot each, like dask-labextension's panes).
+      app.shell.add(widget, 'main', { mode: pane ? 'split-right' : 'tab-after' });
       app.shell.activateById(widget.id);
     },
     closeDashboards(running: Set<string>): string[] {
-      const closed: string[] = [];
-      for (const [id, widget] of [...dashboards]) {
+      const closed = new Set<string>();
+      for (const [key, widget] of [...dashboards]) {
+        const id = key.slice(0, key.indexOf(':'));
         if (!running.has(id)) {
-          closed.push(widget.title.label.replace(/^Dask: /, ''));
+          closed.add(widget.node.dataset.clusterName ?? id);
           widget.dispose();
         }
       }
-      return closed;
+      return [...closed];
     }
   };
 }
