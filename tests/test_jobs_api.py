@@ -127,3 +127,10 @@ async def test_the_dialog_reads_parameters_and_previews_schedules(jp_fetch, trai
     assert (code, error["field"]) == (400, "schedule")
     code, error = await error_of(jp_fetch, "job-parameters", params={"path": "../x.ipynb"})
     assert (code, error["field"]) == (403, "path")
+    code, error = await error_of(jp_fetch, "job-parameters")
+    assert (code, error["field"]) == (400, "path")
+    # A job's own snapshot, for the Edit dialog, even after the notebook changed.
+    _, job = await call(jp_fetch, "jobs", method="POST", body={"notebook_path": "nbs/train.ipynb"})
+    write_notebook(train, "other = 1", "print(other)")
+    _, found = await call(jp_fetch, "job-parameters", params={"job_id": job["job_id"]})
+    assert [p["name"] for p in found["parameters"]] == ["lr", "epochs", "when"]

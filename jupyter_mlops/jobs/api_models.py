@@ -148,9 +148,11 @@ class RunsQuery(QueryModel):
 
 
 class ParametersQuery(QueryModel):
-    """`GET job-parameters?path=`: a notebook under the server's root."""
+    """`GET job-parameters?path=` (a notebook under the server's root) or `?job_id=` (a job's
+    snapshot)."""
 
-    path: str = Field(min_length=1)
+    path: str | None = Field(default=None, min_length=1)
+    job_id: str | None = Field(default=None, min_length=1)
 
 
 class ParameterOut(BaseModel):
@@ -167,7 +169,7 @@ class ParameterOut(BaseModel):
 class ParametersOut(BaseModel):
     """A notebook's parameters."""
 
-    path: str
+    path: str | None
     parameters: list[ParameterOut]
 
 

@@ -28,7 +28,7 @@ import tornado.web
 from pydantic import BaseModel
 
 from ..core.api import APIHandler
-from ..core.errors import NotFoundError
+from ..core.errors import MLOpsError, NotFoundError
 from ..core.openapi import Contract
 from . import api_models as api
 from .entities import Job, JobRun, JobSpec
@@ -258,7 +258,12 @@ class ParametersHandler(_JobsBase):
     async def get(self) -> None:
         """Papermill's inspection of the `parameters` cell, with inferred types."""
         query = self.parse_query(api.ParametersQuery)
-        found = await self.run_blocking(notebook_parameters, self.root, query.path)
+        if (query.path is None) == (query.job_id is None):
+            raise MLOpsError("give either path or job_id", field="path")
+        if query.job_id is not None:
+            found = await self.run_blocking(self.jobs.snapshot_parameters, query.job_id)
+        else:
+            found = await self.run_blocking(notebook_parameters, self.root, query.path or "")
         self.reply(
             api.ParametersOut(
                 path=query.path,

@@ -108,6 +108,12 @@ class JobService:
         name = check_job_name((spec.name or "").strip() or target.stem)
         return self.store.create_job(spec, text, name)
 
+    def snapshot_parameters(self, job_id: str) -> list[Parameter]:
+        """The parameters of the notebook snapshot a job runs."""
+        import nbformat
+
+        return inspect_parameters(nbformat.reads(self.store.snapshot(job_id), as_version=4))
+
     def update(
         self, job_id: str, changes: dict[str, Any], *, refresh_snapshot: bool = False
     ) -> Job:

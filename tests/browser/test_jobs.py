@@ -84,3 +84,15 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
     runs.first.wait_for()
     assert runs.first.get_attribute("data-status") == "succeeded"
     shoot(page, "panel")
+
+    # Edit: put the job on a schedule; its card reads it back in words.
+    card.get_by_test_id("mlops-job-edit").click()
+    form = page.locator(".jp-Dialog [data-testid=mlops-schedule-form]")
+    form.wait_for(state="visible")
+    assert form.locator("#mlops-param-factor").input_value() == "3"
+    form.get_by_test_id("mlops-schedule-cron-mode").check()
+    form.locator("#mlops-job-cron").fill("0 3 * * *")
+    form.locator("#mlops-job-tz").fill("UTC")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    form.wait_for(state="detached")
+    card.get_by_text("every day at 03:00 (UTC)").wait_for()

@@ -11,6 +11,8 @@ export interface IJobsActions {
   openPath(path: string): void;
   /** Open the main-area Jobs panel. */
   openPanel(): void;
+  /** Edit a job in a dialog; resolves once saved or cancelled. */
+  editJob(job: IJob): Promise<unknown>;
 }
 
 function RunLine(props: { run: IJobRun; actions: IJobsActions }): JSX.Element {
@@ -104,6 +106,13 @@ function JobCard(props: {
             {job.paused ? 'Resume' : 'Pause'}
           </button>
         ) : null}
+        <button
+          className="jp-mod-styled"
+          data-testid="mlops-job-edit"
+          onClick={act(() => props.actions.editJob(job))}
+        >
+          Edit
+        </button>
         <button
           className="jp-mod-styled"
           title="Take the notebook's current content as the job's snapshot"

@@ -3,7 +3,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { APIError } from '../request';
-import { createJob, notebookParameters, previewSchedule } from './api';
+import { createJob, jobParameters, notebookParameters, patchJob, previewSchedule } from './api';
 import { inZone } from './format';
 import { IJob, IJobCreate, IParameter, ISchedulePreview } from './model';
 
@@ -113,6 +113,7 @@ function ParameterField(props: {
 function ScheduleForm(props: {
   parameters: IParameter[];
   initial: IForm;
+  editing: boolean;
   onChange(form: IForm): void;
 }): JSX.Element {
   const [form, setForm] = useState<IForm>(props.initial);
@@ -174,7 +175,7 @@ function ScheduleForm(props: {
             checked={form.mode === 'now'}
             onChange={() => change({ mode: 'now' })}
           />{' '}
-          Run once now
+          {props.editing ? 'On demand (no schedule)' : 'Run once now'}
         </label>
         <label>
           <input
@@ -287,7 +288,8 @@ class ScheduleBody extends ReactWidget implements Dialog.IBodyWidget<IForm> {
 
   constructor(
     private readonly _parameters: IParameter[],
-    initial: IForm
+    initial: IForm,
+    private readonly _editing = false
   ) {
     super();
     this._form = initial;
@@ -303,6 +305,7 @@ class ScheduleBody extends ReactWidget implements Dialog.IBodyWidget<IForm> {
       <ScheduleForm
         parameters={this._parameters}
         initial={this._form}
+        editing={this._editing}
         onChange={form => {
           this._form = form;
         }}
@@ -373,6 +376,69 @@ export async function scheduleNotebook(path: string): Promise<IJob | null> {
       return await createJob(toRequest(path, parameters, form));
     } catch (error) {
       await showErrorMessage('Cannot schedule this notebook', APIError.from(error).detail);
+    }
+  }
+}
+
+/** A stored value as the text its field shows. */
+function textOf(parameter: IParameter, value: unknown): string {
+  if (typeof value === 'string' && ['str', 'date', 'datetime'].includes(parameter.type)) {
+    return value;
+  }
+  return JSON.stringify(value);
+}
+
+/** The Edit dialog of a job (its snapshot's parameters); resolves to the changed job, or null. */
+export async function editJob(job: IJob): Promise<IJob | null> {
+  let parameters: IParameter[];
+  try {
+    parameters = await jobParameters(job.job_id);
+  } catch (error) {
+    await showErrorMessage('Cannot read the job', APIError.from(error).detail);
+    return null;
+  }
+  let form: IForm = {
+    name: job.name,
+    values: Object.fromEntries(
+      parameters.map(p => [
+        p.name,
+        p.name in job.parameters ? textOf(p, job.parameters[p.name]) : defaultText(p)
+      ])
+    ),
+    mode: job.schedule ? 'cron' : 'now',
+    cron: job.schedule ?? '0 2 * * *',
+    timezone: job.timezone,
+    target: job.target === 'dask' ? 'dask' : 'local',
+    gpu: job.gpu,
+    timeout: job.timeout_s ? String(job.timeout_s) : '',
+    retries: String(job.retries),
+    html: job.outputs.includes('html')
+  };
+  for (;;) {
+    const result = await showDialog({
+      title: `Edit job ${job.name}`,
+      body: new ScheduleBody(parameters, form, true),
+      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Save' })]
+    });
+    if (!result.button.accept || result.value === null) {
+      return null;
+    }
+    form = result.value;
+    try {
+      const request = toRequest(job.notebook_path, parameters, form);
+      return await patchJob(job.job_id, {
+        name: request.name ?? job.name,
+        parameters: request.parameters,
+        schedule: request.schedule,
+        timezone: request.timezone,
+        target: request.target,
+        gpu: request.gpu,
+        timeout_s: request.timeout_s,
+        retries: request.retries,
+        outputs: request.outputs
+      });
+    } catch (error) {
+      await showErrorMessage('Cannot change this job', APIError.from(error).detail);
     }
   }
 }

@@ -35,6 +35,11 @@ export async function notebookParameters(path: string): Promise<IParameter[]> {
   return (await requestAPI<{ parameters: IParameter[] }>(`job-parameters?${query}`)).parameters;
 }
 
+export async function jobParameters(jobId: string): Promise<IParameter[]> {
+  const query = new URLSearchParams({ job_id: jobId });
+  return (await requestAPI<{ parameters: IParameter[] }>(`job-parameters?${query}`)).parameters;
+}
+
 export function previewSchedule(schedule: string, timezone: string): Promise<ISchedulePreview> {
   const query = new URLSearchParams({ schedule, timezone });
   return requestAPI<ISchedulePreview>(`job-schedule?${query}`);

@@ -7,7 +7,8 @@ import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { MainAreaOpener } from '../kit';
 import { IMLOpsSidebar } from '../tokens';
 import { JobsSection } from './JobsSection';
-import { scheduleNotebook } from './ScheduleDialog';
+import { IJob } from './model';
+import { editJob, scheduleNotebook } from './ScheduleDialog';
 
 /** After experiments (300). */
 const SECTION_RANK = 350;
@@ -52,7 +53,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       },
       openPanel: () => {
         void app.commands.execute(CommandIDs.openJobs);
-      }
+      },
+      editJob: (job: IJob) => editJob(job)
     };
     const section = new JobsSection(actions);
     sidebar.addSection(section, SECTION_RANK);
