@@ -172,6 +172,7 @@ class ColumnDriftOut(BaseModel):
     current_missing: int
     exact: bool
     plot: dict[str, Any]
+    noise: float | None = None
 
 
 class DriftReportOut(BaseModel):

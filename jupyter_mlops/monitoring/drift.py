@@ -46,6 +46,8 @@ class ColumnDrift:
     current_missing: int
     exact: bool
     plot: dict[str, Any] = field(default_factory=dict)
+    # The statistic expected with no drift at these sizes (Jensen-Shannon), judged net of it.
+    noise: float | None = None
 
     @property
     def score(self) -> float:
@@ -229,6 +231,7 @@ def _column_drift(
         current_missing=current.n_missing,
         exact=reference.exact and current.exact,
         plot=plot_data(reference, current),
+        noise=result.noise,
     )
 
 

@@ -51,6 +51,8 @@ export interface IColumnDrift {
   current_missing: number;
   exact: boolean;
   plot: IPlotData;
+  /** The statistic expected with no drift at these sizes (Jensen-Shannon), judged net of it. */
+  noise?: number | null;
 }
 
 export interface IDriftReport {
