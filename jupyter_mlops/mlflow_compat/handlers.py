@@ -38,7 +38,7 @@ from tornado.iostream import StreamClosedError
 from ..core.api import APIHandler
 from ..core.errors import MLOpsError
 from ..core.openapi import Contract
-from ..core.server_link import server_url_for
+from ..core.server_link import HUB_TOKEN_ENV, server_url_for
 from . import artifact_proxy
 from . import messages as m
 from .errors import (
@@ -98,6 +98,8 @@ def export_tracking_env(serverapp: Any) -> None:
         return
     os.environ[TRACKING_URI_ENV] = uri
     token = getattr(getattr(serverapp, "identity_provider", None), "token", "") or ""
+    # Under JupyterHub the server has no token of its own; the hub's API token authenticates.
+    token = token or os.environ.get(HUB_TOKEN_ENV, "")
     if token:
         os.environ[TRACKING_TOKEN_ENV] = token
     else:
