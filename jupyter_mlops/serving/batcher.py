@@ -11,6 +11,7 @@ that fails is retried request by request, so one bad request fails alone.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from .payloads import ModelInput
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -120,7 +123,13 @@ class MicroBatcher:
             for item in items:
                 groups.setdefault(id(item.model), []).append(item)
             for group in groups.values():
-                await self._serve(loop, group)
+                try:
+                    await self._serve(loop, group)
+                except Exception as exc:  # a bug here must fail these requests, not the loop
+                    log.exception("jupyter-mlops endpoint: a batch failed")
+                    for item in group:
+                        if not item.future.done():
+                            item.future.set_exception(exc)
 
     async def _serve(self, loop: asyncio.AbstractEventLoop, items: list[_Item]) -> None:
         model = items[0].model
@@ -129,9 +138,10 @@ class MicroBatcher:
             outputs = await loop.run_in_executor(
                 self._executor, _call, model, [i.data for i in items], want_proba
             )
-        except Exception:
+        except Exception as exc:
             if len(items) == 1:
-                raise_into(items[0])
+                if not items[0].future.done():
+                    items[0].future.set_exception(exc)
                 return
             for item in items:  # one bad request must not fail the others
                 await self._serve(loop, [item])
@@ -158,26 +168,10 @@ class MicroBatcher:
             start = stop
         if self.observer is not None:
             ids = [i.request_id for i in items for _ in range(i.data.n_rows)]
-            self.observer(model, ids, features, predictions, latencies)
-
-
-def raise_into(item: _Item) -> None:
-    """Run the lone failing request again to hand its own exception to its caller."""
-    try:
-        _call(item.model, [item.data], item.proba)
-    except Exception as exc:
-        if not item.future.done():
-            item.future.set_exception(exc)
-    else:  # it passes alone: serve it
-        predictions, probabilities, _ = _call(item.model, [item.data], item.proba)
-        if not item.future.done():
-            item.future.set_result(
-                Prediction(
-                    predictions.tolist(),
-                    None if probabilities is None else probabilities.tolist(),
-                    item.model.version,
-                )
-            )
+            try:
+                self.observer(model, ids, features, predictions, latencies)
+            except Exception:  # the request log must never stop the batcher
+                log.exception("jupyter-mlops endpoint: could not queue a batch for the log")
 
 
 def _call(
