@@ -64,6 +64,12 @@ class MLOpsApp(ExtensionApp):
         30.0, help="Seconds between checks for monitor windows that have ended."
     ).tag(config=True)
 
+    serving_base_port = Int(
+        8000,
+        help="The first port tried for a deployed endpoint (127.0.0.1); the next free one is "
+        "taken when it is busy. $JUPYTER_MLOPS_SERVING_BASE_PORT overrides it.",
+    ).tag(config=True)
+
     tracking_store_class = Type(
         default_value="jupyter_mlops.tracking.store.TrackingStore",
         klass="jupyter_mlops.tracking.base_store.BaseTrackingStore",

@@ -51,7 +51,8 @@ _NAME = r"(?P<name>[^/]+)"
 def setup(app: ExtensionApp) -> None:
     """Build the registry and the endpoint supervisor; adopt persistent endpoints at start."""
     registry = ModelRegistry(app.settings["mlops_database"], app.settings["mlops_data_dir"])
-    base_port = int(os.environ.get(BASE_PORT_ENV) or 8000)
+    configured: int = getattr(app, "serving_base_port", 8000)
+    base_port = int(os.environ.get(BASE_PORT_ENV) or configured)
     supervisor = EndpointSupervisor(registry, app.settings["mlops_data_dir"], base_port)
     app.settings["mlops_registry"] = registry
     app.settings["mlops_supervisor"] = supervisor
