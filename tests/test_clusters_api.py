@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from tornado.httpclient import HTTPClientError
@@ -24,7 +25,9 @@ async def test_start_scale_adapt_and_stop_a_local_cluster(jp_fetch):
     assert worker["threads"] == 1
     assert worker["memory_limit"] == 512 * 2**20
     assert worker["memory_used"] > 0
-    assert info["dashboard_path"] == f"mlops/api/clusters/{info['id']}/dashboard/status"
+    assert re.fullmatch(
+        rf"mlops/api/clusters/{info['id']}/dashboard/[0-9a-f]{{32}}/status", info["dashboard_path"]
+    )
     assert f'get_client("{info["id"]}")' in info["connect_code"]
 
     listing = await api(jp_fetch)
