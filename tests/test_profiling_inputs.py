@@ -119,3 +119,23 @@ async def test_a_saved_profile_downloads_as_an_html_report(jp_fetch, data_csv):
     assert "sandbox" in response.headers["Content-Security-Policy"]
     html = response.body.decode()
     assert html.startswith("<!DOCTYPE html>") and "class='jp-MLOps-profile-card'" in html
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"path": "a\u0000b.csv"}, "path"),
+        ({"path": "a\udfff.csv"}, "path"),
+        ({"path": "a.csv", "name": "\ud800"}, "name"),
+        ({"path": "a.csv", "name": "x\u0000"}, "name"),
+    ],
+)
+def test_the_contract_itself_refuses_what_the_rest_base_may_catch_first(body, field):
+    # Python callers of the contract (and a REST base that lets them through) get the field.
+    from pydantic import ValidationError
+
+    from jupyter_mlops.profiling.api_models import ProfileRequest
+
+    with pytest.raises(ValidationError) as info:
+        ProfileRequest.model_validate(body)
+    assert info.value.errors()[0]["loc"] == (field,)
