@@ -165,3 +165,15 @@ def test_predictions_are_compared_with_the_first_window_of_the_version(endpoint,
     second = svc.evaluate_now(monitor.monitor_id, runner=None, now=now)
     assert second.prediction_drifted is True
     assert svc.store.get_window(second.window_id).report["prediction"]["drifted"]
+
+
+def test_count_windows_end_with_their_nth_request(endpoint, mlops_store):
+    now = int(time.time() * 1000)
+    svc = service()
+    svc.create(MonitorSpec(endpoint, window_rows=500, min_rows=50), start_ms=now - 10_000)
+    log_traffic(endpoint, features(300, seed=8), now - 9000, mlops_store)
+    assert svc.tick(runner=None, now=now) == []
+    log_traffic(endpoint, features(300, seed=9), now - 5000, mlops_store)
+    (window,) = svc.tick(runner=None, now=now)
+    assert window.n_rows == 600 and window.end_time == now - 5000 + 1
+    assert svc.tick(runner=None, now=now) == []

@@ -26,6 +26,7 @@ def create_monitor(
     *,
     reference_profile: str | None = None,
     window_seconds: int = 3600,
+    window_rows: int | None = None,
     min_rows: int = 100,
     columns: list[str] | None = None,
     tests: dict[str, str] | None = None,
@@ -35,13 +36,15 @@ def create_monitor(
     retrain_parameter: str = "data_path",
 ) -> Monitor:
     """Watch an endpoint: each window of its traffic is compared with the served version's
-    training-data profile (or `reference_profile`); a drifted window raises an alert, which
+    training-data profile (or `reference_profile`); windows last `window_seconds`, or end with
+    every `window_rows`-th request when given; a drifted window raises an alert, which
     runs `retrain_job_id` (a job of the jobs capability) with the window's rows as the
     notebook parameter `retrain_parameter`."""
     spec = MonitorSpec(
         endpoint_name=endpoint_name,
         reference_profile=reference_profile,
         window_seconds=window_seconds,
+        window_rows=window_rows,
         min_rows=min_rows,
         columns=columns,
         tests=dict(tests or {}),

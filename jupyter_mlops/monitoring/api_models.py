@@ -17,6 +17,7 @@ class MonitorCreate(BaseModel):
     endpoint_name: str = Field(min_length=1, max_length=256)
     reference_profile: str | None = Field(default=None, max_length=256)
     window_seconds: int = Field(default=3600, ge=1, le=366 * 86_400)
+    window_rows: int | None = Field(default=None, ge=1, le=10**9)
     min_rows: int = Field(default=100, ge=1, le=10**9)
     columns: list[str] | None = None
     tests: dict[str, str] = Field(default_factory=dict)
@@ -34,6 +35,7 @@ class MonitorUpdate(BaseModel):
 
     reference_profile: str | None = Field(default=None, max_length=256)
     window_seconds: int | None = Field(default=None, ge=1, le=366 * 86_400)
+    window_rows: int | None = Field(default=None, ge=1, le=10**9)
     min_rows: int | None = Field(default=None, ge=1, le=10**9)
     columns: list[str] | None = None
     tests: dict[str, str] | None = None
@@ -52,6 +54,7 @@ class MonitorOut(BaseModel):
     reference_kind: str
     reference_profile: str | None
     window_seconds: int
+    window_rows: int | None
     min_rows: int
     columns: list[str] | None
     tests: dict[str, str]

@@ -29,7 +29,12 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([asdict(m) for m in monitors], indent=2))
     for monitor in [] if args.json else monitors:
-        state = "paused" if monitor.paused else f"every {monitor.window_seconds}s"
+        every = (
+            f"{monitor.window_rows} requests"
+            if monitor.window_rows
+            else f"{monitor.window_seconds}s"
+        )
+        state = "paused" if monitor.paused else f"every {every}"
         print(f"{monitor.monitor_id}  {monitor.endpoint_name:<30}  {state}")
     return 0
 

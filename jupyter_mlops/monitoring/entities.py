@@ -19,6 +19,7 @@ class MonitorSpec:
     endpoint_name: str
     reference_profile: str | None = None
     window_seconds: int = 3600
+    window_rows: int | None = None
     min_rows: int = 100
     columns: list[str] | None = None
     tests: dict[str, str] = field(default_factory=dict)
@@ -38,6 +39,7 @@ class Monitor:
     reference_kind: str
     reference_profile: str | None
     window_seconds: int
+    window_rows: int | None
     min_rows: int
     columns: list[str] | None
     tests: dict[str, str]

@@ -1,8 +1,9 @@
 """`MonitorService`: monitors checked on creation, windows claimed once and evaluated as tasks.
 
-Windows are time-based: `[start, start + window_seconds)`. `tick(now)` claims each window that
-has ended (one claim row per window, so any number of tickers evaluate each window once) and
-submits its evaluation to the jobs runner (`core.tasks`, kind `monitoring.evaluate_window`), or
+Windows are time-based, `[start, start + window_seconds)`, or count-based: a window ends with
+its `window_rows`-th request (`[start, that request's time + 1)`). `tick(now)` claims each
+window that has ended (one claim row per window, so any number of tickers evaluate each window
+once) and submits its evaluation to the jobs runner (`core.tasks`, kind `monitoring.evaluate_window`), or
 evaluates it in this process when there is no runner. A monitor that was not ticked for a long
 time catches up with its latest complete window only, not with every window it missed.
 """
@@ -47,6 +48,7 @@ class MonitorService:
             endpoint_name=monitor.endpoint_name,
             reference_profile=monitor.reference_profile,
             window_seconds=monitor.window_seconds,
+            window_rows=monitor.window_rows,
             min_rows=monitor.min_rows,
             columns=monitor.columns,
             tests=monitor.tests,
@@ -67,6 +69,8 @@ class MonitorService:
         """The complete windows of `monitor` not yet claimed: at most the latest one."""
         if monitor.paused:
             return []
+        if monitor.window_rows is not None:
+            return self._count_window(monitor, now)
         width = monitor.window_seconds * 1000
         elapsed = now - monitor.next_window_start
         if elapsed < width:
@@ -74,6 +78,20 @@ class MonitorService:
         # Skip the windows nobody evaluated while no ticker ran: evaluate the latest one.
         start = monitor.next_window_start + (math.floor(elapsed / width) - 1) * width
         return [(start, start + width)]
+
+    def _count_window(self, monitor: Monitor, now: int) -> list[tuple[int, int]]:
+        """The first `window_rows` requests since the window start, once there are that many."""
+        from ..serving.request_log import read_requests
+
+        assert monitor.window_rows is not None
+        frame = read_requests(
+            monitor.endpoint_name, since_ms=monitor.next_window_start, until_ms=now,
+            data_dir=self.data_dir,
+        )  # fmt: skip
+        if len(frame) < monitor.window_rows:
+            return []
+        last = int(frame["_mlops_ts_ms"].iloc[monitor.window_rows - 1])
+        return [(monitor.next_window_start, last + 1)]
 
     def tick(self, runner: BaseTaskRunner | None, now: int | None = None) -> list[Window]:
         """Claim and submit every monitor's due window; returns the windows this call claimed."""
@@ -194,6 +212,8 @@ def check_spec(spec: MonitorSpec, database: Database) -> MonitorSpec:
             raise NotFoundError(exc.message, field="reference_profile") from None
     if not 1 <= spec.window_seconds <= 366 * 86_400:
         raise MLOpsError("window_seconds must be between 1 and a year", field="window_seconds")
+    if spec.window_rows is not None and not 1 <= spec.window_rows <= 10**9:
+        raise MLOpsError("window_rows must be between 1 and 10^9", field="window_rows")
     if not 1 <= spec.min_rows <= 10**9:
         raise MLOpsError("min_rows must be between 1 and 10^9", field="min_rows")
     for column, test in spec.tests.items():

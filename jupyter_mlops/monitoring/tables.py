@@ -36,6 +36,8 @@ class MonitorRow(Base):
     reference_kind: Mapped[str] = mapped_column(String(16))
     reference_profile: Mapped[str | None] = mapped_column(String(256), nullable=True)
     window_seconds: Mapped[int] = mapped_column(Integer)
+    # Count windows: a window ends with its `window_rows`-th request (None: time windows).
+    window_rows: Mapped[int | None] = mapped_column(Integer, nullable=True)
     min_rows: Mapped[int] = mapped_column(Integer)
     columns: Mapped[str | None] = mapped_column(Text, nullable=True)
     tests: Mapped[str] = mapped_column(Text, default="{}")

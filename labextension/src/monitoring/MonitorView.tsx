@@ -114,8 +114,11 @@ export class MonitorView extends PolledView<IMonitorData> {
         <header className="jp-MLOps-monitorHeader">
           <h2>{monitor.endpoint_name}</h2>
           <div className="jp-MLOps-muted">
-            Windows of {monitor.window_seconds} s (at least {monitor.min_rows} requests) compared
-            with {reference}
+            Windows of{' '}
+            {monitor.window_rows
+              ? `${monitor.window_rows} requests`
+              : `${monitor.window_seconds} s (at least ${monitor.min_rows} requests)`}{' '}
+            compared with {reference}
             {monitor.retrain_job_id
               ? `; a drifted window runs job ${monitor.retrain_job_id.slice(0, 8)} with ${monitor.retrain_parameter}`
               : '; no retraining job'}

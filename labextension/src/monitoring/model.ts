@@ -6,6 +6,7 @@ export interface IMonitor {
   reference_kind: 'training' | 'profile' | string;
   reference_profile: string | null;
   window_seconds: number;
+  window_rows: number | null;
   min_rows: number;
   columns: string[] | null;
   tests: Record<string, string>;

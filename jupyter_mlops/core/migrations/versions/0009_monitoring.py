@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("reference_kind", sa.String(16), nullable=False),
         sa.Column("reference_profile", sa.String(256), nullable=True),
         sa.Column("window_seconds", sa.Integer(), nullable=False),
+        sa.Column("window_rows", sa.Integer(), nullable=True),
         sa.Column("min_rows", sa.Integer(), nullable=False),
         sa.Column("columns", sa.Text(), nullable=True),
         sa.Column("tests", sa.Text(), nullable=False),
@@ -66,9 +67,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("window_id", name="pk_monitoring_windows"),
-        sa.UniqueConstraint(
-            "monitor_id", "start_time", name="uq_monitoring_windows_monitor_id"
-        ),
+        sa.UniqueConstraint("monitor_id", "start_time", name="uq_monitoring_windows_monitor_id"),
     )
     op.create_index(
         "ix_monitoring_windows_monitor_end", "monitoring_windows", ["monitor_id", "end_time"]
