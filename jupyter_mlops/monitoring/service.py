@@ -3,9 +3,10 @@
 Windows are time-based, `[start, start + window_seconds)`, or count-based: a window ends with
 its `window_rows`-th request (`[start, that request's time + 1)`). `tick(now)` claims each
 window that has ended (one claim row per window, so any number of tickers evaluate each window
-once) and submits its evaluation to the jobs runner (`core.tasks`, kind `monitoring.evaluate_window`), or
-evaluates it in this process when there is no runner. A monitor that was not ticked for a long
-time catches up with its latest complete window only, not with every window it missed.
+once) and submits its evaluation to the jobs runner (`core.tasks`, kind
+`monitoring.evaluate_window`), or evaluates it in this process when there is no runner. A
+monitor that was not ticked for a long time catches up with its latest complete window only,
+not with every window it missed.
 """
 
 from __future__ import annotations
