@@ -255,6 +255,17 @@ def test_experiments_create_get_and_search(server: MLOpsServer) -> None:
     assert {e.name for e in [*page, *rest]} == {"exp-alpha", "exp-beta"}
 
 
+def test_runs_without_an_experiment_go_to_default(server: MLOpsServer, same_store: Any) -> None:
+    client = mlflow.MlflowClient()
+    run = client.create_run("0", run_name="no-experiment-set")  # what start_run() sends
+    client.set_terminated(run.info.run_id)
+    default = same_store.get_experiment_by_name("Default")
+    assert default is not None and run.info.experiment_id == default.experiment_id
+    assert client.get_experiment("0").name == "Default"
+    found = client.search_runs(["0"], "attributes.run_name = 'no-experiment-set'")
+    assert [r.info.run_id for r in found] == [run.info.run_id]
+
+
 def test_nested_runs_keep_their_parent(server: MLOpsServer, same_store: Any) -> None:
     experiment_id = mlflow.set_experiment("nested").experiment_id
     with (

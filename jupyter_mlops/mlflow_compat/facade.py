@@ -35,6 +35,7 @@ RUN_NAME_TAG = "mlflow.runName"
 USER_TAG = "mlflow.user"
 PARENT_TAG = "mlflow.parentRunId"
 ARTIFACT_SCHEME = "mlflow-artifacts:"
+DEFAULT_EXPERIMENT_ID = "0"  # MLflow's "Default"; the workbench's ids start at 1
 
 _VIEWS = {
     "ACTIVE_ONLY": RunView.ACTIVE_ONLY,
@@ -204,6 +205,9 @@ class MlflowFacade:
         )
 
     def _experiment(self, experiment_id: str) -> Experiment:
+        if experiment_id == DEFAULT_EXPERIMENT_ID:
+            # MLflow's client logs to experiment "0" until one is set; here that is "Default".
+            return self.store.get_or_create_experiment(None)
         if not _possible_experiment_id(experiment_id):
             raise MlflowError(
                 f"No Experiment with id={experiment_id} exists",
@@ -326,14 +330,19 @@ class MlflowFacade:
 
     def search_runs(self, request: m.SearchRuns) -> m.RunsAnswer:
         """`runs/search`: MLflow's filter and order syntax, paged."""
-        if not request.experiment_ids:
-            return m.RunsAnswer()
+        ids = []
         for experiment_id in request.experiment_ids:
-            if not _possible_experiment_id(experiment_id):
-                return m.RunsAnswer()  # an id that cannot exist here matches no run
+            if experiment_id == DEFAULT_EXPERIMENT_ID:
+                default = self.store.get_experiment_by_name("Default")
+                if default is not None:
+                    ids.append(default.experiment_id)
+            elif _possible_experiment_id(experiment_id):
+                ids.append(experiment_id)  # an id that cannot exist here matches no run
+        if not ids:
+            return m.RunsAnswer()
         order_by = [mlflow_filter(clause) or clause for clause in request.order_by]
         page = self.store.search_runs(
-            request.experiment_ids,
+            ids,
             mlflow_filter(request.filter),
             order_by,
             request.max_results,
