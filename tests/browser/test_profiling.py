@@ -357,3 +357,37 @@ def test_a_bad_csv_shows_the_parsers_cause(lab_page, lab_server):
     assert error.inner_text() == (
         "cannot read ragged.csv: line 3 has 3 fields where the header has 2"
     )
+
+
+def test_a_tab_whose_job_was_running_is_restored_and_follows_that_job(lab_page, lab_server):
+    page = lab_page
+    name = "large_restored.csv"
+    workspace = "lab/workspaces/mlops-profile-running"
+    rng = np.random.default_rng(5)
+    n = 1_500_000  # long enough (seconds) to reload while the job runs
+    pd.DataFrame({"a": rng.normal(size=n), "b": rng.integers(0, 1000, n)}).to_csv(
+        lab_server.root_dir / name, index=False
+    )
+    item = open_file_browser_item(page, lab_server, name, workspace)
+    item.click(button="right")
+    choose_profile_data(page)
+    page.locator("[data-testid=mlops-profile-progress]").wait_for(timeout=60_000)
+    # The tab's job id is saved with the layout; then reload while the job still runs.
+    with page.expect_response(
+        lambda response: "/lab/api/workspaces/" in response.url and response.request.method == "PUT"
+    ):
+        page.locator(".lm-TabBar-tab", has_text="Launcher").first.click()
+    assert page.locator("[data-testid=mlops-profile-progress]").count() == 1, "job ended early"
+    requests: list[tuple[str, str]] = []
+    page.on("request", lambda request: requests.append((request.method, request.url)))
+    page.goto(f"{lab_server.url}/{workspace}")
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=f"Profile: {name}")
+    tab.wait_for(timeout=60_000)
+    tab.click()
+    report = page.locator("[data-testid=mlops-profile-report]")
+    report.wait_for(timeout=180_000)
+    assert name in report.locator("h2").inner_text()
+    # It followed the running job: no second profiling of the file was started.
+    api = [(method, url.split("?")[0]) for method, url in requests if "/mlops/api/profiles" in url]
+    assert not [url for method, url in api if method == "POST"], api
+    assert any("/mlops/api/profiles/jobs/" in url for method, url in api if method == "GET"), api
