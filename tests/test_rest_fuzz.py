@@ -24,7 +24,7 @@ requests = pytest.importorskip("requests")
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
-EXAMPLES = 10
+EXAMPLES = 8
 
 
 @pytest.fixture(scope="module")
