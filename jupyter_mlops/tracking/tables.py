@@ -107,7 +107,10 @@ class MetricRow(Base):
     __tablename__ = "tracking_metrics"
     __table_args__ = (Index("ix_tracking_metrics_run_key_step", "run_id", "key", "step"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # 64-bit on PostgreSQL (revision 0010); SQLite's INTEGER PRIMARY KEY is 64-bit already.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
     run_id: Mapped[str] = mapped_column(ForeignKey("tracking_runs.run_id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(KEY_LENGTH))
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
