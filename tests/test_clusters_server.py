@@ -157,3 +157,18 @@ async def test_the_magic_in_a_kernel_acts_on_the_servers_clusters(jp_fetch, caps
     with pytest.raises(Exception) as error:
         await asyncio.to_thread(magic, "cluster start --threads 0")
     assert getattr(error.value, "field", None) == "threads"
+
+
+async def test_each_client_links_to_its_own_clusters_dashboard(jp_fetch):
+    from jupyter_mlops.clusters.client import get_client
+
+    first = await api(jp_fetch, method="POST", body={**SMALL, "name": "first"})
+    second = await api(jp_fetch, method="POST", body={**SMALL, "name": "second"})
+    clients = [await asyncio.to_thread(get_client, name) for name in ("first", "second")]
+    links = [client.dashboard_link for client in clients]
+    assert links == [f"/a%40b/{first['dashboard_path']}", f"/a%40b/{second['dashboard_path']}"]
+    assert links[0] in clients[0]._repr_html_()
+    for client in clients:
+        await asyncio.to_thread(client.close)
+    for info in (first, second):
+        await api(jp_fetch, info["id"], method="DELETE")

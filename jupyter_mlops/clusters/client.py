@@ -8,6 +8,7 @@ cluster (the one started or connected last, or picked in the panel).
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,9 +53,24 @@ def find_cluster(overview: ClusterList, cluster: str | None) -> ClusterInfo:
     raise NotFoundError(f"cluster: no cluster {cluster!r}; known: {known}", field="cluster")
 
 
-def _client_for(address: str, connection: ClusterConnection | None = None) -> Client:
+@functools.cache
+def _linked_client_class() -> type[Client]:
     from distributed import Client
 
+    class LinkedClient(Client):  # type: ignore[misc]
+        """A `Client` whose dashboard link is the one the server gives for its cluster."""
+
+        mlops_dashboard_link: str | None = None
+
+        @property
+        def dashboard_link(self) -> str:
+            link = self.mlops_dashboard_link
+            return link if link is not None else str(super().dashboard_link)
+
+    return LinkedClient
+
+
+def _client_for(address: str, connection: ClusterConnection | None = None) -> Client:
     with _clients_lock:
         client = _clients.get(address)
         if client is None or client.status not in ("running", "connecting"):
@@ -68,15 +84,17 @@ def _client_for(address: str, connection: ClusterConnection | None = None) -> Cl
                     tls_client_key=connection.tls.key,
                     require_encryption=True,
                 )
-            client = Client(address, security=security, set_as_default=True)
+            client = _linked_client_class()(address, security=security, set_as_default=True)
             _clients[address] = client
         return client
 
 
-def _link_dashboards(backend: ClusterBackend, connection: ClusterConnection) -> None:
-    """Point distributed's `dashboard.link` at the link the server gives (its proxy), so the
-    `Client` repr in a notebook opens the dashboard from wherever the Lab is used. Left alone
-    when the user configured a link of their own."""
+def _link_dashboards(
+    client: Client, backend: ClusterBackend, connection: ClusterConnection
+) -> None:
+    """Show the link the server gives (its proxy) as the client's dashboard, so the `Client`
+    repr in a notebook opens the dashboard from wherever the Lab is used. Also set distributed's
+    `dashboard.link` to it (for Clients made by hand), unless the user configured their own."""
     import dask
 
     link = connection.dashboard_link
@@ -84,6 +102,7 @@ def _link_dashboards(backend: ClusterBackend, connection: ClusterConnection) -> 
         return
     if not link.startswith(("http://", "https://")):
         link = (backend.dashboard_base or "/") + link
+    client.mlops_dashboard_link = link  # type: ignore[attr-defined]
     current = dask.config.get("distributed.dashboard.link", default=None)
     if current in (None, _DEFAULT_DASHBOARD_LINK) or current in _links_set:
         # Literal braces would be read as format fields by distributed.
@@ -122,7 +141,7 @@ def get_client(cluster: str | None = None, timeout: float = 120) -> Client:
         )
     connection = backend.connection(info.id)
     client = _client_for(connection.address, connection)
-    _link_dashboards(backend, connection)
+    _link_dashboards(client, backend, connection)
     return client
 
 
