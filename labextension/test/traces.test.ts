@@ -31,7 +31,8 @@ function history(runId: string, values: number[]): IMetricHistory {
     run_id: runId,
     key: 'acc',
     points: values.map((value, step) => ({ step, value, timestamp: 1000 * step })),
-    sampled: false
+    sampled: false,
+    total: values.length
   };
 }
 

@@ -433,7 +433,9 @@ def test_child_runs_nest_under_their_parent_with_their_grid_values(lab_page, exa
     children = view.locator("tbody tr[data-depth='1']")
     children.first.wait_for()
     assert children.count() == 2
-    differing = children.get_by_test_id("mlops-run-differing").all_inner_texts()
+    differing = [
+        t.strip() for t in children.get_by_test_id("mlops-run-differing").all_inner_texts()
+    ]
     assert sorted(differing) == ["logisticregression__C=0.1", "logisticregression__C=1.0"]
     expander.click()
     children.first.wait_for(state="detached")
@@ -551,6 +553,7 @@ def test_the_track_status_line_links_to_the_run_page(lab_page, lab_server):
     link = page.locator(".jp-OutputArea-output button[data-commandlinker-command='mlops:open-run']")
     link.wait_for(timeout=60_000)
     assert link.inner_text() == "linked-run"
-    assert "FINISHED" in page.locator(".jp-OutputArea-output", has=link).inner_text()
+    output = page.locator(".jp-OutputArea-output").filter(has_text="linked-run")
+    assert "FINISHED" in output.first.inner_text()
     link.click()
     run_page_of(page, "linked-run").wait_for()

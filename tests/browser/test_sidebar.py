@@ -46,3 +46,82 @@ def test_sidebar_says_when_the_server_extension_is_off(browser, tmp_path):
     finally:
         context.close()
         server.stop()
+
+
+def test_the_launcher_has_an_mlops_tile_that_opens_the_sidebar_and_a_guide(lab_page):
+    # A reset workspace starts with an empty main area, where the Lab opens its Launcher.
+    tile = lab_page.locator(".jp-Launcher .jp-LauncherCard", has_text="MLOps")
+    tile.wait_for()
+    tile.click()
+    guide = lab_page.get_by_test_id("mlops-getting-started")
+    guide.wait_for()
+    assert "Open the sidebar" in guide.inner_text()
+    lab_page.wait_for_selector("#jupyter-mlops-sidebar", state="visible")
+    # Opening it again reuses the tab.
+    lab_page.locator(".lm-TabBar-tab", has_text="Launcher").first.click()
+    tile.click()
+    lab_page.locator(".lm-TabBar-tab", has_text="MLOps: Getting Started").first.wait_for()
+    assert lab_page.locator(".lm-TabBar-tab", has_text="MLOps: Getting Started").count() == 1
+
+
+def _wait_for(page, condition, what: str, rounds: int = 100) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never happened: {what}")
+
+
+def test_a_collapsed_section_or_a_closed_sidebar_makes_no_requests(browser, lab_server):
+    """The Experiments section polls every 10 s while it shows; collapsed, or with the sidebar
+    closed, it asks nothing however long it waits (the page's clock is run ahead)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.clock.install()
+        asked: list[str] = []
+        page.on(
+            "request",
+            lambda request: (
+                asked.append(request.url) if "/mlops/api/experiments?" in request.url else None
+            ),
+        )
+        page.goto(lab_server.lab_url())
+        page.wait_for_selector("#jp-main-dock-panel", state="attached")
+        open_mlops_sidebar(page)
+        page.wait_for_selector(
+            "[data-testid=mlops-experiments], [data-testid=mlops-experiments-empty]"
+        )
+
+        # Shown, it polls.
+        shown = len(asked)
+        page.clock.run_for(25_000)
+        _wait_for(page, lambda: len(asked) > shown, "a poll while the section shows")
+
+        # Collapsed: nothing, however long.
+        title = page.locator("#jupyter-mlops-sidebar .lm-AccordionPanel-title").filter(
+            has_text="Experiments"
+        )
+        title.click()
+        page.locator("#jupyter-mlops-experiments").wait_for(state="hidden")
+        page.wait_for_timeout(500)  # a read already in flight ends
+        collapsed = len(asked)
+        page.clock.run_for(180_000)
+        page.wait_for_timeout(500)
+        assert len(asked) == collapsed, asked[collapsed:]
+
+        # Expanded again: it reads at once.
+        title.click()
+        _wait_for(page, lambda: len(asked) > collapsed, "a read when the section shows again")
+
+        # The whole sidebar closed: nothing either.
+        page.click('.jp-SideBar [data-id="jupyter-mlops-sidebar"]')
+        page.wait_for_selector("#jupyter-mlops-sidebar", state="hidden")
+        page.wait_for_timeout(500)
+        closed = len(asked)
+        page.clock.run_for(180_000)
+        page.wait_for_timeout(500)
+        assert len(asked) == closed, asked[closed:]
+    finally:
+        context.close()

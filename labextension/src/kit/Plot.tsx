@@ -14,7 +14,7 @@ export interface IPlotProps {
   lazy?: boolean;
   className?: string;
   testId?: string;
-  /** Points picked with the box or lasso tool; an empty list when the selection is cleared. */
+  /** Points picked with the box or lasso tool (never called with none). */
   onSelected?(points: PlotDatum[]): void;
   /** A clicked point. */
   onClick?(point: PlotDatum): void;
@@ -51,8 +51,13 @@ export function Plot(props: IPlotProps): JSX.Element {
     if (!drawn.current) {
       drawn.current = true;
       const plot = element as unknown as PlotlyHTMLElement;
-      plot.on('plotly_selected', event => latest.current.onSelected?.(event?.points ?? []));
-      plot.on('plotly_deselect', () => latest.current.onSelected?.([]));
+      // Only a box or lasso around points selects: plotly also reports an empty selection
+      // when the chart is redrawn with the new selection, which must not clear it.
+      plot.on('plotly_selected', event => {
+        if (event !== undefined && Array.isArray(event.points) && event.points.length > 0) {
+          latest.current.onSelected?.(event.points);
+        }
+      });
       plot.on('plotly_click', event => {
         const point = event.points[0];
         if (point !== undefined) {

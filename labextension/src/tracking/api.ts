@@ -111,19 +111,13 @@ export async function fetchArtifact(runId: string, path: string): Promise<Respon
   return response;
 }
 
-/**
- * `GET runs?filter=attributes.parent_run_id = ...`: one page of a run's child runs, by name.
- * (The search API until a children route with paging lands.)
- */
+/** `GET runs/{id}/children`: one page of a run's child runs, oldest first. */
 export function listChildRuns(run: IRun, offset: number, maxResults = 100): Promise<IRunsPage> {
-  return searchRuns({
-    experimentIds: [run.experiment_id],
-    filter: `attributes.parent_run_id = '${run.run_id}'`,
-    orderBy: ['attributes.run_name ASC'],
-    maxResults,
-    offset,
-    view: 'active'
-  });
+  const pairs: [string, string][] = [
+    ['max_results', String(maxResults)],
+    ['offset', String(offset)]
+  ];
+  return requestAPI<IRunsPage>(runPath(run.run_id, `children${query(pairs)}`));
 }
 
 /** `PATCH runs/{id}`: rename a run. */
