@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -204,6 +205,8 @@ def main() -> None:
     parser.add_argument("--no-mlflow", action="store_true")
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
+    # A timeout's SIGTERM still runs the `finally` blocks that stop the servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     model, X = train()
     _ROWS.extend(X.iloc[:100].to_numpy().tolist())

@@ -67,6 +67,23 @@ async def test_register_from_a_run_and_read_it_back(jp_fetch, mlops_store: Path,
     models = await call(jp_fetch, "GET", "models")
     assert [m["name"] for m in models["models"]] == ["lr"]
 
+    with mlops.start_run() as second:
+        mlops.log_model(LogisticRegression(C=0.1).fit(X, y), "model", X=X)
+    v2 = await call(
+        jp_fetch, "POST", "models", body={"source": f"runs:/{second.run_id}/model", "name": "lr"}
+    )
+    assert v2["version"] == 2
+    moved = await call(jp_fetch, "PUT", "models", "lr", "aliases", "staging", body={"version": 2})
+    assert (moved["version"], moved["previous_version"]) == (2, 1)
+    back = await call(jp_fetch, "POST", "models", "lr", "aliases", "staging", "rollback")
+    assert (back["version"], back["previous_version"]) == (1, 2)
+    await call(jp_fetch, "DELETE", "models", "lr", "aliases", "staging")
+    assert (await call(jp_fetch, "GET", "models", "lr"))["aliases"] == {}
+    renamed = await call(jp_fetch, "PATCH", "models", "lr", body={"tags": {"team": "risk"}})
+    assert renamed["tags"] == {"team": "risk"}
+    await call(jp_fetch, "DELETE", "models", "lr")
+    assert (await call(jp_fetch, "GET", "models"))["models"] == []
+
 
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "field"),
