@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 
 import { formatBytes } from '../kit/format';
 import { plural } from './format';
+import { parseWorkers } from './inputs';
 import { IAdaptState, IClusterInfo } from './model';
 import { WorkersTable } from './WorkersTable';
 
@@ -33,22 +34,6 @@ export interface IClusterActions {
   dashboardHref(cluster: IClusterInfo): string | null;
   /** Show a problem with what was typed. */
   say(text: string): void;
-}
-
-/** A "Scale to" box's text as a worker count, or a message saying what is wrong. */
-export function parseWorkers(text: string, maximum?: number): number | string {
-  const value = text.trim();
-  if (value === '') {
-    return 'Give the number of workers to scale to (0 stops every worker).';
-  }
-  const count = Number(value);
-  if (!Number.isInteger(count) || count < 0) {
-    return `“${value}” is not a number of workers (a whole number, 0 or more).`;
-  }
-  if (maximum !== undefined && count > maximum) {
-    return `At most ${maximum} workers on this server.`;
-  }
-  return count;
 }
 
 function Summary(props: { cluster: IClusterInfo }): JSX.Element {

@@ -1,50 +1,8 @@
 import React, { useState } from 'react';
 
 import { formatBytes } from '../kit/format';
+import { memoryProblem } from './inputs';
 import { IClusterList, IStartCluster } from './model';
-
-const UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  k: 1e3,
-  kb: 1e3,
-  m: 1e6,
-  mb: 1e6,
-  g: 1e9,
-  gb: 1e9,
-  t: 1e12,
-  tb: 1e12,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40
-};
-
-/** A memory size as Dask's `parse_bytes` reads it (`4GB`, `512 MiB`, `1e9`); null if not one. */
-export function parseMemory(text: string): number | null {
-  const match = /^\s*(\d+(?:\.\d*)?(?:e\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  if (match === null) {
-    return null;
-  }
-  const unit = UNITS[match[2].toLowerCase()];
-  const bytes = unit === undefined ? NaN : Number(match[1]) * unit;
-  return Number.isFinite(bytes) && bytes > 0 ? Math.round(bytes) : null;
-}
-
-/** What is wrong with the typed memory per worker, or null (empty is the default). */
-export function memoryProblem(text: string, maxMemory?: number): string | null {
-  if (!text.trim()) {
-    return null;
-  }
-  const bytes = parseMemory(text);
-  if (bytes === null) {
-    return `“${text.trim()}” is not a memory size (e.g. 4GB, 512MiB).`;
-  }
-  if (maxMemory !== undefined && bytes > maxMemory) {
-    return `At most ${formatBytes(maxMemory)} per worker on this machine.`;
-  }
-  return null;
-}
 
 /** The start form's fields as the user typed them (empty: the class's default). */
 interface IFormFields {
