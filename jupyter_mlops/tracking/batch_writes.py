@@ -25,6 +25,9 @@ from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow,
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 
+# From this many points on, PostgreSQL gets the history through COPY.
+COPY_MIN_POINTS = 64
+
 # (run_id, key, value, step, timestamp): what the background writer hands over.
 MetricPoint = tuple[str, str, float, int, int]
 
@@ -194,7 +197,10 @@ def write_metric_points(session: Session, points: Sequence[MetricPoint], dialect
     connection = session.connection()
     if dialect == "postgresql":
         points = [_nan_as_null(point) for point in points]
-        _copy_history(connection, points)
+        if len(points) >= COPY_MIN_POINTS:
+            _copy_history(connection, points)
+        else:  # COPY's extra protocol round trip costs more than a few pipelined inserts
+            _pipelined(connection, [(_history_insert_sql(connection), list(points), True)])
     else:
         # The driver's own executemany: SQLAlchemy's per-row parameter processing would cost
         # more than the insert itself at 100,000 points/s. (sqlite3 stores NaN as NULL.)
