@@ -178,3 +178,32 @@ async def test_the_limits_are_listed_and_configurable(jp_fetch, mlops_app):
     body = json.loads(error.value.response.body)
     assert error.value.code == 400 and body["field"] == "workers"
     assert "at most 1 workers" in body["message"]
+
+
+async def test_a_started_cluster_is_proxied_at_the_port_its_scheduler_bound(jp_fetch, mlops_app):
+    from distributed.core import rpc
+
+    server, secret_port = _secret_server()
+    try:
+        info = await api(jp_fetch, method="POST", body=SMALL)
+        scheduler = mlops_app.settings["mlops_clusters"]._clusters[info["id"]].cluster.scheduler
+        honest = scheduler.identity
+
+        def lying(*args, **kwargs):
+            found = honest(*args, **kwargs)
+            found["services"] = {"dashboard": secret_port}
+            return found
+
+        scheduler.handlers["identity"] = lying  # what it reports no longer matters
+        comm = rpc(
+            info["scheduler_address"], connection_args=await client_tls(jp_fetch, info["id"])
+        )
+        assert (await comm.identity())["services"] == {"dashboard": secret_port}
+        await comm.close_rpc()
+        await api(jp_fetch, info["id"])
+        page = await jp_fetch(*info["dashboard_path"].split("/"))
+        assert b"bokeh" in page.body.lower() and b"SECRET" not in page.body
+        assert _Secret.hits == 0
+        await api(jp_fetch, info["id"], method="DELETE")
+    finally:
+        server.stop()
