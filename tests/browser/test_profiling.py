@@ -204,6 +204,8 @@ def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server
     assert cards.count() == 3
     cards.first.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=60_000)
     assert cards.first.locator(".bars").count()
+    cards.first.scroll_into_view_if_needed()
+    screenshot(lab_page, "profile_notebook_widget.png")
     heatmap = lab_page.locator(".jp-MLOps-profile-widget .js-plotly-plot .heatmaplayer")
     heatmap.first.wait_for(state="attached", timeout=30_000)
     # The search box filters the cards, as in the Lab view.
