@@ -67,6 +67,18 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 180)
     raise RuntimeError(f"{url} not ready in {timeout} s")
 
 
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        times = process.cpu_times()
+        total += times.user + times.system
+    return total
+
+
 def tree_rss_mb(pid: int) -> float:
     import psutil
 
@@ -146,11 +158,15 @@ def run_server(name: str, command: list[str], env: dict[str, str], port: int, ar
             body = json.dumps(
                 {"dataframe_split": {"columns": COLUMNS, "data": X_rows[:rows]}}
             ).encode()
+            cpu = tree_cpu_s(process.pid)
             result[rows] = asyncio.run(load(port, body, args.concurrency, args.requests))
             r = result[rows]
+            # warm-up requests included: 3 per client
+            r["cpu_ms"] = (tree_cpu_s(process.pid) - cpu) * 1000 / (r["n"] + 3 * args.concurrency)
             print(
                 f"{name}: {rows} row(s)/request: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms,"
-                f" p99 {r['p99_ms']:.1f} ms, {r['errors']} errors",
+                f" p99 {r['p99_ms']:.1f} ms, {r['errors']} errors, server CPU "
+                f"{r['cpu_ms']:.2f} ms/request",
                 flush=True,
             )
         result["rss_mb"] = tree_rss_mb(process.pid)
@@ -179,7 +195,10 @@ def report(results: list[dict], args) -> None:
         f"\nRandomForest 50 trees, {N_FEATURES} features; concurrency {args.concurrency}, "
         f"{args.requests} requests per client; {os.cpu_count()} CPUs shared by clients and server"
     )
-    print(f"{'server':<22}{'rows/req':>9}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(
+        f"{'server':<22}{'rows/req':>9}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'CPU ms/req':>12}"
+    )
     for result in results:
         if "failed" in result:
             print(f"{result['server']:<22} failed: {result['failed']}")
@@ -188,7 +207,7 @@ def report(results: list[dict], args) -> None:
             r = result[rows]
             print(
                 f"{result['server']:<22}{rows:>9}{r['rps']:>10.0f}{r['p50_ms']:>9.1f}"
-                f"{r['p99_ms']:>9.1f}{r['errors']:>8}"
+                f"{r['p99_ms']:>9.1f}{r['errors']:>8}{r['cpu_ms']:>12.2f}"
             )
         print(f"{'':<22}cold start {result['cold_start_s']:.2f} s, RSS {result['rss_mb']:.0f} MB")
     ok = [r for r in results if "failed" not in r]
