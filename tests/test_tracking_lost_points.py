@@ -226,7 +226,7 @@ def test_processes_that_are_gone_are_told_apart_from_live_ones():
     )
 
 
-def test_the_heartbeat_records_the_beat_and_the_last_flush(mlops_store):
+def test_the_heartbeat_records_the_beat_and_the_last_flush(db_url, mlops_store):
     with mlops.start_run() as run:
         writer = get_client().writer
         mlops.log_metric("x", 1.0)

@@ -115,6 +115,16 @@ def test_nan_and_infinite_metrics_round_trip(store, experiment):
     assert metrics["b"] == math.inf
 
 
+def test_ending_a_run_sets_its_status_and_an_unknown_run_is_not_found(store, experiment):
+    run = store.create_run(experiment.experiment_id)
+    store.end_run(run.run_id, "FAILED", "Traceback: boom")
+    ended = store.get_run(run.run_id)
+    assert (ended.status, ended.error) == ("FAILED", "Traceback: boom")
+    assert ended.end_time is not None
+    with pytest.raises(NotFoundError):
+        store.end_run("0" * 32, "FINISHED")
+
+
 def test_nan_is_a_missing_value_in_filters_and_sorting(store, experiment):
     # PostgreSQL would hold NaN above every number; it is stored as NULL there too.
     ids = {}

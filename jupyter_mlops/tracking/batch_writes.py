@@ -157,11 +157,18 @@ def end_run(session: Session, run_id: str, status: str, end_time: int, error: st
         f"UPDATE {RunRow.__tablename__} SET status = {marks[0]}, end_time = {marks[1]}, "
         f"error = COALESCE({marks[2]}, error) WHERE run_id = {marks[3]}"
     )
-    result = connection.exec_driver_sql(sql, (status, end_time, error, run_id))
     release = (
         f"DELETE FROM {heartbeat.RunProcessRow.__tablename__} "
         f"WHERE run_id = {_markers(connection, 1)}"
     )
+    if connection.dialect.name == "postgresql":  # both in one round trip
+        driver = connection.connection.driver_connection
+        with driver.cursor() as ended, driver.cursor() as released:
+            with _driver_errors(), driver.pipeline():
+                ended.execute(sql, (status, end_time, error, run_id))
+                released.execute(release, (run_id,))
+            return bool(ended.rowcount > 0)
+    result = connection.exec_driver_sql(sql, (status, end_time, error, run_id))
     connection.exec_driver_sql(release, (run_id,))
     return bool(getattr(result, "rowcount", 0))
 
