@@ -134,3 +134,25 @@ async def test_the_dialog_reads_parameters_and_previews_schedules(jp_fetch, trai
     write_notebook(train, "other = 1", "print(other)")
     _, found = await call(jp_fetch, "job-parameters", params={"job_id": job["job_id"]})
     assert [p["name"] for p in found["parameters"]] == ["lr", "epochs", "when"]
+
+
+async def test_a_running_run_can_be_cancelled_and_an_ended_one_cannot(jp_fetch, jp_root_dir):
+    write_notebook(
+        jp_root_dir / "slow.ipynb",
+        "pause = 120",
+        "import time\nopen('started', 'w').close()\ntime.sleep(pause)",
+    )
+    _, job = await call(jp_fetch, "jobs", method="POST",
+                        body={"notebook_path": "slow.ipynb", "run_now": True})  # fmt: skip
+    run_id = job["last_run"]["run_id"]
+    deadline = asyncio.get_running_loop().time() + 120
+    while not (jp_root_dir / "started").exists():
+        assert asyncio.get_running_loop().time() < deadline, "the run never started"
+        await asyncio.sleep(0.2)
+    code, _ = await call(jp_fetch, "job-runs", run_id, "cancel", method="POST", body={})
+    assert code == 202
+    run = await finished(jp_fetch, run_id)
+    assert run["status"] == "cancelled" and "cancelled by a user" in run["error"]
+    assert "time.sleep" in run["failed_cell_source"]
+    code, error = await error_of(jp_fetch, "job-runs", run_id, "cancel", method="POST", body={})
+    assert (code, error["field"]) == (409, "run_id")

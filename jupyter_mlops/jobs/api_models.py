@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..tracking.api_models import QueryModel
+from ..core.query import QueryModel
 
 Target = Literal["local", "dask"]
 OutputFormat = Literal["ipynb", "html"]

@@ -114,7 +114,7 @@ def execute_on_dask(
     while not future.done():
         if stopped.wait(0.5):
             future.cancel()
-            return Outcome("cancelled", error="stopped: the runner shut down (Dask task cancelled)")
+            return Outcome("cancelled", error="Dask task cancelled")
     try:
         result: tuple[Outcome, dict[str, str]] = future.result()
         outcome, files = result

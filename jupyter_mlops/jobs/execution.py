@@ -184,7 +184,7 @@ def execute_notebook(
         )
     except Exception as exc:
         if hooks.killed.is_set() and stopped.is_set():
-            outcome = Outcome("cancelled", error="stopped: the runner shut down (kernel killed)")
+            outcome = Outcome("cancelled", error="kernel killed")
         elif hooks.killed.is_set():
             outcome = Outcome("timed_out", error=f"timed out after {timeout_s:g} s; kernel killed")
         else:

@@ -8,6 +8,7 @@ DELETE jobs/{job_id}                         delete the job and its runs
 GET    jobs/{job_id}/runs                    its runs, newest first
 POST   jobs/{job_id}/runs                    run now (202)
 GET    job-runs/{run_id}                     one run: status, progress, failing cell, outputs
+POST   job-runs/{run_id}/cancel              cancel a queued or running run (its kernel is killed)
 GET    job-runs/{run_id}/outputs/{format}    download the executed ipynb or its HTML
 GET    job-parameters?path=                  a notebook's parameters (papermill inspection)
 GET    job-schedule?schedule=&timezone=      cron in words and its next 3 firings
@@ -222,6 +223,20 @@ class JobRunHandler(_JobsBase):
         self.reply(run_out(run, self.root, linked))
 
 
+class JobRunCancelHandler(_JobsBase):
+    """Cancel a run."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract("Cancel a queued or running job run", response=api.JobRunOut, status=202)
+    }
+
+    @tornado.web.authenticated
+    async def post(self, run_id: str) -> None:
+        """Stop the run (its kernel is killed); 409 when it has ended or another process runs it."""
+        run = await self.run_blocking(self.runner.cancel, run_id)
+        self.reply(run_out(run, self.root), status=202)
+
+
 class JobRunOutputHandler(_JobsBase):
     """A run's output file."""
 
@@ -335,6 +350,7 @@ ROUTES = [
     (r"jobs/" + _ID.format("job_id"), JobHandler),
     (r"jobs/" + _ID.format("job_id") + r"/runs", JobRunsHandler),
     (r"job-runs/" + _ID.format("run_id"), JobRunHandler),
+    (r"job-runs/" + _ID.format("run_id") + r"/cancel", JobRunCancelHandler),
     (r"job-runs/" + _ID.format("run_id") + r"/outputs/(?P<fmt>[^/]+)", JobRunOutputHandler),
     (r"job-parameters", ParametersHandler),
     (r"job-schedule", SchedulePreviewHandler),

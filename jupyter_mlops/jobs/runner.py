@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.db import Database
-from ..core.errors import MLOpsError
+from ..core.errors import ErrorCode, MLOpsError
 from ..core.tasks import BaseTaskRunner, TaskState, task_target
 from .entities import NOTEBOOK_KIND, JobRun, RunStatus
 from .store import JobStore, now_ms
@@ -83,6 +83,9 @@ class JobRunner(BaseTaskRunner):
         self._closed = threading.Event()
         self._stopping = threading.Event()
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
+        # Per accepted run: set to stop it (a user's cancel, or the runner's stop).
+        self._cancels: dict[str, threading.Event] = {}
+        self._cancel_reasons: dict[str, str] = {}
         self.host = socket.gethostname()
         self.pid = os.getpid()
         self._heartbeat = threading.Thread(
@@ -94,6 +97,7 @@ class JobRunner(BaseTaskRunner):
     def _accept(self, run: JobRun) -> None:
         with self._lock:
             self._active.add(run.run_id)
+            self._cancels[run.run_id] = threading.Event()
         self.store.update_run(run.run_id, host=self.host, pid=self.pid, heartbeat_time=now_ms())
 
     def enqueue(self, run: JobRun, nb_json: str | None = None, output: Path | None = None) -> None:
@@ -201,6 +205,9 @@ class JobRunner(BaseTaskRunner):
     # -- execution --------------------------------------------------------------------
     def _run_guarded(self, run_id: str) -> None:
         try:
+            if self._cancel_event(run_id).is_set():  # cancelled while it waited its turn
+                self.store.finish_run_if_active(run_id, RunStatus.CANCELLED, self._reason(run_id))
+                return
             run = self.store.get_run(run_id)
             if run.kind == NOTEBOOK_KIND:
                 self._run_notebook(run)
@@ -216,6 +223,8 @@ class JobRunner(BaseTaskRunner):
             with self._done:
                 self._active.discard(run_id)
                 self._pending_notebooks.pop(run_id, None)
+                self._cancels.pop(run_id, None)
+                self._cancel_reasons.pop(run_id, None)
                 self._done.notify_all()
 
     def _notebook_of(self, run: JobRun) -> tuple[str, Path | None]:
@@ -274,7 +283,7 @@ class JobRunner(BaseTaskRunner):
                 html="html" in formats,
                 gpu=bool(job and job.gpu),
                 db_url=self.database.url,
-                stop=self._stopping,
+                stop=self._cancel_event(run.run_id),
             )
         else:
             from .execution import execute_notebook
@@ -288,8 +297,10 @@ class JobRunner(BaseTaskRunner):
                 timeout_s=timeout,
                 html="html" in formats,
                 on_cell=on_cell,
-                stop=self._stopping,
+                stop=self._cancel_event(run.run_id),
             )
+        if outcome.status == "cancelled":
+            outcome.error = f"{self._reason(run.run_id)} ({outcome.error})"
         values: dict[str, Any] = {
             "status": RunStatus(outcome.status),
             "end_time": now_ms(),
@@ -331,9 +342,9 @@ class JobRunner(BaseTaskRunner):
         finally:
             with self._lock:
                 self._processes.pop(run.run_id, None)
-        if self._stopping.is_set() and process.returncode != 0:
+        if self._cancel_event(run.run_id).is_set() and process.returncode != 0:
             self.store.finish_run_if_active(
-                run.run_id, RunStatus.CANCELLED, "stopped: the runner shut down"
+                run.run_id, RunStatus.CANCELLED, self._reason(run.run_id)
             )
             return
         if process.returncode != 0:
@@ -389,6 +400,37 @@ class JobRunner(BaseTaskRunner):
         self._closed.set()
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
 
+    def _cancel_event(self, run_id: str) -> threading.Event:
+        with self._lock:
+            return self._cancels.setdefault(run_id, threading.Event())
+
+    def _reason(self, run_id: str) -> str:
+        with self._lock:
+            return self._cancel_reasons.get(run_id, "stopped: the runner shut down")
+
+    def cancel(self, run_id: str) -> JobRun:
+        """Cancel a run: a queued one never starts; a running one's kernel (or task process,
+        or Dask task) is killed. Only the process running it can; elsewhere it is a 409."""
+        run = self.store.get_run(run_id)
+        if run.status.final:
+            raise MLOpsError(f"run {run_id} has already ended ({run.status.value})",
+                             ErrorCode.CONFLICT, "run_id")  # fmt: skip
+        with self._lock:
+            mine = run_id in self._active
+            if mine:
+                self._cancel_reasons[run_id] = "cancelled by a user"
+                self._cancels.setdefault(run_id, threading.Event()).set()
+                process = self._processes.get(run_id)
+        if not mine:
+            raise MLOpsError(
+                f"run {run_id} is executed by pid {run.pid} on {run.host}; cancel it there",
+                ErrorCode.CONFLICT,
+                "run_id",
+            )
+        if process is not None:
+            process.kill()
+        return self.store.get_run(run_id)
+
     def stop(self) -> None:
         """Shut down now (the server stops): kill running kernels and task processes, and
         mark every run this runner had accepted cancelled; returns when all have ended."""
@@ -396,6 +438,8 @@ class JobRunner(BaseTaskRunner):
         self._stopping.set()
         with self._lock:
             processes = list(self._processes.values())
+            for event in self._cancels.values():
+                event.set()
         for process in processes:
             process.kill()
         self._pool.shutdown(wait=True, cancel_futures=True)

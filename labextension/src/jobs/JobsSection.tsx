@@ -2,7 +2,7 @@ import React from 'react';
 
 import { formatDate, formatDuration, PolledView } from '../kit';
 import { APIError } from '../request';
-import { deleteJob, listJobs, listRuns, patchJob, runJobNow } from './api';
+import { cancelRun, deleteJob, listJobs, listRuns, patchJob, runJobNow } from './api';
 import { IJob, IJobRun } from './model';
 import { inZone } from './format';
 
@@ -13,9 +13,13 @@ export interface IJobsActions {
   openPanel(): void;
   /** Edit a job in a dialog; resolves once saved or cancelled. */
   editJob(job: IJob): Promise<unknown>;
+  /** Open a tracking run's page. */
+  openTrackingRun(runId: string): void;
+  /** The URL that downloads a run's output. */
+  downloadUrl(runId: string, format: string): string;
 }
 
-function RunLine(props: { run: IJobRun; actions: IJobsActions }): JSX.Element {
+function RunLine(props: { run: IJobRun; actions: IJobsActions; onCancel(): void }): JSX.Element {
   const { run } = props;
   const live = run.status === 'running' || run.status === 'queued';
   const notebook = run.outputs.find(o => o.format === 'ipynb');
@@ -35,6 +39,15 @@ function RunLine(props: { run: IJobRun; actions: IJobsActions }): JSX.Element {
           value={run.progress}
           title={`${run.cells_done}/${run.cells_total} cells`}
         />
+      ) : null}
+      {live ? (
+        <button
+          className="jp-mod-styled"
+          data-testid="mlops-job-run-cancel"
+          onClick={props.onCancel}
+        >
+          Cancel
+        </button>
       ) : null}
       {run.error ? (
         <div className="jp-MLOps-error jp-MLOps-jobError" data-testid="mlops-job-run-error">
@@ -62,6 +75,28 @@ function RunLine(props: { run: IJobRun; actions: IJobsActions }): JSX.Element {
           Open HTML
         </button>
       ) : null}
+      {run.outputs.map(output => (
+        <a
+          key={output.format}
+          className="jp-MLOps-link"
+          href={props.actions.downloadUrl(run.run_id, output.format)}
+          download
+          title={`Download the ${output.format} output`}
+        >
+          ⤓ {output.format}
+        </a>
+      ))}
+      {run.tracking_run_ids.map(id => (
+        <button
+          key={id}
+          className="jp-mod-styled jp-MLOps-link"
+          data-testid="mlops-job-tracking-run"
+          title="Open the tracking run this job run logged"
+          onClick={() => props.actions.openTrackingRun(id)}
+        >
+          tracking run {id.slice(0, 8)}
+        </button>
+      ))}
     </div>
   );
 }
@@ -93,7 +128,9 @@ function JobCard(props: {
             : ''}
         </span>
       </button>
-      {last && !props.expanded ? <RunLine run={last} actions={props.actions} /> : null}
+      {last && !props.expanded ? (
+        <RunLine run={last} actions={props.actions} onCancel={act(() => cancelRun(last.run_id))} />
+      ) : null}
       <div className="jp-MLOps-jobActions">
         <button className="jp-mod-styled" onClick={act(() => runJobNow(job.job_id))}>
           Run now
@@ -134,7 +171,12 @@ function JobCard(props: {
       {props.expanded ? (
         <div className="jp-MLOps-jobRuns">
           {(props.runs ?? []).map(run => (
-            <RunLine key={run.run_id} run={run} actions={props.actions} />
+            <RunLine
+              key={run.run_id}
+              run={run}
+              actions={props.actions}
+              onCancel={act(() => cancelRun(run.run_id))}
+            />
           ))}
           {props.runs && props.runs.length === 0 ? (
             <div className="jp-MLOps-muted">No runs yet.</div>

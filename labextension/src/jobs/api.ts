@@ -1,4 +1,7 @@
-import { requestAPI } from '../request';
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { API_ROOT, requestAPI } from '../request';
 import { IJob, IJobCreate, IJobRun, IParameter, ISchedulePreview } from './model';
 
 const json = (method: string, body: unknown): RequestInit => ({
@@ -26,6 +29,10 @@ export function runJobNow(jobId: string): Promise<IJobRun> {
   return requestAPI<IJobRun>(`jobs/${jobId}/runs`, json('POST', {}));
 }
 
+export function cancelRun(runId: string): Promise<IJobRun> {
+  return requestAPI<IJobRun>(`job-runs/${runId}/cancel`, { method: 'POST' });
+}
+
 export async function listRuns(jobId: string): Promise<IJobRun[]> {
   return (await requestAPI<{ runs: IJobRun[] }>(`jobs/${jobId}/runs?limit=20`)).runs;
 }
@@ -43,4 +50,10 @@ export async function jobParameters(jobId: string): Promise<IParameter[]> {
 export function previewSchedule(schedule: string, timezone: string): Promise<ISchedulePreview> {
   const query = new URLSearchParams({ schedule, timezone });
   return requestAPI<ISchedulePreview>(`job-schedule?${query}`);
+}
+
+/** The URL of a run's output file (the Lab's cookie authenticates the download). */
+export function outputUrl(runId: string, format: string): string {
+  const settings = ServerConnection.makeSettings();
+  return URLExt.join(settings.baseUrl, API_ROOT, 'job-runs', runId, 'outputs', format);
 }

@@ -7,6 +7,7 @@ import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { MainAreaOpener } from '../kit';
 import { IMLOpsSidebar } from '../tokens';
 import { JobsSection } from './JobsSection';
+import { outputUrl } from './api';
 import { IJob } from './model';
 import { editJob, scheduleNotebook } from './ScheduleDialog';
 
@@ -54,7 +55,11 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       openPanel: () => {
         void app.commands.execute(CommandIDs.openJobs);
       },
-      editJob: (job: IJob) => editJob(job)
+      editJob: (job: IJob) => editJob(job),
+      openTrackingRun: (runId: string) => {
+        void app.commands.execute(CommandIDs.openRun, { runId });
+      },
+      downloadUrl: (runId: string, format: string) => outputUrl(runId, format)
     };
     const section = new JobsSection(actions);
     sidebar.addSection(section, SECTION_RANK);
