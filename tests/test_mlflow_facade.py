@@ -418,3 +418,56 @@ def test_bad_requests_are_4xx_in_mlflows_shape_never_5xx(server: MLOpsServer) ->
         assert status < 500, (method, path, status, answer)
         if status >= 400:
             assert answer.startswith(b"{") and json.loads(answer)["error_code"], (path, answer)
+
+
+def test_the_model_registry_through_mlflows_client(
+    server: MLOpsServer, same_store: Any, tmp_path: Path
+) -> None:
+    from sklearn.linear_model import LinearRegression
+
+    import jupyter_mlops as mlops
+
+    estimator = LinearRegression().fit([[0.0], [1.0], [2.0]], [0.0, 2.0, 4.0])
+    mlops.set_experiment("registry")
+    with mlops.start_run() as first:
+        mlops.log_model(estimator, "model")
+    client = mlflow.MlflowClient()
+    client.create_registered_model("mlf-reg")
+    version = client.create_model_version("mlf-reg", f"runs:/{first.run_id}/model", first.run_id)
+    assert (version.version, version.run_id, version.status) == ("1", first.run_id, "READY")
+    with mlops.start_run() as second:
+        mlops.log_model(estimator, "model")
+    run_uri = f"mlflow-artifacts:/{second.get().experiment_id}/{second.run_id}/artifacts/model"
+    assert client.create_model_version("mlf-reg", run_uri, second.run_id).version == "2"
+    with pytest.raises(MlflowException) as info:
+        client.create_registered_model("mlf-reg")
+    assert _error_code(info) == "RESOURCE_ALREADY_EXISTS"
+
+    client.set_registered_model_alias("mlf-reg", "champion", "1")
+    assert client.get_model_version_by_alias("mlf-reg", "champion").run_id == first.run_id
+    from jupyter_mlops.serving.api import get_registry
+    from jupyter_mlops.serving.model_uri import ModelRef
+
+    # The workbench's registry (what endpoints follow) sees the alias MLflow set.
+    assert get_registry().resolve(ModelRef("mlf-reg", alias="champion")) == 1
+    model = client.get_registered_model("mlf-reg")
+    assert [v.version for v in model.latest_versions] == ["2"]
+    assert model.aliases == {"champion": "1"}
+    assert [m.name for m in client.search_registered_models("name LIKE 'mlf-%'")] == ["mlf-reg"]
+    found = client.search_model_versions(f"run_id = '{second.run_id}'")
+    assert [(v.name, v.version) for v in found] == [("mlf-reg", "2")]
+    assert client.get_model_version("mlf-reg", "2").source == f"runs:/{second.run_id}/model"
+    client.delete_registered_model_alias("mlf-reg", "champion")
+    assert client.get_registered_model("mlf-reg").aliases == {}
+
+    with pytest.raises(MlflowException) as info:
+        client.get_model_version("mlf-reg", "9")
+    assert _error_code(info) == "RESOURCE_DOES_NOT_EXIST"
+    # A model folder in MLflow's (pickled) format is refused, saying why.
+    with mlops.start_run() as third:
+        pass
+    client.log_text(third.run_id, "flavors: {}", "mlflow_model/MLmodel")
+    with pytest.raises(MlflowException) as info:
+        client.create_model_version("mlf-reg", f"runs:/{third.run_id}/mlflow_model")
+    assert _error_code(info) == "INVALID_PARAMETER_VALUE"
+    assert "mlops.log_model" in str(info.value)

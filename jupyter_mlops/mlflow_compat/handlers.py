@@ -16,6 +16,7 @@ Bearer`, which Jupyter's token check accepts), takes and returns MLflow's JSON s
 | POST | mlflow/runs/search                    | `search_runs` |
 | GET  | mlflow/metrics/get-history            | `get_metric_history` |
 | *    | mlflow/logged-models/...              | MLflow 3's `log_model`, autologging |
+| *    | mlflow/registered-models/..., model-versions/... | the registry (`registry_facade`) |
 | GET  | mlflow-artifacts/artifacts?path=P     | `list_artifacts` |
 | GET/PUT | mlflow-artifacts/artifacts/{path}  | `download_artifacts` / `log_artifact(s)` |
 
@@ -64,7 +65,13 @@ def setup(app: ExtensionApp) -> None:
     """Build the facade on the tracking store; point the kernels' MLflow at this server."""
     store = app.settings["mlops_tracking"]
     app.settings["mlops_mlflow_compat"] = MlflowFacade(store)
-    app.settings["mlops_mlflow_logged_models"] = LoggedModels(store)
+    logged_models = LoggedModels(store)
+    app.settings["mlops_mlflow_logged_models"] = logged_models
+    registry = app.settings.get("mlops_registry")  # built by serving's setup, when present
+    if registry is not None:
+        from .registry_facade import MlflowRegistry
+
+        app.settings["mlops_mlflow_registry"] = MlflowRegistry(registry, store, logged_models)
     previous = {name: os.environ.get(name) for name in (TRACKING_URI_ENV, TRACKING_TOKEN_ENV)}
     app.settings["mlops_mlflow_previous_env"] = previous
     serverapp = app.serverapp
@@ -148,9 +155,15 @@ class Endpoint(MlflowHandler):
 
     operation: ClassVar[str]
     request_model: ClassVar[type[BaseModel]]
+    service_name: ClassVar[str] = "mlflow_compat"
 
     async def _call(self, request: BaseModel) -> None:
-        method = getattr(self.facade, self.operation)
+        service = self.settings.get(f"mlops_{self.service_name}")
+        if service is None:  # the registry needs the serving capability
+            raise MlflowError(
+                f"{self.request.path} needs jupyter-mlops serving", ENDPOINT_NOT_FOUND
+            )
+        method = getattr(service, self.operation)
         self.reply_message(await self.run_blocking(method, request))
 
 
@@ -179,6 +192,7 @@ def _endpoint(
     request: type[BaseModel],
     response: type[BaseModel],
     summary: str,
+    service: str = "mlflow_compat",
 ) -> tuple[str, type[Endpoint]]:
     base = PostEndpoint if verb == "post" else GetEndpoint
     where = "body" if verb == "post" else "query"
@@ -190,6 +204,7 @@ def _endpoint(
         {
             "operation": operation,
             "request_model": request,
+            "service_name": service,
             "contract": contract,
             "__doc__": f"`{verb.upper()} {path}`: {summary}",
             "__module__": __name__,
@@ -307,6 +322,39 @@ class LoggedModelParamsHandler(LoggedModelsHandler):
         """Add the params."""
         request = self.parse_body(m.LoggedModelParams)
         self.reply_message(await self.run_blocking(self.models.log_params, model_id, request))
+
+
+class RegistryAliasHandler(Endpoint):
+    """`GET` (version by alias), `POST` (set) and `DELETE` `registered-models/alias`."""
+
+    service_name = "mlflow_registry"
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("The version an alias points to", response=m.ModelVersionAnswer,
+                        query=m.AliasRef),
+        "post": Contract("Point an alias at a version", response=m.Empty, body=m.SetAlias),
+        "delete": Contract("Remove an alias", response=m.Empty, body=m.AliasRef),
+    }  # fmt: skip
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Reply with the version."""
+        self.operation = "get_model_version_by_alias"  # type: ignore[misc]
+        await self._call(self.parse_query(m.AliasRef))
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Set the alias."""
+        self.operation = "set_registered_model_alias"  # type: ignore[misc]
+        await self._call(self.parse_body(m.SetAlias))
+
+    @web.authenticated
+    async def delete(self) -> None:
+        """Remove the alias (name and alias in the body, or in the query)."""
+        self.operation = "delete_registered_model_alias"  # type: ignore[misc]
+        if self.request.body:
+            await self._call(self.parse_body(m.AliasRef))
+        else:
+            await self._call(self.parse_query(m.AliasRef))
 
 
 class ArtifactListHandler(MlflowHandler):
@@ -433,10 +481,29 @@ _ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel], str]] = 
      m.MetricHistoryAnswer, "A metric's history"),
 ]  # fmt: skip
 
+_REGISTRY_ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel], str]] = [
+    ("registered-models/create", "post", "create_registered_model", m.CreateRegisteredModel,
+     m.RegisteredModelAnswer, "Name a registered model (stored with its first version)"),
+    ("registered-models/get", "get", "get_registered_model", m.ModelName,
+     m.RegisteredModelAnswer, "A registered model"),
+    ("registered-models/search", "get", "search_registered_models", m.SearchRegistry,
+     m.RegisteredModelsAnswer, "Search registered models"),
+    ("registered-models/get-latest-versions", "post", "get_latest_versions", m.ModelName,
+     m.ModelVersionsAnswer, "A model's newest version"),
+    ("model-versions/create", "post", "create_model_version", m.CreateModelVersion,
+     m.ModelVersionAnswer, "Register a run's model folder as a new version"),
+    ("model-versions/get", "get", "get_model_version", m.ModelVersionRef, m.ModelVersionAnswer,
+     "A model version"),
+    ("model-versions/search", "get", "search_model_versions", m.SearchRegistry,
+     m.ModelVersionsAnswer, "Search model versions"),
+]  # fmt: skip
+
 _MODELS = f"{PREFIX}/api/2.0/mlflow/logged-models"
 
 ABSOLUTE_ROUTES: list[tuple[str, Any]] = [
     *(_endpoint(*spec) for spec in _ENDPOINTS),
+    *(_endpoint(*spec, service="mlflow_registry") for spec in _REGISTRY_ENDPOINTS),
+    (f"{PREFIX}/api/2.0/mlflow/registered-models/alias", RegistryAliasHandler),
     (f"{_MODELS}", LoggedModelCreateHandler),
     (f"{_MODELS}/search", LoggedModelSearchHandler),
     (f"{_MODELS}/(?P<model_id>[^/]+)", LoggedModelHandler),

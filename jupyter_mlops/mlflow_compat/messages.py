@@ -425,3 +425,122 @@ class LoggedModelsAnswer(Message):
 
     models: list[LoggedModelMessage] = Field(default_factory=list)
     next_page_token: str | None = None
+
+
+# --- model registry (over the workbench's registry, `serving`) -----------------------------------
+
+
+class ModelVersionMessage(Message):
+    """A registered model's version (`version` is text, as in MLflow)."""
+
+    name: str
+    version: str
+    creation_timestamp: Int64
+    last_updated_timestamp: Int64
+    description: str | None = None
+    source: str
+    run_id: str | None = None
+    status: str = "READY"
+    tags: list[KeyValue] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+
+
+class AliasMessage(Message):
+    """An alias and the version it points to."""
+
+    alias: str
+    version: str
+
+
+class RegisteredModelMessage(Message):
+    """A registered model."""
+
+    name: str
+    creation_timestamp: Int64 | None = None
+    last_updated_timestamp: Int64 | None = None
+    description: str | None = None
+    latest_versions: list[ModelVersionMessage] = Field(default_factory=list)
+    tags: list[KeyValue] = Field(default_factory=list)
+    aliases: list[AliasMessage] = Field(default_factory=list)
+
+
+class ModelName(Message):
+    """A request naming a registered model."""
+
+    name: str
+
+
+class CreateRegisteredModel(Message):
+    """`POST registered-models/create`."""
+
+    name: str
+    description: str | None = None
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class ModelVersionRef(Message):
+    """`GET model-versions/get`."""
+
+    name: str
+    version: str
+
+
+class CreateModelVersion(Message):
+    """`POST model-versions/create`."""
+
+    name: str
+    source: str
+    run_id: str | None = None
+    description: str | None = None
+    tags: list[KeyValue] = Field(default_factory=list)
+    model_id: str | None = None
+
+
+class AliasRef(Message):
+    """`GET`/`DELETE registered-models/alias`."""
+
+    name: str
+    alias: str
+
+
+class SetAlias(Message):
+    """`POST registered-models/alias`."""
+
+    name: str
+    alias: str
+    version: str
+
+
+class SearchRegistry(Message):
+    """`GET registered-models/search`, `model-versions/search` (filter: `name`, `run_id` or
+    `tags.KEY` with `=`, `!=`, `LIKE`, `ILIKE` and a quoted value, joined by AND)."""
+
+    filter: str | None = None
+    max_results: Count = 100
+    page_token: str | None = None
+
+
+class RegisteredModelAnswer(Message):
+    """`{"registered_model": ...}`."""
+
+    registered_model: RegisteredModelMessage
+
+
+class RegisteredModelsAnswer(Message):
+    """A page of registered models."""
+
+    registered_models: list[RegisteredModelMessage] = Field(default_factory=list)
+    next_page_token: str | None = None
+
+
+class ModelVersionAnswer(Message):
+    """`{"model_version": ...}`."""
+
+    model_version: ModelVersionMessage
+
+
+class ModelVersionsAnswer(Message):
+    """Versions (search, latest)."""
+
+    model_versions: list[ModelVersionMessage] = Field(default_factory=list)
+    next_page_token: str | None = None

@@ -1,0 +1,270 @@
+"""MLflow's model registry calls over the workbench's registry (`serving.registry`).
+
+What maps: registered models and versions (read, search), aliases (set, get, delete: an
+endpoint deployed at `NAME@ALIAS` follows the alias as it moves), and `create_model_version`
+for a source holding a model folder in the workbench's format (`mlops.log_model`, skops):
+`runs:/<run_id>/<path>`, `mlflow-artifacts:/<exp>/<run_id>/artifacts/<path>` or a logged
+model `models:/m-...`. A model folder in MLflow's format (pickled) is refused with
+`INVALID_PARAMETER_VALUE`: the registry loads only skops model folders it can verify (see the
+Security section of docs/ARCHITECTURE.md). A registered model exists here once it has a
+version, so `create_registered_model` of a new name answers without storing anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import TypeVar
+
+from ..core.errors import ErrorCode, MLOpsError
+from ..serving.api import register_version
+from ..serving.entities import ModelVersion, RegisteredModel
+from ..serving.model_uri import ModelRef
+from ..serving.registry import ModelRegistry
+from ..tracking.store import TrackingStore
+from . import messages as m
+from .errors import (
+    INVALID_PARAMETER_VALUE,
+    RESOURCE_ALREADY_EXISTS,
+    RESOURCE_DOES_NOT_EXIST,
+    MlflowError,
+)
+from .logged_models import LoggedModels
+
+T = TypeVar("T")
+
+_CLAUSE = re.compile(
+    r"^\s*(name|run_id|tags?\.(?:`[^`]+`|\"[^\"]+\"|[\w.\-]+))\s*(=|!=|LIKE|ILIKE)\s*"
+    r"'((?:[^']|'')*)'\s*$",
+    re.IGNORECASE,
+)
+
+
+def _version_message(version: ModelVersion) -> m.ModelVersionMessage:
+    return m.ModelVersionMessage(
+        name=version.name,
+        version=str(version.version),
+        creation_timestamp=version.creation_time,
+        last_updated_timestamp=version.creation_time,
+        description=version.description,
+        source=version.source,
+        run_id=version.run_id,
+        tags=[m.KeyValue(key=k, value=v) for k, v in version.tags.items()],
+        aliases=list(version.aliases),
+    )
+
+
+def _number(version: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,9}", version.strip()):
+        raise MlflowError(
+            f"Model version must be a positive number, not {version!r}",
+            INVALID_PARAMETER_VALUE,
+            "version",
+        )
+    return int(version)
+
+
+def _matches(
+    filter_text: str | None, values: dict[str, str | None], tags: dict[str, str] | None = None
+) -> bool:
+    if not filter_text or not filter_text.strip():
+        return True
+    for part in re.split(r"\s+and\s+", filter_text.strip(), flags=re.IGNORECASE):
+        match = _CLAUSE.match(part)
+        if match is None:
+            raise MlflowError(
+                f"Unsupported registry filter {part!r}: use name, run_id or tags.KEY with "
+                "=, !=, LIKE or ILIKE and a quoted value, joined by AND",
+                INVALID_PARAMETER_VALUE,
+                "filter",
+            )
+        field, op, value = match.group(1), match.group(2).upper(), match.group(3)
+        value = value.replace("''", "'")
+        if field.lower().startswith("tag"):
+            key = field.split(".", 1)[1].strip('`"')
+            current = (tags or {}).get(key, "")
+        else:
+            current = values.get(field.lower()) or ""
+        if op in ("=", "!="):
+            if (current == value) != (op == "="):
+                return False
+        else:
+            pattern = "".join(
+                ".*" if c == "%" else "." if c == "_" else re.escape(c) for c in value
+            )
+            flags = re.IGNORECASE | re.DOTALL if op == "ILIKE" else re.DOTALL
+            if re.fullmatch(pattern, current, flags) is None:
+                return False
+    return True
+
+
+def _page(items: list[T], request: m.SearchRegistry) -> tuple[list[T], str | None]:
+    token = request.page_token or "0"
+    start = int(token) if re.fullmatch(r"[0-9]{1,9}", token) else 0
+    page = items[start : start + request.max_results]
+    following = start + len(page)
+    return page, (str(following) if following < len(items) else None)
+
+
+class MlflowRegistry:
+    """MLflow's registry operations on a `ModelRegistry` (blocking; run in a thread)."""
+
+    def __init__(
+        self, registry: ModelRegistry, store: TrackingStore, logged_models: LoggedModels
+    ) -> None:
+        self.registry = registry
+        self.store = store
+        self.logged_models = logged_models
+
+    def _call(self, action: Callable[[], T], what: str) -> T:
+        try:
+            return action()
+        except MlflowError:
+            raise
+        except MLOpsError as error:
+            if error.code is ErrorCode.NOT_FOUND:
+                raise MlflowError(f"{what}: {error.message}", RESOURCE_DOES_NOT_EXIST) from None
+            raise
+
+    def _model_message(self, model: RegisteredModel) -> m.RegisteredModelMessage:
+        latest = []
+        if model.latest_version is not None:
+            ref = ModelRef(model.name, version=model.latest_version)
+            latest = [_version_message(self.registry.get_version(ref))]
+        return m.RegisteredModelMessage(
+            name=model.name,
+            creation_timestamp=model.creation_time,
+            last_updated_timestamp=model.last_update_time,
+            description=model.description,
+            latest_versions=latest,
+            tags=[m.KeyValue(key=k, value=v) for k, v in model.tags.items()],
+            aliases=[
+                m.AliasMessage(alias=alias, version=str(version))
+                for alias, version in sorted(model.aliases.items())
+            ],
+        )
+
+    def create_registered_model(self, request: m.CreateRegisteredModel) -> m.RegisteredModelAnswer:
+        """A new name answers (the model is stored with its first version); a taken one is
+        `RESOURCE_ALREADY_EXISTS`."""
+        if any(model.name == request.name for model in self.registry.list_models()):
+            raise MlflowError(
+                f"Registered Model (name={request.name}) already exists.",
+                RESOURCE_ALREADY_EXISTS,
+                "name",
+            )
+        return m.RegisteredModelAnswer(
+            registered_model=m.RegisteredModelMessage(
+                name=request.name, description=request.description, tags=request.tags
+            )
+        )
+
+    def get_registered_model(self, request: m.ModelName) -> m.RegisteredModelAnswer:
+        """One registered model with its latest version and aliases."""
+        model = self._call(lambda: self.registry.get_model(request.name), "registered model")
+        return m.RegisteredModelAnswer(registered_model=self._model_message(model))
+
+    def search_registered_models(self, request: m.SearchRegistry) -> m.RegisteredModelsAnswer:
+        """Registered models by name."""
+        models = [
+            model
+            for model in sorted(self.registry.list_models(), key=lambda model: model.name)
+            if _matches(request.filter, {"name": model.name}, dict(model.tags))
+        ]
+        page, token = _page(models, request)
+        return m.RegisteredModelsAnswer(
+            registered_models=[self._model_message(model) for model in page],
+            next_page_token=token,
+        )
+
+    def get_latest_versions(self, request: m.ModelName) -> m.ModelVersionsAnswer:
+        """The newest version (stages do not exist here)."""
+        version = self._call(
+            lambda: self.registry.get_version(ModelRef(request.name)), "registered model"
+        )
+        return m.ModelVersionsAnswer(model_versions=[_version_message(version)])
+
+    def get_model_version(self, request: m.ModelVersionRef) -> m.ModelVersionAnswer:
+        """One version."""
+        ref = ModelRef(request.name, version=_number(request.version))
+        version = self._call(lambda: self.registry.get_version(ref), "model version")
+        return m.ModelVersionAnswer(model_version=_version_message(version))
+
+    def search_model_versions(self, request: m.SearchRegistry) -> m.ModelVersionsAnswer:
+        """Versions of every model matching the filter, newest first within a model."""
+        versions = [
+            version
+            for model in sorted(self.registry.list_models(), key=lambda model: model.name)
+            for version in self.registry.list_versions(model.name)
+            if _matches(
+                request.filter, {"name": version.name, "run_id": version.run_id}, version.tags
+            )
+        ]
+        page, token = _page(versions, request)
+        return m.ModelVersionsAnswer(
+            model_versions=[_version_message(v) for v in page], next_page_token=token
+        )
+
+    def get_model_version_by_alias(self, request: m.AliasRef) -> m.ModelVersionAnswer:
+        """The version an alias points to."""
+        ref = ModelRef(request.name, alias=request.alias)
+        version = self._call(lambda: self.registry.get_version(ref), "alias")
+        return m.ModelVersionAnswer(model_version=_version_message(version))
+
+    def set_registered_model_alias(self, request: m.SetAlias) -> m.Empty:
+        """Point an alias at a version (endpoints that follow it switch)."""
+        number = _number(request.version)
+        self._call(
+            lambda: self.registry.set_alias(request.name, request.alias, number), "model version"
+        )
+        return m.Empty()
+
+    def delete_registered_model_alias(self, request: m.AliasRef) -> m.Empty:
+        """Remove an alias."""
+        self._call(lambda: self.registry.delete_alias(request.name, request.alias), "alias")
+        return m.Empty()
+
+    def create_model_version(self, request: m.CreateModelVersion) -> m.ModelVersionAnswer:
+        """Register the model folder at `source` (the workbench's format) as a new version."""
+        source = self._runs_uri(request.source, request.model_id)
+        try:
+            version = register_version(
+                self.registry,
+                lambda: self.store,
+                source,
+                request.name,
+                description=request.description,
+                tags={tag.key: tag.value for tag in request.tags} or None,
+            )
+        except MLOpsError as error:
+            if error.field == "source" or error.code is ErrorCode.NOT_FOUND:
+                raise MlflowError(
+                    f"{request.source} holds no model folder of the workbench's format "
+                    f"({error.message}); MLflow-format (pickled) models cannot be registered "
+                    "here: log the model with mlops.log_model, or register the fitted "
+                    "estimator with mlops.register_model",
+                    INVALID_PARAMETER_VALUE,
+                    "source",
+                ) from None
+            raise
+        return m.ModelVersionAnswer(model_version=_version_message(version))
+
+    def _runs_uri(self, source: str, model_id: str | None) -> str:
+        """`runs:/<run_id>/<path>` for the sources MLflow's client sends."""
+        logged = model_id or (source[len("models:/") :] if source.startswith("models:/m-") else "")
+        if logged:
+            info = self.logged_models.get(logged).model.info
+            return f"runs:/{info.source_run_id}/{info.name}"
+        if source.startswith("runs:/"):
+            return source
+        if source.startswith("mlflow-artifacts:"):
+            parts = PurePosixPath(source[len("mlflow-artifacts:") :].lstrip("/")).parts
+            if len(parts) >= 4 and parts[2] == "artifacts":
+                return f"runs:/{parts[1]}/{'/'.join(parts[3:])}"
+        raise MlflowError(
+            f"Unsupported model source {source!r}: use runs:/<run_id>/<path>, a run's "
+            "mlflow-artifacts URI or models:/<logged model id>",
+            INVALID_PARAMETER_VALUE,
+            "source",
+        )
