@@ -35,6 +35,13 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     view = lab_page.locator("[data-testid=mlops-model-view]")
     view.wait_for(state="visible")
     assert view.locator("[data-testid=mlops-model-version]").count() == 2
+    # The version's training-data profile (the drift baseline) opens in the profile view.
+    view.locator('[data-testid=mlops-model-version][data-version="1"]').locator(
+        "[data-testid=mlops-version-profile]"
+    ).click()
+    report = lab_page.wait_for_selector("[data-testid=mlops-profile-report]", timeout=30_000)
+    assert "model:browser-model/v1:training" in report.inner_text()
+    lab_page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Model browser-model").click()
 
     view.locator(
         '[data-testid=mlops-model-version][data-version="1"] [data-testid=mlops-deploy]'

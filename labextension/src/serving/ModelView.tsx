@@ -13,6 +13,7 @@ export interface IModelViewOptions {
   name: string;
   openRun(runId: string): void;
   openNotebook(path: string): void;
+  openProfile(profileId: string): void;
 }
 
 interface IModelViewData {
@@ -205,9 +206,14 @@ export class ModelView extends PolledView<IModelViewData> {
           </button>
         ) : null}
         {version.training_profile ? (
-          <span className="jp-MLOps-muted" title={version.training_profile}>
-            profile
-          </span>
+          <button
+            className="jp-MLOps-link"
+            title={`Training data profile ${version.training_profile} (the drift baseline)`}
+            data-testid="mlops-version-profile"
+            onClick={() => this._options.openProfile(version.training_profile as string)}
+          >
+            training data
+          </button>
         ) : null}
       </span>
     );

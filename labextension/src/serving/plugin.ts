@@ -54,7 +54,8 @@ export const servingPlugin: JupyterFrontEndPlugin<void> = {
         new ModelView({
           name: args.name,
           openRun: runId => void app.commands.execute(CommandIDs.openRun, { runId }),
-          openNotebook: path => void app.commands.execute('docmanager:open', { path })
+          openNotebook: path => void app.commands.execute('docmanager:open', { path }),
+          openProfile: profileId => void app.commands.execute(CommandIDs.openProfile, { profileId })
         })
     });
     const section = new ModelsSection(
