@@ -260,6 +260,7 @@ class Endpoint:
 
     async def _watch(self) -> None:
         assert self.source is not None
+        last_problem = ""
         while True:
             await asyncio.sleep(self.config.poll_s)
             try:
@@ -270,10 +271,13 @@ class Endpoint:
                     self.metrics.version.set(version)
                     self.metrics.swaps.inc()
                     log.warning("endpoint now serves %s version %s", self.source.name, version)
+                last_problem = ""
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # keep serving the loaded version
-                log.warning("endpoint could not check or load its model version: %s", exc)
+            except Exception as exc:  # keep serving the loaded version; say so once per cause
+                if str(exc) != last_problem:
+                    log.warning("endpoint could not check or load its model version: %s", exc)
+                last_problem = str(exc)
 
     def authorized(self, request: Any) -> bool:
         """Whether the request carries the bearer token (always, when there is none)."""
