@@ -176,9 +176,9 @@ def test_bad_sizes_are_refused_before_a_start(lab_page):
     assert lab_page.locator(CARD).count() == 0
 
 
-def _api(server: LabServer, method: str = "GET", body: dict | None = None) -> dict:
+def _api(server: LabServer, method: str = "GET", body: dict | None = None, path: str = "") -> dict:
     request = urllib.request.Request(
-        f"{server.url}/mlops/api/clusters", method=method,
+        f"{server.url}/mlops/api/clusters{path}", method=method,
         data=json.dumps(body).encode() if body is not None else None,
         headers={"Authorization": f"token {server.token}"},
     )  # fmt: skip
@@ -195,7 +195,18 @@ def test_the_server_closes_its_clusters_when_it_stops(browser, tmp_path):
     server = LabServer(root, tmp_path).start()
     try:
         info = _api(server, "POST", {"workers": 1, "threads": 1, "memory": "512MiB"})
-        with Client(info["scheduler_address"], timeout=30) as client:
+        # Server-owned clusters take mutual TLS: the credentials come over the REST API.
+        connection = _api(server, path=f"/{info['id']}/connection")
+        from distributed.security import Security
+
+        tls = connection["tls"]
+        security = Security(
+            tls_ca_file=tls["ca"],
+            tls_client_cert=tls["cert"],
+            tls_client_key=tls["key"],
+            require_encryption=True,
+        )
+        with Client(connection["address"], security=security, timeout=30) as client:
             pids = list(client.run(os.getpid).values())
         assert pids and all(psutil.pid_exists(pid) for pid in pids)
     finally:
