@@ -60,7 +60,9 @@ def test_a_gpu_job_runs_as_a_task_on_the_worker_that_advertises_a_gpu(tmp_path):
     # The kernel is the GPU worker's child; the parameter arrived; progress came from it.
     assert int(text.split()[1]) == next(iter(gpu_pid.values())) and "dask" in text
     assert run.cells_done == run.cells_total == 3
-    assert (tmp_path / "out" / run.run_id / "where.ipynb").is_file()
+    assert run.outputs["ipynb"] == str(
+        tmp_path / "out" / run.run_id / f"where-run-{run.run_id[:8]}.ipynb"
+    )
 
 
 @pytest.mark.gpu

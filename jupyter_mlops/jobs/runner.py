@@ -241,7 +241,8 @@ class JobRunner(BaseTaskRunner):
         job = self.store.get_job(run.job_id) if run.job_id else None
         formats = job.outputs if job else ["ipynb"]
         stem = Path(run.notebook_path or "notebook").stem or "notebook"
-        output = output or self.output_root / run.run_id / f"{stem}.ipynb"
+        # Named apart from the source notebook, so their tabs in the Lab tell them apart.
+        output = output or self.output_root / run.run_id / f"{stem}-run-{run.run_id[:8]}.ipynb"
         notebook = self.root_dir / (run.notebook_path or "")
         env = {
             **os.environ,
