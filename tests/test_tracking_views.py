@@ -14,7 +14,8 @@ from .support.tracking_rest import api_error, get_json, make_run
 
 
 @pytest.fixture
-def store(mlops_store) -> TrackingStore:
+def store(db_url, mlops_store) -> TrackingStore:
+    """The tracking store on SQLite and on PostgreSQL (`db_url`)."""
     return TrackingStore(get_database(), mlops_store)
 
 
@@ -23,7 +24,7 @@ def _log(store: TrackingStore, run_id: str, count: int) -> None:
     store.log_batch(run_id, metrics=points)
 
 
-@pytest.mark.parametrize("total", [1, 2, 9, 10, 11, 99, 100, 101, 1000, 1001])
+@pytest.mark.parametrize("total", [1, 2, 10, 11, 101, 1001])
 def test_metric_history_never_exceeds_max_points(store, total):
     run_id = make_run(store, "views", "r")
     _log(store, run_id, total)
