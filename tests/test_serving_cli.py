@@ -62,3 +62,34 @@ def test_serve_refuses_a_tampered_export(tmp_path: Path, mlops_store: Path):
         endpoint_process(args, mlops_store),
     ):
         pass
+
+
+def test_two_workers_serve_and_both_follow_the_alias(mlops_store: Path):
+    import time
+
+    from sklearn.linear_model import LinearRegression
+
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame(rng.normal(size=(100, 2)), columns=["a", "b"])
+    first = LinearRegression().fit(X, X["a"])
+    second = LinearRegression().fit(X, X["b"])
+    mlops.register_model(first, "two", X=X)
+    mlops.register_model(second, "two", X=X)
+    mlops.set_model_alias("two", "prod", 1)
+    body = {"dataframe_records": X.iloc[:5].to_dict("records")}
+    args = ["two@prod", "--workers", "2", "--no-request-log"]
+    with endpoint_process(args, mlops_store) as (url, _process):
+        answer = httpx.post(f"{url}/invocations", json=body)
+        np.testing.assert_allclose(answer.json()["predictions"], first.predict(X.iloc[:5]))
+        mlops.set_model_alias("two", "prod", 2)
+        deadline = time.monotonic() + 60
+        in_a_row = 0
+        while in_a_row < 20:  # new connections, so both workers answer over time
+            version = httpx.get(f"{url}/health").json()["version"]
+            in_a_row = in_a_row + 1 if version == 2 else 0
+            assert time.monotonic() < deadline, "a worker kept serving version 1"
+            time.sleep(0.02)
+        pids = {httpx.get(f"{url}/version").json()["pid"] for _ in range(20)}
+        assert 1 <= len(pids) <= 2
+        answer = httpx.post(f"{url}/invocations", json=body)
+        np.testing.assert_allclose(answer.json()["predictions"], second.predict(X.iloc[:5]))
