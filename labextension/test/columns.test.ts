@@ -5,6 +5,7 @@ import {
   AUTOLOG_PARAMS_TAG,
   NO_CHOICE,
   autologgedParamKeys,
+  byCoverage,
   choose,
   dataColumns,
   isShown,
@@ -74,5 +75,21 @@ describe('sorting', () => {
     const first = nextSort(acc, null);
     assert.deepEqual(first, { key: 'metrics.acc', descending: true });
     assert.deepEqual(nextSort(acc, first), { key: 'metrics.acc', descending: false });
+  });
+});
+
+describe('byCoverage', () => {
+  it('puts what most top-level runs have first, child-only keys last', () => {
+    const runs = [
+      run({ run_id: 'p', metrics: { test_accuracy: 0.9 }, params: { depth: '3' } }),
+      run({ run_id: 'q', metrics: { test_accuracy: 0.8, best_cv: 0.7 } }),
+      run({ run_id: 'c1', parent_run_id: 'p', metrics: { mean_fit_time: 1 } }),
+      run({ run_id: 'c2', parent_run_id: 'p', metrics: { mean_fit_time: 2 } })
+    ];
+    const columns = dataColumns(['depth'], ['best_cv', 'mean_fit_time', 'test_accuracy']);
+    assert.deepEqual(
+      byCoverage(columns, runs).map(column => column.id),
+      ['metrics.test_accuracy', 'metrics.best_cv', 'metrics.mean_fit_time', 'params.depth']
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   IColumnChoice,
   ISort,
   autologgedParamKeys,
+  byCoverage,
   choose,
   dataColumns,
   isShown,
@@ -219,7 +220,10 @@ export class ExperimentView extends PolledView<IExperimentData> {
     const selected = [...this._selected.values()];
     const searchError = isSearchError(this.loaded.error) ? this.loaded.error : null;
     const autologged = autologgedParamKeys(page.runs);
-    const columns = dataColumns(detail.param_keys, detail.metric_keys, autologged);
+    const columns = byCoverage(
+      dataColumns(detail.param_keys, detail.metric_keys, autologged),
+      page.runs
+    );
     const shown = columns.filter(column => isShown(column, this._choice));
     const autologColumns = columns.filter(column => column.autologged);
     const autologHidden = autologColumns.some(column => !isShown(column, this._choice));

@@ -77,6 +77,33 @@ export function dataColumns(
   ];
 }
 
+/**
+ * `columns` with the metrics and params most of the page's top-level runs have first (then by
+ * name within each kind), so the scores every run reports are not pushed off-screen by those
+ * only a grid search's child runs have. Attribute and tag columns keep their place.
+ */
+export function byCoverage(columns: IColumn[], runs: IRun[]): IColumn[] {
+  const coverage = new Map<string, number>();
+  for (const column of columns) {
+    let count = 0;
+    for (const run of runs) {
+      const value = dataValue(run, column);
+      if (value !== undefined && value !== null) {
+        count += run.parent_run_id === null ? 1000 : 1;
+      }
+    }
+    coverage.set(column.id, count);
+  }
+  const rank = (column: IColumn) =>
+    column.kind === 'metric' ? 0 : column.kind === 'param' ? (column.autologged ? 2 : 1) : 3;
+  return [...columns].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (coverage.get(b.id) ?? 0) - (coverage.get(a.id) ?? 0) ||
+      a.label.localeCompare(b.label)
+  );
+}
+
 /** The user's choice of columns, over the defaults: ids shown and ids hidden on purpose. */
 export interface IColumnChoice {
   shown: string[];
