@@ -131,7 +131,8 @@ describe('metricChart', () => {
 });
 
 describe('compareRows', () => {
-  const format = (value: number | null | undefined) => (value === undefined ? '—' : String(value));
+  const format = (value: number | string | null | undefined) =>
+    value === undefined ? '—' : String(value);
 
   it('keeps every metric and only the params that differ', () => {
     const rows = compareRows([runs[1], runs[2]], false, format);

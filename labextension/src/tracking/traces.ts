@@ -17,7 +17,11 @@ export interface IAxisValues {
  * read as numbers when every present value is one, else as sorted categories.
  */
 export function axisValues(runs: IRun[], column: IColumn): IAxisValues {
-  const raw = runs.map(run => dataValue(run, column));
+  // NaN and the infinities (MLflow spells them as text) cannot be placed: not drawn.
+  const raw = runs.map(run => {
+    const value = dataValue(run, column);
+    return column.kind === 'metric' && typeof value !== 'number' ? null : value;
+  });
   const present = raw.filter(
     (value): value is string | number => value !== null && value !== undefined
   );
