@@ -32,6 +32,9 @@ export interface IExperimentDetail extends IExperiment {
   tag_keys: string[];
 }
 
+/** A metric value: a number, or NaN and the infinities as MLflow's REST API spells them. */
+export type MetricValue = number | 'NaN' | 'Infinity' | '-Infinity';
+
 /** Mirrors `RunOut`. */
 export interface IRun {
   run_id: string;
@@ -44,7 +47,7 @@ export interface IRun {
   artifact_uri: string;
   parent_run_id: string | null;
   params: Record<string, string>;
-  metrics: Record<string, number | null>;
+  metrics: Record<string, MetricValue>;
   tags: Record<string, string>;
 }
 
@@ -59,7 +62,7 @@ export interface IRunsPage {
 /** Mirrors `MetricSummary`. */
 export interface IMetricSummary {
   key: string;
-  value: number | null;
+  value: MetricValue;
   step: number;
   timestamp: number;
   points: number;
@@ -87,7 +90,7 @@ export interface IRunDetail extends IRun {
 /** Mirrors `MetricPoint`. */
 export interface IMetricPoint {
   step: number;
-  value: number | null;
+  value: MetricValue;
   timestamp: number;
 }
 

@@ -3,7 +3,7 @@ import type { Data, Layout } from 'plotly.js';
 
 import { IColumn, dataValue } from './columns';
 import { runLabel } from './format';
-import { IMetricHistory, IRun } from './model';
+import { IMetricHistory, IRun, MetricValue } from './model';
 
 /** Values on one chart axis: numbers, or categories mapped to 0..n-1 with their labels. */
 export interface IAxisValues {
@@ -215,7 +215,7 @@ export function metricChart(
         name: labels[index],
         x: [labels[index]],
         y: [value],
-        text: [value === null ? '' : String(Number(value.toPrecision(4)))],
+        text: [typeof value === 'number' ? String(Number(value.toPrecision(4))) : (value ?? '')],
         textposition: 'auto',
         hovertemplate: `${labels[index]}: %{y}<extra></extra>`
       } as unknown as Data;
@@ -256,7 +256,7 @@ export function metricChart(
 export function compareRows(
   runs: IRun[],
   all: boolean,
-  format: (value: number | null | undefined) => string
+  format: (value: MetricValue | null | undefined) => string
 ): { key: string; values: string[]; differs: boolean }[] {
   const rows: { key: string; values: string[]; differs: boolean }[] = [];
   const metricKeys = [...new Set(runs.flatMap(run => Object.keys(run.metrics)))].sort();
