@@ -162,7 +162,7 @@ def end_run(session: Session, run_id: str, status: str, end_time: int, error: st
         f"WHERE run_id = {_markers(connection, 1)}"
     )
     if connection.dialect.name == "postgresql":  # both in one round trip
-        driver = connection.connection.driver_connection
+        driver: Any = connection.connection.driver_connection
         with driver.cursor() as ended, driver.cursor() as released:
             with _driver_errors(), driver.pipeline():
                 ended.execute(sql, (status, end_time, error, run_id))
