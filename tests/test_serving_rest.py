@@ -41,7 +41,8 @@ def data() -> tuple[pd.DataFrame, pd.Series]:
 
 
 async def call(jp_fetch: Any, method: str, *path: str, body: Any = None) -> Any:
-    kwargs: dict[str, Any] = {"method": method}
+    # Deploy, promote and restart wait for an endpoint process: slow on a loaded machine.
+    kwargs: dict[str, Any] = {"method": method, "request_timeout": 300}
     if body is not None or method in ("POST", "PUT", "PATCH"):
         kwargs["body"] = json.dumps(body or {})
     response = await jp_fetch("mlops", "api", *path, **kwargs)
@@ -194,7 +195,7 @@ async def test_deploy_promote_rollback_restart_stop(jp_fetch, mlops_store: Path,
         current = await call(jp_fetch, "GET", "endpoints", "clf")
         return current["state"] == "running" and current["pid"] not in (None, old_pid)
 
-    await wait_for(restarted, 90)
+    await wait_for(restarted, 240)
     current = await call(jp_fetch, "GET", "endpoints", "clf")
     assert current["restarts"] == 1
     async with httpx.AsyncClient(base_url=url) as client:

@@ -21,7 +21,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_healthy(url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 90):
+def wait_healthy(url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 240):
     """Wait until `url/health` answers 200; fail with the process's output if it exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
