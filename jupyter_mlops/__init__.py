@@ -46,8 +46,6 @@ _PUBLIC_API: dict[str, str] = {
     "schedule": "jupyter_mlops.jobs.api",
     "Client": "jupyter_mlops.tracking.mlops_client",
     "get_metric_history": "jupyter_mlops.tracking.mlops_client",
-    "run_notebook": "jupyter_mlops.jobs.api",
-    "schedule": "jupyter_mlops.jobs.api",
     "register_model": "jupyter_mlops.serving.api",
     "get_model_version": "jupyter_mlops.serving.api",
     "list_models": "jupyter_mlops.serving.api",
