@@ -68,6 +68,8 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
     root = tmp_path_factory.mktemp("mlflow-sources")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+        # A SQLite store's default artifact root is ./mlruns: keep it out of the checkout.
+        patch.chdir(root)
         uris = {
             "file": (root / "mlruns").as_uri(),
             "sqlite": f"sqlite:///{root / 'mlflow.db'}",

@@ -85,7 +85,10 @@ def test_the_facade_round_trips_on_postgresql(
 def test_an_mlflow_store_imports_into_postgresql(pg_store: TrackingStore, tmp_path: Path) -> None:
     source = f"sqlite:///{tmp_path / 'mlflow.db'}"
     client = mlflow.MlflowClient(tracking_uri=source)
-    experiment_id = client.create_experiment("pg-import")
+    # Not MLflow's default ./mlruns artifact root: keep the checkout clean.
+    experiment_id = client.create_experiment(
+        "pg-import", artifact_location=(tmp_path / "artifacts").as_uri()
+    )
     run = client.create_run(experiment_id, start_time=1_600_000_000_000, run_name="r")
     client.log_batch(
         run.info.run_id,
