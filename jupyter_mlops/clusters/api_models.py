@@ -253,6 +253,30 @@ class ClusterInfo(BaseModel):
     current: bool = False
     connect_code: str = ""
 
+    def __repr__(self) -> str:
+        """One line, as `%mlops cluster` lists it (pydantic's repr would print every field and
+        worker when `stop_cluster(...)` ends a cell)."""
+        address = f" {self.scheduler_address}" if self.scheduler_address else ""
+        return f"<Cluster {self.id} {self.name!r} [{self.status}]{address}>"
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        detail = ""
+        if self.status == "running":
+            from .report import summary_line
+
+            detail = f": {escape(summary_line(self))}"
+        elif self.error:
+            detail = f": {escape(self.error)}"
+        address = escape(self.scheduler_address or "")
+        return (
+            f"<div>Dask cluster <code>{escape(self.id)}</code> <b>{escape(self.name)}</b> "
+            f"[{escape(str(self.status))}] <code>{address}</code>{detail}</div>"
+        )
+
 
 class GPUEnvironment(BaseModel):
     """The GPUs the server sees (NVML) and whether dask-cuda can start workers on them."""
