@@ -1,13 +1,13 @@
 """MLflow's experiment search, evaluated on the workbench's experiments (few rows: filtered and
 sorted in Python). The filter is MLflow's: `name`, `creation_time`, `last_update_time` and
-`experiment_id` comparisons joined by AND (`=`, `!=`, `<`, `<=`, `>`, `>=`, `LIKE`, `ILIKE`); a
-`tags.` clause matches nothing, as experiments have no tags here.
+`experiment_id` comparisons and `tags.KEY` comparisons (`=`, `!=`, `LIKE`, `ILIKE`) joined by
+AND (`=`, `!=`, `<`, `<=`, `>`, `>=`, `LIKE`, `ILIKE`); an experiment without the tag fails it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..tracking.entities import Experiment
 from ..tracking.search_syntax import tokenize
@@ -59,8 +59,19 @@ def _compare(left: str | int, op: str, right: str | int) -> bool:
     return ordered[op]
 
 
-def experiment_matches(experiment: Experiment, text: str | None) -> bool:
-    """Whether an experiment passes an MLflow experiment filter (clauses joined by AND)."""
+def _tag_key(text: str) -> str:
+    """The key of a `tags.KEY` identifier (quoted with backticks or quotes, or bare)."""
+    key = text.split(".", 1)[1]
+    if len(key) >= 2 and key[0] == key[-1] and key[0] in "`\"'":
+        key = key[1:-1]
+    return key
+
+
+def experiment_matches(
+    experiment: Experiment, text: str | None, tags: Mapping[str, str] | None = None
+) -> bool:
+    """Whether an experiment (with its `tags`) passes an MLflow experiment filter (clauses
+    joined by AND)."""
     if not text or not text.strip():
         return True
     tokens = tokenize(text)
@@ -80,8 +91,6 @@ def experiment_matches(experiment: Experiment, text: str | None) -> bool:
         key, op, raw = clause
         op = op.upper()
         field = _experiment_field(key)
-        if field is None:
-            return False  # no experiment has tags here
         value: str | int
         if raw[:1] in "'\"":
             value = raw[1:-1].replace("''", "'")
@@ -92,6 +101,17 @@ def experiment_matches(experiment: Experiment, text: str | None) -> bool:
                 raise MlflowError(
                     f"Invalid value {raw!r} in experiment filter", INVALID_PARAMETER_VALUE, "filter"
                 ) from None
+        if field is None:
+            if op not in ("=", "==", "!=", "<>", "LIKE", "ILIKE") or raw[:1] not in "'\"":
+                raise MlflowError(
+                    f"Invalid tag comparison in {text!r}: use =, !=, LIKE or ILIKE with a string",
+                    INVALID_PARAMETER_VALUE,
+                    "filter",
+                )
+            tag = (tags or {}).get(_tag_key(key))
+            if tag is None or not _compare(tag, op, value):
+                return False
+            continue
         current: str | int = getattr(experiment, field)
         if field == "experiment_id":
             current = str(current)

@@ -83,8 +83,10 @@ def _view(name: str) -> RunView:
         ) from None
 
 
-def experiment_message(experiment: Experiment) -> m.ExperimentMessage:
-    """An experiment in MLflow's shape."""
+def experiment_message(
+    experiment: Experiment, tags: dict[str, str] | None = None
+) -> m.ExperimentMessage:
+    """An experiment in MLflow's shape, with its tags."""
     return m.ExperimentMessage(
         experiment_id=experiment.experiment_id,
         name=experiment.name,
@@ -92,6 +94,7 @@ def experiment_message(experiment: Experiment) -> m.ExperimentMessage:
         lifecycle_stage=experiment.lifecycle_stage,
         last_update_time=experiment.last_update_time,
         creation_time=experiment.creation_time,
+        tags=[m.KeyValue(key=k, value=v) for k, v in (tags or {}).items()],
     )
 
 
@@ -154,7 +157,7 @@ class MlflowFacade:
     def get_experiment(self, request: m.ExperimentRef) -> m.ExperimentAnswer:
         """`experiments/get`."""
         experiment = self._experiment(request.experiment_id)
-        return m.ExperimentAnswer(experiment=experiment_message(experiment))
+        return m.ExperimentAnswer(experiment=self._with_tags([experiment])[0])
 
     def get_experiment_by_name(self, request: m.ExperimentByName) -> m.ExperimentAnswer:
         """`experiments/get-by-name`."""
@@ -165,14 +168,12 @@ class MlflowFacade:
                 RESOURCE_DOES_NOT_EXIST,
                 "experiment_name",
             )
-        return m.ExperimentAnswer(experiment=experiment_message(found))
+        return m.ExperimentAnswer(experiment=self._with_tags([found])[0])
 
     def create_experiment(self, request: m.CreateExperiment) -> m.CreateExperimentAnswer:
-        """`experiments/create`: a new name only (`RESOURCE_ALREADY_EXISTS` otherwise).
-
-        `artifact_location` is not honoured (artifacts live in the workbench's data folder)
-        and experiment tags are not stored: the workbench's experiments have none.
-        """
+        """`experiments/create`: a new name only (`RESOURCE_ALREADY_EXISTS` otherwise), with
+        its tags. `artifact_location` is not honoured (artifacts live in the workbench's data
+        folder)."""
         name = request.name.strip()
         if not name:
             raise MlflowError("Experiment name cannot be empty", INVALID_PARAMETER_VALUE, "name")
@@ -183,26 +184,94 @@ class MlflowFacade:
                 f"Experiment '{name}' already exists{deleted}", RESOURCE_ALREADY_EXISTS, "name"
             )
         experiment = self.store.get_or_create_experiment(name)
+        if request.tags:
+            tags = {tag.key: tag.value for tag in request.tags}
+            self.store.set_experiment_tags(experiment.experiment_id, tags)
         return m.CreateExperimentAnswer(experiment_id=experiment.experiment_id)
 
     def search_experiments(self, request: m.SearchExperiments) -> m.ExperimentsAnswer:
         """`experiments/search`: MLflow's experiment filter (`name`, `creation_time`,
-        `last_update_time` and `experiment_id` comparisons joined by AND; a `tags.` clause
-        matches nothing, experiments have no tags here) and order."""
+        `last_update_time`, `experiment_id` and `tags.KEY` comparisons joined by AND) and
+        order."""
         if not 0 < request.max_results <= 50_000:
             raise MlflowError(
                 "max_results must be between 1 and 50000", INVALID_PARAMETER_VALUE, "max_results"
             )
         experiments = self.store.list_experiments(_view(request.view_type))
-        matching = [e for e in experiments if experiment_matches(e, request.filter)]
+        tags = self.store.get_experiment_tags([e.experiment_id for e in experiments])
+        matching = [
+            e
+            for e in experiments
+            if experiment_matches(e, request.filter, tags.get(e.experiment_id, {}))
+        ]
         ordered = order_experiments(matching, request.order_by)
         start = _page_start(request.page_token)
         page = ordered[start : start + request.max_results]
         following = start + len(page)
         return m.ExperimentsAnswer(
-            experiments=[experiment_message(e) for e in page],
+            experiments=[experiment_message(e, tags.get(e.experiment_id)) for e in page],
             next_page_token=_page_token(following) if following < len(ordered) else None,
         )
+
+    def delete_experiment(self, request: m.ExperimentRef) -> m.Empty:
+        """`experiments/delete` (soft, with its runs; `experiments/restore` brings both back)."""
+        experiment = self._experiment(request.experiment_id)
+        if experiment.lifecycle_stage != "active":
+            raise MlflowError(
+                f"Cannot delete experiment {experiment.experiment_id}: it is already deleted",
+                INVALID_PARAMETER_VALUE,
+                "experiment_id",
+            )
+        self.store.delete_experiment(experiment.experiment_id)
+        return m.Empty()
+
+    def restore_experiment(self, request: m.ExperimentRef) -> m.Empty:
+        """`experiments/restore`: the experiment and the runs its deletion deleted."""
+        experiment = self._experiment(request.experiment_id)
+        if experiment.lifecycle_stage != "deleted":
+            raise MlflowError(
+                f"Cannot restore experiment {experiment.experiment_id}: it is not deleted",
+                INVALID_PARAMETER_VALUE,
+                "experiment_id",
+            )
+        self.store.restore_experiment(experiment.experiment_id)
+        return m.Empty()
+
+    def update_experiment(self, request: m.UpdateExperiment) -> m.Empty:
+        """`experiments/update`: rename an active experiment (a taken name is refused)."""
+        experiment = self._experiment(request.experiment_id)
+        name = request.new_name.strip()
+        if not name:
+            raise MlflowError(
+                "Experiment name cannot be empty", INVALID_PARAMETER_VALUE, "new_name"
+            )
+        if experiment.lifecycle_stage != "active":
+            raise MlflowError(
+                "Cannot rename a non-active experiment", INVALID_PARAMETER_VALUE, "experiment_id"
+            )
+        existing = self.store.get_experiment_by_name(name)
+        if existing is not None and existing.experiment_id != experiment.experiment_id:
+            raise MlflowError(
+                f"Experiment '{name}' already exists", RESOURCE_ALREADY_EXISTS, "new_name"
+            )
+        self.store.rename_experiment(experiment.experiment_id, name)
+        return m.Empty()
+
+    def set_experiment_tag(self, request: m.ExperimentTag) -> m.Empty:
+        """`experiments/set-experiment-tag`."""
+        experiment = self._experiment(request.experiment_id)
+        self.store.set_experiment_tags(experiment.experiment_id, {request.key: request.value})
+        return m.Empty()
+
+    def delete_experiment_tag(self, request: m.ExperimentTagRef) -> m.Empty:
+        """`experiments/delete-experiment-tag`."""
+        experiment = self._experiment(request.experiment_id)
+        self.store.delete_experiment_tag(experiment.experiment_id, request.key)
+        return m.Empty()
+
+    def _with_tags(self, experiments: list[Experiment]) -> list[m.ExperimentMessage]:
+        tags = self.store.get_experiment_tags([e.experiment_id for e in experiments])
+        return [experiment_message(e, tags.get(e.experiment_id)) for e in experiments]
 
     def _experiment(self, experiment_id: str) -> Experiment:
         if experiment_id == DEFAULT_EXPERIMENT_ID:

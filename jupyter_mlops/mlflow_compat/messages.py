@@ -154,6 +154,21 @@ class UpdateExperiment(Message):
     new_name: str
 
 
+class ExperimentTag(Message):
+    """`POST experiments/set-experiment-tag`."""
+
+    experiment_id: str
+    key: str
+    value: str = ""
+
+
+class ExperimentTagRef(Message):
+    """`POST experiments/delete-experiment-tag`."""
+
+    experiment_id: str
+    key: str
+
+
 class SearchExperiments(Message):
     """`POST experiments/search`."""
 

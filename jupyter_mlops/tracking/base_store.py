@@ -68,6 +68,30 @@ class BaseTrackingStore(ABC):
         """
 
     @abstractmethod
+    def delete_experiment(self, experiment_id: str | int) -> Experiment:
+        """Soft-delete an experiment and its active runs (`restore_experiment` undoes both)."""
+
+    @abstractmethod
+    def restore_experiment(self, experiment_id: str | int) -> Experiment:
+        """Bring a deleted experiment back with the runs its deletion deleted."""
+
+    @abstractmethod
+    def rename_experiment(self, experiment_id: str | int, new_name: str) -> Experiment:
+        """Rename an active experiment (a name in use is a CONFLICT)."""
+
+    @abstractmethod
+    def set_experiment_tags(self, experiment_id: str | int, tags: Mapping[str, Any]) -> None:
+        """Set (or overwrite) tags of an experiment."""
+
+    @abstractmethod
+    def delete_experiment_tag(self, experiment_id: str | int, key: str) -> None:
+        """Delete an experiment's tag (NotFound when it has no such tag)."""
+
+    @abstractmethod
+    def get_experiment_tags(self, experiment_ids: Sequence[str | int]) -> dict[str, dict[str, str]]:
+        """The tags of each experiment by id (an experiment without tags is absent)."""
+
+    @abstractmethod
     def create_run(
         self,
         experiment_id: str | int,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..core.config import resolve_data_dir
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
-from . import artifacts, page_tokens, read_queries, search_sql, validation
+from . import artifacts, experiment_tags, page_tokens, read_queries, search_sql, validation
 from .base_store import BaseTrackingStore
 from .batch_writes import (
     MetricPoint,
@@ -132,6 +132,50 @@ class TrackingStore(BaseTrackingStore):
         session.flush()
         row.artifact_location = str(self.artifact_base / str(row.experiment_id))
         return row
+
+    def delete_experiment(self, experiment_id: str | int) -> Experiment:
+        """Soft-delete an experiment and its active runs (`restore_experiment` undoes both)."""
+        return self._set_experiment_stage(experiment_id, LifecycleStage.DELETED)
+
+    def restore_experiment(self, experiment_id: str | int) -> Experiment:
+        """Bring a deleted experiment back with the runs its deletion deleted."""
+        return self._set_experiment_stage(experiment_id, LifecycleStage.ACTIVE)
+
+    def _set_experiment_stage(self, experiment_id: str | int, stage: LifecycleStage) -> Experiment:
+        with self.database.session(write=True) as session:
+            row = self._experiment_row(session, experiment_id)
+            experiment_tags.set_stage(session, row, stage, validation.now_ms())
+        return self.get_experiment(experiment_id)
+
+    def rename_experiment(self, experiment_id: str | int, new_name: str) -> Experiment:
+        """Rename an active experiment (its runs and artifacts stay where they are)."""
+        name = validation.experiment_name(new_name)
+        with self.database.session(write=True) as session:
+            row = self._experiment_row(session, experiment_id)
+            if row.lifecycle_stage != LifecycleStage.ACTIVE.value:
+                raise MLOpsError(f"experiment {experiment_id} is deleted", field="experiment_id")
+            experiment_tags.rename(session, row, name, validation.now_ms())
+        return self.get_experiment(experiment_id)
+
+    def set_experiment_tags(self, experiment_id: str | int, tags: Mapping[str, Any]) -> None:
+        """Set (or overwrite) tags of an experiment."""
+        checked = validation.checked_tags(tags)
+        with self.database.session(write=True) as session:
+            row = self._experiment_row(session, experiment_id)
+            experiment_tags.write_tags(session, row.experiment_id, checked)
+
+    def delete_experiment_tag(self, experiment_id: str | int, key: str) -> None:
+        """Delete an experiment's tag (NotFound when it has no such tag)."""
+        with self.database.session(write=True) as session:
+            row = self._experiment_row(session, experiment_id)
+            if not experiment_tags.delete_tag(session, row.experiment_id, key):
+                raise NotFoundError(f"experiment {experiment_id} has no tag {key!r}", field="key")
+
+    def get_experiment_tags(self, experiment_ids: Sequence[str | int]) -> dict[str, dict[str, str]]:
+        """The tags of each experiment by id (an experiment without tags is absent)."""
+        ids = [validation.experiment_int(i) for i in experiment_ids]
+        with self.database.session() as session:
+            return experiment_tags.read_tags(session, ids)
 
     # --- runs --------------------------------------------------------------------------
 
