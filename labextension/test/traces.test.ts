@@ -8,7 +8,9 @@ import {
   commonMetric,
   compareRows,
   defaultAxes,
+  runsWithin,
   metricChart,
+  parallelAxis,
   parallelChart,
   scatterChart
 } from '../src/tracking/traces';
@@ -167,5 +169,51 @@ describe('defaultAxes', () => {
     const columns = dataColumns(['opt'], ['acc', 'loss'], new Set(['opt']));
     const axes = defaultAxes(runs, columns);
     assert.equal(axes.x?.id, 'metrics.loss');
+  });
+});
+
+describe('runsWithin', () => {
+  const values = [
+    [0.1, 0.01, Number.NaN],
+    [1, 0, 0]
+  ];
+
+  it('keeps the runs inside every brushed axis, missing values out', () => {
+    assert.deepEqual(runsWithin(runs, values, [[0.05, 0.2], undefined]), ['a']);
+    assert.deepEqual(runsWithin(runs, values, [undefined, [-0.5, 0.5]]), ['b', 'c']);
+    assert.deepEqual(
+      runsWithin(runs, values, [
+        [0, 1],
+        [-0.5, 0.5]
+      ]),
+      ['b']
+    );
+  });
+
+  it('reads several ranges on one axis, and says when nothing is brushed', () => {
+    const ranges: ([number, number][] | undefined)[] = [
+      [
+        [0, 0.02],
+        [0.09, 0.11]
+      ]
+    ];
+    assert.deepEqual(runsWithin(runs, values, ranges), ['a', 'b']);
+    assert.equal(runsWithin(runs, values, [undefined, undefined]), null);
+  });
+});
+
+describe('parallelAxis', () => {
+  it('puts missing values on their own labelled place below the axis', () => {
+    const axis = parallelAxis('lr', { values: [0.1, null, 0.5], categories: null });
+    assert.equal(axis.values[1], axis.range[0]);
+    assert.ok(axis.values[1] < 0.1);
+    assert.equal(axis.ticktext[0], '—');
+    assert.equal(axis.range[1], 0.5);
+  });
+
+  it('labels categories and has no missing place when nothing is missing', () => {
+    const axis = parallelAxis('opt', { values: [1, 0], categories: ['adam', 'sgd'] });
+    assert.deepEqual(axis.ticktext, ['adam', 'sgd']);
+    assert.deepEqual(axis.range, [0, 1]);
   });
 });

@@ -18,6 +18,8 @@ export interface IPlotProps {
   onSelected?(points: PlotDatum[]): void;
   /** A clicked point. */
   onClick?(point: PlotDatum): void;
+  /** The traces after a restyle by the user (e.g. a brushed parallel-coordinates axis). */
+  onRestyle?(data: Data[]): void;
 }
 
 /** Whether `node` has a real size on screen (not inside a hidden tab or collapsed section). */
@@ -58,6 +60,7 @@ export function Plot(props: IPlotProps): JSX.Element {
           latest.current.onSelected?.(event.points);
         }
       });
+      plot.on('plotly_restyle', () => latest.current.onRestyle?.(plot.data));
       plot.on('plotly_click', event => {
         const point = event.points[0];
         if (point !== undefined) {

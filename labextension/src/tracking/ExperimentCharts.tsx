@@ -1,10 +1,10 @@
-import type { PlotDatum } from 'plotly.js';
-import React, { useMemo, useState } from 'react';
+import type { Data, PlotDatum } from 'plotly.js';
+import React, { useEffect, useMemo, useState } from 'react';
 
 import { Plot } from '../kit/Plot';
 import { IColumn } from './columns';
 import { IRun } from './model';
-import { defaultAxes, parallelChart, scatterChart } from './traces';
+import { ConstraintRange, defaultAxes, parallelChart, runsWithin, scatterChart } from './traces';
 
 type ChartKind = 'scatter' | 'parallel';
 
@@ -70,11 +70,30 @@ export function ExperimentCharts(props: {
     () => (x !== null && y !== null ? scatterChart(runs, x, y, selected) : null),
     [runs, x?.id, y?.id, selected]
   );
+  const axesKey = shown.map(column => column.id).join('\n');
   const axes = useMemo(() => {
     const chosen = shown.filter(column => column.kind === 'param' || column.kind === 'metric');
     return chosen.slice(0, MAX_AXES);
-  }, [shown]);
-  const parallel = useMemo(() => parallelChart(runs, axes, y), [runs, axes, y?.id]);
+  }, [axesKey]);
+  // Brushed axes survive redraws (new data every poll); other axes start unbrushed.
+  const [ranges, setRanges] = useState<ConstraintRange[]>([]);
+  useEffect(() => setRanges([]), [axesKey]);
+  const parallel = useMemo(() => parallelChart(runs, axes, y, ranges), [runs, axes, y?.id, ranges]);
+  const onRestyle = (data: Data[]) => {
+    const dimensions =
+      (data[0] as { dimensions?: { values: number[]; constraintrange?: ConstraintRange }[] })
+        .dimensions ?? [];
+    const brushed = dimensions.map(dimension => dimension.constraintrange);
+    setRanges(brushed);
+    const ids = runsWithin(
+      runs,
+      dimensions.map(dimension => dimension.values),
+      brushed
+    );
+    if (ids !== null) {
+      props.onSelect(ids);
+    }
+  };
 
   if (metrics.length === 0) {
     return (
@@ -119,7 +138,7 @@ export function ExperimentCharts(props: {
             : `${runs.length} runs.`}{' '}
           {kind === 'scatter'
             ? 'Drag a box or lasso to select runs.'
-            : `Axes: the table's columns (first ${MAX_AXES}).`}
+            : `Axes: the table's columns (first ${MAX_AXES}); — marks a missing value.`}
         </span>
       </div>
       {kind === 'scatter' && scatter !== null ? (
@@ -147,6 +166,7 @@ export function ExperimentCharts(props: {
             layout={parallel.layout}
             height={380}
             testId="mlops-parallel"
+            onRestyle={onRestyle}
           />
         )
       ) : null}

@@ -103,26 +103,74 @@ export function scatterChart(
   };
 }
 
+/** The label of the place where a parallel axis puts the runs that have no value. */
+export const MISSING_LABEL = '—';
+
 /**
- * Parallel coordinates over `columns` (one line per run), coloured by `color` (a metric).
+ * One parallel-coordinates axis. Plotly draws no line through a missing value, and runs that
+ * lack one column or another are the rule (a search's children have CV scores, their parent a
+ * test score), so a missing value gets its own place just below the axis, labelled "—".
+ */
+export function parallelAxis(
+  label: string,
+  axis: IAxisValues
+): {
+  label: string;
+  values: number[];
+  range: [number, number];
+  tickvals: number[];
+  ticktext: string[];
+} {
+  const present = axis.values.filter((value): value is number => value !== null);
+  const low = present.length > 0 ? Math.min(...present) : 0;
+  const high = present.length > 0 ? Math.max(...present) : 1;
+  const span = high - low || Math.abs(high) || 1;
+  let tickvals: number[];
+  let ticktext: string[];
+  let missing: number;
+  if (axis.categories !== null) {
+    missing = -1;
+    tickvals = axis.categories.map((_, index) => index);
+    ticktext = [...axis.categories];
+  } else {
+    missing = low - 0.08 * span;
+    const steps = high === low ? [low] : [0, 0.25, 0.5, 0.75, 1].map(t => low + t * (high - low));
+    tickvals = steps;
+    ticktext = steps.map(value => String(Number(value.toPrecision(4))));
+  }
+  const anyMissing = axis.values.some(value => value === null);
+  // A single value still needs an axis with some height.
+  const top =
+    axis.categories !== null
+      ? Math.max(axis.categories.length - 1, 0)
+      : high === low
+        ? high + 0.5 * span
+        : high;
+  return {
+    label,
+    values: axis.values.map(value => value ?? missing),
+    range: [anyMissing ? missing : axis.categories !== null ? 0 : low, top],
+    tickvals: anyMissing ? [missing, ...tickvals] : tickvals,
+    ticktext: anyMissing ? [MISSING_LABEL, ...ticktext] : ticktext
+  };
+}
+
+/**
+ * Parallel coordinates over `columns` (one line per run), coloured by `color` (a metric);
+ * `ranges` keeps the axes the user brushed across redraws.
  * Category axes show their labels. Runs without the colour metric are grey-free: they get
  * the scale's minimum.
  */
 export function parallelChart(
   runs: IRun[],
   columns: IColumn[],
-  color: IColumn | null
+  color: IColumn | null,
+  ranges: ConstraintRange[] = []
 ): { data: Data[]; layout: Partial<Layout> } {
-  const dimensions = columns.map(column => {
-    const axis = axisValues(runs, column);
-    return {
-      label: column.label,
-      values: axis.values.map(value => (value === null ? Number.NaN : value)),
-      ...(axis.categories !== null
-        ? { tickvals: axis.categories.map((_, index) => index), ticktext: axis.categories }
-        : {})
-    };
-  });
+  const dimensions = columns.map((column, index) => ({
+    ...parallelAxis(column.label, axisValues(runs, column)),
+    ...(ranges[index] !== undefined ? { constraintrange: ranges[index] } : {})
+  }));
   const colors = color === null ? null : axisValues(runs, color).values;
   const known = (colors ?? []).filter((value): value is number => value !== null);
   const lowest = known.length > 0 ? Math.min(...known) : 0;
@@ -183,6 +231,45 @@ export function defaultAxes(
     otherMetrics[0] ??
     y;
   return { x, y };
+}
+
+/** A parallel-coordinates axis's brushed range(s), as plotly keeps them (`constraintrange`). */
+export type ConstraintRange = [number, number] | [number, number][] | undefined;
+
+/**
+ * The runs whose lines pass every brushed axis: `values[axis][run]` are the axis values of
+ * `parallelChart` (NaN for missing), `ranges[axis]` its brushed ranges. No brush: null.
+ */
+export function runsWithin(
+  runs: IRun[],
+  values: number[][],
+  ranges: ConstraintRange[]
+): string[] | null {
+  const brushed = ranges
+    .map((range, axis) => ({ axis, range }))
+    .filter(
+      (entry): entry is { axis: number; range: [number, number] | [number, number][] } =>
+        Array.isArray(entry.range) && entry.range.length > 0
+    )
+    .map(({ axis, range }) => ({
+      axis,
+      spans: (Array.isArray(range[0]) ? range : [range]) as [number, number][]
+    }));
+  if (brushed.length === 0) {
+    return null;
+  }
+  return runs
+    .filter((_, index) =>
+      brushed.every(({ axis, spans }) => {
+        const value = values[axis]?.[index];
+        return (
+          value !== undefined &&
+          !Number.isNaN(value) &&
+          spans.some(([low, high]) => value >= Math.min(low, high) && value <= Math.max(low, high))
+        );
+      })
+    )
+    .map(run => run.run_id);
 }
 
 /** The metric to compare first: the current one if every run has it, else the first such. */
