@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
 import jupyter_mlops as mlops
-from jupyter_mlops.core.errors import MLOpsError
+from jupyter_mlops.core.errors import ErrorCode, MLOpsError
+from jupyter_mlops.model_format import INFO_FILE, MODEL_FILE, save_model
 from jupyter_mlops.serving.api import get_registry
+from jupyter_mlops.serving.registry import file_sha256
 
 pytestmark = pytest.mark.usefixtures("db_url")  # each test on SQLite and on PostgreSQL
 
@@ -46,6 +51,47 @@ def test_register_from_run_keeps_run_and_training_profile(data):
     assert version.source == f"runs:/{run.run_id}/clf"
     assert version.training_profile == "model:from-run/v1:training"
     assert mlops.load_profile(version.training_profile).n_rows == 200
+
+
+def test_a_model_file_swapped_after_log_model_is_not_registered(data):
+    import skops.io
+
+    X, y = data
+    with mlops.start_run() as run:
+        mlops.log_model(LogisticRegression().fit(X, y), "clf", X=X)
+    folder = Path(mlops.get_run(run.run_id).artifact_uri) / "clf"
+    # Another valid model file of the allowed types: only the recorded hash tells them apart.
+    skops.io.dump(LogisticRegression(C=0.01).fit(X, 1 - y), folder / MODEL_FILE)
+    with pytest.raises(MLOpsError) as error:
+        mlops.register_model(f"runs:/{run.run_id}/clf", "swapped")
+    assert (error.value.code, error.value.field) == (ErrorCode.FORBIDDEN, "source")
+    assert "changed since it was logged" in error.value.message
+    with pytest.raises(MLOpsError):  # nothing was registered
+        mlops.get_model_version("swapped")
+    assert not (get_registry().models_root / "swapped" / "v1").exists()
+
+
+def test_a_run_folder_not_written_by_log_model_is_not_registered(data, tmp_path):
+    X, y = data
+    source = tmp_path / "clf"
+    save_model(source, LogisticRegression().fit(X, y), X)
+    with mlops.start_run() as run:
+        mlops.log_artifact(str(source))
+    with pytest.raises(MLOpsError) as error:
+        mlops.register_model(f"runs:/{run.run_id}/clf", "copied-in")
+    assert (error.value.code, error.value.field) == (ErrorCode.FORBIDDEN, "source")
+    assert "no recorded hash" in error.value.message
+
+
+def test_the_model_file_named_in_mlmodel_json_is_not_followed(data, tmp_path):
+    X, y = data
+    folder = tmp_path / "m"
+    save_model(folder, LogisticRegression().fit(X, y), X)
+    info = json.loads((folder / INFO_FILE).read_text())
+    info["model_file"] = "../outside.skops"
+    (folder / INFO_FILE).write_text(json.dumps(info))
+    version = mlops.register_model(str(folder), "fixed-name")
+    assert version.content_hash == file_sha256(folder / MODEL_FILE)
 
 
 def test_run_id_source_needs_a_model_artifact(data):

@@ -93,9 +93,12 @@ def register_version(
     check_name(name)
     run_id: str | None = None
     notebook_path: str | None = None
+    expected_sha256: str | None = None
     with tempfile.TemporaryDirectory(prefix="mlops-register-") as scratch:
         if isinstance(source, str) and (source.startswith("runs:/") or _RUN_ID.match(source)):
-            run_id, folder, notebook_path = _run_model_folder(tracking_store(), source)
+            run_id, folder, notebook_path, expected_sha256 = _run_model_folder(
+                tracking_store(), source
+            )
             label = f"runs:/{run_id}/{folder.name}"
         elif isinstance(source, (str, os.PathLike)):
             folder = Path(source)
@@ -125,6 +128,7 @@ def register_version(
             description=description,
             tags=tags,
             notebook_path=notebook_path,
+            expected_sha256=expected_sha256,
         )
     if profile is not None:
         from ..profiling.store import ProfileStore
@@ -136,8 +140,14 @@ def register_version(
     return version
 
 
-def _run_model_folder(store: Any, source: str) -> tuple[str, Path, str | None]:
+def _run_model_folder(store: Any, source: str) -> tuple[str, Path, str | None, str]:
+    """A run's model folder, its notebook and the sha256 `log_model` recorded for its file.
+
+    A folder without a recorded hash (copied in with `log_artifact`, or written by hand) is
+    refused: its file is not known to be the one the run produced (FORBIDDEN, field `source`).
+    """
     from ..tracking.artifacts import resolve_inside
+    from ..tracking.model_files import model_file_sha256
 
     if source.startswith("runs:/"):
         run_id, _, path = source[len("runs:/") :].partition("/")
@@ -148,7 +158,15 @@ def _run_model_folder(store: Any, source: str) -> tuple[str, Path, str | None]:
     folder = Path(resolve_inside(Path(run.artifact_uri), path, field="source"))
     if not (folder / INFO_FILE).is_file():
         raise MLOpsError(f"run {run_id} has no model at {path!r}", ErrorCode.NOT_FOUND, "source")
-    return run.run_id, folder, run.notebook_path
+    recorded = model_file_sha256(store.database, run.run_id, path)
+    if recorded is None:
+        raise MLOpsError(
+            f"source: run {run.run_id} has no model {path!r} logged with log_model (no recorded "
+            "hash), so its files are not trusted; log it with jupyter_mlops.log_model",
+            ErrorCode.FORBIDDEN,
+            field="source",
+        )
+    return run.run_id, folder, run.notebook_path, recorded
 
 
 def _training_profile(X: Any, folder: Path) -> Any:

@@ -3,7 +3,10 @@
 Each public method is one session. A new version copies the model folder it is registered from
 into `<data dir>/serving/models/<name>/v<version>/` (inside the write transaction that assigns
 the number, so two registrations at once get two numbers and two folders) and records the
-sha256 of its model file; `load` checks that hash before skops reads the file.
+sha256 of its model file; `load` checks that hash before skops reads the file. A version
+registered from a run gives `expected_sha256` (the hash tracking recorded at `log_model`): the
+copy's model file must hash to it, else nothing is registered (FORBIDDEN, field `source`), so a
+file swapped in the run's artifact folder after `log_model` never becomes a version.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
-from ..model_format import ModelInfo, load_model, read_model_info
+from ..model_format import MODEL_FILE, ModelInfo, load_model, read_model_info
+from . import registry_admin
 from .entities import Alias, Endpoint, ModelVersion, RegisteredModel
 from .model_uri import ModelRef, check_alias, check_name
 from .tables import AliasRow, EndpointRow, ModelRow, ModelVersionRow
@@ -46,6 +50,15 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _model_file_hash(folder: Path, source: str) -> str:
+    path = folder / MODEL_FILE
+    if path.is_symlink() or not path.is_file():
+        raise MLOpsError(
+            f"source: {source} has no model file {MODEL_FILE}", ErrorCode.NOT_FOUND, "source"
+        )
+    return file_sha256(path)
 
 
 def _version(row: ModelVersionRow, aliases: list[str]) -> ModelVersion:
@@ -111,18 +124,30 @@ class ModelRegistry:
         description: str | None = None,
         tags: dict[str, str] | None = None,
         notebook_path: str | None = None,
+        expected_sha256: str | None = None,
     ) -> ModelVersion:
         """Register the model folder `folder` as the next version of `name` (created if new).
 
         Concurrent registrations get consecutive numbers: the model row is locked while the
-        number is chosen, and a lost race to create the model is retried.
+        number is chosen, and a lost race to create the model is retried. The model file is
+        always `MODEL_FILE` inside the folder (never a path read from `MLmodel.json`).
+        `expected_sha256`: the hash recorded when the model was logged; a copy whose model file
+        hashes otherwise is deleted and refused (FORBIDDEN, field `source`).
         """
         check_name(name)
         info = read_model_info(folder)
         for attempt in range(_REGISTER_ATTEMPTS):
             try:
                 return self._insert_version(
-                    name, folder, info, source, run_id, description, tags, notebook_path
+                    name,
+                    folder,
+                    info,
+                    source,
+                    run_id,
+                    description,
+                    tags,
+                    notebook_path,
+                    expected_sha256,
                 )
             except MLOpsError as exc:
                 if exc.code is not ErrorCode.CONFLICT or attempt == _REGISTER_ATTEMPTS - 1:
@@ -139,6 +164,7 @@ class ModelRegistry:
         description: str | None,
         tags: dict[str, str] | None,
         notebook_path: str | None,
+        expected_sha256: str | None,
     ) -> ModelVersion:
         now = _now_ms()
         with self.database.session(write=True) as session:
@@ -156,13 +182,22 @@ class ModelRegistry:
                 shutil.rmtree(destination)
             shutil.copytree(folder, destination)
             try:
+                # The hash of the copy, not of the source: what is checked is what is kept.
+                content_hash = _model_file_hash(destination, source)
+                if expected_sha256 is not None and content_hash != expected_sha256.lower():
+                    raise MLOpsError(
+                        f"source: the model file of {source} changed since it was logged "
+                        f"(sha256 {content_hash}, recorded {expected_sha256}); not registered",
+                        ErrorCode.FORBIDDEN,
+                        field="source",
+                    )
                 row = ModelVersionRow(
                     name=name,
                     version=number,
                     source=source,
                     run_id=run_id,
                     storage_location=str(destination),
-                    content_hash=file_sha256(destination / info.model_file),
+                    content_hash=content_hash,
                     estimator_class=info.estimator_class,
                     info=json.dumps(asdict(info)),
                     description=description,
@@ -294,6 +329,24 @@ class ModelRegistry:
             session.flush()
             session.delete(row)
         shutil.rmtree(self.models_root / name, ignore_errors=True)
+
+    def rename_model(self, name: str, new_name: str) -> RegisteredModel:
+        """Rename a model with its versions, aliases and files (not while an endpoint serves
+        it; see `registry_admin`)."""
+        registry_admin.rename_model(self, name, new_name)
+        return self.get_model(new_name)
+
+    def delete_version(self, name: str, version: int) -> None:
+        """Delete a version, its aliases and files (not while an endpoint serves it)."""
+        registry_admin.delete_version(self, name, version)
+
+    def delete_model_tag(self, name: str, key: str) -> None:
+        """Remove one tag of a model."""
+        registry_admin.delete_model_tag(self, name, key)
+
+    def delete_version_tag(self, name: str, version: int, key: str) -> None:
+        """Remove one tag of a version."""
+        registry_admin.delete_version_tag(self, name, version, key)
 
     def load(self, version: ModelVersion, trusted: Iterable[str] = ()) -> tuple[Any, ModelInfo]:
         """The estimator of a version; a model file whose sha256 is not the one recorded at
