@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..core.query import QueryModel
 from .entities import Alias, Endpoint, ModelVersion, RegisteredModel
 
 
@@ -142,6 +143,32 @@ class ModelDetail(ModelOut):
 
     versions: list[VersionOut]
     endpoints: list[EndpointOut]
+
+
+class CompareQuery(QueryModel):
+    """`GET models/{name}/versions/{version}/compare?to=N`: the version to compare with."""
+
+    to: int = Field(ge=1, le=2**31 - 1, description="the other version (e.g. the served one)")
+
+
+class MetricPair(BaseModel):
+    """One metric's latest value in each version's run (None: that run has no such metric;
+    non-finite values as "NaN", "Infinity", "-Infinity")."""
+
+    key: str
+    value: float | str | None
+    to_value: float | str | None
+
+
+class VersionComparison(BaseModel):
+    """Two versions side by side: their records (lineage, training profiles) and run metrics.
+
+    Drift between their training data: `POST drift` with the two `training_profile` names.
+    """
+
+    version: VersionOut
+    to: VersionOut
+    metrics: list[MetricPair]
 
 
 class EndpointStats(BaseModel):

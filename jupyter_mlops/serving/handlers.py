@@ -9,6 +9,7 @@
 | DELETE | models/{name}                            | delete (refused while an endpoint serves it)|
 | GET    | models/{name}/versions/{version}         | one version                                 |
 | PATCH  | models/{name}/versions/{version}         | description, tags                           |
+| GET    | models/{name}/versions/{version}/compare | beside version `?to=N`: records, run metrics|
 | PUT    | models/{name}/aliases/{alias}            | point the alias at a version (Promote)      |
 | DELETE | models/{name}/aliases/{alias}            | remove the alias                            |
 | POST   | models/{name}/aliases/{alias}/rollback   | back to the alias's previous version        |
@@ -28,6 +29,7 @@ Promote and Rollback answer once every endpoint concerned serves the new version
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 from typing import Any, ClassVar
 
@@ -208,6 +210,69 @@ class VersionHandler(_Handler):
         self.reply(api.version_out(updated))
 
 
+def _metric_value(value: float | None) -> float | str | None:
+    if value is None or math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _run_metrics(tracking: Any, run_id: str | None) -> dict[str, float]:
+    """A run's latest metric values; none when there is no run, no tracking or it was deleted."""
+    if run_id is None or tracking is None:
+        return {}
+    try:
+        return dict(tracking.get_run(run_id).metrics)
+    except MLOpsError:
+        return {}
+
+
+def compare_versions(
+    registry: ModelRegistry, tracking: Any, name: str, number: int, to: int
+) -> api.VersionComparison:
+    """Version `number` beside version `to`: both records and their runs' metrics."""
+    version = registry.get_version(ModelRef(name, version=number))
+    other = registry.get_version(ModelRef(name, version=to))
+    mine, theirs = _run_metrics(tracking, version.run_id), _run_metrics(tracking, other.run_id)
+    return api.VersionComparison(
+        version=api.version_out(version),
+        to=api.version_out(other),
+        metrics=[
+            api.MetricPair(
+                key=key,
+                value=_metric_value(mine.get(key)),
+                to_value=_metric_value(theirs.get(key)),
+            )
+            for key in sorted(set(mine) | set(theirs))
+        ],
+    )
+
+
+class VersionCompareHandler(_Handler):
+    """`models/{name}/versions/{version}/compare?to=N`: the Models panel's comparison view."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "A version beside another: records and run metrics",
+            response=api.VersionComparison,
+            query=api.CompareQuery,
+        ),
+    }
+
+    @web.authenticated
+    async def get(self, name: str, version: str) -> None:
+        """GET: see the class docstring and `contract`."""
+        query = self.parse_query(api.CompareQuery)
+        comparison = await self.run_blocking(
+            compare_versions,
+            self.registry,
+            self.settings.get("mlops_tracking"),
+            name,
+            _version_number(version),
+            query.to,
+        )
+        self.reply(comparison)
+
+
 class AliasHandler(_Handler):
     """`models/{name}/aliases/{alias}`: set (Promote), delete."""
 
@@ -372,6 +437,7 @@ ROUTES = [
     ("models", ModelsHandler),
     (f"models/{_NAME}", ModelHandler),
     (f"models/{_NAME}/versions/(?P<version>[^/]+)", VersionHandler),
+    (f"models/{_NAME}/versions/(?P<version>[^/]+)/compare", VersionCompareHandler),
     (f"models/{_NAME}/aliases/(?P<alias>[^/]+)", AliasHandler),
     (f"models/{_NAME}/aliases/(?P<alias>[^/]+)/rollback", AliasRollbackHandler),
     ("endpoints", EndpointsHandler),

@@ -1,9 +1,11 @@
-"""The Models section and a model's page in a real JupyterLab: Deploy, live stats, Promote."""
+"""The Models section and a model's page in a real JupyterLab: Deploy, live stats, Promote,
+and a retrained version compared with the served one, promoted from the comparison."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -75,3 +77,81 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     card.wait_for(state="detached", timeout=60_000)
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/health", timeout=5)
+
+
+RETRAIN = """
+import numpy as np, pandas as pd
+from sklearn.linear_model import LogisticRegression
+import jupyter_mlops as mlops
+
+def train(shift, accuracy, description=None):
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"a": rng.normal(shift, 1, 500), "b": rng.normal(size=500)})
+    y = (X["b"] > 0).astype(int)
+    with mlops.start_run() as run:
+        mlops.log_metric("accuracy", accuracy)
+        mlops.log_model(LogisticRegression().fit(X, y), "model", X=X)
+    return mlops.register_model(run.run_id, "compare-model", description=description)
+
+train(0.0, 0.81)
+mlops.set_model_alias("compare-model", "champion", 1)
+train(2.5, 0.88, "retrained on window-7.csv")
+"""
+SCREENSHOTS = Path("/work/helpers/screenshots")
+
+
+def test_compare_a_retrained_version_with_the_served_one_and_promote_it(lab_page, lab_server):
+    subprocess.run([sys.executable, "-c", RETRAIN], env=lab_server.env(), check=True)
+    api = f"{lab_server.url}/mlops/api"
+    auth = {"Authorization": f"token {lab_server.token}"}
+    deployed = httpx.post(
+        f"{api}/endpoints",
+        json={"model": "compare-model@champion", "name": "compare-ep"},
+        headers=auth,
+        timeout=300,
+    )
+    assert deployed.status_code == 201, deployed.text
+    url = deployed.json()["url"]
+    try:
+        open_mlops_sidebar(lab_page)
+        lab_page.locator('[data-testid=mlops-model][data-model="compare-model"]').click()
+        view = lab_page.locator("[data-testid=mlops-model-view]")
+        view.wait_for(state="visible")
+        served = view.locator('[data-testid=mlops-model-version][data-version="1"]')
+        served.wait_for()
+        assert served.locator("[data-testid=mlops-compare]").count() == 0  # nothing to compare
+        candidate = view.locator('[data-testid=mlops-model-version][data-version="2"]')
+        button = candidate.locator("[data-testid=mlops-compare]")
+        assert button.inner_text() == "Compare with v1"
+        button.click()
+
+        compare = view.locator("[data-testid=mlops-version-compare]")
+        compare.wait_for()
+        accuracy = compare.locator('[data-testid=mlops-compare-metric][data-key="accuracy"]')
+        accuracy.wait_for()
+        assert accuracy.locator("td").all_inner_texts() == [
+            "accuracy",
+            "0.8800",
+            "0.8100",
+            "+0.0700",
+        ]
+        lineage = compare.locator("[data-testid=mlops-compare-lineage]").inner_text()
+        assert "retrained on window-7.csv" in lineage
+        drift = compare.locator("[data-testid=mlops-compare-drift][data-drifted]")
+        drift.wait_for(timeout=30_000)
+        assert drift.get_attribute("data-drifted") == "a"
+        assert "1 of 2 columns drifted (50%)" in drift.inner_text()
+        if SCREENSHOTS.is_dir():
+            view.screenshot(path=str(SCREENSHOTS / "model_compare.png"))
+
+        compare.locator("[data-testid=mlops-compare-promote]").click()
+        card = view.locator("[data-testid=mlops-endpoint]")
+        card.locator("xpath=self::*[@data-state='running'][@data-version='2']").wait_for(
+            timeout=120_000
+        )
+        assert httpx.get(f"{url}/health", timeout=10).json()["version"] == 2
+        # v2 is served now: the comparison is offered on v1 instead.
+        assert candidate.locator("[data-testid=mlops-compare]").count() == 0
+        assert served.locator("[data-testid=mlops-compare]").inner_text() == "Compare with v2"
+    finally:
+        httpx.delete(f"{api}/endpoints/compare-ep", headers=auth, timeout=120)

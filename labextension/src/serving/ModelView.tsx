@@ -4,6 +4,7 @@ import { formatDate, PolledView } from '../kit';
 import { APIError } from '../request';
 import { deleteEndpoint, deploy, endpointAction, endpointStats, getModel, setAlias } from './api';
 import { IEndpoint, IEndpointStats, IModelDetail, IModelVersion } from './model';
+import { VersionCompare } from './VersionCompare';
 
 /** The alias the Deploy button creates and Promote moves. */
 export const DEFAULT_ALIAS = 'champion';
@@ -37,6 +38,8 @@ export class ModelView extends PolledView<IModelViewData> {
   private _busy: string | null = null;
   private _actionError: APIError | null = null;
   private _rates: Record<string, IRate> = {};
+  /** The version whose comparison with the served one is open. */
+  private _comparing: number | null = null;
 
   constructor(private readonly _options: IModelViewOptions) {
     super({ name: 'model', interval: 2000, max: 30000 });
@@ -99,9 +102,16 @@ export class ModelView extends PolledView<IModelViewData> {
     );
   }
 
+  private _toggleCompare(version: number): void {
+    this._comparing = this._comparing === version ? null : version;
+    this.update();
+  }
+
   protected renderData(data: IModelViewData): JSX.Element {
     const { model } = data;
     const endpoint = model.endpoints[0];
+    // What runs now: the endpoint's version, else the version the Deploy alias points to.
+    const current = endpoint?.serving_version ?? model.aliases[DEFAULT_ALIAS] ?? null;
     return (
       <div className="jp-MLOps-modelPage" data-testid="mlops-model-view">
         <h2 className="jp-MLOps-modelHeading">{model.name}</h2>
@@ -140,49 +150,98 @@ export class ModelView extends PolledView<IModelViewData> {
           <tbody>
             {model.versions.map(version => {
               const served = endpoint?.serving_version === version.version;
+              const comparable = current !== null && version.version !== current;
               return (
-                <tr
-                  key={version.version}
-                  data-testid="mlops-model-version"
-                  data-version={version.version}
-                >
-                  <td>v{version.version}</td>
-                  <td>{version.aliases.map(a => `@${a}`).join(' ')}</td>
-                  <td>{formatDate(version.creation_time)}</td>
-                  <td title={version.estimator_class}>
-                    {version.estimator_class.split('.').pop()}
-                  </td>
-                  <td>{this._renderLineage(version)}</td>
-                  <td className="jp-MLOps-versionActions">
-                    {endpoint === undefined ? (
-                      <button
-                        className="jp-mod-styled jp-mod-accept"
-                        data-testid="mlops-deploy"
-                        disabled={this._busy !== null}
-                        onClick={() => this._deploy(version)}
-                      >
-                        Deploy
-                      </button>
-                    ) : served ? (
-                      <span className="jp-MLOps-muted">serving</span>
-                    ) : (
-                      <button
-                        className="jp-mod-styled"
-                        data-testid="mlops-promote"
-                        disabled={this._busy !== null}
-                        title={`Serve v${version.version} on ${endpoint.name} (no request fails)`}
-                        onClick={() => this._promote(endpoint, version)}
-                      >
-                        Promote
-                      </button>
-                    )}
-                  </td>
-                </tr>
+                <React.Fragment key={version.version}>
+                  <tr data-testid="mlops-model-version" data-version={version.version}>
+                    <td>v{version.version}</td>
+                    <td>{version.aliases.map(a => `@${a}`).join(' ')}</td>
+                    <td>{formatDate(version.creation_time)}</td>
+                    <td title={version.estimator_class}>
+                      {version.estimator_class.split('.').pop()}
+                    </td>
+                    <td>{this._renderLineage(version)}</td>
+                    <td className="jp-MLOps-versionActions">
+                      {comparable ? (
+                        <button
+                          className="jp-mod-styled"
+                          data-testid="mlops-compare"
+                          aria-expanded={this._comparing === version.version}
+                          title={`Metrics, training data drift and lineage of v${version.version} beside v${current}`}
+                          onClick={() => this._toggleCompare(version.version)}
+                        >
+                          Compare with v{current}
+                        </button>
+                      ) : null}
+                      {endpoint === undefined ? (
+                        <button
+                          className="jp-mod-styled jp-mod-accept"
+                          data-testid="mlops-deploy"
+                          disabled={this._busy !== null}
+                          onClick={() => this._deploy(version)}
+                        >
+                          Deploy
+                        </button>
+                      ) : served ? (
+                        <span className="jp-MLOps-muted">serving</span>
+                      ) : (
+                        <button
+                          className="jp-mod-styled"
+                          data-testid="mlops-promote"
+                          disabled={this._busy !== null}
+                          title={`Serve v${version.version} on ${endpoint.name} (no request fails)`}
+                          onClick={() => this._promote(endpoint, version)}
+                        >
+                          Promote
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                  {comparable && this._comparing === version.version ? (
+                    <tr className="jp-MLOps-compareRow">
+                      <td colSpan={6}>{this._renderCompare(version, current, endpoint)}</td>
+                    </tr>
+                  ) : null}
+                </React.Fragment>
               );
             })}
           </tbody>
         </table>
       </div>
+    );
+  }
+
+  private _renderCompare(
+    version: IModelVersion,
+    current: number,
+    endpoint: IEndpoint | undefined
+  ): JSX.Element {
+    const action =
+      endpoint === undefined
+        ? {
+            label: `Deploy v${version.version}`,
+            title: `Point @${DEFAULT_ALIAS} at v${version.version} and start an endpoint`,
+            run: () => this._deploy(version)
+          }
+        : {
+            label: `Promote v${version.version}`,
+            title: `Serve v${version.version} on ${endpoint.name} (no request fails)`,
+            run: () => this._promote(endpoint, version)
+          };
+    return (
+      <VersionCompare
+        modelName={this.modelName}
+        version={version.version}
+        current={current}
+        currentLabel={endpoint ? `endpoint ${endpoint.name}` : `@${DEFAULT_ALIAS}`}
+        actionLabel={action.label}
+        actionTitle={action.title}
+        busy={this._busy !== null}
+        onAction={action.run}
+        onClose={() => this._toggleCompare(version.version)}
+        openRun={this._options.openRun}
+        openNotebook={this._options.openNotebook}
+      />
     );
   }
 

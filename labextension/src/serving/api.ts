@@ -5,7 +5,9 @@ import {
   IEndpointStats,
   IModelDetail,
   IModelVersion,
-  IRegisteredModel
+  IRegisteredModel,
+  ITrainingDrift,
+  IVersionComparison
 } from './model';
 
 const json = (method: string, body: unknown): RequestInit => ({
@@ -55,4 +57,19 @@ export async function deleteEndpoint(name: string): Promise<void> {
 
 export function endpointStats(name: string): Promise<IEndpointStats> {
   return requestAPI<IEndpointStats>(`endpoints/${part(name)}/stats`);
+}
+
+export function compareVersions(
+  name: string,
+  version: number,
+  to: number
+): Promise<IVersionComparison> {
+  return requestAPI<IVersionComparison>(
+    `models/${part(name)}/versions/${version}/compare?to=${to}`
+  );
+}
+
+/** Drift of one stored profile (`current`) against another (`reference`). */
+export function profileDrift(reference: string, current: string): Promise<ITrainingDrift> {
+  return requestAPI<ITrainingDrift>('drift', json('POST', { reference, current }));
 }

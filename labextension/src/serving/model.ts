@@ -81,3 +81,36 @@ export interface IAlias {
   previous_version: number | null;
   update_time: number;
 }
+
+/** A metric is a number, or "NaN" / "Infinity" / "-Infinity"; null: that run lacks it. */
+export type MetricValue = number | string | null;
+
+export interface IMetricPair {
+  key: string;
+  value: MetricValue;
+  to_value: MetricValue;
+}
+
+/** `GET models/{name}/versions/{v}/compare?to=N`. */
+export interface IVersionComparison {
+  version: IModelVersion;
+  to: IModelVersion;
+  metrics: IMetricPair[];
+}
+
+/** The part of `POST drift`'s report (monitoring's `DriftReportOut`) the comparison shows. */
+export interface ITrainingDriftColumn {
+  column: string;
+  test: string;
+  reason: string;
+  statistic: number | string | null;
+  p_value: number | string | null;
+  threshold: number;
+  drifted: boolean;
+}
+
+export interface ITrainingDrift {
+  columns: ITrainingDriftColumn[];
+  share_drifted: number;
+  dataset_drifted: boolean;
+}
