@@ -6,6 +6,8 @@ module (MLflow's import and the server start are slow)."""
 from __future__ import annotations
 
 import json
+import os
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -150,3 +152,108 @@ def test_experiment_tags(server: MLOpsServer, same_store: Any) -> None:
     with pytest.raises(MlflowException) as info:
         client.set_experiment_tag("987654", "k", "v")
     assert _code(info) == "RESOURCE_DOES_NOT_EXIST"
+
+
+def _register_two_versions(client: Any, name: str) -> tuple[str, str]:
+    """`name` with versions 1 and 2, each from a run that logged a workbench-format model."""
+    from sklearn.linear_model import LinearRegression
+
+    import jupyter_mlops as mlops
+
+    estimator = LinearRegression().fit([[0.0], [1.0], [2.0]], [0.0, 2.0, 4.0])
+    mlops.set_experiment("registry-lifecycle")
+    run_ids = []
+    for _ in range(2):
+        with mlops.start_run() as run:
+            mlops.log_model(estimator, "model")
+        client.create_model_version(name, f"runs:/{run.run_id}/model", run.run_id)
+        run_ids.append(run.run_id)
+    return run_ids[0], run_ids[1]
+
+
+def test_registry_rename_describe_tag_and_delete(server: MLOpsServer, same_store: Any) -> None:
+    from jupyter_mlops.serving.api import get_registry, load_model
+    from jupyter_mlops.serving.model_uri import ModelRef
+
+    client = mlflow.MlflowClient()
+    first_run, second_run = _register_two_versions(client, "lc-model")
+    client.set_registered_model_alias("lc-model", "champion", "1")
+
+    client.set_registered_model_tag("lc-model", "team", "risk")
+    client.set_registered_model_tag("lc-model", "tier", "gold")
+    client.set_model_version_tag("lc-model", "1", "validated", "yes")
+    client.update_registered_model("lc-model", description="credit risk")
+    updated = client.update_model_version("lc-model", "1", description="first fit")
+    assert updated.description == "first fit"
+    client.delete_registered_model_tag("lc-model", "tier")
+    client.delete_registered_model_tag("lc-model", "never-set")  # no error, as in MLflow
+    client.delete_model_version_tag("lc-model", "1", "validated")
+    client.set_model_version_tag("lc-model", "2", "validated", "no")
+    model = client.get_registered_model("lc-model")
+    assert (model.description, model.tags) == ("credit risk", {"team": "risk"})
+    assert client.get_model_version("lc-model", "1").tags == {}
+    found = client.search_model_versions("tags.validated = 'no'")
+    assert [(v.name, v.version) for v in found] == [("lc-model", "2")]
+
+    client.create_registered_model("lc-taken")
+    _register_two_versions(client, "lc-taken")
+    with pytest.raises(MlflowException) as info:
+        client.rename_registered_model("lc-model", "lc-taken")
+    assert _code(info) == "RESOURCE_ALREADY_EXISTS"
+    client.rename_registered_model("lc-model", "lc-renamed")
+    with pytest.raises(MlflowException) as info:
+        client.get_registered_model("lc-model")
+    assert _code(info) == "RESOURCE_DOES_NOT_EXIST"
+    model = client.get_registered_model("lc-renamed")
+    assert (model.description, model.tags, model.aliases) == (
+        "credit risk",
+        {"team": "risk"},
+        {"champion": "1"},
+    )
+    version = client.get_model_version_by_alias("lc-renamed", "champion")
+    assert (version.run_id, version.description) == (first_run, "first fit")
+    # The renamed versions' files moved with them and still load (their hash checked).
+    assert load_model("models:/lc-renamed@champion").predict([[3.0]])[0] == pytest.approx(6.0)
+
+    # A version an endpoint serves (here through its alias) is not deleted, nor its model.
+    registry = get_registry()
+    registry.create_endpoint(
+        "lc-endpoint", ModelRef("lc-renamed", alias="champion"), "127.0.0.1", 9
+    )
+    try:
+        with pytest.raises(MlflowException) as info:
+            client.delete_model_version("lc-renamed", "1")
+        assert _code(info) == "INVALID_PARAMETER_VALUE" and "lc-endpoint" in str(info.value)
+        with pytest.raises(MlflowException) as info:
+            client.delete_registered_model("lc-renamed")
+        assert "lc-endpoint" in str(info.value)
+        with pytest.raises(MlflowException) as info:
+            client.rename_registered_model("lc-renamed", "lc-other")
+        assert "lc-endpoint" in str(info.value)
+    finally:
+        registry.delete_endpoint("lc-endpoint")
+
+    folder = registry.get_version(ModelRef("lc-renamed", version=1)).storage_location
+    client.delete_model_version("lc-renamed", "1")
+    assert not os.path.exists(folder)
+    with pytest.raises(MlflowException) as info:
+        client.get_model_version("lc-renamed", "1")
+    assert _code(info) == "RESOURCE_DOES_NOT_EXIST"
+    model = client.get_registered_model("lc-renamed")
+    assert model.aliases == {}  # the alias on the deleted version went with it
+    assert [v.version for v in model.latest_versions] == ["2"]
+    assert [v.run_id for v in client.search_model_versions("name = 'lc-renamed'")] == [second_run]
+    with pytest.raises(MlflowException) as info:
+        client.delete_model_version("lc-renamed", "1")
+    assert _code(info) == "RESOURCE_DOES_NOT_EXIST"
+
+    client.delete_registered_model("lc-renamed")
+    assert [m.name for m in client.search_registered_models("name LIKE 'lc-%'")] == ["lc-taken"]
+    with pytest.raises(MlflowException) as info:
+        client.delete_registered_model("lc-renamed")
+    assert _code(info) == "RESOURCE_DOES_NOT_EXIST"
+    # Stages do not exist here.
+    with pytest.raises(MlflowException) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # MLflow deprecates stages itself
+        client.transition_model_version_stage("lc-taken", "1", "Production")
+    assert _code(info) == "ENDPOINT_NOT_FOUND"

@@ -9,6 +9,8 @@ Bearer`, which Jupyter's token check accepts), takes and returns MLflow's JSON s
 |------|------|------|
 | GET  | mlflow/experiments/get, get-by-name   | `get_experiment`, `get_experiment_by_name` |
 | POST | mlflow/experiments/create, search     | `create_experiment`, `search_experiments` |
+| POST | mlflow/experiments/delete, restore, update | `delete_experiment`, ..., rename |
+| POST | mlflow/experiments/set-experiment-tag, delete-experiment-tag | experiment tags |
 | POST | mlflow/runs/create, update, delete, restore | `start_run`, `end_run`, `delete_run`, ... |
 | GET  | mlflow/runs/get                       | `get_run` |
 | POST | mlflow/runs/log-metric, log-parameter, set-tag, delete-tag, log-batch | logging |
@@ -185,6 +187,28 @@ class GetEndpoint(Endpoint):
         await self._call(self.parse_query(self.request_model))
 
 
+class PatchEndpoint(Endpoint):
+    """An operation with a JSON body sent as `PATCH`."""
+
+    @web.authenticated
+    async def patch(self) -> None:
+        """Run the operation on the JSON body."""
+        await self._call(self.parse_body(self.request_model))
+
+
+class DeleteEndpoint(Endpoint):
+    """An operation sent as `DELETE`: MLflow's client puts its fields in a JSON body; other
+    clients may send them as query arguments."""
+
+    @web.authenticated
+    async def delete(self) -> None:
+        """Run the operation on the JSON body (or the query arguments without one)."""
+        if self.request.body:
+            await self._call(self.parse_body(self.request_model))
+        else:
+            await self._call(self.parse_query(self.request_model))
+
+
 def _endpoint(
     path: str,
     verb: str,
@@ -194,8 +218,14 @@ def _endpoint(
     summary: str,
     service: str = "mlflow_compat",
 ) -> tuple[str, type[Endpoint]]:
-    base = PostEndpoint if verb == "post" else GetEndpoint
-    where = "body" if verb == "post" else "query"
+    bases: dict[str, type[Endpoint]] = {
+        "post": PostEndpoint,
+        "get": GetEndpoint,
+        "patch": PatchEndpoint,
+        "delete": DeleteEndpoint,
+    }
+    base = bases[verb]
+    where = "query" if verb == "get" else "body"
     name = "".join(part.title() for part in operation.split("_")) + "Handler"
     contract = {verb: Contract(summary, response=response, **{where: request})}  # type: ignore[arg-type]
     handler = type(
@@ -506,6 +536,24 @@ _REGISTRY_ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel],
      "A model version"),
     ("model-versions/search", "get", "search_model_versions", m.SearchRegistry,
      m.ModelVersionsAnswer, "Search model versions"),
+    ("registered-models/rename", "post", "rename_registered_model", m.RenameRegisteredModel,
+     m.RegisteredModelAnswer, "Rename a registered model"),
+    ("registered-models/update", "patch", "update_registered_model", m.UpdateRegisteredModel,
+     m.RegisteredModelAnswer, "Set a registered model's description"),
+    ("registered-models/delete", "delete", "delete_registered_model", m.ModelName, m.Empty,
+     "Delete a registered model with its versions"),
+    ("registered-models/set-tag", "post", "set_registered_model_tag", m.RegisteredModelTag,
+     m.Empty, "Set a registered model's tag"),
+    ("registered-models/delete-tag", "delete", "delete_registered_model_tag",
+     m.RegisteredModelTagRef, m.Empty, "Delete a registered model's tag"),
+    ("model-versions/update", "patch", "update_model_version", m.UpdateModelVersion,
+     m.ModelVersionAnswer, "Set a model version's description"),
+    ("model-versions/delete", "delete", "delete_model_version", m.ModelVersionRef, m.Empty,
+     "Delete a model version"),
+    ("model-versions/set-tag", "post", "set_model_version_tag", m.ModelVersionTag, m.Empty,
+     "Set a model version's tag"),
+    ("model-versions/delete-tag", "delete", "delete_model_version_tag", m.ModelVersionTagRef,
+     m.Empty, "Delete a model version's tag"),
 ]  # fmt: skip
 
 _MODELS = f"{PREFIX}/api/2.0/mlflow/logged-models"

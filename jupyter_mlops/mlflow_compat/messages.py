@@ -500,6 +500,60 @@ class ModelVersionRef(Message):
     version: str
 
 
+class RenameRegisteredModel(Message):
+    """`POST registered-models/rename`."""
+
+    name: str
+    new_name: str
+
+
+class UpdateRegisteredModel(Message):
+    """`PATCH registered-models/update`."""
+
+    name: str
+    description: str | None = None
+
+
+class UpdateModelVersion(Message):
+    """`PATCH model-versions/update`."""
+
+    name: str
+    version: str
+    description: str | None = None
+
+
+class RegisteredModelTag(Message):
+    """`POST registered-models/set-tag`."""
+
+    name: str
+    key: str
+    value: str = ""
+
+
+class RegisteredModelTagRef(Message):
+    """`DELETE registered-models/delete-tag`."""
+
+    name: str
+    key: str
+
+
+class ModelVersionTag(Message):
+    """`POST model-versions/set-tag`."""
+
+    name: str
+    version: str
+    key: str
+    value: str = ""
+
+
+class ModelVersionTagRef(Message):
+    """`DELETE model-versions/delete-tag`."""
+
+    name: str
+    version: str
+    key: str
+
+
 class CreateModelVersion(Message):
     """`POST model-versions/create`."""
 

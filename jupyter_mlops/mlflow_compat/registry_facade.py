@@ -107,6 +107,23 @@ def _page(items: list[T], request: m.SearchRegistry) -> tuple[list[T], str | Non
     return page, (str(following) if following < len(items) else None)
 
 
+def _tag_key(key: str) -> str:
+    """A registry tag key: 1 to 250 characters, not blank."""
+    if not key.strip() or len(key) > 250:
+        raise MlflowError(
+            f"Invalid tag key {key!r}: 1 to 250 characters", INVALID_PARAMETER_VALUE, "key"
+        )
+    return key
+
+
+def _unless_missing_tag(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except MLOpsError as error:
+        if not (error.code is ErrorCode.NOT_FOUND and error.field == "key"):
+            raise
+
+
 class MlflowRegistry:
     """MLflow's registry operations on a `ModelRegistry` (blocking; run in a thread)."""
 
@@ -223,6 +240,90 @@ class MlflowRegistry:
     def delete_registered_model_alias(self, request: m.AliasRef) -> m.Empty:
         """Remove an alias."""
         self._call(lambda: self.registry.delete_alias(request.name, request.alias), "alias")
+        return m.Empty()
+
+    def rename_registered_model(self, request: m.RenameRegisteredModel) -> m.RegisteredModelAnswer:
+        """Rename a model with its versions and aliases (a taken name is
+        `RESOURCE_ALREADY_EXISTS`; a model an endpoint serves is refused)."""
+        if request.new_name != request.name and any(
+            model.name == request.new_name for model in self.registry.list_models()
+        ):
+            raise MlflowError(
+                f"Registered Model (name={request.new_name}) already exists.",
+                RESOURCE_ALREADY_EXISTS,
+                "new_name",
+            )
+        model = self._call(
+            lambda: self.registry.rename_model(request.name, request.new_name), "registered model"
+        )
+        return m.RegisteredModelAnswer(registered_model=self._model_message(model))
+
+    def update_registered_model(self, request: m.UpdateRegisteredModel) -> m.RegisteredModelAnswer:
+        """Set a model's description."""
+        model = self._call(
+            lambda: self.registry.update_model(request.name, description=request.description),
+            "registered model",
+        )
+        return m.RegisteredModelAnswer(registered_model=self._model_message(model))
+
+    def delete_registered_model(self, request: m.ModelName) -> m.Empty:
+        """Delete a model, its versions, aliases and files (refused while an endpoint serves
+        it)."""
+        self._call(lambda: self.registry.delete_model(request.name), "registered model")
+        return m.Empty()
+
+    def update_model_version(self, request: m.UpdateModelVersion) -> m.ModelVersionAnswer:
+        """Set a version's description."""
+        number = _number(request.version)
+        version = self._call(
+            lambda: self.registry.update_version(
+                request.name, number, description=request.description
+            ),
+            "model version",
+        )
+        return m.ModelVersionAnswer(model_version=_version_message(version))
+
+    def delete_model_version(self, request: m.ModelVersionRef) -> m.Empty:
+        """Delete a version with the aliases pointing at it (refused while an endpoint
+        serves it)."""
+        number = _number(request.version)
+        self._call(lambda: self.registry.delete_version(request.name, number), "model version")
+        return m.Empty()
+
+    def set_registered_model_tag(self, request: m.RegisteredModelTag) -> m.Empty:
+        """Set (or overwrite) a model's tag."""
+        tags = {_tag_key(request.key): request.value}
+        self._call(lambda: self.registry.update_model(request.name, tags=tags), "registered model")
+        return m.Empty()
+
+    def set_model_version_tag(self, request: m.ModelVersionTag) -> m.Empty:
+        """Set (or overwrite) a version's tag."""
+        number = _number(request.version)
+        tags = {_tag_key(request.key): request.value}
+        self._call(
+            lambda: self.registry.update_version(request.name, number, tags=tags), "model version"
+        )
+        return m.Empty()
+
+    def delete_registered_model_tag(self, request: m.RegisteredModelTagRef) -> m.Empty:
+        """Remove a model's tag (a missing tag is no error, as in MLflow)."""
+        self._call(
+            lambda: _unless_missing_tag(
+                lambda: self.registry.delete_model_tag(request.name, request.key)
+            ),
+            "registered model",
+        )
+        return m.Empty()
+
+    def delete_model_version_tag(self, request: m.ModelVersionTagRef) -> m.Empty:
+        """Remove a version's tag (a missing tag is no error, as in MLflow)."""
+        number = _number(request.version)
+        self._call(
+            lambda: _unless_missing_tag(
+                lambda: self.registry.delete_version_tag(request.name, number, request.key)
+            ),
+            "model version",
+        )
         return m.Empty()
 
     def create_model_version(self, request: m.CreateModelVersion) -> m.ModelVersionAnswer:

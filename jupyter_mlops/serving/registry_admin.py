@@ -1,0 +1,179 @@
+"""Registry edits that move or remove what exists: rename a model, delete a version, delete a
+model's or a version's tag (what MLflow's client offers besides registering and aliasing).
+
+Each function is one write session on the registry's database. A model or version an endpoint
+serves (by number or through an alias) is not renamed or deleted (CONFLICT): the endpoint's
+record and processes name it. Files follow the rows: a renamed model's folder moves to its new
+name (moved back if the transaction fails), a deleted version's folder is removed after commit.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from .model_uri import check_name
+from .tables import AliasRow, EndpointRow, ModelRow, ModelVersionRow
+
+if TYPE_CHECKING:
+    from .registry import ModelRegistry
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _model_row(session: Session, name: str) -> ModelRow:
+    row = session.get(ModelRow, name)
+    if row is None:
+        raise NotFoundError(f"no registered model named {name!r}", field="name")
+    return row
+
+
+def _refuse_if_served(session: Session, name: str, version: int | None = None) -> None:
+    """CONFLICT when an endpoint serves the model (or, given `version`, that version)."""
+    endpoints = session.scalars(select(EndpointRow).where(EndpointRow.model_name == name)).all()
+    if version is not None:
+        aliases = {
+            a.alias
+            for a in session.scalars(
+                select(AliasRow).where(AliasRow.name == name, AliasRow.version == version)
+            )
+        }
+        endpoints = [e for e in endpoints if e.version == version or e.alias in aliases]
+    if endpoints:
+        what = f"model {name!r}" + (f" version {version}" if version is not None else "")
+        names = ", ".join(sorted(e.name for e in endpoints))
+        raise MLOpsError(
+            f"{what} is served by endpoint(s) {names}; delete them first",
+            ErrorCode.CONFLICT,
+            "name",
+        )
+
+
+def rename_model(registry: ModelRegistry, name: str, new_name: str) -> None:
+    """Rename a model with its versions, aliases and files (CONFLICT if `new_name` is taken)."""
+    check_name(new_name, field="new_name")
+    old_dir = registry.models_root / name
+    new_dir = registry.models_root / new_name
+    moved = False
+    try:
+        with registry.database.session(write=True) as session:
+            row = _model_row(session, name)
+            if name == new_name:
+                return
+            if session.get(ModelRow, new_name) is not None:
+                raise MLOpsError(
+                    f"a registered model named {new_name!r} exists already",
+                    ErrorCode.CONFLICT,
+                    "new_name",
+                )
+            _refuse_if_served(session, name)
+            if new_dir.exists():
+                raise MLOpsError(
+                    f"{new_dir} exists (left from an earlier model): remove it first",
+                    ErrorCode.CONFLICT,
+                    "new_name",
+                )
+            session.execute(
+                insert(ModelRow).values(
+                    name=new_name,
+                    description=row.description,
+                    tags=row.tags,
+                    creation_time=row.creation_time,
+                    last_update_time=_now_ms(),
+                )
+            )
+            aliases = [
+                {
+                    "name": new_name,
+                    "alias": a.alias,
+                    "version": a.version,
+                    "previous_version": a.previous_version,
+                    "update_time": a.update_time,
+                }
+                for a in session.scalars(select(AliasRow).where(AliasRow.name == name))
+            ]
+            session.execute(delete(AliasRow).where(AliasRow.name == name))
+            versions = session.execute(
+                select(ModelVersionRow.version, ModelVersionRow.storage_location).where(
+                    ModelVersionRow.name == name
+                )
+            ).all()
+            for number, location in versions:
+                session.execute(
+                    update(ModelVersionRow)
+                    .where(ModelVersionRow.name == name, ModelVersionRow.version == number)
+                    .values(name=new_name, storage_location=_relocated(location, old_dir, new_dir))
+                )
+            if aliases:
+                session.execute(insert(AliasRow), aliases)
+            session.execute(delete(ModelRow).where(ModelRow.name == name))
+            session.expunge_all()
+            if old_dir.exists():
+                new_dir.parent.mkdir(parents=True, exist_ok=True)
+                old_dir.rename(new_dir)
+                moved = True
+    except BaseException:
+        if moved and new_dir.exists() and not old_dir.exists():
+            new_dir.rename(old_dir)
+        raise
+
+
+def _relocated(location: str, old_dir: Path, new_dir: Path) -> str:
+    """A version folder's path once its model's folder moved (kept if it lay elsewhere)."""
+    path = Path(location)
+    try:
+        return str(new_dir / path.relative_to(old_dir))
+    except ValueError:
+        return location
+
+
+def delete_version(registry: ModelRegistry, name: str, version: int) -> None:
+    """Delete a version, the aliases pointing at it and its files (the model stays, even
+    without versions)."""
+    with registry.database.session(write=True) as session:
+        _model_row(session, name).last_update_time = _now_ms()
+        row = session.get(ModelVersionRow, (name, version))
+        if row is None:
+            raise NotFoundError(f"model {name!r} has no version {version}", field="version")
+        _refuse_if_served(session, name, version)
+        location = Path(row.storage_location)
+        session.execute(delete(AliasRow).where(AliasRow.name == name, AliasRow.version == version))
+        session.delete(row)
+    root = registry.models_root.resolve()
+    if location.resolve().is_relative_to(root) and location.resolve() != root:
+        shutil.rmtree(location, ignore_errors=True)
+
+
+def delete_model_tag(registry: ModelRegistry, name: str, key: str) -> None:
+    """Remove one tag of a model (NotFound when it has no such tag)."""
+    with registry.database.session(write=True) as session:
+        row = _model_row(session, name)
+        tags = json.loads(row.tags or "{}")
+        if key not in tags:
+            raise NotFoundError(f"model {name!r} has no tag {key!r}", field="key")
+        del tags[key]
+        row.tags = json.dumps(tags)
+        row.last_update_time = _now_ms()
+
+
+def delete_version_tag(registry: ModelRegistry, name: str, version: int, key: str) -> None:
+    """Remove one tag of a version (NotFound when it has no such tag)."""
+    with registry.database.session(write=True) as session:
+        row = session.get(ModelVersionRow, (name, version))
+        if row is None:
+            _model_row(session, name)
+            raise NotFoundError(f"model {name!r} has no version {version}", field="version")
+        tags = json.loads(row.tags or "{}")
+        if key not in tags:
+            raise NotFoundError(f"model {name!r} version {version} has no tag {key!r}", field="key")
+        del tags[key]
+        row.tags = json.dumps(tags)
