@@ -176,7 +176,16 @@ def test_registry_rename_describe_tag_and_delete(server: MLOpsServer, same_store
     from jupyter_mlops.serving.model_uri import ModelRef
 
     client = mlflow.MlflowClient()
+    created = client.create_registered_model("lc-model", {"origin": "mlflow"}, "before versions")
+    assert (created.name, created.description, created.tags) == (
+        "lc-model",
+        "before versions",
+        {"origin": "mlflow"},
+    )
+    assert client.get_registered_model("lc-model").latest_versions == []
     first_run, second_run = _register_two_versions(client, "lc-model")
+    assert client.get_registered_model("lc-model").tags == {"origin": "mlflow"}
+    client.delete_registered_model_tag("lc-model", "origin")
     client.set_registered_model_alias("lc-model", "champion", "1")
 
     client.set_registered_model_tag("lc-model", "team", "risk")
@@ -195,7 +204,6 @@ def test_registry_rename_describe_tag_and_delete(server: MLOpsServer, same_store
     found = client.search_model_versions("tags.validated = 'no'")
     assert [(v.name, v.version) for v in found] == [("lc-model", "2")]
 
-    client.create_registered_model("lc-taken")
     _register_two_versions(client, "lc-taken")
     with pytest.raises(MlflowException) as info:
         client.rename_registered_model("lc-model", "lc-taken")

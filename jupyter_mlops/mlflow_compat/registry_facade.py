@@ -6,8 +6,10 @@ for a source holding a model folder in the workbench's format (`mlops.log_model`
 `runs:/<run_id>/<path>`, `mlflow-artifacts:/<exp>/<run_id>/artifacts/<path>` or a logged
 model `models:/m-...`. A model folder in MLflow's format (pickled) is refused with
 `INVALID_PARAMETER_VALUE`: the registry loads only skops model folders it can verify (see the
-Security section of docs/ARCHITECTURE.md). A registered model exists here once it has a
-version, so `create_registered_model` of a new name answers without storing anything.
+Security section of docs/ARCHITECTURE.md). `create_registered_model` records the model (its
+description and tags) before its first version. Renaming, describing, tagging and deleting
+models and versions go through the registry (`serving.registry_admin`): what an endpoint serves
+is neither renamed nor deleted.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from ..core.errors import ErrorCode, MLOpsError
+from ..serving import registry_admin
 from ..serving.api import register_version
 from ..serving.entities import ModelVersion, RegisteredModel
 from ..serving.model_uri import ModelRef
@@ -163,19 +166,21 @@ class MlflowRegistry:
         )
 
     def create_registered_model(self, request: m.CreateRegisteredModel) -> m.RegisteredModelAnswer:
-        """A new name answers (the model is stored with its first version); a taken one is
-        `RESOURCE_ALREADY_EXISTS`."""
-        if any(model.name == request.name for model in self.registry.list_models()):
-            raise MlflowError(
-                f"Registered Model (name={request.name}) already exists.",
-                RESOURCE_ALREADY_EXISTS,
-                "name",
-            )
-        return m.RegisteredModelAnswer(
-            registered_model=m.RegisteredModelMessage(
-                name=request.name, description=request.description, tags=request.tags
-            )
-        )
+        """Record a model (with its description and tags) before its first version; a taken
+        name is `RESOURCE_ALREADY_EXISTS`."""
+        tags = {_tag_key(tag.key): tag.value for tag in request.tags}
+        try:
+            registry_admin.create_model(self.registry, request.name, request.description, tags)
+        except MLOpsError as error:
+            if error.code is ErrorCode.CONFLICT:
+                raise MlflowError(
+                    f"Registered Model (name={request.name}) already exists.",
+                    RESOURCE_ALREADY_EXISTS,
+                    "name",
+                ) from None
+            raise
+        model = self.registry.get_model(request.name)
+        return m.RegisteredModelAnswer(registered_model=self._model_message(model))
 
     def get_registered_model(self, request: m.ModelName) -> m.RegisteredModelAnswer:
         """One registered model with its latest version and aliases."""

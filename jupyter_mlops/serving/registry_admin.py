@@ -1,5 +1,5 @@
-"""Registry edits that move or remove what exists: rename a model, delete a version, delete a
-model's or a version's tag (what MLflow's client offers besides registering and aliasing).
+"""Registry edits besides registering and aliasing (what MLflow's client offers): create a model
+before its first version, rename a model, delete a version, delete a model's or a version's tag.
 
 Each function is one write session on the registry's database. A model or version an endpoint
 serves (by number or through an alias) is not renamed or deleted (CONFLICT): the endpoint's
@@ -58,6 +58,32 @@ def _refuse_if_served(session: Session, name: str, version: int | None = None) -
         )
 
 
+def create_model(
+    registry: ModelRegistry,
+    name: str,
+    description: str | None = None,
+    tags: dict[str, str] | None = None,
+) -> None:
+    """Record a model without versions yet (CONFLICT if the name is taken); its first
+    registered version becomes version 1."""
+    check_name(name)
+    now = _now_ms()
+    with registry.database.session(write=True) as session:
+        if session.get(ModelRow, name) is not None:
+            raise MLOpsError(
+                f"a registered model named {name!r} exists already", ErrorCode.CONFLICT, "name"
+            )
+        session.add(
+            ModelRow(
+                name=name,
+                description=description,
+                tags=json.dumps(tags or {}),
+                creation_time=now,
+                last_update_time=now,
+            )
+        )
+
+
 def rename_model(registry: ModelRegistry, name: str, new_name: str) -> None:
     """Rename a model with its versions, aliases and files (CONFLICT if `new_name` is taken)."""
     check_name(new_name, field="new_name")
@@ -76,12 +102,8 @@ def rename_model(registry: ModelRegistry, name: str, new_name: str) -> None:
                     "new_name",
                 )
             _refuse_if_served(session, name)
-            if new_dir.exists():
-                raise MLOpsError(
-                    f"{new_dir} exists (left from an earlier model): remove it first",
-                    ErrorCode.CONFLICT,
-                    "new_name",
-                )
+            if new_dir.exists():  # left by a registration whose transaction failed
+                shutil.rmtree(new_dir)
             session.execute(
                 insert(ModelRow).values(
                     name=new_name,
