@@ -33,7 +33,7 @@ def build_source(uri: str, files: Path) -> None:
     (files / "blob.bin").write_bytes(PAYLOAD)
     (files / "tree" / "deep").mkdir(parents=True, exist_ok=True)
     (files / "tree" / "deep" / "x.txt").write_text("deep ✓")
-    first = client.create_experiment("imp-a")
+    first = client.create_experiment("imp-a", tags={"owner": "ada", "mlflow.note.content": "ü"})
     parent = client.create_run(first, start_time=1_700_000_000_000, run_name="parent",
                                tags={"team": "vision", "mlflow.user": "ada"})  # fmt: skip
     client.log_batch(
@@ -146,7 +146,16 @@ def test_import_copies_every_field_and_a_second_import_copies_nothing(
     assert (first.runs_copied, first.runs_skipped, first.failures) == (4, 0, [])
     assert first.metric_points == 7 and first.artifact_files == 2
     assert_copied_exactly(sources[kind], store, tmp_path)
+    target = store.get_experiment_by_name("imp-a")
+    assert target is not None
+    expected_tags = {"owner": "ada", "mlflow.note.content": "ü"}
+    assert store.get_experiment_tags([target.experiment_id])[target.experiment_id] == expected_tags
+    store.set_experiment_tags(target.experiment_id, {"owner": "changed here"})
     again = import_mlflow(sources[kind], store)
+    assert store.get_experiment_tags([target.experiment_id])[target.experiment_id] == {
+        **expected_tags,
+        "owner": "changed here",  # a tag set in the workbench is not overwritten
+    }
     assert (again.runs_copied, again.runs_skipped, again.experiments_created) == (0, 4, 0)
     total = store.search_runs(None, run_view=RunView.ALL).total
     assert total == 4

@@ -2,7 +2,8 @@
 
 `import_mlflow(source)` takes any MLflow tracking URI (an `mlruns` folder, `sqlite:///...`,
 `postgresql://...`, `http://host:5000`) and copies experiments (by name: an existing
-experiment of the same name receives the runs), runs with status, times, name, user,
+experiment of the same name receives the runs and the tags it lacks), runs with status, times,
+name, user,
 parent/child, params, tags, full metric histories and artifacts (with MLflow 3 logged models'
 files in the run's artifacts under the model's name, as the facade stores them).
 
@@ -160,12 +161,27 @@ def _import(
             report.experiments_created += 1
         target = store.get_or_create_experiment(experiment.name)
         report.experiments += 1
+        _copy_experiment_tags(store, target.experiment_id, experiment, report)
         copied = _imported_runs(store, target.experiment_id)
         for run in runs:
             _import_run(client, store, target.experiment_id, run, copied, report)
             if progress is not None:
                 progress(1)
     return report
+
+
+def _copy_experiment_tags(
+    store: TrackingStore, experiment_id: str, experiment: Any, report: ImportReport
+) -> None:
+    """The source experiment's tags the target lacks (a tag set here is never overwritten)."""
+    have = store.get_experiment_tags([experiment_id]).get(experiment_id, {})
+    for key, value in dict(getattr(experiment, "tags", None) or {}).items():
+        if key in have:
+            continue
+        try:
+            store.set_experiment_tags(experiment_id, {key: value})
+        except MLOpsError as error:
+            report.failures.append((f"experiment {experiment.name!r} tag {key!r}", error.message))
 
 
 def _all_pages(fetch: Callable[[str | None], Any]) -> list[Any]:
