@@ -483,6 +483,7 @@ def test_the_chart_view_scatters_runs_and_selects_them_in_the_table(
     assert parallel.locator(".parcoords .axis-title").count() >= 2
     # Runs without a value on an axis still get a line (through its "—" place).
     assert "—" in parallel.locator(".parcoords .tick text").all_text_contents()
+    screenshot(charts, "parallel-coordinates")
 
 
 def test_a_run_page_restored_in_a_background_tab_draws_full_size_charts(

@@ -22,8 +22,10 @@ def test_sidebar_shows_the_server_health(lab_page, lab_server):
 
 
 def test_palette_has_mlops_commands(lab_page):
-    # The View menu's entry, not the shortcut: a shortcut needs the Lab to have keyboard focus,
-    # which the Launcher or a notification may hold.
+    # The reset workspace opens a Launcher, which takes the focus when it comes (and would close
+    # the palette): wait for it. Then the View menu's entry, which needs no keyboard focus.
+    lab_page.wait_for_selector(".jp-Launcher")
+    lab_page.wait_for_function("document.activeElement?.closest('.jp-Launcher') != null")
     lab_page.click(".lm-MenuBar-itemLabel:text-is('View')")
     lab_page.click(".lm-Menu-itemLabel:text-is('Activate Command Palette')")
     palette_input = lab_page.wait_for_selector(".lm-CommandPalette-input", state="visible")
