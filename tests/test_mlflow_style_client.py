@@ -78,3 +78,21 @@ def test_client_log_batch_takes_mlflows_entities() -> None:
     assert [(p.value, p.timestamp, p.step) for p in client.get_metric_history(run.run_id, "m")] == [
         (0.5, 1_234, 7)
     ]
+
+
+def test_client_manages_experiments_with_mlflows_method_names() -> None:
+    client = mlops.Client()
+    experiment_id = client.create_experiment("client-lifecycle", tags={"team": "a"})
+    run = client.create_run(experiment_id)
+    client.set_experiment_tag(experiment_id, "stage", "dev")
+    client.delete_experiment_tag(experiment_id, "team")
+    assert client.get_experiment_tags(experiment_id) == {"stage": "dev"}
+    client.rename_experiment(experiment_id, "client-renamed")
+    assert client.get_experiment(experiment_id).name == "client-renamed"
+    client.delete_experiment(experiment_id)
+    assert "client-renamed" not in [e.name for e in client.search_experiments()]
+    assert client.get_run(run.run_id).lifecycle_stage == "deleted"
+    client.restore_experiment(experiment_id)
+    assert client.get_run(run.run_id).lifecycle_stage == "active"
+    with pytest.raises(MLOpsError):
+        client.get_experiment_tags("987654")

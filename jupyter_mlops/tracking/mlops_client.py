@@ -63,11 +63,39 @@ class Client:
 
     # --- experiments -----------------------------------------------------------------
 
-    def create_experiment(self, name: str) -> str:
-        """A new experiment's id (CONFLICT when the name is taken)."""
+    def create_experiment(self, name: str, tags: Mapping[str, Any] | None = None) -> str:
+        """A new experiment's id, with its tags (CONFLICT when the name is taken)."""
         if self.store.get_experiment_by_name(name) is not None:
             raise MLOpsError(f"experiment {name!r} already exists", ErrorCode.CONFLICT, "name")
-        return self.store.get_or_create_experiment(name).experiment_id
+        experiment_id = self.store.get_or_create_experiment(name).experiment_id
+        if tags:
+            self.store.set_experiment_tags(experiment_id, tags)
+        return experiment_id
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        """Soft-delete an experiment and its active runs."""
+        self.store.delete_experiment(experiment_id)
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        """Bring a deleted experiment back with the runs its deletion deleted."""
+        self.store.restore_experiment(experiment_id)
+
+    def rename_experiment(self, experiment_id: str, new_name: str) -> None:
+        """Rename an active experiment (CONFLICT when the name is taken)."""
+        self.store.rename_experiment(experiment_id, new_name)
+
+    def set_experiment_tag(self, experiment_id: str, key: str, value: Any) -> None:
+        """Set (or overwrite) an experiment's tag."""
+        self.store.set_experiment_tags(experiment_id, {key: value})
+
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
+        """Delete an experiment's tag."""
+        self.store.delete_experiment_tag(experiment_id, key)
+
+    def get_experiment_tags(self, experiment_id: str) -> dict[str, str]:
+        """An experiment's tags (the `Experiment` entity does not carry them)."""
+        self.store.get_experiment(experiment_id)
+        return self.store.get_experiment_tags([experiment_id]).get(str(experiment_id), {})
 
     def get_experiment(self, experiment_id: str) -> Experiment:
         """An experiment by id."""
