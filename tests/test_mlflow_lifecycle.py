@@ -265,3 +265,49 @@ def test_registry_rename_describe_tag_and_delete(server: MLOpsServer, same_store
         warnings.simplefilter("ignore", FutureWarning)  # MLflow deprecates stages itself
         client.transition_model_version_stage("lc-taken", "1", "Production")
     assert _code(info) == "ENDPOINT_NOT_FOUND"
+
+
+def test_bad_lifecycle_requests_are_4xx_in_mlflows_shape_never_5xx(server: MLOpsServer) -> None:
+    client = mlflow.MlflowClient()
+    experiment_id = client.create_experiment("bad-lifecycle")
+    client.create_registered_model("bad-lc-model")
+    api = "mlops/mlflow/api/2.0/mlflow"
+    cases: list[tuple[str, str, Any]] = [
+        ("POST", "experiments/delete", {"experiment_id": "\u00b2"}),
+        ("POST", "experiments/restore", {"experiment_id": "9" * 30}),
+        ("POST", "experiments/update", {"experiment_id": experiment_id, "new_name": "x" * 300}),
+        ("POST", "experiments/update", {"experiment_id": experiment_id}),
+        ("POST", "experiments/set-experiment-tag",
+         {"experiment_id": experiment_id, "key": "a/../..", "value": "v"}),
+        ("POST", "experiments/set-experiment-tag",
+         {"experiment_id": experiment_id, "key": "", "value": "v"}),
+        ("POST", "experiments/set-experiment-tag",
+         {"experiment_id": experiment_id, "key": "long", "value": "x" * 200_000}),
+        ("POST", "experiments/delete-experiment-tag", {"experiment_id": experiment_id}),
+        ("POST", "experiments/create", {"name": "tagged-bad", "tags": [{"key": "\n"}]}),
+        ("POST", "registered-models/create", {"name": "bad name!"}),
+        ("POST", "registered-models/create", {"name": "ok-name", "tags": [{"key": " "}]}),
+        ("POST", "registered-models/rename", {"name": "bad-lc-model", "new_name": "bad name!"}),
+        ("POST", "registered-models/rename", {"name": "no-such-model", "new_name": "x"}),
+        ("PATCH", "registered-models/update", {"name": ["not", "text"]}),
+        ("DELETE", "registered-models/delete", None),
+        ("DELETE", "model-versions/delete", {"name": "bad-lc-model", "version": "-1"}),
+        ("DELETE", "model-versions/delete", {"name": "bad-lc-model", "version": "1"}),
+        ("PATCH", "model-versions/update", {"name": "bad-lc-model", "version": "9" * 20}),
+        ("POST", "model-versions/set-tag",
+         {"name": "bad-lc-model", "version": "abc", "key": "k", "value": "v"}),
+        ("POST", "registered-models/set-tag", {"name": "bad-lc-model", "key": "", "value": "v"}),
+        ("DELETE", "registered-models/delete-tag", {"name": "no-such-model", "key": "k"}),
+        ("DELETE", "model-versions/delete-tag", {"name": "bad-lc-model", "version": "1"}),
+        ("POST", "registered-models/update", {"name": "bad-lc-model"}),  # wrong verb
+    ]  # fmt: skip
+    for method, path, body in cases:
+        data = json.dumps(body).encode() if body is not None else None
+        status, answer = server.request(method, f"{api}/{path}", token=server.token, data=data)
+        assert 400 <= status < 500, (method, path, status, answer)
+        assert json.loads(answer)["error_code"], (path, answer)
+    assert client.get_registered_model("bad-lc-model").name == "bad-lc-model"
+    # Refused tags leave nothing behind.
+    assert client.get_experiment_by_name("tagged-bad") is None
+    assert client.search_registered_models("name = 'ok-name'") == []
+    assert client.get_experiment(experiment_id).name == "bad-lifecycle"

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from ..core.errors import MLOpsError
 from ..tracking.entities import Experiment, Metric, Run, RunView
 from ..tracking.store import TrackingStore
+from ..tracking.validation import checked_tags
 from . import messages as m
 from .errors import (
     INVALID_PARAMETER_VALUE,
@@ -183,9 +184,9 @@ class MlflowFacade:
             raise MlflowError(
                 f"Experiment '{name}' already exists{deleted}", RESOURCE_ALREADY_EXISTS, "name"
             )
+        tags = checked_tags({tag.key: tag.value for tag in request.tags})  # before creating
         experiment = self.store.get_or_create_experiment(name)
-        if request.tags:
-            tags = {tag.key: tag.value for tag in request.tags}
+        if tags:
             self.store.set_experiment_tags(experiment.experiment_id, tags)
         return m.CreateExperimentAnswer(experiment_id=experiment.experiment_id)
 

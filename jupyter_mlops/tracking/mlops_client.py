@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
+from . import validation
 from .base_store import BaseTrackingStore
 from .client import TrackingClient, get_client
 from .entities import ArtifactInfo, Experiment, Metric, Run, RunStatus, RunView
@@ -67,9 +68,10 @@ class Client:
         """A new experiment's id, with its tags (CONFLICT when the name is taken)."""
         if self.store.get_experiment_by_name(name) is not None:
             raise MLOpsError(f"experiment {name!r} already exists", ErrorCode.CONFLICT, "name")
+        checked = validation.checked_tags(tags)  # before creating
         experiment_id = self.store.get_or_create_experiment(name).experiment_id
-        if tags:
-            self.store.set_experiment_tags(experiment_id, tags)
+        if checked:
+            self.store.set_experiment_tags(experiment_id, checked)
         return experiment_id
 
     def delete_experiment(self, experiment_id: str) -> None:
