@@ -183,6 +183,9 @@ def test_registry_rename_describe_tag_and_delete(server: MLOpsServer, same_store
         {"origin": "mlflow"},
     )
     assert client.get_registered_model("lc-model").latest_versions == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # MLflow deprecates it (stages)
+        assert client.get_latest_versions("lc-model") == []
     first_run, second_run = _register_two_versions(client, "lc-model")
     assert client.get_registered_model("lc-model").tags == {"origin": "mlflow"}
     client.delete_registered_model_tag("lc-model", "origin")

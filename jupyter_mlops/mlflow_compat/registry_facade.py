@@ -201,10 +201,12 @@ class MlflowRegistry:
         )
 
     def get_latest_versions(self, request: m.ModelName) -> m.ModelVersionsAnswer:
-        """The newest version (stages do not exist here)."""
-        version = self._call(
-            lambda: self.registry.get_version(ModelRef(request.name)), "registered model"
-        )
+        """The newest version (stages do not exist here); none for a model without versions."""
+        model = self._call(lambda: self.registry.get_model(request.name), "registered model")
+        if model.latest_version is None:
+            return m.ModelVersionsAnswer()
+        ref = ModelRef(request.name, version=model.latest_version)
+        version = self._call(lambda: self.registry.get_version(ref), "registered model")
         return m.ModelVersionsAnswer(model_versions=[_version_message(version)])
 
     def get_model_version(self, request: m.ModelVersionRef) -> m.ModelVersionAnswer:
