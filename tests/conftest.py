@@ -24,6 +24,8 @@ def mlops_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     data_dir = tmp_path / "mlops-data"
     monkeypatch.setenv("JUPYTER_MLOPS_DATA_DIR", str(data_dir))
     monkeypatch.delenv("JUPYTER_MLOPS_DB_URL", raising=False)
+    # `mlops.set_experiment` is per process: a test must not inherit an earlier test's choice.
+    monkeypatch.setattr("jupyter_mlops.tracking.fluent._experiment_name", None)
     reset_database()
     yield data_dir
     reset_database()

@@ -168,7 +168,9 @@ async def test_each_client_links_to_its_own_clusters_dashboard(jp_fetch):
     links = [client.dashboard_link for client in clients]
     assert links == [f"/a%40b/{first['dashboard_path']}", f"/a%40b/{second['dashboard_path']}"]
     assert links[0] in clients[0]._repr_html_()
-    for client in clients:
+    # Last made, first closed: each default client restores dask's scheduler setting to what
+    # it found, so closing in creation order would leave "dask.distributed" with no client.
+    for client in reversed(clients):
         await asyncio.to_thread(client.close)
     for info in (first, second):
         await api(jp_fetch, info["id"], method="DELETE")

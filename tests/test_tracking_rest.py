@@ -199,7 +199,7 @@ async def test_run_detail_has_params_metrics_tags_and_its_source(jp_fetch, store
     assert body["end_time"] >= body["start_time"]
     assert body["params"] == {"lr": "0.1"}
     assert body["tags"] == {"team": "a"}
-    assert body["metrics"] == {"acc": 0.9, "loss": None}
+    assert body["metrics"] == {"acc": 0.9, "loss": "NaN"}  # as MLflow serves NaN
     summaries = {m["key"]: m for m in body["metric_summaries"]}
     assert summaries["acc"]["points"] == 3
     assert summaries["acc"]["step"] == 2
