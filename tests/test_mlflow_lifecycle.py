@@ -13,9 +13,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_mlops.core.store import reset_database
-
-from .support.mlflow_lab import MLOpsServer
+from .support.mlflow_lab import MLOpsServer, mlflow_pointed_at, store_of
 
 mlflow = pytest.importorskip("mlflow")
 from mlflow.exceptions import MlflowException  # noqa: E402
@@ -24,29 +22,15 @@ from mlflow.exceptions import MlflowException  # noqa: E402
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MLOpsServer]:
     """The server, with MLflow's client pointed at it for the module's tests."""
-    lab = MLOpsServer(tmp_path_factory.mktemp("mlflow-lifecycle")).start()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLFLOW_TRACKING_URI", lab.tracking_uri)
-        patch.setenv("MLFLOW_TRACKING_TOKEN", lab.token)
-        mlflow.set_tracking_uri(lab.tracking_uri)
-        try:
-            yield lab
-        finally:
-            while mlflow.active_run() is not None:
-                mlflow.end_run()
-            mlflow.set_tracking_uri(None)
-            lab.stop()
+    with mlflow_pointed_at(tmp_path_factory.mktemp("mlflow-lifecycle")) as lab:
+        yield lab
 
 
 @pytest.fixture
 def same_store(server: MLOpsServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The workbench's Python API on the server's store."""
-    monkeypatch.setenv("JUPYTER_MLOPS_DATA_DIR", str(server.data_dir))
-    reset_database()
-    from jupyter_mlops.tracking.client import close_client, get_client
-
-    yield get_client().store
-    close_client()
+    with store_of(server, monkeypatch) as store:
+        yield store
 
 
 def _code(error: pytest.ExceptionInfo[MlflowException]) -> str:

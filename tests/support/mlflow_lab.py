@@ -9,8 +9,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from .lab import free_port
 
@@ -114,3 +118,37 @@ class MLOpsServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=5)
+
+
+@contextmanager
+def mlflow_pointed_at(home: Path) -> Iterator[MLOpsServer]:
+    """A started server with MLflow's client (environment and fluent API) pointed at it; on exit
+    open MLflow runs end and the server stops."""
+    import mlflow
+
+    lab = MLOpsServer(home).start()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", lab.tracking_uri)
+        patch.setenv("MLFLOW_TRACKING_TOKEN", lab.token)
+        mlflow.set_tracking_uri(lab.tracking_uri)
+        try:
+            yield lab
+        finally:
+            while mlflow.active_run() is not None:
+                mlflow.end_run()
+            mlflow.set_tracking_uri(None)
+            lab.stop()
+
+
+@contextmanager
+def store_of(server: MLOpsServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The workbench's tracking store on `server`'s store (what the Experiments panel shows)."""
+    from jupyter_mlops.core.store import reset_database
+    from jupyter_mlops.tracking.client import close_client, get_client
+
+    monkeypatch.setenv("JUPYTER_MLOPS_DATA_DIR", str(server.data_dir))
+    reset_database()
+    try:
+        yield get_client().store
+    finally:
+        close_client()
