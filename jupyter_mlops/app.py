@@ -81,7 +81,7 @@ class MLOpsApp(ExtensionApp):
         """Open and upgrade the store, share its location with child processes, build services."""
         data_dir = resolve_data_dir(self.data_dir or None)
         url = resolve_db_url(self.db_url or None, data_dir)
-        export_to_environment(url, data_dir)
+        self._previous_store_env = export_to_environment(url, data_dir)
         self.database = Database(url)
         revisions = schema.upgrade(self.database.engine)
         self.log.info(
@@ -117,4 +117,6 @@ class MLOpsApp(ExtensionApp):
             if teardown is not None:
                 await teardown(self)
         restore_environment(self._previous_link_env)
+        # A process that hosted this server (tests, an embedding app) gets its store back.
+        restore_environment(self._previous_store_env)
         self.database.close()
