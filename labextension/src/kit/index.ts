@@ -2,6 +2,7 @@
  * The frontend kit: what every MLOps panel uses to read the server, poll, open tabs, print
  * values and draw charts. See docs/ARCHITECTURE.md, "Frontend kit".
  */
+export { stringArg } from './args';
 export { ErrorNote } from './ErrorNote';
 export { formatBytes, formatDate, formatDuration, parseDate, plural } from './format';
 export { MainAreaOpener } from './opener';

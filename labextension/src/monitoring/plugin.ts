@@ -1,10 +1,9 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, InputDialog, Notification } from '@jupyterlab/apputils';
-import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { listJobs } from '../jobs/api';
-import { MainAreaOpener } from '../kit';
+import { MainAreaOpener, stringArg } from '../kit';
 import { APIError } from '../request';
 import { listEndpoints } from '../serving/api';
 import { IMLOpsSidebar } from '../tokens';
@@ -15,11 +14,6 @@ import { MonitorView } from './MonitorView';
 /** After models (400). */
 const SECTION_RANK = 450;
 const NO_JOB = '(no retraining job)';
-
-function stringArg(args: ReadonlyPartialJSONObject, name: string): string | null {
-  const value = args[name];
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
 
 /** Ask which endpoint to watch and which job retrains it; null when cancelled. */
 async function askMonitor(): Promise<{ endpoint: string; job: string | null } | null> {

@@ -2,8 +2,8 @@ import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyte
 import { ICommandPalette, InputDialog } from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { spreadsheetIcon } from '@jupyterlab/ui-components';
-import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
+import { stringArg } from '../kit';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { MainAreaOpener } from '../kit/opener';
 import { IMLOpsSidebar } from '../tokens';
@@ -17,11 +17,6 @@ const SECTION_RANK = 100;
 /** The file types "Profile data" is offered on (Lab's names; parquet is ours if missing). */
 const DATA_FILE_TYPES = ['csv', 'tsv', 'parquet'];
 const DATA_SUFFIXES = ['.csv', '.tsv', '.parquet', '.pq', '.csv.gz'];
-
-function stringArg(args: ReadonlyPartialJSONObject, name: string): string | null {
-  const value = args[name];
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
 
 function isDataFile(path: string): boolean {
   const lower = path.toLowerCase();

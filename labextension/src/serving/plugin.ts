@@ -1,9 +1,8 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, InputDialog, Notification } from '@jupyterlab/apputils';
-import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
-import { MainAreaOpener } from '../kit';
+import { MainAreaOpener, stringArg } from '../kit';
 import { APIError } from '../request';
 import { IMLOpsSidebar } from '../tokens';
 import { listModels, registerModel } from './api';
@@ -12,11 +11,6 @@ import { ModelView } from './ModelView';
 
 /** After experiments (300) and jobs (350). */
 const SECTION_RANK = 400;
-
-function stringArg(args: ReadonlyPartialJSONObject, name: string): string | null {
-  const value = args[name];
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
 
 async function pickModel(): Promise<string | null> {
   const models = await listModels();

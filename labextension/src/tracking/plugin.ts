@@ -1,7 +1,7 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, InputDialog } from '@jupyterlab/apputils';
-import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
+import { stringArg } from '../kit';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { MainAreaOpener } from '../kit/opener';
 import { IMLOpsSidebar } from '../tokens';
@@ -12,11 +12,6 @@ import { RunView } from './RunView';
 
 /** The section's place in the sidebar: after data and clusters, before jobs and serving. */
 const SECTION_RANK = 300;
-
-function stringArg(args: ReadonlyPartialJSONObject, name: string): string | null {
-  const value = args[name];
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
 
 async function pickExperiment(): Promise<string | null> {
   const { experiments } = await listExperiments();
