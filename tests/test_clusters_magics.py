@@ -108,3 +108,20 @@ def test_malformed_lines_are_usage_errors(shell, line):
     with pytest.raises(UsageError) as error:
         shell.run_line_magic("mlops", line)
     assert "\n" not in str(error.value)
+
+
+def test_stopping_clusters_in_the_order_they_started_leaves_dask_usable(shell):
+    import dask
+    import dask.array as da
+
+    from jupyter_mlops.clusters.client import get_client, start_cluster, stop_cluster
+
+    sizes = {"workers": 1, "threads": 1, "memory": "256MiB", "processes": False}
+    first = start_cluster(name="first", **sizes)
+    get_client(first.id)
+    second = start_cluster(name="second", **sizes)
+    get_client(second.id)
+    stop_cluster(first.id)
+    stop_cluster(second.id)
+    assert dask.config.get("scheduler", None) is None
+    assert int(da.ones(10, chunks=5).sum().compute()) == 10

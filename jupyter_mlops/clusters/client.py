@@ -207,7 +207,23 @@ def stop_cluster(cluster: str | None = None) -> ClusterInfo:
         client = _clients.pop(info.scheduler_address or "", None)
     if client is not None and info.kind != "connected":
         client.close()
+        _drop_stale_default_scheduler()
     return backend.stop(info.id)
+
+
+def _drop_stale_default_scheduler() -> None:
+    """Each default Client restores dask's `scheduler` setting to what it found when it closes,
+    so clients closed in the order they were made leave "dask.distributed" set with no client,
+    and every later dask computation fails. Clear the setting then."""
+    import dask
+    from distributed.client import default_client
+
+    if dask.config.get("scheduler", None) not in ("dask.distributed", "distributed"):
+        return
+    try:
+        default_client()
+    except ValueError:
+        dask.config.set(scheduler=None)
 
 
 def list_clusters() -> ClusterList:
