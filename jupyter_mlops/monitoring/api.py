@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..core.config import resolve_data_dir
 from ..core.errors import NotFoundError
-from ..core.store import get_database
 from .entities import Alert, Monitor, MonitorSpec, Window
 from .service import MonitorService
 
 
 def _service() -> MonitorService:
-    return MonitorService(get_database(), resolve_data_dir())
+    return MonitorService.of_this_process()
 
 
 def create_monitor(

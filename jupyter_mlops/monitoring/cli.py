@@ -12,11 +12,9 @@ from typing import Any
 
 
 def _service() -> Any:
-    from ..core.config import resolve_data_dir
-    from ..core.store import get_database
     from .service import MonitorService
 
-    return MonitorService(get_database(), resolve_data_dir())
+    return MonitorService.of_this_process()
 
 
 def _window_line(window: Any) -> str:

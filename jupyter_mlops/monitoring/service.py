@@ -36,6 +36,14 @@ class MonitorService:
         self.store = MonitorStore(database)
         self.data_dir = data_dir
 
+    @classmethod
+    def of_this_process(cls) -> MonitorService:
+        """The service on the store and data dir this process resolves (kernels, tasks, CLI)."""
+        from ..core.config import resolve_data_dir
+        from ..core.store import get_database
+
+        return cls(get_database(), resolve_data_dir())
+
     # --- monitors ------------------------------------------------------------------------
 
     def create(self, spec: MonitorSpec, start_ms: int | None = None) -> Monitor:
@@ -171,29 +179,7 @@ class MonitorService:
                 columns={"request_id": "_mlops_request_id", "prediction": "_mlops_prediction"}
             )
             labels = self.store.labels_for(monitor.endpoint_name, frame["_mlops_request_id"])
-            result = _result_of(window)
-            result.n_labels = len(labels)
-            result.performance = performance(frame, labels)
-            result.report = self.store.get_window(window.window_id).report
-            self.store.save_result(window.window_id, result)
-
-
-def _result_of(window: Window) -> WindowResult:
-    return WindowResult(
-        status=window.status,
-        model_version=window.model_version,
-        n_rows=window.n_rows,
-        share_drifted=window.share_drifted,
-        dataset_drifted=window.dataset_drifted,
-        prediction_drifted=window.prediction_drifted,
-        error_rate=window.error_rate,
-        latency_p50_ms=window.latency_p50_ms,
-        latency_p99_ms=window.latency_p99_ms,
-        n_labels=window.n_labels,
-        performance=window.performance,
-        data_path=window.data_path,
-        error=window.error,
-    )
+            self.store.set_performance(window.window_id, len(labels), performance(frame, labels))
 
 
 def check_spec(spec: MonitorSpec, database: Database) -> MonitorSpec:

@@ -244,6 +244,20 @@ class MonitorStore:
             session.flush()
             return _window(row)
 
+    def set_performance(
+        self, window_id: int, n_labels: int, performance: dict[str, float] | None
+    ) -> None:
+        """Rescore a window after labels arrived (its drift and traffic stay as they were)."""
+        with self.database.session(write=True) as session:
+            session.execute(
+                update(WindowRow)
+                .where(WindowRow.window_id == window_id)
+                .values(
+                    n_labels=n_labels,
+                    performance=json.dumps(performance) if performance is not None else None,
+                )
+            )
+
     def get_window(self, window_id: int, monitor_id: str | None = None) -> Window:
         """One window with its report."""
         with self.database.session() as session:

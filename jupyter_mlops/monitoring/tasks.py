@@ -9,12 +9,10 @@ from typing import Any
 
 def evaluate_window(progress: Callable[[float], None], window_id: int) -> dict[str, Any]:
     """Evaluate window `window_id` (claimed by a ticker); returns what it found, report aside."""
-    from ..core.config import resolve_data_dir
-    from ..core.store import get_database
     from .service import MonitorService
 
     progress(0.05)
-    service = MonitorService(get_database(), resolve_data_dir())
+    service = MonitorService.of_this_process()
     result = service.run_window(int(window_id))
     progress(1.0)
     found = asdict(result)
