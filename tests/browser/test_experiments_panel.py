@@ -252,7 +252,8 @@ def test_a_run_page_draws_metric_charts_and_opens_its_notebook(lab_page, logged_
     # A JSON artifact previews in the page, indented.
     row = run_page.locator("[data-testid=mlops-artifacts] li", has_text="metrics.json")
     row.get_by_role("button", name="preview").click()
-    preview = run_page.get_by_test_id("mlops-artifact-preview")
+    # The preview shows "Loading…" until the artifact arrives: wait for the text itself.
+    preview = run_page.get_by_test_id("mlops-artifact-preview").locator(".jp-MLOps-previewText")
     preview.wait_for()
     assert '"acc": 0.81' in preview.inner_text()
 
