@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
+from tornado.routing import HostMatches, Rule
+from tornado.web import _ApplicationRouter
 from traitlets import Bool, Float, Int, Type, Unicode
 
 from .capabilities import available_capabilities
@@ -41,6 +43,14 @@ class MLOpsApp(ExtensionApp):
         default_value="jupyter_mlops.clusters.manager.ClusterManager",
         klass="jupyter_mlops.clusters.manager.ClusterManager",
         help="The class that owns the server's Dask clusters (see docs/clusters.md).",
+    ).tag(config=True)
+
+    allow_raw_port_proxy = Bool(
+        False,
+        help="Let jupyter-server-proxy's raw routes (/proxy/<port>, /proxy/<host>:<port>, "
+        "/proxy/absolute/...) through. They open any port of this machine (host_allowlist does "
+        "not apply to /proxy/<port>) to every page of the Lab's origin. Off: jupyter-mlops "
+        "answers them 403; named ServerProxy.servers work either way (see docs/clusters.md).",
     ).tag(config=True)
 
     jobs_scheduler = Bool(
@@ -109,6 +119,33 @@ class MLOpsApp(ExtensionApp):
                 self.handlers.append((url_path_join(API_PREFIX, path), handler))
             for path, handler in getattr(module, "ABSOLUTE_ROUTES", []):
                 self.handlers.append((url_path_join("/", path), handler))
+        self._mount_front_routes()
+
+    def _mount_front_routes(self) -> None:
+        """Mount every capability's `front_routes(app)` AHEAD of all other routes.
+
+        Tornado tries one rule per server extension, in load order, and Jupyter loads them
+        alphabetically: `dask_labextension`'s `/dask/...` handlers would answer before ours. A
+        rule at the front of the router wins whatever loads before or after us (see
+        `clusters/dask_labextension.py`). They are listed in `front_handlers` (and the
+        `mlops_front_handlers` setting) for the OpenAPI document and the route tests.
+        """
+        serverapp = self.serverapp
+        assert serverapp is not None, "an extension app is initialised by its server"
+        web_app = serverapp.web_app
+        self.front_handlers: list[tuple[str, type]] = []  # like `handlers`: no base URL
+        for capability in available_capabilities():
+            routes = getattr(capability.load(), "front_routes", None)
+            if routes is not None:
+                self.front_handlers += [(url_path_join("/", p), h) for p, h in routes(self)]
+        base_url = web_app.settings["base_url"]
+        front = [(url_path_join(base_url, path), handler) for path, handler in self.front_handlers]
+        web_app.settings["mlops_front_handlers"] = front
+        if front:
+            rules = [(pattern, handler, {"name": self.name}) for pattern, handler in front]
+            web_app.default_router.rules.insert(
+                0, Rule(HostMatches(".*$"), _ApplicationRouter(web_app, rules))
+            )
 
     async def stop_extension(self) -> None:
         """Close the capabilities' services (in reverse order), then the store."""

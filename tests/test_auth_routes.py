@@ -24,6 +24,7 @@ async def test_every_route_refuses_unauthenticated_requests(
     mlops_app, http_server_client, jp_base_url, jp_fetch
 ):
     routes = [(pattern, handler) for pattern, handler, *_ in mlops_app.handlers]
+    routes += mlops_app.front_handlers  # mounted ahead of other extensions (app.py)
     assert any(pattern.endswith("/mlops/api/health") for pattern, _ in routes)
     checked = []
     for pattern, handler in routes:

@@ -112,6 +112,14 @@ ROUTES = [
 ]
 
 
+def front_routes(app: Any) -> list[tuple[str, type]]:
+    """dask-labextension's `/dask/...` routes on our manager, jupyter-server-proxy's raw
+    `/proxy/...` refused: mounted ahead of other extensions (see `dask_labextension.py`)."""
+    from . import dask_labextension
+
+    return dask_labextension.front_routes(app)
+
+
 def setup(app: Any) -> None:
     """Build the server's cluster manager."""
     manager_class = getattr(app, "cluster_manager_class", ClusterManager)

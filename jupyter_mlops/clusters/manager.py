@@ -179,6 +179,11 @@ class ClusterManager(LoggingConfigurable):
         started, at the port it bound: the only targets the server's proxy forwards to."""
         return await self._loop.run(self._dashboard_url(cluster_id))
 
+    async def dashboard_ports(self) -> dict[str, int]:
+        """`{cluster id: port}` of every running cluster whose dashboard the proxy serves (its
+        scheduler in this process, on the loopback, at the port it bound)."""
+        return await self._loop.run(self._dashboard_ports())
+
     def dashboard_key(self, cluster_id: str) -> str:
         """The path key that opens this cluster's proxied dashboard (see `dashboard.py`)."""
         mac = hmac.new(
@@ -501,6 +506,14 @@ class ClusterManager(LoggingConfigurable):
                 field="id",
             )
         return f"http://127.0.0.1:{port}"
+
+    async def _dashboard_ports(self) -> dict[str, int]:
+        ports = {}
+        for record in self._clusters.values():
+            port = _in_process_dashboard_port(record) if record.state == "running" else None
+            if port is not None:
+                ports[record.id] = port
+        return ports
 
     async def _connection(self, cluster_id: str) -> ClusterConnection:
         record = self._record(cluster_id)

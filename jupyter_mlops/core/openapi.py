@@ -117,6 +117,16 @@ def mounted_routes(application: Any, prefix: str) -> list[Route]:
     return found
 
 
+def listed_routes(handlers: list[tuple[str, type]]) -> list[Route]:
+    """`Route`s of `(pattern, handler)` pairs mounted outside the prefix (the app's
+    `front_handlers`, e.g. `/dask/...`), for `build_document(..., base_url=...)`."""
+    routes = []
+    for pattern, handler in handlers:
+        path, parameters = parse_pattern(pattern)
+        routes.append(Route(pattern, path, parameters, handler))
+    return routes
+
+
 def implemented_verbs(handler: type) -> list[str]:
     """The verbs `handler` answers that jupyter-mlops code defines (Jupyter's own `OPTIONS`
     and tornado's defaults are not part of the contract)."""
@@ -149,8 +159,17 @@ def _models_schemas(models: set[type[BaseModel]]) -> tuple[dict[Any, Any], dict[
     return refs, top.get("$defs", {})
 
 
-def build_document(routes: list[Route], prefix: str, version: str) -> OpenAPIDocument:
+def _relative(path: str, prefix: str) -> str:
+    return path[len(prefix) :] if path.startswith(prefix) else path
+
+
+def build_document(
+    routes: list[Route], prefix: str, version: str, base_url: str = "/"
+) -> OpenAPIDocument:
     """The OpenAPI 3.1 document of `routes` (paths relative to `prefix`) from their contracts.
+
+    A route outside `prefix` (the app's front routes, e.g. `/dask/clusters`) is keyed by its
+    path relative to `base_url`, with its own `servers` entry pointing at `base_url`.
 
     Request and response models go to `components/schemas`; query models become query
     parameters; path parameters come from the route's named groups; every verb may answer
@@ -195,7 +214,7 @@ def build_document(routes: list[Route], prefix: str, version: str) -> OpenAPIDoc
                 )
         operation: dict[str, Any] = {
             "summary": contract.summary,
-            "operationId": verb + re.sub(r"\W+", "_", route.path[len(prefix) :]).rstrip("_"),
+            "operationId": verb + re.sub(r"\W+", "_", _relative(route.path, prefix)).rstrip("_"),
             "parameters": parameters,
             "responses": {
                 "4XX": {"description": "bad input, not found, conflict", "content": error},
@@ -214,8 +233,13 @@ def build_document(routes: list[Route], prefix: str, version: str) -> OpenAPIDoc
             schema = ref(contract.response, "serialization")
             success["content"] = {"application/json": {"schema": schema}}
         operation["responses"][str(contract.status)] = success
-        path = route.path[len(prefix) :] or "/"
-        paths.setdefault(path if path.startswith("/") else f"/{path}", {})[verb] = operation
+        if route.path.startswith(prefix):
+            path = route.path[len(prefix) :] or "/"
+            item = paths.setdefault(path if path.startswith("/") else f"/{path}", {})
+        else:
+            path = "/" + route.path[len(base_url.rstrip("/")) :].lstrip("/")
+            item = paths.setdefault(path, {"servers": [{"url": base_url.rstrip("/") or "/"}]})
+        item[verb] = operation
     return OpenAPIDocument(
         openapi="3.1.0",
         info={"title": "jupyter-mlops REST API", "version": version},

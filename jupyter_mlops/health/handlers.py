@@ -9,7 +9,13 @@ from tornado import web
 
 from .._version import __version__
 from ..core.api import APIHandler
-from ..core.openapi import Contract, OpenAPIDocument, build_document, mounted_routes
+from ..core.openapi import (
+    Contract,
+    OpenAPIDocument,
+    build_document,
+    listed_routes,
+    mounted_routes,
+)
 from .service import Health, get_health
 
 API_PATH = "mlops/api"
@@ -41,7 +47,8 @@ class OpenAPIHandler(APIHandler):
         """Reply with the document, built from the routes this server mounted."""
         prefix = url_path_join(self.base_url, API_PATH)
         routes = mounted_routes(self.application, prefix)
-        self.reply(build_document(routes, prefix, __version__))
+        routes += listed_routes(self.settings.get("mlops_front_handlers", []))
+        self.reply(build_document(routes, prefix, __version__, self.base_url))
 
 
 ROUTES = [("health", HealthHandler), ("openapi.json", OpenAPIHandler)]
