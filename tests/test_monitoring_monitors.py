@@ -42,17 +42,27 @@ def endpoint(mlops_store: Path) -> str:
     return "clf"
 
 
-def log_traffic(endpoint: str, frame: pd.DataFrame, ts_ms: int, data_dir: Path) -> list[str]:
+def log_traffic(
+    endpoint: str,
+    frame: pd.DataFrame,
+    ts_ms: int,
+    data_dir: Path,
+    weight: float | None = None,
+    latency_ms: float = 2.5,
+) -> list[str]:
     """Served rows at time `ts_ms`, in the endpoint's request log format (the endpoint process
-    writes the same through `RequestLog`; its timestamps are always "now")."""
+    writes the same through `RequestLog`; its timestamps are always "now"). `weight`: the rows
+    are an overloaded log's sample, each standing for `weight` served rows (no column: 1)."""
     rows = frame.copy()
     ids = [f"req-{ts_ms}-{i}" for i in range(len(frame))]
     rows["_mlops_request_id"] = ids
     rows["_mlops_ts_ms"] = np.full(len(rows), ts_ms, dtype=np.int64)
     rows["_mlops_model_version"] = np.ones(len(rows), dtype=np.int64)
-    rows["_mlops_latency_ms"] = np.full(len(rows), 2.5)
+    rows["_mlops_latency_ms"] = np.full(len(rows), latency_ms)
     rows["_mlops_prediction"] = (frame["a"] > frame["b"]).astype(int).to_numpy()
     rows["_mlops_status"] = np.full(len(rows), 200, dtype=np.int64)
+    if weight is not None:
+        rows["_mlops_weight"] = np.full(len(rows), weight)
     folder = requests_folder(endpoint, data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     rows.to_parquet(folder / f"{ts_ms:013d}-{ts_ms:013d}-1-000001.parquet", index=False)
@@ -177,3 +187,20 @@ def test_count_windows_end_with_their_nth_request(endpoint, mlops_store):
     (window,) = svc.tick(runner=None, now=now)
     assert window.n_rows == 600 and window.end_time == now - 5000 + 1
     assert svc.tick(runner=None, now=now) == []
+
+
+def test_an_overloaded_logs_weights_count_the_served_requests(endpoint, mlops_store):
+    """A quiet stretch logged in full, then an overload logged 1 row in 8: the count window
+    closes on served requests, and requests and latency are those of the served traffic."""
+    now = int(time.time() * 1000)
+    svc = service()
+    svc.create(MonitorSpec(endpoint, window_rows=500, min_rows=50), start_ms=now - 10_000)
+    log_traffic(endpoint, features(100, seed=10), now - 9000, mlops_store, weight=1.0)
+    assert svc.tick(runner=None, now=now) == []
+    log_traffic(endpoint, features(100, seed=11), now - 5000, mlops_store, 8.0, latency_ms=50.0)
+    (window,) = svc.tick(runner=None, now=now)
+    assert window.end_time == now - 5000 + 1
+    assert window.status == "done" and window.n_rows == 100 + 8 * 100
+    # 800 of the 900 served requests took 50 ms (unweighted, half of the rows did).
+    assert window.latency_p50_ms == 50.0 and window.error_rate == 0.0
+    assert not window.dataset_drifted

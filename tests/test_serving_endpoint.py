@@ -156,7 +156,15 @@ def test_info_routes_and_metrics_parse(served: Served) -> None:
     assert ok >= 1 and bad >= 1
     assert samples[("mlops_endpoint_model_version", ())] == 1
     assert samples[("mlops_endpoint_batch_rows_count", ())] >= 1
-    assert ("mlops_endpoint_request_log_dropped_rows", ()) in samples
+    assert samples[("mlops_endpoint_request_log_dropped_rows", ())] == 0
+    # Not overloaded: nothing sampled out, every row handed to the log written or queued.
+    assert samples[("mlops_endpoint_request_log_sampled_out_rows_total", ())] == 0
+    assert samples[("mlops_endpoint_request_log_keep_rate", ())] == 1
+    assert samples[("mlops_endpoint_request_log_rows_total", ())] == (
+        samples[("mlops_endpoint_request_log_written_rows_total", ())]
+        + samples[("mlops_endpoint_request_log_queued_rows", ())]
+    )
+    assert samples[("mlops_endpoint_request_log_rows_total", ())] >= 1
 
 
 def test_requests_are_logged_for_monitoring(served: Served) -> None:
@@ -183,6 +191,7 @@ def test_requests_are_logged_for_monitoring(served: Served) -> None:
     assert set(logged["_mlops_status"]) == {200}
     assert (logged["_mlops_latency_ms"] > 0).all()
     assert (logged["_mlops_ts_ms"] >= start).all()
+    assert (logged["_mlops_weight"] == 1.0).all()
     assert (
         read_requests("rf", until_ms=start, data_dir=served.data_dir).empty
         or (

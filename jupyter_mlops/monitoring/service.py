@@ -91,15 +91,19 @@ class MonitorService:
     def _count_window(self, monitor: Monitor, now: int) -> list[tuple[int, int]]:
         """The first `window_rows` requests since the window start, once there are that many."""
         from ..serving.request_log import read_requests
+        from .weights import weights
 
         assert monitor.window_rows is not None
         frame = read_requests(
             monitor.endpoint_name, since_ms=monitor.next_window_start, until_ms=now,
             data_dir=self.data_dir,
         )  # fmt: skip
-        if len(frame) < monitor.window_rows:
+        # Served requests, not logged rows: an overloaded log's rows stand for several each.
+        served = weights(frame).cumsum()
+        if not len(served) or served[-1] < monitor.window_rows:
             return []
-        last = int(frame["_mlops_ts_ms"].iloc[monitor.window_rows - 1])
+        first_full = int(served.searchsorted(monitor.window_rows))
+        last = int(frame["_mlops_ts_ms"].iloc[first_full])
         return [(monitor.next_window_start, last + 1)]
 
     def tick(self, runner: BaseTaskRunner | None, now: int | None = None) -> list[Window]:

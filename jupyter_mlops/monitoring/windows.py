@@ -19,6 +19,7 @@ from ..core.errors import MLOpsError
 from .drift import DriftReport, drift
 from .entities import Monitor, Window, WindowResult
 from .store import MonitorStore
+from .weights import equal_probability_rows, served_rows, weighted_mean, weighted_quantile
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def evaluate_window(
         monitor.endpoint_name, since_ms=window.start_time, until_ms=window.end_time,
         data_dir=data_dir,
     )  # fmt: skip
-    result = WindowResult(status="done", n_rows=len(frame))
+    # Requests: the served rows the logged ones stand for (an overloaded log samples, weighted).
+    result = WindowResult(status="done", n_rows=served_rows(frame))
     if len(frame) < max(monitor.min_rows, 1):
         result.status = "skipped"
         result.error = f"{len(frame)} requests, fewer than the {monitor.min_rows} a window needs"
@@ -76,9 +78,11 @@ def evaluate_window(
     result.model_version = int(versions.mode().iloc[0]) if len(versions) else None
     _traffic(frame, result)
     features = frame[[c for c in frame.columns if not str(c).startswith(PREFIX)]]
+    # Distribution tests need rows drawn with one probability: an overloaded log's are not.
+    sample = equal_probability_rows(frame, seed=window.window_id)
     report = drift(
         reference_profile(monitor, result.model_version),
-        features,
+        sample[features.columns],
         columns=_shared_columns(monitor, features),
         tests=monitor.tests or None,
         thresholds=monitor.thresholds or None,
@@ -87,7 +91,7 @@ def evaluate_window(
     result.share_drifted = report.share_drifted
     result.dataset_drifted = report.dataset_drifted
     payload = report.to_dict()
-    prediction = _prediction_drift(store, data_dir, monitor, window, frame, result.model_version)
+    prediction = _prediction_drift(store, data_dir, monitor, window, sample, result.model_version)
     if prediction is not None:
         result.prediction_drifted = bool(prediction.columns[0].drifted)
         payload["prediction"] = prediction.to_dict()["columns"][0]
@@ -110,10 +114,10 @@ def _shared_columns(monitor: Monitor, features: Any) -> list[str] | None:
 
 def _traffic(frame: Any, result: WindowResult) -> None:
     latency = frame["_mlops_latency_ms"].astype(float)
-    result.latency_p50_ms = float(latency.quantile(0.5))
-    result.latency_p99_ms = float(latency.quantile(0.99))
+    result.latency_p50_ms = weighted_quantile(latency, frame, 0.5)
+    result.latency_p99_ms = weighted_quantile(latency, frame, 0.99)
     status = frame["_mlops_status"].astype(int)
-    result.error_rate = float((status >= 400).mean())
+    result.error_rate = weighted_mean(status >= 400, frame)
 
 
 def _prediction_drift(
@@ -149,7 +153,11 @@ def _prediction_drift(
 
 
 def performance(frame: Any, labels: dict[str, Any]) -> dict[str, float] | None:
-    """Accuracy (class labels) or MAE/RMSE (numbers) over the labelled requests, if any."""
+    """Accuracy (class labels) or MAE/RMSE (numbers) over the labelled requests, if any.
+
+    Unweighted, unlike the traffic figures: labelled rows are whichever ones a client labelled,
+    not a sample of the traffic, and rescoring from the kept window file (which has no
+    weights) must give the same figure."""
     import numpy as np
     import pandas as pd
 

@@ -31,14 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
+from .endpoint_metrics import Metrics
 
 log = logging.getLogger("jupyter_mlops.serving.endpoint")
 
 CONFIG_ENV = "JUPYTER_MLOPS_ENDPOINT_CONFIG"
 TOKEN_ENV = "JUPYTER_MLOPS_ENDPOINT_TOKEN"
 ENDPOINT_FILE = "endpoint.json"
-_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-_BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096)
 
 try:  # orjson parses and writes JSON several times faster; json is the fallback
     import orjson
@@ -161,63 +160,17 @@ class ModelSource:
         )
 
 
-class Metrics:
-    """The endpoint's Prometheus metrics, in a registry of its own."""
-
-    def __init__(self) -> None:
-        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-
-        self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "mlops_endpoint_requests",
-            "Requests by route and status",
-            ["route", "status"],
-            registry=self.registry,
-        )
-        self.errors = Counter(
-            "mlops_endpoint_errors",
-            "Requests answered with a 4xx or 5xx",
-            ["route", "status"],
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "mlops_endpoint_request_latency_seconds",
-            "Prediction request latency",
-            ["route"],
-            buckets=_LATENCY_BUCKETS,
-            registry=self.registry,
-        )
-        self.rows = Counter("mlops_endpoint_rows", "Rows predicted", registry=self.registry)
-        self.batch_rows = Histogram(
-            "mlops_endpoint_batch_rows",
-            "Rows per model call",
-            buckets=_BATCH_BUCKETS,
-            registry=self.registry,
-        )
-        self.version = Gauge(
-            "mlops_endpoint_model_version", "The model version served", registry=self.registry
-        )
-        self.dropped = Gauge(
-            "mlops_endpoint_request_log_dropped_rows",
-            "Rows not written to the request log because its queue was full",
-            registry=self.registry,
-        )
-        self.swaps = Counter(
-            "mlops_endpoint_model_swaps", "Model versions swapped in", registry=self.registry
-        )
-
-
 class Endpoint:
     """The state of one worker: the loaded model, the batcher, the request log, metrics."""
 
     def __init__(self, config: EndpointConfig, token: str | None) -> None:
         self.config = config
         self.token = token.encode() if token else None
-        self.metrics = Metrics()
         self.source: ModelSource | None = None
         self.model: Any = None
         self.batcher: Any = None
         self.request_log: Any = None
+        self.metrics = Metrics(lambda: self.request_log)
         self._watcher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -443,8 +396,6 @@ def create_app(config: EndpointConfig, token: str | None = None) -> Any:
 
         if not state.authorized(request):
             return error(401, "a bearer token is required", None, "unauthorized")
-        if state.request_log is not None:
-            state.metrics.dropped.set(state.request_log.dropped_rows)
         return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     routes = [
