@@ -14,33 +14,35 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import time
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..model_format import MODEL_FILE, ModelInfo, load_model, read_model_info
-from . import registry_admin
-from .entities import Alias, Endpoint, ModelVersion, RegisteredModel
+from .endpoint_records import EndpointRecords
+from .entities import Alias, ModelVersion, RegisteredModel
 from .model_uri import ModelRef, check_alias, check_name
-from .tables import AliasRow, EndpointRow, ModelRow, ModelVersionRow
+from .registry_admin import RegistryAdmin
+from .registry_rows import (
+    aliases_of,
+    latest_version,
+    model_row,
+    now_ms,
+    read_model,
+    resolve,
+    to_model,
+    to_version,
+    version_row,
+)
+from .tables import AliasRow, ModelRow, ModelVersionRow
 
 MODELS_FOLDER = Path("serving") / "models"
 _REGISTER_ATTEMPTS = 5
-_ENDPOINT_FIELDS = {
-    "alias", "version", "previous_version", "host", "port", "workers", "persistent", "auth",
-    "state", "pid", "restarts", "message",
-}  # fmt: skip
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def file_sha256(path: Path) -> str:
@@ -61,51 +63,11 @@ def _model_file_hash(folder: Path, source: str) -> str:
     return file_sha256(path)
 
 
-def _version(row: ModelVersionRow, aliases: list[str]) -> ModelVersion:
-    info = json.loads(row.info)
-    return ModelVersion(
-        name=row.name,
-        version=row.version,
-        source=row.source,
-        run_id=row.run_id,
-        storage_location=row.storage_location,
-        content_hash=row.content_hash,
-        estimator_class=row.estimator_class,
-        creation_time=row.creation_time,
-        input_schema=info.get("input_schema", {}),
-        predict_methods=list(info.get("predict_methods", [])),
-        versions=dict(info.get("versions", {})),
-        description=row.description,
-        tags=json.loads(row.tags or "{}"),
-        training_profile=row.training_profile,
-        notebook_path=row.notebook_path,
-        aliases=sorted(aliases),
-    )
+class ModelRegistry(RegistryAdmin, EndpointRecords):
+    """Models, versions, aliases and endpoints of one store; model files under `data_dir`.
 
-
-def _endpoint(row: EndpointRow) -> Endpoint:
-    return Endpoint(
-        name=row.name,
-        model_name=row.model_name,
-        alias=row.alias,
-        version=row.version,
-        previous_version=row.previous_version,
-        host=row.host,
-        port=row.port,
-        workers=row.workers,
-        persistent=row.persistent,
-        auth=row.auth,
-        state=row.state,
-        pid=row.pid,
-        restarts=row.restarts,
-        message=row.message,
-        creation_time=row.creation_time,
-        update_time=row.update_time,
-    )
-
-
-class ModelRegistry:
-    """Models, versions, aliases and endpoints of one store; model files under `data_dir`."""
+    Renames and deletions come from `RegistryAdmin`, endpoint records from `EndpointRecords`.
+    """
 
     def __init__(self, database: Database, data_dir: str | Path) -> None:
         self.database = database
@@ -166,17 +128,14 @@ class ModelRegistry:
         notebook_path: str | None,
         expected_sha256: str | None,
     ) -> ModelVersion:
-        now = _now_ms()
+        now = now_ms()
         with self.database.session(write=True) as session:
             model = session.get(ModelRow, name, with_for_update=True)
             if model is None:
                 model = ModelRow(name=name, tags="{}", creation_time=now, last_update_time=now)
                 session.add(model)
             model.last_update_time = now
-            latest = session.scalar(
-                select(func.max(ModelVersionRow.version)).where(ModelVersionRow.name == name)
-            )
-            number = (latest or 0) + 1
+            number = (latest_version(session, name) or 0) + 1
             destination = self.models_root / name / f"v{number}"
             if destination.exists():  # left by a registration whose transaction failed
                 shutil.rmtree(destination)
@@ -210,12 +169,12 @@ class ModelRegistry:
             except BaseException:
                 shutil.rmtree(destination, ignore_errors=True)
                 raise
-            return _version(row, [])
+            return to_version(row, [])
 
     def set_training_profile(self, name: str, version: int, profile_name: str) -> None:
         """Record the stored profile of the version's training data (its monitoring baseline)."""
         with self.database.session(write=True) as session:
-            self._version_row(session, name, version).training_profile = profile_name
+            version_row(session, name, version).training_profile = profile_name
 
     def update_version(
         self,
@@ -226,30 +185,30 @@ class ModelRegistry:
     ) -> ModelVersion:
         """Set a version's description and/or merge tags into its tags."""
         with self.database.session(write=True) as session:
-            row = self._version_row(session, name, version)
+            row = version_row(session, name, version)
             if description is not None:
                 row.description = description
             if tags:
                 row.tags = json.dumps({**json.loads(row.tags or "{}"), **tags})
             session.flush()
-            return _version(row, self._aliases_of(session, name, version))
+            return to_version(row, aliases_of(session, name, version))
 
     def get_version(self, ref: ModelRef) -> ModelVersion:
         """The version a reference points to (its alias, its number, else the latest)."""
         with self.database.session() as session:
-            number = self._resolve(session, ref)
-            row = self._version_row(session, ref.name, number)
-            return _version(row, self._aliases_of(session, ref.name, number))
+            number = resolve(session, ref)
+            row = version_row(session, ref.name, number)
+            return to_version(row, aliases_of(session, ref.name, number))
 
     def resolve(self, ref: ModelRef) -> int:
         """The version number a reference points to now."""
         with self.database.session() as session:
-            return self._resolve(session, ref)
+            return resolve(session, ref)
 
     def list_versions(self, name: str) -> list[ModelVersion]:
         """A model's versions, newest first."""
         with self.database.session() as session:
-            self._model_row(session, name)
+            model_row(session, name)
             rows = session.scalars(
                 select(ModelVersionRow)
                 .where(ModelVersionRow.name == name)
@@ -258,7 +217,7 @@ class ModelRegistry:
             aliases: dict[int, list[str]] = {}
             for alias in session.scalars(select(AliasRow).where(AliasRow.name == name)):
                 aliases.setdefault(alias.version, []).append(alias.alias)
-            return [_version(row, aliases.get(row.version, [])) for row in rows]
+            return [to_version(row, aliases.get(row.version, [])) for row in rows]
 
     def list_models(self) -> list[RegisteredModel]:
         """Every registered model, the most recently updated first."""
@@ -276,77 +235,12 @@ class ModelRegistry:
             rows = session.scalars(
                 select(ModelRow).order_by(ModelRow.last_update_time.desc(), ModelRow.name)
             ).all()
-            return [
-                self._model(row, latest.get(row.name), aliases.get(row.name, {})) for row in rows
-            ]
+            return [to_model(row, latest.get(row.name), aliases.get(row.name, {})) for row in rows]
 
     def get_model(self, name: str) -> RegisteredModel:
         """One registered model."""
         with self.database.session() as session:
-            row = self._model_row(session, name)
-            latest = session.scalar(
-                select(func.max(ModelVersionRow.version)).where(ModelVersionRow.name == name)
-            )
-            aliases = {
-                a.alias: a.version
-                for a in session.scalars(select(AliasRow).where(AliasRow.name == name))
-            }
-            return self._model(row, latest, aliases)
-
-    def update_model(
-        self, name: str, description: str | None = None, tags: dict[str, str] | None = None
-    ) -> RegisteredModel:
-        """Set a model's description and/or merge tags into its tags."""
-        with self.database.session(write=True) as session:
-            row = self._model_row(session, name)
-            if description is not None:
-                row.description = description
-            if tags:
-                row.tags = json.dumps({**json.loads(row.tags or "{}"), **tags})
-            row.last_update_time = _now_ms()
-        return self.get_model(name)
-
-    def delete_model(self, name: str) -> None:
-        """Delete a model, its versions, aliases and files; refused while an endpoint serves it."""
-        with self.database.session(write=True) as session:
-            row = self._model_row(session, name)
-            serving = session.scalars(
-                select(EndpointRow.name).where(EndpointRow.model_name == name)
-            ).all()
-            if serving:
-                raise MLOpsError(
-                    f"model {name!r} is served by endpoint(s) {', '.join(serving)}; delete them "
-                    "first",
-                    ErrorCode.CONFLICT,
-                    "name",
-                )
-            for alias in session.scalars(select(AliasRow).where(AliasRow.name == name)):
-                session.delete(alias)
-            for version in session.scalars(
-                select(ModelVersionRow).where(ModelVersionRow.name == name)
-            ):
-                session.delete(version)
-            session.flush()
-            session.delete(row)
-        shutil.rmtree(self.models_root / name, ignore_errors=True)
-
-    def rename_model(self, name: str, new_name: str) -> RegisteredModel:
-        """Rename a model with its versions, aliases and files (not while an endpoint serves
-        it; see `registry_admin`)."""
-        registry_admin.rename_model(self, name, new_name)
-        return self.get_model(new_name)
-
-    def delete_version(self, name: str, version: int) -> None:
-        """Delete a version, its aliases and files (not while an endpoint serves it)."""
-        registry_admin.delete_version(self, name, version)
-
-    def delete_model_tag(self, name: str, key: str) -> None:
-        """Remove one tag of a model."""
-        registry_admin.delete_model_tag(self, name, key)
-
-    def delete_version_tag(self, name: str, version: int, key: str) -> None:
-        """Remove one tag of a version."""
-        registry_admin.delete_version_tag(self, name, version, key)
+            return read_model(session, name)
 
     def load(self, version: ModelVersion, trusted: Iterable[str] = ()) -> tuple[Any, ModelInfo]:
         """The estimator of a version; a model file whose sha256 is not the one recorded at
@@ -360,9 +254,9 @@ class ModelRegistry:
     def set_alias(self, name: str, alias: str, version: int) -> Alias:
         """Point `alias` at `version`; the version it pointed to becomes `previous_version`."""
         check_alias(alias)
-        now = _now_ms()
+        now = now_ms()
         with self.database.session(write=True) as session:
-            self._version_row(session, name, version)
+            version_row(session, name, version)
             row = session.get(AliasRow, (name, alias))
             if row is None:
                 row = AliasRow(name=name, alias=alias, version=version, update_time=now)
@@ -387,140 +281,3 @@ class ModelRegistry:
             if row is None:
                 raise NotFoundError(f"model {name!r} has no alias {alias!r}", field="alias")
             session.delete(row)
-
-    # --- endpoints -----------------------------------------------------------------------
-
-    def create_endpoint(
-        self,
-        name: str,
-        ref: ModelRef,
-        host: str,
-        port: int,
-        workers: int = 1,
-        persistent: bool = False,
-        auth: bool = False,
-    ) -> Endpoint:
-        """Record a new endpoint serving `ref` (an alias it follows, else a pinned version)."""
-        check_name(name, "name", "endpoint name")
-        now = _now_ms()
-        with self.database.session(write=True) as session:
-            if session.get(EndpointRow, name) is not None:
-                raise MLOpsError(f"an endpoint named {name!r} exists", ErrorCode.CONFLICT, "name")
-            version = self._resolve(session, ref)
-            row = EndpointRow(
-                name=name,
-                model_name=ref.name,
-                alias=ref.alias,
-                version=None if ref.alias else version,
-                host=host,
-                port=port,
-                workers=workers,
-                persistent=persistent,
-                auth=auth,
-                state="starting",
-                restarts=0,
-                creation_time=now,
-                update_time=now,
-            )
-            session.add(row)
-            session.flush()
-            return _endpoint(row)
-
-    def get_endpoint(self, name: str) -> Endpoint:
-        """One endpoint."""
-        with self.database.session() as session:
-            return _endpoint(self._endpoint_row(session, name))
-
-    def list_endpoints(self) -> list[Endpoint]:
-        """Every endpoint, by name."""
-        with self.database.session() as session:
-            rows = session.scalars(select(EndpointRow).order_by(EndpointRow.name)).all()
-            return [_endpoint(row) for row in rows]
-
-    def update_endpoint(self, name: str, **changes: Any) -> Endpoint:
-        """Change an endpoint's recorded fields (the supervisor's state, a pinned version)."""
-        unknown = set(changes) - _ENDPOINT_FIELDS
-        if unknown:
-            raise ValueError(f"unknown endpoint fields {sorted(unknown)}")
-        with self.database.session(write=True) as session:
-            row = self._endpoint_row(session, name)
-            if "version" in changes and changes["version"] is not None:
-                self._version_row(session, row.model_name, changes["version"])
-            for key, value in changes.items():
-                setattr(row, key, value)
-            row.update_time = _now_ms()
-            session.flush()
-            return _endpoint(row)
-
-    def delete_endpoint(self, name: str) -> None:
-        """Forget an endpoint (its process must be stopped first)."""
-        with self.database.session(write=True) as session:
-            session.delete(self._endpoint_row(session, name))
-
-    def endpoint_version(self, name: str) -> int:
-        """The version an endpoint should serve now (its alias's, else its pinned one)."""
-        with self.database.session() as session:
-            row = self._endpoint_row(session, name)
-            if row.alias:
-                return self._resolve(session, ModelRef(row.model_name, alias=row.alias))
-            assert row.version is not None
-            return row.version
-
-    # --- rows ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _model(row: ModelRow, latest: int | None, aliases: dict[str, int]) -> RegisteredModel:
-        return RegisteredModel(
-            name=row.name,
-            description=row.description,
-            tags=json.loads(row.tags or "{}"),
-            creation_time=row.creation_time,
-            last_update_time=row.last_update_time,
-            latest_version=latest,
-            aliases=aliases,
-        )
-
-    @staticmethod
-    def _model_row(session: Session, name: str) -> ModelRow:
-        row = session.get(ModelRow, name)
-        if row is None:
-            raise NotFoundError(f"no registered model named {name!r}", field="name")
-        return row
-
-    @staticmethod
-    def _version_row(session: Session, name: str, version: int) -> ModelVersionRow:
-        row = session.get(ModelVersionRow, (name, version))
-        if row is None:
-            raise NotFoundError(f"model {name!r} has no version {version}", field="version")
-        return row
-
-    @staticmethod
-    def _endpoint_row(session: Session, name: str) -> EndpointRow:
-        row = session.get(EndpointRow, name)
-        if row is None:
-            raise NotFoundError(f"no endpoint named {name!r}", field="endpoint")
-        return row
-
-    def _resolve(self, session: Session, ref: ModelRef) -> int:
-        if ref.alias:
-            row = session.get(AliasRow, (ref.name, ref.alias))
-            if row is None:
-                self._model_row(session, ref.name)
-                raise NotFoundError(f"model {ref.name!r} has no alias {ref.alias!r}", field="alias")
-            return row.version
-        if ref.version is not None:
-            return self._version_row(session, ref.name, ref.version).version
-        latest = session.scalar(
-            select(func.max(ModelVersionRow.version)).where(ModelVersionRow.name == ref.name)
-        )
-        if latest is None:
-            raise NotFoundError(f"no registered model named {ref.name!r}", field="name")
-        return int(latest)
-
-    @staticmethod
-    def _aliases_of(session: Session, name: str, version: int) -> list[str]:
-        return list(
-            session.scalars(
-                select(AliasRow.alias).where(AliasRow.name == name, AliasRow.version == version)
-            )
-        )

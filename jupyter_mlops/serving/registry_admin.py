@@ -1,40 +1,33 @@
 """Registry edits besides registering and aliasing (what MLflow's client offers): create a model
-before its first version, rename a model, delete a version, delete a model's or a version's tag.
+before its first version, change a model's description and tags, rename a model, delete a
+model, a version, a model's or a version's tag. `RegistryAdmin` is mixed into `ModelRegistry`.
 
-Each function is one write session on the registry's database. A model or version an endpoint
+Each method is one write session on the registry's database. A model or version an endpoint
 serves (by number or through an alias) is not renamed or deleted (CONFLICT): the endpoint's
 record and processes name it. Files follow the rows: a renamed model's folder moves to its new
-name (moved back if the transaction fails), a deleted version's folder is removed after commit.
+name (moved back if the transaction fails), a deleted model's or version's folder is removed
+after commit.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from .entities import RegisteredModel
 from .model_uri import check_name
+from .registry_rows import model_row, now_ms, read_model
 from .tables import AliasRow, EndpointRow, ModelRow, ModelVersionRow
 
 if TYPE_CHECKING:
     from .registry import ModelRegistry
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-def _model_row(session: Session, name: str) -> ModelRow:
-    row = session.get(ModelRow, name)
-    if row is None:
-        raise NotFoundError(f"no registered model named {name!r}", field="name")
-    return row
 
 
 def _refuse_if_served(session: Session, name: str, version: int | None = None) -> None:
@@ -67,7 +60,7 @@ def create_model(
     """Record a model without versions yet (CONFLICT if the name is taken); its first
     registered version becomes version 1."""
     check_name(name)
-    now = _now_ms()
+    now = now_ms()
     with registry.database.session(write=True) as session:
         if session.get(ModelRow, name) is not None:
             raise MLOpsError(
@@ -84,69 +77,165 @@ def create_model(
         )
 
 
-def rename_model(registry: ModelRegistry, name: str, new_name: str) -> None:
-    """Rename a model with its versions, aliases and files (CONFLICT if `new_name` is taken)."""
-    check_name(new_name, field="new_name")
-    old_dir = registry.models_root / name
-    new_dir = registry.models_root / new_name
-    moved = False
-    try:
-        with registry.database.session(write=True) as session:
-            row = _model_row(session, name)
-            if name == new_name:
-                return
-            if session.get(ModelRow, new_name) is not None:
-                raise MLOpsError(
-                    f"a registered model named {new_name!r} exists already",
-                    ErrorCode.CONFLICT,
-                    "new_name",
-                )
-            _refuse_if_served(session, name)
-            if new_dir.exists():  # left by a registration whose transaction failed
-                shutil.rmtree(new_dir)
-            session.execute(
-                insert(ModelRow).values(
-                    name=new_name,
-                    description=row.description,
-                    tags=row.tags,
-                    creation_time=row.creation_time,
-                    last_update_time=_now_ms(),
-                )
-            )
-            aliases = [
-                {
-                    "name": new_name,
-                    "alias": a.alias,
-                    "version": a.version,
-                    "previous_version": a.previous_version,
-                    "update_time": a.update_time,
-                }
-                for a in session.scalars(select(AliasRow).where(AliasRow.name == name))
-            ]
-            session.execute(delete(AliasRow).where(AliasRow.name == name))
-            versions = session.execute(
-                select(ModelVersionRow.version, ModelVersionRow.storage_location).where(
-                    ModelVersionRow.name == name
-                )
+class RegistryAdmin:
+    """Changing and deleting models, versions and tags (mixed into `ModelRegistry`)."""
+
+    database: Database
+    models_root: Path
+
+    def delete_model(self, name: str) -> None:
+        """Delete a model, its versions, aliases and files; refused while an endpoint serves it."""
+        with self.database.session(write=True) as session:
+            row = model_row(session, name)
+            serving = session.scalars(
+                select(EndpointRow.name).where(EndpointRow.model_name == name)
             ).all()
-            for number, location in versions:
-                session.execute(
-                    update(ModelVersionRow)
-                    .where(ModelVersionRow.name == name, ModelVersionRow.version == number)
-                    .values(name=new_name, storage_location=_relocated(location, old_dir, new_dir))
+            if serving:
+                raise MLOpsError(
+                    f"model {name!r} is served by endpoint(s) {', '.join(serving)}; delete them "
+                    "first",
+                    ErrorCode.CONFLICT,
+                    "name",
                 )
-            if aliases:
-                session.execute(insert(AliasRow), aliases)
-            session.execute(delete(ModelRow).where(ModelRow.name == name))
-            session.expunge_all()
-            if old_dir.exists():
-                new_dir.parent.mkdir(parents=True, exist_ok=True)
-                old_dir.rename(new_dir)
-                moved = True
-    except BaseException:
-        if moved and new_dir.exists() and not old_dir.exists():
-            new_dir.rename(old_dir)
-        raise
+            for alias in session.scalars(select(AliasRow).where(AliasRow.name == name)):
+                session.delete(alias)
+            for version in session.scalars(
+                select(ModelVersionRow).where(ModelVersionRow.name == name)
+            ):
+                session.delete(version)
+            session.flush()
+            session.delete(row)
+        shutil.rmtree(self.models_root / name, ignore_errors=True)
+
+    def update_model(
+        self,
+        name: str,
+        description: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> RegisteredModel:
+        """Set a model's description and/or merge tags into its tags."""
+        with self.database.session(write=True) as session:
+            row = model_row(session, name)
+            if description is not None:
+                row.description = description
+            if tags:
+                row.tags = json.dumps({**json.loads(row.tags or "{}"), **tags})
+            row.last_update_time = now_ms()
+        with self.database.session() as session:
+            return read_model(session, name)
+
+    def rename_model(self, name: str, new_name: str) -> RegisteredModel:
+        """Rename a model with its versions, aliases and files (CONFLICT if `new_name` is taken;
+        not while an endpoint serves it)."""
+        check_name(new_name, field="new_name")
+        old_dir = self.models_root / name
+        new_dir = self.models_root / new_name
+        moved = False
+        try:
+            with self.database.session(write=True) as session:
+                row = model_row(session, name)
+                if name == new_name:
+                    return read_model(session, name)
+                if session.get(ModelRow, new_name) is not None:
+                    raise MLOpsError(
+                        f"a registered model named {new_name!r} exists already",
+                        ErrorCode.CONFLICT,
+                        "new_name",
+                    )
+                _refuse_if_served(session, name)
+                if new_dir.exists():  # left by a registration whose transaction failed
+                    shutil.rmtree(new_dir)
+                session.execute(
+                    insert(ModelRow).values(
+                        name=new_name,
+                        description=row.description,
+                        tags=row.tags,
+                        creation_time=row.creation_time,
+                        last_update_time=now_ms(),
+                    )
+                )
+                aliases = [
+                    {
+                        "name": new_name,
+                        "alias": a.alias,
+                        "version": a.version,
+                        "previous_version": a.previous_version,
+                        "update_time": a.update_time,
+                    }
+                    for a in session.scalars(select(AliasRow).where(AliasRow.name == name))
+                ]
+                session.execute(delete(AliasRow).where(AliasRow.name == name))
+                versions = session.execute(
+                    select(ModelVersionRow.version, ModelVersionRow.storage_location).where(
+                        ModelVersionRow.name == name
+                    )
+                ).all()
+                for number, location in versions:
+                    session.execute(
+                        update(ModelVersionRow)
+                        .where(ModelVersionRow.name == name, ModelVersionRow.version == number)
+                        .values(
+                            name=new_name, storage_location=_relocated(location, old_dir, new_dir)
+                        )
+                    )
+                if aliases:
+                    session.execute(insert(AliasRow), aliases)
+                session.execute(delete(ModelRow).where(ModelRow.name == name))
+                session.expunge_all()
+                if old_dir.exists():
+                    new_dir.parent.mkdir(parents=True, exist_ok=True)
+                    old_dir.rename(new_dir)
+                    moved = True
+        except BaseException:
+            if moved and new_dir.exists() and not old_dir.exists():
+                new_dir.rename(old_dir)
+            raise
+        with self.database.session() as session:
+            return read_model(session, new_name)
+
+    def delete_version(self, name: str, version: int) -> None:
+        """Delete a version, the aliases pointing at it and its files (the model stays, even
+        without versions)."""
+        with self.database.session(write=True) as session:
+            model_row(session, name).last_update_time = now_ms()
+            row = session.get(ModelVersionRow, (name, version))
+            if row is None:
+                raise NotFoundError(f"model {name!r} has no version {version}", field="version")
+            _refuse_if_served(session, name, version)
+            location = Path(row.storage_location)
+            session.execute(
+                delete(AliasRow).where(AliasRow.name == name, AliasRow.version == version)
+            )
+            session.delete(row)
+        root = self.models_root.resolve()
+        if location.resolve().is_relative_to(root) and location.resolve() != root:
+            shutil.rmtree(location, ignore_errors=True)
+
+    def delete_model_tag(self, name: str, key: str) -> None:
+        """Remove one tag of a model (NotFound when it has no such tag)."""
+        with self.database.session(write=True) as session:
+            row = model_row(session, name)
+            tags = json.loads(row.tags or "{}")
+            if key not in tags:
+                raise NotFoundError(f"model {name!r} has no tag {key!r}", field="key")
+            del tags[key]
+            row.tags = json.dumps(tags)
+            row.last_update_time = now_ms()
+
+    def delete_version_tag(self, name: str, version: int, key: str) -> None:
+        """Remove one tag of a version (NotFound when it has no such tag)."""
+        with self.database.session(write=True) as session:
+            row = session.get(ModelVersionRow, (name, version))
+            if row is None:
+                model_row(session, name)
+                raise NotFoundError(f"model {name!r} has no version {version}", field="version")
+            tags = json.loads(row.tags or "{}")
+            if key not in tags:
+                raise NotFoundError(
+                    f"model {name!r} version {version} has no tag {key!r}", field="key"
+                )
+            del tags[key]
+            row.tags = json.dumps(tags)
 
 
 def _relocated(location: str, old_dir: Path, new_dir: Path) -> str:
@@ -156,46 +245,3 @@ def _relocated(location: str, old_dir: Path, new_dir: Path) -> str:
         return str(new_dir / path.relative_to(old_dir))
     except ValueError:
         return location
-
-
-def delete_version(registry: ModelRegistry, name: str, version: int) -> None:
-    """Delete a version, the aliases pointing at it and its files (the model stays, even
-    without versions)."""
-    with registry.database.session(write=True) as session:
-        _model_row(session, name).last_update_time = _now_ms()
-        row = session.get(ModelVersionRow, (name, version))
-        if row is None:
-            raise NotFoundError(f"model {name!r} has no version {version}", field="version")
-        _refuse_if_served(session, name, version)
-        location = Path(row.storage_location)
-        session.execute(delete(AliasRow).where(AliasRow.name == name, AliasRow.version == version))
-        session.delete(row)
-    root = registry.models_root.resolve()
-    if location.resolve().is_relative_to(root) and location.resolve() != root:
-        shutil.rmtree(location, ignore_errors=True)
-
-
-def delete_model_tag(registry: ModelRegistry, name: str, key: str) -> None:
-    """Remove one tag of a model (NotFound when it has no such tag)."""
-    with registry.database.session(write=True) as session:
-        row = _model_row(session, name)
-        tags = json.loads(row.tags or "{}")
-        if key not in tags:
-            raise NotFoundError(f"model {name!r} has no tag {key!r}", field="key")
-        del tags[key]
-        row.tags = json.dumps(tags)
-        row.last_update_time = _now_ms()
-
-
-def delete_version_tag(registry: ModelRegistry, name: str, version: int, key: str) -> None:
-    """Remove one tag of a version (NotFound when it has no such tag)."""
-    with registry.database.session(write=True) as session:
-        row = session.get(ModelVersionRow, (name, version))
-        if row is None:
-            _model_row(session, name)
-            raise NotFoundError(f"model {name!r} has no version {version}", field="version")
-        tags = json.loads(row.tags or "{}")
-        if key not in tags:
-            raise NotFoundError(f"model {name!r} version {version} has no tag {key!r}", field="key")
-        del tags[key]
-        row.tags = json.dumps(tags)

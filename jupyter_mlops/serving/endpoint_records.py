@@ -1,0 +1,107 @@
+"""The endpoints' records in the store (`ModelRegistry`'s endpoint methods, as a mixin).
+
+An endpoint's record says what it serves (an alias it follows, or a pinned version with the
+previous one for rollback), where (host, port, workers) and what the supervisor last saw
+(state, pid, restarts, message). Endpoint processes read `endpoint_version` twice a second to
+follow promotions. Each method is one session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ..core.db import Database
+from ..core.errors import ErrorCode, MLOpsError
+from .entities import Endpoint
+from .model_uri import ModelRef, check_name
+from .registry_rows import endpoint_row, now_ms, resolve, to_endpoint, version_row
+from .tables import EndpointRow
+
+ENDPOINT_FIELDS = {
+    "alias", "version", "previous_version", "host", "port", "workers", "persistent", "auth",
+    "state", "pid", "restarts", "message",
+}  # fmt: skip
+
+
+class EndpointRecords:
+    """Create, read, change and forget endpoint records (mixed into `ModelRegistry`)."""
+
+    database: Database
+
+    def create_endpoint(
+        self,
+        name: str,
+        ref: ModelRef,
+        host: str,
+        port: int,
+        workers: int = 1,
+        persistent: bool = False,
+        auth: bool = False,
+    ) -> Endpoint:
+        """Record a new endpoint serving `ref` (an alias it follows, else a pinned version)."""
+        check_name(name, "name", "endpoint name")
+        now = now_ms()
+        with self.database.session(write=True) as session:
+            if session.get(EndpointRow, name) is not None:
+                raise MLOpsError(f"an endpoint named {name!r} exists", ErrorCode.CONFLICT, "name")
+            version = resolve(session, ref)
+            row = EndpointRow(
+                name=name,
+                model_name=ref.name,
+                alias=ref.alias,
+                version=None if ref.alias else version,
+                host=host,
+                port=port,
+                workers=workers,
+                persistent=persistent,
+                auth=auth,
+                state="starting",
+                restarts=0,
+                creation_time=now,
+                update_time=now,
+            )
+            session.add(row)
+            session.flush()
+            return to_endpoint(row)
+
+    def get_endpoint(self, name: str) -> Endpoint:
+        """One endpoint."""
+        with self.database.session() as session:
+            return to_endpoint(endpoint_row(session, name))
+
+    def list_endpoints(self) -> list[Endpoint]:
+        """Every endpoint, by name."""
+        with self.database.session() as session:
+            rows = session.scalars(select(EndpointRow).order_by(EndpointRow.name)).all()
+            return [to_endpoint(row) for row in rows]
+
+    def update_endpoint(self, name: str, **changes: Any) -> Endpoint:
+        """Change an endpoint's recorded fields (the supervisor's state, a pinned version)."""
+        unknown = set(changes) - ENDPOINT_FIELDS
+        if unknown:
+            raise ValueError(f"unknown endpoint fields {sorted(unknown)}")
+        with self.database.session(write=True) as session:
+            row = endpoint_row(session, name)
+            if "version" in changes and changes["version"] is not None:
+                version_row(session, row.model_name, changes["version"])
+            for key, value in changes.items():
+                setattr(row, key, value)
+            row.update_time = now_ms()
+            session.flush()
+            return to_endpoint(row)
+
+    def delete_endpoint(self, name: str) -> None:
+        """Forget an endpoint (its process must be stopped first)."""
+        with self.database.session(write=True) as session:
+            session.delete(endpoint_row(session, name))
+
+    def endpoint_version(self, name: str) -> int:
+        """The version an endpoint should serve now (its alias's, else its pinned one)."""
+        with self.database.session() as session:
+            row = endpoint_row(session, name)
+            if row.alias:
+                return resolve(session, ModelRef(row.model_name, alias=row.alias))
+            assert row.version is not None
+            return row.version
