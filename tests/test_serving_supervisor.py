@@ -15,8 +15,9 @@ from sklearn.linear_model import LogisticRegression
 
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import MLOpsError
+from jupyter_mlops.serving.adoption import pid_alive
 from jupyter_mlops.serving.api import get_registry
-from jupyter_mlops.serving.supervisor import EndpointSupervisor, _pid_alive
+from jupyter_mlops.serving.supervisor import EndpointSupervisor
 from tests.support.serving import free_port
 
 
@@ -35,7 +36,7 @@ async def test_persistent_endpoints_are_adopted_and_others_stopped(
     kept = await first.deploy("sup/1", "kept", persistent=True)
     gone = await first.deploy("sup/1", "gone")
     await first.close()
-    assert _pid_alive(kept.pid)
+    assert pid_alive(kept.pid)
     assert registry.get_endpoint("gone").state == "stopped"
     async with httpx.AsyncClient() as client:
         assert (await client.get(f"{kept.url}/health")).status_code == 200
@@ -48,10 +49,10 @@ async def test_persistent_endpoints_are_adopted_and_others_stopped(
     assert registry.get_endpoint("kept").pid == kept.pid
     await second.stop("kept")
     for _ in range(100):
-        if not _pid_alive(kept.pid):
+        if not pid_alive(kept.pid):
             break
         await asyncio.sleep(0.1)
-    assert not _pid_alive(kept.pid)
+    assert not pid_alive(kept.pid)
     with pytest.raises(MLOpsError):
         registry.get_endpoint("kept")
     await second.close()

@@ -25,13 +25,13 @@ import signal
 import socket
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
+from .adoption import adopt_endpoints, kill_pid, wait_pid_exit
 from .endpoint_app import TOKEN_ENV
+from .endpoint_client import get_json, read_stats
 from .entities import Endpoint
 from .model_uri import check_name, parse_ref
 from .registry import ModelRegistry
@@ -50,36 +50,6 @@ def _port_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _get_json(url: str, token: str | None, timeout: float = 2.0) -> Any:
-    import json
-
-    request = urllib.request.Request(url)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read())
-
-
-def _get_text(url: str, token: str | None, timeout: float = 2.0) -> str:
-    request = urllib.request.Request(url)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return str(response.read().decode())
 
 
 class EndpointSupervisor:
@@ -214,7 +184,7 @@ class EndpointSupervisor:
         needed = 3 * endpoint.workers
         while in_a_row < needed:
             try:
-                answer = await asyncio.to_thread(_get_json, f"{endpoint.url}/health", token)
+                answer = await asyncio.to_thread(get_json, f"{endpoint.url}/health", token)
                 in_a_row = in_a_row + 1 if answer.get("version") == version else 0
             except (OSError, ValueError):
                 in_a_row = 0
@@ -229,39 +199,8 @@ class EndpointSupervisor:
 
     async def stats(self, name: str) -> dict[str, Any]:
         """The endpoint's `/metrics`, parsed: request counts, errors, latency, version."""
-        from prometheus_client.parser import text_string_to_metric_families
-
         endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
-        try:
-            text = await asyncio.to_thread(_get_text, f"{endpoint.url}/metrics", self.token(name))
-        except (OSError, ValueError) as exc:
-            return {"reachable": False, "message": str(exc)}
-        requests = errors = rows = 0.0
-        version = None
-        buckets: dict[float, float] = {}
-        for family in text_string_to_metric_families(text):
-            for sample in family.samples:
-                if sample.name == "mlops_endpoint_requests_total":
-                    requests += sample.value
-                elif sample.name == "mlops_endpoint_errors_total":
-                    errors += sample.value
-                elif sample.name == "mlops_endpoint_rows_total":
-                    rows += sample.value
-                elif sample.name == "mlops_endpoint_model_version":
-                    version = int(sample.value)
-                elif sample.name == "mlops_endpoint_request_latency_seconds_bucket":
-                    bound = float(sample.labels["le"])
-                    buckets[bound] = buckets.get(bound, 0.0) + sample.value
-        return {
-            "reachable": True,
-            "requests": int(requests),
-            "errors": int(errors),
-            "rows": int(rows),
-            "model_version": version,
-            "latency_p50_ms": _quantile(buckets, 0.5),
-            "latency_p99_ms": _quantile(buckets, 0.99),
-            "time_ms": time.time_ns() // 1_000_000,
-        }
+        return await asyncio.to_thread(read_stats, endpoint.url, self.token(name))
 
     def token(self, name: str) -> str | None:
         """The bearer token of an endpoint started with `auth`, else None."""
@@ -270,21 +209,8 @@ class EndpointSupervisor:
 
     async def adopt(self) -> None:
         """At server start: watch persistent endpoints still running, start those that died,
-        and mark the rest stopped (they stopped with the previous server)."""
-        for endpoint in await asyncio.to_thread(self.registry.list_endpoints):
-            if endpoint.state not in ("running", "starting", "restarting"):
-                continue
-            if not endpoint.persistent:
-                await asyncio.to_thread(
-                    self.registry.update_endpoint, endpoint.name, state="stopped", pid=None
-                )
-            elif _pid_alive(endpoint.pid):
-                self._watchers[endpoint.name] = asyncio.get_running_loop().create_task(
-                    self._watch_adopted(endpoint.name, endpoint.pid or 0)
-                )
-            else:
-                with contextlib.suppress(MLOpsError):
-                    await self._start(endpoint.name)
+        and mark the rest stopped (they stopped with the previous server; see `adoption`)."""
+        await adopt_endpoints(self.registry, self._start, self._watch_adopted)
 
     async def close(self) -> None:
         """Stop every endpoint this server started, except persistent ones."""
@@ -392,7 +318,7 @@ class EndpointSupervisor:
                     ErrorCode.UNAVAILABLE,
                 )
             try:
-                await asyncio.to_thread(_get_json, f"{endpoint.url}/health", None, 1.0)
+                await asyncio.to_thread(get_json, f"{endpoint.url}/health", None, 1.0)
                 return
             except (OSError, ValueError):
                 await asyncio.sleep(0.1)
@@ -408,9 +334,13 @@ class EndpointSupervisor:
         log.warning("jupyter-mlops endpoint %s exited with status %s; restarting", name, code)
         await self._restart(name, f"exited with status {code}")
 
-    async def _watch_adopted(self, name: str, pid: int) -> None:
-        while _pid_alive(pid):
-            await asyncio.sleep(1.0)
+    def _watch_adopted(self, name: str, pid: int) -> None:
+        self._watchers[name] = asyncio.get_running_loop().create_task(
+            self._restart_when_gone(name, pid)
+        )
+
+    async def _restart_when_gone(self, name: str, pid: int) -> None:
+        await wait_pid_exit(pid)
         if not self._closing and name not in self._stopping:
             await self._restart(name, "its process ended")
 
@@ -456,36 +386,4 @@ class EndpointSupervisor:
         elif process is None:  # adopted from an earlier server: only its pid is known
             with contextlib.suppress(MLOpsError):
                 endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
-                await _kill_pid(endpoint.pid)
-
-
-async def _kill_pid(pid: int | None, grace_s: float = 15.0) -> None:
-    """SIGTERM a process that is not our child, SIGKILL it if it outlives `grace_s`."""
-    if not _pid_alive(pid):
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid or 0, signal.SIGTERM)
-    deadline = time.monotonic() + grace_s
-    while _pid_alive(pid) and time.monotonic() < deadline:
-        await asyncio.sleep(0.1)
-    if _pid_alive(pid):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid or 0, signal.SIGKILL)
-
-
-def _quantile(buckets: dict[float, float], q: float) -> float | None:
-    """A quantile in ms from cumulative histogram buckets, interpolated inside its bucket."""
-    bounds = sorted(buckets)
-    if not bounds or buckets[bounds[-1]] <= 0:
-        return None
-    rank = q * buckets[bounds[-1]]
-    lower, below = 0.0, 0.0
-    for bound in bounds:
-        count = buckets[bound]
-        if count >= rank:
-            if bound == float("inf"):
-                return lower * 1000
-            share = (rank - below) / (count - below) if count > below else 1.0
-            return (lower + (bound - lower) * share) * 1000
-        lower, below = bound, count
-    return None
+                await kill_pid(endpoint.pid)
