@@ -18,7 +18,7 @@ from pathlib import Path
 from .._version import __version__
 from ..core.errors import MLOpsError
 from .api import get_registry
-from .endpoint_app import ENDPOINT_FILE
+from .model_source import ENDPOINT_FILE
 from .model_uri import parse_ref
 
 _TRAINED_WITH = ("scikit-learn", "skops", "numpy", "pandas")

@@ -27,17 +27,16 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from .._version import __version__
 from .endpoint_metrics import Metrics
+from .model_source import ModelSource
 
 log = logging.getLogger("jupyter_mlops.serving.endpoint")
 
 CONFIG_ENV = "JUPYTER_MLOPS_ENDPOINT_CONFIG"
 TOKEN_ENV = "JUPYTER_MLOPS_ENDPOINT_TOKEN"
-ENDPOINT_FILE = "endpoint.json"
 
 try:  # orjson parses and writes JSON several times faster; json is the fallback
     import orjson
@@ -87,77 +86,6 @@ class EndpointConfig:
     def from_json(cls, text: str) -> EndpointConfig:
         """Parse `to_json`'s output."""
         return cls(**json.loads(text))
-
-
-class ModelSource:
-    """Which version to serve and how to load it: from the store, or from a folder."""
-
-    def __init__(self, config: EndpointConfig) -> None:
-        self.config = config
-        self.name = ""
-        self._registry: Any = None
-        self._ref: Any = None
-        if config.model_dir is None:
-            from .api import get_registry
-            from .model_uri import parse_ref
-
-            self._registry = get_registry()
-            if config.endpoint:
-                self.name = self._registry.get_endpoint(config.endpoint).model_name
-            else:
-                self._ref = parse_ref(config.model)
-                self.name = self._ref.name
-        else:
-            meta = self._folder_meta()
-            self.name = meta.get("name", Path(config.model_dir).name)
-
-    @property
-    def follows(self) -> bool:
-        """Whether the version may change while the process runs."""
-        if self._registry is None:
-            return False
-        return bool(self.config.endpoint or (self._ref is not None and self._ref.alias))
-
-    def _folder_meta(self) -> dict[str, Any]:
-        assert self.config.model_dir is not None
-        path = Path(self.config.model_dir) / ENDPOINT_FILE
-        return json.loads(path.read_text()) if path.is_file() else {}
-
-    def target_version(self) -> int:
-        """The version this endpoint should serve now."""
-        if self._registry is None:
-            return int(self._folder_meta().get("version", 1))
-        if self.config.endpoint:
-            return int(self._registry.endpoint_version(self.config.endpoint))
-        return int(self._registry.resolve(self._ref))
-
-    def load(self, version: int) -> Any:
-        """Load `version` (blocking): a `LoadedModel`."""
-        from ..model_format import EXAMPLE_FILE, load_model
-        from .batcher import LoadedModel
-        from .model_uri import ModelRef
-        from .payloads import SchemaView
-
-        if self._registry is None:
-            assert self.config.model_dir is not None
-            folder = Path(self.config.model_dir)
-            estimator, info = load_model(folder, expected_sha256=self._folder_meta().get("sha256"))
-        else:
-            entry = self._registry.get_version(ModelRef(self.name, version=version))
-            folder = Path(entry.storage_location)
-            estimator, info = self._registry.load(entry)
-        example_path = folder / EXAMPLE_FILE
-        example = json.loads(example_path.read_text()) if example_path.is_file() else None
-        return LoadedModel(
-            estimator=estimator,
-            version=version,
-            view=SchemaView(info.input_schema),
-            needs_frame=getattr(estimator, "feature_names_in_", None) is not None,
-            has_proba=callable(getattr(estimator, "predict_proba", None)),
-            classes=info.classes,
-            info=info,
-            example=example,
-        )
 
 
 class Endpoint:
