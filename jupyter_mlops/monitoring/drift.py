@@ -15,12 +15,12 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from ..core.errors import MLOpsError
+from .plot_data import plot_data
 from .stat_tests import (
     DEFAULT_THRESHOLDS,
     NUMERIC_TESTS,
     TESTS,
     choose_test,
-    plot_data,
     run_test,
 )
 from .summaries import DEFAULT_CAPACITY, DataSummary, summarize

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..profiling.sketches import QuantileSketch
 from .entities import DRIFT_TESTS
-from .summaries import BOOLEAN, CATEGORICAL, DATETIME, NUMERIC, ColumnSummary
+from .summaries import CATEGORICAL, DATETIME, NUMERIC, ColumnSummary
 
 SMALL_REFERENCE = 1_000
 FEW_DISTINCT = 5
@@ -37,8 +37,6 @@ HIGH_CARDINALITY = 1_000
 HEAVY_SHARE = 0.01
 PSI_BINS = 10
 PSI_EPSILON = 1e-4
-PLOT_BINS = 30
-PLOT_CATEGORIES = 20
 OTHER = "(other)"
 
 TESTS = DRIFT_TESTS
@@ -358,47 +356,6 @@ _TESTS: dict[str, Any] = {
 }
 
 
-# --- what a chart draws ------------------------------------------------------------------
-
-
-def plot_data(reference: ColumnSummary, current: ColumnSummary) -> dict[str, Any]:
-    """Both sides on common bins (numeric) or the top categories' shares (categorical)."""
-    if reference.sketch is not None and current.sketch is not None and reference.kind != BOOLEAN:
-        values = [s.values for s in (reference.sketch, current.sketch) if s.values.size]
-        if values:
-            low = min(float(v[0]) for v in values)
-            high = max(float(v[-1]) for v in values)
-            if high > low:
-                edges = np.linspace(low, high, PLOT_BINS + 1)
-                return {
-                    "kind": "histogram",
-                    "edges": edges.tolist(),
-                    "reference": _shares(reference.sketch.histogram(edges)),
-                    "current": _shares(current.sketch.histogram(edges)),
-                }
-    index, ref, cur = aligned_counts(reference, current)
-    ref_share = ref / ref.sum() if ref.sum() else ref
-    cur_share = cur / cur.sum() if cur.sum() else cur
-    order = np.argsort(-(ref_share + cur_share), kind="stable")[:PLOT_CATEGORIES]
-    return {
-        "kind": "categories",
-        "values": [_label(index[i]) for i in order],
-        "reference": [float(ref_share[i]) for i in order],
-        "current": [float(cur_share[i]) for i in order],
-    }
-
-
-def _shares(counts: list[int]) -> list[float]:
-    total = sum(counts)
-    return [c / total if total else 0.0 for c in counts]
-
-
-def _label(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value if isinstance(value, (str, int, float, bool)) else str(value)
-
-
 __all__ = [
     "CATEGORICAL",
     "DEFAULT_THRESHOLDS",
@@ -406,7 +363,6 @@ __all__ = [
     "TestResult",
     "choose_test",
     "is_high_cardinality",
-    "plot_data",
     "psi",
     "run_test",
 ]
