@@ -119,3 +119,18 @@ def test_files_without_weights_read_as_weight_one(tmp_path: Path) -> None:
         {"a": [1.0, 2.0], "_mlops_ts_ms": [5, 6], "_mlops_request_id": ["r1", "r2"]}
     ).to_parquet(folder / "0000000000005-0000000000006-1-000001.parquet", index=False)
     assert read_requests("old", data_dir=tmp_path)["_mlops_weight"].tolist() == [1.0, 1.0]
+
+
+def test_a_batch_larger_than_the_queue_is_sampled_into_it(tmp_path: Path) -> None:
+    log = stalled_log(tmp_path, max_queued_rows=8)
+    n = 200
+    features = np.column_stack([np.zeros(n), np.arange(n, dtype=float)])
+    ids = [f"0-0-{i}" for i in range(n)]
+    log.record(NAMES, features, ids, 1, [1.0] * n, np.zeros(n))
+    counts = log.counts()
+    assert 0 < counts.queued_rows <= 8 and counts.keep_rate <= 8 / n
+    assert counts.queued_rows + counts.sampled_out_rows == n
+    log.close()
+    logged = read_requests("ep", data_dir=tmp_path)
+    assert len(logged) == counts.queued_rows
+    assert (logged["x"].astype(int) == logged["_mlops_request_id"].str[4:].astype(int)).all()

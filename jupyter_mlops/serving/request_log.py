@@ -212,15 +212,30 @@ class RequestLog:
         return batch if len(keep) == batch.n_rows else batch.subset(keep)
 
     def _thin(self) -> None:
-        """Halve the keep-rate: keep each queued row with probability 1/2."""
+        """Halve the keep-rate: keep each queued row with probability 1/2 (one draw for the
+        whole queue; a batch is copied only when some, not all, of its rows stay)."""
+        import numpy as np
+
         self._rate /= 2
+        if not self._queue:
+            return
+        sizes = np.fromiter((b.n_rows for b in self._queue), np.int64, len(self._queue))
+        ends = np.cumsum(sizes)
+        starts = ends - sizes
+        keep = self._rng.random(int(ends[-1])) < 0.5
+        kept = np.add.reduceat(keep.astype(np.int64), starts)
         thinned = []
-        for batch in self._queue:
-            kept = self._sample(batch, 0.5)
-            if kept.n_rows:
-                thinned.append(kept)
+        for batch, start, n, k in zip(
+            self._queue, starts.tolist(), sizes.tolist(), kept.tolist(), strict=True
+        ):
+            if k == n:
+                thinned.append(batch)
+            elif k:
+                thinned.append(batch.subset(np.flatnonzero(keep[start : start + n])))
         self._queue = thinned
-        self._queued = sum(b.n_rows for b in thinned)
+        queued = int(kept.sum())
+        self._sampled_out += self._queued - queued
+        self._queued = queued
 
     def close(self, timeout: float = 10.0) -> None:
         """Write what is queued and stop the thread."""
