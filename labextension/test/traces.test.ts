@@ -211,6 +211,24 @@ describe('parallelAxis', () => {
     assert.equal(axis.range[1], 0.5);
   });
 
+  it('makes every value a tick, so a brush (which snaps to ticks) takes whole runs in', () => {
+    const axis = parallelAxis('lr', { values: [0.1, 0.13, null, 0.5, 0.13], categories: null });
+    for (const value of [0.1, 0.13, 0.5]) {
+      assert.ok(axis.tickvals.includes(value), `${value} is a tick`);
+    }
+    assert.deepEqual(
+      axis.tickvals,
+      [...axis.tickvals].sort((a, b) => a - b)
+    );
+    assert.equal(new Set(axis.tickvals).size, axis.tickvals.length);
+    // Only the missing place and the five steps are labelled.
+    assert.equal(axis.ticktext[axis.tickvals.indexOf(0.13)], '');
+    assert.deepEqual(
+      axis.ticktext.filter(text => text !== ''),
+      ['—', '0.1', '0.2', '0.3', '0.4', '0.5']
+    );
+  });
+
   it('labels categories and has no missing place when nothing is missing', () => {
     const axis = parallelAxis('opt', { values: [1, 0], categories: ['adam', 'sgd'] });
     assert.deepEqual(axis.ticktext, ['adam', 'sgd']);

@@ -84,6 +84,9 @@ def lab_page(
     page.set_default_timeout(30_000)
     page.goto(lab_server.lab_url())
     page.wait_for_selector("#jp-main-dock-panel", state="attached")
+    # The shell is attached before the Lab has restored its layout; the splash screen goes
+    # only then. A test that clicks earlier can have its click undone by the restore.
+    page.wait_for_selector("#jupyterlab-splash", state="detached")
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.support.browser import open_mlops_sidebar
+from tests.support.browser import expect, open_mlops_sidebar
 from tests.support.lab import LabServer
 
 pytestmark = pytest.mark.browser
@@ -110,10 +112,28 @@ def example_notebook_runs(lab_server: LabServer, tmp_path_factory: pytest.TempPa
     return "breast-cancer"
 
 
-def run_names(page) -> list[str]:
-    return page.locator(
-        "[data-testid=mlops-runs-table] tbody tr .jp-MLOps-runLink"
-    ).all_inner_texts()
+RUN_LINKS = "[data-testid=mlops-runs-table] tbody tr .jp-MLOps-runLink"
+
+
+def run_links(page):
+    """The run names of the runs table, in order (a locator: assert on it with `expect`)."""
+    return page.locator(RUN_LINKS)
+
+
+def expect_sorted_texts(page, selector: str, expected: list[str]) -> None:
+    """Wait until the texts of the elements `selector` matches, sorted, are `expected`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "([selector, expected]) => JSON.stringify([...document.querySelectorAll(selector)]"
+            ".map(el => el.textContent.trim()).sort()) === JSON.stringify(expected)",
+            arg=[selector, sorted(expected)],
+        )
+    except PlaywrightTimeout:
+        texts = sorted(text.strip() for text in page.locator(selector).all_text_contents())
+        assert texts == sorted(expected)
+        raise
 
 
 def screenshot(target, name: str) -> None:
@@ -136,7 +156,7 @@ def open_experiment(page, experiment: str = EXPERIMENT):
     item = page.locator("[data-testid=mlops-experiments] li").filter(has=name)
     item.wait_for()
     if experiment == EXPERIMENT:
-        assert "4 runs" in item.inner_text()
+        expect(item).to_contain_text("4 runs")
     item.locator("button").click()
     view = page.locator("[data-testid=mlops-experiment-view]", has_text=experiment)
     view.wait_for()
@@ -150,14 +170,14 @@ def test_the_panel_lists_sorts_filters_and_compares_runs(lab_page, lab_server, l
         "document.querySelectorAll('[data-testid=mlops-runs-table] tbody tr').length === 4"
     )
     # Newest first by default; the running run shows its live badge.
-    assert run_names(page)[0] == "still-running"
-    assert view.locator("[data-status=RUNNING]").count() == 1
+    expect(run_links(page).first).to_have_text("still-running")
+    expect(view.locator("[data-status=RUNNING]")).to_have_count(1)
 
     # A point logged now by another process shows up without a reload (live polling).
     live_acc = view.locator(
         f'tr[data-run-id="{logged_runs["still-running"]}"] td[data-column="metrics.acc"]'
     )
-    assert live_acc.inner_text() == "0.1"
+    expect(live_acc).to_have_text("0.1")
     subprocess.run(
         [sys.executable, "-c", LOG_POINT, logged_runs["still-running"]],
         env=lab_server.env(),
@@ -176,7 +196,7 @@ def test_the_panel_lists_sorts_filters_and_compares_runs(lab_page, lab_server, l
         "document.querySelector('[data-testid=mlops-runs-table] tbody tr button').textContent"
         " === 'lr-0.01'"
     )
-    assert run_names(page) == ["lr-0.01", "lr-0.1", "lr-1.0", "still-running"]
+    expect(run_links(page)).to_have_text(["lr-0.01", "lr-0.1", "lr-1.0", "still-running"])
     header.click()
     page.wait_for_selector('th[data-sort-key="metrics.acc"][aria-sort=ascending]')
     page.wait_for_function(
@@ -189,46 +209,41 @@ def test_the_panel_lists_sorts_filters_and_compares_runs(lab_page, lab_server, l
     search.fill("params.lr = = 1")
     search.press("Enter")
     error = view.locator("[data-testid=mlops-runs-filter-error]")
-    error.wait_for()
-    assert "unexpected '=' at position 12" in error.inner_text()
+    expect(error).to_contain_text("unexpected '=' at position 12")
     # The table still holds the last good search's runs: dimmed, and it says so.
     view.locator("[data-testid=mlops-runs-table].jp-mod-stale").wait_for()
-    assert view.get_by_test_id("mlops-runs-stale").is_visible()
+    expect(view.get_by_test_id("mlops-runs-stale")).to_be_visible()
     search.fill("metrics.acc > 0.7 and params.max_depth != '5'")
     search.press("Enter")
     error.wait_for(state="detached")
     page.wait_for_function(
         "document.querySelectorAll('[data-testid=mlops-runs-table] tbody tr').length === 2"
     )
-    assert sorted(run_names(page)) == ["lr-0.01", "lr-0.1"]
+    expect_sorted_texts(page, RUN_LINKS, ["lr-0.01", "lr-0.1"])
 
-    assert view.locator("[data-testid=mlops-runs-table].jp-mod-stale").count() == 0
+    expect(view.locator("[data-testid=mlops-runs-table].jp-mod-stale")).to_have_count(0)
 
     # Nothing selected: Delete cannot act, and looks it.
     delete = view.locator(".jp-MLOps-selectionBar button", has_text="Delete")
-    assert delete.is_disabled()
+    expect(delete).to_be_disabled()
     assert float(delete.evaluate("el => getComputedStyle(el).opacity")) < 0.6
     hint = view.get_by_test_id("mlops-compare-hint")
-    assert hint.is_visible()
+    expect(hint).to_be_visible()
 
     # Select both: the compare chart draws one named line per run, the hint goes.
     view.locator("thead input[type=checkbox]").check()
     compare = view.locator("[data-testid=mlops-compare]")
     compare.wait_for()
-    compare.locator(".main-svg").first.wait_for()
-    assert compare.locator(".scatterlayer .trace").count() == 2
-    assert "Compare 2 runs" in compare.inner_text()
-    assert sorted(compare.locator(".legendtext").all_text_contents()) == ["lr-0.01", "lr-0.1"]
-    assert compare.locator(".ytitle").text_content() == "acc"
-    assert compare.locator(".xtitle").text_content() == "step"
+    # plotly adds its SVG before it draws the traces, legend and titles into it: wait for each.
+    expect(compare.locator(".scatterlayer .trace")).to_have_count(2)
+    expect(compare.locator("h3")).to_have_text("Compare 2 runs")
+    expect_sorted_texts(page, "[data-testid=mlops-compare] .legendtext", ["lr-0.01", "lr-0.1"])
+    expect(compare.locator(".ytitle")).to_have_text("acc")
+    expect(compare.locator(".xtitle")).to_have_text("step")
     hint.wait_for(state="detached")
     # Only the params that differ (lr, max_depth), every one on demand: both differ here.
     table = compare.get_by_test_id("mlops-compare-table")
-    assert table.locator("tbody th").all_inner_texts() == [
-        "metrics.acc",
-        "params.lr",
-        "params.max_depth",
-    ]
+    expect(table.locator("tbody th")).to_have_text(["metrics.acc", "params.lr", "params.max_depth"])
     screenshot(view, "compare")
 
 
@@ -239,23 +254,23 @@ def test_a_run_page_draws_metric_charts_and_opens_its_notebook(lab_page, logged_
     run_id = logged_runs["lr-0.1"]
     run_page = page.locator(f'[data-testid=mlops-run-page][data-run-id="{run_id}"]')
     run_page.wait_for()
-    assert run_page.locator("[data-testid=mlops-run-name]").inner_text() == "lr-0.1"
-    params = run_page.locator("[data-testid=mlops-run-params]").inner_text()
-    assert "lr" in params and "0.1" in params
+    expect(run_page.locator("[data-testid=mlops-run-name]")).to_have_text("lr-0.1")
+    params = run_page.locator("[data-testid=mlops-run-params]")
+    expect(params).to_contain_text("lr")
+    expect(params).to_contain_text("0.1")
     chart = run_page.locator("[data-testid=mlops-metric-chart]").first
     chart.locator(".main-svg").first.wait_for()
-    assert run_page.locator("[data-metric=acc]").count() == 1
+    expect(run_page.locator("[data-metric=acc]")).to_have_count(1)
     figure = run_page.locator("[data-figure=importance] [data-testid=mlops-run-figure]")
     figure.locator(".main-svg").first.wait_for()
     download = run_page.locator("[data-testid=mlops-artifacts] a", has_text="metrics.json")
-    assert "/mlops/api/runs/" in download.get_attribute("href")
+    expect(download).to_have_attribute("href", re.compile(re.escape("/mlops/api/runs/")))
     # A JSON artifact previews in the page, indented.
     row = run_page.locator("[data-testid=mlops-artifacts] li", has_text="metrics.json")
     row.get_by_role("button", name="preview").click()
     # The preview shows "Loading…" until the artifact arrives: wait for the text itself.
     preview = run_page.get_by_test_id("mlops-artifact-preview").locator(".jp-MLOps-previewText")
-    preview.wait_for()
-    assert '"acc": 0.81' in preview.inner_text()
+    expect(preview).to_contain_text('"acc": 0.81')
 
     run_page.locator("[data-testid=mlops-run-notebook]").click()
     page.locator(".jp-NotebookPanel", has_text="").first.wait_for()
@@ -288,7 +303,7 @@ def test_run_actions_from_the_palette_rename_delete_and_restore(lab_page, lab_se
     refusal.wait_for()
     refusal.locator("button").last.click()
     refusal.wait_for(state="detached")
-    assert run_page.locator("[data-testid=mlops-run-name]").inner_text() == "to-rename"
+    expect(run_page.locator("[data-testid=mlops-run-name]")).to_have_text("to-rename")
 
     run_page.locator("button", has_text="Rename").click()
     page.locator(".jp-Dialog input").fill("renamed in the Lab")
@@ -301,7 +316,7 @@ def test_run_actions_from_the_palette_rename_delete_and_restore(lab_page, lab_se
     run_page.locator("button", has_text="Restore").click()
     page.locator(".jp-Dialog button", has_text="Restore").click()
     run_page.locator(".jp-MLOps-badge-deleted").wait_for(state="detached")
-    assert run_page.locator("button", has_text="Delete").is_visible()
+    expect(run_page.locator("button", has_text="Delete")).to_be_visible()
 
 
 def test_a_run_page_asks_for_figures_only_when_the_run_has_some(lab_page, logged_runs):
@@ -333,9 +348,18 @@ def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_not
     # Sorting by the notebook's metric puts the best run first.
     view.locator('th[data-sort-key="metrics.test_accuracy"]').click()
     page.wait_for_selector('th[data-sort-key="metrics.test_accuracy"][aria-sort=descending]')
-    page.wait_for_timeout(500)
-    cells = view.locator('td[data-column="metrics.test_accuracy"]').all_inner_texts()
-    values = [float(text) for text in cells if text != "—"]
+    # The header turns at once; the rows when the server's sorted page arrives: wait for it.
+    cells = view.locator('td[data-column="metrics.test_accuracy"]')
+    descending = (
+        "cells => { const values = cells.map(c => c.textContent).filter(t => t !== '—')"
+        ".map(Number); return values.length > 0 && values.every((v, i) => i === 0 ||"
+        " values[i - 1] >= v); }"
+    )
+    page.wait_for_function(
+        f"selector => ({descending})([...document.querySelectorAll(selector)])",
+        arg='[data-testid=mlops-experiment-view] td[data-column="metrics.test_accuracy"]',
+    )
+    values = [float(text) for text in cells.all_inner_texts() if text != "—"]
     assert values == sorted(values, reverse=True) and values[0] > 0.9
 
     # The forest's curve: one point per tree, 20 steps, drawn by plotly.
@@ -343,20 +367,20 @@ def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_not
     run_page = run_page_of(page, "growing-forest")
     chart = run_page.locator("[data-metric=test_accuracy]")
     chart.locator(".main-svg").first.wait_for()
-    assert chart.locator(".scatterlayer .trace .point").count() == 20
-    assert (
+    expect(chart.locator(".scatterlayer .trace .point")).to_have_count(20)
+    expect(run_page.locator("[data-testid=mlops-run-notebook]")).to_contain_text(
         "01_track_experiments.ipynb"
-        in run_page.locator("[data-testid=mlops-run-notebook]").inner_text()
     )
     # Inside the model folder: its files and the code that loads it.
     model_folder = run_page.locator("[data-testid=mlops-artifacts] button", has_text="model/")
     model_folder.click()
     run_page.locator("[data-testid=mlops-artifacts] a", has_text="model.skops").wait_for()
-    snippet = run_page.get_by_test_id("mlops-model-snippet").inner_text()
     run_id = run_page.get_attribute("data-run-id")
-    assert f'load_model("{run_id}", "model")' in snippet
+    expect(run_page.get_by_test_id("mlops-model-snippet")).to_contain_text(
+        f'load_model("{run_id}", "model")'
+    )
     # The serving plugin offers mlops:register-model: its button sits next to the model.
-    assert run_page.get_by_test_id("mlops-register-model").is_visible()
+    expect(run_page.get_by_test_id("mlops-register-model")).to_be_visible()
 
     # The forest grid's logged plotly figure is drawn on its page.
     page.locator(".lm-TabBar-tab", has_text=example_notebook_runs).first.click()
@@ -366,11 +390,11 @@ def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_not
     # Its nested runs (the grid's best candidates) are listed with the value each one tried.
     children = grid_page.get_by_test_id("mlops-child-runs")
     children.get_by_role("button", name="forest-grid-rank1").wait_for()
-    assert children.locator("tbody tr").count() == 2
-    assert children.locator("thead th").all_inner_texts()[2] == "max_depth"
+    expect(children.locator("tbody tr")).to_have_count(2)
+    expect(children.locator("thead th").nth(2)).to_have_text("max_depth")
     # Tabs say which run of which experiment they show.
     tab = page.locator(".lm-TabBar-tab", has_text="forest-grid")
-    assert f"forest-grid · {example_notebook_runs}" in tab.inner_text()
+    expect(tab).to_contain_text(f"forest-grid · {example_notebook_runs}")
 
 
 def test_autologged_params_hide_behind_a_toggle_that_is_remembered(lab_page, example_notebook_runs):
@@ -383,7 +407,7 @@ def test_autologged_params_hide_behind_a_toggle_that_is_remembered(lab_page, exa
     shown = sorted(params.all_inner_texts())
     assert 1 <= len(shown) <= 3 and any("max_depth" in text for text in shown), shown
     toggle = view.get_by_test_id("mlops-toggle-autologged")
-    assert toggle.inner_text().startswith("show autologged (")
+    expect(toggle).to_have_text(re.compile(r"^show autologged \(\d+\)$"))
     hidden = int(toggle.inner_text().split("(")[1].rstrip(")"))
     assert hidden > 10
     screenshot(view, "runs-table")
@@ -393,7 +417,7 @@ def test_autologged_params_hide_behind_a_toggle_that_is_remembered(lab_page, exa
         'th[data-sort-key^="params."]\').length >= n',
         arg=hidden,
     )
-    assert toggle.inner_text().startswith("hide autologged")
+    expect(toggle).to_have_text(re.compile(r"^hide autologged"))
 
     # The Run column stays put while the wide table scrolls sideways.
     scroller = view.locator(".jp-MLOps-tableScroll")
@@ -424,13 +448,12 @@ def test_child_runs_nest_under_their_parent_with_their_grid_values(lab_page, exa
     parent = view.locator("tbody tr", has=page.get_by_role("button", name="grid-search"))
     parent.first.wait_for()
     # The candidates are not flat rows: they wait under their parent.
-    assert "grid-search-rank1" not in run_names(page)
     expander = parent.first.locator(".jp-MLOps-expander")
-    assert expander.inner_text() == "▸ 2"
+    expect(expander).to_have_text("▸ 2")
+    assert "grid-search-rank1" not in run_links(page).all_inner_texts()
     expander.click()
     children = view.locator("tbody tr[data-depth='1']")
-    children.first.wait_for()
-    assert children.count() == 2
+    expect(children).to_have_count(2)
     differing = [
         t.strip() for t in children.get_by_test_id("mlops-run-differing").all_inner_texts()
     ]
@@ -448,11 +471,13 @@ def test_the_chart_view_scatters_runs_and_selects_them_in_the_table(
     charts = view.get_by_test_id("mlops-experiment-charts")
     scatter = charts.get_by_test_id("mlops-scatter")
     scatter.locator(".main-svg").first.wait_for()
-    assert charts.get_by_label("Y").input_value() == "metrics.test_accuracy"
+    expect(charts.get_by_label("Y")).to_have_value("metrics.test_accuracy")
+    # plotly adds its SVG before it draws into it; all points of a draw come at once.
     points = scatter.locator(".scatterlayer .point")
+    points.first.wait_for()
     plotted = points.count()
     assert plotted >= 3
-    assert scatter.locator(".ytitle").text_content() == "metric test_accuracy"
+    expect(scatter.locator(".ytitle")).to_have_text("metric test_accuracy")
     screenshot(charts, "chart-view")
 
     # A box over the whole plot selects every plotted run in the table and compares them.
@@ -470,21 +495,84 @@ def test_the_chart_view_scatters_runs_and_selects_them_in_the_table(
     compare = view.get_by_test_id("mlops-compare")
     compare.locator(".main-svg").first.wait_for()
     # Every selected run has test_accuracy (it is the default), logged once: labelled bars.
-    assert compare.get_by_label("Metric to compare").input_value() == "test_accuracy"
-    assert compare.locator(".barlayer .trace").count() == plotted
-    assert compare.locator(".xtitle").text_content() == "run"
+    expect(compare.get_by_label("Metric to compare")).to_have_value("test_accuracy")
+    expect(compare.locator(".barlayer .trace")).to_have_count(plotted)
+    expect(compare.locator(".xtitle")).to_have_text("run")
     view.get_by_role("button", name="Table").click()
-    assert view.locator("tbody tr.jp-mod-selected").count() == plotted
+    expect(view.locator("tbody tr.jp-mod-selected")).to_have_count(plotted)
 
     # Parallel coordinates over the shown columns.
     view.get_by_test_id("mlops-show-charts").click()
     charts.get_by_role("button", name="Parallel coordinates").click()
     parallel = charts.get_by_test_id("mlops-parallel")
     parallel.locator(".parcoords").first.wait_for()
-    assert parallel.locator(".parcoords .axis-title").count() >= 2
+    expect(parallel.locator(".parcoords .axis-title").nth(1)).to_be_attached()
     # Runs without a value on an axis still get a line (through its "—" place).
-    assert "—" in parallel.locator(".parcoords .tick text").all_text_contents()
+    missing = parallel.locator(".parcoords .tick text").filter(has_text=re.compile("^—$"))
+    expect(missing.first).to_be_attached()
     screenshot(charts, "parallel-coordinates")
+
+
+def experiment_runs(lab_server: LabServer, experiment: str) -> list[dict]:
+    """The runs of the experiment's first page, as its table reads them (REST)."""
+    auth = {"Authorization": f"token {lab_server.token}"}
+    api = f"{lab_server.url}/mlops/api"
+    listed = httpx.get(f"{api}/experiments", headers=auth, timeout=30).json()["experiments"]
+    (experiment_id,) = [e["experiment_id"] for e in listed if e["name"] == experiment]
+    query = {"experiment_id": experiment_id, "max_results": 50}
+    return httpx.get(f"{api}/runs", params=query, headers=auth, timeout=30).json()["runs"]
+
+
+def test_brushing_a_parallel_axis_selects_exactly_the_runs_inside_it(
+    lab_page, lab_server, example_notebook_runs
+):
+    page = lab_page
+    accuracy = {
+        run["run_id"]: run["metrics"].get("test_accuracy")
+        for run in experiment_runs(lab_server, example_notebook_runs)
+    }
+    measured = {run_id: v for run_id, v in accuracy.items() if isinstance(v, (int, float))}
+    view = open_experiment(page, example_notebook_runs)
+    view.get_by_test_id("mlops-show-charts").click()
+    charts = view.get_by_test_id("mlops-experiment-charts")
+    charts.get_by_role("button", name="Parallel coordinates").click()
+    parallel = charts.get_by_test_id("mlops-parallel")
+    title = page.locator(".axis-title", has_text=re.compile("^test_accuracy$"))
+    axis = parallel.locator(".parcoords .y-axis").filter(has=title)
+    # The axis's ticks, bottom up: "—" (the child runs have no test score), then the values.
+    expect(axis.locator(".tick").filter(has_text=re.compile("^—$"))).to_have_count(1)
+    ticks = axis.locator(".tick").evaluate_all(
+        "ticks => ticks.map(t => { const box = t.getBoundingClientRect();"
+        " return [box.top + box.height / 2, t.textContent]; })"
+    )
+    (missing_y,) = [y for y, text in ticks if text == "—"]
+    lowest_y = max(y for y, text in ticks if y < missing_y - 1)
+    # Drag along the axis (d3 brushes on its capture strip), from between "—" and the lowest
+    # value up to the middle: the lowest runs are in, the best (at the top) and "—" are not.
+    strip = axis.locator(".axis-brush .background").bounding_box()
+    x = strip["x"] + strip["width"] / 2
+    middle = strip["y"] + strip["height"] / 2
+    page.mouse.move(x, (missing_y + lowest_y) / 2)
+    page.mouse.down()
+    page.mouse.move(x, (lowest_y + middle) / 2, steps=5)
+    page.mouse.move(x, middle, steps=5)
+    page.mouse.up()
+    # plotly records the brush, snapped to the axis's ticks, on the trace: the range it shows.
+    brushed = "gd => gd.data[0].dimensions.find(d => d.label === 'test_accuracy').constraintrange"
+    page.wait_for_function(f"gd => ({brushed})(gd) != null", arg=parallel.element_handle())
+    span = parallel.evaluate(brushed)
+    low, high = span[0] if isinstance(span[0], list) else span  # one range, maybe nested
+    inside = {run_id for run_id, value in measured.items() if low <= value <= high}
+    assert inside and len(inside) < len(measured), (low, high, measured)
+    expect(view.locator(".jp-MLOps-selectionBar span").first).to_have_text(
+        f"{len(inside)} selected"
+    )
+    screenshot(charts, "parallel-brushed")
+    # The table selects exactly those runs (test_accuracy is logged by top-level runs: rows).
+    view.get_by_role("button", name="Table").click()
+    selected = view.locator("tbody tr.jp-mod-selected")
+    expect(selected).to_have_count(len(inside))
+    assert set(selected.evaluate_all("rows => rows.map(r => r.dataset.runId)")) == inside
 
 
 def test_a_run_page_restored_in_a_background_tab_draws_full_size_charts(
@@ -505,10 +593,14 @@ def test_a_run_page_restored_in_a_background_tab_draws_full_size_charts(
     page.goto(f"{lab_server.url}/{workspace}")  # no reset: the Lab restores the layout
     tab = page.locator(".lm-TabBar-tab", has_text="growing-forest")
     tab.wait_for()
-    assert "lm-mod-current" not in (tab.get_attribute("class") or "")
-    page.wait_for_timeout(1000)  # the background page has loaded its data by now
-    tab.click()
+    current = re.compile(r"\blm-mod-current\b")
+    front = page.locator(".lm-TabBar-tab", has_text=example_notebook_runs).first
+    expect(front).to_have_class(current)
+    expect(tab).not_to_have_class(current)
+    # The background page loads its data while hidden: its chart's holder is there, undrawn.
     chart = run_page_of(page, "growing-forest").locator("[data-metric=test_accuracy]")
+    chart.wait_for(state="attached")
+    tab.click()
     svg = chart.locator(".main-svg").first
     svg.wait_for()
     size = svg.bounding_box()
@@ -553,8 +645,8 @@ def test_the_track_status_line_links_to_the_run_page(lab_page, lab_server):
             continue
     link = page.locator(".jp-OutputArea-output button[data-commandlinker-command='mlops:open-run']")
     link.wait_for(timeout=60_000)
-    assert link.inner_text() == "linked-run"
+    expect(link).to_have_text("linked-run")
     output = page.locator(".jp-OutputArea-output").filter(has_text="linked-run")
-    assert "FINISHED" in output.first.inner_text()
+    expect(output.first).to_contain_text("FINISHED")
     link.click()
     run_page_of(page, "linked-run").wait_for()

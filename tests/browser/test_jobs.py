@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import expect
 from tests.support.jobs import write_notebook
 
 pytestmark = pytest.mark.browser
@@ -43,8 +44,8 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
     form = page.locator(".jp-Dialog [data-testid=mlops-schedule-form]")
     form.wait_for(state="visible")
     factor = form.locator("#mlops-param-factor")
-    assert factor.input_value() == "2"
-    assert "(int)" in form.locator("[data-parameter=factor] label").inner_text()
+    expect(factor).to_have_value("2")
+    expect(form.locator("[data-parameter=factor] label")).to_contain_text("(int)")
     # The cron preview reads the schedule in words, and says when it is wrong.
     form.get_by_test_id("mlops-schedule-cron-mode").check()
     cron = form.locator("#mlops-job-cron")
@@ -55,7 +56,7 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
     shoot(page, "dialog")
     cron.fill("every morning")
     preview.locator(".jp-MLOps-error").wait_for()
-    assert "schedule" in preview.inner_text()
+    expect(preview).to_contain_text("schedule")
     # Run once now, with typed parameters.
     form.get_by_text("Run once now").click()
     factor.fill("3")
@@ -73,7 +74,7 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
     output = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output", has_text="answer 63")
     output.first.wait_for()
     shoot(page, "output")
-    assert "from the dialog" in output.first.inner_text()
+    expect(output.first).to_contain_text("from the dialog")
 
     section.get_by_test_id("mlops-open-jobs-panel").click()
     panel = page.locator("#jupyter-mlops-jobs-panel")
@@ -81,15 +82,14 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
     runs = panel.locator("[data-testid=mlops-job]", has_text="schedule_me").locator(
         ".jp-MLOps-jobRun"
     )
-    runs.first.wait_for()
-    assert runs.first.get_attribute("data-status") == "succeeded"
+    expect(runs.first).to_have_attribute("data-status", "succeeded")
     shoot(page, "panel")
 
     # Edit: put the job on a schedule; its card reads it back in words.
     card.get_by_test_id("mlops-job-edit").click()
     form = page.locator(".jp-Dialog [data-testid=mlops-schedule-form]")
     form.wait_for(state="visible")
-    assert form.locator("#mlops-param-factor").input_value() == "3"
+    expect(form.locator("#mlops-param-factor")).to_have_value("3")
     form.get_by_test_id("mlops-schedule-cron-mode").check()
     form.locator("#mlops-job-cron").fill("0 3 * * *")
     form.locator("#mlops-job-tz").fill("UTC")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import open_mlops_sidebar
+from tests.support.browser import expect, open_mlops_sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -73,16 +73,14 @@ def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(lab_page, lab_ser
     view.wait_for(state="visible")
     view.locator("[data-testid=mlops-monitor-timeline] .main-svg").first.wait_for(timeout=30_000)
     cards = view.locator("[data-testid=mlops-drift-column]")
-    assert cards.count() == 3
+    expect(cards).to_have_count(3)
     # Drifted columns come first.
-    assert [cards.nth(i).get_attribute("data-drifted") for i in range(3)] == [
-        "true",
-        "true",
-        "false",
-    ]
+    for index, drifted in enumerate(["true", "true", "false"]):
+        expect(cards.nth(index)).to_have_attribute("data-drifted", drifted)
     assert {cards.nth(i).get_attribute("data-column") for i in range(2)} == {"a", "b"}
     alerts = view.locator("[data-testid=mlops-monitor-alerts] tbody tr")
-    assert alerts.count() == 1 and "watched" in alerts.first.inner_text()
+    expect(alerts).to_have_count(1)
+    expect(alerts.first).to_contain_text("watched")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     lab_page.screenshot(path=str(SCREENSHOTS / "monitoring.png"))
 

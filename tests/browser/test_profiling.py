@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.support.browser import open_mlops_sidebar
+from tests.support.browser import expect, open_mlops_sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -77,26 +77,27 @@ def test_profile_a_csv_from_the_file_browser(lab_page, lab_server):
     item.click(button="right")
     choose_profile_data(lab_page)
 
-    report = lab_page.wait_for_selector("[data-testid=mlops-profile-report]", timeout=60_000)
-    assert CSV_NAME in report.inner_text()
+    report = lab_page.locator("[data-testid=mlops-profile-report]")
+    report.wait_for(timeout=60_000)
+    expect(report).to_contain_text(CSV_NAME)
     cards = lab_page.locator("[data-testid=mlops-profile-column]")
+    expect(cards).to_have_count(len(frame.columns))
     assert sorted(cards.evaluate_all("cards => cards.map(c => c.dataset.column)")) == sorted(
         frame.columns
     )
     bill = lab_page.locator('[data-testid=mlops-profile-column][data-column="bill_mm"]')
-    assert "numeric" in bill.inner_text()
+    expect(bill).to_contain_text("numeric")
     bill.locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
     # The categorical column shows its top values as bars.
     species = lab_page.locator('[data-testid=mlops-profile-column][data-column="species"]')
     species.scroll_into_view_if_needed()
     species.locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
-    assert "likely id" in lab_page.locator("[data-testid=mlops-profile-alerts]").inner_text()
+    expect(lab_page.locator("[data-testid=mlops-profile-alerts]")).to_contain_text("likely id")
 
     # Saved under its path, it is listed in the sidebar; a click opens the same profile.
     open_mlops_sidebar(lab_page)
     entry = lab_page.locator(f'[data-testid=mlops-profiles] li:has-text("{CSV_NAME}")')
-    entry.wait_for(state="visible", timeout=30_000)
-    assert "300 × 4" in entry.inner_text()
+    expect(entry).to_contain_text("300 × 4")
     stored = json.loads(
         lab_page.evaluate(
             """async () => {
@@ -127,9 +128,9 @@ def test_a_saved_profile_opens_from_the_sidebar(lab_page, lab_server):
     lab_page.locator(
         f'[data-testid=mlops-profiles] li:has-text("{name}") .jp-MLOps-profileItem'
     ).click()
-    report = lab_page.wait_for_selector("[data-testid=mlops-profile-report]", timeout=30_000)
-    assert name in report.inner_text()
-    assert lab_page.locator("[data-testid=mlops-profile-column]").count() == 4
+    report = lab_page.locator("[data-testid=mlops-profile-report]")
+    expect(report).to_contain_text(name)
+    expect(lab_page.locator("[data-testid=mlops-profile-column]")).to_have_count(4)
     # Deleting it from the sidebar asks first, then removes it from the list.
     lab_page.locator(
         f'[data-testid=mlops-profiles] li:has-text("{name}") .jp-MLOps-profileDelete'
@@ -150,13 +151,13 @@ def test_parquet_files_offer_profile_data(lab_page, lab_server):
     choose_profile_data(lab_page)
     seen = lab_page.locator('[data-testid=mlops-profile-column][data-column="seen"]')
     seen.wait_for(state="visible", timeout=60_000)
-    assert "datetime" in seen.inner_text()
-    assert "2024-01-01" in seen.inner_text()  # the minimum, as a timestamp
+    expect(seen).to_contain_text("datetime")
+    expect(seen).to_contain_text("2024-01-01")  # the minimum, as a timestamp
     seen.scroll_into_view_if_needed()
     seen.locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
-    # The histogram's axis is a date axis (ticks are days of January, not epoch numbers).
-    ticks = seen.locator(".xtick").all_text_contents()
-    assert any("Jan" in tick for tick in ticks), ticks
+    # The histogram's axis is a date axis (ticks are days of January, not epoch numbers);
+    # plotly adds its SVG before it draws the axes into it.
+    expect(seen.locator(".xtick").filter(has_text="Jan").first).to_be_attached()
 
 
 def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server):
@@ -198,13 +199,14 @@ def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server
             break
         except PlaywrightTimeout:
             continue
-    widget = lab_page.wait_for_selector(".jp-MLOps-profile-widget", timeout=90_000)
-    assert "Columns (3)" in widget.inner_text()
+    widget = lab_page.locator(".jp-MLOps-profile-widget")
+    widget.wait_for(timeout=90_000)
+    expect(widget).to_contain_text("Columns (3)")
     # One card per column, styled by the Lab view's classes, each with its plotly chart.
     cards = lab_page.locator(".jp-MLOps-profile-widget .jp-MLOps-profile-card")
-    assert cards.count() == 3
+    expect(cards).to_have_count(3)
     cards.first.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=60_000)
-    assert cards.first.locator(".bars").count()
+    expect(cards.first.locator(".bars").first).to_be_attached()
     cards.first.scroll_into_view_if_needed()
     screenshot(lab_page, "profile_notebook_widget.png")
     heatmap = lab_page.locator(".jp-MLOps-profile-widget .js-plotly-plot .heatmaplayer")
@@ -243,15 +245,17 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
     report = page.locator("[data-testid=mlops-profile-report]")
     report.wait_for(timeout=60_000)
     # The delimiter and the sample size reached the server.
-    assert "Rows150" in report.locator(".jp-MLOps-profile-facts").first.inner_text().replace(
-        "\n", ""
-    )
+    facts = report.locator(".jp-MLOps-profile-facts").first
+    expect(facts).to_contain_text(re.compile(r"Rows\s*150"), use_inner_text=True)
     cards = page.locator("[data-testid=mlops-profile-column]")
-    assert cards.count() == 5
+    expect(cards).to_have_count(5)
     target = page.locator('[data-testid=mlops-profile-column][data-column="target"]')
-    assert "boolean" in target.inner_text() and "imbalanced" in target.inner_text()
+    expect(target).to_contain_text("boolean")
+    expect(target).to_contain_text("imbalanced")
     seen = page.locator('[data-testid=mlops-profile-column][data-column="seen"]')
-    assert re.search(r"Min\n2022-07-01 \d\d:\d\d:12\.126\n", seen.inner_text())
+    expect(seen).to_contain_text(
+        re.compile(r"Min\n2022-07-01 \d\d:\d\d:12\.126\n"), use_inner_text=True
+    )
     assert ".126669" not in report.inner_text()  # no nanoseconds anywhere
     for section in (
         "Missing values",
@@ -260,10 +264,10 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
         "Where values are missing",
         "Sample rows",
     ):
-        assert report.locator("h3", has_text=section).count() == 1, section
+        expect(report.locator("h3", has_text=section), section).to_have_count(1)
     samples = page.locator("[data-testid=mlops-profile-samples] table")
-    assert samples.count() == 2
-    assert samples.first.locator("tbody tr").count() == 10
+    expect(samples).to_have_count(2)
+    expect(samples.first.locator("tbody tr")).to_have_count(10)
     associations = page.locator("[data-testid=mlops-profile-associations]")
     associations.scroll_into_view_if_needed()  # charts are drawn once scrolled into view
     associations.locator(".heatmaplayer").wait_for(state="attached", timeout=30_000)
@@ -277,10 +281,8 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
 
     # The search box keeps the cards whose name matches.
     page.locator("[data-testid=mlops-profile-search]").fill("WEI")
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=mlops-profile-column]').length === 1"
-    )
-    assert cards.first.get_attribute("data-column") == "weight"
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_have_attribute("data-column", "weight")
     page.locator("[data-testid=mlops-profile-search]").fill("")
 
     # Export HTML downloads the standalone report.
@@ -310,10 +312,16 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
             "() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000
         )
     try:
-        background = page.evaluate(
+        # The theme's stylesheet can apply a moment after the body says dark: wait for it.
+        view_background = (
             "() => getComputedStyle(document.querySelector('.jp-MLOps-profile-view'))"
             ".backgroundColor"
         )
+        page.wait_for_function(
+            f"() => ({view_background})().slice(4, -1).split(',').slice(0, 3)"
+            ".map(Number).reduce((a, b) => a + b, 0) < 200"
+        )
+        background = page.evaluate(view_background)
         red, green, blue = (int(x) for x in background[4:-1].split(",")[:3])
         assert red + green + blue < 200, background  # dark
         page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
@@ -347,7 +355,7 @@ def test_a_profile_tab_is_restored_after_a_reload(lab_page, lab_server):
     tab.click()
     report = page.locator("[data-testid=mlops-profile-report]")
     report.wait_for(timeout=60_000)
-    assert name in report.locator("h2").inner_text()
+    expect(report.locator("h2")).to_contain_text(name)
 
 
 def test_a_bad_csv_shows_the_parsers_cause(lab_page, lab_server):
@@ -357,9 +365,7 @@ def test_a_bad_csv_shows_the_parsers_cause(lab_page, lab_server):
     choose_profile_data(lab_page)
     error = lab_page.locator("[data-testid=mlops-profile-error]")
     error.wait_for(timeout=60_000)
-    assert error.inner_text() == (
-        "cannot read ragged.csv: line 3 has 3 fields where the header has 2"
-    )
+    expect(error).to_have_text("cannot read ragged.csv: line 3 has 3 fields where the header has 2")
 
 
 def test_a_tab_whose_job_was_running_is_restored_and_follows_that_job(lab_page, lab_server):
@@ -389,7 +395,7 @@ def test_a_tab_whose_job_was_running_is_restored_and_follows_that_job(lab_page, 
     tab.click()
     report = page.locator("[data-testid=mlops-profile-report]")
     report.wait_for(timeout=180_000)
-    assert name in report.locator("h2").inner_text()
+    expect(report.locator("h2")).to_contain_text(name)
     # It followed the running job: no second profiling of the file was started.
     api = [(method, url.split("?")[0]) for method, url in requests if "/mlops/api/profiles" in url]
     assert not [url for method, url in api if method == "POST"], api

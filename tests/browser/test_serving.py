@@ -3,6 +3,7 @@ and a retrained version compared with the served one, promoted from the comparis
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.browser import open_mlops_sidebar
+from tests.support.browser import expect, open_mlops_sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -36,13 +37,13 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     lab_page.locator('[data-testid=mlops-model][data-model="browser-model"]').click()
     view = lab_page.locator("[data-testid=mlops-model-view]")
     view.wait_for(state="visible")
-    assert view.locator("[data-testid=mlops-model-version]").count() == 2
+    expect(view.locator("[data-testid=mlops-model-version]")).to_have_count(2)
     # The version's training-data profile (the drift baseline) opens in the profile view.
     view.locator('[data-testid=mlops-model-version][data-version="1"]').locator(
         "[data-testid=mlops-version-profile]"
     ).click()
-    report = lab_page.wait_for_selector("[data-testid=mlops-profile-report]", timeout=30_000)
-    assert "model:browser-model/v1:training" in report.inner_text()
+    report = lab_page.locator("[data-testid=mlops-profile-report]")
+    expect(report).to_contain_text("model:browser-model/v1:training")
     lab_page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Model browser-model").click()
 
     view.locator(
@@ -52,14 +53,15 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     card.locator("xpath=self::*[@data-state='running'][@data-version='1']").wait_for(
         timeout=120_000
     )
-    url = card.locator("[data-testid=mlops-endpoint-url]").inner_text()
-    assert url.startswith("http://127.0.0.1:")
+    url_line = card.locator("[data-testid=mlops-endpoint-url]")
+    expect(url_line).to_have_text(re.compile(r"^http://127\.0\.0\.1:\d+"))
+    url = url_line.inner_text()
     body = {"dataframe_records": [{"a": 1.0, "b": 0.0, "c": 0.0}]}
     for _ in range(5):
         assert httpx.post(f"{url}/invocations", json=body, timeout=30).status_code == 200
     stats = card.locator("[data-testid=mlops-endpoint-stats]")
     stats.filter(has_text="5 requests").wait_for(timeout=30_000)
-    assert "0 errors" in stats.inner_text()
+    expect(stats).to_contain_text("0 errors")
 
     view.locator(
         '[data-testid=mlops-model-version][data-version="2"] [data-testid=mlops-promote]'
@@ -68,9 +70,8 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
         timeout=120_000
     )
     assert httpx.get(f"{url}/health", timeout=10).json()["version"] == 2
-    assert (
+    expect(view.locator('[data-testid=mlops-model-version][data-version="2"]')).to_contain_text(
         "@champion"
-        in view.locator('[data-testid=mlops-model-version][data-version="2"]').inner_text()
     )
 
     card.locator("button", has_text="Delete").click()
@@ -119,28 +120,23 @@ def test_compare_a_retrained_version_with_the_served_one_and_promote_it(lab_page
         view.wait_for(state="visible")
         served = view.locator('[data-testid=mlops-model-version][data-version="1"]')
         served.wait_for()
-        assert served.locator("[data-testid=mlops-compare]").count() == 0  # nothing to compare
         candidate = view.locator('[data-testid=mlops-model-version][data-version="2"]')
         button = candidate.locator("[data-testid=mlops-compare]")
-        assert button.inner_text() == "Compare with v1"
+        # Once the candidate offers the comparison, the served version shows none of its own.
+        expect(button).to_have_text("Compare with v1")
+        expect(served.locator("[data-testid=mlops-compare]")).to_have_count(0)
         button.click()
 
         compare = view.locator("[data-testid=mlops-version-compare]")
         compare.wait_for()
         accuracy = compare.locator('[data-testid=mlops-compare-metric][data-key="accuracy"]')
-        accuracy.wait_for()
-        assert accuracy.locator("td").all_inner_texts() == [
-            "accuracy",
-            "0.8800",
-            "0.8100",
-            "+0.0700",
-        ]
-        lineage = compare.locator("[data-testid=mlops-compare-lineage]").inner_text()
-        assert "retrained on window-7.csv" in lineage
+        expect(accuracy.locator("td")).to_have_text(["accuracy", "0.8800", "0.8100", "+0.0700"])
+        lineage = compare.locator("[data-testid=mlops-compare-lineage]")
+        expect(lineage).to_contain_text("retrained on window-7.csv")
         drift = compare.locator("[data-testid=mlops-compare-drift][data-drifted]")
         drift.wait_for(timeout=30_000)
-        assert drift.get_attribute("data-drifted") == "a"
-        assert "1 of 2 columns drifted (50%)" in drift.inner_text()
+        expect(drift).to_have_attribute("data-drifted", "a")
+        expect(drift).to_contain_text("1 of 2 columns drifted (50%)")
         if SCREENSHOTS.is_dir():
             view.screenshot(path=str(SCREENSHOTS / "model_compare.png"))
 
@@ -151,7 +147,7 @@ def test_compare_a_retrained_version_with_the_served_one_and_promote_it(lab_page
         )
         assert httpx.get(f"{url}/health", timeout=10).json()["version"] == 2
         # v2 is served now: the comparison is offered on v1 instead.
-        assert candidate.locator("[data-testid=mlops-compare]").count() == 0
-        assert served.locator("[data-testid=mlops-compare]").inner_text() == "Compare with v2"
+        expect(served.locator("[data-testid=mlops-compare]")).to_have_text("Compare with v2")
+        expect(candidate.locator("[data-testid=mlops-compare]")).to_have_count(0)
     finally:
         httpx.delete(f"{api}/endpoints/compare-ep", headers=auth, timeout=120)

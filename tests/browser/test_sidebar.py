@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 
 from jupyter_mlops import __version__
-from tests.support.browser import open_mlops_sidebar
+from tests.support.browser import expect, open_mlops_sidebar
 from tests.support.lab import LabServer
 
 pytestmark = pytest.mark.browser
@@ -13,12 +16,11 @@ pytestmark = pytest.mark.browser
 
 def test_sidebar_shows_the_server_health(lab_page, lab_server):
     open_mlops_sidebar(lab_page)
-    health = lab_page.wait_for_selector("[data-testid=mlops-health]")
-    text = health.inner_text()
-    assert f"jupyter-mlops {__version__}" in text
-    assert str(lab_server.home / "mlops" / "mlops.db") in text
-    assert "up to date" in text
-    assert "Experiment tracking" in text
+    health = lab_page.locator("[data-testid=mlops-health]")
+    expect(health).to_contain_text(f"jupyter-mlops {__version__}")
+    expect(health).to_contain_text(str(lab_server.home / "mlops" / "mlops.db"))
+    expect(health).to_contain_text("up to date")
+    expect(health).to_contain_text("Experiment tracking")
 
 
 def test_palette_has_mlops_commands(lab_page):
@@ -30,8 +32,8 @@ def test_palette_has_mlops_commands(lab_page):
     lab_page.click(".lm-Menu-itemLabel:text-is('Activate Command Palette')")
     palette_input = lab_page.wait_for_selector(".lm-CommandPalette-input", state="visible")
     palette_input.fill("MLOps")
-    items = lab_page.locator(".lm-CommandPalette-item").all_inner_texts()
-    assert any("Open the MLOps Sidebar" in item for item in items)
+    item = lab_page.locator(".lm-CommandPalette-item", has_text="Open the MLOps Sidebar")
+    expect(item.first).to_be_visible()
 
 
 def test_sidebar_says_when_the_server_extension_is_off(browser, tmp_path):
@@ -44,8 +46,8 @@ def test_sidebar_says_when_the_server_extension_is_off(browser, tmp_path):
         page = context.new_page()
         page.goto(server.lab_url())
         open_mlops_sidebar(page)
-        error = page.wait_for_selector("[data-testid=mlops-health-error]", timeout=30_000)
-        assert "server extension is not enabled" in error.inner_text()
+        error = page.locator("[data-testid=mlops-health-error]")
+        expect(error).to_contain_text("server extension is not enabled")
     finally:
         context.close()
         server.stop()
@@ -57,14 +59,14 @@ def test_the_launcher_has_an_mlops_tile_that_opens_the_sidebar_and_a_guide(lab_p
     tile.wait_for()
     tile.click()
     guide = lab_page.get_by_test_id("mlops-getting-started")
-    guide.wait_for()
-    assert "Open the sidebar" in guide.inner_text()
+    expect(guide).to_contain_text("Open the sidebar")
     lab_page.wait_for_selector("#jupyter-mlops-sidebar", state="visible")
     # Opening it again reuses the tab.
     lab_page.locator(".lm-TabBar-tab", has_text="Launcher").first.click()
     tile.click()
-    lab_page.locator(".lm-TabBar-tab", has_text="MLOps: Getting Started").first.wait_for()
-    assert lab_page.locator(".lm-TabBar-tab", has_text="MLOps: Getting Started").count() == 1
+    guide_tab = lab_page.locator(".lm-TabBar-tab", has_text="MLOps: Getting Started")
+    expect(guide_tab.first).to_have_class(re.compile(r"\blm-mod-current\b"))
+    expect(guide_tab).to_have_count(1)
 
 
 def _wait_for(page, condition, what: str, rounds: int = 100) -> None:
@@ -84,12 +86,19 @@ def test_a_collapsed_section_or_a_closed_sidebar_makes_no_requests(browser, lab_
         page.set_default_timeout(30_000)
         page.clock.install()
         asked: list[str] = []
-        page.on(
-            "request",
-            lambda request: (
-                asked.append(request.url) if "/mlops/api/experiments?" in request.url else None
-            ),
-        )
+        in_flight: set[Any] = set()
+
+        def sent(request: Any) -> None:
+            if "/mlops/api/experiments?" in request.url:
+                asked.append(request.url)
+                in_flight.add(request)
+
+        def ended(request: Any) -> None:
+            in_flight.discard(request)
+
+        page.on("request", sent)
+        page.on("requestfinished", ended)
+        page.on("requestfailed", ended)
         page.goto(lab_server.lab_url())
         page.wait_for_selector("#jp-main-dock-panel", state="attached")
         open_mlops_sidebar(page)
@@ -108,7 +117,7 @@ def test_a_collapsed_section_or_a_closed_sidebar_makes_no_requests(browser, lab_
         )
         title.click()
         page.locator("#jupyter-mlops-experiments").wait_for(state="hidden")
-        page.wait_for_timeout(500)  # a read already in flight ends
+        _wait_for(page, lambda: not in_flight, "the reads in flight end")
         collapsed = len(asked)
         page.clock.run_for(180_000)
         page.wait_for_timeout(500)
@@ -121,7 +130,7 @@ def test_a_collapsed_section_or_a_closed_sidebar_makes_no_requests(browser, lab_
         # The whole sidebar closed: nothing either.
         page.click('.jp-SideBar [data-id="jupyter-mlops-sidebar"]')
         page.wait_for_selector("#jupyter-mlops-sidebar", state="hidden")
-        page.wait_for_timeout(500)
+        _wait_for(page, lambda: not in_flight, "the reads in flight end")
         closed = len(asked)
         page.clock.run_for(180_000)
         page.wait_for_timeout(500)

@@ -40,6 +40,24 @@ def missing_browser_reason() -> str | None:
     return None
 
 
+#: How long an auto-retrying assertion waits for its state (the pages' default timeout).
+EXPECT_TIMEOUT_MS = 30_000
+
+
+def expect(target: Any, message: str | None = None) -> Any:
+    """Playwright's auto-retrying assertions (`expect(locator).to_have_text(...)`), waiting as
+    long as the pages' default timeout instead of Playwright's 5 s.
+
+    Read what a view shows through these, never with a one-off `inner_text()`/`count()`:
+    views render in stages (loading, then data; polls redraw), and a one-off read races them.
+    Imported lazily, so collecting the tests needs no Playwright.
+    """
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    return playwright_expect(target, message)
+
+
 def open_mlops_sidebar(page: Any) -> None:
     """Click the MLOps entry of the left sidebar and wait until it shows."""
     page.click('.jp-SideBar [data-id="jupyter-mlops-sidebar"]')

@@ -110,6 +110,11 @@ export const MISSING_LABEL = '—';
  * One parallel-coordinates axis. Plotly draws no line through a missing value, and runs that
  * lack one column or another are the rule (a search's children have CV scores, their parent a
  * test score), so a missing value gets its own place just below the axis, labelled "—".
+ *
+ * An axis with `tickvals` is an ordinal axis to plotly: a brush on it snaps to the ticks (each
+ * end to the midpoint between the ticks around it). So every value a run has is a tick (the
+ * ones between the labelled steps are unlabelled): a brush over a run's line then always takes
+ * it in, and never cuts between two ticks where it would leave out runs the user swept over.
  */
 export function parallelAxis(
   label: string,
@@ -135,8 +140,9 @@ export function parallelAxis(
   } else {
     missing = low - 0.08 * span;
     const steps = high === low ? [low] : [0, 0.25, 0.5, 0.75, 1].map(t => low + t * (high - low));
-    tickvals = steps;
-    ticktext = steps.map(value => String(Number(value.toPrecision(4))));
+    const labels = new Map(steps.map(value => [value, String(Number(value.toPrecision(4)))]));
+    tickvals = [...new Set([...steps, ...present])].sort((a, b) => a - b);
+    ticktext = tickvals.map(value => labels.get(value) ?? '');
   }
   const anyMissing = axis.values.some(value => value === null);
   // A single value still needs an axis with some height.
