@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.browser import expect, open_mlops_sidebar
+from tests.support.browser import expect, layout_saved, open_mlops_sidebar
 from tests.support.lab import LabServer
 
 pytestmark = pytest.mark.browser
@@ -585,10 +585,7 @@ def test_a_run_page_restored_in_a_background_tab_draws_full_size_charts(
     view.get_by_role("button", name="growing-forest", exact=True).click()
     run_page_of(page, "growing-forest").locator(".main-svg").first.wait_for()
     # The experiment's tab in front, the run page behind it; the layout saved.
-    page.wait_for_timeout(1500)  # earlier layout saves are done
-    with page.expect_response(
-        lambda response: "/lab/api/workspaces/" in response.url and response.request.method == "PUT"
-    ):
+    with page.expect_response(layout_saved(holding="mlops-run", current="mlops-experiment")):
         page.locator(".lm-TabBar-tab", has_text=example_notebook_runs).first.click()
     page.goto(f"{lab_server.url}/{workspace}")  # no reset: the Lab restores the layout
     tab = page.locator(".lm-TabBar-tab", has_text="growing-forest")

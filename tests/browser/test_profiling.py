@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.support.browser import expect, open_mlops_sidebar
+from tests.support.browser import expect, layout_saved, open_mlops_sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -344,10 +344,7 @@ def test_a_profile_tab_is_restored_after_a_reload(lab_page, lab_server):
     item.click(button="right")
     choose_profile_data(page)
     page.locator("[data-testid=mlops-profile-report]").wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)  # earlier layout saves are done
-    with page.expect_response(
-        lambda response: "/lab/api/workspaces/" in response.url and response.request.method == "PUT"
-    ):
+    with page.expect_response(layout_saved(holding="mlops-profile")):
         page.locator(".lm-TabBar-tab", has_text="Launcher").first.click()
     page.goto(f"{lab_server.url}/{workspace}")  # no reset: the Lab restores the layout
     tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=f"Profile: {name}")
@@ -382,9 +379,7 @@ def test_a_tab_whose_job_was_running_is_restored_and_follows_that_job(lab_page, 
     choose_profile_data(page)
     page.locator("[data-testid=mlops-profile-progress]").wait_for(timeout=60_000)
     # The tab's job id is saved with the layout; then reload while the job still runs.
-    with page.expect_response(
-        lambda response: "/lab/api/workspaces/" in response.url and response.request.method == "PUT"
-    ):
+    with page.expect_response(layout_saved(holding="mlops-profile")):
         page.locator(".lm-TabBar-tab", has_text="Launcher").first.click()
     assert page.locator("[data-testid=mlops-profile-progress]").count() == 1, "job ended early"
     requests: list[tuple[str, str]] = []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -56,6 +58,30 @@ def expect(target: Any, message: str | None = None) -> Any:
 
     playwright_expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     return playwright_expect(target, message)
+
+
+def layout_saved(*, holding: str, current: str | None = None) -> Callable[[Any], bool]:
+    """For `page.expect_response`: the Lab's save of a workspace layout whose main area holds a
+    widget restored under namespace `holding` (and, if given, one under `current` in front).
+
+    Waiting for that save, not just any, keeps a reload from racing an earlier save still on
+    its way (which would restore the layout from before the last click).
+    """
+
+    def matches(response: Any) -> bool:
+        request = response.request
+        if "/lab/api/workspaces/" not in response.url or request.method != "PUT":
+            return False
+        try:
+            data = json.loads(request.post_data or "{}").get("data", {})
+        except ValueError:
+            return False
+        main = (data.get("layout-restorer:data") or {}).get("main") or {}
+        if f'"{holding}:' not in json.dumps(main.get("dock")):
+            return False
+        return current is None or str(main.get("current", "")).startswith(f"{current}:")
+
+    return matches
 
 
 def open_mlops_sidebar(page: Any) -> None:
