@@ -201,6 +201,51 @@ def test_requests_are_logged_for_monitoring(served: Served) -> None:
     assert len(read_requests("rf", limit=3, data_dir=served.data_dir)) == 3
 
 
+def test_an_overloaded_request_log_samples_and_counts_it_in_metrics(served: Served) -> None:
+    """One 1,000-row request into a request log that queues 64 rows: it keeps a weighted
+    sample of them at once (no waiting on the writer), and /metrics accounts for every row."""
+    rows = np.random.default_rng(5).normal(size=(1000, len(COLUMNS))).round(6)
+    args = ["rf/1", "--request-log-rows", "64", "--log-name", "rf-sampled"]
+    with endpoint_process(args, served.data_dir) as (url, _process):
+        client = httpx.Client(base_url=url, timeout=30)
+        answer = client.post(
+            "/invocations",
+            json={"dataframe_split": {"columns": COLUMNS, "data": rows.tolist()}},
+            headers={"x-request-id": "big"},
+        )
+        assert answer.status_code == 200 and len(answer.json()["predictions"]) == 1000
+        samples = {
+            s.name: s.value
+            for family in text_string_to_metric_families(client.get("/metrics").text)
+            for s in family.samples
+        }
+        sampled_out = samples["mlops_endpoint_request_log_sampled_out_rows_total"]
+        assert samples["mlops_endpoint_request_log_rows_total"] == 1000
+        assert 1000 - 64 <= sampled_out < 1000
+        assert (
+            sampled_out
+            + (
+                samples["mlops_endpoint_request_log_written_rows_total"]
+                + samples["mlops_endpoint_request_log_queued_rows"]
+                + samples["mlops_endpoint_request_log_dropped_rows"]
+            )
+            == 1000
+        )
+        deadline = time.monotonic() + 20
+        logged = pd.DataFrame()
+        while time.monotonic() < deadline and len(logged) < 1000 - sampled_out:
+            time.sleep(0.2)
+            logged = read_requests("rf-sampled", data_dir=served.data_dir)
+    assert len(logged) == 1000 - sampled_out
+    assert set(logged["_mlops_request_id"]) == {"big"}
+    # Every kept row stands for the same number of served rows: 1 / the keep-rate.
+    (weight,) = set(logged["_mlops_weight"])
+    assert weight in (16.0, 32.0) and weight * len(logged) > 250
+    # A kept row is one of the served rows, with the features it was served with.
+    served_rows = {tuple(r) for r in rows.tolist()}
+    assert all(tuple(r) in served_rows for r in logged[COLUMNS].to_numpy().tolist())
+
+
 def test_moving_the_alias_swaps_the_model_in_place(served: Served) -> None:
     from jupyter_mlops.core.config import resolve_db_url
     from jupyter_mlops.core.db import Database

@@ -29,6 +29,12 @@ def register(commands: Any) -> None:
     serve.add_argument(
         "--no-request-log", action="store_true", help="Do not log requests for monitoring."
     )
+    serve.add_argument(
+        "--request-log-rows",
+        type=int,
+        default=100_000,
+        help="Rows the request log queues for its writer; past that it samples (default 100000).",
+    )
     serve.add_argument("--max-batch-rows", type=int, default=512, help="Rows per model call.")
     serve.add_argument(
         "--max-wait-ms", type=float, default=2.0, help="Longest wait to fill a batch."
@@ -61,10 +67,13 @@ def _serve(args: argparse.Namespace) -> int:
         model_dir=str(Path(args.model_dir).resolve()) if args.model_dir else None,
         log_name=args.log_name,
         log_requests=not args.no_request_log,
+        log_queue_rows=args.request_log_rows,
         max_batch_rows=args.max_batch_rows,
         max_wait_ms=args.max_wait_ms,
         max_body_bytes=args.max_body_bytes,
     )
+    if config.log_queue_rows < 2:
+        raise MLOpsError("--request-log-rows must be at least 2", field="request_log_rows")
     if config.model:
         from .model_uri import parse_ref
 

@@ -77,6 +77,7 @@ class EndpointConfig:
     max_wait_ms: float = 2.0
     poll_s: float = 0.5
     log_requests: bool = True
+    log_queue_rows: int = 100_000
 
     def to_json(self) -> str:
         """The config as JSON (what the environment variable carries)."""
@@ -112,7 +113,9 @@ class Endpoint:
         self.metrics.version.set(version)
         log_name = self.config.log_name or self.config.endpoint or self.source.name
         if self.config.log_requests:
-            self.request_log = RequestLog(requests_folder(log_name))
+            self.request_log = RequestLog(
+                requests_folder(log_name), max_queued_rows=self.config.log_queue_rows
+            )
         self.batcher = MicroBatcher(
             self.config.max_batch_rows,
             self.config.max_wait_ms,
