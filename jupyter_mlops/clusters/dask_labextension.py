@@ -296,7 +296,7 @@ class DaskDashboardHandler(_DaskHandler):
                 field="id",
             )
         query = f"?{self.request.query}" if self.request.query else ""
-        self.redirect(self.proxied_base(cluster_id) + path.lstrip("/") + query)
+        self.redirect(self.proxied_base(cluster_id) + path + query)
 
 
 class DaskOtherHandler(_DaskHandler):
@@ -394,7 +394,7 @@ def front_routes(app: Any) -> list[tuple[str, type]]:
         ("dask/clusters", DaskClustersHandler),
         ("dask/clusters/(?P<cluster_id>[^/]+)", DaskClusterHandler),
         ("dask/dashboard-check/(?P<url>.+)", DashboardCheckHandler),
-        ("dask/dashboard/(?P<cluster_id>[^/]+)(?P<path>(?:/.*)?)", DaskDashboardHandler),
+        ("dask/dashboard/(?P<cluster_id>[^/]+)/(?P<path>.*)", DaskDashboardHandler),
         ("dask/(?P<path>.*)", DaskOtherHandler),
     ]
     if not getattr(app, "allow_raw_port_proxy", False):

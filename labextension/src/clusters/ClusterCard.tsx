@@ -6,22 +6,6 @@ import { parseWorkers } from './inputs';
 import { IAdaptState, IClusterInfo } from './model';
 import { WorkersTable } from './WorkersTable';
 
-/** One plot of the Dask dashboard, shown alone in a Lab panel. */
-export interface IDaskPane {
-  label: string;
-  /** The dashboard's page for this plot alone. */
-  page: string;
-}
-
-/** The panes a user opens most (dask-labextension's favourites). */
-export const DASK_PANES: IDaskPane[] = [
-  { label: 'Task Stream', page: 'individual-task-stream' },
-  { label: 'Progress', page: 'individual-progress' },
-  { label: 'Workers Memory', page: 'individual-workers-memory' },
-  { label: 'Task Graph', page: 'individual-graph' },
-  { label: 'CPU', page: 'individual-cpu' }
-];
-
 /** What a cluster card can ask the section to do. */
 export interface IClusterActions {
   scale(cluster: IClusterInfo, workers: number): void;
@@ -30,7 +14,8 @@ export interface IClusterActions {
   makeCurrent(cluster: IClusterInfo): void;
   insertCode(cluster: IClusterInfo): void;
   openDashboard(cluster: IClusterInfo): void;
-  openPane(cluster: IClusterInfo, pane: IDaskPane): void;
+  /** Point dask-labextension's pane launcher at this cluster and show its sidebar. */
+  openDaskPanes(cluster: IClusterInfo): void;
   dashboardHref(cluster: IClusterInfo): string | null;
   /** Show a problem with what was typed. */
   say(text: string): void;
@@ -165,6 +150,16 @@ export function ClusterCard(props: {
             Dashboard in Lab
           </button>
         )}
+        {href && running && cluster.dashboard_path && (
+          <button
+            className="jp-mod-styled"
+            data-testid="mlops-dask-panes"
+            title="Task stream, progress, worker memory, graph… as dockable Lab panels (dask-labextension), for this cluster"
+            onClick={() => actions.openDaskPanes(cluster)}
+          >
+            Dask panes
+          </button>
+        )}
         {running && (
           <button className="jp-mod-styled" onClick={() => actions.insertCode(cluster)}>
             Insert connect code
@@ -179,21 +174,6 @@ export function ClusterCard(props: {
           {cluster.kind === 'connected' ? 'Forget' : 'Stop'}
         </button>
       </div>
-      {href && running && cluster.dashboard_path && (
-        <div className="jp-MLOps-daskPanes" data-testid="mlops-dask-panes">
-          <span className="jp-MLOps-muted">Panes</span>
-          {DASK_PANES.map(pane => (
-            <button
-              key={pane.page}
-              className="jp-MLOps-link"
-              title={`Open the ${pane.label} plot in a Lab panel`}
-              onClick={() => actions.openPane(cluster, pane)}
-            >
-              {pane.label}
-            </button>
-          ))}
-        </div>
-      )}
       {scalable && (
         <ScaleControls cluster={cluster} actions={actions} maxWorkers={props.maxWorkers} />
       )}

@@ -5,7 +5,7 @@ import React from 'react';
 import { PolledView } from '../kit/PolledView';
 import { APIError } from '../request';
 import { changeCluster, listClusters, startCluster, stopCluster } from './api';
-import { ClusterCard, IClusterActions, IDaskPane } from './ClusterCard';
+import { ClusterCard, IClusterActions } from './ClusterCard';
 import { IAdaptState, IClusterInfo, IClusterList, IStartCluster } from './model';
 import { StartForm } from './StartForm';
 
@@ -13,11 +13,14 @@ import { StartForm } from './StartForm';
 export interface IClusterHost {
   /** Insert `code` in a new cell of the active notebook; an error message if there is none. */
   insertCode(code: string): string | null;
+  /** Show `url` (the whole dashboard through the server's proxy) in a Lab tab for cluster `id`. */
+  openDashboard(id: string, title: string, url: string): void;
   /**
-   * Show `url` (the dashboard through the server's proxy) in a Lab tab for cluster `id`; a
-   * `pane` (one plot) docks beside the current tab.
+   * Select cluster `id` in dask-labextension's cluster list, point its dashboard launcher at
+   * `url` (the dashboard through the server's proxy) and reveal its sidebar; an error message
+   * when dask-labextension is not loaded.
    */
-  openDashboard(id: string, title: string, url: string, pane?: boolean): void;
+  openDaskPanes(id: string, url: string): Promise<string | null>;
   /** Close the dashboard tabs of clusters that are not among `running` ids; their names. */
   closeDashboards(running: Set<string>): string[];
 }
@@ -136,6 +139,20 @@ export class ClustersSection extends PolledView<IClusterList> {
     );
   }
 
+  private async _openDaskPanes(cluster: IClusterInfo): Promise<void> {
+    const href = this._dashboardHref(cluster);
+    if (!href) {
+      return;
+    }
+    // dask-labextension reads `individual-plots.json` under this URL and opens each plot's page
+    // under it: the server's proxy, keyed for this cluster (`dashboard_path` without `status`).
+    const problem = await this._host.openDaskPanes(cluster.id, href.replace(/status$/, ''));
+    this._say(
+      problem ?? `Dask panes now show ${cluster.name}: open any plot from the Dask sidebar.`,
+      !!problem
+    );
+  }
+
   private _dashboardHref(cluster: IClusterInfo): string | null {
     if (cluster.dashboard_path) {
       return URLExt.join(PageConfig.getBaseUrl(), cluster.dashboard_path);
@@ -160,18 +177,7 @@ export class ClustersSection extends PolledView<IClusterList> {
         this._host.openDashboard(cluster.id, `Dask: ${cluster.name}`, href);
       }
     },
-    openPane: (cluster: IClusterInfo, pane: IDaskPane) => {
-      const href = this._dashboardHref(cluster);
-      if (href) {
-        const base = href.replace(/\/status$/, '');
-        this._host.openDashboard(
-          cluster.id,
-          `Dask ${pane.label}: ${cluster.name}`,
-          `${base}/${pane.page}`,
-          true
-        );
-      }
-    },
+    openDaskPanes: (cluster: IClusterInfo) => void this._openDaskPanes(cluster),
     dashboardHref: (cluster: IClusterInfo) => this._dashboardHref(cluster),
     say: (text: string) => this._say(text, true)
   };

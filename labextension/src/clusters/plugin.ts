@@ -1,10 +1,24 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, IFrame, MainAreaWidget } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
+import { Widget } from '@lumino/widgets';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { ClustersSection, IClusterHost } from './ClustersSection';
 import { clusterIcon } from './icon';
+
+/**
+ * dask-labextension's command that sets its dashboard launcher's URL (its sidebar then lists
+ * the dashboard's individual plots as dockable panes), and its sidebar's widget id.
+ */
+const DASK_POPULATE_URL = 'dask:populate-dashboard-url';
+const DASK_SIDEBAR_ID = 'dask-dashboard-launcher';
+
+/** The public methods of dask-labextension's cluster list (`DaskClusterManager`) we call. */
+interface IDaskClusterManager {
+  refresh(): Promise<void>;
+  setActiveCluster(id: string): void;
+}
 
 /** Just below the MLOps sidebar's tab in the left area. */
 const PANEL_RANK = 610;
@@ -24,7 +38,27 @@ function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null):
       app.shell.activateById(panel.id);
       return null;
     },
-    openDashboard(id: string, title: string, url: string, pane = false): void {
+    async openDaskPanes(id: string, url: string): Promise<string | null> {
+      if (!app.commands.hasCommand(DASK_POPULATE_URL)) {
+        return 'dask-labextension is not loaded in this Lab: its panes are not available.';
+      }
+      // Select the cluster in its list (its list is ours: GET /dask/clusters). That points its
+      // launcher at `dask/dashboard/{id}`, which our server redirects to `url`, and keeps its
+      // list from selecting another cluster by itself. Set ONE url only: its URL box checks
+      // each url it is given asynchronously, and the last check to finish would win.
+      const sidebar = [...app.shell.widgets('left')].find(w => w.id === DASK_SIDEBAR_ID) as
+        (Widget & { clusterManager?: Partial<IDaskClusterManager> }) | undefined;
+      const manager = sidebar?.clusterManager;
+      if (manager?.refresh && manager.setActiveCluster) {
+        await manager.refresh();
+        manager.setActiveCluster(id);
+      } else {
+        await app.commands.execute(DASK_POPULATE_URL, { url });
+      }
+      app.shell.activateById(DASK_SIDEBAR_ID);
+      return null;
+    },
+    openDashboard(id: string, title: string, url: string): void {
       const key = `${id}:${url}`;
       const open = dashboards.get(key);
       if (open !== undefined && !open.isDisposed) {
@@ -36,8 +70,7 @@ function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null):
       const frame = new IFrame({ sandbox: ['allow-scripts', 'allow-popups', 'allow-forms'] });
       frame.url = url;
       const widget = new MainAreaWidget({ content: frame });
-      const page = url.split('/').pop() ?? 'status';
-      widget.id = pane ? `mlops-dask-pane-${id}-${page}` : `mlops-dask-dashboard-${id}`;
+      widget.id = `mlops-dask-dashboard-${id}`;
       widget.title.label = title;
       widget.title.closable = true;
       widget.node.dataset.clusterId = id;
@@ -45,8 +78,7 @@ function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null):
       widget.addClass('jp-MLOps-daskPane');
       widget.disposed.connect(() => dashboards.delete(key));
       dashboards.set(key, widget);
-      // Panes dock beside the current tab (one plot each, like dask-labextension's panes).
-      app.shell.add(widget, 'main', { mode: pane ? 'split-right' : 'tab-after' });
+      app.shell.add(widget, 'main', { mode: 'tab-after' });
       app.shell.activateById(widget.id);
     },
     closeDashboards(running: Set<string>): string[] {

@@ -1,0 +1,95 @@
+"""dask-labextension's panes on our cluster, in a real JupyterLab: "Dask panes" on a cluster card
+points its dashboard launcher at the cluster (through our authenticated proxy) and reveals its
+sidebar; its cluster list shows our clusters; a Task Stream pane loads the Bokeh page through
+our proxy, in an opaque origin."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.lab import LabServer
+
+pytestmark = pytest.mark.browser
+
+CARD = "[data-testid=mlops-cluster]"
+SCREENSHOTS = Path("/work/helpers/screenshots")  # kept for docs/screenshots/ when present
+
+
+def _api(server: LabServer, path: str = "", method: str = "GET", body: Any = None) -> Any:
+    request = urllib.request.Request(
+        f"{server.url}/mlops/api/clusters{path}", method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"token {server.token}"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def test_dask_panes_show_our_cluster_through_our_proxy(lab_page, lab_server):
+    page = lab_page
+    info = _api(lab_server, method="POST",
+                body={"name": "for-panes", "workers": 1, "threads": 1, "memory": "512MiB",
+                      "processes": False})  # fmt: skip
+    cluster_id = info["id"]
+    try:
+        tab = page.locator('.jp-SideBar [data-id="jupyter-mlops-clusters"]')
+        tab.wait_for()
+        if "lm-mod-current" not in (tab.get_attribute("class") or ""):
+            tab.click()
+        card = page.locator(f'{CARD}[data-cluster-id="{cluster_id}"]')
+        card.locator(".jp-MLOps-clusterStatus", has_text="running").wait_for(timeout=60_000)
+        # One "Dask panes" button replaces our own row of pane links.
+        assert card.locator(".jp-MLOps-daskPanes").count() == 0
+        card.locator("[data-testid=mlops-dask-panes]").click()
+
+        sidebar = page.locator("#dask-dashboard-launcher")
+        sidebar.wait_for(state="visible")
+        url_box = sidebar.locator("input[placeholder='DASK DASHBOARD URL']")
+        base = re.escape(lab_server.url)
+        keyed = rf"{base}/mlops/api/clusters/{cluster_id}/dashboard/[0-9a-f]{{32}}/"
+        # Its launcher points at its own path for our cluster, which our server redirects to
+        # our keyed proxy (never jupyter-server-proxy).
+        launcher_url = f"dask/dashboard/{cluster_id}"
+        page.wait_for_function(
+            "url => document.querySelector('#dask-dashboard-launcher input').value.endsWith(url)",
+            arg=launcher_url,
+        )
+        # Its cluster list is ours (the same id and name), not a second manager's, and our
+        # cluster is the one selected there (so its list never re-points the launcher).
+        item = sidebar.locator(f'.dask-ClusterListingItem[data-cluster-id="{cluster_id}"]')
+        item.wait_for(timeout=30_000)
+        assert "for-panes" in item.inner_text()
+        assert "jp-mod-active" in (item.get_attribute("class") or "")
+
+        # Its launcher lists the dashboard's plots once it has read individual-plots.json.
+        button = sidebar.locator(".dask-DashboardListing-item button", has_text="Task Stream")
+        button.wait_for(timeout=30_000)
+        button.click()
+        widget = page.locator(".dask-DaskDashboard-widget").first
+        widget.wait_for()
+        frame = widget.locator("iframe")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.dask-DaskDashboard-widget iframe')]"
+            ".some(f => (f.getAttribute('src') || '').includes('individual-task-stream'))"
+        )
+        src = frame.get_attribute("src") or ""
+        assert src == f"{lab_server.url}/{launcher_url}/individual-task-stream", src
+        assert url_box.input_value().endswith(launcher_url)
+        inner = page.frame_locator(".dask-DaskDashboard-widget iframe").first
+        inner.locator("canvas").first.wait_for(state="attached", timeout=60_000)
+        # Our proxy's CSP sandbox wins over its frame's allow-same-origin: an opaque origin.
+        bokeh = next(f for f in page.frames if "individual-task-stream" in f.url)
+        assert bokeh.evaluate("() => window.origin") == "null"
+        assert re.fullmatch(rf"{keyed}individual-task-stream", bokeh.url), bokeh.url
+
+        if SCREENSHOTS.is_dir():
+            page.wait_for_timeout(1000)  # let Bokeh draw a frame for the picture
+            page.screenshot(path=str(SCREENSHOTS / "dask-panes.png"))
+    finally:
+        _api(lab_server, f"/{cluster_id}", method="DELETE")
