@@ -4,8 +4,10 @@ those server extensions (so our routes must win over theirs), with real LocalClu
 
 from __future__ import annotations
 
+import http.server
 import json
 import socket
+import threading
 import urllib.parse
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -19,8 +21,31 @@ from jupyter_mlops.clusters.dask_labextension import front_routes
 from tests.support.clusters import SMALL, api, wait_for_workers
 
 
+class _Hello(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"hello from a named server"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture
-def jp_server_config() -> dict[str, Any]:
+def named_site() -> Iterator[int]:
+    """A local web server (a thread of this process) behind a named ServerProxy server."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def jp_server_config(named_site: int) -> dict[str, Any]:
     """Our extension plus dask-labextension's and jupyter-server-proxy's server extensions;
     the manager's defaults (used by dask-labextension's "NEW") kept small."""
     return {
@@ -31,6 +56,8 @@ def jp_server_config() -> dict[str, Any]:
                 "jupyter_server_proxy": True,
             }
         },
+        # A named jupyter-server-proxy server (not under /proxy/): it must keep working.
+        "ServerProxy": {"servers": {"named-site": {"command": [], "port": named_site}}},
         "ClusterManager": {
             "cluster_class": "distributed.LocalCluster",
             "cluster_kwargs": {"n_workers": 1, "threads_per_worker": 1, "processes": False},
@@ -204,6 +231,14 @@ async def test_raw_port_proxy_is_refused(jp_fetch, listener, path):
         body = json.loads(error.value.response.body)
         assert "MLOpsApp.allow_raw_port_proxy" in body["message"]
     assert _never_connected(listener)
+
+
+async def test_named_server_proxy_servers_keep_working(
+    http_server_client, jp_base_url, jp_auth_header
+):
+    url = url_path_join(jp_base_url, "named-site/")
+    response = await http_server_client.fetch(url, headers=jp_auth_header)
+    assert response.body == b"hello from a named server"
 
 
 async def test_routes_refuse_unauthenticated_requests(http_server_client, jp_base_url, listener):
