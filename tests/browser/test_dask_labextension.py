@@ -88,6 +88,16 @@ def test_dask_panes_show_our_cluster_through_our_proxy(lab_page, lab_server):
         assert bokeh.evaluate("() => window.origin") == "null"
         assert re.fullmatch(rf"{keyed}individual-task-stream", bokeh.url), bokeh.url
 
+        # Its default layout (File menu) docks Task Stream, Workers Memory and Progress.
+        page.locator(".lm-MenuBar-itemLabel", has_text="File").click()
+        page.locator(".lm-Menu-itemLabel", has_text="Launch Dask Dashboard Layout").click()
+        for label in ("Workers Memory", "Progress"):
+            tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tabLabel", has_text=label)
+            tab.first.wait_for()
+        page.wait_for_function(
+            "() => document.querySelectorAll('.dask-DaskDashboard-widget iframe').length >= 3"
+        )
+
         if SCREENSHOTS.is_dir():
             page.wait_for_timeout(1000)  # let Bokeh draw a frame for the picture
             page.screenshot(path=str(SCREENSHOTS / "dask-panes.png"))
