@@ -233,6 +233,14 @@ async def test_raw_port_proxy_is_refused(jp_fetch, listener, path):
     assert _never_connected(listener)
 
 
+async def test_raw_port_proxy_refuses_websockets(jp_ws_fetch, listener):
+    port = listener.getsockname()[1]
+    with pytest.raises(HTTPClientError) as error:
+        await jp_ws_fetch("proxy", str(port), "ws")
+    assert error.value.code == 403
+    assert _never_connected(listener)
+
+
 async def test_named_server_proxy_servers_keep_working(
     http_server_client, jp_base_url, jp_auth_header
 ):

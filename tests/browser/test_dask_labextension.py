@@ -103,3 +103,38 @@ def test_dask_panes_show_our_cluster_through_our_proxy(lab_page, lab_server):
             page.screenshot(path=str(SCREENSHOTS / "dask-panes.png"))
     finally:
         _api(lab_server, f"/{cluster_id}", method="DELETE")
+
+
+def test_the_shipped_lab_closes_raw_ports_and_answers_dask_routes(lab_server):
+    """The browser Lab runs with the installed configuration: jupyter-server-proxy loaded, its
+    raw port routes refused; dask-labextension's routes answered by us."""
+    import socket
+    import urllib.error
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        sock.setblocking(False)
+        port = sock.getsockname()[1]
+        request = urllib.request.Request(
+            f"{lab_server.url}/proxy/{port}/",
+            headers={"Authorization": f"token {lab_server.token}"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request, timeout=30)
+        assert error.value.code == 403
+        assert "allow_raw_port_proxy" in json.loads(error.value.read())["message"]
+        with pytest.raises(BlockingIOError):
+            sock.accept()
+    request = urllib.request.Request(
+        f"{lab_server.url}/server-proxy/servers-info",
+        headers={"Authorization": f"token {lab_server.token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # its extension is loaded
+        assert response.status == 200
+    request = urllib.request.Request(
+        f"{lab_server.url}/dask/clusters", headers={"Authorization": f"token {lab_server.token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        ours = {c["id"] for c in _api(lab_server)["clusters"]}
+        assert {c["id"] for c in json.loads(response.read())} == ours
