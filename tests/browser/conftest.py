@@ -14,7 +14,12 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import CHROMIUM_ARGS, chromium_path, missing_browser_reason
+from tests.support.browser import (
+    CHROMIUM_ARGS,
+    chromium_path,
+    missing_browser_reason,
+    wait_for_lab,
+)
 from tests.support.lab import LabServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_notebooks"
@@ -83,10 +88,7 @@ def lab_page(
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(lab_server.lab_url())
-    page.wait_for_selector("#jp-main-dock-panel", state="attached")
-    # The shell is attached before the Lab has restored its layout; the splash screen goes
-    # only then. A test that clicks earlier can have its click undone by the restore.
-    page.wait_for_selector("#jupyterlab-splash", state="detached")
+    wait_for_lab(page)
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:

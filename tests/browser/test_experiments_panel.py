@@ -150,8 +150,7 @@ def run_page_of(page, run_name: str):
 
 
 def open_experiment(page, experiment: str = EXPERIMENT):
-    if not page.locator("#jupyter-mlops-sidebar").is_visible():
-        open_mlops_sidebar(page)
+    open_mlops_sidebar(page)
     name = page.get_by_text(experiment, exact=True)
     item = page.locator("[data-testid=mlops-experiments] li").filter(has=name)
     item.wait_for()
@@ -585,7 +584,7 @@ def test_a_run_page_restored_in_a_background_tab_draws_full_size_charts(
     view.get_by_role("button", name="growing-forest", exact=True).click()
     run_page_of(page, "growing-forest").locator(".main-svg").first.wait_for()
     # The experiment's tab in front, the run page behind it; the layout saved.
-    with page.expect_response(layout_saved(holding="mlops-run", current="mlops-experiment")):
+    with page.expect_response(layout_saved(holding="mlops-run:", current="mlops-experiment:")):
         page.locator(".lm-TabBar-tab", has_text=example_notebook_runs).first.click()
     page.goto(f"{lab_server.url}/{workspace}")  # no reset: the Lab restores the layout
     tab = page.locator(".lm-TabBar-tab", has_text="growing-forest")

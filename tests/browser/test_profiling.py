@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.support.browser import expect, layout_saved, open_mlops_sidebar
+from tests.support.browser import expect, layout_saved, open_mlops_sidebar, wait_for_lab
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def sample_frame() -> pd.DataFrame:
 def open_file_browser_item(page, lab_server, name: str, workspace: str = "lab"):
     # A fresh load lists the files written since the Lab started.
     page.goto(lab_server.lab_url(workspace))
-    page.wait_for_selector("#jp-main-dock-panel", state="attached")
+    wait_for_lab(page)
     tab = page.locator('.jp-SideBar [data-id="filebrowser"]')
     tab.wait_for(state="visible")
     if "lm-mod-current" not in (tab.get_attribute("class") or ""):
@@ -344,7 +344,8 @@ def test_a_profile_tab_is_restored_after_a_reload(lab_page, lab_server):
     item.click(button="right")
     choose_profile_data(page)
     page.locator("[data-testid=mlops-profile-report]").wait_for(timeout=60_000)
-    with page.expect_response(layout_saved(holding="mlops-profile")):
+    # Once its profile is saved, the tab is renamed after it: wait for the layout that says so.
+    with page.expect_response(layout_saved(holding="mlops-profile:profile:")):
         page.locator(".lm-TabBar-tab", has_text="Launcher").first.click()
     page.goto(f"{lab_server.url}/{workspace}")  # no reset: the Lab restores the layout
     tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=f"Profile: {name}")
@@ -379,7 +380,7 @@ def test_a_tab_whose_job_was_running_is_restored_and_follows_that_job(lab_page, 
     choose_profile_data(page)
     page.locator("[data-testid=mlops-profile-progress]").wait_for(timeout=60_000)
     # The tab's job id is saved with the layout; then reload while the job still runs.
-    with page.expect_response(layout_saved(holding="mlops-profile")):
+    with page.expect_response(layout_saved(holding="mlops-profile:file:", with_arg="jobId")):
         page.locator(".lm-TabBar-tab", has_text="Launcher").first.click()
     assert page.locator("[data-testid=mlops-profile-progress]").count() == 1, "job ended early"
     requests: list[tuple[str, str]] = []

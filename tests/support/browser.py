@@ -60,12 +60,17 @@ def expect(target: Any, message: str | None = None) -> Any:
     return playwright_expect(target, message)
 
 
-def layout_saved(*, holding: str, current: str | None = None) -> Callable[[Any], bool]:
-    """For `page.expect_response`: the Lab's save of a workspace layout whose main area holds a
-    widget restored under namespace `holding` (and, if given, one under `current` in front).
+def layout_saved(
+    *, holding: str, current: str | None = None, with_arg: str | None = None
+) -> Callable[[Any], bool]:
+    """For `page.expect_response`: the Lab's save of a workspace whose main area holds a widget
+    restored under a name starting with `holding` (`"mlops-run:"`), with one whose name starts
+    with `current` in front if given, and, if `with_arg` is given, whose saved arguments have
+    that key (a profile tab's `jobId`).
 
-    Waiting for that save, not just any, keeps a reload from racing an earlier save still on
-    its way (which would restore the layout from before the last click).
+    Wait for the save of the state a reload must restore, not just any: an earlier save can
+    still be on its way, and a tab's name and arguments can change after it opens (a profile
+    tab is renamed once its profile is saved).
     """
 
     def matches(response: Any) -> bool:
@@ -77,14 +82,33 @@ def layout_saved(*, holding: str, current: str | None = None) -> Callable[[Any],
         except ValueError:
             return False
         main = (data.get("layout-restorer:data") or {}).get("main") or {}
-        if f'"{holding}:' not in json.dumps(main.get("dock")):
+        widgets = [name for name in (main.get("dock") or {}).get("widgets", []) if name]
+        held = [name for name in widgets if str(name).startswith(holding)]
+        if not held:
             return False
-        return current is None or str(main.get("current", "")).startswith(f"{current}:")
+        if current is not None and not str(main.get("current", "")).startswith(current):
+            return False
+        return with_arg is None or any(
+            with_arg in ((data.get(name) or {}).get("data") or {}) for name in held
+        )
 
     return matches
 
 
+def wait_for_lab(page: Any) -> None:
+    """Wait until the Lab on `page` has started and restored its layout.
+
+    The shell is attached once every plugin has started, the layout is restored after that,
+    and the splash screen is removed only then: a click before it can be undone by the restore
+    (the restored left area replaces a sidebar just opened).
+    """
+    page.wait_for_selector("#jp-main-dock-panel", state="attached")
+    page.wait_for_selector("#jupyterlab-splash", state="detached")
+
+
 def open_mlops_sidebar(page: Any) -> None:
-    """Click the MLOps entry of the left sidebar and wait until it shows."""
-    page.click('.jp-SideBar [data-id="jupyter-mlops-sidebar"]')
+    """Show the MLOps sidebar (once the Lab has restored its layout) and wait until it shows."""
+    wait_for_lab(page)
+    if not page.locator("#jupyter-mlops-sidebar").is_visible():
+        page.click('.jp-SideBar [data-id="jupyter-mlops-sidebar"]')
     page.wait_for_selector("#jupyter-mlops-sidebar", state="visible")
