@@ -183,9 +183,7 @@ def test_the_panel_lists_sorts_filters_and_compares_runs(lab_page, lab_server, l
         check=True,
         timeout=120,
     )
-    page.wait_for_function(
-        "el => el.textContent === '0.55'", arg=live_acc.element_handle(), timeout=30_000
-    )
+    expect(live_acc).to_have_text("0.55")
 
     # Sort by the metric on the server: a click sorts descending, a second ascending.
     header = view.locator('th[data-sort-key="metrics.acc"]')
@@ -486,11 +484,7 @@ def test_the_chart_view_scatters_runs_and_selects_them_in_the_table(
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
     page.mouse.move(box["x"] + box["width"] - 2, box["y"] + box["height"] - 2, steps=5)
     page.mouse.up()
-    selection = view.locator(".jp-MLOps-selectionBar span").first
-    page.wait_for_function(
-        "([el, n]) => el.textContent === `${n} selected`",
-        arg=[selection.element_handle(), plotted],
-    )
+    expect(view.locator(".jp-MLOps-selectionBar span").first).to_have_text(f"{plotted} selected")
     compare = view.get_by_test_id("mlops-compare")
     compare.locator(".main-svg").first.wait_for()
     # Every selected run has test_accuracy (it is the default), logged once: labelled bars.
