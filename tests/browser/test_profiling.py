@@ -342,11 +342,12 @@ def test_a_profile_tab_is_restored_after_a_reload(lab_page, lab_server):
     page.wait_for_selector("#jp-main-dock-panel", state="attached")
     item = open_file_browser_item(page, lab_server, name, workspace)
     item.click(button="right")
-    choose_profile_data(page)
-    page.locator("[data-testid=mlops-profile-report]").wait_for(timeout=60_000)
-    # Once its profile is saved, the tab is renamed after it: wait for the layout that says so.
-    with page.expect_response(layout_saved(holding="mlops-profile:profile:")):
-        page.locator(".lm-TabBar-tab", has_text="Launcher").first.click()
+    # Once its profile is saved, the tab is renamed after it, and the layout is saved saying so
+    # by itself: no other change of the layout comes to save it (a reload right after the
+    # profile appears restores the tab).
+    with page.expect_response(layout_saved(holding="mlops-profile:profile:"), timeout=90_000):
+        choose_profile_data(page)
+        page.locator("[data-testid=mlops-profile-report]").wait_for(timeout=60_000)
     page.goto(f"{lab_server.url}/{workspace}")  # no reset: the Lab restores the layout
     tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=f"Profile: {name}")
     tab.wait_for(timeout=60_000)

@@ -1,4 +1,9 @@
-import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  LabShell,
+  LayoutRestorer
+} from '@jupyterlab/application';
 import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
@@ -49,6 +54,21 @@ export class MainAreaOpener<W extends Widget, A extends ReadonlyPartialJSONObjec
     return this.tracker.find(
       widget => this._options.key(this._options.args(widget.content)) === key
     );
+  }
+
+  /**
+   * Save the arguments of `widget` after its content changed them (a tab that now shows another
+   * object, so its restore key changed too). The Lab saves the layout, which names each tab by
+   * its restore key, only when the layout changes: until then a reload would look for the old
+   * key, whose arguments are gone, and restore nothing. So the layout is saved here as well.
+   */
+  async saveArgs(widget: MainAreaWidget<W>): Promise<void> {
+    await this.tracker.save(widget);
+    const { app, restorer } = this._options;
+    if (restorer instanceof LayoutRestorer && app.shell instanceof LabShell) {
+      await restorer.restored;
+      await restorer.save(app.shell.saveLayout());
+    }
   }
 
   /** Every open view. */

@@ -82,7 +82,7 @@ export const profilingPlugin: JupyterFrontEndPlugin<void> = {
         view.argsChanged.connect(() => {
           const widget = views.tracker.find(candidate => candidate.content === view);
           if (widget !== undefined) {
-            void views.tracker.save(widget);
+            void views.saveArgs(widget);
           }
         });
         return view;
