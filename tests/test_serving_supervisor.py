@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import MLOpsError
-from jupyter_mlops.serving.adoption import pid_alive
+from jupyter_mlops.core.processes import pid_alive
 from jupyter_mlops.serving.api import get_registry
 from jupyter_mlops.serving.supervisor import EndpointSupervisor
 from tests.support.serving import free_port

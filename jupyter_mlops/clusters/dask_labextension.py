@@ -42,7 +42,7 @@ from jupyter_server.utils import url_path_join
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 from tornado import httpclient, web
 
-from ..core.api import APIHandler
+from ..core.api import EVERY_VERB, APIHandler, RefusingHandler
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.openapi import Contract, ErrorBody
 from .api_models import MAX_COUNT, AdaptRange, AdaptState, ClusterInfo, StartCluster
@@ -299,47 +299,23 @@ class DaskDashboardHandler(_DaskHandler):
         self.redirect(self.proxied_base(cluster_id) + path + query)
 
 
-class DaskOtherHandler(_DaskHandler):
+class DaskOtherHandler(RefusingHandler, _DaskHandler):
     """Any other path under `/dask/`: 404 (dask-labextension's own handlers never answer)."""
 
     contract: ClassVar[dict[str, Contract]] = {
         verb: Contract("dask-labextension routes jupyter-mlops does not serve: 404", status=404)
-        for verb in ("get", "post", "put", "patch", "delete")
+        for verb in EVERY_VERB
     }
 
-    def _refuse(self) -> None:
-        raise NotFoundError(
+    def refusal(self) -> Exception:
+        """Why this path is refused."""
+        return NotFoundError(
             f"path: {self.request.path} is not a dask-labextension route jupyter-mlops serves",
             field="path",
         )
 
-    @web.authenticated
-    async def get(self, path: str) -> None:
-        """404."""
-        self._refuse()
 
-    @web.authenticated
-    async def post(self, path: str) -> None:
-        """404."""
-        self._refuse()
-
-    @web.authenticated
-    async def put(self, path: str) -> None:
-        """404."""
-        self._refuse()
-
-    @web.authenticated
-    async def patch(self, path: str) -> None:
-        """404."""
-        self._refuse()
-
-    @web.authenticated
-    async def delete(self, path: str) -> None:
-        """404."""
-        self._refuse()
-
-
-class RawProxyRefusedHandler(APIHandler):
+class RawProxyRefusedHandler(RefusingHandler):
     """`/proxy/...`: jupyter-server-proxy's raw port routes (`/proxy/<port>`,
     `/proxy/<host>:<port>`, `/proxy/absolute/...`), refused with 403 (HTTP and websockets)."""
 
@@ -349,11 +325,12 @@ class RawProxyRefusedHandler(APIHandler):
             response=ErrorBody,
             status=403,
         )
-        for verb in ("get", "post", "put", "patch", "delete")
+        for verb in EVERY_VERB
     }
 
-    def _refuse(self) -> None:
-        raise MLOpsError(
+    def refusal(self) -> Exception:
+        """Why this path is refused."""
+        return MLOpsError(
             "jupyter-server-proxy's raw port proxy (/proxy/<port>, /proxy/<host>:<port>, "
             "/proxy/absolute/...) is closed by jupyter-mlops: it would open any port of this "
             "machine to every page of the Lab's origin. Named servers (c.ServerProxy.servers) "
@@ -361,31 +338,6 @@ class RawProxyRefusedHandler(APIHandler):
             ErrorCode.FORBIDDEN,
             field="path",
         )
-
-    @web.authenticated
-    async def get(self, target: str) -> None:
-        """403."""
-        self._refuse()
-
-    @web.authenticated
-    async def post(self, target: str) -> None:
-        """403."""
-        self._refuse()
-
-    @web.authenticated
-    async def put(self, target: str) -> None:
-        """403."""
-        self._refuse()
-
-    @web.authenticated
-    async def patch(self, target: str) -> None:
-        """403."""
-        self._refuse()
-
-    @web.authenticated
-    async def delete(self, target: str) -> None:
-        """403."""
-        self._refuse()
 
 
 def front_routes(app: Any) -> list[tuple[str, type]]:

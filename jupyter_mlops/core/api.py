@@ -153,3 +153,40 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
             }
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))
+
+
+EVERY_VERB = ("get", "post", "put", "patch", "delete")
+
+
+class RefusingHandler(APIHandler):
+    """A catch-all route that answers every verb (once Jupyter's auth let it through) with the
+    error `refusal()` builds: a JSON error instead of another extension's page or Tornado's."""
+
+    def refusal(self) -> Exception:
+        """The error every verb raises (subclasses say why the path is refused)."""
+        raise NotImplementedError
+
+    @web.authenticated
+    async def get(self, *args: str, **kwargs: str) -> None:
+        """Refuse."""
+        raise self.refusal()
+
+    @web.authenticated
+    async def post(self, *args: str, **kwargs: str) -> None:
+        """Refuse."""
+        raise self.refusal()
+
+    @web.authenticated
+    async def put(self, *args: str, **kwargs: str) -> None:
+        """Refuse."""
+        raise self.refusal()
+
+    @web.authenticated
+    async def patch(self, *args: str, **kwargs: str) -> None:
+        """Refuse."""
+        raise self.refusal()
+
+    @web.authenticated
+    async def delete(self, *args: str, **kwargs: str) -> None:
+        """Refuse."""
+        raise self.refusal()

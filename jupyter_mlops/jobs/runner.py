@@ -25,6 +25,7 @@ from typing import Any
 
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError
+from ..core.processes import pid_alive
 from ..core.tasks import BaseTaskRunner, TaskState, task_target
 from .entities import NOTEBOOK_KIND, JobRun, RunStatus
 from .store import JobStore, now_ms
@@ -37,17 +38,6 @@ JOB_ENV = "JUPYTER_MLOPS_JOB_ID"
 HEARTBEAT_S = 10.0
 # A run whose heartbeat is older than this is dead even if its host is another machine.
 STALE_AFTER_S = 90.0
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid exists on this machine."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class JobRunner(BaseTaskRunner):

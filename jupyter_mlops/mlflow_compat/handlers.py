@@ -38,7 +38,7 @@ from pydantic import BaseModel
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from ..core.api import APIHandler
+from ..core.api import EVERY_VERB, APIHandler, RefusingHandler
 from ..core.errors import MLOpsError
 from ..core.openapi import Contract
 from ..core.server_link import HUB_TOKEN_ENV, server_url_for
@@ -439,46 +439,22 @@ class ArtifactFileHandler(MlflowHandler):
         self.reply_message(m.Empty())
 
 
-class UnknownEndpointHandler(MlflowHandler):
+class UnknownEndpointHandler(RefusingHandler, MlflowHandler):
     """Any other path under `/mlops/mlflow/`: `ENDPOINT_NOT_FOUND` in MLflow's shape (e.g. an
     MLflow feature the facade does not offer, such as traces), not an HTML page."""
 
     contract: ClassVar[dict[str, Contract]] = {
         verb: Contract("Not an endpoint of the facade", response=m.ErrorAnswer, status=404)
-        for verb in ("get", "post", "put", "patch", "delete")
+        for verb in EVERY_VERB
     }
 
-    def _refuse(self) -> None:
-        raise MlflowError(
+    def refusal(self) -> Exception:
+        """Why this path is refused."""
+        return MlflowError(
             f"{self.request.method} {self.request.path} is not an endpoint of the workbench's "
             "MLflow API (see docs/mlflow.md for what it offers)",
             ENDPOINT_NOT_FOUND,
         )
-
-    @web.authenticated
-    async def get(self, path: str) -> None:
-        """Refuse."""
-        self._refuse()
-
-    @web.authenticated
-    async def post(self, path: str) -> None:
-        """Refuse."""
-        self._refuse()
-
-    @web.authenticated
-    async def put(self, path: str) -> None:
-        """Refuse."""
-        self._refuse()
-
-    @web.authenticated
-    async def patch(self, path: str) -> None:
-        """Refuse."""
-        self._refuse()
-
-    @web.authenticated
-    async def delete(self, path: str) -> None:
-        """Refuse."""
-        self._refuse()
 
 
 _ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel], str]] = [

@@ -18,24 +18,12 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from ..core.errors import MLOpsError
+from ..core.processes import pid_alive
 
 if TYPE_CHECKING:
     from .registry import ModelRegistry
 
 UP_STATES = ("running", "starting", "restarting")
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Whether a process with this pid exists (ours or not)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 async def wait_pid_exit(pid: int, poll_s: float = 1.0) -> None:
