@@ -84,9 +84,6 @@ class DashboardProxyHandler(APIHandler):
         """A sandboxed page sends `Origin: null` (Bokeh's websocket): its path key vouches."""
         return self._key_matches() or bool(super().check_origin(origin_to_satisfy_tornado))
 
-    def _prefix(self, cluster_id: str, key: str) -> str:
-        return url_path_join(self.base_url, "mlops/api/clusters", cluster_id, "dashboard", key)
-
     @allow_unauthenticated  # the path's key authenticates: see the module docstring
     async def get(self, cluster_id: str, path: str) -> None:
         """Forward one request (or tunnel a websocket) to the dashboard of `cluster_id`.
@@ -107,7 +104,8 @@ class DashboardProxyHandler(APIHandler):
         if self.request.headers.get("Upgrade", "").lower() == "websocket":
             await self._tunnel(target, upstream)
         else:
-            await self._forward(self._prefix(cluster_id, key), target, upstream)
+            prefix = url_path_join(self.base_url, manager.dashboard_root(cluster_id))
+            await self._forward(prefix, target, upstream)
 
     async def _forward(self, prefix: str, target: str, upstream: str) -> None:
         headers = {

@@ -103,9 +103,7 @@ class _DaskHandler(APIHandler):
 
     def proxied_base(self, cluster_id: str) -> str:
         """Absolute path of a cluster's dashboard through our proxy (trailing slash)."""
-        key = self.manager.dashboard_key(cluster_id)
-        path = url_path_join(self.base_url, "mlops/api/clusters", cluster_id, "dashboard", key)
-        return path + "/"
+        return url_path_join(self.base_url, self.manager.dashboard_root(cluster_id)) + "/"
 
     def model(self, info: ClusterInfo) -> DaskClusterModel:
         if info.dashboard_path:

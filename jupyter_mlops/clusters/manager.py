@@ -191,6 +191,11 @@ class ClusterManager(LoggingConfigurable):
         )
         return mac.hexdigest()[:32]
 
+    def dashboard_root(self, cluster_id: str) -> str:
+        """Where the server proxies this cluster's dashboard, relative to the base URL (no
+        trailing slash): `mlops/api/clusters/{id}/dashboard/{key}` (see `dashboard.py`)."""
+        return f"mlops/api/clusters/{cluster_id}/dashboard/{self.dashboard_key(cluster_id)}"
+
     def dashboard_key_matches(self, cluster_id: str, key: str) -> bool:
         """Whether `key` is this cluster's dashboard key (constant-time)."""
         # Bytes: compare_digest refuses str with non-ASCII characters (any URL may carry them).
@@ -482,10 +487,7 @@ class ClusterManager(LoggingConfigurable):
             if self.local:
                 return {"dashboard_path": None, "dashboard_url": f"http://127.0.0.1:{port}/status"}
             return {
-                "dashboard_path": (
-                    f"mlops/api/clusters/{record.id}/dashboard/{self.dashboard_key(record.id)}"
-                    "/status"
-                ),
+                "dashboard_path": f"{self.dashboard_root(record.id)}/status",
                 "dashboard_url": None,
             }
         direct = record.direct_dashboard
