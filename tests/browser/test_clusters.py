@@ -5,17 +5,15 @@ when it stops."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.support.browser import screenshot
 from tests.support.lab import LabServer
 
 pytestmark = pytest.mark.browser
@@ -26,8 +24,6 @@ START_FROM_A_KERNEL = (
     "from jupyter_mlops.clusters import start_cluster\n"
     "start_cluster(workers=1, threads=1, processes=False, name='from-a-notebook')\n"
 )
-
-SCREENSHOTS = Path("/work/helpers/screenshots")
 
 
 def _show_clusters(page) -> None:
@@ -97,8 +93,7 @@ def test_start_see_workers_dashboard_insert_code_and_stop(lab_page, lab_server):
     page.wait_for_timeout(500)
     assert rows.count() == 1 and "(scaling to 0)" not in card.inner_text()
     scale_box.fill("1")
-    if SCREENSHOTS.is_dir():
-        page.screenshot(path=str(SCREENSHOTS / "cluster_panel.png"))
+    screenshot(page, "cluster_panel")
 
     # "Dashboard in Lab": a tab whose frame is sandboxed without allow-same-origin.
     card.locator("button", has_text="Dashboard in Lab").click()
@@ -175,16 +170,6 @@ def test_bad_sizes_are_refused_before_a_start(lab_page):
     assert lab_page.locator(CARD).count() == 0
 
 
-def _api(server: LabServer, method: str = "GET", body: dict | None = None, path: str = "") -> dict:
-    request = urllib.request.Request(
-        f"{server.url}/mlops/api/clusters{path}", method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"token {server.token}"},
-    )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())
-
-
 def test_the_server_closes_its_clusters_when_it_stops(browser, tmp_path):
     import psutil
     from distributed import Client
@@ -193,9 +178,9 @@ def test_the_server_closes_its_clusters_when_it_stops(browser, tmp_path):
     root.mkdir()
     server = LabServer(root, tmp_path).start()
     try:
-        info = _api(server, "POST", {"workers": 1, "threads": 1, "memory": "512MiB"})
+        info = server.api("clusters", "POST", {"workers": 1, "threads": 1, "memory": "512MiB"})
         # Server-owned clusters take mutual TLS: the credentials come over the REST API.
-        connection = _api(server, path=f"/{info['id']}/connection")
+        connection = server.api(f"clusters/{info['id']}/connection")
         from distributed.security import Security
 
         tls = connection["tls"]

@@ -7,33 +7,19 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.support.lab import LabServer
+from tests.support.browser import screenshot
 
 pytestmark = pytest.mark.browser
 
 CARD = "[data-testid=mlops-cluster]"
-SCREENSHOTS = Path("/work/helpers/screenshots")  # kept for docs/screenshots/ when present
-
-
-def _api(server: LabServer, path: str = "", method: str = "GET", body: Any = None) -> Any:
-    request = urllib.request.Request(
-        f"{server.url}/mlops/api/clusters{path}", method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"token {server.token}"},
-    )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())
 
 
 def test_dask_panes_show_our_cluster_through_our_proxy(lab_page, lab_server):
     page = lab_page
-    info = _api(lab_server, method="POST",
+    info = lab_server.api("clusters", method="POST",
                 body={"name": "for-panes", "workers": 1, "threads": 1, "memory": "512MiB",
                       "processes": False})  # fmt: skip
     cluster_id = info["id"]
@@ -95,11 +81,9 @@ def test_dask_panes_show_our_cluster_through_our_proxy(lab_page, lab_server):
             "() => document.querySelectorAll('.dask-DaskDashboard-widget iframe').length >= 3"
         )
 
-        if SCREENSHOTS.is_dir():
-            page.wait_for_timeout(1000)  # let Bokeh draw a frame for the picture
-            page.screenshot(path=str(SCREENSHOTS / "dask-panes.png"))
+        screenshot(page, "dask-panes", settle_ms=1000)  # Bokeh draws a frame first
     finally:
-        _api(lab_server, f"/{cluster_id}", method="DELETE")
+        lab_server.api(f"clusters/{cluster_id}", method="DELETE")
 
 
 def test_the_shipped_lab_closes_raw_ports_and_answers_dask_routes(lab_server):
@@ -133,5 +117,5 @@ def test_the_shipped_lab_closes_raw_ports_and_answers_dask_routes(lab_server):
         f"{lab_server.url}/dask/clusters", headers={"Authorization": f"token {lab_server.token}"}
     )
     with urllib.request.urlopen(request, timeout=30) as response:
-        ours = {c["id"] for c in _api(lab_server)["clusters"]}
+        ours = {c["id"] for c in lab_server.api("clusters")["clusters"]}
         assert {c["id"] for c in json.loads(response.read())} == ours

@@ -9,17 +9,15 @@ Set MLOPS_SCREENSHOTS=<folder> to save screenshots of the views there."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.browser import expect, layout_saved, open_mlops_sidebar
+from tests.support.browser import expect, layout_saved, open_mlops_sidebar, screenshot
 from tests.support.lab import LabServer
 
 pytestmark = pytest.mark.browser
@@ -134,14 +132,6 @@ def expect_sorted_texts(page, selector: str, expected: list[str]) -> None:
         texts = sorted(text.strip() for text in page.locator(selector).all_text_contents())
         assert texts == sorted(expected)
         raise
-
-
-def screenshot(target, name: str) -> None:
-    """Save a PNG of `target` (a page or locator) when MLOPS_SCREENSHOTS names a folder."""
-    folder = os.environ.get("MLOPS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        target.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 def run_page_of(page, run_name: str):

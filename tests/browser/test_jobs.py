@@ -5,24 +5,16 @@ the injected parameter's effect; the main-area Jobs panel lists the job's runs."
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.support.browser import expect
+from tests.support.browser import expect, screenshot
 from tests.support.jobs import write_notebook
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "schedule_me.ipynb"
-
-
-def shoot(page, name: str) -> None:
-    """Save a screenshot when $MLOPS_SCREENSHOTS names a folder (for reviewing the UI)."""
-    folder = os.environ.get("MLOPS_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=str(Path(folder) / f"jobs-{name}.png"))
 
 
 @pytest.fixture
@@ -53,7 +45,7 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
     form.locator("#mlops-job-tz").fill("Europe/Berlin")
     preview = form.get_by_test_id("mlops-schedule-preview")
     preview.get_by_text("every weekday at 06:30 (Europe/Berlin)").wait_for()
-    shoot(page, "dialog")
+    screenshot(page, "jobs-dialog")
     cron.fill("every morning")
     preview.locator(".jp-MLOps-error").wait_for()
     expect(preview).to_contain_text("schedule")
@@ -73,7 +65,7 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
     tab.wait_for()
     output = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output", has_text="answer 63")
     output.first.wait_for()
-    shoot(page, "output")
+    screenshot(page, "jobs-output")
     expect(output.first).to_contain_text("from the dialog")
 
     section.get_by_test_id("mlops-open-jobs-panel").click()
@@ -83,7 +75,7 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
         ".jp-MLOps-jobRun"
     )
     expect(runs.first).to_have_attribute("data-status", "succeeded")
-    shoot(page, "panel")
+    screenshot(page, "jobs-panel")
 
     # Edit: put the job on a schedule; its card reads it back in words.
     card.get_by_test_id("mlops-job-edit").click()

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.support.browser import expect, open_mlops_sidebar
+from tests.support.browser import expect, open_mlops_sidebar, screenshot
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path("/work/helpers/screenshots")
 
 # A model with its training profile, an endpoint record, two windows of logged traffic (the
 # second shifted in a and b), both evaluated: one quiet window and one drifted with an alert.
@@ -81,8 +78,7 @@ def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(lab_page, lab_ser
     alerts = view.locator("[data-testid=mlops-monitor-alerts] tbody tr")
     expect(alerts).to_have_count(1)
     expect(alerts.first).to_contain_text("watched")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    lab_page.screenshot(path=str(SCREENSHOTS / "monitoring.png"))
+    screenshot(lab_page, "monitoring")
 
     # No traffic since the last window: evaluating now claims a window that is skipped.
     view.locator("[data-testid=mlops-monitor-evaluate]").click()

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.support.browser import expect, layout_saved, open_mlops_sidebar, wait_for_lab
+from tests.support.browser import (
+    expect,
+    layout_saved,
+    open_mlops_sidebar,
+    screenshot,
+    wait_for_lab,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +51,6 @@ def open_file_browser_item(page, lab_server, name: str, workspace: str = "lab"):
     return item
 
 
-SCREENSHOTS = Path("/work/helpers/screenshots")
-
-
 def choose_profile_data(page, options: dict[str, str] | None = None) -> None:
     """Click "Profile data" in the open context menu, set the dialog's options, accept it."""
     page.locator(".lm-Menu-item", has_text="Profile data").click()
@@ -61,12 +63,6 @@ def choose_profile_data(page, options: dict[str, str] | None = None) -> None:
         else:
             control.fill(value)
     page.locator(".jp-Dialog .jp-mod-accept", has_text="Profile").click()
-
-
-def screenshot(page, name: str) -> None:
-    """A picture for the issue's note, where the helpers' folder exists (never in CI)."""
-    if SCREENSHOTS.is_dir():
-        page.screenshot(path=str(SCREENSHOTS / name))
 
 
 def test_profile_a_csv_from_the_file_browser(lab_page, lab_server):
@@ -208,7 +204,7 @@ def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server
     cards.first.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=60_000)
     expect(cards.first.locator(".bars").first).to_be_attached()
     cards.first.scroll_into_view_if_needed()
-    screenshot(lab_page, "profile_notebook_widget.png")
+    screenshot(lab_page, "profile_notebook_widget")
     heatmap = lab_page.locator(".jp-MLOps-profile-widget .js-plotly-plot .heatmaplayer")
     heatmap.first.wait_for(state="attached", timeout=30_000)
     # The search box filters the cards, as in the Lab view.
@@ -272,12 +268,12 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
     associations.scroll_into_view_if_needed()  # charts are drawn once scrolled into view
     associations.locator(".heatmaplayer").wait_for(state="attached", timeout=30_000)
     page.wait_for_timeout(300)
-    screenshot(page, "profile_correlations_light.png")
+    screenshot(page, "profile_correlations_light")
     page.locator("[data-testid=mlops-profile-samples]").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
-    screenshot(page, "profile_samples_light.png")
+    screenshot(page, "profile_samples_light")
     report.locator("h2").scroll_into_view_if_needed()
-    screenshot(page, "profile_light.png")
+    screenshot(page, "profile_light")
 
     # The search box keeps the cards whose name matches.
     page.locator("[data-testid=mlops-profile-search]").fill("WEI")
@@ -325,7 +321,7 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
         red, green, blue = (int(x) for x in background[4:-1].split(",")[:3])
         assert red + green + blue < 200, background  # dark
         page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
-        screenshot(page, "profile_dark.png")
+        screenshot(page, "profile_dark")
     finally:
         page.keyboard.press("Control+Shift+C")
         page.locator(".lm-CommandPalette-input").fill("Use Theme: JupyterLab Light")

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.browser import expect, open_mlops_sidebar
+from tests.support.browser import expect, open_mlops_sidebar, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +97,6 @@ train(0.0, 0.81)
 mlops.set_model_alias("compare-model", "champion", 1)
 train(2.5, 0.88, "retrained on window-7.csv")
 """
-SCREENSHOTS = Path("/work/helpers/screenshots")
 
 
 def test_compare_a_retrained_version_with_the_served_one_and_promote_it(lab_page, lab_server):
@@ -137,8 +135,7 @@ def test_compare_a_retrained_version_with_the_served_one_and_promote_it(lab_page
         drift.wait_for(timeout=30_000)
         expect(drift).to_have_attribute("data-drifted", "a")
         expect(drift).to_contain_text("1 of 2 columns drifted (50%)")
-        if SCREENSHOTS.is_dir():
-            view.screenshot(path=str(SCREENSHOTS / "model_compare.png"))
+        screenshot(view, "model_compare")
 
         compare.locator("[data-testid=mlops-compare-promote]").click()
         card = view.locator("[data-testid=mlops-endpoint]")

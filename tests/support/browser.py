@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -112,3 +113,18 @@ def open_mlops_sidebar(page: Any) -> None:
     if not page.locator("#jupyter-mlops-sidebar").is_visible():
         page.click('.jp-SideBar [data-id="jupyter-mlops-sidebar"]')
     page.wait_for_selector("#jupyter-mlops-sidebar", state="visible")
+
+
+def screenshot(target: Any, name: str, settle_ms: int = 0) -> None:
+    """Save `<name>.png` of `target` (a page or a locator) into the folder $MLOPS_SCREENSHOTS
+    names (pictures for docs/screenshots/ and the issue notes); without it, do nothing.
+
+    `settle_ms` lets a page finish drawing first (Bokeh's first frame), only for a picture.
+    """
+    folder = os.environ.get("MLOPS_SCREENSHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    if settle_ms:
+        target.wait_for_timeout(settle_ms)
+    target.screenshot(path=str(Path(folder) / f"{name}.png"))

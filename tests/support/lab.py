@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -81,6 +83,16 @@ class LabServer:
                 time.sleep(0.3)
         self.stop()
         raise RuntimeError(f"jupyter lab did not answer in {timeout}s:\n{self.log()}")
+
+    def api(self, path: str, method: str = "GET", body: Any = None) -> Any:
+        """`method` on `/mlops/api/<path>` with the token; the answer's JSON."""
+        request = urllib.request.Request(
+            f"{self.url}/mlops/api/{path}", method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"token {self.token}"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
 
     def log(self) -> str:
         """What the server printed so far."""
