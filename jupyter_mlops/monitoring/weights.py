@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-WEIGHT = "_mlops_weight"
+from ..serving.request_log import WEIGHT  # the column the request log writes
 
 
 def weights(frame: Any) -> Any:
