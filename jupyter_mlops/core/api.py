@@ -23,6 +23,7 @@ from tornado.log import app_log, gen_log
 from .db import Database
 from .errors import ErrorCode, MLOpsError, validation_error
 from .query import check_json, check_text
+from .team import identity
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 ResultT = TypeVar("ResultT")
@@ -43,6 +44,12 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
         verb = getattr(self, (self.request.method or "").lower(), None)
         if self.current_user is None and not getattr(verb, "__allow_unauthenticated", False):
             raise web.HTTPError(403, "authentication required")
+        if self.current_user is not None:
+            # Every service this request calls (threads copy the context) acts as this user.
+            source = identity.request_source(
+                self.request.path, self.request.headers.get("Authorization")
+            )
+            identity.set_actor(identity.Actor(self.current_user.username, source))
 
     @property
     def database(self) -> Database:
