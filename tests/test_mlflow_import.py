@@ -188,7 +188,7 @@ def test_a_run_that_cannot_be_read_is_reported_and_skipped(
     parent = next(r for r in client.search_runs([experiment_id]) if r.info.run_name == "parent")
     blob = broken / experiment_id / parent.info.run_id / "artifacts" / "blob.bin"
     blob.unlink()
-    blob.symlink_to(tmp_path / "lost-disk" / "blob.bin")  # listed, but cannot be read
+    blob.symlink_to(broken / "lost-disk" / "blob.bin")  # listed, but cannot be read
     report = import_mlflow(str(broken), store)
     assert report.runs_copied == 3
     assert report.failures[0][0] == f"run {parent.info.run_id}"
@@ -201,3 +201,118 @@ def test_a_run_that_cannot_be_read_is_reported_and_skipped(
     blob.write_bytes(PAYLOAD)
     mended = import_mlflow(str(broken), store)
     assert (mended.runs_copied, mended.runs_skipped, mended.failures) == (1, 3, [])
+
+
+def _file_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, MlflowClient]:
+    """A file store built by MLflow (`build_source`), and a client on it."""
+    source = tmp_path / "mlruns"
+    (tmp_path / "files").mkdir()
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+    build_source(source.as_uri(), tmp_path / "files")
+    return source, MlflowClient(tracking_uri=source.as_uri())
+
+
+def _run_named(client: MlflowClient, experiment: str, name: str) -> Any:
+    experiment_id = client.get_experiment_by_name(experiment).experiment_id
+    return next(r for r in client.search_runs([experiment_id]) if r.info.run_name == name)
+
+
+def test_a_run_whose_artifact_uri_leaves_the_file_store_is_refused(
+    store: TrackingStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, client = _file_source(tmp_path, monkeypatch)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("not for the store")
+    parent = _run_named(client, "imp-a", "parent")
+    meta = source / parent.info.experiment_id / parent.info.run_id / "meta.yaml"
+    text = meta.read_text()
+    assert parent.info.artifact_uri in text
+    meta.write_text(text.replace(parent.info.artifact_uri, elsewhere.as_uri()))
+    report = import_mlflow(str(source), store)
+    assert report.runs_copied == 3
+    assert [what for what, _ in report.failures] == [f"run {parent.info.run_id}"]
+    assert "outside the source store" in report.failures[0][1]
+    assert elsewhere.as_uri() in report.failures[0][1]
+    copied = store.search_runs(None, run_view=RunView.ALL).runs
+    assert {r.name for r in copied} == {"child", "gone", "only"}
+    assert not list(resolve_data_dir().rglob("secret.txt"))
+
+
+def test_a_sqlite_run_whose_artifact_uri_leaves_the_store_folder_is_refused(
+    store: TrackingStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    monkeypatch.chdir(tmp_path)  # the SQLite store's artifacts go to ./mlruns beside it
+    database = tmp_path / "mlflow.db"
+    (tmp_path / "files").mkdir()
+    build_source(f"sqlite:///{database}", tmp_path / "files")
+    client = MlflowClient(tracking_uri=f"sqlite:///{database}")
+    parent = _run_named(client, "imp-a", "parent")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("not for the store")
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "UPDATE runs SET artifact_uri = ? WHERE run_uuid = ?",
+            (elsewhere.as_uri(), parent.info.run_id),
+        )
+    report = import_mlflow(f"sqlite:///{database}", store)
+    assert report.runs_copied == 3
+    assert [what for what, _ in report.failures] == [f"run {parent.info.run_id}"]
+    assert "outside the source store" in report.failures[0][1]
+    assert not list(resolve_data_dir().rglob("secret.txt"))
+    # An administrator who knows the folder names it: then the run comes.
+    again = import_mlflow(f"sqlite:///{database}", store, artifact_roots=[elsewhere])
+    assert (again.runs_copied, again.failures) == (1, [])
+
+
+def test_an_artifact_symlink_leaving_the_store_is_refused(
+    store: TrackingStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, client = _file_source(tmp_path, monkeypatch)
+    (tmp_path / "secret.txt").write_text("not for the store")
+    parent = _run_named(client, "imp-a", "parent")
+    artifacts = source / parent.info.experiment_id / parent.info.run_id / "artifacts"
+    (artifacts / "tree" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    report = import_mlflow(str(source), store)
+    assert [what for what, _ in report.failures] == [f"run {parent.info.run_id}"]
+    assert "outside the source store" in report.failures[0][1]
+    assert not list(resolve_data_dir().rglob("link.txt"))
+
+
+def test_unreadable_runs_skip_only_themselves_and_say_why(
+    store: TrackingStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-YAML meta.yaml, a `!!python` tag (never run) and a malformed metric line: each
+    such run is reported by id; every other run of the same experiment is copied."""
+    source, client = _file_source(tmp_path, monkeypatch)
+    experiment_id = client.get_experiment_by_name("imp-a").experiment_id
+    broken = {}
+    for kind in ("not-yaml", "python-tag", "bad-metric"):
+        run = client.create_run(experiment_id, run_name=kind)
+        client.log_metric(run.info.run_id, "loss", 0.5, step=1)
+        client.set_terminated(run.info.run_id)
+        broken[kind] = run.info.run_id
+    folder = source / experiment_id
+    (folder / broken["not-yaml"] / "meta.yaml").write_text("run_id: [unclosed\n  : : :")
+    marker = tmp_path / "ran"
+    meta = folder / broken["python-tag"] / "meta.yaml"
+    meta.write_text(
+        meta.read_text() + f"extra: !!python/object/apply:os.system ['touch {marker}']\n"
+    )
+    (folder / broken["bad-metric"] / "metrics" / "loss").write_text("12 not-a-number 1 x\n")
+    report = import_mlflow(str(source), store)
+    assert not marker.exists()
+    assert report.runs_copied == 4  # parent, child, gone and the other experiment's run
+    failed = dict(report.failures)
+    assert set(failed) == {f"run {run_id}" for run_id in broken.values()}
+    assert all("cannot be read" in why for why in failed.values())
+    assert "meta.yaml" in failed[f"run {broken['not-yaml']}"]
+    assert "python" in failed[f"run {broken['python-tag']}"]
+    assert "loss" in failed[f"run {broken['bad-metric']}"]
+    copied = store.search_runs(None, run_view=RunView.ALL).runs
+    assert {r.name for r in copied} == {"parent", "child", "gone", "only"}
+    summary = report.summary()
+    assert all(run_id in summary for run_id in broken.values())

@@ -27,6 +27,17 @@ def register(commands: Any) -> None:
         metavar="NAME",
         help="Copy only this experiment (repeat for several; default: every active one).",
     )
+    parser.add_argument(
+        "--artifact-root",
+        action="append",
+        metavar="DIR",
+        default=[],
+        help=(
+            "A local folder besides the source store that runs' artifacts may be read from "
+            "(repeat for several). A run whose artifact_uri is a local path outside the store "
+            "(and these folders) is refused and reported."
+        ),
+    )
     parser.add_argument("--quiet", action="store_true", help="No progress bar.")
     parser.set_defaults(func=_import_mlflow)
 
@@ -48,7 +59,12 @@ def _import_mlflow(args: argparse.Namespace) -> int:
 
     try:
         report = import_mlflow(
-            args.source, store, args.experiment, progress=bar.update, on_total=set_total
+            args.source,
+            store,
+            args.experiment,
+            progress=bar.update,
+            on_total=set_total,
+            artifact_roots=args.artifact_root,
         )
     finally:
         bar.close()

@@ -11,6 +11,17 @@ Each run is read whole from the source first (into memory and a temporary folder
 written; a run that cannot be read is reported and skipped, and one whose writing fails is
 deleted again, so no run is ever half-copied. A copied run carries the tag
 `mlops.import.source_run_id`: importing again skips it (nothing doubles).
+
+Artifact reads are confined to the source: a run (or logged model) whose artifact URI is a
+local path outside the source store's folder (the `mlruns` folder; for `sqlite:///`, the
+database's folder; none for a server or a database server, whose artifacts come over the
+network), or whose artifact folder holds a link leading out of it, is refused and reported:
+the store's own metadata must not make the import copy other files of this machine. Extra
+folders can be allowed by name (`artifact_roots`, `--artifact-root`).
+
+A file store is read run by run (its folders), so one unreadable run (a `meta.yaml` that is
+not YAML or carries a `!!python` tag (MLflow reads it with a safe loader: nothing runs), a
+malformed metric line) is reported by id and skipped while the rest of its experiment comes.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from ..core.errors import MLOpsError
 from ..tracking.entities import Metric, RunView
@@ -56,6 +68,10 @@ class ImportReport:
         return "\n".join(lines)
 
 
+class _OutsideSource(Exception):
+    """A run whose artifacts would be read from outside the source store."""
+
+
 @dataclass
 class _SourceRun:
     """One run as read from the source, ready to write."""
@@ -63,6 +79,47 @@ class _SourceRun:
     run: Any  # mlflow.entities.Run
     histories: list[Metric]
     artifacts: Path | None
+
+
+def artifact_roots(uri: str) -> list[Path]:
+    """The local folders a source's artifacts may be read from: the file store's folder, a
+    SQLite database's folder, none for servers (their artifacts come over the network)."""
+    if uri.startswith("file:"):
+        return [_local_path(uri).resolve()]
+    if uri.startswith("sqlite:///"):
+        database = uri.removeprefix("sqlite:///").split("?", 1)[0]
+        return [Path(database).resolve().parent]
+    return []
+
+
+def _local_path(uri: str) -> Path:
+    """The local path of a `file:` URI or a plain path."""
+    parsed = urlparse(uri)
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else Path(uri)
+
+
+def _is_local(uri: str) -> bool:
+    scheme = urlparse(uri).scheme
+    # A one-letter scheme is a Windows drive letter: a local path too.
+    return scheme in ("", "file") or len(scheme) == 1
+
+
+def _check_confined(uri: str | None, roots: Sequence[Path], what: str) -> None:
+    """Refuse a local artifact URI outside `roots`, or an artifact folder holding a link that
+    leads out of them (MLflow's local repository would follow it)."""
+    if not uri or not _is_local(uri):
+        return
+    folder = _local_path(uri)
+    places = [folder, *(folder.rglob("*") if folder.is_dir() else [])]
+    for place in places:
+        real = place.resolve()
+        if not any(real == root or real.is_relative_to(root) for root in roots):
+            shown = uri if place == folder else f"{uri} (link {place.relative_to(folder)})"
+            raise _OutsideSource(
+                f"refused: its {what} {shown} is outside the source store "
+                f"({', '.join(map(str, roots)) or 'a server: no local artifacts'}); "
+                "pass --artifact-root to allow a folder you trust"
+            )
 
 
 def tracking_uri(source: str) -> str:
@@ -83,17 +140,20 @@ def import_mlflow(
     experiment_names: Sequence[str] | None = None,
     progress: Callable[[int], Any] | None = None,
     on_total: Callable[[int], Any] | None = None,
+    artifact_roots: Sequence[Path | str] = (),
 ) -> ImportReport:
     """Copy the source's experiments (all active ones, or those named) into `store`.
 
     `on_total(n)` is called once the number of runs is known and `progress(1)` after each
-    run (a progress bar's `total`/`update`). Raises `MLOpsError` when the source cannot be
-    opened or a named experiment does not exist there.
+    run (a progress bar's `total`/`update`). `artifact_roots`: local folders besides the
+    source store that runs' artifacts may be read from. Raises `MLOpsError` when the source
+    cannot be opened or a named experiment does not exist there.
     """
     previous = {name: os.environ.get(name) for name in _MLFLOW_ENV}
     os.environ.update(_MLFLOW_ENV)
     try:
-        return _import(source, store, experiment_names, progress, on_total)
+        extra = [Path(root).expanduser().resolve() for root in artifact_roots]
+        return _import(source, store, experiment_names, progress, on_total, extra)
     finally:
         for name, value in previous.items():
             if value is None:
@@ -108,6 +168,7 @@ def _import(
     experiment_names: Sequence[str] | None,
     progress: Callable[[int], Any] | None,
     on_total: Callable[[int], Any] | None,
+    extra_roots: list[Path],
 ) -> ImportReport:
     try:
         import mlflow  # noqa: F401
@@ -122,6 +183,7 @@ def _import(
     if uri.startswith("file:") and not Path(uri.removeprefix("file://")).is_dir():
         raise MLOpsError(f"no MLflow store at {source}", field="source")
     client = MlflowClient(tracking_uri=uri)
+    roots = [*artifact_roots(uri), *extra_roots]
     try:
         experiments = _all_pages(
             lambda token: client.search_experiments(
@@ -148,7 +210,10 @@ def _import(
             )
 
         try:
-            runs = _all_pages(fetch)
+            if uri.startswith("file:"):
+                runs = _file_store_runs(client, uri, experiment.experiment_id, report)
+            else:
+                runs = _all_pages(fetch)
         except Exception as error:  # the source cannot list them: say so, go on
             report.failures.append((f"experiment {experiment.name!r}", f"runs unreadable: {error}"))
             continue
@@ -164,7 +229,7 @@ def _import(
         _copy_experiment_tags(store, target.experiment_id, experiment, report)
         copied = _imported_runs(store, target.experiment_id)
         for run in runs:
-            _import_run(client, store, target.experiment_id, run, copied, report)
+            _import_run(client, store, target.experiment_id, run, copied, report, roots)
             if progress is not None:
                 progress(1)
     return report
@@ -182,6 +247,35 @@ def _copy_experiment_tags(
             store.set_experiment_tags(experiment_id, {key: value})
         except MLOpsError as error:
             report.failures.append((f"experiment {experiment.name!r} tag {key!r}", error.message))
+
+
+def _file_store_runs(client: Any, uri: str, experiment_id: str, report: ImportReport) -> list[Any]:
+    """Every run of a file-store experiment, read one by one: a run MLflow cannot read is
+    reported by its folder's name and skipped (MLflow's own search fails for the whole
+    experiment, or drops the run without a word)."""
+    folder = _local_path(uri) / experiment_id
+    runs = []
+    for run_folder in sorted(p for p in folder.iterdir() if (p / "meta.yaml").is_file()):
+        run_id = run_folder.name
+        try:
+            run = client.get_run(run_id)
+        except Exception as error:
+            report.failures.append((f"run {run_id}", f"cannot be read: {_reason(error)}"))
+            continue
+        if run.info.experiment_id != experiment_id:
+            report.failures.append(
+                (f"run {run_id}", f"cannot be read: its meta.yaml names experiment "
+                 f"{run.info.experiment_id}, not {experiment_id}")
+            )  # fmt: skip
+            continue
+        runs.append(run)
+    return runs
+
+
+def _reason(error: Exception) -> str:
+    """One line on why the source could not be read."""
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}"[:500]
 
 
 def _all_pages(fetch: Callable[[str | None], Any]) -> list[Any]:
@@ -241,6 +335,7 @@ def _import_run(
     run: Any,
     copied: dict[str, str],
     report: ImportReport,
+    roots: Sequence[Path],
 ) -> None:
     source_id = run.info.run_id
     if source_id in copied:
@@ -249,9 +344,12 @@ def _import_run(
     folder = Path(tempfile.mkdtemp(prefix="mlops-import-"))
     try:
         try:
-            read = _read_run(client, run, folder)
+            read = _read_run(client, run, folder, roots)
+        except _OutsideSource as refusal:
+            report.failures.append((f"run {source_id}", str(refusal)))
+            return
         except Exception as error:  # any failure of the source: report, copy nothing
-            report.failures.append((f"run {source_id}", f"cannot be read: {error}"))
+            report.failures.append((f"run {source_id}", f"cannot be read: {_reason(error)}"))
             return
         try:
             copied[source_id] = _write_run(store, experiment_id, read, copied)
@@ -266,8 +364,12 @@ def _import_run(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _read_run(client: Any, run: Any, folder: Path) -> _SourceRun:
+def _read_run(client: Any, run: Any, folder: Path, roots: Sequence[Path]) -> _SourceRun:
     run_id = run.info.run_id
+    _check_confined(run.info.artifact_uri, roots, "artifact_uri")
+    models = list(_logged_models(client, run))
+    for model in models:
+        _check_confined(model.artifact_location, roots, f"logged model {model.name!r} location")
     histories = [
         Metric(point.key, point.value, point.step, point.timestamp)
         for key in sorted(run.data.metrics)
@@ -283,7 +385,7 @@ def _read_run(client: Any, run: Any, folder: Path) -> _SourceRun:
         local = artifacts / path
         if not local.is_file() or (size is not None and local.stat().st_size != size):
             raise MLOpsError(f"artifact {path!r} could not be downloaded whole")
-    for model in _logged_models(client, run):
+    for model in models:
         import mlflow.artifacts
 
         destination = artifacts / model.name
