@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
 from ..core.errors import MLOpsError
+from ..core.paths import check_path
 from .api import check_sample
 from .entities import Profile
-from .paths import check_path
 from .store import ProfileSummary, check_name
 
 DELIMITERS = (",", ";", "\t", "|")

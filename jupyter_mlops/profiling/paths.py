@@ -11,26 +11,6 @@ from pathlib import Path
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from .sources import check_source
 
-# Longest file name (one path segment) in bytes on the usual file systems, and longest path.
-MAX_SEGMENT_BYTES = 255
-MAX_PATH_BYTES = 4096
-
-
-def check_path(path: str) -> str:
-    """`path` if a file system could hold it; a ValueError saying why not otherwise."""
-    if "\x00" in path:
-        raise ValueError("a path cannot contain a NUL byte")
-    try:
-        encoded = path.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("a path cannot contain a lone surrogate") from None
-    if len(encoded) > MAX_PATH_BYTES:
-        raise ValueError(f"a path has at most {MAX_PATH_BYTES} bytes")
-    for segment in path.split("/"):
-        if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
-            raise ValueError(f"a file or folder name has at most {MAX_SEGMENT_BYTES} bytes")
-    return path
-
 
 def _outside(path: str) -> MLOpsError:
     return MLOpsError(

@@ -1,7 +1,8 @@
 """Run artifacts on the local file system, under `<data dir>/artifacts/<experiment_id>/<run_id>/`.
 
 Every path a user gives is resolved against the run's artifact root, symlinks included, and
-refused (403, field `path`) when it would land outside it.
+refused (403, field `path`) when it would land outside it; one no file system could hold (a
+segment over 255 bytes: `stat` fails with ENAMETOOLONG) is a 400 naming it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from ..core.paths import check_path, shown_path
 from .entities import ArtifactInfo
 
 
@@ -20,6 +22,10 @@ def resolve_inside(root: Path, relpath: str | None, field: str = "path") -> Path
         return root.resolve()
     if "\x00" in relpath:
         raise MLOpsError("a path cannot contain NUL characters", field=field)
+    try:
+        check_path(relpath)
+    except ValueError as exc:
+        raise MLOpsError(f"artifact path {shown_path(relpath)}: {exc}", field=field) from None
     # Accept Windows separators from clients, but never a drive or an absolute path.
     posix = PurePosixPath(relpath.replace("\\", "/"))
     if posix.is_absolute() or (posix.parts and posix.parts[0].endswith(":")):
@@ -34,6 +40,12 @@ def resolve_inside(root: Path, relpath: str | None, field: str = "path") -> Path
         raise MLOpsError(
             f"artifact path {relpath!r} escapes the run's artifact root", ErrorCode.FORBIDDEN, field
         )
+    try:
+        candidate.exists()
+    except OSError as exc:  # a file system with lower limits than check_path's, a link loop
+        raise MLOpsError(
+            f"artifact path {shown_path(relpath)} is not usable: {exc.strerror}", field=field
+        ) from None
     return candidate
 
 
