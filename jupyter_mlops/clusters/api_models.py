@@ -36,7 +36,7 @@ def parse_memory(value: str | int | None, field: str = "memory") -> int | None:
 
     try:
         size = value if isinstance(value, int) else parse_bytes(str(value))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # "1e400" and "inf" overflow int()
         raise MLOpsError(
             f"{field}: {value!r} is not a size (use e.g. '4GB', '512MiB' or 'auto')", field=field
         ) from None
