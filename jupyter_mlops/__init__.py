@@ -56,6 +56,7 @@ _PUBLIC_API: dict[str, str] = {
     "deploy": "jupyter_mlops.serving.api",
     "stop_endpoint": "jupyter_mlops.serving.api",
     "get_endpoint": "jupyter_mlops.serving.api",
+    "rotate_endpoint_token": "jupyter_mlops.serving.api",
     "list_endpoints": "jupyter_mlops.serving.api",
     "promote": "jupyter_mlops.serving.api",
     "rollback": "jupyter_mlops.serving.api",
@@ -70,6 +71,9 @@ _PUBLIC_API: dict[str, str] = {
     "monitor_alerts": "jupyter_mlops.monitoring.api",
     "log_labels": "jupyter_mlops.monitoring.api",
     "delete_monitor": "jupyter_mlops.monitoring.api",
+    "evaluate": "jupyter_mlops.evaluation",
+    "constraints": "jupyter_mlops.evaluation",
+    "validate": "jupyter_mlops.evaluation",
 }
 
 __all__ = ["__version__", *_PUBLIC_API]
