@@ -11,13 +11,23 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from ..core.errors import MLOpsError
+from ..core.paths import check_path, shown_path
 from ..tracking.store import TrackingStore
 from . import messages as m
 from .errors import INVALID_PARAMETER_VALUE, RESOURCE_DOES_NOT_EXIST, MlflowError
 
 
 def split_run_path(store: TrackingStore, path: str) -> tuple[str, str]:
-    """`(run_id, path inside the run's artifacts)` of a proxy path; errors in MLflow's codes."""
+    """`(run_id, path inside the run's artifacts)` of a proxy path; errors in MLflow's codes.
+
+    A path no file system could hold (a segment past 255 bytes) is `INVALID_PARAMETER_VALUE`
+    naming it, before any file call (which would fail with ENAMETOOLONG)."""
+    try:
+        check_path(path)
+    except ValueError as error:
+        raise MlflowError(
+            f"Invalid artifact path {shown_path(path)}: {error}", INVALID_PARAMETER_VALUE, "path"
+        ) from None
     parts = [part for part in PurePosixPath(path.strip("/")).parts if part not in ("", ".")]
     if len(parts) < 3 or parts[2] != "artifacts":
         raise MlflowError(

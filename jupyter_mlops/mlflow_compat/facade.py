@@ -368,7 +368,9 @@ class MlflowFacade:
         return m.Empty()
 
     def log_batch(self, request: m.LogBatch) -> m.Empty:
-        """`runs/log-batch`: params, metric points and tags in one transaction."""
+        """`runs/log-batch`: params, metric points and tags in one transaction, within
+        MLflow's limits per call (MLflow's client splits larger batches itself)."""
+        check_batch_limits(len(request.metrics), len(request.params), len(request.tags))
         run_id = request.the_run_id
         params: dict[str, str] = {}
         for param in request.params:
@@ -466,6 +468,29 @@ class MlflowFacade:
         # one (INVALID_PARAMETER_VALUE), as MLflow's stores do, within the write itself.
         self.store.log_batch(run_id, params=params, metrics=metrics, tags=tags)
         return m.Empty()
+
+
+# MLflow's limits per `log-batch` call (mlflow.utils.validation), with its message.
+MAX_METRICS_PER_BATCH = 1000
+MAX_PARAMS_TAGS_PER_BATCH = 100
+MAX_ENTITIES_PER_BATCH = 1000
+
+
+def check_batch_limits(metrics: int, params: int, tags: int) -> None:
+    """`INVALID_PARAMETER_VALUE` for a batch over one of MLflow's limits, in MLflow's words."""
+    for what, limit, count in (
+        ("metrics", MAX_METRICS_PER_BATCH, metrics),
+        ("params", MAX_PARAMS_TAGS_PER_BATCH, params),
+        ("tags", MAX_PARAMS_TAGS_PER_BATCH, tags),
+        ("metrics, params, and tags", MAX_ENTITIES_PER_BATCH, metrics + params + tags),
+    ):
+        if count > limit:
+            raise MlflowError(
+                f"A batch logging request can contain at most {limit} {what}. Got {count} "
+                f"{what}. Please split up {what} across multiple requests and try again.",
+                INVALID_PARAMETER_VALUE,
+                what.split(",")[0],
+            )
 
 
 def _page_start(token: str | None) -> int:
