@@ -81,12 +81,14 @@ async def test_drift_alert_retrains_and_registers_a_new_version(
     shifted = pd.DataFrame(rng.normal(size=(300, 3)), columns=COLUMNS)
     shifted[["a", "b"]] += 2.0
     ids = [f"r{i}" for i in range(len(shifted))]
+    token = mlops.get_endpoint("clf").token  # deployed endpoints require their bearer token
+    headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=endpoint["url"], timeout=120) as client:
         for request_id, (_, row) in zip(ids, shifted.iterrows(), strict=True):
             answer = await client.post(
                 "/invocations",
                 json={"dataframe_records": [row.to_dict()]},
-                headers={"x-request-id": request_id},
+                headers={**headers, "x-request-id": request_id},
             )
             assert answer.status_code == 200, answer.text
 

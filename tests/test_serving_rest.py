@@ -115,9 +115,12 @@ async def test_bad_requests_are_4xx_naming_the_field(
 class Load:
     """Clients calling an endpoint in a loop from threads; counts statuses and versions."""
 
-    def __init__(self, url: str, rows: list[dict[str, float]], clients: int = 4) -> None:
+    def __init__(
+        self, url: str, rows: list[dict[str, float]], token: str | None, clients: int = 4
+    ) -> None:
         self.url = url
         self.rows = rows
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.stop = threading.Event()
         self.statuses: Counter[int] = Counter()
         self.versions: Counter[str] = Counter()
@@ -136,7 +139,7 @@ class Load:
             thread.join(30)
 
     def _run(self) -> None:
-        with httpx.Client(base_url=self.url, timeout=30) as client:
+        with httpx.Client(base_url=self.url, timeout=30, headers=self.headers) as client:
             while not self.stop.is_set():
                 try:
                     answer = client.post("/invocations", json={"dataframe_records": self.rows})
@@ -167,12 +170,14 @@ async def test_deploy_promote_rollback_restart_stop(jp_fetch, mlops_store: Path,
     assert endpoint["state"] == "running" and endpoint["serving_version"] == 1
     assert endpoint["url"].startswith("http://127.0.0.1:")
     url = endpoint["url"]
+    token = (await call(jp_fetch, "GET", "endpoints", "clf", "token"))["token"]
     rows = X.iloc[:5].to_dict(orient="records")
-    async with httpx.AsyncClient(base_url=url) as client:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers) as client:
         answer = await client.post("/invocations", json={"dataframe_records": rows})
     assert answer.json()["predictions"] == mlops.load_model("clf/1").predict(X.iloc[:5]).tolist()
 
-    with Load(url, rows) as load:
+    with Load(url, rows, token) as load:
         await asyncio.sleep(0.5)
         promoted = await call(jp_fetch, "POST", "endpoints", "clf", "promote", body={"version": 2})
         assert promoted["serving_version"] == 2
@@ -213,19 +218,73 @@ async def test_deploy_promote_rollback_restart_stop(jp_fetch, mlops_store: Path,
     assert listing["endpoints"] == []
 
 
-async def test_auth_endpoint_needs_its_token(jp_fetch, mlops_store: Path, data) -> None:
+async def test_endpoints_need_their_token_by_default_and_rotate_it(
+    jp_fetch, mlops_store: Path, data
+) -> None:
     X, y = data
     mlops.register_model(LogisticRegression().fit(X, y), "secure", X=X)
-    endpoint = await call(
-        jp_fetch, "POST", "endpoints", body={"model": "secure/1", "name": "sec", "auth": True}
-    )
+    endpoint = await call(jp_fetch, "POST", "endpoints", body={"model": "secure/1", "name": "sec"})
+    assert endpoint["auth"] is True  # nobody asked for it
     token = (await call(jp_fetch, "GET", "endpoints", "sec", "token"))["token"]
-    token_file = mlops_store / "serving" / "endpoints" / "sec" / "token"
-    assert oct(token_file.stat().st_mode & 0o777) == "0o600"
+    assert token and mlops.get_endpoint("sec").token == token
+    assert token not in repr(mlops.get_endpoint("sec"))
+    folder = mlops_store / "serving" / "endpoints"
+    assert oct((folder / "sec" / "token").stat().st_mode & 0o777) == "0o600"
+    assert oct((folder / "sec" / "endpoint.log").stat().st_mode & 0o777) == "0o600"
+    assert oct((folder / "sec").stat().st_mode & 0o777) == "0o700"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+
     body = {"instances": X.iloc[:2].to_numpy().tolist()}
+    records = X.iloc[:2].to_dict(orient="records")
+    calls = [
+        ("POST", "/invocations", body),
+        ("POST", "/predict", records),
+        ("GET", "/version", None),
+        ("GET", "/schema", None),
+        ("GET", "/metrics", None),
+    ]
     async with httpx.AsyncClient(base_url=endpoint["url"]) as client:
-        assert (await client.post("/invocations", json=body)).status_code == 401
-        assert (await client.get("/metrics")).status_code == 401
-        headers = {"Authorization": f"Bearer {token}"}
-        assert (await client.post("/invocations", json=body, headers=headers)).status_code == 200
+        for method, path, payload in calls:
+            for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": token}):
+                answer = await client.request(method, path, json=payload, headers=headers)
+                assert answer.status_code == 401, (path, headers, answer.text)
+                assert answer.json()["error"] == "unauthorized", path
+        assert (await client.get("/health")).json()["status"] == "ok"  # readiness stays open
+        good = {"Authorization": f"Bearer {token}"}
+        for method, path, payload in calls:
+            answer = await client.request(method, path, json=payload, headers=good)
+            assert answer.status_code == 200, (path, answer.text)
+
+        # The server's own calls carry the token: its live figures count those requests.
+        stats = await call(jp_fetch, "GET", "endpoints", "sec", "stats")
+        assert stats["reachable"] and stats["requests"] >= 2, stats
+
+        rotated = (await call(jp_fetch, "POST", "endpoints", "sec", "token"))["token"]
+        assert rotated not in (None, token)
+        assert mlops.get_endpoint("sec").token == rotated
+        answer = await client.post("/invocations", json=body, headers=good)
+        assert answer.status_code == 401
+        fresh = {"Authorization": f"Bearer {rotated}"}
+        assert (await client.post("/invocations", json=body, headers=fresh)).status_code == 200
+    assert oct((folder / "sec" / "token").stat().st_mode & 0o777) == "0o600"
     await call(jp_fetch, "DELETE", "endpoints", "sec")
+
+
+async def test_an_endpoint_deployed_without_auth_is_open_until_given_a_token(
+    jp_fetch, mlops_store: Path, data
+) -> None:
+    X, y = data
+    mlops.register_model(LogisticRegression().fit(X, y), "open", X=X)
+    body = {"model": "open/1", "name": "open", "auth": False}
+    endpoint = await call(jp_fetch, "POST", "endpoints", body=body)
+    assert endpoint["auth"] is False and mlops.get_endpoint("open").token is None
+    payload = {"instances": X.iloc[:2].to_numpy().tolist()}
+    async with httpx.AsyncClient(base_url=endpoint["url"]) as client:
+        assert (await client.post("/invocations", json=payload)).status_code == 200
+        token = (await call(jp_fetch, "POST", "endpoints", "open", "token"))["token"]
+        assert (await call(jp_fetch, "GET", "endpoints", "open"))["auth"] is True
+        assert (await client.post("/invocations", json=payload)).status_code == 401
+        headers = {"Authorization": f"Bearer {token}"}
+        answer = await client.post("/invocations", json=payload, headers=headers)
+        assert answer.status_code == 200
+    await call(jp_fetch, "DELETE", "endpoints", "open")

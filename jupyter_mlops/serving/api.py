@@ -7,6 +7,7 @@ this kernel (its supervisor owns endpoint processes); outside one, run `jupyter-
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -22,6 +23,7 @@ from ..core.server_link import ServerLink, ServerUnreachable
 from ..core.store import get_database
 from ..model_format import INFO_FILE, save_model
 from ..tracking.logging_artifacts import TRAINING_PROFILE_FILE
+from .endpoint_files import read_token
 from .entities import Alias, Endpoint, ModelVersion, RegisteredModel
 from .model_uri import ModelRef, check_name, parse_ref
 from .registry import ModelRegistry
@@ -232,10 +234,11 @@ def deploy(
     port: int | None = None,
     workers: int = 1,
     persistent: bool = False,
-    auth: bool = False,
+    auth: bool = True,
 ) -> Endpoint:
     """Start an endpoint for `model` (`NAME@ALIAS` follows the alias; `NAME/3` pins a version)
-    in the Jupyter server that runs this kernel; returns it once it answers `/health`."""
+    in the Jupyter server that runs this kernel; returns it once it answers `/health`. With
+    `auth` (the default) callers send `Authorization: Bearer <endpoint.token>`."""
     body = {
         "model": model,
         "name": name,
@@ -267,8 +270,18 @@ def stop_endpoint(name: str) -> None:
 
 
 def get_endpoint(name: str) -> Endpoint:
-    """An endpoint's record: what it serves, its URL, its process state."""
-    return get_registry().get_endpoint(name)
+    """An endpoint's record: what it serves, its URL, its process state, and its bearer token
+    (`.token`, None without auth): send `Authorization: Bearer <token>`."""
+    registry = get_registry()
+    endpoint = registry.get_endpoint(name)
+    return dataclasses.replace(endpoint, token=read_token(registry.data_dir, endpoint.name))
+
+
+def rotate_endpoint_token(name: str) -> str:
+    """Give an endpoint a new bearer token (through the Jupyter server); the old one is refused
+    once this returns."""
+    token: str = _server("POST", f"endpoints/{name}/token", {})["token"]
+    return token
 
 
 def list_endpoints() -> list[Endpoint]:

@@ -44,7 +44,9 @@ class DeployIn(_In):
     port: int | None = Field(default=None, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
     persistent: bool = False
-    auth: bool = False
+    auth: bool = Field(
+        default=True, description="require a bearer token (GET endpoints/{name}/token)"
+    )
 
 
 class PromoteIn(_In):
@@ -186,7 +188,8 @@ class EndpointStats(BaseModel):
 
 
 class TokenOut(BaseModel):
-    """An endpoint's bearer token (null when it was started without auth)."""
+    """An endpoint's bearer token (null when it was started without auth): send it as
+    `Authorization: Bearer <token>`."""
 
     token: str | None
 

@@ -24,6 +24,14 @@ def register(commands: Any) -> None:
     serve.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
     serve.add_argument("--workers", type=int, default=1, help="Worker processes (default 1).")
     serve.add_argument(
+        "--auth",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="Require 'Authorization: Bearer <token>' on every route but /health and /ping; the "
+        "token is $JUPYTER_MLOPS_ENDPOINT_TOKEN, else one is generated and printed. Default: "
+        "--no-auth (the endpoints the Jupyter server deploys always have a token).",
+    )
+    serve.add_argument(
         "--log-name", help="Request log folder name (default: the endpoint or model name)."
     )
     serve.add_argument(
@@ -56,7 +64,7 @@ def register(commands: Any) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from ..core.errors import MLOpsError
-    from .endpoint_app import TOKEN_ENV, EndpointConfig, serve
+    from .endpoint_app import EndpointConfig, serve
 
     chosen = [x for x in (args.model, args.model_dir, args.endpoint) if x]
     if len(chosen) != 1:
@@ -78,9 +86,33 @@ def _serve(args: argparse.Namespace) -> int:
         from .model_uri import parse_ref
 
         parse_ref(config.model)
+    token, says = _auth(args)
     print(f"jupyter-mlops: serving {chosen[0]} on http://{args.host}:{args.port}", flush=True)
-    serve(config, args.host, args.port, args.workers, os.environ.get(TOKEN_ENV) or None)
+    print(f"jupyter-mlops: {says}", flush=True)
+    serve(config, args.host, args.port, args.workers, token)
     return 0
+
+
+def _auth(args: argparse.Namespace) -> tuple[str | None, str]:
+    """The token `serve` requires (None: none) and the line that says so."""
+    import secrets
+
+    from .endpoint_auth import TOKEN_ENV, TOKEN_FILE_ENV
+
+    if args.endpoint:  # started by the server's supervisor: its token file, if it has auth
+        if os.environ.get(TOKEN_FILE_ENV):
+            return None, f"auth on: bearer token from {os.environ[TOKEN_FILE_ENV]}"
+        return None, "auth off: this endpoint was deployed without auth"
+    if not args.auth:
+        os.environ.pop(TOKEN_ENV, None)  # --no-auth means open, whatever the environment says
+        os.environ.pop(TOKEN_FILE_ENV, None)
+        return None, (
+            f"auth off (--no-auth): anything that reaches {args.host}:{args.port} can call it"
+        )
+    if os.environ.get(TOKEN_ENV):
+        return os.environ[TOKEN_ENV], f"auth on (--auth): bearer token from ${TOKEN_ENV}"
+    token = secrets.token_urlsafe(32)
+    return token, f"auth on (--auth): generated bearer token {token}"
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -2,7 +2,9 @@
 
 Routes: `POST /invocations` (MLflow's payloads, `{"predictions": [...]}`), `POST /predict`
 (records or columns; probabilities and classes when the model has them), `GET /health`,
-`GET /ping`, `GET /version`, `GET /schema`, `GET /metrics` (Prometheus text).
+`GET /ping`, `GET /version`, `GET /schema`, `GET /metrics` (Prometheus text). With a bearer
+token (`endpoint_auth`: always for the endpoints the server deploys) every route but `/health`
+and `/ping` (readiness probes) answers 401 without `Authorization: Bearer <token>`.
 
 The model is loaded once per worker at start. A worker that follows the store (an endpoint
 record, or `NAME@ALIAS`) checks every `poll_s` which version it should serve; when that changes
@@ -10,14 +12,14 @@ it loads the new version in a thread and swaps it in: requests in flight finish 
 none fails (Promote and Rollback). With `--model-dir` (a Docker image) there is no store: the
 folder's model is served, its sha256 checked against `endpoint.json`.
 
-The configuration travels as JSON in `$JUPYTER_MLOPS_ENDPOINT_CONFIG`, so uvicorn's worker
-processes (`--workers N`) build the same app (`app_from_environment`).
+The configuration travels as JSON in `$JUPYTER_MLOPS_ENDPOINT_CONFIG` (the token or its file in
+`endpoint_auth`'s variables), so uvicorn's worker processes (`--workers N`) build the same app
+(`app_from_environment`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import itertools
 import json
 import logging
@@ -30,13 +32,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .._version import __version__
+from .endpoint_auth import TOKEN_ENV, EndpointAuth
 from .endpoint_metrics import Metrics
 from .model_source import ModelSource
 
 log = logging.getLogger("jupyter_mlops.serving.endpoint")
 
 CONFIG_ENV = "JUPYTER_MLOPS_ENDPOINT_CONFIG"
-TOKEN_ENV = "JUPYTER_MLOPS_ENDPOINT_TOKEN"
 
 try:  # orjson parses and writes JSON several times faster; json is the fallback
     import orjson
@@ -92,15 +94,16 @@ class EndpointConfig:
 class Endpoint:
     """The state of one worker: the loaded model, the batcher, the request log, metrics."""
 
-    def __init__(self, config: EndpointConfig, token: str | None) -> None:
+    def __init__(self, config: EndpointConfig, auth: EndpointAuth) -> None:
         self.config = config
-        self.token = token.encode() if token else None
+        self.auth = auth
         self.source: ModelSource | None = None
         self.model: Any = None
         self.batcher: Any = None
         self.request_log: Any = None
         self.metrics = Metrics(lambda: self.request_log)
         self._watcher: asyncio.Task[None] | None = None
+        self._token_watcher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Load the model and start the batcher, the request log and the version watcher."""
@@ -125,11 +128,14 @@ class Endpoint:
         self.batcher.start()
         if self.source.follows:
             self._watcher = asyncio.get_running_loop().create_task(self._watch())
+        if self.auth.token_file is not None:
+            self._token_watcher = asyncio.get_running_loop().create_task(self._watch_token())
 
     async def stop(self) -> None:
         """Stop the watcher and the batcher; write the request log's queue."""
-        if self._watcher is not None:
-            self._watcher.cancel()
+        for task in (self._watcher, self._token_watcher):
+            if task is not None:
+                task.cancel()
         if self.batcher is not None:
             await self.batcher.close()
         if self.request_log is not None:
@@ -163,19 +169,14 @@ class Endpoint:
                     log.warning("endpoint could not check or load its model version: %s", exc)
                 last_problem = str(exc)
 
-    def authorized(self, request: Any) -> bool:
-        """Whether the request carries the bearer token (always, when there is none)."""
-        if self.token is None:
-            return True
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(
-            given.strip().encode(), self.token
-        )
+    async def _watch_token(self) -> None:
+        while True:  # a rotated token replaces the old one within poll_s
+            await asyncio.sleep(self.config.poll_s)
+            await asyncio.to_thread(self.auth.refresh)
 
 
-def create_app(config: EndpointConfig, token: str | None = None) -> Any:
-    """The Starlette app of an endpoint."""
+def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
+    """The Starlette app of an endpoint (`auth`: its bearer token check; none: open)."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
@@ -183,7 +184,7 @@ def create_app(config: EndpointConfig, token: str | None = None) -> Any:
 
     from .payloads import PayloadError
 
-    state = Endpoint(config, token)
+    state = Endpoint(config, auth or EndpointAuth())
     # Request ids: unique per worker start, without a system call per request.
     id_prefix = secrets.token_hex(6)
     counter = itertools.count(1)
@@ -201,13 +202,17 @@ def create_app(config: EndpointConfig, token: str | None = None) -> Any:
     ) -> JSONResponse:
         return JSONResponse({"error": code, "message": message, "field": field}, status)
 
+    def unauthorized() -> JSONResponse:
+        return error(401, "a bearer token is required (Authorization: Bearer <token>)",
+                     "authorization", "unauthorized")  # fmt: skip
+
     async def serve(request: Request, route: str) -> Response:
         started = time.perf_counter()
         status = 200
         try:
-            if not state.authorized(request):
+            if not state.auth.authorized(request.headers):
                 status = 401
-                return error(401, "a bearer token is required", None, "unauthorized")
+                return unauthorized()
             length = request.headers.get("content-length")
             if length is not None and length.isdigit() and int(length) > config.max_body_bytes:
                 status = 413
@@ -289,8 +294,8 @@ def create_app(config: EndpointConfig, token: str | None = None) -> Any:
         )
 
     async def version(request: Request) -> Response:
-        if not state.authorized(request):
-            return error(401, "a bearer token is required", None, "unauthorized")
+        if not state.auth.authorized(request.headers):
+            return unauthorized()
         model = state.model
         return JSONResponse(
             {
@@ -304,8 +309,8 @@ def create_app(config: EndpointConfig, token: str | None = None) -> Any:
         )
 
     async def schema(request: Request) -> Response:
-        if not state.authorized(request):
-            return error(401, "a bearer token is required", None, "unauthorized")
+        if not state.auth.authorized(request.headers):
+            return unauthorized()
         model = state.model
         schema_ = model.info.input_schema
         return JSONResponse(
@@ -325,8 +330,8 @@ def create_app(config: EndpointConfig, token: str | None = None) -> Any:
     async def metrics(request: Request) -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-        if not state.authorized(request):
-            return error(401, "a bearer token is required", None, "unauthorized")
+        if not state.auth.authorized(request.headers):
+            return unauthorized()
         return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     routes = [
@@ -345,7 +350,8 @@ def create_app(config: EndpointConfig, token: str | None = None) -> Any:
 
 def app_from_environment() -> Any:
     """The app described by `$JUPYTER_MLOPS_ENDPOINT_CONFIG` (uvicorn's factory for workers)."""
-    return create_app(EndpointConfig.from_json(os.environ[CONFIG_ENV]), os.environ.get(TOKEN_ENV))
+    config = EndpointConfig.from_json(os.environ[CONFIG_ENV])
+    return create_app(config, EndpointAuth.from_environment())
 
 
 def serve(
@@ -355,17 +361,22 @@ def serve(
     workers: int = 1,
     token: str | None = None,
 ) -> None:
-    """Run the endpoint in the foreground until interrupted."""
+    """Run the endpoint in the foreground until interrupted; `token` (else the token or token
+    file in the environment) is required of callers."""
     import uvicorn
 
+    if token:
+        os.environ[TOKEN_ENV] = token  # uvicorn's workers read it from there
     if workers <= 1:
         uvicorn.run(
-            create_app(config, token), host=host, port=port, log_level="warning", access_log=False
+            create_app(config, EndpointAuth.from_environment()),
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
         )
         return
     os.environ[CONFIG_ENV] = config.to_json()
-    if token:
-        os.environ[TOKEN_ENV] = token
     uvicorn.run(
         "jupyter_mlops.serving.endpoint_app:app_from_environment",
         factory=True,

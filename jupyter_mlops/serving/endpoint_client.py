@@ -1,5 +1,6 @@
-"""The server's HTTP calls to its endpoint processes: `/health`, and `/metrics` read as the
-live figures the Models panel polls.
+"""The server's HTTP calls to its endpoint processes: `/health`, `/version` (is a new token
+taken?), and `/metrics` read as the live figures the Models panel polls. Each carries the
+endpoint's bearer token when it has one.
 
 `parse_stats` sums the Prometheus samples over routes and statuses: requests, errors, rows, the
 served version, and latency percentiles interpolated inside the histogram's buckets.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -29,6 +31,20 @@ def get_text(url: str, token: str | None, timeout: float = 2.0) -> str:
         request.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return str(response.read().decode())
+
+
+def get_status(url: str, token: str | None, timeout: float = 2.0) -> int:
+    """The HTTP status of GET `url` (with the bearer token, if any); OSError if no answer."""
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return int(exc.code)
 
 
 def read_stats(url: str, token: str | None) -> dict[str, Any]:

@@ -65,7 +65,11 @@ class RegisteredModel:
 @dataclass(frozen=True)
 class Endpoint:
     """An endpoint: the model it serves (following `alias`, else pinned to `version`), its
-    address, and the supervisor's view of its process (`state`, `pid`, `restarts`)."""
+    address, and the supervisor's view of its process (`state`, `pid`, `restarts`).
+
+    `token` is its bearer token (`Authorization: Bearer <token>`; None without auth), filled in
+    by `jupyter_mlops.get_endpoint` from the endpoint's private folder; never in the store.
+    """
 
     name: str
     model_name: str
@@ -83,6 +87,7 @@ class Endpoint:
     message: str | None
     creation_time: int
     update_time: int
+    token: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def url(self) -> str:

@@ -22,6 +22,7 @@
 | POST   | endpoints/{name}/stop, .../start         | stop / start the process, keep the record   |
 | GET    | endpoints/{name}/stats                   | live request count, errors, latency         |
 | GET    | endpoints/{name}/token                   | its bearer token (with `auth`)              |
+| POST   | endpoints/{name}/token                   | rotate it (the old one is refused at once)  |
 
 Promote and Rollback answer once every endpoint concerned serves the new version.
 """
@@ -363,10 +364,15 @@ class EndpointStatsHandler(_Handler):
 
 
 class EndpointTokenHandler(_Handler):
-    """`endpoints/{name}/token`."""
+    """`endpoints/{name}/token`: read, rotate."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "get": Contract("The endpoint's bearer token", response=api.TokenOut)
+        "get": Contract("The endpoint's bearer token", response=api.TokenOut),
+        "post": Contract(
+            "Give the endpoint a new bearer token; answers once the old one is refused",
+            response=api.TokenOut,
+            body=api.EmptyIn,
+        ),
     }
 
     @web.authenticated
@@ -374,6 +380,13 @@ class EndpointTokenHandler(_Handler):
         """GET: see the class docstring and `contract`."""
         await self.run_blocking(self.registry.get_endpoint, name)
         self.reply(api.TokenOut(token=await asyncio.to_thread(self.supervisor.token, name)))
+
+    @web.authenticated
+    async def post(self, name: str) -> None:
+        """POST: see the class docstring and `contract`."""
+        self.parse_body(api.EmptyIn)
+        check_name(name, "endpoint", "endpoint name")
+        self.reply(api.TokenOut(token=await self.supervisor.rotate_token(name)))
 
 
 ROUTES = [

@@ -10,8 +10,11 @@ it beside the old one and swaps: no request fails). At server stop, endpoints ar
 `persistent`; a persistent endpoint runs in its own session and is adopted again (or started)
 when the server next starts.
 
-Each endpoint's folder `<data dir>/serving/endpoints/<name>/` (0700) holds its log and, with
-`auth`, its bearer token (0600).
+Endpoints are deployed with `auth` unless asked otherwise: each has its own bearer token in its
+folder `<data dir>/serving/endpoints/<name>/` (0700, see `endpoint_files`; the token and the
+log are 0600). The process is told the token file's path and re-reads it, so `rotate_token`
+replaces the token without a restart. The server's own calls to its endpoints (`/health`,
+`/metrics`) carry the token.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import secrets
 import signal
 import socket
 import sys
@@ -30,15 +32,15 @@ from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
 from .adoption import adopt_endpoints, kill_pid, wait_pid_exit
-from .endpoint_app import TOKEN_ENV
-from .endpoint_client import get_json, read_stats
+from .endpoint_auth import TOKEN_ENV, TOKEN_FILE_ENV
+from .endpoint_client import get_json, get_status, read_stats
+from .endpoint_files import open_log, read_token, token_path, write_token
 from .entities import Endpoint
 from .model_uri import check_name, parse_ref
 from .registry import ModelRegistry
 
 log = logging.getLogger(__name__)
 
-ENDPOINTS_FOLDER = Path("serving") / "endpoints"
 HEALTH_TIMEOUT_S = 120.0
 ROLL_TIMEOUT_S = 120.0
 
@@ -81,7 +83,7 @@ class EndpointSupervisor:
         port: int | None = None,
         workers: int = 1,
         persistent: bool = False,
-        auth: bool = False,
+        auth: bool = True,
         host: str = "127.0.0.1",
     ) -> Endpoint:
         """Record and start an endpoint for `model`; returns it once it answers `/health`."""
@@ -99,7 +101,7 @@ class EndpointSupervisor:
                 self.registry.create_endpoint, name, ref, host, chosen, workers, persistent, auth
             )
             if auth:
-                await asyncio.to_thread(self._write_token, name)
+                await asyncio.to_thread(write_token, self.data_dir, name)
             try:
                 await self._start(name)
             except MLOpsError:
@@ -111,6 +113,8 @@ class EndpointSupervisor:
         """Stop an endpoint's process; `forget` also deletes its record."""
         async with self._lock(name):
             await asyncio.to_thread(self.registry.get_endpoint, name)
+            if forget:  # deleting one that serves traffic needs MANAGE: check before stopping
+                await asyncio.to_thread(self.registry.check_endpoint_delete, name)
             await self._terminate(name)
             if forget:
                 await asyncio.to_thread(self.registry.delete_endpoint, name)
@@ -197,6 +201,26 @@ class EndpointSupervisor:
                 )
             await asyncio.sleep(0.1)
 
+    async def _wait_token(
+        self, endpoint: Endpoint, token: str, timeout: float = ROLL_TIMEOUT_S
+    ) -> None:
+        """Return when every worker accepts `token` (a few answers in a row)."""
+        deadline = time.monotonic() + timeout
+        in_a_row = 0
+        while in_a_row < 3 * endpoint.workers:
+            try:
+                status = await asyncio.to_thread(get_status, f"{endpoint.url}/version", token)
+            except OSError:
+                status = 0
+            in_a_row = in_a_row + 1 if status == 200 else 0
+            if time.monotonic() > deadline:
+                raise MLOpsError(
+                    f"endpoint {endpoint.name!r} did not take its new token in {timeout:.0f} s",
+                    ErrorCode.UNAVAILABLE,
+                )
+            if in_a_row < 3 * endpoint.workers:
+                await asyncio.sleep(0.05)
+
     async def stats(self, name: str) -> dict[str, Any]:
         """The endpoint's `/metrics`, parsed: request counts, errors, latency, version."""
         endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
@@ -204,8 +228,24 @@ class EndpointSupervisor:
 
     def token(self, name: str) -> str | None:
         """The bearer token of an endpoint started with `auth`, else None."""
-        path = self._folder(name) / "token"
-        return path.read_text().strip() if path.is_file() else None
+        return read_token(self.data_dir, name)
+
+    async def rotate_token(self, name: str) -> str:
+        """Give endpoint `name` a new bearer token and return it once the endpoint requires it
+        (the old one is refused from then on). An endpoint deployed without auth gets one and
+        is restarted to require it."""
+        async with self._lock(name):
+            endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+            token = await asyncio.to_thread(write_token, self.data_dir, name)
+            if not endpoint.auth:
+                endpoint = await asyncio.to_thread(self.registry.update_endpoint, name, auth=True)
+                if name in self._processes or endpoint.state == "running":
+                    await self._terminate(name)
+                    await self._start(name)
+                return token
+        if endpoint.state == "running":
+            await self._wait_token(endpoint, token)
+        return token
 
     async def adopt(self) -> None:
         """At server start: watch persistent endpoints still running, start those that died,
@@ -235,17 +275,6 @@ class EndpointSupervisor:
     def _lock(self, name: str) -> asyncio.Lock:
         return self._locks.setdefault(name, asyncio.Lock())
 
-    def _folder(self, name: str) -> Path:
-        return self.data_dir / ENDPOINTS_FOLDER / name
-
-    def _write_token(self, name: str) -> None:
-        folder = self._folder(name)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = folder / "token"
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
-
     def _free_port(self, host: str) -> int:
         taken = {e.port for e in self.registry.list_endpoints()}
         for port in range(self.base_port, self.base_port + 1000):
@@ -255,15 +284,14 @@ class EndpointSupervisor:
 
     async def _start(self, name: str) -> None:
         endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
-        folder = self._folder(name)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         env = dict(os.environ)
-        token = self.token(name) if endpoint.auth else None
         env.pop(TOKEN_ENV, None)
-        if token:
-            env[TOKEN_ENV] = token
-        log_path = folder / "endpoint.log"
-        descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        env.pop(TOKEN_FILE_ENV, None)
+        if endpoint.auth:
+            if self.token(name) is None:  # e.g. deleted by hand: never start it open
+                await asyncio.to_thread(write_token, self.data_dir, name)
+            env[TOKEN_FILE_ENV] = str(token_path(self.data_dir, name))
+        descriptor, log_path = await asyncio.to_thread(open_log, self.data_dir, name)
         command = [
             sys.executable,
             "-m",
