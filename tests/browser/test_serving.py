@@ -55,12 +55,23 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     url_line = card.locator("[data-testid=mlops-endpoint-url]")
     expect(url_line).to_have_text(re.compile(r"^http://127\.0\.0\.1:\d+"))
     url = url_line.inner_text()
+    expect(card.locator("[data-testid=mlops-endpoint-restarts]")).to_have_text("0 restarts")
+    # The endpoint requires its bearer token: the "How to call" snippet shows it on request.
+    card.locator("[data-testid=mlops-endpoint-call] summary").click()
+    snippet = card.locator("[data-testid=mlops-endpoint-snippet]")
+    expect(snippet).to_contain_text(f"curl -X POST {url}/invocations")
+    card.locator("[data-testid=mlops-endpoint-show-token]").click()
+    expect(snippet).not_to_contain_text("<token>")
+    token = re.search(r"Bearer ([\w-]+)'", snippet.inner_text()).group(1)
     body = {"dataframe_records": [{"a": 1.0, "b": 0.0, "c": 0.0}]}
+    assert httpx.post(f"{url}/invocations", json=body, timeout=30).status_code == 401
+    headers = {"Authorization": f"Bearer {token}"}
     for _ in range(5):
-        assert httpx.post(f"{url}/invocations", json=body, timeout=30).status_code == 200
+        answer = httpx.post(f"{url}/invocations", json=body, headers=headers, timeout=30)
+        assert answer.status_code == 200
     stats = card.locator("[data-testid=mlops-endpoint-stats]")
-    stats.filter(has_text="5 requests").wait_for(timeout=30_000)
-    expect(stats).to_contain_text("0 errors")
+    stats.filter(has_text="6 requests").wait_for(timeout=30_000)
+    expect(stats).to_contain_text("1 errors")  # the call without the token
 
     view.locator(
         '[data-testid=mlops-model-version][data-version="2"] [data-testid=mlops-promote]'

@@ -2,7 +2,16 @@ import React from 'react';
 
 import { formatDate, PolledView } from '../kit';
 import { APIError } from '../request';
-import { deleteEndpoint, deploy, endpointAction, endpointStats, getModel, setAlias } from './api';
+import {
+  deleteEndpoint,
+  deploy,
+  endpointAction,
+  endpointStats,
+  endpointToken,
+  getModel,
+  rotateEndpointToken,
+  setAlias
+} from './api';
 import { IEndpoint, IEndpointStats, IModelDetail, IModelVersion } from './model';
 import { VersionCompare } from './VersionCompare';
 
@@ -32,6 +41,18 @@ function fixed(value: number | null | undefined, digits = 1): string {
   return value === null || value === undefined ? '—' : value.toFixed(digits);
 }
 
+/** A curl call of the endpoint: a record of the served version's columns, its token if any. */
+function curlSnippet(endpoint: IEndpoint, version: IModelVersion | undefined, token: string) {
+  const columns = version?.input_schema.columns ?? [];
+  const record = Object.fromEntries(columns.map(c => [c.name, 0]));
+  const body = JSON.stringify({ dataframe_records: [record] });
+  const auth = endpoint.auth ? ` \\\n  -H 'Authorization: Bearer ${token}'` : '';
+  return (
+    `curl -X POST ${endpoint.url}/invocations \\\n  -H 'Content-Type: application/json'` +
+    `${auth} \\\n  -d '${body}'`
+  );
+}
+
 /** A model's page: versions (Deploy, Promote), endpoints with live figures (Rollback, Stop). */
 export class ModelView extends PolledView<IModelViewData> {
   readonly modelName: string;
@@ -40,6 +61,8 @@ export class ModelView extends PolledView<IModelViewData> {
   private _rates: Record<string, IRate> = {};
   /** The version whose comparison with the served one is open. */
   private _comparing: number | null = null;
+  /** Bearer tokens fetched for the "How to call" snippets, by endpoint. */
+  private _tokens: Record<string, string | null> = {};
 
   constructor(private readonly _options: IModelViewOptions) {
     super({ name: 'model', interval: 2000, max: 30000 });
@@ -133,7 +156,13 @@ export class ModelView extends PolledView<IModelViewData> {
             HTTP endpoint on 127.0.0.1.
           </div>
         ) : (
-          model.endpoints.map(e => this._renderEndpoint(e, data.stats[e.name]))
+          model.endpoints.map(e =>
+            this._renderEndpoint(
+              e,
+              data.stats[e.name],
+              model.versions.find(v => v.version === e.serving_version)
+            )
+          )
         )}
         <h3>Versions</h3>
         <table className="jp-MLOps-versionTable">
@@ -278,7 +307,62 @@ export class ModelView extends PolledView<IModelViewData> {
     );
   }
 
-  private _renderEndpoint(endpoint: IEndpoint, stats: IEndpointStats | undefined): JSX.Element {
+  private _showToken(name: string, rotate: boolean): void {
+    this._act(rotate ? 'Rotating the token…' : 'Reading the token…', async () => {
+      this._tokens[name] = await (rotate ? rotateEndpointToken(name) : endpointToken(name));
+    });
+  }
+
+  private _renderCall(endpoint: IEndpoint, version: IModelVersion | undefined): JSX.Element {
+    const token = this._tokens[endpoint.name];
+    const shown = token !== undefined && token !== null;
+    return (
+      <details className="jp-MLOps-endpointCall" data-testid="mlops-endpoint-call">
+        <summary>How to call</summary>
+        <pre data-testid="mlops-endpoint-snippet">
+          {curlSnippet(endpoint, version, shown ? token : '<token>')}
+        </pre>
+        {endpoint.auth ? (
+          <div className="jp-MLOps-endpointActions">
+            <span className="jp-MLOps-muted">
+              Python: <code>mlops.get_endpoint("{endpoint.name}").token</code>
+            </span>
+            <button
+              className="jp-mod-styled"
+              data-testid="mlops-endpoint-show-token"
+              disabled={this._busy !== null}
+              onClick={() => this._showToken(endpoint.name, false)}
+            >
+              Show token
+            </button>
+            <button
+              className="jp-mod-styled"
+              data-testid="mlops-endpoint-rotate-token"
+              disabled={this._busy !== null}
+              title="Give the endpoint a new token; the current one stops working"
+              onClick={() => {
+                if (
+                  window.confirm(`Rotate the token of ${endpoint.name}? Callers need the new one.`)
+                ) {
+                  this._showToken(endpoint.name, true);
+                }
+              }}
+            >
+              Rotate token
+            </button>
+          </div>
+        ) : (
+          <div className="jp-MLOps-muted">No token: deployed without auth.</div>
+        )}
+      </details>
+    );
+  }
+
+  private _renderEndpoint(
+    endpoint: IEndpoint,
+    stats: IEndpointStats | undefined,
+    version: IModelVersion | undefined
+  ): JSX.Element {
     const rate = this._rates[endpoint.name]?.perSecond ?? null;
     const running = endpoint.state === 'running';
     return (
@@ -298,15 +382,23 @@ export class ModelView extends PolledView<IModelViewData> {
             {endpoint.target} → v{endpoint.serving_version ?? '—'}
           </span>
           <a
-            href={`${endpoint.url}/schema`}
+            href={`${endpoint.url}/health`}
             target="_blank"
             rel="noreferrer"
             data-testid="mlops-endpoint-url"
           >
             {endpoint.url}
           </a>
+          <span
+            className={endpoint.restarts > 0 ? 'jp-MLOps-error' : 'jp-MLOps-muted'}
+            data-testid="mlops-endpoint-restarts"
+            title="Times the process was restarted after it died"
+          >
+            {endpoint.restarts} restart{endpoint.restarts === 1 ? '' : 's'}
+          </span>
         </div>
         {endpoint.message ? <div className="jp-MLOps-muted">{endpoint.message}</div> : null}
+        {this._renderCall(endpoint, version)}
         {running && stats?.reachable ? (
           <div className="jp-MLOps-endpointStats" data-testid="mlops-endpoint-stats">
             <span>{stats.requests} requests</span>

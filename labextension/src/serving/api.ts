@@ -59,6 +59,17 @@ export function endpointStats(name: string): Promise<IEndpointStats> {
   return requestAPI<IEndpointStats>(`endpoints/${part(name)}/stats`);
 }
 
+/** An endpoint's bearer token (null: deployed without auth). */
+export async function endpointToken(name: string): Promise<string | null> {
+  return (await requestAPI<{ token: string | null }>(`endpoints/${part(name)}/token`)).token;
+}
+
+/** A new bearer token for the endpoint; the old one is refused once this resolves. */
+export async function rotateEndpointToken(name: string): Promise<string | null> {
+  const path = `endpoints/${part(name)}/token`;
+  return (await requestAPI<{ token: string | null }>(path, json('POST', {}))).token;
+}
+
 export function compareVersions(
   name: string,
   version: number,
