@@ -6,7 +6,7 @@ from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from tornado.routing import HostMatches, Rule
 from tornado.web import _ApplicationRouter
-from traitlets import Bool, Float, Int, Type, Unicode
+from traitlets import Bool, Dict, Enum, Float, Int, List, Type, Unicode
 
 from .capabilities import available_capabilities
 from .core import schema
@@ -85,6 +85,33 @@ class MLOpsApp(ExtensionApp):
         klass="jupyter_mlops.tracking.base_store.BaseTrackingStore",
         help="The tracking store class (a BaseTrackingStore subclass) the REST API, and the "
         "kernels and jobs this server starts, build (see jupyter_mlops.core.services).",
+    ).tag(config=True)
+
+    default_permission = Enum(
+        ["READ", "EDIT", "MANAGE"],
+        default_value="EDIT",
+        help="What a user may do on an experiment or a model nobody granted them anything on "
+        "(see docs/team.md). EDIT: everyone edits; a single user notices nothing.",
+    ).tag(config=True)
+
+    team_admins = List(
+        Unicode(), help="Users who MANAGE every experiment and model (approve, delete, grant)."
+    ).tag(config=True)
+
+    protected_aliases = List(
+        Unicode(),
+        help='Aliases (e.g. ["production"]) that move only with an approval by a second user '
+        "with MANAGE (a model adds its own with the tag mlops.protected_aliases).",
+    ).tag(config=True)
+
+    notifications = List(
+        Dict(),
+        help='Notification channels: {"url": ..., "events": [...], "secret_env": ...} for a '
+        'webhook, {"to": [...], "smtp_host": ..., "smtp_port": ...} for email (docs/team.md).',
+    ).tag(config=True)
+
+    notifications_interval = Float(
+        1.0, help="Seconds between the notification dispatcher's passes."
     ).tag(config=True)
 
     def initialize_settings(self) -> None:

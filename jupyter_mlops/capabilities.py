@@ -47,6 +47,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("serving", "Model serving"),
     Capability("monitoring", "Drift monitoring"),
     Capability("mlflow_compat", "MLflow compatibility"),
+    # Team adapters (audit, permissions, approvals); the services are core/team.
+    Capability("team", "Team"),
 )
 
 

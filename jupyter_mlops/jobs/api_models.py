@@ -103,6 +103,7 @@ class JobRunOut(BaseModel):
     host: str | None
     pid: int | None
     tracking_run_ids: list[str] = Field(default_factory=list)
+    created_by: str | None = None
 
 
 class JobOut(BaseModel):
@@ -126,6 +127,8 @@ class JobOut(BaseModel):
     created_time: int
     updated_time: int
     last_run: JobRunOut | None = None
+    created_by: str | None = None
+    updated_by: str | None = None
 
 
 class JobList(BaseModel):

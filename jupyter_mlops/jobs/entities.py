@@ -69,6 +69,8 @@ class Job:
     updated_time: int
     schedule_since: int
     last_run: JobRun | None = None
+    created_by: str | None = None
+    updated_by: str | None = None
 
 
 @dataclass
@@ -103,6 +105,7 @@ class JobRun:
     host: str | None
     pid: int | None
     heartbeat_time: int | None
+    created_by: str | None = None
 
     @property
     def duration_ms(self) -> int | None:

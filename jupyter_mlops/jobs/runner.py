@@ -30,6 +30,7 @@ from ..core.tasks import BaseTaskRunner, TaskState, task_target
 from .entities import NOTEBOOK_KIND, JobRun, RunStatus
 from .store import JobStore, now_ms
 
+from ..core.team.identity import Actor, child_environment, process_user
 log = logging.getLogger(__name__)
 
 NOTEBOOK_ENV = "JUPYTER_MLOPS_NOTEBOOK"
@@ -252,6 +253,8 @@ class JobRunner(BaseTaskRunner):
 
         def on_cell(done: int, total: int) -> None:
             self.store.update_run(
+        # The notebook acts as the user who asked for the run (a scheduled one: the job's owner).
+        env.update(child_environment(Actor(run.created_by or process_user(), "job")))
                 run.run_id,
                 cells_done=done,
                 cells_total=total,

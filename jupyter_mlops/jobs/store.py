@@ -14,9 +14,12 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from ..core.team import audit, notifications
+from ..core.team.identity import current_user
 from .entities import ACTIVE_STATUSES, Job, JobRun, JobSpec, RunStatus
 from .tables import FiringRow, JobRow, RunRow
 
@@ -50,6 +53,8 @@ def _job(row: JobRow, last_run: JobRun | None = None) -> Job:
         updated_time=row.updated_time,
         schedule_since=row.schedule_since,
         last_run=last_run,
+        created_by=row.created_by,
+        updated_by=row.updated_by,
     )
 
 
@@ -83,6 +88,7 @@ def _run(row: RunRow) -> JobRun:
         host=row.host,
         pid=row.pid,
         heartbeat_time=row.heartbeat_time,
+        created_by=row.created_by,
     )
 
 
@@ -119,11 +125,15 @@ class JobStore:
             created_time=now,
             updated_time=now,
             schedule_since=now,
+            created_by=current_user(),
+            updated_by=current_user(),
             **_job_values(values),
         )
         with self.database.session(write=True) as session:
             session.add(row)
             session.flush()
+            after = {"name": name, "notebook": spec.notebook_path, "schedule": spec.schedule}
+            audit.record(session, "job.create", "job", row.job_id, after=after)
             return _job(row)
 
     def get_job(self, job_id: str) -> Job:
@@ -174,10 +184,15 @@ class JobStore:
             raise ValueError(f"not job fields: {sorted(unknown)}")
         values = _job_values(changes)
         values["updated_time"] = now_ms()
+        values["updated_by"] = current_user()
         with self.database.session(write=True) as session:
             result = session.execute(update(JobRow).where(JobRow.job_id == job_id).values(**values))
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 raise NotFoundError(f"no job {job_id!r}", field="job_id")
+            # The schedule's bookkeeping is not a user's change.
+            if set(changes) - {"schedule_since"}:
+                shown = {k: v for k, v in changes.items() if k != "snapshot"}
+                audit.record(session, "job.update", "job", job_id, after=shown)
         return self.get_job(job_id)
 
     def delete_job(self, job_id: str) -> None:
@@ -188,6 +203,7 @@ class JobStore:
             result = session.execute(delete(JobRow).where(JobRow.job_id == job_id))
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 raise NotFoundError(f"no job {job_id!r}", field="job_id")
+            audit.record(session, "job.delete", "job", job_id)
 
     def snapshot(self, job_id: str) -> str:
         """The notebook JSON the job runs."""
@@ -209,6 +225,7 @@ class JobStore:
         fields.setdefault("cells_total", 0)
         fields.setdefault("attempt", 1)
         fields.setdefault("target", "local")
+        fields.setdefault("created_by", current_user())
         return RunRow(**fields)
 
     def create_run(self, **fields: Any) -> JobRun:
@@ -238,6 +255,7 @@ class JobStore:
                 notebook_path=job.notebook_path,
                 parameters=job.parameters,
                 scheduled_time=scheduled_time,
+                created_by=job.created_by,  # a scheduled run acts for the job's owner
             )
         claim = FiringRow(
             job_id=job.job_id,
@@ -319,6 +337,8 @@ class JobStore:
             values["status"] = values["status"].value
         with self.database.session(write=True) as session:
             session.execute(update(RunRow).where(RunRow.run_id == run_id).values(**values))
+            if values.get("status") in _NOTIFIED:
+                _notify_end(session, run_id)
 
     def finish_run_if_active(self, run_id: str, status: RunStatus, error: str) -> bool:
         """End a run still queued/running (a dead process's); False if it had ended."""
@@ -341,3 +361,29 @@ class JobStore:
                 .where(RunRow.run_id.in_(ids), RunRow.status.in_(ACTIVE_STATUSES))
                 .values(heartbeat_time=now_ms())
             )
+
+
+_NOTIFIED = {
+    "succeeded": "job.run.succeeded",
+    "failed": "job.run.failed",
+    "timed_out": "job.run.failed",
+}
+
+
+def _notify_end(session: Session, run_id: str) -> None:
+    """Queue the notification of a job's run that ended (tasks are not notified)."""
+    row = session.get(RunRow, run_id)
+    if row is None or row.job_id is None:
+        return
+    event = _NOTIFIED[row.status]
+    text = f"job {row.title} run {row.status}" + (f": {row.error}" if row.error else "")
+    notifications.notify(
+        session,
+        event,
+        text[:500],
+        job_id=row.job_id,
+        run_id=run_id,
+        status=row.status,
+        error=row.error,
+        owner=row.created_by,
+    )

@@ -38,6 +38,8 @@ class JobRow(Base):
     updated_time: Mapped[int] = mapped_column(BigInteger)
     # Firings are looked for after this time (creation, resume, or a schedule change).
     schedule_since: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    updated_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class RunRow(Base):
@@ -81,6 +83,7 @@ class RunRow(Base):
     host: Mapped[str | None] = mapped_column(String(256), nullable=True)
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     heartbeat_time: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class FiringRow(Base):

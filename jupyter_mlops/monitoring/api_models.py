@@ -65,6 +65,8 @@ class MonitorOut(BaseModel):
     paused: bool
     created_time: int
     next_window_start: int
+    created_by: str | None = None
+    updated_by: str | None = None
 
 
 class MonitorList(BaseModel):

@@ -50,6 +50,8 @@ class Monitor:
     paused: bool
     created_time: int
     next_window_start: int
+    created_by: str | None = None
+    updated_by: str | None = None
 
 
 @dataclass

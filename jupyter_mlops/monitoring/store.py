@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from ..core.team import audit, notifications
+from ..core.team.identity import current_user
 from .entities import Alert, Monitor, MonitorSpec, Window, WindowResult
 from .tables import AlertRow, LabelRow, MonitorRow, WindowRow
 
@@ -42,6 +44,8 @@ def _monitor(row: MonitorRow) -> Monitor:
         paused=row.paused,
         created_time=row.created_time,
         next_window_start=row.next_window_start,
+        created_by=row.created_by,
+        updated_by=row.updated_by,
     )
 
 
@@ -121,6 +125,8 @@ class MonitorStore:
             paused=spec.paused,
             created_time=now_ms(),
             next_window_start=now_ms() if start_ms is None else start_ms,
+            created_by=current_user(),
+            updated_by=current_user(),
         )
         with self.database.session(write=True) as session:
             taken = session.scalar(
@@ -134,6 +140,8 @@ class MonitorStore:
                 )
             session.add(row)
             session.flush()
+            after = {"endpoint": spec.endpoint_name, "thresholds": spec.thresholds}
+            audit.record(session, "monitor.create", "monitor", row.monitor_id, after=after)
             return _monitor(row)
 
     def get_monitor(self, monitor_id: str) -> Monitor:
@@ -165,8 +173,13 @@ class MonitorStore:
             encoded["columns"] = None
         with self.database.session(write=True) as session:
             row = self._row(session, monitor_id)
+            before = {key: getattr(row, key) for key in encoded}
             for key, value in encoded.items():
                 setattr(row, key, value)
+            row.updated_by = current_user()
+            audit.record(
+                session, "monitor.update", "monitor", monitor_id, before=before, after=changes
+            )
             if "reference_profile" in changes:
                 row.reference_kind = "profile" if changes["reference_profile"] else "training"
             session.flush()
@@ -175,7 +188,9 @@ class MonitorStore:
     def delete_monitor(self, monitor_id: str) -> None:
         """Delete a monitor with its windows and alerts."""
         with self.database.session(write=True) as session:
-            self._row(session, monitor_id)
+            row = self._row(session, monitor_id)
+            before = {"endpoint": row.endpoint_name}
+            audit.record(session, "monitor.delete", "monitor", monitor_id, before=before)
             session.execute(delete(AlertRow).where(AlertRow.monitor_id == monitor_id))
             session.execute(delete(WindowRow).where(WindowRow.monitor_id == monitor_id))
             session.execute(delete(MonitorRow).where(MonitorRow.monitor_id == monitor_id))
@@ -301,6 +316,17 @@ class MonitorStore:
             )
             session.add(row)
             session.flush()
+            notifications.notify(
+                session,
+                "monitor.drift_alert",
+                f"drift alert ({kind}) on monitor {monitor_id}: {message}"[:500],
+                monitor_id=monitor_id,
+                window_id=window_id,
+                kind=kind,
+                message=message,
+                job_run_id=job_run_id,
+                job_error=job_error,
+            )
             return _alert(row)
 
     def list_alerts(self, monitor_id: str | None = None, limit: int = 100) -> list[Alert]:

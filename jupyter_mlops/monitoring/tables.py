@@ -49,6 +49,8 @@ class MonitorRow(Base):
     created_time: Mapped[int] = mapped_column(BigInteger)
     # Windows start at or after this time (creation, or the end of the last window claimed).
     next_window_start: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    updated_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class WindowRow(Base):

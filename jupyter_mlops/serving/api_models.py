@@ -80,6 +80,7 @@ class VersionOut(BaseModel):
     training_profile: str | None
     notebook_path: str | None
     aliases: list[str]
+    created_by: str | None = None
 
 
 class AliasOut(BaseModel):
@@ -90,6 +91,7 @@ class AliasOut(BaseModel):
     version: int
     previous_version: int | None
     update_time: int
+    updated_by: str | None = None
 
 
 class ModelOut(BaseModel):
@@ -102,6 +104,8 @@ class ModelOut(BaseModel):
     last_update_time: int
     latest_version: int | None
     aliases: dict[str, int]
+    created_by: str | None = None
+    updated_by: str | None = None
 
 
 class ModelList(BaseModel):
@@ -132,6 +136,8 @@ class EndpointOut(BaseModel):
     message: str | None
     creation_time: int
     update_time: int
+    created_by: str | None = None
+    updated_by: str | None = None
 
 
 class EndpointList(BaseModel):
@@ -220,6 +226,7 @@ def version_out(version: ModelVersion) -> VersionOut:
         training_profile=version.training_profile,
         notebook_path=version.notebook_path,
         aliases=version.aliases,
+        created_by=version.created_by,
     )
 
 
@@ -231,6 +238,7 @@ def alias_out(alias: Alias) -> AliasOut:
         version=alias.version,
         previous_version=alias.previous_version,
         update_time=alias.update_time,
+        updated_by=alias.updated_by,
     )
 
 
@@ -244,6 +252,8 @@ def model_out(model: RegisteredModel) -> ModelOut:
         last_update_time=model.last_update_time,
         latest_version=model.latest_version,
         aliases=model.aliases,
+        created_by=model.created_by,
+        updated_by=model.updated_by,
     )
 
 
@@ -269,4 +279,6 @@ def endpoint_out(endpoint: Endpoint, serving_version: int | None) -> EndpointOut
         message=endpoint.message,
         creation_time=endpoint.creation_time,
         update_time=endpoint.update_time,
+        created_by=endpoint.created_by,
+        updated_by=endpoint.updated_by,
     )

@@ -11,9 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError
+from ..core.team import audit, notifications
+from ..core.team.identity import current_user
+from ..core.team.permissions import Permission, require
 from .entities import Endpoint
 from .model_uri import ModelRef, check_name
 from .registry_rows import endpoint_row, now_ms, resolve, to_endpoint, version_row
@@ -44,6 +48,7 @@ class EndpointRecords:
         check_name(name, "name", "endpoint name")
         now = now_ms()
         with self.database.session(write=True) as session:
+            require(session, Permission.EDIT, model=ref.name, action="deploy it")
             if session.get(EndpointRow, name) is not None:
                 raise MLOpsError(f"an endpoint named {name!r} exists", ErrorCode.CONFLICT, "name")
             version = resolve(session, ref)
@@ -61,9 +66,13 @@ class EndpointRecords:
                 restarts=0,
                 creation_time=now,
                 update_time=now,
+                created_by=current_user(),
+                updated_by=current_user(),
             )
             session.add(row)
             session.flush()
+            after = {"model": ref.name, "alias": ref.alias, "version": row.version, "port": port}
+            audit.record(session, "endpoint.create", "endpoint", name, after=after)
             return to_endpoint(row)
 
     def get_endpoint(self, name: str) -> Endpoint:
@@ -86,16 +95,31 @@ class EndpointRecords:
             row = endpoint_row(session, name)
             if "version" in changes and changes["version"] is not None:
                 version_row(session, row.model_name, changes["version"])
+            before = {key: getattr(row, key) for key in changes}
             for key, value in changes.items():
                 setattr(row, key, value)
             row.update_time = now_ms()
+            _audit_change(session, row, before, changes)
             session.flush()
             return to_endpoint(row)
 
     def delete_endpoint(self, name: str) -> None:
         """Forget an endpoint (its process must be stopped first)."""
         with self.database.session(write=True) as session:
-            session.delete(endpoint_row(session, name))
+            row = endpoint_row(session, name)
+            audit.record(
+                session, "endpoint.delete", "endpoint", name, before={"model": row.model_name}
+            )
+            session.delete(row)
+
+    def check_endpoint_delete(self, name: str) -> None:
+        """Refuse (403) deleting an endpoint that serves traffic (running) without MANAGE on its
+        model, or a stopped one without EDIT."""
+        with self.database.session() as session:
+            row = endpoint_row(session, name)
+            live = row.state in ("running", "starting", "restarting")
+            needed = Permission.MANAGE if live else Permission.EDIT
+            require(session, needed, model=row.model_name, action=f"delete endpoint {name}")
 
     def endpoint_version(self, name: str) -> int:
         """The version an endpoint should serve now (its alias's, else its pinned one)."""
@@ -105,3 +129,46 @@ class EndpointRecords:
                 return resolve(session, ModelRef(row.model_name, alias=row.alias))
             assert row.version is not None
             return row.version
+
+
+# Changes a user makes (what is served, how) are audited as updates; the supervisor's process
+# states only when they matter to someone (a failure, a restart, a stop).
+_AUDITED_FIELDS = {"alias", "version", "auth", "workers", "persistent"}
+
+
+def _audit_change(
+    session: Session, row: EndpointRow, before: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    name = row.name
+    user_change = {k: v for k, v in changes.items() if k in _AUDITED_FIELDS and before[k] != v}
+    if user_change:
+        row.updated_by = current_user()
+        was = {k: before[k] for k in user_change}
+        audit.record(session, "endpoint.update", "endpoint", name, before=was, after=user_change)
+    state = changes.get("state")
+    if state == before.get("state"):
+        return
+    if state == "failed":
+        audit.record(session, "endpoint.failed", "endpoint", name, after={"message": row.message})
+        notifications.notify(
+            session,
+            "endpoint.failed",
+            f"endpoint {name} failed: {row.message or ''}".strip(),
+            endpoint=name,
+            model=row.model_name,
+            message=row.message,
+        )
+    elif state == "restarting":
+        audit.record(
+            session, "endpoint.restart", "endpoint", name, after={"restarts": row.restarts}
+        )
+        notifications.notify(
+            session,
+            "endpoint.restarted",
+            f"endpoint {name} restarted ({row.restarts})",
+            endpoint=name,
+            model=row.model_name,
+            restarts=row.restarts,
+        )
+    elif state == "stopped":
+        audit.record(session, "endpoint.stop", "endpoint", name, before={"state": before["state"]})

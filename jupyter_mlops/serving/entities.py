@@ -31,6 +31,7 @@ class ModelVersion:
     training_profile: str | None = None
     notebook_path: str | None = None
     aliases: list[str] = field(default_factory=list)
+    created_by: str | None = None
 
     @property
     def uri(self) -> str:
@@ -47,6 +48,7 @@ class Alias:
     version: int
     previous_version: int | None
     update_time: int
+    updated_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class RegisteredModel:
     last_update_time: int
     latest_version: int | None
     aliases: dict[str, int] = field(default_factory=dict)
+    created_by: str | None = None
+    updated_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ class Endpoint:
     creation_time: int
     update_time: int
     token: str | None = field(default=None, repr=False, compare=False)
+    created_by: str | None = None
+    updated_by: str | None = None
 
     @property
     def url(self) -> str:

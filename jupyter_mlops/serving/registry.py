@@ -23,6 +23,9 @@ from sqlalchemy import func, select
 
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from ..core.team import approvals, audit, notifications
+from ..core.team.identity import current_user
+from ..core.team.permissions import Permission, grant_owner, require
 from ..model_format import MODEL_FILE, ModelInfo, load_model, read_model_info
 from .endpoint_records import EndpointRecords
 from .entities import Alias, ModelVersion, RegisteredModel
@@ -132,9 +135,12 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         with self.database.session(write=True) as session:
             model = session.get(ModelRow, name, with_for_update=True)
             if model is None:
-                model = ModelRow(name=name, tags="{}", creation_time=now, last_update_time=now)
+                model = ModelRow(
+                    name=name, tags="{}", creation_time=now, last_update_time=now, created_by=user
+                )
                 session.add(model)
-            model.last_update_time = now
+                grant_owner(session, model=name)
+            model.last_update_time, model.updated_by = now, user
             number = (latest_version(session, name) or 0) + 1
             destination = self.models_root / name / f"v{number}"
             if destination.exists():  # left by a registration whose transaction failed
@@ -149,6 +155,8 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
                         f"(sha256 {content_hash}, recorded {expected_sha256}); not registered",
                         ErrorCode.FORBIDDEN,
                         field="source",
+            require(session, Permission.EDIT, model=name, action="register a version")
+            user = current_user()
                     )
                 row = ModelVersionRow(
                     name=name,
@@ -182,9 +190,21 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         version: int,
         description: str | None = None,
         tags: dict[str, str] | None = None,
+                    created_by=user,
     ) -> ModelVersion:
         """Set a version's description and/or merge tags into its tags."""
         with self.database.session(write=True) as session:
+                after = {"version": number, "source": source, "run_id": run_id}
+                audit.record(session, "version.create", "model", name, after=after)
+                notifications.notify(
+                    session,
+                    "model.version_registered",
+                    f"{user} registered {name} version {number}",
+                    model=name,
+                    version=number,
+                    source=source,
+                    run_id=run_id,
+                )
             row = version_row(session, name, version)
             if description is not None:
                 row.description = description
@@ -204,11 +224,17 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         """The version number a reference points to now."""
         with self.database.session() as session:
             return resolve(session, ref)
+            require(session, Permission.EDIT, model=name, action="change a version")
 
+            before = {"description": row.description, "tags": json.loads(row.tags or "{}")}
     def list_versions(self, name: str) -> list[ModelVersion]:
         """A model's versions, newest first."""
         with self.database.session() as session:
             model_row(session, name)
+            after = {"description": row.description, "tags": json.loads(row.tags or "{}")}
+            audit.record(
+                session, "version.update", "model", f"{name}/{version}", before=before, after=after
+            )
             rows = session.scalars(
                 select(ModelVersionRow)
                 .where(ModelVersionRow.name == name)
@@ -264,7 +290,9 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             elif row.version != version:
                 row.previous_version, row.version, row.update_time = row.version, version, now
             session.flush()
-            return Alias(name, alias, row.version, row.previous_version, row.update_time)
+            return Alias(
+                name, alias, row.version, row.previous_version, row.update_time, row.updated_by
+            )
 
     def get_alias(self, name: str, alias: str) -> Alias:
         """One alias."""
@@ -272,12 +300,42 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             row = session.get(AliasRow, (name, alias))
             if row is None:
                 raise NotFoundError(f"model {name!r} has no alias {alias!r}", field="alias")
-            return Alias(name, alias, row.version, row.previous_version, row.update_time)
+            return Alias(
+                name, alias, row.version, row.previous_version, row.update_time, row.updated_by
+            )
 
     def delete_alias(self, name: str, alias: str) -> None:
+            model = model_row(session, name)
         """Remove an alias (an endpoint following it keeps serving what it loaded)."""
         with self.database.session(write=True) as session:
+            current = row.version if row is not None else None
+            # Protected aliases move only with an approval (or back, as a rollback).
+            how = approvals.check_alias_move(
+                session,
+                name,
+                alias,
+                version,
+                current=current,
+                previous=row.previous_version if row is not None else None,
+                model_tags=json.loads(model.tags or "{}"),
+            )
             row = session.get(AliasRow, (name, alias))
             if row is None:
                 raise NotFoundError(f"model {name!r} has no alias {alias!r}", field="alias")
             session.delete(row)
+            if how != "unchanged":
+                row.updated_by = current_user()
+                audit.record(
+                    session,
+                    "alias.rollback" if how == "rollback" else "alias.set",
+                    "model",
+                    name,
+                    before={"alias": alias, "version": current},
+                    after={"alias": alias, "version": version},
+                    comment="approved request" if how == "approved" else None,
+                )
+            tags = json.loads(model_row(session, name).tags or "{}")
+            needed = Permission.MANAGE if approvals.is_protected(alias, tags) else Permission.EDIT
+            require(session, needed, model=name, action=f"remove {name}@{alias}")
+            before = {"alias": alias, "version": row.version}
+            audit.record(session, "alias.delete", "model", name, before=before)

@@ -21,6 +21,10 @@ from sqlalchemy.orm import Session
 
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from ..core.team import audit
+from ..core.team.identity import current_user
+from ..core.team.permissions import Permission, forget_object, grant_owner, rename_object, require
+from ..core.team.settings import PROTECTED_ALIASES_TAG
 from .entities import RegisteredModel
 from .model_uri import check_name
 from .registry_rows import model_row, now_ms, read_model
@@ -62,6 +66,7 @@ def create_model(
     check_name(name)
     now = now_ms()
     with registry.database.session(write=True) as session:
+        require(session, Permission.EDIT, model=name, action="create a model")
         if session.get(ModelRow, name) is not None:
             raise MLOpsError(
                 f"a registered model named {name!r} exists already", ErrorCode.CONFLICT, "name"
@@ -73,8 +78,12 @@ def create_model(
                 tags=json.dumps(tags or {}),
                 creation_time=now,
                 last_update_time=now,
+                created_by=current_user(),
+                updated_by=current_user(),
             )
         )
+        grant_owner(session, model=name)
+        audit.record(session, "model.create", "model", name, after={"description": description})
 
 
 class RegistryAdmin:
@@ -87,6 +96,7 @@ class RegistryAdmin:
         """Delete a model, its versions, aliases and files; refused while an endpoint serves it."""
         with self.database.session(write=True) as session:
             row = model_row(session, name)
+            require(session, Permission.MANAGE, model=name, action="delete it")
             serving = session.scalars(
                 select(EndpointRow.name).where(EndpointRow.model_name == name)
             ).all()
@@ -104,6 +114,8 @@ class RegistryAdmin:
             ):
                 session.delete(version)
             session.flush()
+            audit.record(session, "model.delete", "model", name, before={"name": name})
+            forget_object(session, "model", name)
             session.delete(row)
         shutil.rmtree(self.models_root / name, ignore_errors=True)
 
@@ -116,11 +128,19 @@ class RegistryAdmin:
         """Set a model's description and/or merge tags into its tags."""
         with self.database.session(write=True) as session:
             row = model_row(session, name)
+            old_tags = json.loads(row.tags or "{}")
+            # Who may protect or unprotect an alias is who may approve moving it.
+            protecting = bool(tags) and PROTECTED_ALIASES_TAG in (tags or {})
+            needed = Permission.MANAGE if protecting else Permission.EDIT
+            require(session, needed, model=name, action="change it")
+            before = {"description": row.description, "tags": old_tags}
             if description is not None:
                 row.description = description
             if tags:
-                row.tags = json.dumps({**json.loads(row.tags or "{}"), **tags})
-            row.last_update_time = now_ms()
+                row.tags = json.dumps({**old_tags, **tags})
+            row.last_update_time, row.updated_by = now_ms(), current_user()
+            after = {"description": row.description, "tags": json.loads(row.tags or "{}")}
+            audit.record(session, "model.update", "model", name, before=before, after=after)
         with self.database.session() as session:
             return read_model(session, name)
 
@@ -143,6 +163,11 @@ class RegistryAdmin:
                         "new_name",
                     )
                 _refuse_if_served(session, name)
+                require(session, Permission.MANAGE, model=name, action="rename it")
+                rename_object(session, "model", name, new_name)
+                audit.record(
+                    session, "model.rename", "model", new_name, before=name, after=new_name
+                )
                 if new_dir.exists():  # left by a registration whose transaction failed
                     shutil.rmtree(new_dir)
                 session.execute(
@@ -152,6 +177,8 @@ class RegistryAdmin:
                         tags=row.tags,
                         creation_time=row.creation_time,
                         last_update_time=now_ms(),
+                        created_by=row.created_by,
+                        updated_by=current_user(),
                     )
                 )
                 aliases = [
@@ -161,6 +188,7 @@ class RegistryAdmin:
                         "version": a.version,
                         "previous_version": a.previous_version,
                         "update_time": a.update_time,
+                        "updated_by": a.updated_by,
                     }
                     for a in session.scalars(select(AliasRow).where(AliasRow.name == name))
                 ]
@@ -202,6 +230,14 @@ class RegistryAdmin:
             if row is None:
                 raise NotFoundError(f"model {name!r} has no version {version}", field="version")
             _refuse_if_served(session, name, version)
+            aliased = session.scalar(
+                select(AliasRow.alias).where(AliasRow.name == name, AliasRow.version == version)
+            )
+            needed = Permission.MANAGE if aliased is not None else Permission.EDIT
+            require(session, needed, model=name, action=f"delete version {version}")
+            audit.record(
+                session, "version.delete", "model", f"{name}/{version}", before={"version": version}
+            )
             location = Path(row.storage_location)
             session.execute(
                 delete(AliasRow).where(AliasRow.name == name, AliasRow.version == version)
@@ -215,16 +251,20 @@ class RegistryAdmin:
         """Remove one tag of a model (NotFound when it has no such tag)."""
         with self.database.session(write=True) as session:
             row = model_row(session, name)
+            needed = Permission.MANAGE if key == PROTECTED_ALIASES_TAG else Permission.EDIT
+            require(session, needed, model=name, action="remove a tag")
             tags = json.loads(row.tags or "{}")
             if key not in tags:
                 raise NotFoundError(f"model {name!r} has no tag {key!r}", field="key")
+            audit.record(session, "model.tag_delete", "model", name, before={key: tags[key]})
             del tags[key]
             row.tags = json.dumps(tags)
-            row.last_update_time = now_ms()
+            row.last_update_time, row.updated_by = now_ms(), current_user()
 
     def delete_version_tag(self, name: str, version: int, key: str) -> None:
         """Remove one tag of a version (NotFound when it has no such tag)."""
         with self.database.session(write=True) as session:
+            require(session, Permission.EDIT, model=name, action="remove a tag")
             row = session.get(ModelVersionRow, (name, version))
             if row is None:
                 model_row(session, name)
@@ -234,6 +274,8 @@ class RegistryAdmin:
                 raise NotFoundError(
                     f"model {name!r} version {version} has no tag {key!r}", field="key"
                 )
+            where = f"{name}/{version}"
+            audit.record(session, "version.tag_delete", "model", where, before={key: tags[key]})
             del tags[key]
             row.tags = json.dumps(tags)
 

@@ -99,6 +99,8 @@ def to_model(row: ModelRow, latest: int | None, aliases: dict[str, int]) -> Regi
         last_update_time=row.last_update_time,
         latest_version=latest,
         aliases=aliases,
+        created_by=row.created_by,
+        updated_by=row.updated_by,
     )
 
 
@@ -122,6 +124,7 @@ def to_version(row: ModelVersionRow, aliases: list[str]) -> ModelVersion:
         training_profile=row.training_profile,
         notebook_path=row.notebook_path,
         aliases=sorted(aliases),
+        created_by=row.created_by,
     )
 
 
@@ -144,4 +147,6 @@ def to_endpoint(row: EndpointRow) -> Endpoint:
         message=row.message,
         creation_time=row.creation_time,
         update_time=row.update_time,
+        created_by=row.created_by,
+        updated_by=row.updated_by,
     )

@@ -26,6 +26,8 @@ class ModelRow(Base):
     tags: Mapped[str] = mapped_column(Text, default="{}")
     creation_time: Mapped[int] = mapped_column(BigInteger)
     last_update_time: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    updated_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class ModelVersionRow(Base):
@@ -48,6 +50,7 @@ class ModelVersionRow(Base):
     training_profile: Mapped[str | None] = mapped_column(String(NAME_LENGTH), nullable=True)
     notebook_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     creation_time: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class AliasRow(Base):
@@ -67,6 +70,7 @@ class AliasRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     previous_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     update_time: Mapped[int] = mapped_column(BigInteger)
+    updated_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class EndpointRow(Base):
@@ -92,3 +96,5 @@ class EndpointRow(Base):
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     creation_time: Mapped[int] = mapped_column(BigInteger)
     update_time: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    updated_by: Mapped[str | None] = mapped_column(String(256), nullable=True)

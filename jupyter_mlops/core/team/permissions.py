@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from enum import IntEnum
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import ErrorCode, MLOpsError
@@ -192,3 +192,32 @@ def list_grants(session: Session, object_type: str, object_id: str) -> list[Gran
 
 def _grant(row: PermissionRow) -> Grant:
     return Grant(row.object_type, row.object_id, row.user, row.permission, row.granted_by, row.time)
+
+
+def rename_object(session: Session, object_type: str, old_id: str, new_id: str) -> None:
+    """Carry an object's grants over to its new name (a renamed model)."""
+    for row in session.scalars(
+        select(PermissionRow).where(
+            PermissionRow.object_type == object_type, PermissionRow.object_id == old_id
+        )
+    ).all():
+        session.add(
+            PermissionRow(
+                object_type=object_type,
+                object_id=new_id,
+                user=row.user,
+                permission=row.permission,
+                granted_by=row.granted_by,
+                time=row.time,
+            )
+        )
+        session.delete(row)
+
+
+def forget_object(session: Session, object_type: str, object_id: str) -> None:
+    """Remove every grant on a deleted object (a new one of the same name starts afresh)."""
+    session.execute(
+        delete(PermissionRow).where(
+            PermissionRow.object_type == object_type, PermissionRow.object_id == object_id
+        )
+    )

@@ -1,0 +1,157 @@
+"""The team REST API's pydantic models (the contract the Lab's TypeScript mirrors)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..core.query import QueryModel
+
+MAX_ID = 2**62
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AuditQuery(QueryModel):
+    """Filters of `GET audit`: every one given must match; times in ms since the epoch."""
+
+    object_type: str | None = Field(default=None, max_length=32)
+    object_id: str | None = Field(default=None, max_length=512)
+    user: str | None = Field(default=None, max_length=256)
+    action: str | None = Field(default=None, max_length=64, description="`alias.set`, or `alias.*`")
+    since: int | None = Field(default=None, ge=0, le=MAX_ID)
+    until: int | None = Field(default=None, ge=0, le=MAX_ID)
+    before_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="page token")
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class AuditEntryOut(BaseModel):
+    """One audited change."""
+
+    id: int
+    time: int
+    user: str
+    source: str
+    action: str
+    object_type: str
+    object_id: str
+    before: Any = None
+    after: Any = None
+    comment: str | None = None
+
+
+class AuditPageOut(BaseModel):
+    """A page of the audit trail, newest first; pass `next_before_id` as `before_id`."""
+
+    entries: list[AuditEntryOut]
+    next_before_id: int | None
+
+
+class GrantOut(BaseModel):
+    """A user's recorded permission on an object."""
+
+    object_type: str
+    object_id: str
+    user: str
+    permission: str
+    granted_by: str
+    time: int
+
+
+class GrantList(BaseModel):
+    """Recorded permissions on an object, and the caller's own."""
+
+    grants: list[GrantOut]
+    mine: str
+
+
+class GrantIn(_In):
+    """`PUT permissions/{type}/{id}/{user}`."""
+
+    permission: Literal["READ", "EDIT", "MANAGE"]
+
+
+class Deleted(BaseModel):
+    """What was removed."""
+
+    deleted: str
+
+
+class ApprovalIn(_In):
+    """`POST approvals`: ask for `model@alias` to point at `version`."""
+
+    model: str = Field(min_length=1, max_length=256)
+    alias: str = Field(min_length=1, max_length=256)
+    version: int = Field(ge=1, le=2**31 - 1)
+    comment: str | None = Field(default=None, max_length=10_000)
+
+
+class DecisionIn(_In):
+    """`POST approvals/{id}/approve` or `/reject`."""
+
+    comment: str | None = Field(default=None, max_length=10_000)
+
+
+class ApprovalOut(BaseModel):
+    """A request and its decision; `current_version` is where the alias points now."""
+
+    id: int
+    model: str
+    alias: str
+    version: int
+    current_version: int | None = None
+    state: str
+    requested_by: str
+    requested_at: int
+    comment: str | None
+    decided_by: str | None
+    decided_at: int | None
+    decision_comment: str | None
+    gates: Any = None
+
+
+class ApprovalList(BaseModel):
+    """Requests, newest first."""
+
+    approvals: list[ApprovalOut]
+
+
+class ApprovalsQuery(QueryModel):
+    """Filters of `GET approvals`."""
+
+    model: str | None = Field(default=None, max_length=256)
+    state: Literal["pending", "approved", "rejected", "applied"] | None = None
+
+
+class DeliveryOut(BaseModel):
+    """One notification to one channel."""
+
+    id: int
+    event_id: int
+    event: str
+    channel: str
+    target: str
+    state: str
+    attempts: int
+    last_error: str | None
+    delivered_at: int | None
+
+
+class DeliveryList(BaseModel):
+    """The delivery log, newest first."""
+
+    deliveries: list[DeliveryOut]
+
+
+class WhoAmI(BaseModel):
+    """The caller as the team services see them, and the team configuration."""
+
+    user: str
+    source: str
+    default_permission: str
+    admins: list[str]
+    protected_aliases: list[str]
+    events: list[str]

@@ -1,0 +1,310 @@
+"""REST adapter of the team services, under `/mlops/api/`.
+
+| verb   | path                                         | what                                   |
+|--------|----------------------------------------------|----------------------------------------|
+| GET    | audit                                        | the audit trail (filters, paged)       |
+| GET    | whoami                                       | the caller and the team configuration  |
+| GET    | permissions/{type}/{id}                      | grants on an experiment or a model     |
+| PUT    | permissions/{type}/{id}/{user}               | grant READ / EDIT / MANAGE (MANAGE)    |
+| DELETE | permissions/{type}/{id}/{user}               | remove a grant (MANAGE)                |
+| GET    | approvals                                    | requests to move protected aliases     |
+| POST   | approvals                                    | request one (EDIT) (201)               |
+| GET    | approvals/{id}                               | one request                            |
+| POST   | approvals/{id}/approve, .../reject           | decide (MANAGE, a second user)         |
+| GET    | notifications/deliveries                     | the delivery log                       |
+
+Approving a request moves the alias at once (endpoints following it switch), as the approver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from jupyter_server.extension.application import ExtensionApp
+from tornado import web
+
+from ..core.api import APIHandler
+from ..core.errors import MLOpsError, NotFoundError
+from ..core.openapi import Contract
+from ..core.team import settings as team_settings
+from ..core.team.approvals import Approval
+from ..core.team.identity import current_actor
+from ..core.team.notifications import EVENTS, Dispatcher
+from ..core.team.permissions import OBJECT_TYPES, Permission
+from ..core.team.service import TeamService
+from . import api_models as api
+
+if TYPE_CHECKING:
+    from ..serving.registry import ModelRegistry
+    from ..serving.supervisor import EndpointSupervisor
+
+
+def team_settings_of(app: ExtensionApp) -> team_settings.TeamSettings:
+    """The team configuration from `MLOpsApp`'s traitlets (a bad channel fails the start)."""
+    channels = getattr(app, "notifications", None) or []
+    return team_settings.TeamSettings(
+        default_permission=str(getattr(app, "default_permission", "EDIT")).upper(),
+        admins=tuple(getattr(app, "team_admins", ()) or ()),
+        protected_aliases=tuple(getattr(app, "protected_aliases", ()) or ()),
+        channels=tuple(team_settings.channel_from_dict(dict(c)) for c in channels),
+    )
+
+
+def setup(app: ExtensionApp) -> None:
+    """Configure the team rules for this server and the processes it starts; start delivering
+    notifications."""
+    configured = team_settings_of(app)
+    app._previous_team_env = team_settings.configure(configured)  # type: ignore[attr-defined]
+    database = app.settings["mlops_database"]
+    app.settings["mlops_team"] = TeamService(database)
+    interval = float(getattr(app, "notifications_interval", 1.0))
+    dispatcher = Dispatcher(database, interval=interval)
+    app.settings["mlops_notifications"] = dispatcher
+    dispatcher.start()
+
+
+async def teardown(app: ExtensionApp) -> None:
+    """Stop delivering; give the process its previous team configuration back."""
+    dispatcher: Dispatcher | None = app.settings.get("mlops_notifications")
+    if dispatcher is not None:
+        dispatcher.stop()
+    team_settings.restore(getattr(app, "_previous_team_env", None))
+
+
+class _Handler(APIHandler):
+    @property
+    def team(self) -> TeamService:
+        team: TeamService = self.service("team")
+        return team
+
+    def _approval_out(self, approval: Approval) -> api.ApprovalOut:
+        registry: ModelRegistry | None = self.settings.get("mlops_registry")
+        current = None
+        if registry is not None:
+            try:
+                current = registry.get_alias(approval.model, approval.alias).version
+            except NotFoundError:
+                current = None
+        return api.ApprovalOut(**asdict(approval), current_version=current)
+
+
+def _object_type(text: str) -> str:
+    if text not in OBJECT_TYPES:
+        raise MLOpsError(
+            f"object_type must be one of {', '.join(OBJECT_TYPES)}", field="object_type"
+        )
+    return text
+
+
+class AuditHandler(_Handler):
+    """`audit`: who changed what, when and from where."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "The audit trail, newest first", response=api.AuditPageOut, query=api.AuditQuery
+        )
+    }
+
+    @web.authenticated
+    async def get(self) -> None:
+        """GET: see the class docstring and `contract`."""
+        query = self.parse_query(api.AuditQuery)
+        page = await self.run_blocking(self.team.audit, **query.model_dump())
+        entries = [api.AuditEntryOut(**asdict(entry)) for entry in page.entries]
+        self.reply(api.AuditPageOut(entries=entries, next_before_id=page.next_before_id))
+
+
+class WhoAmIHandler(_Handler):
+    """`whoami`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("The caller and the team configuration", response=api.WhoAmI)
+    }
+
+    @web.authenticated
+    async def get(self) -> None:
+        """GET: see the class docstring and `contract`."""
+        actor = current_actor()
+        configured = team_settings.get_settings()
+        self.reply(
+            api.WhoAmI(
+                user=actor.name,
+                source=actor.source,
+                default_permission=configured.default_permission,
+                admins=list(configured.admins),
+                protected_aliases=list(configured.protected_aliases),
+                events=list(EVENTS),
+            )
+        )
+
+
+class GrantsHandler(_Handler):
+    """`permissions/{type}/{id}`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("Recorded permissions on an experiment or a model", response=api.GrantList)
+    }
+
+    @web.authenticated
+    async def get(self, object_type: str, object_id: str) -> None:
+        """GET: see the class docstring and `contract`."""
+        kind = _object_type(object_type)
+        grants = await self.run_blocking(self.team.grants, kind, object_id)
+        mine = await self.run_blocking(
+            self.team.my_permission, current_actor().name, kind, object_id
+        )
+        self.reply(
+            api.GrantList(grants=[api.GrantOut(**asdict(g)) for g in grants], mine=mine.name)
+        )
+
+
+class GrantHandler(_Handler):
+    """`permissions/{type}/{id}/{user}`: grant, remove."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "put": Contract(
+            "Grant a user a permission (needs MANAGE)", response=api.GrantOut, body=api.GrantIn
+        ),
+        "delete": Contract("Remove a user's grant (needs MANAGE)", response=api.Deleted),
+    }
+
+    @web.authenticated
+    async def put(self, object_type: str, object_id: str, user: str) -> None:
+        """PUT: see the class docstring and `contract`."""
+        body = self.parse_body(api.GrantIn)
+        kind = _object_type(object_type)
+        grant = await self.run_blocking(
+            self.team.set_grant, kind, object_id, user, Permission[body.permission]
+        )
+        assert grant is not None
+        self.reply(api.GrantOut(**asdict(grant)))
+
+    @web.authenticated
+    async def delete(self, object_type: str, object_id: str, user: str) -> None:
+        """DELETE: see the class docstring and `contract`."""
+        kind = _object_type(object_type)
+        await self.run_blocking(self.team.set_grant, kind, object_id, user, None)
+        self.reply(api.Deleted(deleted=f"{kind}/{object_id}/{user}"))
+
+
+class ApprovalsHandler(_Handler):
+    """`approvals`: list, request."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "Approval requests, newest first", response=api.ApprovalList, query=api.ApprovalsQuery
+        ),
+        "post": Contract(
+            "Ask to move a protected alias",
+            response=api.ApprovalOut,
+            body=api.ApprovalIn,
+            status=201,
+        ),
+    }
+
+    @web.authenticated
+    async def get(self) -> None:
+        """GET: see the class docstring and `contract`."""
+        query = self.parse_query(api.ApprovalsQuery)
+
+        def listing() -> api.ApprovalList:
+            found = self.team.approvals(query.model, query.state)
+            return api.ApprovalList(approvals=[self._approval_out(a) for a in found])
+
+        self.reply(await self.run_blocking(listing))
+
+    @web.authenticated
+    async def post(self) -> None:
+        """POST: see the class docstring and `contract`."""
+        body = self.parse_body(api.ApprovalIn)
+        registry: ModelRegistry | None = self.settings.get("mlops_registry")
+        if registry is not None:  # the version must exist
+            from ..serving.model_uri import ModelRef
+
+            await self.run_blocking(
+                registry.get_version, ModelRef(body.model, version=body.version)
+            )
+        approval = await self.run_blocking(
+            self.team.request_approval, body.model, body.alias, body.version, body.comment
+        )
+        self.reply(await self.run_blocking(self._approval_out, approval), 201)
+
+
+class ApprovalHandler(_Handler):
+    """`approvals/{id}`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("One approval request", response=api.ApprovalOut)
+    }
+
+    @web.authenticated
+    async def get(self, approval_id: str) -> None:
+        """GET: see the class docstring and `contract`."""
+        approval = await self.run_blocking(self.team.approval, _approval_id(approval_id))
+        self.reply(await self.run_blocking(self._approval_out, approval))
+
+
+def _approval_id(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= api.MAX_ID:
+        raise MLOpsError(f"approval id {text!r} must be a positive number", field="approval_id")
+    return int(text)
+
+
+class DecisionHandler(_Handler):
+    """`approvals/{id}/(approve|reject)`; an approval moves the alias at once."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "post": Contract(
+            "Approve (and apply) or reject a request", response=api.ApprovalOut, body=api.DecisionIn
+        )
+    }
+
+    @web.authenticated
+    async def post(self, approval_id: str, decision: str) -> None:
+        """POST: see the class docstring and `contract`."""
+        body = self.parse_body(api.DecisionIn)
+        approve = decision == "approve"
+        approval = await self.run_blocking(
+            self.team.decide, _approval_id(approval_id), approve, body.comment
+        )
+        registry: ModelRegistry | None = self.settings.get("mlops_registry")
+        supervisor: EndpointSupervisor | None = self.settings.get("mlops_supervisor")
+        if approve and registry is not None:
+            moved = await self.run_blocking(
+                registry.set_alias, approval.model, approval.alias, approval.version
+            )
+            if supervisor is not None:
+                await supervisor.after_alias_moved(approval.model, approval.alias, moved.version)
+            approval = await self.run_blocking(self.team.approval, approval.id)
+        self.reply(await self.run_blocking(self._approval_out, approval))
+
+
+class DeliveriesHandler(_Handler):
+    """`notifications/deliveries`."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("The notification delivery log, newest first", response=api.DeliveryList)
+    }
+
+    @web.authenticated
+    async def get(self) -> None:
+        """GET: see the class docstring and `contract`."""
+        found = await self.run_blocking(self.team.deliveries)
+        self.reply(api.DeliveryList(deliveries=[api.DeliveryOut(**asdict(d)) for d in found]))
+
+
+_TYPE = r"(?P<object_type>[^/]+)"
+_ID = r"(?P<object_id>[^/]+)"
+_APPROVAL = r"(?P<approval_id>[^/]+)"
+
+ROUTES: list[tuple[str, Any]] = [
+    ("audit", AuditHandler),
+    ("whoami", WhoAmIHandler),
+    (f"permissions/{_TYPE}/{_ID}", GrantsHandler),
+    (f"permissions/{_TYPE}/{_ID}/(?P<user>[^/]+)", GrantHandler),
+    ("approvals", ApprovalsHandler),
+    (f"approvals/{_APPROVAL}", ApprovalHandler),
+    (f"approvals/{_APPROVAL}/(?P<decision>approve|reject)", DecisionHandler),
+    ("notifications/deliveries", DeliveriesHandler),
+]
