@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 
 from ..core.errors import MLOpsError
+from ..core.team.identity import current_user
 from ..tracking.entities import Experiment, Metric, Run, RunView
 from ..tracking.store import TrackingStore
 from ..tracking.validation import checked_tags
@@ -299,7 +300,10 @@ class MlflowFacade:
         """`runs/create`: system tags give the run its name, user and parent."""
         tags = {tag.key: tag.value for tag in request.tags}
         name = request.run_name or tags.get(RUN_NAME_TAG) or None
-        user = request.user_id or tags.get(USER_TAG) or None
+        # The user the server authenticated, not the one the client names (its OS user).
+        user = current_user()
+        if USER_TAG in tags:
+            tags[USER_TAG] = user
         parent = tags.get(PARENT_TAG) or None
         experiment = self._experiment(request.experiment_id)
         if parent is not None:

@@ -6,8 +6,6 @@ metadata gives `None`, never an error.
 
 from __future__ import annotations
 
-import functools
-import getpass
 import os
 import platform
 import subprocess
@@ -157,10 +155,9 @@ def environment() -> dict[str, str]:
     return {**_environment, "kernel": kernel_description()}
 
 
-@functools.cache
 def current_user() -> str | None:
-    """The OS user running the code."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
+    """The user acting (`core.team.identity`: a request's Jupyter user, else the user this
+    process acts for, else the OS user): a run's `user`, MLflow's `mlflow.user`."""
+    from ..core.team.identity import current_user as acting_user
+
+    return acting_user()

@@ -197,6 +197,8 @@ def parse_identifier(token: Token, field: str) -> Identifier:
             raise _error(f"empty key in {text!r}", field)
     else:
         kind, key = "attribute", text
+    if kind == "tag" and key == "mlflow.user":  # MLflow's tag for who ran it: the user column
+        kind, key = "attribute", "user"
     if kind == "attribute" and key not in ATTRIBUTES:
         if not dot:
             raise _error(

@@ -117,16 +117,14 @@ def require(
 def grant_owner(
     session: Session, *, model: str | None = None, experiment: str | int | None = None
 ) -> None:
-    """Make the current actor the owner (MANAGE) of an object they just created, unless the
-    object has grants already."""
+    """Make the current actor the owner (MANAGE) of an object they just created (replacing any
+    grant they held on the name before it existed)."""
     object_type, object_id = _object(model, experiment)
-    exists = session.scalar(
-        select(PermissionRow.user).where(
-            PermissionRow.object_type == object_type, PermissionRow.object_id == object_id
-        )
-    )
-    if exists is None:
-        who = current_user()
+    who = current_user()
+    existing = session.get(PermissionRow, (object_type, object_id, who))
+    if existing is not None:
+        existing.permission = Permission.MANAGE.name
+    else:
         session.add(
             PermissionRow(
                 object_type=object_type,
