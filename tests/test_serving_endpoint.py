@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -132,6 +133,30 @@ def test_oversized_and_malformed_bodies(served: Served) -> None:
     assert served.client.post("/invocations", json=big).status_code == 413
     answer = served.client.post("/invocations", content=b"{not json")
     assert answer.status_code == 400 and answer.json()["field"] == "body"
+
+
+def test_a_chunked_body_is_refused_once_it_passes_the_limit(served: Served) -> None:
+    """A chunked POST without Content-Length gets its 413 as soon as the bytes received pass the
+    limit (200,000 here), while the client still holds the rest: the body is counted as it
+    arrives, not read whole first (which would wait for the end that never comes)."""
+    host, port = served.url.removeprefix("http://").split(":")
+    chunk = b"[" + b"0.5," * 16_383 + b"0.5]"  # 65,536 bytes
+    with socket.create_connection((host, int(port)), timeout=60) as connection:
+        connection.sendall(
+            b"POST /invocations HTTP/1.1\r\nHost: endpoint\r\n"
+            b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        for _ in range(4):  # 262,144 bytes sent, and no final chunk
+            connection.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            received = connection.recv(65536)  # the socket timeout fails the test if none comes
+            assert received, f"closed without an answer: {answer!r}"
+            answer += received
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413"), head
+    assert b'"too_large"' in rest or b"content-length" in head.lower()
+    assert served.client.get("/health").status_code == 200
 
 
 def test_info_routes_and_metrics_parse(served: Served) -> None:

@@ -182,6 +182,7 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
+    from .body_limit import read_body
     from .payloads import PayloadError
 
     state = Endpoint(config, auth or EndpointAuth())
@@ -200,7 +201,10 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
     def error(
         status: int, message: str, field: str | None = None, code: str = "invalid_input"
     ) -> JSONResponse:
-        return JSONResponse({"error": code, "message": message, "field": field}, status)
+        return refused(PayloadError(message, field, status, code))
+
+    def refused(exc: PayloadError) -> JSONResponse:
+        return JSONResponse(exc.body(), exc.status)
 
     def unauthorized() -> JSONResponse:
         return error(401, "a bearer token is required (Authorization: Bearer <token>)",
@@ -213,25 +217,13 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
             if not state.auth.authorized(request.headers):
                 status = 401
                 return unauthorized()
-            length = request.headers.get("content-length")
-            if length is not None and length.isdigit() and int(length) > config.max_body_bytes:
-                status = 413
-                return error(
-                    413, f"the body is over {config.max_body_bytes} bytes", "body", "too_large"
-                )
-            raw = await request.body()
-            if len(raw) > config.max_body_bytes:
-                status = 413
-                return error(
-                    413, f"the body is over {config.max_body_bytes} bytes", "body", "too_large"
-                )
             try:
-                body = loads(raw)
-            except ValueError:
-                status = 400
-                return error(400, "the body is not valid JSON", "body")
-            model = state.model
-            try:
+                raw = await read_body(request, config.max_body_bytes)
+                try:
+                    body = loads(raw)
+                except ValueError:
+                    raise PayloadError("the body is not valid JSON", "body", 400) from None
+                model = state.model
                 data = (
                     model.view.from_invocation(body)
                     if route == "invocations"
@@ -239,7 +231,7 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
                 )
             except PayloadError as exc:
                 status = exc.status
-                return JSONResponse(exc.body(), exc.status)
+                return refused(exc)
             request_id = request.headers.get("x-request-id") or f"{id_prefix}-{next(counter)}"
             try:
                 result = await state.batcher.predict(model, data, route == "predict", request_id)

@@ -21,17 +21,25 @@ _NUMERIC_KINDS = "fiub"
 
 
 class PayloadError(Exception):
-    """A request the endpoint cannot serve: its HTTP status, a message and the field at fault."""
+    """A request the endpoint cannot serve: its HTTP status, a message, the field at fault and
+    an error code. `body()` is the one place the endpoint's error bodies are shaped."""
 
-    def __init__(self, message: str, field: str | None = None, status: int = 422) -> None:
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        status: int = 422,
+        code: str = "invalid_input",
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.status = status
+        self.code = code
 
     def body(self) -> dict[str, Any]:
         """The JSON error body, shaped like the server's REST errors."""
-        return {"error": "invalid_input", "message": self.message, "field": self.field}
+        return {"error": self.code, "message": self.message, "field": self.field}
 
 
 @dataclass
