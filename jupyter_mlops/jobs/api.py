@@ -7,6 +7,7 @@ store directly (a run executes in this process; a job waits for a scheduler).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,19 +16,36 @@ from ..core.config import resolve_data_dir
 from ..core.server_link import ServerLink
 from ..core.store import get_database
 from .entities import Job, JobRun, JobSpec
+from .kernel_pool import KernelPool, notebook_kernel_name
 from .runner import JobRunner
 from .service import JobService, read_notebook, resolve_notebook
 from .store import JobStore
 
 
-def local_runner(root_dir: Path, concurrency: int = 1) -> JobRunner:
+def local_runner(
+    root_dir: Path, concurrency: int = 1, kernel_pool: KernelPool | None = None
+) -> JobRunner:
     """A runner in this process, writing outputs under `<data dir>/jobs/runs/`."""
     return JobRunner(
         get_database(),
         output_root=resolve_data_dir() / "jobs" / "runs",
         root_dir=root_dir,
         concurrency=concurrency,
+        kernel_pool=kernel_pool,
     )
+
+
+def _prestarted(notebook: Path) -> KernelPool:
+    """A one-shot pool already starting the kernel `notebook` asks for, so that the kernel
+    starts while this process reads the notebook and opens the store."""
+    pool = KernelPool(refill=False)
+    if notebook.suffix == ".ipynb" and notebook.is_file():
+        try:
+            text = notebook.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return pool  # the checks below report it
+        pool.prestart(notebook_kernel_name(text), dict(os.environ), str(notebook.parent))
+    return pool
 
 
 def run_notebook_locally(
@@ -43,10 +61,15 @@ def run_notebook_locally(
 
     notebook = Path(path).expanduser().resolve()
     root = notebook.parent
-    target, relative = resolve_notebook(root, str(notebook), "notebook")
-    text, nb = read_notebook(target, "notebook")
-    checked = check_parameters(inspect_parameters(nb), parameters or {}, from_text=from_text)
-    runner = local_runner(root)
+    pool = _prestarted(notebook)
+    try:
+        target, relative = resolve_notebook(root, str(notebook), "notebook")
+        text, nb = read_notebook(target, "notebook")
+        checked = check_parameters(inspect_parameters(nb), parameters or {}, from_text=from_text)
+        runner = local_runner(root, kernel_pool=pool)
+    except BaseException:
+        pool.close()
+        raise
     try:
         run = runner.submit_notebook(
             text,

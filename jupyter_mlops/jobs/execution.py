@@ -17,7 +17,10 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .kernel_pool import WarmKernel
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +41,17 @@ class Outcome:
 class _Hooks:
     """What our engine needs from the caller for one execution (passed through papermill)."""
 
-    def __init__(self, env: Mapping[str, str], cwd: str, on_cell: ProgressHook | None) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        cwd: str,
+        on_cell: ProgressHook | None,
+        warm: WarmKernel | None = None,
+    ) -> None:
         self.env = dict(env)
         self.cwd = cwd
         self.on_cell = on_cell
+        self.warm = warm
         self.client: Any = None
         self.current: tuple[int, str] | None = None
         self.killed = threading.Event()
@@ -108,6 +118,7 @@ def _register_engine() -> None:
                 nb_man.cell_start = cell_start
                 client = PapermillNotebookClient(
                     nb_man,
+                    km=hooks.warm.manager if hooks.warm is not None else None,
                     kernel_name=kernel_name,
                     timeout=execution_timeout,
                     startup_timeout=start_timeout,
@@ -115,12 +126,30 @@ def _register_engine() -> None:
                     log_output=log_output,
                 )
                 hooks.client = client
+                if hooks.warm is not None:
+                    client.on_notebook_start = _preamble_hook(client, hooks)
                 if hooks.killed.is_set():
                     raise TimeoutError("the run timed out before its kernel started")
                 return client.execute(env=hooks.env, cwd=hooks.cwd)
 
         papermill_engines.register("mlops", MLOpsEngine)
         _engine_registered = True
+
+
+def _preamble_hook(client: Any, hooks: _Hooks) -> Callable[..., Any]:
+    """nbclient's `on_notebook_start`: give a warm kernel the run's environment and folder
+    before the first cell (silent: no execution count, no output in the notebook)."""
+    assert hooks.warm is not None
+    code = hooks.warm.preamble(hooks.env, hooks.cwd)
+
+    async def run_preamble(**_: Any) -> None:
+        msg_id = client.kc.execute(code, silent=True, store_history=False)
+        reply = await client.async_wait_for_reply(msg_id)
+        content = (reply or {}).get("content", {})
+        if content.get("status") != "ok":
+            raise RuntimeError(f"the warm kernel refused the run's environment: {content}")
+
+    return run_preamble
 
 
 def execute_notebook(
@@ -134,11 +163,13 @@ def execute_notebook(
     html: bool = False,
     on_cell: ProgressHook | None = None,
     stop: threading.Event | None = None,
+    warm: WarmKernel | None = None,
 ) -> Outcome:
     """Run notebook `nb_json` with `parameters` into `output_ipynb` (and its HTML if asked).
 
     Never raises for the notebook's own failure: a failing cell, a dead kernel or the timeout
-    come back as an `Outcome` with the failing cell's index and source.
+    come back as an `Outcome` with the failing cell's index and source. `warm`: a kernel
+    started ahead (`kernel_pool`) to run it in instead of starting one; it is shut down after.
     """
     import nbformat
     import papermill
@@ -149,7 +180,7 @@ def execute_notebook(
     _register_engine()
     nb = normalise(nbformat.reads(nb_json, as_version=4))
     kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
-    hooks = _Hooks(env, cwd, on_cell)
+    hooks = _Hooks(env, cwd, on_cell, warm)
     finished = threading.Event()
     stopped = stop or threading.Event()
 
@@ -193,11 +224,23 @@ def execute_notebook(
             outcome.failed_cell, outcome.failed_cell_source = hooks.current
     finally:
         finished.set()
+        if warm is not None:  # nbclient leaves a kernel it did not start running
+            _stop_warm(hooks, warm)
     if output_ipynb.exists():
         outcome.outputs["ipynb"] = str(output_ipynb)
         if html:
             outcome.outputs["html"] = str(_export_html(output_ipynb))
     return outcome
+
+
+def _stop_warm(hooks: _Hooks, warm: WarmKernel) -> None:
+    kc = getattr(hooks.client, "kc", None)
+    if kc is not None:
+        try:
+            kc.stop_channels()
+        except Exception:
+            log.debug("warm kernel client", exc_info=True)
+    warm.shutdown(now=hooks.killed.is_set())
 
 
 def _export_html(output_ipynb: Path) -> Path:

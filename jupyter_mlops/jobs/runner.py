@@ -2,6 +2,9 @@
 
 - Notebook runs execute in a pool thread of this process through papermill (`execution.py`),
   or as a task on a Dask cluster (`dask_target.py`); the kernel is their child process.
+- A notebook run on this machine takes a kernel started ahead of it when one fits
+  (`kernel_pool.py`); the pool refills the kernelspec after each take, so the next run (a
+  scheduled firing) does not wait for a kernel to start.
 - Tasks (`core.tasks`) run in a child process each (`python -m jupyter_mlops.jobs.task_process`),
   which writes its own progress and result.
 - The pool is bounded (`concurrency`); submitting never blocks. Every accepted run records this
@@ -27,10 +30,11 @@ from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.processes import pid_alive
 from ..core.tasks import BaseTaskRunner, TaskState, task_target
+from ..core.team.identity import Actor, child_environment, process_user
 from .entities import NOTEBOOK_KIND, JobRun, RunStatus
+from .kernel_pool import KernelPool, notebook_kernel_name
 from .store import JobStore, now_ms
 
-from ..core.team.identity import Actor, child_environment, process_user
 log = logging.getLogger(__name__)
 
 NOTEBOOK_ENV = "JUPYTER_MLOPS_NOTEBOOK"
@@ -47,7 +51,8 @@ class JobRunner(BaseTaskRunner):
     `output_root`: where each run's outputs go (`<output_root>/<run_id>/`); `root_dir`: the
     folder notebooks run in and relative notebook paths are read from; `dask_client`: a
     callable returning the `distributed.Client` of the attached cluster (default: the
-    clusters capability's `get_client()`).
+    clusters capability's `get_client()`); `kernel_pool`: where notebook runs take warm kernels
+    (default: one that refills after each take; `KernelPool(refill=False)` for a one-shot run).
     """
 
     def __init__(
@@ -59,6 +64,7 @@ class JobRunner(BaseTaskRunner):
         concurrency: int = 2,
         dask_client: Callable[[], Any] | None = None,
         heartbeat_s: float = HEARTBEAT_S,
+        kernel_pool: KernelPool | None = None,
     ) -> None:
         self.database = database
         self.store = JobStore(database)
@@ -66,6 +72,7 @@ class JobRunner(BaseTaskRunner):
         self.root_dir = Path(root_dir or Path.cwd()).resolve()
         self.concurrency = max(1, concurrency)
         self._dask_client = dask_client
+        self._kernels = kernel_pool if kernel_pool is not None else KernelPool()
         self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="mlops-job")
         self._lock = threading.Lock()
         self._active: set[str] = set()
@@ -166,6 +173,10 @@ class JobRunner(BaseTaskRunner):
         with self._lock:
             return set(self._active)
 
+    def prewarm(self, kernel_name: str) -> None:
+        """Start a kernel of `kernel_name` now for the next notebook run that needs one."""
+        self._kernels.prestart(kernel_name, dict(os.environ), str(self.root_dir))
+
     # -- recovery ---------------------------------------------------------------------
     def recover(self) -> list[str]:
         """Mark runs whose process died failed (retrying per their job); returns their ids.
@@ -242,6 +253,8 @@ class JobRunner(BaseTaskRunner):
         }
         if run.job_id:
             env[JOB_ENV] = run.job_id
+        # The notebook acts as the user who asked for the run (a scheduled one: the job's owner).
+        env.update(child_environment(Actor(run.created_by or process_user(), "job")))
         cwd = str(notebook.parent if notebook.parent.is_dir() else self.root_dir)
         self.store.update_run(
             run.run_id,
@@ -253,8 +266,6 @@ class JobRunner(BaseTaskRunner):
 
         def on_cell(done: int, total: int) -> None:
             self.store.update_run(
-        # The notebook acts as the user who asked for the run (a scheduled one: the job's owner).
-        env.update(child_environment(Actor(run.created_by or process_user(), "job")))
                 run.run_id,
                 cells_done=done,
                 cells_total=total,
@@ -282,6 +293,10 @@ class JobRunner(BaseTaskRunner):
         else:
             from .execution import execute_notebook
 
+            kernel_name = notebook_kernel_name(nb_json)
+            warm = self._kernels.take(kernel_name, env)
+            if warm is None and self._kernels.refill:  # the next run of this kernelspec will
+                self.prewarm(kernel_name)
             outcome = execute_notebook(
                 nb_json,
                 output,
@@ -292,6 +307,7 @@ class JobRunner(BaseTaskRunner):
                 html="html" in formats,
                 on_cell=on_cell,
                 stop=self._cancel_event(run.run_id),
+                warm=warm,
             )
         if outcome.status == "cancelled":
             outcome.error = f"{self._reason(run.run_id)} ({outcome.error})"
@@ -393,6 +409,7 @@ class JobRunner(BaseTaskRunner):
         """Stop taking runs; with `wait`, finish those already accepted."""
         self._closed.set()
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+        self._kernels.close()
 
     def _cancel_event(self, run_id: str) -> threading.Event:
         with self._lock:
@@ -436,6 +453,7 @@ class JobRunner(BaseTaskRunner):
                 event.set()
         for process in processes:
             process.kill()
+        self._kernels.close()
         self._pool.shutdown(wait=True, cancel_futures=True)
         for run_id in self.active_run_ids():  # queued runs whose turn never came
             self.store.finish_run_if_active(
