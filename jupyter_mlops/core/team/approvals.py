@@ -3,9 +3,9 @@
 An alias is protected by configuration (`MLOpsApp.protected_aliases`) or by its model's tag
 `mlops.protected_aliases`. `check_alias_move` is what the registry calls before it moves an
 alias: an unprotected alias moves for anyone with EDIT; a protected one only to a version an
-approval was given for (the approval is then marked applied), or back to the version it
-pointed to before (a rollback, allowed to editors and audited as such). Everything else is
-FORBIDDEN with a message that says to request an approval.
+approval was given for (the approval is then marked applied), or back to the older version
+it pointed to before (a rollback, allowed to editors and audited as such). Everything else
+is FORBIDDEN with a message that says to request an approval.
 
 `request` (EDIT), `approve` and `reject` (MANAGE, and never the requester) are audited and
 notified. Gates (the evaluation capability) attach their results to a request with `gates`.
@@ -90,7 +90,9 @@ def check_alias_move(
     require(session, Permission.EDIT, model=model, action=f"move {model}@{alias}")
     if not is_protected(alias, model_tags) or current == version:
         return "edit" if current != version else "unchanged"
-    if current is not None and version == previous:
+    # Back to the (older) version it pointed to before: a rollback, for editors. Forward again
+    # is a promotion, which needs an approval of its own.
+    if current is not None and version == previous and version < current:
         return "rollback"
     row = session.scalars(
         select(ApprovalRow)
