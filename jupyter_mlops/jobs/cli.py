@@ -26,6 +26,10 @@ def _run_summary(run: Any) -> dict[str, Any]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # jsonschema (imported by nbformat) builds rfc3987-syntax's IRI grammar at import when that
+    # package is installed: 2-3 s of CPU for a format check a run never makes.
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from .api import run_notebook_locally
     from .parameters import parse_assignments
 
