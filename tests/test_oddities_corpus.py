@@ -92,3 +92,110 @@ async def test_a_memory_size_that_overflows_is_a_400_naming_memory(call, memory)
     body = _bad_request(*await call("POST", "clusters", {"memory": memory}), "memory")
     assert memory in body["message"]
     assert (await call("GET", "clusters"))[1]["clusters"] == []
+
+
+# --- drift: values near the float limit, duplicate column names ----------------------------
+
+
+def _frame(values: Any, name: str = "x") -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({name: values})
+
+
+@pytest.mark.parametrize("test", ["ks", "wasserstein", "psi"])
+def test_drift_on_values_near_the_float_limit_equals_drift_on_the_same_values_scaled(test):
+    import numpy as np
+
+    from jupyter_mlops.monitoring.drift import DriftReport, drift
+
+    rng = np.random.default_rng(0)
+    reference, current = rng.normal(0, 1, 800), rng.normal(0.3, 1.2, 800)
+    scale = 2.0**1020  # a power of two: the scaled values are exact, ~ +-1e307 and beyond
+    # No overflow anywhere, not even a warning.
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        small = drift(_frame(reference), _frame(current), tests=test)
+        huge = drift(_frame(reference * scale), _frame(current * scale), tests=test)
+    assert huge["x"].statistic == pytest.approx(small["x"].statistic, rel=1e-12)
+    assert huge["x"].drifted == small["x"].drifted
+    edges = huge["x"].plot["edges"]
+    assert all(np.isfinite(edges)) and edges == sorted(edges)
+    assert DriftReport.from_json(huge.to_json()).summary() == huge.summary()
+
+
+def test_drift_across_the_whole_float_range_is_a_report_not_an_error():
+    import numpy as np
+
+    from jupyter_mlops.monitoring.drift import drift
+
+    edge = np.finfo(np.float64).max
+    reference = _frame([edge, -edge, 0.0, 5.0] * 10)
+    current = _frame([edge * 0.9, -edge * 0.9, 1.0, 2.0] * 10)
+    wide, half = _frame(np.linspace(-1, 1, 3000) * edge), _frame(np.linspace(-1, 0, 3000) * edge)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        report = drift(reference, current)
+        spread = drift(wide, half)
+    json.loads(report.to_json())  # strict JSON: no inf or NaN in statistics or chart bins
+    assert spread["x"].test == "wasserstein" and np.isfinite(spread["x"].statistic)
+    assert spread.dataset_drifted
+    json.loads(spread.to_json())
+
+
+@pytest.mark.parametrize("columns", [["a", "a"], [1, "1"]], ids=["same", "same-as-text"])
+def test_drift_refuses_duplicate_column_names_with_a_value_error(columns):
+    import pandas as pd
+
+    from jupyter_mlops.monitoring.drift import drift
+
+    duplicated = pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], columns=columns)
+    plain = pd.DataFrame({"a": [1.0, 3.0], "b": [2.0, 4.0]})
+    with pytest.raises(ValueError, match=r"duplicate column names: '(a|1)'"):
+        drift(duplicated, plain)
+    with pytest.raises(ValueError, match="current has duplicate"):
+        drift(plain, duplicated)
+
+
+@pytest.mark.parametrize("trained_on", ["usual", "huge"])
+def test_a_monitor_window_of_values_near_the_float_limit_is_evaluated(mlops_store, trained_on):
+    """The monitor path: a training profile as the reference, the request log as the window."""
+    import time
+
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    import jupyter_mlops as mlops
+    from jupyter_mlops.core.config import resolve_data_dir
+    from jupyter_mlops.core.store import get_database
+    from jupyter_mlops.monitoring.entities import MonitorSpec
+    from jupyter_mlops.monitoring.service import MonitorService
+    from jupyter_mlops.serving.api import get_registry
+    from jupyter_mlops.serving.model_uri import ModelRef
+    from jupyter_mlops.serving.request_log import requests_folder
+
+    rng = np.random.default_rng(0)
+    scale = 1e307 if trained_on == "huge" else 1.0
+    X = pd.DataFrame(rng.normal(size=(500, 2)), columns=["a", "b"]) * scale
+    mlops.register_model(LogisticRegression().fit(X / scale, X["a"] > 0), "huge", X=X)
+    get_registry().create_endpoint("huge", ModelRef("huge", version=1), "127.0.0.1", 1)
+    now = int(time.time() * 1000)
+    start = now - 2 * 3_600_000
+    rows = pd.DataFrame({"a": rng.uniform(-1, 1, 300) * 1.7e308, "b": rng.normal(size=300) * scale})
+    rows["_mlops_request_id"] = [f"r{i}" for i in range(len(rows))]
+    rows["_mlops_ts_ms"] = np.full(len(rows), start + 1000, dtype=np.int64)
+    rows["_mlops_model_version"] = np.ones(len(rows), dtype=np.int64)
+    rows["_mlops_latency_ms"] = np.full(len(rows), 2.0)
+    rows["_mlops_prediction"] = np.ones(len(rows), dtype=np.int64)
+    rows["_mlops_status"] = np.full(len(rows), 200, dtype=np.int64)
+    folder = requests_folder("huge", mlops_store)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows.to_parquet(folder / f"{start:013d}-{start:013d}-1-000001.parquet", index=False)
+
+    service = MonitorService(get_database(), resolve_data_dir())
+    service.create(MonitorSpec("huge", window_seconds=3600, min_rows=50), start_ms=start)
+    (window,) = service.tick(runner=None, now=start + 3_600_000 + 5)
+    assert window.status == "done", window.error
+    report = service.store.get_window(window.window_id).report
+    json.dumps(report, allow_nan=False)
+    verdict = {c["column"]: c["drifted"] for c in report["columns"]}
+    assert verdict["a"] is True and verdict["b"] is False

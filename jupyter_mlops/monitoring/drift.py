@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -161,7 +162,8 @@ def drift(
     without its data; coarser) or a `DataSummary`. `tests` overrides the automatic choice: one
     test name for every column it applies to, or `{column: test}`. `thresholds` is one number,
     or a dict by column or by test name. The dataset drifted when at least `dataset_share` of
-    the columns did.
+    the columns did. Two columns of one frame with the same name are a `DuplicateColumnsError`
+    (a ValueError); values up to the float limit (+-1.8e308) are compared like any others.
     """
     _check_options(tests, thresholds, dataset_share)
     ref = _summary(reference, columns, capacity, "reference")
@@ -188,7 +190,27 @@ def drift(
     )
 
 
+class DuplicateColumnsError(MLOpsError, ValueError):
+    """A frame names two columns alike: which one a report row meant would be a guess."""
+
+
+def _check_unique_columns(data: Any, side: str) -> None:
+    names: Any = getattr(data, "columns", None)
+    if not hasattr(names, "duplicated"):  # pandas and Dask frames; summaries key by name
+        return
+    # Summaries key columns by str(name): 1 and "1" would collide as well.
+    seen = Counter(str(name) for name in names)
+    duplicates = sorted(name for name, count in seen.items() if count > 1)
+    if duplicates:
+        raise DuplicateColumnsError(
+            f"{side} has duplicate column names: {', '.join(map(repr, duplicates))}; "
+            "rename them (e.g. frame.columns = [...]) before comparing",
+            field=side,
+        )
+
+
 def _summary(data: Any, columns: list[str] | None, capacity: int, side: str) -> DataSummary:
+    _check_unique_columns(data, side)
     try:
         return summarize(data, columns, capacity)
     except TypeError as exc:

@@ -8,6 +8,7 @@ reference lumped together stay lumped). Plain JSON, for the report's payload and
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ def plot_data(reference: ColumnSummary, current: ColumnSummary) -> dict[str, Any
             low = min(float(v[0]) for v in values)
             high = max(float(v[-1]) for v in values)
             if high > low:
-                edges = np.linspace(low, high, PLOT_BINS + 1)
+                edges = _edges(low, high)
                 return {
                     "kind": "histogram",
                     "edges": edges.tolist(),
@@ -44,6 +45,17 @@ def plot_data(reference: ColumnSummary, current: ColumnSummary) -> dict[str, Any
         "reference": [float(ref_share[i]) for i in order],
         "current": [float(cur_share[i]) for i in order],
     }
+
+
+def _edges(low: float, high: float) -> np.ndarray:
+    """`PLOT_BINS + 1` equal steps from `low` to `high`, finite even when `high - low` is not
+    (values near +-1e308): each end is weighed separately, so no step leaves the range."""
+    if math.isfinite(high - low):
+        return np.linspace(low, high, PLOT_BINS + 1)
+    steps = np.linspace(0.0, 1.0, PLOT_BINS + 1)
+    edges: np.ndarray = low * (1.0 - steps) + high * steps
+    edges[0], edges[-1] = low, high
+    return edges
 
 
 def _shares(counts: list[int]) -> list[float]:

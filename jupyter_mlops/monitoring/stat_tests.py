@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..profiling.sketches import QuantileSketch
 from .entities import DRIFT_TESTS
-from .summaries import CATEGORICAL, DATETIME, NUMERIC, ColumnSummary
+from .summaries import CATEGORICAL, DATETIME, NUMERIC, ColumnSummary, Moments
 
 SMALL_REFERENCE = 1_000
 FEW_DISTINCT = 5
@@ -38,6 +38,9 @@ HEAVY_SHARE = 0.01
 PSI_BINS = 10
 PSI_EPSILON = 1e-4
 OTHER = "(other)"
+# Past this magnitude, numeric tests run on values scaled down (see `rescaled`): squares of
+# values above about 1e154 overflow.
+HUGE = 2.0**500
 
 TESTS = DRIFT_TESTS
 NUMERIC_TESTS = ("ks", "wasserstein", "psi")
@@ -112,6 +115,8 @@ def run_test(
     if test in NUMERIC_TESTS and (reference.sketch is None or current.sketch is None):
         raise ValueError(f"{test} needs a numeric column, {reference.name!r} is {reference.kind}")
     limit = DEFAULT_THRESHOLDS[test] if threshold is None else float(threshold)
+    if test in NUMERIC_TESTS:
+        reference, current = rescaled(reference, current)
     if reference.bin_edges is not None and current.sketch is not None:
         # A reference known only as a histogram: put the current values in the same bins, so
         # that binning alone does not look like drift.
@@ -130,6 +135,49 @@ def run_test(
 
 
 # --- numeric -----------------------------------------------------------------------------
+
+
+def rescaled(
+    reference: ColumnSummary, current: ColumnSummary
+) -> tuple[ColumnSummary, ColumnSummary]:
+    """Both sides divided by one power of two when their values come near the float limit.
+
+    Differences and squares of values near +-1e308 overflow (a Wasserstein distance or a
+    standard deviation of inf or NaN, bins at NaN); every numeric test is scale-free (KS and
+    PSI compare ranks, Wasserstein is normed by the reference's spread), and a power of two
+    scales exactly, so the statistics do not change.
+    """
+    sketches = [s.sketch for s in (reference, current) if s.sketch is not None]
+    largest = max((float(np.abs(s.values).max()) for s in sketches if s.values.size), default=0.0)
+    moments_ok = all(
+        s.moments is None or (math.isfinite(s.moments.mean) and math.isfinite(s.moments.m2))
+        for s in (reference, current)
+    )
+    if largest <= HUGE and moments_ok:
+        return reference, current
+    factor = math.ldexp(1.0, -math.frexp(largest)[1]) if largest > HUGE else 1.0
+    return _scaled(reference, factor), _scaled(current, factor)
+
+
+def _scaled(summary: ColumnSummary, factor: float) -> ColumnSummary:
+    sketch = summary.sketch
+    if sketch is None:
+        return summary
+    moved = replace(summary)
+    moved.sketch = QuantileSketch(sketch.values * factor, sketch.weights, sketch.rank_error)
+    if summary.bin_edges is not None:
+        moved.bin_edges = [edge * factor for edge in summary.bin_edges]
+    moments = summary.moments
+    if moments is not None:
+        mean, m2 = moments.mean * factor, moments.m2 * factor * factor
+        if not (math.isfinite(mean) and math.isfinite(m2)):
+            # The moments overflowed when summarised: take them from the (scaled) points.
+            weights = moved.sketch._weights()
+            mean = float(np.average(moved.sketch.values, weights=weights))
+            share = float(np.average((moved.sketch.values - mean) ** 2, weights=weights))
+            m2 = share * moments.count
+        moved.moments = Moments(moments.count, mean, m2)
+    return moved
 
 
 def rebinned(summary: ColumnSummary, edges: np.ndarray) -> ColumnSummary:

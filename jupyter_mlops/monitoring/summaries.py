@@ -47,8 +47,14 @@ class Moments:
         """The moments of finite floats."""
         if values.size == 0:
             return cls()
-        mean = float(values.mean())
-        return cls(int(values.size), mean, float(((values - mean) ** 2).sum()))
+        # Near +-1e308 the sum behind the mean overflows: work on values scaled into [-1, 1]
+        # (m2 may still be inf, which `stat_tests.rescaled` recomputes from the sketch).
+        largest = float(np.abs(values).max())
+        scale = largest if largest > 1e150 else 1.0
+        scaled = values / scale if scale != 1.0 else values
+        mean = float(scaled.mean())
+        m2 = float(((scaled - mean) ** 2).sum())
+        return cls(int(values.size), mean * scale, m2 * scale * scale)
 
     def merge(self, other: Moments) -> Moments:
         """Both sides' moments together."""

@@ -96,6 +96,8 @@ class CoMoments:
         # A spread at rounding-noise level is a constant column over those rows.
         scale = np.maximum(np.abs(self.mean_row), 1.0) ** 2 * np.maximum(self.n, 1.0) * 1e-24
         undefined = (self.n < 2) | (self.m2_row <= scale) | (self.m2_row.T <= scale.T)
+        # Values near +-1e308 overflow the moments (inf / inf): unknown, not a number to store.
+        undefined |= ~np.isfinite(matrix)
         matrix = np.clip(matrix, -1.0, 1.0)
         return [
             [None if undefined[i, j] else float(matrix[i, j]) for j in range(matrix.shape[1])]
