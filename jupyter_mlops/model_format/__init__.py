@@ -3,8 +3,9 @@
 Import from here, not from the modules inside: this is the narrow public module of the format.
 
 Loading a model (what serving calls): `load_model(folder, expected_sha256=..., trusted=())`
-returns `(estimator, ModelInfo)`. It trusts only scikit-learn, numpy and scipy classes (see
-`trust.py`) plus the type names in `trusted`, never the list in `MLmodel.json`, and refuses a
+returns `(estimator, ModelInfo)`. It trusts only skops' defaults and the named types of
+`allowed_types.txt` (see `trust.py`) plus the type names in `trusted`, never the list in
+`MLmodel.json`, and refuses a
 file whose sha256 is not `expected_sha256` (FORBIDDEN `MLOpsError`, field `model`, naming the
 untrusted types or both hashes). The recorded hash of a run's model folder comes from
 `jupyter_mlops.tracking.model_files.model_file_sha256(database, run_id, name)`, and
@@ -25,16 +26,16 @@ from .sklearn_folder import (
     read_model_info,
     save_model,
 )
-from .trust import TRUSTED_PACKAGES, file_sha256, trusted_types_for
+from .trust import allowed_types, file_sha256, trusted_types_for
 
 __all__ = [
     "EXAMPLE_FILE",
     "INFO_FILE",
     "MODEL_FILE",
-    "TRUSTED_PACKAGES",
     "ColumnSpec",
     "InputSchema",
     "ModelInfo",
+    "allowed_types",
     "file_sha256",
     "infer_schema",
     "load_model",
