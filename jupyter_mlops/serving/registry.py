@@ -6,7 +6,9 @@ the number, so two registrations at once get two numbers and two folders) and re
 sha256 of its model file; `load` checks that hash before skops reads the file. A version
 registered from a run gives `expected_sha256` (the hash tracking recorded at `log_model`): the
 copy's model file must hash to it, else nothing is registered (FORBIDDEN, field `source`), so a
-file swapped in the run's artifact folder after `log_model` never becomes a version.
+file swapped in the run's artifact folder after `log_model` never becomes a version. A model
+file that needs types outside the model format's allow-list is refused too (FORBIDDEN, field
+`source`), before anything in it is built.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.team import approvals, audit, notifications
 from ..core.team.identity import current_user
 from ..core.team.permissions import Permission, grant_owner, require
-from ..model_format import MODEL_FILE, ModelInfo, load_model, read_model_info
+from ..model_format import (
+    MODEL_FILE,
+    ModelInfo,
+    load_model,
+    read_model_info,
+    trusted_types_for,
+)
 from .endpoint_records import EndpointRecords
 from .entities import Alias, ModelVersion, RegisteredModel
 from .model_uri import ModelRef, check_alias, check_name
@@ -64,6 +72,16 @@ def _model_file_hash(folder: Path, source: str) -> str:
             f"source: {source} has no model file {MODEL_FILE}", ErrorCode.NOT_FOUND, "source"
         )
     return file_sha256(path)
+
+
+def _check_types(folder: Path, source: str) -> None:
+    """Refuse a model file needing types outside the allow-list: no loader would load it, and
+    checking builds nothing (`model_format.trusted_types_for`)."""
+    try:
+        trusted_types_for((folder / MODEL_FILE).read_bytes())
+    except MLOpsError as exc:
+        raise MLOpsError(f"source: {source}: {exc.message}; not registered", exc.code,
+                         "source") from None  # fmt: skip
 
 
 class ModelRegistry(RegistryAdmin, EndpointRecords):
@@ -134,6 +152,8 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         now = now_ms()
         with self.database.session(write=True) as session:
             model = session.get(ModelRow, name, with_for_update=True)
+            require(session, Permission.EDIT, model=name, action="register a version")
+            user = current_user()
             if model is None:
                 model = ModelRow(
                     name=name, tags="{}", creation_time=now, last_update_time=now, created_by=user
@@ -149,14 +169,13 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             try:
                 # The hash of the copy, not of the source: what is checked is what is kept.
                 content_hash = _model_file_hash(destination, source)
+                _check_types(destination, source)
                 if expected_sha256 is not None and content_hash != expected_sha256.lower():
                     raise MLOpsError(
                         f"source: the model file of {source} changed since it was logged "
                         f"(sha256 {content_hash}, recorded {expected_sha256}); not registered",
                         ErrorCode.FORBIDDEN,
                         field="source",
-            require(session, Permission.EDIT, model=name, action="register a version")
-            user = current_user()
                     )
                 row = ModelVersionRow(
                     name=name,
@@ -171,9 +190,21 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
                     tags=json.dumps(tags or {}),
                     notebook_path=notebook_path,
                     creation_time=now,
+                    created_by=user,
                 )
                 session.add(row)
                 session.flush()
+                after = {"version": number, "source": source, "run_id": run_id}
+                audit.record(session, "version.create", "model", name, after=after)
+                notifications.notify(
+                    session,
+                    "model.version_registered",
+                    f"{user} registered {name} version {number}",
+                    model=name,
+                    version=number,
+                    source=source,
+                    run_id=run_id,
+                )
             except BaseException:
                 shutil.rmtree(destination, ignore_errors=True)
                 raise
@@ -190,26 +221,20 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         version: int,
         description: str | None = None,
         tags: dict[str, str] | None = None,
-                    created_by=user,
     ) -> ModelVersion:
         """Set a version's description and/or merge tags into its tags."""
         with self.database.session(write=True) as session:
-                after = {"version": number, "source": source, "run_id": run_id}
-                audit.record(session, "version.create", "model", name, after=after)
-                notifications.notify(
-                    session,
-                    "model.version_registered",
-                    f"{user} registered {name} version {number}",
-                    model=name,
-                    version=number,
-                    source=source,
-                    run_id=run_id,
-                )
+            require(session, Permission.EDIT, model=name, action="change a version")
             row = version_row(session, name, version)
+            before = {"description": row.description, "tags": json.loads(row.tags or "{}")}
             if description is not None:
                 row.description = description
             if tags:
                 row.tags = json.dumps({**json.loads(row.tags or "{}"), **tags})
+            after = {"description": row.description, "tags": json.loads(row.tags or "{}")}
+            audit.record(
+                session, "version.update", "model", f"{name}/{version}", before=before, after=after
+            )
             session.flush()
             return to_version(row, aliases_of(session, name, version))
 
@@ -224,17 +249,11 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         """The version number a reference points to now."""
         with self.database.session() as session:
             return resolve(session, ref)
-            require(session, Permission.EDIT, model=name, action="change a version")
 
-            before = {"description": row.description, "tags": json.loads(row.tags or "{}")}
     def list_versions(self, name: str) -> list[ModelVersion]:
         """A model's versions, newest first."""
         with self.database.session() as session:
             model_row(session, name)
-            after = {"description": row.description, "tags": json.loads(row.tags or "{}")}
-            audit.record(
-                session, "version.update", "model", f"{name}/{version}", before=before, after=after
-            )
             rows = session.scalars(
                 select(ModelVersionRow)
                 .where(ModelVersionRow.name == name)
@@ -282,13 +301,36 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         check_alias(alias)
         now = now_ms()
         with self.database.session(write=True) as session:
+            model = model_row(session, name)
             version_row(session, name, version)
             row = session.get(AliasRow, (name, alias))
+            current = row.version if row is not None else None
+            # Protected aliases move only with an approval (or back, as a rollback).
+            how = approvals.check_alias_move(
+                session,
+                name,
+                alias,
+                version,
+                current=current,
+                previous=row.previous_version if row is not None else None,
+                model_tags=json.loads(model.tags or "{}"),
+            )
             if row is None:
                 row = AliasRow(name=name, alias=alias, version=version, update_time=now)
                 session.add(row)
             elif row.version != version:
                 row.previous_version, row.version, row.update_time = row.version, version, now
+            if how != "unchanged":
+                row.updated_by = current_user()
+                audit.record(
+                    session,
+                    "alias.rollback" if how == "rollback" else "alias.set",
+                    "model",
+                    name,
+                    before={"alias": alias, "version": current},
+                    after={"alias": alias, "version": version},
+                    comment="approved request" if how == "approved" else None,
+                )
             session.flush()
             return Alias(
                 name, alias, row.version, row.previous_version, row.update_time, row.updated_by
@@ -305,37 +347,14 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             )
 
     def delete_alias(self, name: str, alias: str) -> None:
-            model = model_row(session, name)
         """Remove an alias (an endpoint following it keeps serving what it loaded)."""
         with self.database.session(write=True) as session:
-            current = row.version if row is not None else None
-            # Protected aliases move only with an approval (or back, as a rollback).
-            how = approvals.check_alias_move(
-                session,
-                name,
-                alias,
-                version,
-                current=current,
-                previous=row.previous_version if row is not None else None,
-                model_tags=json.loads(model.tags or "{}"),
-            )
             row = session.get(AliasRow, (name, alias))
             if row is None:
                 raise NotFoundError(f"model {name!r} has no alias {alias!r}", field="alias")
-            session.delete(row)
-            if how != "unchanged":
-                row.updated_by = current_user()
-                audit.record(
-                    session,
-                    "alias.rollback" if how == "rollback" else "alias.set",
-                    "model",
-                    name,
-                    before={"alias": alias, "version": current},
-                    after={"alias": alias, "version": version},
-                    comment="approved request" if how == "approved" else None,
-                )
             tags = json.loads(model_row(session, name).tags or "{}")
             needed = Permission.MANAGE if approvals.is_protected(alias, tags) else Permission.EDIT
             require(session, needed, model=name, action=f"remove {name}@{alias}")
             before = {"alias": alias, "version": row.version}
             audit.record(session, "alias.delete", "model", name, before=before)
+            session.delete(row)
