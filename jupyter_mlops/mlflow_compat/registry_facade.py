@@ -15,11 +15,13 @@ is neither renamed nor deleted.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from ..core.errors import ErrorCode, MLOpsError
+from ..model_format.mlflow_folder import NOT_SERVABLE_TAG, is_mlflow_folder, workbench_folder
 from ..serving import registry_admin
 from ..serving.api import register_version
 from ..serving.entities import ModelVersion, RegisteredModel
@@ -34,6 +36,7 @@ from .errors import (
     MlflowError,
 )
 from .logged_models import LoggedModels
+from .model_versions import register_mlflow_version
 
 T = TypeVar("T")
 
@@ -334,8 +337,13 @@ class MlflowRegistry:
         return m.Empty()
 
     def create_model_version(self, request: m.CreateModelVersion) -> m.ModelVersionAnswer:
-        """Register the model folder at `source` (the workbench's format) as a new version."""
+        """Register the model folder at `source` as a new version: the workbench's format, or
+        an MLflow model folder (`MLmodel`): skops becomes a servable version, anything pickled
+        a version marked not servable (`model_format.mlflow_folder`)."""
         source = self._runs_uri(request.source, request.model_id)
+        mlflow_folder = self._mlflow_folder(source)
+        if mlflow_folder is not None:
+            return self._register_mlflow_folder(request, source, mlflow_folder)
         try:
             version = register_version(
                 self.registry,
@@ -356,6 +364,43 @@ class MlflowRegistry:
                     "source",
                 ) from None
             raise
+        return m.ModelVersionAnswer(model_version=_version_message(version))
+
+    def _mlflow_folder(self, source: str) -> Path | None:
+        """The run's folder at a `runs:/` source when it is an MLflow model folder."""
+        run_id, _, path = source[len("runs:/") :].partition("/")
+        try:
+            folder = self.store.artifact_path(run_id, path.strip("/") or "model")
+        except MLOpsError:
+            return None  # register_version says what is wrong with the source
+        return folder if is_mlflow_folder(folder) else None
+
+    def _register_mlflow_folder(
+        self, request: m.CreateModelVersion, source: str, folder: Path
+    ) -> m.ModelVersionAnswer:
+        run_id = source[len("runs:/") :].partition("/")[0]
+        tags = {tag.key: tag.value for tag in request.tags}
+        with tempfile.TemporaryDirectory(prefix="mlops-mlflow-model-") as scratch:
+            converted = Path(scratch) / "model"
+            try:
+                info, described = workbench_folder(folder, converted)
+            except MLOpsError as error:
+                raise MlflowError(
+                    f"{request.source}: {error.message}", INVALID_PARAMETER_VALUE, "source"
+                ) from None
+            if described.not_servable is not None:
+                tags[NOT_SERVABLE_TAG] = described.not_servable
+            version = register_mlflow_version(
+                self.registry,
+                request.name,
+                converted,
+                source,
+                run_id=self.store.get_run(run_id).run_id,
+                description=request.description,
+                tags=tags or None,
+                expected_sha256=info.sha256,
+                not_servable=described.not_servable,
+            )
         return m.ModelVersionAnswer(model_version=_version_message(version))
 
     def _runs_uri(self, source: str, model_id: str | None) -> str:

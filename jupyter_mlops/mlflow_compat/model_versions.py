@@ -1,0 +1,46 @@
+"""Registering MLflow model folders (`MLmodel`) as registry versions.
+
+A skops scikit-learn model is converted to the workbench's format
+(`model_format.mlflow_folder.workbench_folder`) and registered like any other version, pinned
+to the hash of the bytes that were checked. A pickled one is registered as a version marked
+not servable (tag `mlops.not_servable`): the registry records it, as MLflow's does, and no
+endpoint or loader will load it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.errors import MLOpsError
+from ..serving.entities import ModelVersion
+from ..serving.registry import ModelRegistry
+
+
+def register_mlflow_version(
+    registry: ModelRegistry,
+    name: str,
+    folder: Path,
+    source: str,
+    *,
+    run_id: str | None,
+    description: str | None,
+    tags: dict[str, str] | None,
+    expected_sha256: str | None,
+    not_servable: str | None,
+) -> ModelVersion:
+    """Register the converted folder `folder` (see the module docstring) as a new version."""
+    if not_servable is not None:
+        raise MLOpsError(
+            f"source: {source} is an MLflow model in {not_servable}, which would run code when "
+            "loaded; log it with serialization_format='skops'",
+            field="source",
+        )
+    return registry.create_version(
+        name,
+        folder,
+        source,
+        run_id=run_id,
+        description=description,
+        tags=tags,
+        expected_sha256=expected_sha256,
+    )
