@@ -7,6 +7,7 @@ import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,10 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
 from jupyter_mlops.core.store import reset_database
+from jupyter_mlops.model_format import InputSchema
+from jupyter_mlops.model_format.sklearn_folder import ColumnSpec
 from jupyter_mlops.serving.api import register_model, set_model_alias
+from jupyter_mlops.serving.payloads import PayloadError, SchemaView
 from jupyter_mlops.serving.request_log import read_requests
 from tests.support.serving import endpoint_process
 
@@ -37,26 +41,33 @@ class Served:
         self.client = httpx.Client(base_url=url, timeout=30)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    data_dir = tmp_path_factory.mktemp("serving-store")
+@contextmanager
+def using_store(data_dir: Path) -> Iterator[None]:
+    """This process resolves the store of `data_dir` (module fixtures cannot monkeypatch)."""
     previous = os.environ.get("JUPYTER_MLOPS_DATA_DIR")
     os.environ["JUPYTER_MLOPS_DATA_DIR"] = str(data_dir)
     reset_database()
-    rng = np.random.default_rng(1)
-    X = pd.DataFrame(rng.normal(size=(400, len(COLUMNS))), columns=COLUMNS)
-    y = (X["f0"] + 0.5 * X["f1"] - X["f2"] > 0).astype(int)
-    model = RandomForestClassifier(20, random_state=0).fit(X[:300], y[:300])
     try:
-        register_model(model, "rf", X=X[:300])
-        register_model(LogisticRegression().fit(X[:300], y[:300]), "rf", X=X[:300])
-        set_model_alias("rf", "champion", 1)
+        yield
     finally:
         reset_database()
         if previous is None:
             os.environ.pop("JUPYTER_MLOPS_DATA_DIR", None)
         else:
             os.environ["JUPYTER_MLOPS_DATA_DIR"] = previous
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    data_dir = tmp_path_factory.mktemp("serving-store")
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(400, len(COLUMNS))), columns=COLUMNS)
+    y = (X["f0"] + 0.5 * X["f1"] - X["f2"] > 0).astype(int)
+    model = RandomForestClassifier(20, random_state=0).fit(X[:300], y[:300])
+    with using_store(data_dir):
+        register_model(model, "rf", X=X[:300])
+        register_model(LogisticRegression().fit(X[:300], y[:300]), "rf", X=X[:300])
+        set_model_alias("rf", "champion", 1)
     args = ["rf@champion", "--max-body-bytes", "200000"]
     with endpoint_process(args, data_dir) as (url, _process):
         yield Served(url, data_dir, model, X[300:].reset_index(drop=True))
@@ -126,6 +137,85 @@ def test_bad_payloads_are_422_naming_the_column(served, body, field, words) -> N
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == field
     assert words in answer.json()["message"]
+
+
+@pytest.mark.parametrize("columns", [5, True, 1.5, {"f0": 1}])
+def test_split_columns_that_are_not_a_list_are_422(served: Served, columns: Any) -> None:
+    rows = [[0.1] * len(COLUMNS)]
+    for path, body in (
+        ("/invocations", {"dataframe_split": {"columns": columns, "data": rows}}),
+        ("/predict", {"columns": columns, "data": rows}),
+    ):
+        answer = served.client.post(path, json=body)
+        assert answer.status_code == 422, (path, answer.text)
+        assert answer.json()["field"] == "columns", answer.text
+    answer = served.client.post("/predict", json={"columns": 7})
+    assert (answer.status_code, answer.json()["field"]) == (422, "columns"), answer.text
+
+
+def test_an_integer_column_of_an_all_numeric_schema_takes_no_fraction_nor_null() -> None:
+    view = SchemaView(InputSchema([ColumnSpec("n", "int64"), ColumnSpec("x", "float64")], True))
+    assert view.from_records([{"n": 2.0, "x": 1.5}], "records").array.tolist() == [[2.0, 1.5]]
+    assert np.isnan(view.from_records([{"n": 2, "x": None}], "records").array[0, 1])
+    for n in (1.5, None, 1e30):
+        with pytest.raises(PayloadError) as refused:
+            view.from_invocation({"dataframe_split": {"columns": ["n", "x"], "data": [[n, 1.0]]}})
+        assert (refused.value.status, refused.value.field) == (422, "n")
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    """An endpoint of a model fitted on an int64, a float64 and a text column."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    data_dir = tmp_path_factory.mktemp("mixed-store")
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame(
+        {"n": rng.integers(0, 5, 200), "x": rng.normal(size=200), "c": rng.choice(["a", "b"], 200)}
+    )
+    encode = ColumnTransformer(
+        [("c", OneHotEncoder(handle_unknown="ignore"), ["c"])], remainder="passthrough"
+    )
+    model = make_pipeline(encode, LogisticRegression()).fit(X, (X["x"] + X["n"] > 2).astype(int))
+    with using_store(data_dir):
+        register_model(model, "mixed", X=X)
+    with endpoint_process(["mixed/1", "--no-request-log"], data_dir) as (url, _process):
+        yield url, model
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/invocations", {"dataframe_records": [{"n": None, "x": 0.5, "c": "a"}]}, "n"),
+        ("/invocations", {"dataframe_split": {"data": [[None, 0.5, "a"]]}}, "n"),
+        ("/invocations", {"inputs": {"n": [1, None], "x": [0.5, 0.5], "c": ["a", "b"]}}, "n"),
+        ("/invocations", {"inputs": [{"n": None, "x": 0.5, "c": "a"}]}, "n"),
+        ("/predict", [{"n": None, "x": 0.5, "c": "a"}], "n"),
+        ("/invocations", {"dataframe_records": [{"n": 1.5, "x": 0.5, "c": "a"}]}, "n"),
+        ("/predict", {"columns": {"n": [1, 2.5], "x": [0.5, 0.5], "c": ["a", "b"]}}, "n"),
+        ("/invocations", {"dataframe_split": {"columns": 5, "data": [[1, 0.5, "a"]]}}, "columns"),
+        ("/predict", {"columns": 7}, "columns"),
+    ],
+)
+def test_a_mixed_model_refuses_nulls_and_fractions_in_its_int_column(
+    mixed: tuple[str, Any], path: str, body: Any, field: str
+) -> None:
+    answer = httpx.post(f"{mixed[0]}{path}", json=body, timeout=30)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field, answer.text
+
+
+def test_a_mixed_model_takes_whole_numbers_and_fractions_where_its_signature_allows(
+    mixed: tuple[str, Any],
+) -> None:
+    url, model = mixed
+    rows = [{"n": 2.0, "x": 1.5, "c": "a"}]  # 2.0 is a whole number: an int64 column takes it
+    answer = httpx.post(f"{url}/invocations", json={"dataframe_records": rows}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    expected = model.predict(pd.DataFrame({"n": [2], "x": [1.5], "c": ["a"]}))
+    assert answer.json()["predictions"] == expected.tolist()
 
 
 def test_oversized_and_malformed_bodies(served: Served) -> None:

@@ -4,8 +4,11 @@
 `inputs`); `/predict` takes records (a list, or `{"records": [...]}`) or columns
 (`{"columns": {"a": [...], ...}}` or `{"columns": [...], "data": [[...]]}`). Every shape is
 turned into rows in the schema's column order; a missing, unknown or wrong-typed column is a
-`PayloadError` (422) naming it. An all-numeric schema gives one float64 array built by numpy
-(no pandas on the hot path); a schema with text or categorical columns gives a DataFrame.
+`PayloadError` (422) naming it, and so is a malformed shape (`columns` that is not a list). An
+all-numeric schema gives one float64 array built by numpy (no pandas on the hot path); a schema
+with text or categorical columns gives a DataFrame. A column the signature records as integer
+(or boolean) takes no null and no fraction (1.5 would be truncated), and nothing out of its
+range: each is a 422 naming the column, in either path.
 """
 
 from __future__ import annotations
@@ -61,6 +64,12 @@ class SchemaView:
         self.dtypes = [c.dtype for c in schema.columns]
         self.numeric = all(_is_numeric(d) for d in self.dtypes)
         self.named = schema.named
+        # Integer and boolean columns: (position, name, dtype), checked for nulls and fractions.
+        self.exact = [
+            (j, name, np.dtype(dtype))
+            for j, (name, dtype) in enumerate(zip(self.names, self.dtypes, strict=True))
+            if _is_numeric(dtype) and dtype is not None and np.dtype(dtype).kind in "iub"
+        ]
 
     # --- shapes --------------------------------------------------------------------------
 
@@ -97,7 +106,14 @@ class SchemaView:
                 return self.from_split(body.get("columns"), body["data"], "data")
             if isinstance(body.get("columns"), dict):
                 return self.from_columns(body["columns"], "columns")
-        raise PayloadError("the body is a list of records, {records}, {columns} or {columns, data}")
+            if "columns" in body:
+                raise PayloadError(
+                    "columns is an object of {column: [values]}, or a list of names with data",
+                    "columns",
+                )
+        raise PayloadError(
+            "the body is a list of records, {records}, {columns} or {columns, data}", "body"
+        )
 
     def from_records(self, records: Any, field: str) -> ModelInput:
         """A list of `{column: value}` objects."""
@@ -130,6 +146,11 @@ class SchemaView:
 
     def from_split(self, columns: Any, data: Any, field: str) -> ModelInput:
         """`columns` (or None: schema order) and `data` (a list of rows, or of scalars)."""
+        if columns is not None and not isinstance(columns, list):
+            raise PayloadError(
+                f"{field}: columns must be a list of names, not {type(columns).__name__}",
+                "columns",
+            )
         if not isinstance(data, list) or not data:
             raise PayloadError(f"{field}: data must be a non-empty list of rows", field)
         if not isinstance(data[0], list):
@@ -143,8 +164,6 @@ class SchemaView:
             raise PayloadError(f"{field}: each row needs {expected} values", field)
         if columns is None or (not self.named and [str(c) for c in columns] == self.names):
             return self._rows(data)
-        if not isinstance(columns, list):
-            raise PayloadError(f"{field}: columns must be a list of names", field)
         columns = [str(c) for c in columns]
         if columns != self.names:
             self._check_columns(columns)
@@ -174,7 +193,10 @@ class SchemaView:
             if array.dtype.kind not in _NUMERIC_KINDS or array.ndim != 2:
                 self._find_non_number(rows)
                 array = np.array(rows, dtype=np.float64)
-            return ModelInput(len(rows), array=array.astype(np.float64, copy=False))
+            array = array.astype(np.float64, copy=False)
+            for j, name, dtype in self.exact:
+                _check_exact(name, dtype, array[:, j])
+            return ModelInput(len(rows), array=array)
         return ModelInput(len(rows), frame=self._frame(rows))
 
     def _find_non_number(self, rows: list[list[Any]]) -> None:
@@ -204,6 +226,9 @@ class SchemaView:
                             f"{type(value).__name__} {value!r:.40}",
                             name,
                         )
+                if dtype is not None and np.dtype(dtype).kind in "iub":
+                    values = [np.nan if v is None else v for v in frame[name]]
+                    _check_exact(name, np.dtype(dtype), np.asarray(values, dtype=np.float64))
                 frame[name] = frame[name].astype("float64" if dtype is None else dtype)
             elif dtype in ("object", "str", "string", "category"):
                 bad = [v for v in frame[name] if v is not None and not isinstance(v, str)]
@@ -221,6 +246,31 @@ class SchemaView:
                         f"column {name!r} does not convert to {dtype}", name
                     ) from None
         return frame
+
+
+def _check_exact(name: str, dtype: np.dtype[Any], values: np.ndarray) -> None:
+    """Refuse (422 naming the column) a null, a fraction or an out-of-range value in an integer
+    or boolean column: casting would turn them into another number without a word."""
+    nulls = np.flatnonzero(np.isnan(values))
+    if nulls.size:
+        raise PayloadError(
+            f"column {name!r} row {nulls[0]}: null, but the signature says {dtype}", name
+        )
+    if dtype.kind == "b":
+        bad = np.flatnonzero((values != 0) & (values != 1))
+        expected = "true, false, 0 or 1"
+    else:
+        info = np.iinfo(dtype)
+        bad = np.flatnonzero(
+            (values != np.floor(values)) | (values < float(info.min)) | (values >= float(info.max))
+        )
+        expected = "a whole number in its range"
+    if bad.size:
+        raise PayloadError(
+            f"column {name!r} row {bad[0]}: {float(values[bad[0]]):g}, but the signature says "
+            f"{dtype} ({expected})",
+            name,
+        )
 
 
 def _is_numeric(dtype: str | None) -> bool:
