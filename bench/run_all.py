@@ -179,7 +179,9 @@ def part_tracking(quick: bool) -> list[dict[str, Any]]:
 def part_drift(quick: bool) -> list[dict[str, Any]]:
     drift = _module("drift")
     n_rows = 200_000 if quick else 1_000_000
-    ours = drift.measure("ours", n_rows)
+    ours = drift.measure("jupyter-mlops", n_rows)
+    if ours.get("error"):
+        raise RuntimeError(str(ours["error"]))
     evidently = importlib.util.find_spec("evidently") is not None
     peer = drift.measure("evidently", n_rows) if evidently and not quick else None
     seconds = float(ours["seconds"])  # type: ignore[arg-type]
