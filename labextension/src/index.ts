@@ -4,6 +4,7 @@ import { clustersPlugin } from './clusters/plugin';
 import { healthPlugin } from './health/plugin';
 import { launcherPlugin } from './launcher/plugin';
 import { monitoringPlugin } from './monitoring/plugin';
+import { kernelPreferencePlugin } from './notebooks/kernelPreference';
 import { jobsPlugin } from './jobs/plugin';
 import { profilingPlugin } from './profiling/plugin';
 import { servingPlugin } from './serving/plugin';
@@ -22,7 +23,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   clustersPlugin,
   jobsPlugin,
   servingPlugin,
-  monitoringPlugin
+  monitoringPlugin,
+  kernelPreferencePlugin
 ];
 
 export default plugins;

@@ -20,6 +20,7 @@ from tests.support.browser import (
     missing_browser_reason,
     wait_for_lab,
 )
+from tests.support.dialogs import DialogGuard
 from tests.support.lab import LabServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_notebooks"
@@ -83,10 +84,15 @@ def browser() -> Iterator[Any]:
 def lab_page(
     request: pytest.FixtureRequest, browser: Any, lab_server: LabServer, tmp_path: Path
 ) -> Iterator[Any]:
-    """A page with JupyterLab loaded; on failure a screenshot lands in the test's tmp dir."""
+    """A page with JupyterLab loaded; on failure a screenshot lands in the test's tmp dir,
+    and the output names the dialogs the test met (tests/support/dialogs.py). A dialog of the
+    Lab's own that no test opens (a "Select Kernel") is answered when an action meets it, and
+    fails the test with its text and picture.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
+    dialogs = DialogGuard(page, tmp_path).install()
     page.goto(lab_server.lab_url())
     wait_for_lab(page)
     yield page
@@ -95,6 +101,10 @@ def lab_page(
         shot = tmp_path / "failure.png"
         page.screenshot(path=str(shot), full_page=True)
         print(
-            f"screenshot of the failed browser test: {shot}\nLab log:\n{lab_server.log()[-3000:]}"
+            f"screenshot of the failed browser test: {shot}\n{dialogs.report()}\n"
+            f"Lab log:\n{lab_server.log()[-3000:]}"
         )
+    unexpected = list(dialogs.unexpected)
     context.close()
+    if unexpected:
+        pytest.fail("the Lab showed a dialog no test opens:\n" + "\n".join(unexpected))
