@@ -273,3 +273,20 @@ def test_retries_wait_for_their_back_off(team: None) -> None:
         session.execute(update(DeliveryRow).values(next_attempt=0))
     dispatcher.run_once()
     assert notifications.deliveries(database)[0].attempts == 2
+
+
+def test_a_delivery_another_dispatcher_is_sending_is_not_sent_twice(team: None) -> None:
+    database = get_database()
+    with webhook_receiver() as hook:
+        settings.configure(
+            settings.TeamSettings(channels=(settings.channel_from_dict({"url": hook.url}),))
+        )
+        _register("twice")
+        first, second = Dispatcher(database), Dispatcher(database)
+        first._claim(settings.get_settings().channels)
+        (delivery,) = notifications.deliveries(database)
+        assert first._take(delivery.id)  # first is sending it now
+        assert second.run_once() == 0
+        assert not second._take(delivery.id)
+    assert hook.received == []
+    assert notifications.deliveries(database)[0].state == "sending"

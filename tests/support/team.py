@@ -6,15 +6,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+import httpx
 from jupyter_server.auth.identity import IdentityProvider, User
 from traitlets import Dict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class TokenUsersIdentityProvider(IdentityProvider):
@@ -29,7 +37,10 @@ class TokenUsersIdentityProvider(IdentityProvider):
         _scheme, _, token = header.partition(" ")
         token = token.strip() or handler.get_argument("token", "")
         name = self.users.get(token)
-        return User(username=name) if name else None
+        if not name:
+            return None
+        handler._token_authenticated = True  # a token client: no XSRF cookie to check
+        return User(username=name)
 
 
 @dataclass
@@ -124,3 +135,102 @@ def smtp_server() -> Iterator[Mailbox]:
         yield mailbox
     finally:
         controller.stop()
+
+
+class TeamServer:
+    """`jupyter server` in a subprocess whose tokens name its users, on a given store."""
+
+    def __init__(
+        self, home: Path, store_dir: Path, users: dict[str, str], mlops: dict[str, Any]
+    ) -> None:
+        from .serving import free_port
+
+        self.home = home
+        self.store_dir = store_dir
+        self.users = users
+        self.mlops = mlops
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = home / "server.log"
+
+    @property
+    def url(self) -> str:
+        """The server's base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, owner: str, timeout: float = 120) -> TeamServer:
+        """Start as `owner`'s server (its kernels and jobs act as them) and wait for it."""
+        config_dir = self.home / "config"
+        config_dir.mkdir(parents=True, exist_ok=True)
+        (self.home / "root").mkdir(exist_ok=True)
+        config = {
+            "ServerApp": {
+                "identity_provider_class": f"{__name__}.TokenUsersIdentityProvider",
+                "ip": "127.0.0.1",
+                "port": self.port,
+                "port_retries": 0,
+                "root_dir": str(self.home / "root"),
+                "open_browser": False,
+            },
+            "TokenUsersIdentityProvider": {"users": self.users, "token": "server-own-token"},
+            "MLOpsApp": {"jobs_scheduler": False, "monitoring_ticker": False, **self.mlops},
+        }
+        (config_dir / "jupyter_server_config.json").write_text(json.dumps(config))
+        env = dict(os.environ)
+        env.update(
+            JUPYTER_CONFIG_DIR=str(config_dir),
+            JUPYTER_RUNTIME_DIR=str(self.home / "runtime"),
+            JUPYTER_MLOPS_DATA_DIR=str(self.store_dir),
+            JUPYTER_MLOPS_USER=owner,
+            PYTHONPATH=os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]),
+        )
+        env.pop("JUPYTER_MLOPS_DB_URL", None)
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", "--allow-root"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        token = next(iter(self.users))
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter server exited early:\n{self.log()}")
+            try:
+                if self.call(token, "GET", "whoami")[0] == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"jupyter server did not answer in {timeout}s:\n{self.log()}")
+
+    def call(
+        self, token: str, method: str, path: str, body: Any = None, absolute: bool = False
+    ) -> tuple[int, Any]:
+        """`method` on `/mlops/api/<path>` (or `/<path>` when `absolute`) as the token's user."""
+        url = f"{self.url}/{path}" if absolute else f"{self.url}/mlops/api/{path}"
+        answer = httpx.request(
+            method,
+            url,
+            json=body,
+            headers={"Authorization": f"token {token}"},
+            timeout=300,
+        )
+        return answer.status_code, answer.json() if answer.content else None
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        """Stop the process this object started (SIGTERM, then SIGKILL)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)

@@ -53,6 +53,9 @@ SIGNATURE_HEADER = "X-MLOps-Signature"
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_S = 1.0
 TIMEOUT_S = 10.0
+SEND_LEASE_S = 60.0
+# `sending` is due again once its lease ran out (the dispatcher that took it died).
+_DUE_STATES = ("pending", "sending")
 
 
 def _now_ms() -> int:
@@ -253,14 +256,14 @@ class Dispatcher:
                 select(
                     DeliveryRow.id, DeliveryRow.event_id, DeliveryRow.channel, DeliveryRow.target
                 )
-                .where(DeliveryRow.state == "pending", DeliveryRow.next_attempt <= _now_ms())
+                .where(DeliveryRow.state.in_(_DUE_STATES), DeliveryRow.next_attempt <= _now_ms())
                 .order_by(DeliveryRow.id)
                 .limit(100)
             ).all()
         for delivery_id, event_id, kind, target in due:
             channel = by_target.get((kind, target))
-            if channel is None:
-                continue  # configured in another server: that one delivers it
+            if channel is None or not self._take(delivery_id):
+                continue  # configured in another server, or taken by another dispatcher
             with self.database.session() as session:
                 event = session.get(EventRow, event_id)
                 body = _body(event) if event is not None else None
@@ -273,6 +276,22 @@ class Dispatcher:
             self._record(delivery_id, error if body is not None else "event missing")
             sent += error is None and body is not None
         return sent
+
+    def _take(self, delivery_id: int) -> bool:
+        """Take a due delivery for one send (a conditional update: two dispatchers on one store
+        never both send it); a taker that dies leaves it due again after `SEND_LEASE_S`."""
+        now = _now_ms()
+        with self.database.session(write=True) as session:
+            taken = session.execute(  # type: ignore[attr-defined]
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.id == delivery_id,
+                    DeliveryRow.state.in_(_DUE_STATES),
+                    DeliveryRow.next_attempt <= now,
+                )
+                .values(state="sending", next_attempt=now + int(SEND_LEASE_S * 1000))
+            ).rowcount
+        return bool(taken)
 
     def _record(self, delivery_id: int, error: str | None) -> None:
         with self.database.session(write=True) as session:
@@ -287,5 +306,6 @@ class Dispatcher:
             if row.attempts >= MAX_ATTEMPTS:
                 row.state = "failed"
             else:
+                row.state = "pending"
                 delay = BACKOFF_BASE_S * 2 ** (row.attempts - 1)
                 row.next_attempt = _now_ms() + int(delay * 1000)

@@ -93,7 +93,7 @@ class DeliveryRow(Base):
     event: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(16))
     target: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16))  # pending, delivered, failed
+    state: Mapped[str] = mapped_column(String(16))  # pending, sending, delivered, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt: Mapped[int] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
