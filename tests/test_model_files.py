@@ -21,7 +21,13 @@ from sklearn.preprocessing import FunctionTransformer
 
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import ErrorCode, MLOpsError
-from jupyter_mlops.model_format import MODEL_FILE, file_sha256, load_model, save_model
+from jupyter_mlops.model_format import (
+    MODEL_FILE,
+    file_sha256,
+    load_model,
+    pinned_sha256,
+    save_model,
+)
 from jupyter_mlops.tracking.client import get_client
 from jupyter_mlops.tracking.logging_artifacts import load_model as load_model_of_run
 from jupyter_mlops.tracking.model_files import load_logged_model, model_file_sha256
@@ -132,8 +138,9 @@ def test_a_model_file_changed_after_logging_is_refused(db_url, tmp_path):
     with mlops.start_run() as run:
         info = mlops.log_model(LogisticRegression().fit(X, Y), "clf", input_example=X)
     store = get_client().store
-    assert model_file_sha256(store.database, run.run_id, "clf") == info.sha256
     folder = Path(store.get_run(run.run_id).artifact_uri) / "clf"
+    assert info.sha256 == file_sha256(folder / MODEL_FILE)
+    assert model_file_sha256(store.database, run.run_id, "clf") == pinned_sha256(folder)
     estimator, _ = load_logged_model(run.run_id, "clf")
     assert estimator.predict(X).shape == (40,)
     # Replaced by another genuine, harmless model: still refused, the hash pins the file.

@@ -12,9 +12,8 @@ from sklearn.linear_model import LogisticRegression
 
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import ErrorCode, MLOpsError
-from jupyter_mlops.model_format import INFO_FILE, MODEL_FILE, save_model
+from jupyter_mlops.model_format import INFO_FILE, MODEL_FILE, pinned_sha256, save_model
 from jupyter_mlops.serving.api import get_registry
-from jupyter_mlops.serving.registry import file_sha256
 
 pytestmark = pytest.mark.usefixtures("db_url")  # each test on SQLite and on PostgreSQL
 
@@ -91,7 +90,8 @@ def test_the_model_file_named_in_mlmodel_json_is_not_followed(data, tmp_path):
     info["model_file"] = "../outside.skops"
     (folder / INFO_FILE).write_text(json.dumps(info))
     version = mlops.register_model(str(folder), "fixed-name")
-    assert version.content_hash == file_sha256(folder / MODEL_FILE)
+    # The recorded hash pins the model file (always model.skops) and MLmodel.json together.
+    assert version.content_hash == pinned_sha256(folder)
 
 
 def test_run_id_source_needs_a_model_artifact(data):

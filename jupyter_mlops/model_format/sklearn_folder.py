@@ -17,16 +17,16 @@ estimator's `feature_names_in_`/`n_features_in_`). `load_model` and `prepare_inp
 serving uses to load a model and turn request data into a frame the model accepts.
 
 Loading trusts nothing the folder says: `load_model(folder, expected_sha256=..., trusted=...)`
-refuses a `model.skops` whose sha256 differs from `expected_sha256` (the hash tracking recorded
-in the store at `log_model`; see `tracking.model_files`) and a file that needs types outside
-the allow-list of `trust.py` or the caller's `trusted`, naming them. The bytes hashed are the
-bytes loaded (the file is read once).
+refuses a folder whose `model.skops` and `MLmodel.json` do not hash to `expected_sha256` (the
+hash tracking recorded in the store at `log_model`, or the registry at registration; see
+`pinning.py` and `tracking.model_files`) and a file that needs types outside the allow-list of
+`trust.py` or the caller's `trusted`, naming them. The bytes hashed are the bytes parsed and
+loaded (each file is read once).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import platform
 import time
@@ -36,11 +36,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from ..core.errors import MLOpsError, NotFoundError
+from .pinning import INFO_FILE as INFO_FILE  # re-exported: the folder's file names
+from .pinning import MODEL_FILE as MODEL_FILE
+from .pinning import check_pinned
 from .trust import file_sha256, trusted_types_for
 
-MODEL_FILE = "model.skops"
-INFO_FILE = "MLmodel.json"
 EXAMPLE_FILE = "input_example.json"
 FORMAT = "jupyter-mlops/sklearn"
 FORMAT_VERSION = 1
@@ -164,11 +165,20 @@ def save_model(folder: Path, estimator: Any, X: Any = None, run_id: str | None =
 
 def read_model_info(folder: Path) -> ModelInfo:
     """Read `MLmodel.json` of a model folder."""
+    return _parse_info(_info_bytes(folder), folder / INFO_FILE)
+
+
+def _info_bytes(folder: Path) -> bytes:
     path = folder / INFO_FILE
-    if not path.is_file():
-        raise NotFoundError(f"no model at {folder} (no {INFO_FILE})", field="model")
     try:
-        raw = json.loads(path.read_text())
+        return path.read_bytes()
+    except OSError:
+        raise NotFoundError(f"no model at {folder} (no {INFO_FILE})", field="model") from None
+
+
+def _parse_info(data: bytes, path: Path) -> ModelInfo:
+    try:
+        raw = json.loads(data)
         schema = raw.pop("input_schema")
         columns = [ColumnSpec(**column) for column in schema["columns"]]
         known = {f.name for f in fields(ModelInfo)}
@@ -185,13 +195,16 @@ def load_model(
 ) -> tuple[Any, ModelInfo]:
     """Load the estimator of a model folder, trusting only the allow-list and `trusted`.
 
-    `expected_sha256`: the hash recorded when the model was logged; a file whose bytes hash
-    differently is refused (FORBIDDEN, field `model`) before skops reads it. The types listed in
-    `MLmodel.json` are never trusted. A file needing other types is refused naming them.
+    `expected_sha256`: the hash recorded when the model was logged or registered (`pinning`:
+    of the model file and `MLmodel.json`, or of the model file alone for older records); a
+    folder whose bytes hash differently is refused (FORBIDDEN, field `model`) before skops
+    reads it. The types listed in `MLmodel.json` are never trusted. A file needing other types
+    is refused naming them.
     """
     import skops.io
 
-    info = read_model_info(folder)
+    info_bytes = _info_bytes(folder)
+    info = _parse_info(info_bytes, folder / INFO_FILE)
     name = Path(info.model_file).name
     if name != info.model_file or name in ("", ".", ".."):
         raise MLOpsError(f"model: {INFO_FILE} names a model file outside the folder", field="model")
@@ -203,14 +216,7 @@ def load_model(
             f"model: no model file at {path} ({exc.strerror})", field="model"
         ) from None
     if expected_sha256 is not None:
-        actual = hashlib.sha256(data).hexdigest()
-        if actual != expected_sha256.lower():
-            raise MLOpsError(
-                f"model: the model file {path} changed since it was logged (sha256 {actual}, "
-                f"recorded {expected_sha256})",
-                ErrorCode.FORBIDDEN,
-                field="model",
-            )
+        check_pinned(expected_sha256, data, info_bytes, folder)
     estimator = skops.io.loads(data, trusted=trusted_types_for(data, trusted))
     return estimator, info
 

@@ -3,10 +3,12 @@
 Each public method is one session. A new version copies the model folder it is registered from
 into `<data dir>/serving/models/<name>/v<version>/` (inside the write transaction that assigns
 the number, so two registrations at once get two numbers and two folders) and records the
-sha256 of its model file; `load` checks that hash before skops reads the file. A version
-registered from a run gives `expected_sha256` (the hash tracking recorded at `log_model`): the
-copy's model file must hash to it, else nothing is registered (FORBIDDEN, field `source`), so a
-file swapped in the run's artifact folder after `log_model` never becomes a version. A model
+pinning hash of its model file and `MLmodel.json` (`model_format.folder_sha256`); `load`
+checks that hash before skops reads the file, so editing `classes` or the signature after
+registration is refused too. A version registered from a run gives `expected_sha256` (the
+hash tracking recorded at `log_model`): the copy must match it, else nothing is registered
+(FORBIDDEN, field `source`), so a file swapped in the run's artifact folder after `log_model`
+never becomes a version. A model
 file that needs types outside the model format's allow-list is refused too (FORBIDDEN, field
 `source`), before anything in it is built.
 """
@@ -29,8 +31,11 @@ from ..core.team import approvals, audit, notifications
 from ..core.team.identity import current_user
 from ..core.team.permissions import Permission, grant_owner, require
 from ..model_format import (
+    INFO_FILE,
     MODEL_FILE,
     ModelInfo,
+    check_pinned,
+    folder_sha256,
     load_model,
     read_model_info,
     trusted_types_for,
@@ -65,23 +70,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _model_file_hash(folder: Path, source: str) -> str:
+def _pin(folder: Path, source: str, expected_sha256: str | None) -> str:
+    """The pinning hash of the copy `folder` (its model file and `MLmodel.json`), refusing a
+    copy that `expected_sha256` does not pin or whose model file needs types outside the
+    allow-list (checking builds nothing): no loader would load it."""
     path = folder / MODEL_FILE
-    if path.is_symlink() or not path.is_file():
+    if path.is_symlink() or not path.is_file() or (folder / INFO_FILE).is_symlink():
         raise MLOpsError(
             f"source: {source} has no model file {MODEL_FILE}", ErrorCode.NOT_FOUND, "source"
         )
-    return file_sha256(path)
-
-
-def _check_types(folder: Path, source: str) -> None:
-    """Refuse a model file needing types outside the allow-list: no loader would load it, and
-    checking builds nothing (`model_format.trusted_types_for`)."""
+    data, info = path.read_bytes(), (folder / INFO_FILE).read_bytes()
     try:
-        trusted_types_for((folder / MODEL_FILE).read_bytes())
+        if expected_sha256 is not None:
+            check_pinned(expected_sha256, data, info, Path(source), field="source")
+        trusted_types_for(data)
     except MLOpsError as exc:
-        raise MLOpsError(f"source: {source}: {exc.message}; not registered", exc.code,
-                         "source") from None  # fmt: skip
+        raise MLOpsError(f"{exc.message}; not registered", exc.code, "source") from None
+    return folder_sha256(data, info)
 
 
 class ModelRegistry(RegistryAdmin, EndpointRecords):
@@ -168,15 +173,7 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             shutil.copytree(folder, destination)
             try:
                 # The hash of the copy, not of the source: what is checked is what is kept.
-                content_hash = _model_file_hash(destination, source)
-                _check_types(destination, source)
-                if expected_sha256 is not None and content_hash != expected_sha256.lower():
-                    raise MLOpsError(
-                        f"source: the model file of {source} changed since it was logged "
-                        f"(sha256 {content_hash}, recorded {expected_sha256}); not registered",
-                        ErrorCode.FORBIDDEN,
-                        field="source",
-                    )
+                content_hash = _pin(destination, source, expected_sha256)
                 row = ModelVersionRow(
                     name=name,
                     version=number,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import MLOpsError
-from ..model_format import ModelInfo, save_model
+from ..model_format import ModelInfo, pinned_sha256, save_model
 from . import fluent
 from .artifacts import resolve_inside
 from .client import get_client
@@ -103,8 +103,9 @@ def log_model(
     info = save_model(Path(folder), estimator, example, run_id=target)
     if X is not None:
         _write_training_profile(Path(folder), X)
-    assert info.sha256 is not None
-    record_model_file(client.store.database, target, folder_name, info.sha256, info.estimator_class)
+    # The store pins the model file and MLmodel.json together (model_format.pinning).
+    pinned = pinned_sha256(Path(folder))
+    record_model_file(client.store.database, target, folder_name, pinned, info.estimator_class)
     client.store.log_batch(target, tags={f"mlops.model.{folder_name}": info.estimator_class})
     return info
 

@@ -1,7 +1,9 @@
 """The model files a run logged, with their sha256: what a loader checks a model file against.
 
-`log_model` records the hash of `model.skops` here (in the store, not next to the file, so
-whoever can write the artifact folder cannot change both). Serving and `load_model` call
+`log_model` records the pinning hash of `model.skops` and `MLmodel.json` here
+(`model_format.pinned_sha256`; in the store, not next to the files, so whoever can write the
+artifact folder cannot change both; rows from before MLmodel.json was pinned hold the model
+file's own sha256, which still pins that file). Serving and `load_model` call
 `load_logged_model(run_id, name)`, which refuses a folder with no record (e.g. one copied in
 with `log_artifact`) or whose file hash changed, then loads it with the model format's
 allow-list (`model_format.load_model`).
