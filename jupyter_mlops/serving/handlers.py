@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 from typing import Any, ClassVar
 
 from jupyter_server.extension.application import ExtensionApp
@@ -45,6 +46,7 @@ from .entities import Endpoint
 from .model_uri import MAX_VERSION, ModelRef, check_alias, check_name
 from .registry import ModelRegistry
 from .rest_views import compare_versions, endpoint_out, model_detail
+from .source_paths import confine_source
 from .supervisor import EndpointSupervisor
 
 BASE_PORT_ENV = "JUPYTER_MLOPS_SERVING_BASE_PORT"
@@ -114,14 +116,17 @@ class ModelsHandler(_Handler):
     async def post(self) -> None:
         """POST: see the class docstring and `contract`."""
         body = self.parse_body(api.RegisterIn)
+        # A folder must be under the server's root or the store (source_paths.py).
+        root = Path(self.settings.get("server_root_dir") or ".").expanduser()
+        source = confine_source(body.source, root, [self.data_dir])
         tracking = self.settings.get("mlops_tracking")
-        if tracking is None and not body.source.startswith("/"):
+        if tracking is None and not source.startswith("/"):
             raise MLOpsError("experiment tracking is not available", field="source")
         version = await self.run_blocking(
             register_version,
             self.registry,
             lambda: tracking,
-            body.source,
+            source,
             body.name,
             description=body.description,
             tags=body.tags,

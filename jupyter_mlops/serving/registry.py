@@ -74,8 +74,15 @@ def _pin(folder: Path, source: str, expected_sha256: str | None) -> str:
     """The pinning hash of the copy `folder` (its model file and `MLmodel.json`), refusing a
     copy that `expected_sha256` does not pin or whose model file needs types outside the
     allow-list (checking builds nothing): no loader would load it."""
+    links = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_symlink())
+    if links:
+        raise MLOpsError(
+            f"source: {source} holds symbolic links ({', '.join(links[:5])}); not registered",
+            ErrorCode.FORBIDDEN,
+            field="source",
+        )
     path = folder / MODEL_FILE
-    if path.is_symlink() or not path.is_file() or (folder / INFO_FILE).is_symlink():
+    if not path.is_file():
         raise MLOpsError(
             f"source: {source} has no model file {MODEL_FILE}", ErrorCode.NOT_FOUND, "source"
         )
@@ -170,7 +177,8 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             destination = self.models_root / name / f"v{number}"
             if destination.exists():  # left by a registration whose transaction failed
                 shutil.rmtree(destination)
-            shutil.copytree(folder, destination)
+            # Links are copied as links and refused: a link could bring files from outside.
+            shutil.copytree(folder, destination, symlinks=True)
             try:
                 # The hash of the copy, not of the source: what is checked is what is kept.
                 content_hash = _pin(destination, source, expected_sha256)
