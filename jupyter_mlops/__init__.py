@@ -57,7 +57,6 @@ _PUBLIC_API: dict[str, str] = {
     "stop_endpoint": "jupyter_mlops.serving.api",
     "get_endpoint": "jupyter_mlops.serving.api",
     "rotate_endpoint_token": "jupyter_mlops.serving.api",
-    "rotate_endpoint_token": "jupyter_mlops.serving.api",
     "list_endpoints": "jupyter_mlops.serving.api",
     "promote": "jupyter_mlops.serving.api",
     "rollback": "jupyter_mlops.serving.api",
