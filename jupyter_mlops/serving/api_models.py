@@ -188,6 +188,7 @@ class EndpointStats(BaseModel):
     errors: int = 0
     rows: int = 0
     model_version: int | None = None
+    restarts: int | None = None
     latency_p50_ms: float | None = None
     latency_p99_ms: float | None = None
     time_ms: int | None = None

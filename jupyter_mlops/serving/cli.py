@@ -20,6 +20,7 @@ def register(commands: Any) -> None:
     )
     serve.add_argument("--model-dir", help="Serve a model folder (as exported), without a store.")
     serve.add_argument("--endpoint", help=argparse.SUPPRESS)  # the supervisor's endpoint record
+    serve.add_argument("--restarts", type=int, default=0, help=argparse.SUPPRESS)  # for /metrics
     serve.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1).")
     serve.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
     serve.add_argument("--workers", type=int, default=1, help="Worker processes (default 1).")
@@ -79,6 +80,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_batch_rows=args.max_batch_rows,
         max_wait_ms=args.max_wait_ms,
         max_body_bytes=args.max_body_bytes,
+        restarts=args.restarts,
     )
     if config.log_queue_rows < 2:
         raise MLOpsError("--request-log-rows must be at least 2", field="request_log_rows")

@@ -20,6 +20,7 @@ The configuration travels as JSON in `$JUPYTER_MLOPS_ENDPOINT_CONFIG` (the token
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -39,6 +40,7 @@ from .model_source import ModelSource
 log = logging.getLogger("jupyter_mlops.serving.endpoint")
 
 CONFIG_ENV = "JUPYTER_MLOPS_ENDPOINT_CONFIG"
+PARENT_ENV = "JUPYTER_MLOPS_ENDPOINT_PARENT"
 
 try:  # orjson parses and writes JSON several times faster; json is the fallback
     import orjson
@@ -80,6 +82,7 @@ class EndpointConfig:
     poll_s: float = 0.5
     log_requests: bool = True
     log_queue_rows: int = 100_000
+    restarts: int = 0
 
     def to_json(self) -> str:
         """The config as JSON (what the environment variable carries)."""
@@ -114,6 +117,7 @@ class Endpoint:
         version = await asyncio.to_thread(self.source.target_version)
         self.model = await asyncio.to_thread(self.source.load, version)
         self.metrics.version.set(version)
+        self.metrics.restarts.set(self.config.restarts)
         log_name = self.config.log_name or self.config.endpoint or self.source.name
         if self.config.log_requests:
             self.request_log = RequestLog(
@@ -340,8 +344,24 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
     return app
 
 
+def _end_with_parent() -> None:
+    """Ask Linux to SIGTERM this worker when its parent dies: a `kill -9` of uvicorn's parent
+    must not leave workers holding the port, or the supervisor could not start it again."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    parent = os.environ.get(PARENT_ENV)
+    if parent and str(os.getppid()) != parent:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def app_from_environment() -> Any:
     """The app described by `$JUPYTER_MLOPS_ENDPOINT_CONFIG` (uvicorn's factory for workers)."""
+    _end_with_parent()
     config = EndpointConfig.from_json(os.environ[CONFIG_ENV])
     return create_app(config, EndpointAuth.from_environment())
 
@@ -369,6 +389,7 @@ def serve(
         )
         return
     os.environ[CONFIG_ENV] = config.to_json()
+    os.environ[PARENT_ENV] = str(os.getpid())
     uvicorn.run(
         "jupyter_mlops.serving.endpoint_app:app_from_environment",
         factory=True,

@@ -61,7 +61,7 @@ def parse_stats(text: str) -> dict[str, Any]:
     from prometheus_client.parser import text_string_to_metric_families
 
     requests = errors = rows = 0.0
-    version = None
+    version = restarts = None
     buckets: dict[float, float] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
@@ -73,6 +73,8 @@ def parse_stats(text: str) -> dict[str, Any]:
                 rows += sample.value
             elif sample.name == "mlops_endpoint_model_version":
                 version = int(sample.value)
+            elif sample.name == "mlops_endpoint_restarts":
+                restarts = int(sample.value)
             elif sample.name == "mlops_endpoint_request_latency_seconds_bucket":
                 bound = float(sample.labels["le"])
                 buckets[bound] = buckets.get(bound, 0.0) + sample.value
@@ -82,6 +84,7 @@ def parse_stats(text: str) -> dict[str, Any]:
         "errors": int(errors),
         "rows": int(rows),
         "model_version": version,
+        "restarts": restarts,
         "latency_p50_ms": quantile_ms(buckets, 0.5),
         "latency_p99_ms": quantile_ms(buckets, 0.99),
         "time_ms": time.time_ns() // 1_000_000,

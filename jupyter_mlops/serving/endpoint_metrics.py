@@ -57,6 +57,11 @@ class Metrics:
         self.swaps = Counter(
             "mlops_endpoint_model_swaps", "Model versions swapped in", registry=self.registry
         )
+        self.restarts = Gauge(
+            "mlops_endpoint_restarts",
+            "Times the supervisor restarted this endpoint after its process died",
+            registry=self.registry,
+        )
         self.registry.register(RequestLogCollector(request_log or (lambda: None)))
 
 

@@ -3,7 +3,8 @@
 `EndpointSupervisor` lives on the server's event loop. `deploy` records an endpoint, starts
 `jupyter-mlops serve --endpoint NAME` bound to 127.0.0.1 (port 8000 or the next free one
 unless given) and returns once `/health` answers. A watcher per process restarts it when it
-exits unasked (backing off; after `max_restarts` quick deaths the endpoint is `failed`). The
+exits unasked (see `restart_policy`: backing off, and `failed` after more than `max_restarts`
+quick deaths in a sliding window; a death after healthy serving does not count). The
 endpoint process follows its record in the store, so Promote and Rollback only move the
 alias or pinned version there and wait until the endpoint reports the new version (it loads
 it beside the old one and swaps: no request fails). At server stop, endpoints are stopped unless
@@ -38,6 +39,7 @@ from .endpoint_files import open_log, read_token, token_path, write_token
 from .entities import Endpoint
 from .model_uri import check_name, parse_ref
 from .registry import ModelRegistry
+from .restart_policy import QUICK_S, WINDOW_S, RestartPolicy
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +65,16 @@ class EndpointSupervisor:
         data_dir: Path,
         base_port: int = 8000,
         max_restarts: int = 5,
+        quick_s: float = QUICK_S,
+        window_s: float = WINDOW_S,
     ) -> None:
         self.registry = registry
         self.data_dir = Path(data_dir)
         self.base_port = base_port
         self.max_restarts = max_restarts
+        self.quick_s = quick_s
+        self.window_s = window_s
+        self._policies: dict[str, RestartPolicy] = {}
         self._processes: dict[str, asyncio.subprocess.Process] = {}
         self._watchers: dict[str, asyncio.Task[None]] = {}
         self._stopping: set[str] = set()
@@ -130,6 +137,7 @@ class EndpointSupervisor:
             if name in self._processes and self._processes[name].returncode is None:
                 return endpoint
             await asyncio.to_thread(self.registry.update_endpoint, name, restarts=0)
+            self._policy(name).reset()
             await self._start(name)
         return await asyncio.to_thread(self.registry.get_endpoint, name)
 
@@ -275,6 +283,11 @@ class EndpointSupervisor:
     def _lock(self, name: str) -> asyncio.Lock:
         return self._locks.setdefault(name, asyncio.Lock())
 
+    def _policy(self, name: str) -> RestartPolicy:
+        if name not in self._policies:
+            self._policies[name] = RestartPolicy(self.max_restarts, self.quick_s, self.window_s)
+        return self._policies[name]
+
     def _free_port(self, host: str) -> int:
         taken = {e.port for e in self.registry.list_endpoints()}
         for port in range(self.base_port, self.base_port + 1000):
@@ -305,6 +318,8 @@ class EndpointSupervisor:
             str(endpoint.port),
             "--workers",
             str(endpoint.workers),
+            "--restarts",
+            str(endpoint.restarts),
         ]
         try:
             process = await asyncio.create_subprocess_exec(
@@ -330,6 +345,7 @@ class EndpointSupervisor:
                 self.registry.update_endpoint, name, state="failed", message=exc.message
             )
             raise
+        self._policy(name).healthy(time.monotonic())
         await asyncio.to_thread(self.registry.update_endpoint, name, state="running")
         self._watchers[name] = asyncio.get_running_loop().create_task(self._watch(name, process))
 
@@ -373,30 +389,38 @@ class EndpointSupervisor:
             await self._restart(name, "its process ended")
 
     async def _restart(self, name: str, reason: str) -> None:
+        """Restart a dead endpoint (again if the new process dies before it is healthy) until
+        it serves or its restart policy gives up."""
         async with self._lock(name):
-            try:
-                endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
-            except MLOpsError:
-                return
-            if endpoint.restarts >= self.max_restarts:
+            while not self._closing:
+                try:
+                    endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
+                except MLOpsError:
+                    return
+                decision = self._policy(name).died(time.monotonic())
+                if decision.give_up:
+                    await asyncio.to_thread(
+                        self.registry.update_endpoint,
+                        name,
+                        state="failed",
+                        pid=None,
+                        message=f"{reason}; gave up after {decision.quick_deaths} deaths within "
+                        f"{self.quick_s:g} s of serving in {self.window_s:g} s",
+                    )
+                    return
                 await asyncio.to_thread(
                     self.registry.update_endpoint,
                     name,
-                    state="failed",
-                    pid=None,
-                    message=f"{reason}; gave up after {endpoint.restarts} restarts",
+                    state="restarting",
+                    restarts=endpoint.restarts + 1,
+                    message=reason,
                 )
-                return
-            await asyncio.to_thread(
-                self.registry.update_endpoint,
-                name,
-                state="restarting",
-                restarts=endpoint.restarts + 1,
-                message=reason,
-            )
-            await asyncio.sleep(min(0.5 * 2**endpoint.restarts, 10.0))
-            with contextlib.suppress(MLOpsError):
-                await self._start(name)
+                await asyncio.sleep(decision.delay_s)
+                try:
+                    await self._start(name)
+                    return
+                except MLOpsError as exc:
+                    reason = exc.message
 
     async def _terminate(self, name: str) -> None:
         self._stopping.add(name)
