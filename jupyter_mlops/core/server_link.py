@@ -13,6 +13,7 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,9 @@ from .errors import ErrorCode, MLOpsError
 SERVER_URL_ENV = "JUPYTER_MLOPS_SERVER_URL"
 SERVER_TOKEN_ENV = "JUPYTER_MLOPS_SERVER_TOKEN"
 HUB_TOKEN_ENV = "JUPYTERHUB_API_TOKEN"
+# Set by mlflow_compat's setup for the server's kernels (named here: core cannot import it).
+MLFLOW_TOKEN_ENV = "MLFLOW_TRACKING_TOKEN"
+CREDENTIAL_ENVS = (SERVER_TOKEN_ENV, HUB_TOKEN_ENV, MLFLOW_TOKEN_ENV)
 API_PATH = "mlops/api"
 
 
@@ -136,3 +140,17 @@ def restore_environment(previous: dict[str, str | None]) -> None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+def without_credentials(env: Mapping[str, str], keep: Iterable[str] = ()) -> dict[str, str]:
+    """`env` less the server's credentials (`CREDENTIAL_ENVS`) other than those in `keep`."""
+    kept = set(keep)
+    return {k: v for k, v in env.items() if k not in CREDENTIAL_ENVS or k in kept}
+
+
+def task_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """What a task process gets: the store comes by inheritance; of the credentials only the
+    server link's one token (a monitor's task starts retraining runs through the server), never
+    the MLflow token (no task calls MLflow) nor the Hub token when the server has its own."""
+    keep = SERVER_TOKEN_ENV if env.get(SERVER_TOKEN_ENV) else HUB_TOKEN_ENV
+    return without_credentials(env, keep=(keep,))

@@ -29,6 +29,7 @@ from typing import Any
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.processes import pid_alive
+from ..core.server_link import task_environment, without_credentials
 from ..core.tasks import BaseTaskRunner, TaskState, task_target
 from ..core.team.identity import Actor, child_environment, process_user
 from .entities import NOTEBOOK_KIND, JobRun, RunStatus
@@ -282,7 +283,7 @@ class JobRunner(BaseTaskRunner):
                 run,
                 nb_json,
                 output,
-                env=env,
+                env=without_credentials(env),  # may run on another machine
                 cwd=cwd,
                 timeout_s=timeout,
                 html="html" in formats,
@@ -340,7 +341,7 @@ class JobRunner(BaseTaskRunner):
         process = subprocess.Popen(
             [sys.executable, "-m", "jupyter_mlops.jobs.task_process", run.run_id, target],
             cwd=str(self.root_dir),
-            env={**os.environ, JOB_RUN_ENV: run.run_id},
+            env={**task_environment(os.environ), JOB_RUN_ENV: run.run_id},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
