@@ -218,12 +218,29 @@ async def test_deploy_promote_rollback_restart_stop(jp_fetch, mlops_store: Path,
     assert listing["endpoints"] == []
 
 
+def process_environment(pid: int) -> dict[str, str]:
+    """The environment a process started with, from /proc."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+    return dict(item.split("=", 1) for item in raw.split("\0") if "=" in item)
+
+
 async def test_endpoints_need_their_token_by_default_and_rotate_it(
-    jp_fetch, mlops_store: Path, data
+    jp_fetch, mlops_store: Path, data, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     X, y = data
     mlops.register_model(LogisticRegression().fit(X, y), "secure", X=X)
+    secrets = ["MLFLOW_TRACKING_TOKEN", "JUPYTERHUB_API_TOKEN", "AWS_SECRET_ACCESS_KEY"]
+    for name in secrets:
+        monkeypatch.setenv(name, f"secret-{name}")
+    assert os.environ.get("JUPYTER_MLOPS_SERVER_TOKEN")  # the server exports it for kernels
     endpoint = await call(jp_fetch, "POST", "endpoints", body={"model": "secure/1", "name": "sec"})
+    # The endpoint process holds its own token file's path and the store, no server credential.
+    environ = process_environment(endpoint["pid"])
+    for name in ["JUPYTER_MLOPS_SERVER_TOKEN", "JUPYTER_MLOPS_SERVER_URL", *secrets]:
+        assert name not in environ, name
+    assert not [v for v in environ.values() if v.startswith("secret-")]
+    assert environ["JUPYTER_MLOPS_DATA_DIR"] == str(mlops_store)
+    assert environ["JUPYTER_MLOPS_ENDPOINT_TOKEN_FILE"].endswith("/sec/token")
     assert endpoint["auth"] is True  # nobody asked for it
     token = (await call(jp_fetch, "GET", "endpoints", "sec", "token"))["token"]
     assert token and mlops.get_endpoint("sec").token == token

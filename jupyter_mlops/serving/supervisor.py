@@ -33,8 +33,9 @@ from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
 from .adoption import adopt_endpoints, kill_pid, wait_pid_exit
-from .endpoint_auth import TOKEN_ENV, TOKEN_FILE_ENV
+from .endpoint_auth import TOKEN_FILE_ENV
 from .endpoint_client import get_json, get_status, read_stats
+from .endpoint_env import endpoint_environment
 from .endpoint_files import open_log, read_token, token_path, write_token
 from .entities import Endpoint
 from .model_uri import check_name, parse_ref
@@ -297,13 +298,12 @@ class EndpointSupervisor:
 
     async def _start(self, name: str) -> None:
         endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
-        env = dict(os.environ)
-        env.pop(TOKEN_ENV, None)
-        env.pop(TOKEN_FILE_ENV, None)
+        extra = {}
         if endpoint.auth:
             if self.token(name) is None:  # e.g. deleted by hand: never start it open
                 await asyncio.to_thread(write_token, self.data_dir, name)
-            env[TOKEN_FILE_ENV] = str(token_path(self.data_dir, name))
+            extra[TOKEN_FILE_ENV] = str(token_path(self.data_dir, name))
+        env = endpoint_environment(os.environ, extra)  # no server or MLflow token
         descriptor, log_path = await asyncio.to_thread(open_log, self.data_dir, name)
         command = [
             sys.executable,
