@@ -14,6 +14,7 @@ import time
 import pytest
 
 from tests.support.browser import screenshot
+from tests.support.dialogs import confirm_dialog
 from tests.support.lab import LabServer
 
 pytestmark = pytest.mark.browser
@@ -144,6 +145,7 @@ def test_start_see_workers_dashboard_insert_code_and_stop(lab_page, lab_server):
     for name in ("from-a-notebook", "panel-made"):
         target = page.locator(CARD, has_text=name)
         target.locator("button", has_text="Stop").click()
+        confirm_dialog(page, f"Stop {name}?", "Stop")
         target.wait_for(state="detached", timeout=60_000)
     assert page.locator(CARD).count() == 0
     # The stopped cluster's dashboard tab is closed, and the panel says so.

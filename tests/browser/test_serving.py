@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.support.browser import expect, open_mlops_sidebar, screenshot
+from tests.support.dialogs import confirm_dialog
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,6 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     subprocess.run([sys.executable, "-c", REGISTER], env=lab_server.env(), check=True)
     lab_page.goto(lab_server.lab_url())
     lab_page.wait_for_selector("#jp-main-dock-panel", state="attached")
-    lab_page.on("dialog", lambda dialog: dialog.accept())
     open_mlops_sidebar(lab_page)
     lab_page.locator('[data-testid=mlops-model][data-model="browser-model"]').click()
     view = lab_page.locator("[data-testid=mlops-model-view]")
@@ -71,11 +71,13 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
         assert answer.status_code == 200
     stats = card.locator("[data-testid=mlops-endpoint-stats]")
     stats.filter(has_text="6 requests").wait_for(timeout=30_000)
-    expect(stats).to_contain_text("1 errors")  # the call without the token
+    expect(stats).to_contain_text("1 error")
+    expect(stats).not_to_contain_text("1 errors")  # the call without the token
 
     view.locator(
         '[data-testid=mlops-model-version][data-version="2"] [data-testid=mlops-promote]'
     ).click()
+    confirm_dialog(lab_page, "Promote v2 on", "Promote")
     card.locator("xpath=self::*[@data-state='running'][@data-version='2']").wait_for(
         timeout=120_000
     )
@@ -85,6 +87,7 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     )
 
     card.locator("button", has_text="Delete").click()
+    confirm_dialog(lab_page, "Delete endpoint", "Delete")
     card.wait_for(state="detached", timeout=60_000)
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/health", timeout=5)
@@ -149,6 +152,7 @@ def test_compare_a_retrained_version_with_the_served_one_and_promote_it(lab_page
         screenshot(view, "model_compare")
 
         compare.locator("[data-testid=mlops-compare-promote]").click()
+        confirm_dialog(lab_page, "Promote v2 on compare-ep", "Promote")
         card = view.locator("[data-testid=mlops-endpoint]")
         card.locator("xpath=self::*[@data-state='running'][@data-version='2']").wait_for(
             timeout=120_000

@@ -98,3 +98,13 @@ class DialogGuard:
         lines += [f"dialog still open: {' | '.join(t.splitlines())}" for t in self.open_now()]
         lines += [f"dialog shown during the test: {d['title']!r}" for d in self.seen()]
         return "\n".join(lines)
+
+
+def confirm_dialog(page: Any, title: str, button: str) -> None:
+    """Answer the Lab dialog titled `title` (it must show) with its `button`, and wait until it
+    is gone: the confirmations of destructive or traffic-changing actions."""
+    dialog = page.locator(".jp-Dialog").filter(
+        has=page.locator(".jp-Dialog-header", has_text=title)
+    )
+    dialog.locator(".jp-Dialog-footer button", has_text=button).click()
+    dialog.wait_for(state="detached")

@@ -65,7 +65,7 @@ function ScaleControls(props: {
         />
       </label>
       <button
-        className="jp-mod-styled"
+        className="jp-Button jp-mod-styled jp-mod-small"
         disabled={workers.trim() === ''}
         title={workers.trim() === '' ? 'give a number of workers' : undefined}
         onClick={() => {
@@ -100,7 +100,7 @@ function ScaleControls(props: {
         />
       </label>
       <button
-        className="jp-mod-styled"
+        className="jp-Button jp-mod-styled jp-mod-small"
         onClick={() =>
           actions.adapt(cluster, { minimum: Number(minimum), maximum: Number(maximum) })
         }
@@ -146,13 +146,16 @@ export function ClusterCard(props: {
           </a>
         )}
         {href && running && (
-          <button className="jp-mod-styled" onClick={() => actions.openDashboard(cluster)}>
+          <button
+            className="jp-Button jp-mod-styled jp-mod-small"
+            onClick={() => actions.openDashboard(cluster)}
+          >
             Dashboard in Lab
           </button>
         )}
         {href && running && cluster.dashboard_path && (
           <button
-            className="jp-mod-styled"
+            className="jp-Button jp-mod-styled jp-mod-small"
             data-testid="mlops-dask-panes"
             title="Task stream, progress, worker memory, graph… as dockable Lab panels (dask-labextension), for this cluster"
             onClick={() => actions.openDaskPanes(cluster)}
@@ -161,16 +164,25 @@ export function ClusterCard(props: {
           </button>
         )}
         {running && (
-          <button className="jp-mod-styled" onClick={() => actions.insertCode(cluster)}>
+          <button
+            className="jp-Button jp-mod-styled jp-mod-small"
+            onClick={() => actions.insertCode(cluster)}
+          >
             Insert connect code
           </button>
         )}
         {running && !cluster.current && (
-          <button className="jp-mod-styled" onClick={() => actions.makeCurrent(cluster)}>
+          <button
+            className="jp-Button jp-mod-styled jp-mod-small"
+            onClick={() => actions.makeCurrent(cluster)}
+          >
             Make current
           </button>
         )}
-        <button className="jp-mod-styled jp-mod-warn" onClick={() => actions.stop(cluster)}>
+        <button
+          className="jp-Button jp-mod-styled jp-mod-small jp-mod-warn"
+          onClick={() => actions.stop(cluster)}
+        >
           {cluster.kind === 'connected' ? 'Forget' : 'Stop'}
         </button>
       </div>

@@ -123,11 +123,14 @@ export class ClustersSection extends PolledView<IClusterList> {
 
   private async _stop(cluster: IClusterInfo): Promise<void> {
     const tasks = runningTasks(cluster);
-    if (tasks > 0 && cluster.kind !== 'connected') {
+    if (cluster.kind !== 'connected') {
       const ok = await confirm(
         `Stop ${cluster.name}?`,
-        `${tasks} task${tasks === 1 ? ' is' : 's are'} running on it; stopping the cluster ` +
-          'cancels them and loses the data held in its memory.',
+        (tasks > 0
+          ? `${tasks} task${tasks === 1 ? ' is' : 's are'} running on it; stopping the cluster ` +
+            'cancels them and loses the data held in its memory.'
+          : 'Its workers stop and the data held in its memory is lost.') +
+          ' Notebooks connected to it lose their client.',
         'Stop'
       );
       if (!ok) {

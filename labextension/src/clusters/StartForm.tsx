@@ -145,7 +145,7 @@ export function StartForm(props: {
         )}
         <button
           type="submit"
-          className="jp-mod-styled jp-mod-accept"
+          className="jp-Button jp-mod-styled jp-mod-small jp-mod-accept"
           disabled={props.starting || memoryError !== null}
         >
           {props.starting ? 'Starting…' : 'Start'}

@@ -1,6 +1,6 @@
 import React from 'react';
 
-import { formatDate, formatDuration, PolledView } from '../kit';
+import { confirmAction, formatDate, formatDuration, PolledView } from '../kit';
 import { APIError } from '../request';
 import { cancelRun, deleteJob, listJobs, listRuns, patchJob, runJobNow } from './api';
 import { IJob, IJobRun } from './model';
@@ -42,7 +42,7 @@ function RunLine(props: { run: IJobRun; actions: IJobsActions; onCancel(): void 
       ) : null}
       {live ? (
         <button
-          className="jp-mod-styled"
+          className="jp-Button jp-mod-styled jp-mod-small"
           data-testid="mlops-job-run-cancel"
           onClick={props.onCancel}
         >
@@ -116,6 +116,17 @@ function JobCard(props: {
       .then(() => props.onChanged())
       .catch(error => props.onError(APIError.from(error)));
   };
+  const cancelThen = async (run: IJobRun): Promise<void> => {
+    const ok = await confirmAction({
+      title: `Cancel this run of ${job.name}?`,
+      body: 'Its kernel is stopped; the cells run so far stay in its output notebook.',
+      label: 'Cancel run',
+      warn: true
+    });
+    if (ok) {
+      await cancelRun(run.run_id);
+    }
+  };
   const last = job.last_run;
   return (
     <li className="jp-MLOps-jobCard" data-job-id={job.job_id} data-testid="mlops-job">
@@ -129,38 +140,52 @@ function JobCard(props: {
         </span>
       </button>
       {last && !props.expanded ? (
-        <RunLine run={last} actions={props.actions} onCancel={act(() => cancelRun(last.run_id))} />
+        <RunLine run={last} actions={props.actions} onCancel={act(() => cancelThen(last))} />
       ) : null}
       <div className="jp-MLOps-jobActions">
-        <button className="jp-mod-styled" onClick={act(() => runJobNow(job.job_id))}>
+        <button
+          className="jp-Button jp-mod-styled jp-mod-small"
+          onClick={act(() => runJobNow(job.job_id))}
+        >
           Run now
         </button>
         {job.schedule ? (
           <button
-            className="jp-mod-styled"
+            className="jp-Button jp-mod-styled jp-mod-small"
             onClick={act(() => patchJob(job.job_id, { paused: !job.paused }))}
           >
             {job.paused ? 'Resume' : 'Pause'}
           </button>
         ) : null}
         <button
-          className="jp-mod-styled"
+          className="jp-Button jp-mod-styled jp-mod-small"
           data-testid="mlops-job-edit"
           onClick={act(() => props.actions.editJob(job))}
         >
           Edit
         </button>
         <button
-          className="jp-mod-styled"
+          className="jp-Button jp-mod-styled jp-mod-small"
           title="Take the notebook's current content as the job's snapshot"
           onClick={act(() => patchJob(job.job_id, { refresh_snapshot: true }))}
         >
           Update
         </button>
         <button
-          className="jp-mod-styled jp-mod-warn"
+          className="jp-Button jp-mod-styled jp-mod-small jp-mod-warn"
           onClick={act(async () => {
-            if (window.confirm(`Delete job ${job.name} and its runs?`)) {
+            const output = job.last_run?.outputs.find(o => o.lab_path)?.lab_path;
+            const folder = output ? output.split('/').slice(0, -2).join('/') || '/' : null;
+            const ok = await confirmAction({
+              title: `Delete job ${job.name}?`,
+              body:
+                "Its schedule stops and its runs leave the Jobs panel. The runs' output " +
+                'notebooks and HTML are kept' +
+                (folder ? `, one folder per run under ${folder}.` : '.'),
+              label: 'Delete',
+              warn: true
+            });
+            if (ok) {
               await deleteJob(job.job_id);
             }
           })}
@@ -175,7 +200,7 @@ function JobCard(props: {
               key={run.run_id}
               run={run}
               actions={props.actions}
-              onCancel={act(() => cancelRun(run.run_id))}
+              onCancel={act(() => cancelThen(run))}
             />
           ))}
           {props.runs && props.runs.length === 0 ? (

@@ -3,6 +3,8 @@
  * values and draw charts. See docs/ARCHITECTURE.md, "Frontend kit".
  */
 export { stringArg } from './args';
+export { confirmAction } from './confirm';
+export type { IConfirmOptions } from './confirm';
 export { ErrorNote } from './ErrorNote';
 export { formatBytes, formatDate, formatDuration, parseDate, plural } from './format';
 export { MainAreaOpener } from './opener';

@@ -1,6 +1,6 @@
 import React from 'react';
 
-import { formatDate, PolledView } from '../kit';
+import { confirmAction, formatDate, plural, PolledView } from '../kit';
 import { APIError } from '../request';
 import {
   deleteEndpoint,
@@ -119,10 +119,30 @@ export class ModelView extends PolledView<IModelViewData> {
     });
   }
 
-  private _promote(endpoint: IEndpoint, version: IModelVersion): void {
-    this._act(`Promoting v${version.version}…`, () =>
-      endpointAction(endpoint.name, 'promote', { version: version.version })
-    );
+  private async _promote(endpoint: IEndpoint, version: IModelVersion): Promise<void> {
+    const ok = await confirmAction({
+      title: `Promote v${version.version} on ${endpoint.name}?`,
+      body:
+        `${endpoint.name} serves v${version.version} instead of v${endpoint.serving_version}: ` +
+        'the new process starts beside the old one and takes the traffic once it answers ' +
+        '(no request fails). Rollback serves the previous version again.',
+      label: 'Promote'
+    });
+    if (ok) {
+      this._act(`Promoting v${version.version}…`, () =>
+        endpointAction(endpoint.name, 'promote', { version: version.version })
+      );
+    }
+  }
+
+  private async _confirmThen(
+    label: string,
+    question: { title: string; body: string; label: string; warn?: boolean },
+    work: () => Promise<unknown>
+  ): Promise<void> {
+    if (await confirmAction(question)) {
+      this._act(label, work);
+    }
   }
 
   private _toggleCompare(version: number): void {
@@ -193,7 +213,7 @@ export class ModelView extends PolledView<IModelViewData> {
                     <td className="jp-MLOps-versionActions">
                       {comparable ? (
                         <button
-                          className="jp-mod-styled"
+                          className="jp-Button jp-mod-styled jp-mod-small"
                           data-testid="mlops-compare"
                           aria-expanded={this._comparing === version.version}
                           title={`Metrics, training data drift and lineage of v${version.version} beside v${current}`}
@@ -204,7 +224,7 @@ export class ModelView extends PolledView<IModelViewData> {
                       ) : null}
                       {endpoint === undefined ? (
                         <button
-                          className="jp-mod-styled jp-mod-accept"
+                          className="jp-Button jp-mod-styled jp-mod-small jp-mod-accept"
                           data-testid="mlops-deploy"
                           disabled={this._busy !== null}
                           onClick={() => this._deploy(version)}
@@ -215,11 +235,11 @@ export class ModelView extends PolledView<IModelViewData> {
                         <span className="jp-MLOps-muted">serving</span>
                       ) : (
                         <button
-                          className="jp-mod-styled"
+                          className="jp-Button jp-mod-styled jp-mod-small"
                           data-testid="mlops-promote"
                           disabled={this._busy !== null}
                           title={`Serve v${version.version} on ${endpoint.name} (no request fails)`}
-                          onClick={() => this._promote(endpoint, version)}
+                          onClick={() => void this._promote(endpoint, version)}
                         >
                           Promote
                         </button>
@@ -255,7 +275,7 @@ export class ModelView extends PolledView<IModelViewData> {
         : {
             label: `Promote v${version.version}`,
             title: `Serve v${version.version} on ${endpoint.name} (no request fails)`,
-            run: () => this._promote(endpoint, version)
+            run: () => void this._promote(endpoint, version)
           };
     return (
       <VersionCompare
@@ -328,7 +348,7 @@ export class ModelView extends PolledView<IModelViewData> {
               Python: <code>mlops.get_endpoint("{endpoint.name}").token</code>
             </span>
             <button
-              className="jp-mod-styled"
+              className="jp-Button jp-mod-styled jp-mod-small"
               data-testid="mlops-endpoint-show-token"
               disabled={this._busy !== null}
               onClick={() => this._showToken(endpoint.name, false)}
@@ -336,7 +356,7 @@ export class ModelView extends PolledView<IModelViewData> {
               Show token
             </button>
             <button
-              className="jp-mod-styled"
+              className="jp-Button jp-mod-styled jp-mod-small"
               data-testid="mlops-endpoint-rotate-token"
               disabled={this._busy !== null}
               title="Give the endpoint a new token; the current one stops working"
@@ -405,31 +425,54 @@ export class ModelView extends PolledView<IModelViewData> {
             <span>{rate === null ? '—' : rate.toFixed(1)} req/s</span>
             <span>p50 {fixed(stats.latency_p50_ms)} ms</span>
             <span>p99 {fixed(stats.latency_p99_ms)} ms</span>
-            <span className={stats.errors > 0 ? 'jp-MLOps-error' : ''}>{stats.errors} errors</span>
+            <span className={stats.errors > 0 ? 'jp-MLOps-error' : ''}>
+              {plural(stats.errors, 'error')}
+            </span>
           </div>
         ) : null}
         <div className="jp-MLOps-endpointActions">
           <button
-            className="jp-mod-styled"
+            className="jp-Button jp-mod-styled jp-mod-small"
             data-testid="mlops-rollback"
             disabled={this._busy !== null || !running}
             onClick={() =>
-              this._act('Rolling back…', () => endpointAction(endpoint.name, 'rollback'))
+              void this._confirmThen(
+                'Rolling back…',
+                {
+                  title: `Roll back ${endpoint.name}?`,
+                  body:
+                    `${endpoint.name} serves the version it served before ` +
+                    `v${endpoint.serving_version}, with the same no-downtime switch as a promotion.`,
+                  label: 'Roll back'
+                },
+                () => endpointAction(endpoint.name, 'rollback')
+              )
             }
           >
             Rollback
           </button>
           {running ? (
             <button
-              className="jp-mod-styled"
+              className="jp-Button jp-mod-styled jp-mod-small"
               disabled={this._busy !== null}
-              onClick={() => this._act('Stopping…', () => endpointAction(endpoint.name, 'stop'))}
+              onClick={() =>
+                void this._confirmThen(
+                  'Stopping…',
+                  {
+                    title: `Stop ${endpoint.name}?`,
+                    body: `Requests to ${endpoint.url} fail until you start it again.`,
+                    label: 'Stop',
+                    warn: true
+                  },
+                  () => endpointAction(endpoint.name, 'stop')
+                )
+              }
             >
               Stop
             </button>
           ) : (
             <button
-              className="jp-mod-styled"
+              className="jp-Button jp-mod-styled jp-mod-small"
               disabled={this._busy !== null}
               onClick={() => this._act('Starting…', () => endpointAction(endpoint.name, 'start'))}
             >
@@ -437,13 +480,22 @@ export class ModelView extends PolledView<IModelViewData> {
             </button>
           )}
           <button
-            className="jp-mod-styled jp-mod-warn"
+            className="jp-Button jp-mod-styled jp-mod-small jp-mod-warn"
             disabled={this._busy !== null}
-            onClick={() => {
-              if (window.confirm(`Stop and delete endpoint ${endpoint.name}?`)) {
-                this._act('Deleting…', () => deleteEndpoint(endpoint.name));
-              }
-            }}
+            onClick={() =>
+              void this._confirmThen(
+                'Deleting…',
+                {
+                  title: `Delete endpoint ${endpoint.name}?`,
+                  body:
+                    'Its process stops and its URL stops answering. The model and its versions ' +
+                    'stay in the registry; monitors of this endpoint stop receiving traffic.',
+                  label: 'Delete',
+                  warn: true
+                },
+                () => deleteEndpoint(endpoint.name)
+              )
+            }
           >
             Delete
           </button>

@@ -84,7 +84,7 @@ export function VersionCompare(props: IVersionCompareProps): JSX.Element {
         </span>
         <span className="jp-MLOps-compareActions">
           <button
-            className="jp-mod-styled jp-mod-accept"
+            className="jp-Button jp-mod-styled jp-mod-small jp-mod-accept"
             data-testid="mlops-compare-promote"
             disabled={props.busy}
             title={props.actionTitle}
@@ -92,7 +92,7 @@ export function VersionCompare(props: IVersionCompareProps): JSX.Element {
           >
             {props.actionLabel}
           </button>
-          <button className="jp-mod-styled" onClick={props.onClose}>
+          <button className="jp-Button jp-mod-styled jp-mod-small" onClick={props.onClose}>
             Close
           </button>
         </span>
