@@ -1,4 +1,9 @@
-"""Run artifacts on the local file system, under `<data dir>/artifacts/<experiment_id>/<run_id>/`.
+"""Run artifacts under the artifact root: `<root>/<experiment_id>/<run_id>/`.
+
+The root is a local folder (`<data dir>/artifacts` by default) or any fsspec URI
+(`core.artifact_store`): the `*_remote` functions and `staged_folder` serve runs whose
+`artifact_uri` is a URI, through that module only, with the same path rules (`..`, encoded
+forms and absolute keys refused).
 
 Every path a user gives is resolved against the run's artifact root, symlinks included, and
 refused (403, field `path`) when it would land outside it; one no file system could hold (a
@@ -9,8 +14,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from ..core import artifact_store
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.paths import check_path, shown_path
 from .entities import ArtifactInfo
@@ -106,3 +115,59 @@ def write_bytes(root: Path, relpath: str, data: bytes) -> str:
     partial.write_bytes(data)
     partial.replace(target)
     return target.relative_to(root.resolve()).as_posix()
+
+
+# --- runs whose artifact_uri is remote (an fsspec URI under the artifact root) ----------------
+
+
+def list_remote(root: str, relpath: str | None) -> list[ArtifactInfo]:
+    """`list_dir` for a run whose artifacts are at the URI `root`."""
+    target = artifact_store.child(root, relpath)
+    prefix = "" if target == root else artifact_store.relative_to(target, root)
+    if target != root and not artifact_store.is_dir(target):
+        if not artifact_store.exists(target):
+            raise NotFoundError(f"no artifact at {relpath!r}", field="path")
+        return [ArtifactInfo(prefix, False, artifact_store.size(target))]
+    return [
+        ArtifactInfo(f"{prefix}/{entry.name}" if prefix else entry.name, entry.is_dir, entry.size)
+        for entry in artifact_store.list_dir(target)
+    ]
+
+
+def copy_in_remote(root: str, local_path: str | os.PathLike[str], artifact_path: str | None) -> str:
+    """`copy_in` for a run whose artifacts are at the URI `root` (streamed, file by file)."""
+    source = Path(local_path)
+    if not source.exists():
+        raise NotFoundError(f"no such file or folder: {source}", field="local_path")
+    folder = artifact_store.child(root, artifact_path, field="artifact_path")
+    destination = artifact_store.child(folder, source.name, field="local_path")
+    if source.is_dir():
+        artifact_store.delete(destination)
+    artifact_store.upload(source, destination)
+    return artifact_store.relative_to(destination, root)
+
+
+def write_remote(root: str, relpath: str, data: bytes) -> str:
+    """`write_bytes` for a run whose artifacts are at the URI `root` (one PUT)."""
+    target = artifact_store.child(root, relpath)
+    if target == root:
+        raise MLOpsError("an artifact needs a file name", field="path")
+    artifact_store.write_bytes(target, data)
+    return artifact_store.relative_to(target, root)
+
+
+@contextmanager
+def staged_folder(root: str, relpath: str) -> Iterator[Path]:
+    """A local folder to write the artifact folder `relpath` of a run into (a model): the
+    folder itself for a local run (not created here); for a remote one a temporary folder,
+    uploaded (replacing what was there) when the block ends without an error."""
+    if not artifact_store.is_remote(root):
+        yield resolve_inside(Path(root), relpath)
+        return
+    target = artifact_store.child(root, relpath)
+    with tempfile.TemporaryDirectory(prefix="mlops-stage-") as staging:
+        folder = Path(staging) / "artifact"
+        folder.mkdir()
+        yield folder
+        artifact_store.delete(target)
+        artifact_store.upload(folder, target)

@@ -60,8 +60,11 @@ class BaseTrackingStore(ABC):
         """The experiment called `name`, or None."""
 
     @abstractmethod
-    def get_or_create_experiment(self, name: str | None = None) -> Experiment:
-        """The experiment called `name` (default "Default"), created when missing.
+    def get_or_create_experiment(
+        self, name: str | None = None, artifact_location: str | None = None
+    ) -> Experiment:
+        """The experiment called `name` (default "Default"), created when missing, its runs'
+        artifacts at `artifact_location` (a folder or fsspec URI) when given.
 
         Safe when several processes create the same name at once (the write lock, or on other
         databases the unique name, makes one of them win; the others read its row).
@@ -244,6 +247,11 @@ class BaseTrackingStore(ABC):
     @abstractmethod
     def artifact_root(self, run_id: str) -> Path:
         """The folder holding a run's artifacts (it may not exist yet)."""
+
+    def artifact_location(self, run_id: str, relpath: str | None = None) -> str:
+        """Where an artifact of a run is: a local path or an fsspec URI (default: the local
+        `artifact_path`)."""
+        return str(self.artifact_path(run_id, relpath))
 
     @abstractmethod
     def artifact_path(self, run_id: str, relpath: str | None = None) -> Path:

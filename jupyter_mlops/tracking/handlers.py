@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from tornado import web
 from tornado.iostream import StreamClosedError
 
+from ..core import artifact_store
 from ..core.api import APIHandler
 from ..core.errors import MLOpsError, NotFoundError, validation_error
 from ..core.openapi import Contract
@@ -175,24 +176,25 @@ def child_runs(store: BaseTrackingStore, run_id: str, query: api.ChildRunsQuery)
 
 def artifact_listing(store: BaseTrackingStore, run_id: str, path: str) -> api.ArtifactList:
     """The entries of one artifact folder of a run."""
-    root = store.artifact_root(run_id)
+    root = store.artifact_location(run_id)
     files = store.list_artifacts(run_id, path)
     return api.ArtifactList(
         run_id=run_id,
-        root_uri=str(root),
+        root_uri=root,
         path=path.strip("/"),
         files=[api.artifact_file(info) for info in files],
     )
 
 
-def artifact_file(store: BaseTrackingStore, run_id: str, path: str) -> tuple[Path, int]:
-    """The file to download and its size; a folder or a missing file is refused."""
-    target = store.artifact_path(run_id, path)
-    if target.is_dir():
+def artifact_file(store: BaseTrackingStore, run_id: str, path: str) -> tuple[str, int]:
+    """The file to download (a local path or a URI under the artifact root) and its size; a
+    folder or a missing file is refused."""
+    target = store.artifact_location(run_id, path)
+    if artifact_store.is_dir(target):
         raise MLOpsError(f"{path!r} is a folder: list it with ?path=", field="path")
-    if not target.is_file():
+    if not artifact_store.exists(target):
         raise NotFoundError(f"run {run_id} has no artifact {path!r}", field="path")
-    return target, target.stat().st_size
+    return target, artifact_store.size(target)
 
 
 # --- handlers --------------------------------------------------------------------------------
@@ -382,14 +384,16 @@ class ArtifactDownloadHandler(TrackingHandler):
 
     @web.authenticated
     async def get(self, run_id: str, path: str) -> None:
-        """Stream the file in chunks; never rendered in the Lab's origin (attachment + CSP)."""
+        """Stream the file in chunks (ranged reads on object storage); never rendered in the
+        Lab's origin (attachment + CSP)."""
         target, size = await self.run_blocking(artifact_file, self.store, run_id, path)
-        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        name = PurePosixPath(target.replace("\\", "/")).name
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         self.set_header("Content-Type", content_type)
         self.set_header("Content-Length", str(size))
-        self.set_header("Content-Disposition", _attachment(target.name))
+        self.set_header("Content-Disposition", _attachment(name))
         self.set_header("X-Content-Type-Options", "nosniff")
-        with await self.run_blocking(target.open, "rb") as handle:
+        with await self.run_blocking(artifact_store.open_file, target, "rb") as handle:
             while chunk := await self.run_blocking(handle.read, DOWNLOAD_CHUNK_BYTES):
                 self.write(chunk)
                 try:

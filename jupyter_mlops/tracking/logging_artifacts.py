@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from typing import Any
 from ..core.errors import MLOpsError
 from ..model_format import ModelInfo, pinned_sha256, save_model
 from . import fluent
-from .artifacts import resolve_inside
+from .artifacts import staged_folder
 from .client import get_client
 from .model_files import load_logged_model, record_model_file
 from .validation import check_key
@@ -69,10 +70,11 @@ def log_figure(figure: Any, name: str, run_id: str | None = None) -> list[str]:
     elif hasattr(figure, "savefig"):
         if suffix not in ("", ".png"):
             raise MLOpsError("a matplotlib figure is stored as .png", field="name")
-        folder = resolve_inside(client.store.artifact_root(target), FIGURES_FOLDER)
-        folder.mkdir(parents=True, exist_ok=True)
-        figure.savefig(folder / f"{stem}.png", bbox_inches="tight")
-        written.append(f"{FIGURES_FOLDER}/{stem}.png")
+        # Through the store: the run's artifacts may be on object storage.
+        image = io.BytesIO()
+        figure.savefig(image, format="png", bbox_inches="tight")
+        path = f"{FIGURES_FOLDER}/{stem}.png"
+        written.append(client.store.write_artifact(target, path, image.getvalue()))
     else:
         raise MLOpsError(
             f"log_figure takes a plotly or matplotlib figure, not {type(figure).__name__}",
@@ -98,13 +100,14 @@ def log_model(
     """
     client, target = fluent._target(run_id)
     folder_name = model_folder_name(name)
-    folder = resolve_inside(client.store.artifact_root(target), folder_name)
     example = input_example if input_example is not None else X
-    info = save_model(Path(folder), estimator, example, run_id=target)
-    if X is not None:
-        _write_training_profile(Path(folder), X)
-    # The store pins the model file and MLmodel.json together (model_format.pinning).
-    pinned = pinned_sha256(Path(folder))
+    # Written in place for a local run; staged and uploaded for one on object storage.
+    with staged_folder(client.store.get_run(target).artifact_uri, folder_name) as folder:
+        info = save_model(folder, estimator, example, run_id=target)
+        if X is not None:
+            _write_training_profile(folder, X)
+        # The store pins the model file and MLmodel.json together (model_format.pinning).
+        pinned = pinned_sha256(folder)
     record_model_file(client.store.database, target, folder_name, pinned, info.estimator_class)
     client.store.log_batch(target, tags={f"mlops.model.{folder_name}": info.estimator_class})
     return info

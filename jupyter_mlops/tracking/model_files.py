@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core import artifact_store
 from ..core.db import Base, Database
 from ..core.errors import ErrorCode, MLOpsError
 from ..model_format import ModelInfo
@@ -86,7 +87,10 @@ def load_logged_model(
 
         store = get_client().store
     run = store.get_run(run_id)
-    folder = resolve_inside(Path(run.artifact_uri), name, field="name")
+    if artifact_store.is_remote(run.artifact_uri):
+        location = artifact_store.child(run.artifact_uri, name, field="name")
+    else:
+        location = str(resolve_inside(Path(run.artifact_uri), name, field="name"))
     expected = model_file_sha256(store.database, run.run_id, name)
     if expected is None:
         raise MLOpsError(
@@ -95,4 +99,6 @@ def load_logged_model(
             ErrorCode.FORBIDDEN,
             field="model",
         )
+    # A remote folder is downloaded first; the hash is checked on the local bytes, then loaded.
+    folder = artifact_store.local_copy(location, expected)
     return load_folder(folder, expected_sha256=expected, trusted=trusted)

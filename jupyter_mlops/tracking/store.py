@@ -19,9 +19,11 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from ..core import artifact_store
 from ..core.config import resolve_data_dir
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
+from ..core.team.permissions import Permission, grant_owner, require
 from . import artifacts, experiment_tags, page_tokens, read_queries, search_sql, validation
 from .base_store import BaseTrackingStore
 from .batch_writes import (
@@ -61,13 +63,15 @@ MAX_RESULTS_LIMIT = 50_000
 class TrackingStore(BaseTrackingStore):
     """The tracking store. Thread-safe; one per process is enough (see `get_tracking_store`).
 
-    `data_dir` is where artifacts go (default: `resolve_data_dir()`).
+    `data_dir` is where artifacts go (default: `resolve_data_dir()`) unless an artifact root is
+    configured (`$JUPYTER_MLOPS_ARTIFACT_ROOT`, any fsspec URI: `core.artifact_store`); an
+    experiment's own `artifact_location` overrides both for its runs.
     """
 
     def __init__(self, database: Database, data_dir: str | os.PathLike[str] | None = None):
         self.database = database
         self.data_dir = Path(data_dir) if data_dir is not None else resolve_data_dir()
-        self.artifact_base = self.data_dir / "artifacts"
+        self.artifact_base = artifact_store.resolve_artifact_root(data_dir=self.data_dir)
         self._dialect = database.engine.dialect.name
 
     # --- experiments -------------------------------------------------------------------
@@ -95,11 +99,15 @@ class TrackingStore(BaseTrackingStore):
             row = session.scalars(select(ExperimentRow).where(ExperimentRow.name == name)).first()
             return experiment_entity(row) if row is not None else None
 
-    def get_or_create_experiment(self, name: str | None = None) -> Experiment:
+    def get_or_create_experiment(
+        self, name: str | None = None, artifact_location: str | None = None
+    ) -> Experiment:
         """The experiment called `name` (default "Default"), created when missing.
 
-        Safe when several processes create the same name at once (the write lock, or on other
-        databases the unique name, makes one of them win; the others read its row).
+        `artifact_location` (a folder or fsspec URI) is where a new experiment's runs keep their
+        artifacts instead of `<artifact root>/<experiment_id>`. Safe when several processes
+        create the same name at once (the write lock, or on other databases the unique name,
+        makes one of them win; the others read its row).
         """
         name = validation.experiment_name(name)
         existing = self.get_experiment_by_name(name)
@@ -111,7 +119,7 @@ class TrackingStore(BaseTrackingStore):
                     select(ExperimentRow).where(ExperimentRow.name == name)
                 ).first()
                 if row is None:
-                    row = self._insert_experiment(session, name)
+                    row = self._insert_experiment(session, name, artifact_location)
                 return experiment_entity(row)
         except MLOpsError:
             found = self.get_experiment_by_name(name)
@@ -119,7 +127,9 @@ class TrackingStore(BaseTrackingStore):
                 raise
             return found
 
-    def _insert_experiment(self, session: Session, name: str) -> ExperimentRow:
+    def _insert_experiment(
+        self, session: Session, name: str, artifact_location: str | None = None
+    ) -> ExperimentRow:
         now = validation.now_ms()
         row = ExperimentRow(
             name=name,
@@ -130,7 +140,12 @@ class TrackingStore(BaseTrackingStore):
         )
         session.add(row)
         session.flush()
-        row.artifact_location = str(self.artifact_base / str(row.experiment_id))
+        row.artifact_location = (
+            artifact_store.normalize(artifact_location)
+            if artifact_location
+            else artifact_store.child(self.artifact_base, str(row.experiment_id))
+        )
+        grant_owner(session, experiment=row.experiment_id)  # its creator manages it
         return row
 
     def delete_experiment(self, experiment_id: str | int) -> Experiment:
@@ -144,6 +159,12 @@ class TrackingStore(BaseTrackingStore):
     def _set_experiment_stage(self, experiment_id: str | int, stage: LifecycleStage) -> Experiment:
         with self.database.session(write=True) as session:
             row = self._experiment_row(session, experiment_id)
+            require(
+                session,
+                Permission.MANAGE,
+                experiment=row.experiment_id,
+                action="delete or restore it",
+            )
             experiment_tags.set_stage(session, row, stage, validation.now_ms())
         return self.get_experiment(experiment_id)
 
@@ -152,6 +173,7 @@ class TrackingStore(BaseTrackingStore):
         name = validation.experiment_name(new_name)
         with self.database.session(write=True) as session:
             row = self._experiment_row(session, experiment_id)
+            require(session, Permission.MANAGE, experiment=row.experiment_id, action="rename it")
             if row.lifecycle_stage != LifecycleStage.ACTIVE.value:
                 raise MLOpsError(f"experiment {experiment_id} is deleted", field="experiment_id")
             experiment_tags.rename(session, row, name, validation.now_ms())
@@ -162,12 +184,14 @@ class TrackingStore(BaseTrackingStore):
         checked = validation.checked_tags(tags)
         with self.database.session(write=True) as session:
             row = self._experiment_row(session, experiment_id)
+            require(session, Permission.EDIT, experiment=row.experiment_id, action="tag it")
             experiment_tags.write_tags(session, row.experiment_id, checked)
 
     def delete_experiment_tag(self, experiment_id: str | int, key: str) -> None:
         """Delete an experiment's tag (NotFound when it has no such tag)."""
         with self.database.session(write=True) as session:
             row = self._experiment_row(session, experiment_id)
+            require(session, Permission.EDIT, experiment=row.experiment_id, action="untag it")
             if not experiment_tags.delete_tag(session, row.experiment_id, key):
                 raise NotFoundError(f"experiment {experiment_id} has no tag {key!r}", field="key")
 
@@ -208,6 +232,7 @@ class TrackingStore(BaseTrackingStore):
             if found is None:
                 raise NotFoundError(f"no experiment {experiment_id}", field="experiment_id")
             artifact_location, stage = found
+            require(session, Permission.EDIT, experiment=experiment_key, action="start a run")
             if stage != LifecycleStage.ACTIVE.value:
                 raise MLOpsError(f"experiment {experiment_id} is deleted", field="experiment_id")
             if parent_run_id is not None:
@@ -220,7 +245,7 @@ class TrackingStore(BaseTrackingStore):
                 "start_time": start_time if start_time is not None else validation.now_ms(),
                 "end_time": None,
                 "lifecycle_stage": LifecycleStage.ACTIVE.value,
-                "artifact_uri": str(Path(artifact_location) / run_id),
+                "artifact_uri": artifact_store.child(artifact_location, run_id),
                 "parent_run_id": parent_run_id,
                 "user": user,
                 "notebook_path": notebook_path,
@@ -289,7 +314,10 @@ class TrackingStore(BaseTrackingStore):
     def _set_stage(self, run_id: str, stage: LifecycleStage) -> Run:
         deleted_time = validation.now_ms() if stage is LifecycleStage.DELETED else None
         with self.database.session(write=True) as session:
-            self._run_row(session, run_id)
+            experiment = self._run_row(session, run_id).experiment_id
+            require(
+                session, Permission.EDIT, experiment=experiment, action="delete or restore a run"
+            )
             session.execute(
                 update(RunRow)
                 .where(RunRow.run_id == run_id)
@@ -499,8 +527,22 @@ class TrackingStore(BaseTrackingStore):
     # --- artifacts ---------------------------------------------------------------------
 
     def artifact_root(self, run_id: str) -> Path:
-        """The folder holding a run's artifacts (it may not exist yet)."""
-        return Path(self.get_run(run_id).artifact_uri)
+        """The folder holding a run's artifacts (it may not exist yet); a run on remote
+        storage has none (`artifact_location`)."""
+        uri = self.get_run(run_id).artifact_uri
+        if artifact_store.is_remote(uri):
+            raise MLOpsError(
+                f"run {run_id} keeps its artifacts at {uri}, not in a local folder", field="run_id"
+            )
+        return Path(uri)
+
+    def artifact_location(self, run_id: str, relpath: str | None = None) -> str:
+        """Where an artifact of a run is: a local path or a URI (`core.artifact_store`);
+        FORBIDDEN (field `path`) if it escapes the run's root."""
+        uri = self.get_run(run_id).artifact_uri
+        if artifact_store.is_remote(uri):
+            return artifact_store.child(uri, relpath)
+        return str(artifacts.resolve_inside(Path(uri), relpath))
 
     def artifact_path(self, run_id: str, relpath: str | None = None) -> Path:
         """The absolute path of an artifact; FORBIDDEN (field `path`) if it escapes the root."""
@@ -508,17 +550,26 @@ class TrackingStore(BaseTrackingStore):
 
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[ArtifactInfo]:
         """The files and folders directly under `path` in a run's artifacts."""
-        return artifacts.list_dir(self.artifact_root(run_id), path)
+        uri = self.get_run(run_id).artifact_uri
+        if artifact_store.is_remote(uri):
+            return artifacts.list_remote(uri, path)
+        return artifacts.list_dir(Path(uri), path)
 
     def log_artifact(
         self, run_id: str, local_path: str | os.PathLike[str], artifact_path: str | None = None
     ) -> str:
         """Copy a local file or folder into the run's artifacts; returns its artifact path."""
-        return artifacts.copy_in(self.artifact_root(run_id), local_path, artifact_path)
+        uri = self.get_run(run_id).artifact_uri
+        if artifact_store.is_remote(uri):
+            return artifacts.copy_in_remote(uri, local_path, artifact_path)
+        return artifacts.copy_in(Path(uri), local_path, artifact_path)
 
     def write_artifact(self, run_id: str, relpath: str, data: bytes) -> str:
         """Store bytes as an artifact at `relpath`; returns its artifact path."""
-        return artifacts.write_bytes(self.artifact_root(run_id), relpath, data)
+        uri = self.get_run(run_id).artifact_uri
+        if artifact_store.is_remote(uri):
+            return artifacts.write_remote(uri, relpath, data)
+        return artifacts.write_bytes(Path(uri), relpath, data)
 
     # --- rows --------------------------------------------------------------------------
 
