@@ -45,6 +45,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("tracking", "Experiment tracking"),
     Capability("jobs", "Scheduled jobs"),
     Capability("serving", "Model serving"),
+    Capability("evaluation", "Evaluation and gates"),
     Capability("monitoring", "Drift monitoring"),
     Capability("mlflow_compat", "MLflow compatibility"),
     # Team adapters (audit, permissions, approvals); the services are core/team.

@@ -24,8 +24,9 @@ def test_suggested_from_a_stored_profile_and_clean_data_passes(wine):
     suggested = mlops.constraints(stored.name if hasattr(stored, "name") else "wine")
     alcohol = suggested.columns["alcohol"]
     assert alcohol.type == "numeric"
-    assert alcohol.min == pytest.approx(wine["alcohol"].min())
-    assert alcohol.max == pytest.approx(wine["alcohol"].max())
+    span = wine["alcohol"].max() - wine["alcohol"].min()  # widened by 10% of it each side
+    assert alcohol.min == pytest.approx(wine["alcohol"].min() - 0.1 * span)
+    assert alcohol.max == pytest.approx(wine["alcohol"].max() + 0.1 * span)
     assert alcohol.completeness == 1.0
     assert sorted(suggested.columns["cultivar"].allowed) == ["a", "b", "c"]
     assert mlops.validate(wine, suggested).ok
@@ -36,7 +37,7 @@ def test_violations_per_column_on_pandas_and_dask(wine):
     bad = wine.copy()
     bad.loc[:9, "alcohol"] = np.nan  # 10 missing
     bad.loc[10:14, "magnesium"] = 1e6  # 5 out of range
-    bad.loc[15:16, "cultivar"] = "z"  # 2 unknown categories
+    bad.loc[15:18, "cultivar"] = "z"  # 4 unknown categories (past the 1% tolerance)
     bad = bad.drop(columns=["hue"])
     for frame in (bad, dd.from_pandas(bad, npartitions=3)):
         report = mlops.validate(frame, rules)
@@ -46,9 +47,18 @@ def test_violations_per_column_on_pandas_and_dask(wine):
         assert report.violations["alcohol"][0].n == 10
         assert report.violations["magnesium"][0].check == "range"
         assert report.violations["magnesium"][0].n == 5
-        assert report.violations["cultivar"][0].n == 2
+        assert report.violations["cultivar"][0].n == 4
         assert report.violations["hue"][0].check == "missing"
         assert "magnesium" in report.to_dict()["violations"]
+
+
+def test_a_few_stragglers_within_the_tolerance_pass(wine):
+    rules = mlops.constraints(wine)
+    frame = wine.copy()
+    frame.loc[0, "magnesium"] = 1e6  # 1 row of 178: 0.6%, under the default 1%
+    assert mlops.validate(frame, rules).ok
+    rules.tolerance = 0.0
+    assert not mlops.validate(frame, rules).ok
 
 
 def test_yaml_round_trip_edit_and_bad_text_names_the_field(wine):

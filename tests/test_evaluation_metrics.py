@@ -46,6 +46,7 @@ def test_classifier_metrics_equal_sklearns_own(cancer):
     assert result.metrics["f1"] == pytest.approx(skm.f1_score(y, predicted))
     assert result.metrics["roc_auc"] == pytest.approx(skm.roc_auc_score(y, proba))
     assert result.metrics["log_loss"] == pytest.approx(skm.log_loss(y, model.predict_proba(X)))
+    assert result.metrics["brier"] == pytest.approx(skm.brier_score_loss(y, proba))
     large = frame["size_band"] == "large"
     assert result.slices["size_band"]["large"]["accuracy"] == pytest.approx(
         skm.accuracy_score(y[large], predicted[large])

@@ -31,16 +31,20 @@ class ColumnConstraint:
 
 @dataclass
 class Constraints:
-    """Per-column constraints; `required` columns must be present."""
+    """Per-column constraints; `required` columns must be present; `tolerance` is the share of
+    rows allowed to break a range or category check (as Great Expectations' `mostly`): real
+    data has a few stragglers past any range seen in training."""
 
     columns: dict[str, ColumnConstraint]
     required: list[str] = field(default_factory=list)
     source: str | None = None
+    tolerance: float = 0.01
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, without the unset fields of each column."""
         return {
             "source": self.source,
+            "tolerance": self.tolerance,
             "required": list(self.required),
             "columns": {
                 name: {k: v for k, v in asdict(c).items() if v is not None and v is not False}
@@ -79,7 +83,10 @@ class Constraints:
         required = data.get("required") or []
         if not isinstance(required, list):
             raise MLOpsError("'required' is a list of column names", field=field_name)
-        return cls(columns, [str(c) for c in required], data.get("source"))
+        tolerance = data.get("tolerance", 0.01)
+        if not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1:
+            raise MLOpsError("'tolerance' is a share of rows, from 0 to below 1", field=field_name)
+        return cls(columns, [str(c) for c in required], data.get("source"), float(tolerance))
 
     @classmethod
     def from_text(cls, text: str) -> Constraints:

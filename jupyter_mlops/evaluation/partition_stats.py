@@ -109,9 +109,12 @@ def _score_sums(stats: PartitionStats, y_true: Any, proba: Any, classes: list[An
     rows = np.arange(len(codes))
     stats.n_scored = len(codes)
     stats.log_loss_sum = float(-np.log(np.clip(proba[rows, codes], EPS, 1.0)).sum())
-    onehot = np.zeros_like(proba)
-    onehot[rows, codes] = 1.0
-    stats.brier_sum = float(((proba - onehot) ** 2).sum(axis=1).sum())
+    if proba.shape[1] == 2:  # scikit-learn's binary Brier score: of the positive class
+        stats.brier_sum = float(((proba[:, 1] - (codes == 1)) ** 2).sum())
+    else:  # the multi-class Brier score: summed over classes
+        onehot = np.zeros_like(proba)
+        onehot[rows, codes] = 1.0
+        stats.brier_sum = float(((proba - onehot) ** 2).sum(axis=1).sum())
     # Binary: the positive class's score against being positive; else confidence vs correct.
     if proba.shape[1] == 2:
         confidence, hits = proba[:, 1], (codes == 1).astype(float)

@@ -147,11 +147,7 @@ def registered_predictor(uri: str) -> EstimatorPredictor:
 
 def endpoint_predictor(name: str, batch_rows: int = 500) -> EndpointPredictor:
     """The endpoint registered as `name` (with its bearer token when it has one)."""
-    from ..core.config import resolve_data_dir
     from ..serving.api import get_endpoint
 
     endpoint = get_endpoint(name)
-    # The supervisor keeps an `auth` endpoint's bearer token in its private folder.
-    token_file = resolve_data_dir() / "serving" / "endpoints" / name / "token"
-    token = token_file.read_text().strip() if token_file.is_file() else None
-    return EndpointPredictor(endpoint.url, token, batch_rows, label=f"endpoint:{name}")
+    return EndpointPredictor(endpoint.url, endpoint.token, batch_rows, label=f"endpoint:{name}")

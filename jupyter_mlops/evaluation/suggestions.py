@@ -8,13 +8,18 @@ from ..core.errors import MLOpsError
 from .constraint_set import ColumnConstraint, Constraints
 
 MAX_CATEGORIES = 50
+RANGE_MARGIN = 0.1
 
 
-def constraints(profile: Any) -> Constraints:
+def constraints(
+    profile: Any, range_margin: float = RANGE_MARGIN, tolerance: float = 0.01
+) -> Constraints:
     """Suggest constraints from `profile`: a `Profile`, a stored profile's name or id, or a
     DataFrame (profiled first). Each column keeps its type, its completeness, its observed
-    range (numbers), its categories (when the profile saw them all, up to 50), and uniqueness
-    (when every value was distinct). Edit the result (`to_yaml()`) before relying on it."""
+    range widened by `range_margin` of its span on each side (numbers), its categories (when
+    the profile saw them all, up to 50), and uniqueness (when every value was distinct).
+    `tolerance` is the share of rows that may break a range or category check. Edit the
+    result (`to_yaml()`) before relying on it."""
     from ..profiling import Profile
 
     if isinstance(profile, str):
@@ -37,7 +42,9 @@ def constraints(profile: Any) -> Constraints:
             completeness=round(1 - column.n_missing / total, 6) if total else None,
         )
         if column.type == "numeric" and column.min is not None and column.max is not None:
-            suggested.min, suggested.max = float(column.min), float(column.max)  # type: ignore[arg-type]
+            low, high = float(column.min), float(column.max)  # type: ignore[arg-type]
+            margin = (high - low) * range_margin
+            suggested.min, suggested.max = low - margin, high + margin
         exact_top = column.top_values is not None and not column.top_values_are_approximate
         if (
             column.type in ("categorical", "boolean")
@@ -57,4 +64,4 @@ def constraints(profile: Any) -> Constraints:
         ):
             suggested.unique = True
         columns[str(name)] = suggested
-    return Constraints(columns, list(columns), profile.name or profile.source)
+    return Constraints(columns, list(columns), profile.name or profile.source, tolerance)

@@ -115,14 +115,20 @@ def validate(data: Any, constraints: Any) -> ValidationReport:
             continue
         rule = rules.columns[name]
         count = int(value)
-        found = _violation(kind, count, n_rows, rule, values.get((name, "present")))
+        found = _violation(
+            kind, count, n_rows, rule, values.get((name, "present")), rules.tolerance
+        )
         if found is not None:
             report.violations.setdefault(name, []).append(found)
     return report
 
 
-def _violation(kind: str, count: int, n_rows: int, rule: Any, present: Any) -> Violation | None:
+def _violation(
+    kind: str, count: int, n_rows: int, rule: Any, present: Any, tolerance: float
+) -> Violation | None:
     share = count / n_rows if n_rows else 0.0
+    if kind in ("below", "above", "unknown") and share <= tolerance:
+        return None  # within the share of stragglers the constraints allow
     if kind == "missing" and rule.completeness is not None:
         complete = 1 - share
         if complete + 1e-9 < rule.completeness:
