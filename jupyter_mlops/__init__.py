@@ -58,7 +58,7 @@ _PUBLIC_API: dict[str, str] = {
     "get_endpoint": "jupyter_mlops.serving.api",
     "rotate_endpoint_token": "jupyter_mlops.serving.api",
     "list_endpoints": "jupyter_mlops.serving.api",
-    "promote": "jupyter_mlops.serving.api",
+    "promote": "jupyter_mlops.evaluation.api",  # gates=False: serving's promote
     "rollback": "jupyter_mlops.serving.api",
     "read_requests": "jupyter_mlops.serving.request_log",
     "drift": "jupyter_mlops.monitoring.drift",
@@ -74,6 +74,13 @@ _PUBLIC_API: dict[str, str] = {
     "evaluate": "jupyter_mlops.evaluation",
     "constraints": "jupyter_mlops.evaluation",
     "validate": "jupyter_mlops.evaluation",
+    "set_gates": "jupyter_mlops.evaluation.api",
+    "get_gates": "jupyter_mlops.evaluation.api",
+    "check_gates": "jupyter_mlops.evaluation.api",
+    "propose_promotion": "jupyter_mlops.evaluation.api",
+    "get_gate_run": "jupyter_mlops.evaluation.api",
+    "set_version_constraints": "jupyter_mlops.evaluation.api",
+    "version_constraints": "jupyter_mlops.evaluation.api",
 }
 
 __all__ = ["__version__", *_PUBLIC_API]
