@@ -124,9 +124,7 @@ def _product_models(data: dict[str, Any]) -> Iterator[tuple[str, Any]]:
         ]
     )
     yield "column pipeline", make_pipeline(columns, LogisticRegression()).fit(frame, yf)
-    ordinal = ColumnTransformer(
-        [("cat", OrdinalEncoder(), ["colour"])], remainder="passthrough"
-    )
+    ordinal = ColumnTransformer([("cat", OrdinalEncoder(), ["colour"])], remainder="passthrough")
     hgb = HistGradientBoostingClassifier(categorical_features=[0], max_iter=5)
     yield "categorical hgb", make_pipeline(ordinal, hgb).fit(frame, yf)
     yield "hgb 3", HistGradientBoostingClassifier(max_iter=5).fit(X, y3)
