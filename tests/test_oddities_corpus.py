@@ -199,3 +199,77 @@ def test_a_monitor_window_of_values_near_the_float_limit_is_evaluated(mlops_stor
     json.dumps(report, allow_nan=False)
     verdict = {c["column"]: c["drifted"] for c in report["columns"]}
     assert verdict["a"] is True and verdict["b"] is False
+
+
+# --- cron: a step beyond its field's range ---------------------------------------------------
+
+HUGE_STEP = "*/1000000000 * * * *"
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [HUGE_STEP, "0 */25 * * *", "0-30/61 * * * *", "0 0 */32 * *", "0 0 1 */13 *", "0 0 * * */8"],
+)
+def test_a_cron_step_beyond_its_fields_range_is_refused(schedule):
+    from jupyter_mlops.core.errors import MLOpsError
+    from jupyter_mlops.jobs.schedule import check_cron, describe
+
+    with pytest.raises(MLOpsError, match="beyond its range") as error:
+        check_cron(schedule)
+    assert error.value.field == "schedule"
+    with pytest.raises(MLOpsError):
+        describe(schedule)
+
+
+def test_a_step_that_restarts_within_its_field_is_not_described_as_every_n():
+    from jupyter_mlops.jobs.schedule import describe, next_times
+
+    # */7 fires at :49, :56, then :00: the gap is not 7 minutes, so it is shown as cron.
+    assert describe("*/7 * * * *") == "cron '*/7 * * * *' (UTC)"
+    times = next_times("*/7 * * * *", "UTC", 1_767_225_000_000, 10)
+    assert {b - a for a, b in zip(times, times[1:])} != {7 * 60_000}
+    # Steps within range still read in words; */60 fires once an hour, as it says.
+    assert describe("*/15 * * * *") == "every 15 minutes (UTC)"
+    assert describe("*/60 * * * *") == "every 60 minutes (UTC)"
+    assert describe("0 */6 * * *") == "every 6 hours at minute 0 (UTC)"
+
+
+async def test_a_cron_step_beyond_its_range_is_a_400_over_rest(call, jp_root_dir):
+    from .support.jobs import write_notebook
+
+    write_notebook(jp_root_dir / "nightly.ipynb", "rows = 1", "print(rows)")
+    body = {"notebook_path": "nightly.ipynb", "schedule": HUGE_STEP}
+    answer = _bad_request(*await call("POST", "jobs", body), "schedule")
+    assert "minute field's step /1000000000" in answer["message"]
+    _bad_request(*await call("GET", f"job-schedule?schedule={HUGE_STEP.replace(' ', '%20')}"),
+                 "schedule")  # fmt: skip
+    assert (await call("GET", "jobs"))[1]["jobs"] == []
+
+
+def test_a_cron_step_beyond_its_range_is_refused_by_the_cli_and_the_magic(
+    tmp_path, mlops_store, monkeypatch
+):
+    import os
+    import subprocess
+    import sys
+
+    from jupyter_mlops.core.errors import MLOpsError
+    from jupyter_mlops.core.server_link import SERVER_URL_ENV
+
+    from .support.ipython import ipython_shell
+    from .support.jobs import write_notebook
+
+    write_notebook(tmp_path / "nightly.ipynb", "rows = 1", "print(rows)")
+    env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(mlops_store)}
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter_mlops.cli", "jobs", "create", "nightly.ipynb",
+         "--cron", HUGE_STEP],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 1 and "beyond its range" in done.stderr, done.stderr
+    monkeypatch.delenv(SERVER_URL_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    shell = ipython_shell()
+    with pytest.raises(MLOpsError, match="beyond its range") as error:
+        shell.run_line_magic("mlops", f'schedule nightly.ipynb --cron "{HUGE_STEP}"')
+    assert error.value.field == "schedule"

@@ -15,6 +15,8 @@ from ..core.errors import MLOpsError
 _DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]  # fmt: skip
+# The five fields, each with the range its values (and so its steps) live in.
+_FIELDS = [("minute", 0, 59), ("hour", 0, 23), ("day", 1, 31), ("month", 1, 12), ("weekday", 0, 6)]
 _ALIASES = {
     "@hourly": "0 * * * *",
     "@daily": "0 0 * * *",
@@ -46,11 +48,26 @@ def check_cron(expression: str) -> str:
             "weekday, e.g. '0 2 * * *')",
             field="schedule",
         )
+    _check_steps(expression, text)
     try:
         croniter(text, datetime(2026, 1, 1, tzinfo=timezone.utc)).get_next(datetime)
     except Exception:  # e.g. "0 0 30 2 *": croniter gives up looking for a Feb 30
         raise MLOpsError(f"{expression!r} never fires", field="schedule") from None
     return text
+
+
+def _check_steps(expression: str, text: str) -> None:
+    """Refuse a step longer than its field: croniter takes `*/1000000000` in the minute field,
+    which fires at minute 0 of every hour, not "every 1000000000 minutes"."""
+    for (name, low, high), field_text in zip(_FIELDS, text.split(), strict=True):
+        for part in field_text.split(","):
+            _, slash, step = part.partition("/")
+            if slash and step.isdigit() and not 1 <= int(step) <= high - low + 1:
+                raise MLOpsError(
+                    f"{expression!r}: the {name} field's step /{step} is beyond its range "
+                    f"({low}-{high}); a step is 1 to {high - low + 1}",
+                    field="schedule",
+                )
 
 
 def _valid(text: str) -> bool:
@@ -98,6 +115,11 @@ def _at(minute: str, hour: str) -> str | None:
     return None
 
 
+def _divides(step: str, span: int) -> bool:
+    # `*/7` restarts at 0 each hour (..., :49, :56, :00): not "every 7 minutes".
+    return step.isdigit() and span % int(step) == 0
+
+
 def _list_of(field_text: str, names: list[str], offset: int) -> str | None:
     parts = field_text.split(",")
     if all(part.isdigit() for part in parts):
@@ -124,11 +146,11 @@ def describe(expression: str, tz: str = "UTC") -> str:
             text = f"every day at {at}"
         elif (minute, hour) == ("*", "*"):
             text = "every minute"
-        elif minute.startswith("*/") and hour == "*":
+        elif minute.startswith("*/") and hour == "*" and _divides(minute[2:], 60):
             text = f"every {minute[2:]} minutes"
         elif minute.isdigit() and hour == "*":
             text = f"every hour at minute {int(minute)}"
-        elif minute.isdigit() and hour.startswith("*/"):
+        elif minute.isdigit() and hour.startswith("*/") and _divides(hour[2:], 24):
             text = f"every {hour[2:]} hours at minute {int(minute)}"
     elif at and (day, month) == ("*", "*"):
         days = _list_of(weekday, _DAYS, 0)
