@@ -16,6 +16,7 @@ from .support.mlflow_lab import MLOpsServer, mlflow_pointed_at
 
 mlflow = pytest.importorskip("mlflow")
 from mlflow.entities import Metric, Param, RunTag  # noqa: E402
+from mlflow.exceptions import MlflowException  # noqa: E402
 
 API = "mlops/mlflow/api/2.0/mlflow"
 
@@ -108,3 +109,88 @@ def test_an_artifact_path_segment_too_long_for_the_file_system_is_400_naming_it(
     body = json.loads(answer)
     assert body["error_code"] == "INVALID_PARAMETER_VALUE"
     assert long[:30] in body["message"] and "at most 255 bytes" in body["message"]
+
+
+# --- registry (MLflow's test_model_registry.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def model_run(server: MLOpsServer) -> str:
+    """A run holding one MLflow-logged (skops) scikit-learn model at `model`."""
+    from sklearn.linear_model import LinearRegression
+
+    estimator = LinearRegression().fit([[0.0], [1.0], [2.0]], [0.0, 2.0, 4.0])
+    mlflow.set_experiment("spec-registry")
+    with mlflow.start_run() as run:
+        mlflow.sklearn.log_model(estimator, name="model")
+    return str(run.info.run_id)
+
+
+def test_search_model_versions_orders_as_mlflow_does(server: MLOpsServer, model_run: str) -> None:
+    client = mlflow.MlflowClient()
+    source = f"runs:/{model_run}/model"
+    for name in ("ord-a", "ord-b", "ord-a", "ord-b", "ord-a"):
+        client.create_model_version(name, source, model_run)
+    found = client.search_model_versions("name LIKE 'ord-%'")
+    # MLflow's default: the last registered first.
+    assert [(v.name, v.version) for v in found] == [
+        ("ord-a", "3"), ("ord-b", "2"), ("ord-a", "2"), ("ord-b", "1"), ("ord-a", "1"),
+    ]  # fmt: skip
+    ordered = client.search_model_versions(
+        "name LIKE 'ord-%'", order_by=["name DESC", "version_number ASC"]
+    )
+    assert [(v.name, v.version) for v in ordered] == [
+        ("ord-b", "1"), ("ord-b", "2"), ("ord-a", "1"), ("ord-a", "2"), ("ord-a", "3"),
+    ]  # fmt: skip
+    by_name = client.search_model_versions("name = 'ord-a'", order_by=["version_number"])
+    assert [v.version for v in by_name] == ["1", "2", "3"]
+    with_source = client.search_model_versions(f"source_path = '{source}' AND name = 'ord-b'")
+    assert [v.version for v in with_source] == ["2", "1"]
+    with pytest.raises(MlflowException) as info:
+        client.search_model_versions("name = 'ord-a'", order_by=["bogus"])
+    assert str(info.value.error_code) == "INVALID_PARAMETER_VALUE"
+    models = client.search_registered_models("name LIKE 'ord-%'", order_by=["name DESC"])
+    assert [m.name for m in models] == ["ord-b", "ord-a"]
+
+
+def test_a_version_without_description_has_an_empty_one_and_copies(
+    server: MLOpsServer, model_run: str
+) -> None:
+    client = mlflow.MlflowClient()
+    version = client.create_model_version(
+        "copy-src", f"runs:/{model_run}/model", model_run, tags={"team": "vision"}
+    )
+    assert version.description == ""
+    assert client.get_model_version("copy-src", version.version).description == ""
+    copied = client.copy_model_version(f"models:/copy-src/{version.version}", "copy-dst")
+    assert (copied.name, copied.version, copied.run_id) == ("copy-dst", "1", model_run)
+    assert copied.source == f"models:/copy-src/{version.version}"
+    assert copied.tags == {"team": "vision"}
+    assert client.get_registered_model("copy-dst").latest_versions[0].version == "1"
+
+
+def test_stages_map_onto_aliases(server: MLOpsServer, model_run: str) -> None:
+    import warnings
+
+    client = mlflow.MlflowClient()
+    for _ in range(3):
+        client.create_model_version("staged", f"runs:/{model_run}/model", model_run)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        moved = client.transition_model_version_stage("staged", "1", "Production")
+        assert moved.current_stage == "Production"
+        client.transition_model_version_stage("staged", "2", "staging")
+        latest = client.get_latest_versions("staged", stages=["Production"])
+        assert [(v.version, v.current_stage) for v in latest] == [("1", "Production")]
+        every = client.get_latest_versions("staged")
+        assert [(v.version, v.current_stage) for v in every] == [
+            ("1", "Production"), ("2", "Staging"), ("3", "None"),
+        ]  # fmt: skip
+        client.transition_model_version_stage("staged", "3", "Production")
+        assert client.get_model_version("staged", "1").current_stage == "None"
+        assert client.get_registered_model("staged").aliases == {"production": "3", "staging": "2"}
+        client.transition_model_version_stage("staged", "2", "Archived")
+        assert client.get_latest_versions("staged", stages=["Staging"]) == []
+        with pytest.raises(MlflowException) as info:
+            client.transition_model_version_stage("staged", "1", "Shipped")
+        assert str(info.value.error_code) == "INVALID_PARAMETER_VALUE"

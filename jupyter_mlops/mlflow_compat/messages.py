@@ -456,6 +456,7 @@ class ModelVersionMessage(Message):
     source: str
     run_id: str | None = None
     status: str = "READY"
+    current_stage: str = "None"
     tags: list[KeyValue] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)
 
@@ -581,12 +582,36 @@ class SetAlias(Message):
 
 
 class SearchRegistry(Message):
-    """`GET registered-models/search`, `model-versions/search` (filter: `name`, `run_id` or
-    `tags.KEY` with `=`, `!=`, `LIKE`, `ILIKE` and a quoted value, joined by AND)."""
+    """`GET registered-models/search`, `model-versions/search` (filter: `name`, `run_id`,
+    `source_path` or `tags.KEY` with `=`, `!=`, `LIKE`, `ILIKE` and a quoted value, joined by
+    AND; `order_by`: MLflow's keys with `ASC`/`DESC`)."""
 
     filter: str | None = None
     max_results: Count = 100
     page_token: str | None = None
+    order_by: list[str] = Field(default_factory=list)
+
+    @field_validator("order_by", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: object) -> object:
+        """One `order_by` query argument arrives as text, several as a list."""
+        return [value] if isinstance(value, str) else value
+
+
+class LatestVersions(Message):
+    """`POST registered-models/get-latest-versions` (stages map onto aliases)."""
+
+    name: str
+    stages: list[str] = Field(default_factory=list)
+
+
+class TransitionStage(Message):
+    """`POST model-versions/transition-stage` (deprecated in MLflow; moves an alias here)."""
+
+    name: str
+    version: str
+    stage: str
+    archive_existing_versions: bool = False
 
 
 class RegisteredModelAnswer(Message):

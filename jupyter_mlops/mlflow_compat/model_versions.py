@@ -2,7 +2,8 @@
 
 A skops scikit-learn model is converted to the workbench's format
 (`model_format.mlflow_folder.workbench_folder`) and registered like any other version, pinned
-to the hash of the bytes that were checked. A pickled one is registered as a version marked
+by the registry to the copy it keeps (the converted folder is private to the registration, so
+no hash recorded elsewhere is needed). A pickled one is registered as a version marked
 not servable (tag `mlops.not_servable`): the registry records it, as MLflow's does, and no
 endpoint or loader will load it.
 """
@@ -25,7 +26,6 @@ def register_mlflow_version(
     run_id: str | None,
     description: str | None,
     tags: dict[str, str] | None,
-    expected_sha256: str | None,
     not_servable: str | None,
 ) -> ModelVersion:
     """Register the converted folder `folder` (see the module docstring) as a new version."""
@@ -42,5 +42,4 @@ def register_mlflow_version(
         run_id=run_id,
         description=description,
         tags=tags,
-        expected_sha256=expected_sha256,
     )

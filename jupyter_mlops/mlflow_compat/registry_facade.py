@@ -14,6 +14,7 @@ is neither renamed nor deleted.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from collections.abc import Callable
@@ -39,12 +40,37 @@ from .logged_models import LoggedModels
 from .model_versions import register_mlflow_version
 
 T = TypeVar("T")
+_REGISTERED = re.compile(r"^models:/([^/@]+)/([0-9]{1,9})$")
 
 _CLAUSE = re.compile(
-    r"^\s*(name|run_id|tags?\.(?:`[^`]+`|\"[^\"]+\"|[\w.\-]+))\s*(=|!=|LIKE|ILIKE)\s*"
+    r"^\s*(name|run_id|source_path|tags?\.(?:`[^`]+`|\"[^\"]+\"|[\w.\-]+))\s*(=|!=|LIKE|ILIKE)\s*"
     r"'((?:[^']|'')*)'\s*$",
     re.IGNORECASE,
 )
+
+
+# MLflow's (deprecated) stages as aliases: a version is in a stage while the alias points at it.
+STAGE_ALIASES = {"staging": "Staging", "production": "Production"}
+_STAGES = {"none": "None", "staging": "Staging", "production": "Production",
+           "archived": "Archived"}  # fmt: skip
+# MLflow's order_by keys for versions and models, as attributes here.
+_VERSION_ORDER = {"name": "name", "version_number": "version",
+                  "creation_timestamp": "creation_time",
+                  "last_updated_timestamp": "creation_time"}  # fmt: skip
+_MODEL_ORDER = {
+    "name": "name",
+    "creation_timestamp": "creation_time",
+    "last_updated_timestamp": "last_update_time",
+    "timestamp": "last_update_time",
+}
+_ORDER = re.compile(r"^\s*(\S+)(?:\s+(ASC|DESC))?\s*$", re.IGNORECASE)
+
+
+def _stage_of(aliases: list[str]) -> str:
+    for alias in aliases:
+        if alias in STAGE_ALIASES:
+            return STAGE_ALIASES[alias]
+    return "None"
 
 
 def _version_message(version: ModelVersion) -> m.ModelVersionMessage:
@@ -53,12 +79,42 @@ def _version_message(version: ModelVersion) -> m.ModelVersionMessage:
         version=str(version.version),
         creation_timestamp=version.creation_time,
         last_updated_timestamp=version.creation_time,
-        description=version.description,
+        description=version.description or "",
         source=version.source,
         run_id=version.run_id,
+        current_stage=_stage_of(version.aliases),
         tags=[m.KeyValue(key=k, value=v) for k, v in version.tags.items()],
         aliases=list(version.aliases),
     )
+
+
+def _sorted(items: list[T], order_by: list[str], keys: dict[str, str],
+            ties: list[tuple[str, bool]]) -> list[T]:  # fmt: skip
+    """`items` in MLflow's `order_by` (then `ties`), `INVALID_PARAMETER_VALUE` for an unknown
+    key; stable sorts applied from the last key to the first."""
+    parsed: list[tuple[str, bool]] = []
+    for clause in order_by:
+        match = _ORDER.match(clause)
+        key = match.group(1).strip('`"') if match else ""
+        if match is None or key not in keys:
+            raise MlflowError(
+                f"Invalid order by key '{clause}' specified. Valid keys are {sorted(keys)}",
+                INVALID_PARAMETER_VALUE,
+                "order_by",
+            )
+        attribute = keys[key]
+        if any(attribute == seen for seen, _ in parsed):
+            raise MlflowError(
+                f"`order_by` contains duplicate fields: {order_by}",
+                INVALID_PARAMETER_VALUE,
+                "order_by",
+            )
+        parsed.append((attribute, (match.group(2) or "ASC").upper() == "ASC"))
+    parsed += [(key, ascending) for key, ascending in ties if all(key != k for k, _ in parsed)]
+    ordered = list(items)
+    for attribute, ascending in reversed(parsed):
+        ordered.sort(key=lambda item: getattr(item, attribute) or 0, reverse=not ascending)
+    return ordered
 
 
 def _number(version: str) -> int:
@@ -103,6 +159,19 @@ def _matches(
             if re.fullmatch(pattern, current, flags) is None:
                 return False
     return True
+
+
+def _stage(stage: str) -> str:
+    """MLflow's stage name for `stage` (any case), else `INVALID_PARAMETER_VALUE`."""
+    found = _STAGES.get(stage.strip().lower())
+    if found is None:
+        raise MlflowError(
+            f"Invalid Model Version stage: {stage}. Value must be one of "
+            f"{', '.join(_STAGES.values())}.",
+            INVALID_PARAMETER_VALUE,
+            "stage",
+        )
+    return found
 
 
 def _page(items: list[T], request: m.SearchRegistry) -> tuple[list[T], str | None]:
@@ -194,23 +263,48 @@ class MlflowRegistry:
         """Registered models by name."""
         models = [
             model
-            for model in sorted(self.registry.list_models(), key=lambda model: model.name)
+            for model in self.registry.list_models()
             if _matches(request.filter, {"name": model.name}, dict(model.tags))
         ]
+        models = _sorted(models, request.order_by, _MODEL_ORDER, [("name", True)])
         page, token = _page(models, request)
         return m.RegisteredModelsAnswer(
             registered_models=[self._model_message(model) for model in page],
             next_page_token=token,
         )
 
-    def get_latest_versions(self, request: m.ModelName) -> m.ModelVersionsAnswer:
-        """The newest version (stages do not exist here); none for a model without versions."""
+    def get_latest_versions(self, request: m.LatestVersions) -> m.ModelVersionsAnswer:
+        """The newest version of each stage asked for (all stages when none): `Staging` and
+        `Production` are the versions the aliases `staging` and `production` point at, `None`
+        the newest version in neither (MLflow's stages are deprecated; see docs/mlflow.md)."""
         model = self._call(lambda: self.registry.get_model(request.name), "registered model")
-        if model.latest_version is None:
-            return m.ModelVersionsAnswer()
-        ref = ModelRef(request.name, version=model.latest_version)
-        version = self._call(lambda: self.registry.get_version(ref), "registered model")
-        return m.ModelVersionsAnswer(model_versions=[_version_message(version)])
+        asked = {_stage(stage) for stage in request.stages} or set(_STAGES.values())
+        newest: dict[str, ModelVersion] = {}
+        for version in self.registry.list_versions(request.name):  # newest first
+            stage = _stage_of(version.aliases)
+            if stage in asked and stage not in newest:
+                newest[stage] = version
+        del model
+        ordered = sorted(newest.values(), key=lambda version: version.version)
+        return m.ModelVersionsAnswer(model_versions=[_version_message(v) for v in ordered])
+
+    def transition_model_version_stage(self, request: m.TransitionStage) -> m.ModelVersionAnswer:
+        """Move a version into a stage: `Staging`/`Production` point that alias at it (so it
+        leaves the stage's previous version, as `archive_existing_versions` would); `None` and
+        `Archived` take the stage aliases off it."""
+        number = _number(request.version)
+        stage = _stage(request.stage)
+        ref = ModelRef(request.name, version=number)
+        version = self._call(lambda: self.registry.get_version(ref), "model version")
+        alias = {label: alias for alias, label in STAGE_ALIASES.items()}.get(stage)
+        for held in version.aliases:
+            if held in STAGE_ALIASES and held != alias:
+                self._call(functools.partial(self.registry.delete_alias, request.name, held),
+                           "alias")  # fmt: skip
+        if alias is not None:
+            self._call(lambda: self.registry.set_alias(request.name, alias, number), "version")
+        moved = self._call(lambda: self.registry.get_version(ref), "model version")
+        return m.ModelVersionAnswer(model_version=_version_message(moved))
 
     def get_model_version(self, request: m.ModelVersionRef) -> m.ModelVersionAnswer:
         """One version."""
@@ -219,15 +313,25 @@ class MlflowRegistry:
         return m.ModelVersionAnswer(model_version=_version_message(version))
 
     def search_model_versions(self, request: m.SearchRegistry) -> m.ModelVersionsAnswer:
-        """Versions of every model matching the filter, newest first within a model."""
+        """Versions of every model matching the filter, in `order_by` (MLflow's default: the
+        last registered first)."""
         versions = [
             version
-            for model in sorted(self.registry.list_models(), key=lambda model: model.name)
+            for model in self.registry.list_models()
             for version in self.registry.list_versions(model.name)
             if _matches(
-                request.filter, {"name": version.name, "run_id": version.run_id}, version.tags
+                request.filter,
+                {"name": version.name, "run_id": version.run_id, "source_path": version.source},
+                version.tags,
             )
         ]
+        # MLflow's default: last updated first, then name, then the newest version.
+        versions = _sorted(
+            versions,
+            request.order_by or ["last_updated_timestamp DESC"],
+            _VERSION_ORDER,
+            [("name", True), ("version", False)],
+        )
         page, token = _page(versions, request)
         return m.ModelVersionsAnswer(
             model_versions=[_version_message(v) for v in page], next_page_token=token
@@ -340,6 +444,9 @@ class MlflowRegistry:
         """Register the model folder at `source` as a new version: the workbench's format, or
         an MLflow model folder (`MLmodel`): skops becomes a servable version, anything pickled
         a version marked not servable (`model_format.mlflow_folder`)."""
+        copied = _REGISTERED.match(request.source)
+        if copied is not None and not request.source.startswith("models:/m-"):
+            return self._copy_version(request, copied.group(1), int(copied.group(2)))
         source = self._runs_uri(request.source, request.model_id)
         mlflow_folder = self._mlflow_folder(source)
         if mlflow_folder is not None:
@@ -366,6 +473,26 @@ class MlflowRegistry:
             raise
         return m.ModelVersionAnswer(model_version=_version_message(version))
 
+    def _copy_version(
+        self, request: m.CreateModelVersion, name: str, number: int
+    ) -> m.ModelVersionAnswer:
+        """`copy_model_version`: the version's kept folder registered again under another
+        name (its tags with it, as MLflow copies them)."""
+        ref = ModelRef(name, version=number)
+        original = self._call(lambda: self.registry.get_version(ref), "model version")
+        tags = {**original.tags, **{tag.key: tag.value for tag in request.tags}}
+        version = register_mlflow_version(
+            self.registry,
+            request.name,
+            Path(original.storage_location),
+            request.source,
+            run_id=original.run_id,
+            description=request.description or original.description,
+            tags=tags or None,
+            not_servable=tags.get(NOT_SERVABLE_TAG),
+        )
+        return m.ModelVersionAnswer(model_version=_version_message(version))
+
     def _mlflow_folder(self, source: str) -> Path | None:
         """The run's folder at a `runs:/` source when it is an MLflow model folder."""
         run_id, _, path = source[len("runs:/") :].partition("/")
@@ -383,7 +510,7 @@ class MlflowRegistry:
         with tempfile.TemporaryDirectory(prefix="mlops-mlflow-model-") as scratch:
             converted = Path(scratch) / "model"
             try:
-                info, described = workbench_folder(folder, converted)
+                _, described = workbench_folder(folder, converted)
             except MLOpsError as error:
                 raise MlflowError(
                     f"{request.source}: {error.message}", INVALID_PARAMETER_VALUE, "source"
@@ -398,7 +525,6 @@ class MlflowRegistry:
                 run_id=self.store.get_run(run_id).run_id,
                 description=request.description,
                 tags=tags or None,
-                expected_sha256=info.sha256,
                 not_servable=described.not_servable,
             )
         return m.ModelVersionAnswer(model_version=_version_message(version))
