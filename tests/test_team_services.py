@@ -290,3 +290,52 @@ def test_a_delivery_another_dispatcher_is_sending_is_not_sent_twice(team: None) 
         assert not second._take(delivery.id)
     assert hook.received == []
     assert notifications.deliveries(database)[0].state == "sending"
+
+
+def test_experiments_have_owners_editors_and_readers(team: None) -> None:
+    from jupyter_mlops.tracking.client import get_client
+
+    store = get_client().store
+    service = TeamService(get_database())
+    with acting_as("ana"):
+        experiment = store.get_or_create_experiment("fraud-detection")
+        run = store.create_run(experiment.experiment_id, "first", user="ana")
+        service.set_grant("experiment", str(experiment.experiment_id), "carl", Permission.READ)
+    with acting_as("carl"):
+        refused = _forbidden(store.create_run, experiment.experiment_id, "mine")
+        assert "EDIT" in refused.message and "experiment" in refused.message
+        _forbidden(store.delete_run, run.run_id)
+    with acting_as("bob"):  # an editor runs and deletes runs, but only the owner deletes it
+        store.create_run(experiment.experiment_id, "bob's")
+        assert "MANAGE" in _forbidden(store.delete_experiment, experiment.experiment_id).message
+        _forbidden(store.rename_experiment, experiment.experiment_id, "mine now")
+    with acting_as("ana"):
+        store.delete_experiment(experiment.experiment_id)
+
+
+def test_jupyter_mlops_audit_prints_a_table_and_json(team: None, mlops_store: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    with acting_as("ana", "cli"):
+        _register("cli-model")
+        get_registry().set_alias("cli-model", "staging", 1)
+    env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(mlops_store)}
+
+    def cli(*args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "jupyter_mlops.cli", "audit", *args],
+            env=env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    table = cli("--object-id", "cli-model").splitlines()
+    assert table[0].split()[:5] == ["id", "time", "(UTC)", "user", "from"]
+    assert [line.split()[5] for line in table[1:]] == ["alias.set", "version.create"]
+    document = json.loads(cli("--json", "--action", "alias.*"))
+    (entry,) = document["entries"]
+    assert (entry["user"], entry["source"], entry["after"]) == (
+        "ana", "cli", {"alias": "staging", "version": 1}
+    )  # fmt: skip
+    assert document["next_before_id"] is None

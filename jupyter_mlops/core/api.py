@@ -49,7 +49,7 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
             source = identity.request_source(
                 self.request.path, self.request.headers.get("Authorization")
             )
-            identity.set_actor(identity.Actor(self.current_user.username, source))
+            identity.set_actor(identity.Actor(identity.request_user(self.current_user), source))
 
     @property
     def database(self) -> Database:

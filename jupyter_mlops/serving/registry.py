@@ -306,7 +306,6 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         check_alias(alias)
         now = now_ms()
         with self.database.session(write=True) as session:
-            model = model_row(session, name)
             version_row(session, name, version)
             row = session.get(AliasRow, (name, alias))
             current = row.version if row is not None else None
@@ -339,6 +338,7 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             session.flush()
             return Alias(
                 name, alias, row.version, row.previous_version, row.update_time, row.updated_by
+            model = model_row(session, name)
             )
 
     def get_alias(self, name: str, alias: str) -> Alias:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
+from typing import Any
 
 USER_ENV = "JUPYTER_MLOPS_USER"
 SOURCE_ENV = "JUPYTER_MLOPS_SOURCE"
@@ -81,6 +83,24 @@ def acting_as(name: str, source: str = "python") -> Iterator[Actor]:
         yield current_actor()
     finally:
         reset_actor(token)
+
+
+_ANONYMOUS = re.compile(r"[0-9a-f]{32}")
+
+
+def request_user(user: Any) -> str:
+    """The name a request acts under, from Jupyter's `User`.
+
+    A plain single-user server's `IdentityProvider` gives every token client and browser a new
+    anonymous user (a random hex username, "Anonymous ..." as name): they all are the person
+    who runs the server, so they act as `process_user()`. Named users (JupyterHub, a configured
+    identity provider) act under their own name.
+    """
+    username = str(getattr(user, "username", "") or "")
+    name = str(getattr(user, "name", "") or "")
+    if not username or (_ANONYMOUS.fullmatch(username) and name.startswith("Anonymous ")):
+        return process_user()
+    return username
 
 
 def request_source(path: str, authorization: str | None) -> str:
