@@ -138,3 +138,33 @@ def test_an_mlflow_skops_file_with_untrusted_types_is_refused(server: MLOpsServe
         client.create_model_version("tampered", f"runs:/{run.info.run_id}/model")
     assert str(info.value.error_code) == "INVALID_PARAMETER_VALUE"
     assert "operator.call" in str(info.value)
+
+
+@pytest.mark.parametrize("serialization", ["cloudpickle", "pickle"])
+def test_a_pickled_mlflow_model_registers_but_is_refused_at_deploy(
+    server: MLOpsServer, serialization: str
+) -> None:
+    model, _ = _fitted()
+    name = f"pickled-{serialization}"
+    mlflow.set_experiment("mlflow-models")
+    with mlflow.start_run():
+        mlflow.sklearn.log_model(
+            model, name="model", serialization_format=serialization, registered_model_name=name
+        )
+    client = mlflow.MlflowClient()
+    version = client.get_model_version(name, "1")
+    assert version.tags["mlops.not_servable"] == "pickle format"
+    status, shown = _api(server, "GET", f"models/{name}/versions/1")
+    assert status == 200 and shown["tags"]["mlops.not_servable"] == "pickle format"
+    assert f"sklearn model, {serialization}" in shown["estimator_class"]
+    status, refused = _api(server, "POST", "endpoints", {"model": f"{name}/1"})
+    assert status == 400, refused
+    assert "not servable: pickle format" in refused["message"]
+    assert refused["field"] == "model"
+    status, endpoints = _api(server, "GET", "endpoints")
+    assert name not in [e["name"] for e in endpoints["endpoints"]]
+    # Copying the version keeps the mark.
+    copied = client.copy_model_version(f"models:/{name}/1", f"{name}-copy")
+    assert copied.tags["mlops.not_servable"] == "pickle format"
+    status, refused = _api(server, "POST", "endpoints", {"model": f"{name}-copy/1"})
+    assert status == 400 and "not servable: pickle format" in refused["message"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.errors import MLOpsError
+from ..model_format.mlflow_folder import NOT_SERVABLE_TAG
 from ..serving.entities import ModelVersion
 from ..serving.registry import ModelRegistry
 
@@ -29,17 +29,8 @@ def register_mlflow_version(
     not_servable: str | None,
 ) -> ModelVersion:
     """Register the converted folder `folder` (see the module docstring) as a new version."""
-    if not_servable is not None:
-        raise MLOpsError(
-            f"source: {source} is an MLflow model in {not_servable}, which would run code when "
-            "loaded; log it with serialization_format='skops'",
-            field="source",
-        )
+    if not_servable is not None:  # the registry keeps it and never loads it
+        tags = {**(tags or {}), NOT_SERVABLE_TAG: not_servable}
     return registry.create_version(
-        name,
-        folder,
-        source,
-        run_id=run_id,
-        description=description,
-        tags=tags,
+        name, folder, source, run_id=run_id, description=description, tags=tags
     )

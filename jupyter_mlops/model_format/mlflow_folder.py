@@ -262,3 +262,18 @@ def check_servable(tags: dict[str, str], what: str) -> None:
             ErrorCode.BAD_REQUEST,
             "model",
         )
+
+
+def not_servable_sha256(folder: Path) -> str:
+    """The registry's hash for a version kept but not servable: the pickled file's bytes
+    behind a prefix, so it pins them yet never passes a loader's check (`load_model` compares
+    the plain hashes), even if the version's tag is removed."""
+    import hashlib
+
+    from .sklearn_folder import read_model_info
+
+    info = read_model_info(folder)
+    name = Path(info.model_file).name if info.model_file else ""
+    path = folder / name
+    data = path.read_bytes() if name and path.is_file() and not path.is_symlink() else b""
+    return hashlib.sha256(b"mlops-not-servable\0" + data).hexdigest()

@@ -8,6 +8,7 @@ follow promotions. Each method is one session.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from ..core.errors import ErrorCode, MLOpsError
 from ..core.team import audit, notifications
 from ..core.team.identity import current_user
 from ..core.team.permissions import Permission, require
+from ..model_format.mlflow_folder import check_servable
 from .entities import Endpoint
 from .model_uri import ModelRef, check_name
 from .registry_rows import endpoint_row, now_ms, resolve, to_endpoint, version_row
@@ -52,6 +54,9 @@ class EndpointRecords:
             if session.get(EndpointRow, name) is not None:
                 raise MLOpsError(f"an endpoint named {name!r} exists", ErrorCode.CONFLICT, "name")
             version = resolve(session, ref)
+            # An MLflow pickle is recorded in the registry but never served.
+            tags = json.loads(version_row(session, ref.name, version).tags or "{}")
+            check_servable(tags, f"{ref.name} version {version}")
             row = EndpointRow(
                 name=name,
                 model_name=ref.name,

@@ -40,6 +40,11 @@ from ..model_format import (
     read_model_info,
     trusted_types_for,
 )
+from ..model_format.mlflow_folder import (
+    NOT_SERVABLE_TAG,
+    check_servable,
+    not_servable_sha256,
+)
 from .endpoint_records import EndpointRecords
 from .entities import Alias, ModelVersion, RegisteredModel
 from .model_uri import ModelRef, check_alias, check_name
@@ -181,7 +186,10 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             shutil.copytree(folder, destination, symlinks=True)
             try:
                 # The hash of the copy, not of the source: what is checked is what is kept.
-                content_hash = _pin(destination, source, expected_sha256)
+                if (tags or {}).get(NOT_SERVABLE_TAG):  # MLflow pickle: kept, never loaded
+                    content_hash = not_servable_sha256(destination)
+                else:
+                    content_hash = _pin(destination, source, expected_sha256)
                 row = ModelVersionRow(
                     name=name,
                     version=number,
@@ -294,7 +302,9 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
 
     def load(self, version: ModelVersion, trusted: Iterable[str] = ()) -> tuple[Any, ModelInfo]:
         """The estimator of a version; a model file whose sha256 is not the one recorded at
-        registration is refused before it is read (`model_format.load_model`)."""
+        registration is refused before it is read (`model_format.load_model`); a version
+        marked not servable (an MLflow pickle) is refused saying so."""
+        check_servable(version.tags, f"{version.name} version {version.version}")
         return load_model(
             Path(version.storage_location), expected_sha256=version.content_hash, trusted=trusted
         )
