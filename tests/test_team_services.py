@@ -103,7 +103,7 @@ def test_a_reader_by_default_cannot_change_anything(team: None) -> None:
         mlops.delete_model_alias("fraud", "champion")
 
 
-def test_a_protected_alias_moves_only_with_a_second_users_approval(team: None) -> None:
+def test_a_protected_alias_moves_only_with_a_second_users_approval(team: None, db_url: str) -> None:
     settings.configure(settings.TeamSettings(protected_aliases=("production",)))
     registry = get_registry()
     service = TeamService(get_database())
@@ -151,7 +151,7 @@ def test_a_protected_alias_moves_only_with_a_second_users_approval(team: None) -
     assert users["approval.approve"] == "bob" and users["alias.rollback"] == "ana"
 
 
-def test_the_audit_trail_filters_and_pages(team: None) -> None:
+def test_the_audit_trail_filters_and_pages(team: None, db_url: str) -> None:
     database = get_database()
     with acting_as("ana", "rest"):
         for seed in range(3):
@@ -275,7 +275,9 @@ def test_retries_wait_for_their_back_off(team: None) -> None:
     assert notifications.deliveries(database)[0].attempts == 2
 
 
-def test_a_delivery_another_dispatcher_is_sending_is_not_sent_twice(team: None) -> None:
+def test_a_delivery_another_dispatcher_is_sending_is_not_sent_twice(
+    team: None, db_url: str
+) -> None:
     database = get_database()
     with webhook_receiver() as hook:
         settings.configure(
