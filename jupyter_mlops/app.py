@@ -9,7 +9,7 @@ from tornado.web import _ApplicationRouter
 from traitlets import Bool, Dict, Enum, Float, Int, List, Type, Unicode
 
 from .capabilities import available_capabilities
-from .core import schema
+from .core import artifact_store, schema
 from .core.config import export_to_environment, resolve_data_dir, resolve_db_url
 from .core.db import Database
 from .core.server_link import export_server_link, restore_environment
@@ -37,6 +37,14 @@ class MLOpsApp(ExtensionApp):
         "",
         help="Folder for the default SQLite store and artifacts. Empty: "
         "$JUPYTER_MLOPS_DATA_DIR, else <jupyter data dir>/mlops.",
+    ).tag(config=True)
+
+    artifact_root = Unicode(
+        "",
+        help="Where run artifacts, registered model files, request logs and monitor windows "
+        "live: a folder or any fsspec URI (s3://bucket/prefix, gs://..., file:///...). Empty: "
+        "$JUPYTER_MLOPS_ARTIFACT_ROOT, else <data_dir>/artifacts. Credentials come from the "
+        "environment (AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...), see docs/deploy.md.",
     ).tag(config=True)
 
     cluster_manager_class = Type(
@@ -119,10 +127,18 @@ class MLOpsApp(ExtensionApp):
         data_dir = resolve_data_dir(self.data_dir or None)
         url = resolve_db_url(self.db_url or None, data_dir)
         self._previous_store_env = export_to_environment(url, data_dir)
+        # Kernels, jobs, endpoints and workers this server starts use the same artifact root.
+        root = artifact_store.resolve_artifact_root(self.artifact_root or None, data_dir)
+        self._previous_store_env[artifact_store.ARTIFACT_ROOT_ENV] = (
+            artifact_store.export_to_environment(root)
+        )
         self.database = Database(url)
         revisions = schema.upgrade(self.database.engine)
         self.log.info(
-            "jupyter-mlops store %s at revision %s", self.database.masked_url, ", ".join(revisions)
+            "jupyter-mlops store %s at revision %s, artifacts at %s",
+            self.database.masked_url,
+            ", ".join(revisions),
+            root,
         )
         self.settings.update(mlops_database=self.database, mlops_data_dir=data_dir)
         # Kernels, jobs and endpoints this server starts reach it through the exported link.

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..core import artifact_store
 from ..core.config import resolve_data_dir
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.server_link import ServerLink, ServerUnreachable
@@ -157,9 +158,19 @@ def _run_model_folder(store: Any, source: str) -> tuple[str, Path, str | None, s
     else:
         run_id, path = source, "model"
     run = store.get_run(run_id)
-    folder = Path(resolve_inside(Path(run.artifact_uri), path, field="source"))
-    if not (folder / INFO_FILE).is_file():
-        raise MLOpsError(f"run {run_id} has no model at {path!r}", ErrorCode.NOT_FOUND, "source")
+    remote = artifact_store.is_remote(run.artifact_uri)
+    if remote:
+        location = artifact_store.child(run.artifact_uri, path, field="source")
+        if not artifact_store.exists(artifact_store.child(location, INFO_FILE)):
+            raise MLOpsError(
+                f"run {run_id} has no model at {path!r}", ErrorCode.NOT_FOUND, "source"
+            )
+    else:
+        folder = Path(resolve_inside(Path(run.artifact_uri), path, field="source"))
+        if not (folder / INFO_FILE).is_file():
+            raise MLOpsError(
+                f"run {run_id} has no model at {path!r}", ErrorCode.NOT_FOUND, "source"
+            )
     recorded = model_file_sha256(store.database, run.run_id, path)
     if recorded is None:
         raise MLOpsError(
@@ -168,6 +179,8 @@ def _run_model_folder(store: Any, source: str) -> tuple[str, Path, str | None, s
             ErrorCode.FORBIDDEN,
             field="source",
         )
+    if remote:  # registration copies and checks the downloaded files against `recorded`
+        folder = artifact_store.local_copy(location, recorded)
     return run.run_id, folder, run.notebook_path, recorded
 
 

@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .._version import __version__
+from ..core import artifact_store
 from ..core.errors import MLOpsError
 from .api import get_registry
 from .model_source import ENDPOINT_FILE
@@ -51,7 +52,9 @@ def export_docker(model: str, folder: Path) -> Path:
         raise MLOpsError(f"{folder} is not empty", field="docker")
     folder.mkdir(parents=True, exist_ok=True)
     registry.load(version)  # refuse a model file that changed since registration
-    shutil.copytree(version.storage_location, folder / "model")
+    # The checked files (a version on object storage: its download) go into the image.
+    local = artifact_store.local_copy(version.storage_location, version.content_hash)
+    shutil.copytree(local, folder / "model")
     (folder / "model" / ENDPOINT_FILE).write_text(
         json.dumps(
             {"name": version.name, "version": version.version, "sha256": version.content_hash}

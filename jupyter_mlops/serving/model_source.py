@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core import artifact_store
+
 if TYPE_CHECKING:
     from .endpoint_app import EndpointConfig
 
@@ -73,8 +75,9 @@ class ModelSource:
             estimator, info = load_model(folder, expected_sha256=self._folder_meta().get("sha256"))
         else:
             entry = self._registry.get_version(ModelRef(self.name, version=version))
-            folder = Path(entry.storage_location)
             estimator, info = self._registry.load(entry)
+            # The files `load` checked: the version's folder, or its download from object storage.
+            folder = artifact_store.local_copy(entry.storage_location, entry.content_hash)
         example_path = folder / EXAMPLE_FILE
         example = json.loads(example_path.read_text()) if example_path.is_file() else None
         return LoadedModel(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import uuid
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..core import artifact_store
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.team import approvals, audit, notifications
@@ -99,6 +101,20 @@ def _pin(folder: Path, source: str, expected_sha256: str | None) -> str:
     except MLOpsError as exc:
         raise MLOpsError(f"{exc.message}; not registered", exc.code, "source") from None
     return folder_sha256(data, info)
+
+
+def _publish(folder: Path, name: str, number: int) -> str:
+    """Where a new version's files stay: `folder` itself under a local artifact root; under a
+    remote one, a copy at `<root>/registry/<name>/v<number>-<random>` (a renamed model's old
+    name may be registered again: its prefix must not meet the old files), the local copy
+    removed so no reader depends on this machine's disk."""
+    root = artifact_store.resolve_artifact_root()
+    if not artifact_store.is_remote(root):
+        return str(folder)
+    location = artifact_store.child(root, f"registry/{name}/v{number}-{uuid.uuid4().hex[:8]}")
+    artifact_store.upload(folder, location)
+    shutil.rmtree(folder, ignore_errors=True)
+    return location
 
 
 class ModelRegistry(RegistryAdmin, EndpointRecords):
@@ -184,18 +200,20 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
                 shutil.rmtree(destination)
             # Links are copied as links and refused: a link could bring files from outside.
             shutil.copytree(folder, destination, symlinks=True)
+            stored = str(destination)
             try:
                 # The hash of the copy, not of the source: what is checked is what is kept.
                 if (tags or {}).get(NOT_SERVABLE_TAG):  # MLflow pickle: kept, never loaded
                     content_hash = not_servable_sha256(destination)
                 else:
                     content_hash = _pin(destination, source, expected_sha256)
+                stored = _publish(destination, name, number)
                 row = ModelVersionRow(
                     name=name,
                     version=number,
                     source=source,
                     run_id=run_id,
-                    storage_location=str(destination),
+                    storage_location=stored,
                     content_hash=content_hash,
                     estimator_class=info.estimator_class,
                     info=json.dumps(asdict(info)),
@@ -220,6 +238,8 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
                 )
             except BaseException:
                 shutil.rmtree(destination, ignore_errors=True)
+                if stored != str(destination):
+                    artifact_store.delete(stored)
                 raise
             return to_version(row, [])
 
@@ -305,9 +325,10 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         registration is refused before it is read (`model_format.load_model`); a version
         marked not servable (an MLflow pickle) is refused saying so."""
         check_servable(version.tags, f"{version.name} version {version.version}")
-        return load_model(
-            Path(version.storage_location), expected_sha256=version.content_hash, trusted=trusted
-        )
+        # A version on object storage is downloaded first; the hash is checked on the local
+        # copy's bytes before skops reads them.
+        folder = artifact_store.local_copy(version.storage_location, version.content_hash)
+        return load_model(folder, expected_sha256=version.content_hash, trusted=trusted)
 
     # --- aliases -------------------------------------------------------------------------
 
@@ -317,6 +338,7 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         now = now_ms()
         with self.database.session(write=True) as session:
             version_row(session, name, version)
+            model = model_row(session, name)
             row = session.get(AliasRow, (name, alias))
             current = row.version if row is not None else None
             # Protected aliases move only with an approval (or back, as a rollback).
@@ -348,7 +370,6 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             session.flush()
             return Alias(
                 name, alias, row.version, row.previous_version, row.update_time, row.updated_by
-            model = model_row(session, name)
             )
 
     def get_alias(self, name: str, alias: str) -> Alias:

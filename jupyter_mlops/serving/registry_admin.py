@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..core import artifact_store
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.team import audit
@@ -238,11 +239,15 @@ class RegistryAdmin:
             audit.record(
                 session, "version.delete", "model", f"{name}/{version}", before={"version": version}
             )
-            location = Path(row.storage_location)
+            stored = row.storage_location
+            location = Path(stored)
             session.execute(
                 delete(AliasRow).where(AliasRow.name == name, AliasRow.version == version)
             )
             session.delete(row)
+        if artifact_store.is_remote(stored):  # on object storage (`registry._publish`)
+            artifact_store.delete(stored)
+            return
         root = self.models_root.resolve()
         if location.resolve().is_relative_to(root) and location.resolve() != root:
             shutil.rmtree(location, ignore_errors=True)
