@@ -274,3 +274,69 @@ def test_a_cron_step_beyond_its_range_is_refused_by_the_cli_and_the_magic(
     with pytest.raises(MLOpsError, match="beyond its range") as error:
         shell.run_line_magic("mlops", f'schedule nightly.ipynb --cron "{HUGE_STEP}"')
     assert error.value.field == "schedule"
+
+
+# --- labels: duplicate request ids; no raw SQL in any error ----------------------------------
+
+
+@pytest.fixture
+def monitored(mlops_store: Any) -> str:
+    """A registered model, an endpoint record serving it and a monitor watching it."""
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    import jupyter_mlops as mlops
+    from jupyter_mlops.serving.api import get_registry
+    from jupyter_mlops.serving.model_uri import ModelRef
+
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(100, 2)), columns=["a", "b"])
+    mlops.register_model(LogisticRegression().fit(X, X["a"] > 0), "labelled", X=X)
+    get_registry().create_endpoint("labelled", ModelRef("labelled", version=1), "127.0.0.1", 1)
+    return str(mlops.create_monitor("labelled").monitor_id)
+
+
+RAW_SQL = ("UNIQUE constraint", "monitoring_l", "INSERT", "[SQL", "DETAIL", "Key (")
+
+
+async def test_duplicate_request_ids_in_one_labels_batch_are_a_400_naming_them(call, monitored):
+    body = {"request_ids": ["r1", "r2", "r1", "r3", "r2"], "labels": [1, 0, 1, 0, 0]}
+    answer = _bad_request(*await call("POST", f"monitors/{monitored}/labels", body), "request_ids")
+    assert "'r1'" in answer["message"] and "'r2'" in answer["message"]
+    assert "'r3'" not in answer["message"]
+    assert not any(marker in answer["message"] for marker in RAW_SQL), answer
+    # Unique ids in one batch, and the same ids again in a later batch (a correction), are fine.
+    for labels in ([1, 0, 1], [0, 0, 1]):
+        body = {"request_ids": ["r1", "r2", "r3"], "labels": labels}
+        assert await call("POST", f"monitors/{monitored}/labels", body) == (200, {"saved": 3})
+
+
+def test_a_refused_constraint_or_statement_never_shows_its_sql(db_url):
+    """The store's errors name the kind of conflict, on SQLite and PostgreSQL; the statement,
+    its table and its values stay in the server log."""
+    from sqlalchemy import insert, text
+
+    from jupyter_mlops.core.errors import ErrorCode, MLOpsError
+    from jupyter_mlops.core.store import get_database
+    from jupyter_mlops.monitoring.tables import LabelRow, MonitorRow
+
+    database = get_database()  # the store at db_url, migrated to the code's heads
+    row = {"endpoint_name": "e", "request_id": "secret-id", "label": "1", "created_time": 1}
+    with database.session(write=True) as session:
+        session.execute(insert(LabelRow), [row])
+    refused = {
+        "duplicate": lambda s: s.execute(insert(LabelRow), [row]),
+        "missing": lambda s: s.execute(insert(MonitorRow), [{"monitor_id": "m"}]),
+        "bad statement": lambda s: s.execute(text("SELECT * FROM monitoring_labels WHERE x = :x")),
+    }
+    codes = {}
+    for name, statement in refused.items():
+        with pytest.raises(MLOpsError) as error, database.session(write=True) as session:
+            statement(session)
+        codes[name] = error.value.code
+        message = error.value.message
+        assert not any(marker in message for marker in (*RAW_SQL, "secret-id", "SELECT")), (
+            name,
+            message,
+        )
+    assert codes["duplicate"] is ErrorCode.CONFLICT

@@ -120,6 +120,28 @@ _TOO_COMPLEX = (
 )
 
 
+# What a refused constraint means, by the words SQLite and PostgreSQL use for it.
+_CONFLICTS = (
+    (("unique", "duplicate key"), "an item with the same key is already stored"),
+    (
+        ("foreign key",),
+        "it refers to something that is not stored, or something stored still refers to it",
+    ),
+    (("not null", "null value"), "a required value is missing"),
+    (("check constraint",), "a value is outside what the store accepts"),
+)
+
+
+def conflict_message(error: object) -> str:
+    """A caller's message for a refused constraint: what kind, never the driver's text (it
+    names tables and columns, and PostgreSQL's repeats the stored values)."""
+    text = str(error).lower()
+    for markers, meaning in _CONFLICTS:
+        if any(marker in text for marker in markers):
+            return f"conflicts with stored data: {meaning}"
+    return "conflicts with stored data"
+
+
 def _is_too_complex(exc: OperationalError) -> bool:
     message = str(exc.orig).lower()
     return any(marker in message for marker in _TOO_COMPLEX)
@@ -157,7 +179,7 @@ class Database:
             session.commit()
         except IntegrityError as exc:
             session.rollback()
-            raise MLOpsError(f"conflicts with stored data: {exc.orig}", ErrorCode.CONFLICT) from exc
+            raise MLOpsError(conflict_message(exc.orig), ErrorCode.CONFLICT) from exc
         except OperationalError as exc:
             session.rollback()
             if _is_too_complex(exc):
@@ -171,7 +193,12 @@ class Database:
             cause = getattr(exc, "orig", None)
             if isinstance(cause, OverflowError):
                 raise MLOpsError(f"a number is out of range: {cause}") from exc
-            raise MLOpsError(f"store error: {exc}", ErrorCode.INTERNAL) from exc
+            # str(exc) holds the statement and its parameters: the log gets them (the
+            # cause), the caller a message without them.
+            raise MLOpsError(
+                f"store error ({type(exc).__name__}); the server log has the details",
+                ErrorCode.INTERNAL,
+            ) from exc
         except BaseException:
             session.rollback()
             raise

@@ -12,6 +12,7 @@ not with every window it missed.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -247,6 +248,15 @@ def check_labels(request_ids: Sequence[Any], labels: Sequence[Any]) -> None:
     for request_id in request_ids:
         if not isinstance(request_id, str) or not 0 < len(request_id) <= 64:
             raise MLOpsError("request ids are strings of 1 to 64 characters", field="request_ids")
+    # One label per request and batch: which of two labels would win is a guess (the store's
+    # unique key refused the batch with its raw SQL text).
+    repeated = [i for i, n in Counter(request_ids).items() if n > 1]
+    if repeated:
+        shown = ", ".join(map(repr, repeated[:10])) + (", ..." if len(repeated) > 10 else "")
+        raise MLOpsError(
+            f"{len(repeated)} request id(s) appear more than once in this batch: {shown}",
+            field="request_ids",
+        )
     for label in labels:
         if label is not None and not isinstance(label, (str, int, float, bool)):
             raise MLOpsError("labels are strings, numbers or booleans", field="labels")

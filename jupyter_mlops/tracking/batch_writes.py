@@ -18,6 +18,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..core.db import conflict_message
 from ..core.errors import ErrorCode, MLOpsError
 from . import heartbeat
 from .heartbeat import ProcessIdentity
@@ -129,7 +130,7 @@ def _driver_errors() -> Iterator[None]:
     try:
         yield
     except psycopg.IntegrityError as error:
-        raise MLOpsError(f"conflicts with stored data: {error}", ErrorCode.CONFLICT) from error
+        raise MLOpsError(conflict_message(error), ErrorCode.CONFLICT) from error
     except psycopg.OperationalError as error:
         raise MLOpsError(f"store unavailable: {error}", ErrorCode.UNAVAILABLE) from error
     except psycopg.Error as error:
