@@ -156,3 +156,21 @@ async def test_a_running_run_can_be_cancelled_and_an_ended_one_cannot(jp_fetch, 
     assert "time.sleep" in run["failed_cell_source"]
     code, error = await error_of(jp_fetch, "job-runs", run_id, "cancel", method="POST", body={})
     assert (code, error["field"]) == (409, "run_id")
+
+
+async def test_a_run_says_what_started_it(jp_fetch, train):
+    """The trigger label of the Jobs panel: by hand (the default), a drift alert, a pipeline;
+    anything else is a 400 naming the field."""
+    _, job = await call(jp_fetch, "jobs", method="POST", body={"notebook_path": "nbs/train.ipynb"})
+    _, by_hand = await call(jp_fetch, "jobs", job["job_id"], "runs", method="POST", body={})
+    _, by_alert = await call(jp_fetch, "jobs", job["job_id"], "runs", method="POST",
+                             body={"trigger": "alert"})  # fmt: skip
+    assert (by_hand["trigger"], by_alert["trigger"]) == ("manual", "alert")
+    await finished(jp_fetch, by_hand["run_id"])
+    run = await finished(jp_fetch, by_alert["run_id"])
+    assert run["trigger"] == "alert"
+    _, runs = await call(jp_fetch, "jobs", job["job_id"], "runs")
+    assert sorted(r["trigger"] for r in runs["runs"]) == ["alert", "manual"]
+    code, error = await error_of(jp_fetch, "jobs", job["job_id"], "runs", method="POST",
+                                 body={"trigger": "schedule"})  # fmt: skip
+    assert (code, error["field"]) == (400, "trigger")

@@ -58,11 +58,13 @@ class JobPatch(BaseModel):
 
 
 class RunNow(BaseModel):
-    """`POST jobs/{job_id}/runs`: run now, with parameters overriding the job's."""
+    """`POST jobs/{job_id}/runs`: run now, with parameters overriding the job's; `trigger` says
+    who started it (the Jobs panel and `runs` show it): by hand, a drift alert or a pipeline."""
 
     model_config = ConfigDict(extra="forbid")
 
     parameters: dict[str, Any] = Field(default_factory=dict)
+    trigger: Literal["manual", "alert", "pipeline"] = "manual"
 
 
 class RunOutput(BaseModel):

@@ -203,7 +203,7 @@ class JobRunsHandler(_JobsBase):
             snapshot = await self.run_blocking(self.jobs.store.snapshot, job_id)
             declared = inspect_parameters(nbformat.reads(snapshot, as_version=4))
             parameters = check_parameters(declared, body.parameters)
-        run = await self.run_blocking(self.runner.run_job, job_id, "manual", parameters)
+        run = await self.run_blocking(self.runner.run_job, job_id, body.trigger, parameters)
         self.reply(run_out(run, self.root), status=202)
 
 

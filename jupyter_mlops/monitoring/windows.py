@@ -95,6 +95,9 @@ def evaluate_window(
     if prediction is not None:
         result.prediction_drifted = bool(prediction.columns[0].drifted)
         payload["prediction"] = prediction.to_dict()["columns"][0]
+    validation = _validate(monitor, result.model_version, features)
+    if validation is not None:
+        payload["validation"] = validation.to_dict()
     result.report = payload
     labels = store.labels_for(monitor.endpoint_name, frame["_mlops_request_id"].astype(str))
     result.n_labels = len(labels)
@@ -103,7 +106,24 @@ def evaluate_window(
     store.save_result(window.window_id, result)
     if result.dataset_drifted:
         raise_alert(store, monitor, window, report, result.data_path)
+    from ..evaluation import window_alert
+
+    if window_alert(validation):
+        message = f"{monitor.endpoint_name}: invalid requests: {validation.summary()}"
+        store.add_alert(
+            monitor.monitor_id, window.window_id, "data_validation", message[:2000], None, None
+        )
     return result
+
+
+def _validate(monitor: Monitor, version: int | None, features: Any) -> Any:
+    """The window's requests against the served version's data constraints (evaluation)."""
+    from ..evaluation import validate_window
+    from ..serving.api import get_endpoint
+
+    if version is None:
+        return None
+    return validate_window(get_endpoint(monitor.endpoint_name).model_name, version, features)
 
 
 def _shared_columns(monitor: Monitor, features: Any) -> list[str] | None:
@@ -238,14 +258,16 @@ def start_retraining(monitor: Monitor, data_path: str) -> str:
     link = ServerLink.from_environment()
     if link is not None:
         answer = link.request(
-            "POST", f"jobs/{monitor.retrain_job_id}/runs", {"parameters": parameters}
+            "POST",
+            f"jobs/{monitor.retrain_job_id}/runs",
+            {"parameters": parameters, "trigger": "alert"},
         )
         return str(answer["run_id"])
     from ..jobs.api import local_runner
 
     runner = local_runner(Path.cwd())
     try:
-        run = runner.run_job(monitor.retrain_job_id, trigger="monitor", parameters=parameters)
+        run = runner.run_job(monitor.retrain_job_id, trigger="alert", parameters=parameters)
         runner.wait(run.run_id)
         return run.run_id
     finally:

@@ -60,6 +60,8 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
     card = section.locator("[data-testid=mlops-job]", has_text="schedule_me")
     card.wait_for(state="visible")
     card.locator(".jp-MLOps-jobRun[data-status=succeeded]").wait_for(timeout=120_000)
+    # The run says what started it (the dialog's "Run once now": by hand).
+    expect(card.get_by_test_id("mlops-job-run-trigger").first).to_have_text("by hand")
     card.get_by_test_id("mlops-job-open-output").click()
     tab = page.locator(".lm-TabBar-tab.lm-mod-current", has_text="schedule_me")
     tab.wait_for()

@@ -88,9 +88,13 @@ export class ClustersSection extends PolledView<IClusterList> {
   }
 
   private async _act(describe: string, action: () => Promise<unknown>): Promise<void> {
+    const before = this._message;
     try {
       await action();
-      this._message = null;
+      // Keep what a poll said meanwhile (a poll during a Stop closes the dashboard and says so).
+      if (this._message === before) {
+        this._message = null;
+      }
     } catch (error) {
       this._say(`${describe} failed: ${APIError.from(error).detail}`, true);
     }

@@ -4,7 +4,7 @@ import { confirmAction, formatDate, formatDuration, PolledView } from '../kit';
 import { APIError } from '../request';
 import { cancelRun, deleteJob, listJobs, listRuns, patchJob, runJobNow } from './api';
 import { IJob, IJobRun } from './model';
-import { inZone } from './format';
+import { inZone, triggerLabel } from './format';
 
 /** What the section does with a run's output (open it in the Lab). */
 export interface IJobsActions {
@@ -30,7 +30,14 @@ function RunLine(props: { run: IJobRun; actions: IJobsActions; onCancel(): void 
       <span className="jp-MLOps-muted">
         {run.start_time ? formatDate(run.start_time) : 'queued'}
         {run.duration_ms !== null ? ` · ${formatDuration(run.duration_ms)}` : ''}
-        {run.trigger !== 'manual' ? ` · ${run.trigger}` : ''}
+      </span>
+      <span
+        className="jp-MLOps-jobTrigger"
+        data-testid="mlops-job-run-trigger"
+        data-trigger={run.trigger}
+        title="What started this run"
+      >
+        {triggerLabel(run.trigger)}
       </span>
       {live ? (
         <progress

@@ -7,6 +7,7 @@ import { APIError } from '../request';
 import { evaluateNow, getMonitor, getWindow, listAlerts, listWindows, setPaused } from './api';
 import { IAlert, IColumnDrift, IMonitor, IWindow } from './model';
 import { windowVerdict } from './MonitorsSection';
+import { IRetrainingLinks, RetrainingCell } from './Retraining';
 
 interface IMonitorData {
   monitor: IMonitor;
@@ -59,7 +60,13 @@ function columnTraces(column: IColumnDrift): Data[] {
 export class MonitorView extends PolledView<IMonitorData> {
   readonly monitorId: string;
 
-  constructor(monitorId: string, endpoint: string) {
+  private _tick = 0;
+
+  constructor(
+    monitorId: string,
+    endpoint: string,
+    private readonly _links: IRetrainingLinks
+  ) {
     super({ name: 'monitor', interval: 10000, max: 120000 });
     this.monitorId = monitorId;
     this.addClass('jp-MLOps-monitorView');
@@ -81,6 +88,7 @@ export class MonitorView extends PolledView<IMonitorData> {
     const last = done.length ? done[done.length - 1] : null;
     const latest = last ? await getWindow(this.monitorId, last.window_id) : null;
     this.title.label = `Monitor: ${monitor.endpoint_name}`;
+    this._tick += 1;
     return { monitor, windows, latest, alerts };
   }
 
@@ -143,7 +151,7 @@ export class MonitorView extends PolledView<IMonitorData> {
         {this._timeline(windows)}
         {this._traffic(windows)}
         {this._latest(latest)}
-        {this._alerts(alerts)}
+        {this._alerts(alerts, monitor)}
       </div>
     );
   }
@@ -330,7 +338,7 @@ export class MonitorView extends PolledView<IMonitorData> {
     );
   }
 
-  private _alerts(alerts: IAlert[]): JSX.Element {
+  private _alerts(alerts: IAlert[], monitor: IMonitor): JSX.Element {
     return (
       <section>
         <h3>Alerts</h3>
@@ -353,9 +361,16 @@ export class MonitorView extends PolledView<IMonitorData> {
                   <td>{alert.window_id}</td>
                   <td>{alert.message}</td>
                   <td>
-                    {alert.job_run_id
-                      ? `job run ${alert.job_run_id.slice(0, 8)} (Jobs panel)`
-                      : (alert.job_error ?? '—')}
+                    {alert.job_run_id ? (
+                      <RetrainingCell
+                        runId={alert.job_run_id}
+                        endpointName={monitor.endpoint_name}
+                        links={this._links}
+                        tick={this._tick}
+                      />
+                    ) : (
+                      (alert.job_error ?? '—')
+                    )}
                   </td>
                 </tr>
               ))}

@@ -66,7 +66,11 @@ export const monitoringPlugin: JupyterFrontEndPlugin<void> = {
         monitorId: content.monitorId,
         endpoint: content.title.label.replace(/^Monitor: /, '')
       }),
-      create: args => new MonitorView(args.monitorId, args.endpoint)
+      create: args =>
+        new MonitorView(args.monitorId, args.endpoint, {
+          openJobs: () => void app.commands.execute(CommandIDs.openJobs),
+          openModel: name => void app.commands.execute(CommandIDs.openModel, { name })
+        })
     });
     const section = new MonitorsSection(
       (monitorId, endpoint) =>

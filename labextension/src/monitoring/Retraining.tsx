@@ -1,0 +1,142 @@
+import React, { useState } from 'react';
+
+import { confirmAction, useRequest } from '../kit';
+import { APIError, requestAPI } from '../request';
+
+/** What an alert's retraining cell needs of a job run (jobs' `JobRunOut`). */
+interface IRetrainRun {
+  run_id: string;
+  status: string;
+  tracking_run_ids: string[];
+}
+
+/** What it needs of the monitored endpoint and of its model (serving's REST answers). */
+interface IServed {
+  endpoint: string;
+  model: string;
+  serving: number | null;
+  /** The version registered from the retraining run, if any. */
+  version: number | null;
+}
+
+/** How the cell opens the other views. */
+export interface IRetrainingLinks {
+  openJobs(): void;
+  openModel(name: string): void;
+}
+
+async function loadRetraining(
+  runId: string,
+  endpointName: string
+): Promise<{ run: IRetrainRun; served: IServed | null }> {
+  const run = await requestAPI<IRetrainRun>(`job-runs/${encodeURIComponent(runId)}`);
+  if (run.status !== 'succeeded' || run.tracking_run_ids.length === 0) {
+    return { run, served: null };
+  }
+  const { endpoints } = await requestAPI<{
+    endpoints: { name: string; model_name: string; serving_version: number | null }[];
+  }>('endpoints');
+  const endpoint = endpoints.find(e => e.name === endpointName);
+  if (!endpoint) {
+    return { run, served: null };
+  }
+  const model = await requestAPI<{ versions: { version: number; run_id: string | null }[] }>(
+    `models/${encodeURIComponent(endpoint.model_name)}`
+  );
+  const made = model.versions.filter(v => v.run_id && run.tracking_run_ids.includes(v.run_id));
+  return {
+    run,
+    served: {
+      endpoint: endpoint.name,
+      model: endpoint.model_name,
+      serving: endpoint.serving_version,
+      version: made.length ? Math.max(...made.map(v => v.version)) : null
+    }
+  };
+}
+
+/**
+ * An alert's "Retraining" cell: the job run it started (status; opens the Jobs panel), then
+ * the version that run registered, "vN ready: Compare / Promote" (Promote asks first, then
+ * serves it on the monitored endpoint), or "vN serving" once it is.
+ */
+export function RetrainingCell(props: {
+  runId: string;
+  endpointName: string;
+  links: IRetrainingLinks;
+  /** Changes on each poll of the page: the run's status is read again. */
+  tick: unknown;
+}): JSX.Element {
+  const [promoted, setPromoted] = useState(0);
+  const [problem, setProblem] = useState<string | null>(null);
+  const { data, error } = useRequest(
+    () => loadRetraining(props.runId, props.endpointName),
+    [props.runId, props.endpointName],
+    `${String(props.tick)}/${promoted}`
+  );
+  const run = data?.run;
+  const served = data?.served;
+  const promote = async (version: number, endpoint: string): Promise<void> => {
+    const ok = await confirmAction({
+      title: `Promote v${version} on ${endpoint}?`,
+      body:
+        `${endpoint} serves v${version}, the version this alert's retraining registered: ` +
+        'the new process takes the traffic once it answers (no request fails).',
+      label: 'Promote'
+    });
+    if (!ok) {
+      return;
+    }
+    try {
+      await requestAPI(`endpoints/${encodeURIComponent(endpoint)}/promote`, {
+        method: 'POST',
+        body: JSON.stringify({ version })
+      });
+      setProblem(null);
+    } catch (reason) {
+      setProblem(APIError.from(reason).detail);
+    }
+    setPromoted(n => n + 1);
+  };
+  return (
+    <div className="jp-MLOps-retraining" data-testid="mlops-alert-retraining">
+      <button
+        className="jp-MLOps-link"
+        data-testid="mlops-alert-run"
+        data-status={run?.status ?? ''}
+        title="Open the Jobs panel"
+        onClick={props.links.openJobs}
+      >
+        job run {props.runId.slice(0, 8)}
+        {run ? ` · ${run.status}` : ''}
+      </button>
+      {served && served.version !== null ? (
+        served.version === served.serving ? (
+          <span className="jp-MLOps-muted" data-testid="mlops-alert-version-serving">
+            v{served.version} serving
+          </span>
+        ) : (
+          <span className="jp-MLOps-retrainingReady" data-testid="mlops-alert-version">
+            v{served.version} ready:
+            <button
+              className="jp-Button jp-mod-styled jp-mod-small"
+              data-testid="mlops-alert-compare"
+              title={`Open model ${served.model}: compare v${served.version} with v${served.serving}`}
+              onClick={() => props.links.openModel(served.model)}
+            >
+              Compare
+            </button>
+            <button
+              className="jp-Button jp-mod-styled jp-mod-small jp-mod-accept"
+              data-testid="mlops-alert-promote"
+              onClick={() => void promote(served.version as number, served.endpoint)}
+            >
+              Promote
+            </button>
+          </span>
+        )
+      ) : null}
+      {error || problem ? <div className="jp-MLOps-error">{problem ?? error?.detail}</div> : null}
+    </div>
+  );
+}
