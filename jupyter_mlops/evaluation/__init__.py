@@ -32,4 +32,19 @@ def validate(*args: Any, **kwargs: Any) -> Any:
     return check(*args, **kwargs)
 
 
-__all__ = ["constraints", "evaluate", "validate"]
+def validate_window(model_name: str, version: int, frame: Any) -> Any:
+    """Monitoring's hook: a window of requests against the served version's constraints (see
+    `evaluation.window_validation`); returns the report, or None without constraints."""
+    from .window_validation import validate_window as check
+
+    return check(model_name, version, frame)
+
+
+def window_alert(report: Any) -> bool:
+    """Whether a window's validation report raises a `data_validation` alert."""
+    from .window_validation import should_alert
+
+    return should_alert(report)
+
+
+__all__ = ["constraints", "evaluate", "validate", "validate_window", "window_alert"]
