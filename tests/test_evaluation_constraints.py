@@ -50,6 +50,9 @@ def test_violations_per_column_on_pandas_and_dask(wine):
         assert report.violations["cultivar"][0].n == 4
         assert report.violations["hue"][0].check == "missing"
         assert "magnesium" in report.to_dict()["violations"]
+        with pytest.raises(MLOpsError) as error:
+            report.raise_if_invalid("data_path")
+        assert error.value.field == "data_path" and "magnesium" in error.value.message
 
 
 def test_a_few_stragglers_within_the_tolerance_pass(wine):

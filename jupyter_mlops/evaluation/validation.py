@@ -40,6 +40,13 @@ class ValidationReport:
         """How many checks failed."""
         return sum(len(v) for v in self.violations.values())
 
+    def raise_if_invalid(self, field: str = "data") -> ValidationReport:
+        """Raise a 400 `MLOpsError` (naming `field`) listing the violations; else return self.
+        A job notebook's first cell calls it to fail early on bad input."""
+        if not self.ok:
+            raise MLOpsError(f"invalid {field}: {self.summary()}", field=field)
+        return self
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
         return {
