@@ -75,6 +75,17 @@ async def test_an_overlong_segment_in_the_artifact_routes_is_a_400_naming_the_pa
     assert status == 200 and [f["path"] for f in body["files"]] == ["model/weights.txt"]
 
 
+async def test_an_overlong_segment_in_the_other_file_routes_is_a_400_too(call, jp_root_dir):
+    """Jobs and profiling resolve paths under the server's root: the same segment, below a
+    folder that exists, is a 400 naming the field there as well."""
+    (jp_root_dir / "sub").mkdir()
+    (jp_root_dir / "sub" / "data.csv").write_text("a\n1\n")
+    _bad_request(*await call("POST", "profiles", {"path": f"sub/{LONG}.csv"}), "path")
+    _bad_request(*await call("GET", f"job-parameters?path=sub/{LONG}.ipynb"), "path")
+    job = {"notebook_path": f"sub/{LONG}.ipynb"}
+    _bad_request(*await call("POST", "jobs", job), "notebook_path")
+
+
 def test_an_overlong_segment_is_refused_when_writing_artifacts_too(mlops_app):
     from jupyter_mlops.core.errors import MLOpsError
 
