@@ -194,3 +194,51 @@ def test_stages_map_onto_aliases(server: MLOpsServer, model_run: str) -> None:
         with pytest.raises(MlflowException) as info:
             client.transition_model_version_stage("staged", "1", "Shipped")
         assert str(info.value.error_code) == "INVALID_PARAMETER_VALUE"
+
+
+# --- tracking (MLflow's test_rest_tracking.py) -----------------------------------------------
+
+
+def test_a_fresh_store_lists_the_default_experiment(server: MLOpsServer) -> None:
+    names = [e.name for e in mlflow.MlflowClient().search_experiments()]
+    assert "Default" in names
+
+
+def test_values_of_the_wrong_json_type_are_invalid_parameter_values(server: MLOpsServer) -> None:
+    status, answer = _post(server, "runs/log-metric", {"run_id": 31, "key": "m", "value": 1.0,
+                                                       "timestamp": 1})  # fmt: skip
+    assert (status, answer["error_code"]) == (400, "INVALID_PARAMETER_VALUE"), answer
+    status, answer = _post(server, "experiments/create", {"name": 123})
+    assert (status, answer["error_code"]) == (400, "INVALID_PARAMETER_VALUE"), answer
+
+
+def test_deleting_a_missing_tag_answers_mlflows_message(server: MLOpsServer) -> None:
+    run_id = _run_id()
+    with pytest.raises(MlflowException) as info:
+        mlflow.MlflowClient().delete_tag(run_id, "fakeTag")
+    assert str(info.value.error_code) == "RESOURCE_DOES_NOT_EXIST"
+    assert f"No tag with name: fakeTag in run with id {run_id}" in str(info.value)
+
+
+def test_a_parent_run_tag_naming_an_unknown_run_is_kept_as_a_tag(server: MLOpsServer) -> None:
+    client = mlflow.MlflowClient()
+    experiment_id = client.create_experiment("spec-parent")
+    run = client.create_run(experiment_id, tags={"mlflow.parentRunId": "not-a-run"})
+    assert client.get_run(run.info.run_id).data.tags["mlflow.parentRunId"] == "not-a-run"
+
+
+def test_the_tracking_routes_for_artifacts_and_version(server: MLOpsServer) -> None:
+    run_id = _run_id()
+    client = mlflow.MlflowClient()
+    client.log_text(run_id, "hello", "dir/a.txt")
+    status, answer = server.request(
+        "GET", f"{API}/artifacts/list?run_id={run_id}&path=dir", token=server.token
+    )
+    assert status == 200, answer
+    listed = json.loads(answer)
+    assert listed["root_uri"].endswith(f"/{run_id}/artifacts")
+    assert [(f["path"], f["is_dir"]) for f in listed["files"]] == [("dir/a.txt", False)]
+    status, version = server.request("GET", "mlops/mlflow/version", token=server.token)
+    assert status == 200 and version.decode().startswith("3.")
+    status, _ = server.request("GET", "mlops/mlflow/version")
+    assert status == 403

@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import Sequence
 
-from ..core.errors import MLOpsError
+from ..core.errors import ErrorCode, MLOpsError
 from ..core.team.identity import current_user
 from ..tracking.entities import Experiment, Metric, Run, RunView
 from ..tracking.store import TrackingStore
@@ -199,6 +199,9 @@ class MlflowFacade:
             raise MlflowError(
                 "max_results must be between 1 and 50000", INVALID_PARAMETER_VALUE, "max_results"
             )
+        # A fresh MLflow store has the "Default" experiment; code that lists experiments
+        # expects it (here it is made on first need, and "0" also names it).
+        self.store.get_or_create_experiment(None)
         experiments = self.store.list_experiments(_view(request.view_type))
         tags = self.store.get_experiment_tags([e.experiment_id for e in experiments])
         matching = [
@@ -306,8 +309,8 @@ class MlflowFacade:
             tags[USER_TAG] = user
         parent = tags.get(PARENT_TAG) or None
         experiment = self._experiment(request.experiment_id)
-        if parent is not None:
-            self._run(parent)
+        if parent is not None and not self._exists(parent):
+            parent = None  # MLflow does not check the tag: it stays a tag, with no parent link
         run = self.store.create_run(
             experiment.experiment_id,
             name,
@@ -366,10 +369,43 @@ class MlflowFacade:
         return m.Empty()
 
     def delete_tag(self, request: m.DeleteTag) -> m.Empty:
-        """`runs/delete-tag`."""
-        self._run(request.the_run_id)
-        self.store.delete_tag(request.the_run_id, request.key)
+        """`runs/delete-tag` (a missing tag: MLflow's `RESOURCE_DOES_NOT_EXIST` message)."""
+        run_id = request.the_run_id
+        self._run(run_id)
+        try:
+            self.store.delete_tag(run_id, request.key)
+        except MLOpsError as error:
+            if error.code is ErrorCode.NOT_FOUND and error.field == "key":
+                raise MlflowError(
+                    f"No tag with name: {request.key} in run with id {run_id}",
+                    RESOURCE_DOES_NOT_EXIST,
+                    "key",
+                ) from None
+            raise
         return m.Empty()
+
+    def list_run_artifacts(self, request: m.ListRunArtifacts) -> m.RunArtifactsAnswer:
+        """`artifacts/list`: the entries directly under `path` in a run's artifacts, their
+        paths relative to the artifact root (as MLflow's tracking route answers)."""
+        run_id = request.run_id or request.run_uuid
+        if not run_id:
+            raise MlflowError(
+                "Missing value for required parameter 'run_id'.", INVALID_PARAMETER_VALUE, "run_id"
+            )
+        run = self._run(run_id)
+        try:
+            found = self.store.list_artifacts(run_id, request.path or None)
+        except MLOpsError as error:
+            if error.code is not ErrorCode.NOT_FOUND:
+                raise
+            found = []
+        return m.RunArtifactsAnswer(
+            root_uri=f"mlflow-artifacts:/{run.experiment_id}/{run_id}/artifacts",
+            files=[
+                m.FileInfoMessage(path=info.path, is_dir=info.is_dir, file_size=info.file_size)
+                for info in found
+            ],
+        )
 
     def log_batch(self, request: m.LogBatch) -> m.Empty:
         """`runs/log-batch`: params, metric points and tags in one transaction, within
@@ -448,6 +484,13 @@ class MlflowFacade:
         )
 
     # --- helpers ---------------------------------------------------------------------
+
+    def _exists(self, run_id: str) -> bool:
+        try:
+            self.store.get_run(run_id)
+        except MLOpsError:
+            return False
+        return True
 
     def _run(self, run_id: str) -> Run:
         try:

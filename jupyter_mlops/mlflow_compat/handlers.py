@@ -439,6 +439,25 @@ class ArtifactFileHandler(MlflowHandler):
         self.reply_message(m.Empty())
 
 
+# The MLflow server version the facade answers as (its REST API is MLflow 3's).
+EMULATED_MLFLOW_VERSION = "3.1.0"
+
+
+class VersionHandler(MlflowHandler):
+    """`GET <tracking URI>/version`: the MLflow version, as text, as `mlflow server` answers
+    (MLflow's client probes it to choose what to send)."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("The MLflow server version the facade emulates (text)", binary=True)
+    }
+
+    @web.authenticated
+    async def get(self) -> None:
+        """Answer the version."""
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        await self.finish(EMULATED_MLFLOW_VERSION)
+
+
 class UnknownEndpointHandler(RefusingHandler, MlflowHandler):
     """Any other path under `/mlops/mlflow/`: `ENDPOINT_NOT_FOUND` in MLflow's shape (e.g. an
     MLflow feature the facade does not offer, such as traces), not an HTML page."""
@@ -495,6 +514,8 @@ _ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel], str]] = 
     ("runs/search", "post", "search_runs", m.SearchRuns, m.RunsAnswer, "Search runs"),
     ("metrics/get-history", "get", "get_metric_history", m.GetMetricHistory,
      m.MetricHistoryAnswer, "A metric's history"),
+    ("artifacts/list", "get", "list_run_artifacts", m.ListRunArtifacts, m.RunArtifactsAnswer,
+     "A run's artifacts under a path"),
 ]  # fmt: skip
 
 _REGISTRY_ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel], str]] = [
@@ -549,5 +570,6 @@ ABSOLUTE_ROUTES: list[tuple[str, Any]] = [
     (f"{_MODELS}/(?P<model_id>[^/]+)/params", LoggedModelParamsHandler),
     (f"{PREFIX}/api/2.0/mlflow-artifacts/artifacts", ArtifactListHandler),
     (f"{PREFIX}/api/2.0/mlflow-artifacts/artifacts/(?P<path>.+)", ArtifactFileHandler),
+    (f"{PREFIX}/version", VersionHandler),
     (f"{PREFIX}/(?P<path>.*)", UnknownEndpointHandler),  # last: after every real route
 ]

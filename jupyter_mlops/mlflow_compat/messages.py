@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 # Protobuf's int64 (times, steps): a larger number is a 400, never a database overflow.
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
@@ -112,8 +112,9 @@ class FileInfoMessage(Message):
 class RunRef(Message):
     """A request naming a run (`run_id`, or the older `run_uuid`)."""
 
-    run_id: str | None = None
-    run_uuid: str | None = None
+    # Strict, as MLflow's server is: a number where a run id goes is INVALID_PARAMETER_VALUE.
+    run_id: StrictStr | None = None
+    run_uuid: StrictStr | None = None
 
     @property
     def the_run_id(self) -> str:
@@ -140,9 +141,9 @@ class ExperimentByName(Message):
 
 
 class CreateExperiment(Message):
-    """`POST experiments/create`."""
+    """`POST experiments/create` (a name that is not a string is refused, as in MLflow)."""
 
-    name: str
+    name: StrictStr
     artifact_location: str | None = None
     tags: list[KeyValue] = Field(default_factory=list)
 
@@ -638,3 +639,19 @@ class ModelVersionsAnswer(Message):
 
     model_versions: list[ModelVersionMessage] = Field(default_factory=list)
     next_page_token: str | None = None
+
+
+class ListRunArtifacts(Message):
+    """`GET artifacts/list`: a run's artifacts under `path` (MLflow's tracking route)."""
+
+    run_id: StrictStr | None = None
+    run_uuid: StrictStr | None = None
+    path: str | None = None
+    page_token: str | None = None
+
+
+class RunArtifactsAnswer(Message):
+    """`{"root_uri": ..., "files": [...]}`."""
+
+    root_uri: str
+    files: list[FileInfoMessage] = Field(default_factory=list)
