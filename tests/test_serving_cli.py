@@ -93,3 +93,33 @@ def test_two_workers_serve_and_both_follow_the_alias(mlops_store: Path):
         assert 1 <= len(pids) <= 2
         answer = httpx.post(f"{url}/invocations", json=body)
         np.testing.assert_allclose(answer.json()["predictions"], second.predict(X.iloc[:5]))
+
+
+def test_serve_says_whether_it_requires_a_token(mlops_store: Path):
+    from sklearn.linear_model import LinearRegression
+
+    rng = np.random.default_rng(6)
+    X = pd.DataFrame(rng.normal(size=(50, 2)), columns=["a", "b"])
+    mlops.register_model(LinearRegression().fit(X, X["a"]), "said", X=X)
+    token = "t0ken-from-the-environment"
+    env = {"JUPYTER_MLOPS_ENDPOINT_TOKEN": token}
+    with endpoint_process(["said/1", "--auth", "--no-request-log"], mlops_store, env) as (
+        url,
+        process,
+    ):
+        assert process.stdout is not None
+        said = process.stdout.readline().decode() + process.stdout.readline().decode()
+        assert "auth on (--auth): bearer token from $JUPYTER_MLOPS_ENDPOINT_TOKEN" in said
+        assert token not in said
+        assert httpx.get(f"{url}/schema").status_code == 401
+        headers = {"Authorization": f"Bearer {token}"}
+        assert httpx.get(f"{url}/schema", headers=headers).status_code == 200
+    # --no-auth is open even with a token in the environment, and says so.
+    with endpoint_process(["said/1", "--no-auth", "--no-request-log"], mlops_store, env) as (
+        url,
+        process,
+    ):
+        assert process.stdout is not None
+        said = process.stdout.readline().decode() + process.stdout.readline().decode()
+        assert "auth off (--no-auth)" in said
+        assert httpx.get(f"{url}/schema").status_code == 200
