@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -242,3 +243,32 @@ def test_the_tracking_routes_for_artifacts_and_version(server: MLOpsServer) -> N
     assert status == 200 and version.decode().startswith("3.")
     status, _ = server.request("GET", "mlops/mlflow/version")
     assert status == 403
+
+
+def test_dataset_inputs_and_model_outputs_are_recorded_and_returned(server: MLOpsServer) -> None:
+    from mlflow.entities import Dataset, DatasetInput, InputTag
+
+    run_id = _run_id()
+    client = mlflow.MlflowClient()
+    dataset = Dataset(name="train", digest="abc123", source_type="local", source='{"uri": "x"}')
+    tag = InputTag("mlflow.data.context", "training")
+    client.log_inputs(run_id, [DatasetInput(dataset, [tag])])
+    client.log_inputs(run_id, [DatasetInput(dataset, [tag])])  # the same dataset: kept once
+    inputs = client.get_run(run_id).inputs.dataset_inputs
+    assert [(d.dataset.name, d.dataset.digest) for d in inputs] == [("train", "abc123")]
+    assert [(t.key, t.value) for t in inputs[0].tags] == [("mlflow.data.context", "training")]
+    experiment_id = client.get_run(run_id).info.experiment_id
+    found = client.search_runs([experiment_id], f"attributes.run_id = '{run_id}'")
+    assert found[0].inputs.dataset_inputs[0].dataset.name == "train"
+
+
+def test_an_experiments_artifact_location_is_where_its_runs_keep_artifacts(
+    server: MLOpsServer, tmp_path: Path
+) -> None:
+    client = mlflow.MlflowClient()
+    place = tmp_path / "elsewhere"
+    experiment_id = client.create_experiment("spec-located", artifact_location=str(place))
+    run = client.create_run(experiment_id)
+    client.log_text(run.info.run_id, "here", "note.txt")
+    assert [p.read_text() for p in place.rglob("note.txt")] == ["here"]
+    assert client.download_artifacts(run.info.run_id, "note.txt", str(tmp_path))

@@ -32,6 +32,7 @@ from .errors import (
     MlflowError,
 )
 from .experiment_search import experiment_matches, order_experiments
+from .run_inputs import RunInputs
 
 RUN_NAME_TAG = "mlflow.runName"
 USER_TAG = "mlflow.user"
@@ -116,15 +117,21 @@ def run_info_message(run: Run) -> m.RunInfoMessage:
     )
 
 
-def run_message(run: Run, latest: Sequence[Metric]) -> m.RunMessage:
-    """A run in MLflow's shape; `latest` are its metrics' latest points."""
+def run_message(
+    run: Run, latest: Sequence[Metric], inputs: RunInputs | None = None
+) -> m.RunMessage:
+    """A run in MLflow's shape; `latest` are its metrics' latest points, `inputs` where its
+    dataset inputs and model outputs are recorded."""
     tags = dict(run.tags)
     tags[RUN_NAME_TAG] = run.name
     if run.user:
         tags.setdefault(USER_TAG, run.user)
     if run.parent_run_id:
         tags[PARENT_TAG] = run.parent_run_id
+    recorded_inputs, recorded_outputs = inputs.of(run.run_id) if inputs else (None, None)
     return m.RunMessage(
+        inputs=recorded_inputs,
+        outputs=recorded_outputs,
         info=run_info_message(run),
         data=m.RunDataMessage(
             metrics=[_metric(point) for point in latest],
@@ -153,6 +160,7 @@ class MlflowFacade:
 
     def __init__(self, store: TrackingStore) -> None:
         self.store = store
+        self.inputs = RunInputs(store.data_dir)
 
     # --- experiments -----------------------------------------------------------------
 
@@ -174,8 +182,8 @@ class MlflowFacade:
 
     def create_experiment(self, request: m.CreateExperiment) -> m.CreateExperimentAnswer:
         """`experiments/create`: a new name only (`RESOURCE_ALREADY_EXISTS` otherwise), with
-        its tags. `artifact_location` is not honoured (artifacts live in the workbench's data
-        folder)."""
+        its tags and `artifact_location` (a folder or fsspec URI: its runs keep their artifacts
+        there; the client still sends them through the facade's proxy routes)."""
         name = request.name.strip()
         if not name:
             raise MlflowError("Experiment name cannot be empty", INVALID_PARAMETER_VALUE, "name")
@@ -186,7 +194,7 @@ class MlflowFacade:
                 f"Experiment '{name}' already exists{deleted}", RESOURCE_ALREADY_EXISTS, "name"
             )
         tags = checked_tags({tag.key: tag.value for tag in request.tags})  # before creating
-        experiment = self.store.get_or_create_experiment(name)
+        experiment = self.store.get_or_create_experiment(name, request.artifact_location or None)
         if tags:
             self.store.set_experiment_tags(experiment.experiment_id, tags)
         return m.CreateExperimentAnswer(experiment_id=experiment.experiment_id)
@@ -430,14 +438,16 @@ class MlflowFacade:
         return m.Empty()
 
     def log_inputs(self, request: m.LogInputs) -> m.Empty:
-        """`runs/log-inputs`: accepted for the run (MLflow's autologging sends its training
-        datasets), not stored: the workbench records data through its profiles instead."""
-        self._run(request.the_run_id)
+        """`runs/log-inputs`: the run's dataset inputs (MLflow's records, kept as sent; once
+        per name and digest) and model inputs, returned with the run."""
+        run = self._run(request.the_run_id)
+        self.inputs.add_inputs(run.run_id, list(request.datasets), list(request.models))
         return m.Empty()
 
     def log_outputs(self, request: m.LogOutputs) -> m.Empty:
-        """`runs/outputs`: the run's logged models are known from their `source_run_id`."""
-        self._run(request.the_run_id)
+        """`runs/outputs`: the models the run produced, returned with the run."""
+        run = self._run(request.the_run_id)
+        self.inputs.add_outputs(run.run_id, list(request.models))
         return m.Empty()
 
     def search_runs(self, request: m.SearchRuns) -> m.RunsAnswer:
@@ -463,7 +473,7 @@ class MlflowFacade:
         )
         latest = self.store.latest_metric_points([run.run_id for run in page.runs])
         return m.RunsAnswer(
-            runs=[run_message(run, latest[run.run_id]) for run in page.runs],
+            runs=[run_message(run, latest[run.run_id], self.inputs) for run in page.runs],
             next_page_token=page.next_page_token,
         )
 
@@ -502,7 +512,7 @@ class MlflowFacade:
 
     def _run_message(self, run_id: str) -> m.RunMessage:
         run = self._run(run_id)
-        return run_message(run, self.store.latest_metric_points([run_id])[run_id])
+        return run_message(run, self.store.latest_metric_points([run_id])[run_id], self.inputs)
 
     def _log(
         self,

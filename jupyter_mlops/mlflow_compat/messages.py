@@ -92,10 +92,12 @@ class RunDataMessage(Message):
 
 
 class RunMessage(Message):
-    """A run."""
+    """A run (`inputs`: dataset and model inputs, `outputs`: model outputs, as recorded)."""
 
     info: RunInfoMessage
     data: RunDataMessage
+    inputs: dict[str, object] | None = None
+    outputs: dict[str, object] | None = None
 
 
 class FileInfoMessage(Message):
