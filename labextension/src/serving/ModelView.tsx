@@ -14,6 +14,8 @@ import {
 } from './api';
 import { IEndpoint, IEndpointStats, IModelDetail, IModelVersion } from './model';
 import { VersionCompare } from './VersionCompare';
+import { checkGates, promoteThroughGates } from '../evaluation/api';
+import { confirmGatedPromotion } from '../evaluation/GateResults';
 
 /** The alias the Deploy button creates and Promote moves. */
 export const DEFAULT_ALIAS = 'champion';
@@ -120,6 +122,28 @@ export class ModelView extends PolledView<IModelViewData> {
   }
 
   private async _promote(endpoint: IEndpoint, version: IModelVersion): Promise<void> {
+    // A model that declares gates: run them first and show the results before confirming.
+    this._busy = `Running the gates of v${version.version}…`;
+    this.update();
+    let gates;
+    try {
+      gates = await checkGates(endpoint.name, version.version);
+    } catch (error) {
+      this._actionError = APIError.from(error);
+      return;
+    } finally {
+      this._busy = null;
+      this.update();
+    }
+    if (gates) {
+      const choice = await confirmGatedPromotion(endpoint.name, gates);
+      if (choice) {
+        this._act(`Promoting v${version.version} through its gates…`, () =>
+          promoteThroughGates(endpoint.name, version.version, choice === 'override')
+        );
+      }
+      return;
+    }
     const ok = await confirmAction({
       title: `Promote v${version.version} on ${endpoint.name}?`,
       body:
