@@ -16,6 +16,12 @@ import { IEndpoint, IEndpointStats, IModelDetail, IModelVersion } from './model'
 import { VersionCompare } from './VersionCompare';
 import { checkGates, promoteThroughGates } from '../evaluation/api';
 import { confirmGatedPromotion } from '../evaluation/GateResults';
+import { whoAmI } from '../team/api';
+import { Approvals } from '../team/Approvals';
+import { History } from '../team/History';
+
+/** The model's own protected aliases (besides the configured ones), a comma list. */
+const PROTECTED_TAG = 'mlops.protected_aliases';
 
 /** The alias the Deploy button creates and Promote moves. */
 export const DEFAULT_ALIAS = 'champion';
@@ -31,6 +37,8 @@ export interface IModelViewOptions {
 interface IModelViewData {
   model: IModelDetail;
   stats: Record<string, IEndpointStats>;
+  /** Aliases that move only with an approval. */
+  protectedAliases: string[];
 }
 
 interface IRate {
@@ -65,6 +73,9 @@ export class ModelView extends PolledView<IModelViewData> {
   private _comparing: number | null = null;
   /** Bearer tokens fetched for the "How to call" snippets, by endpoint. */
   private _tokens: Record<string, string | null> = {};
+  /** Which part of the page shows: the model (versions, endpoints) or its audit trail. */
+  private _tab: 'model' | 'history' = 'model';
+  private _configuredProtected: string[] | null = null;
 
   constructor(private readonly _options: IModelViewOptions) {
     super({ name: 'model', interval: 2000, max: 30000 });
@@ -97,7 +108,12 @@ export class ModelView extends PolledView<IModelViewData> {
       }
       this._rates[name] = { requests: current.requests, time, perSecond };
     }
-    return { model, stats };
+    if (this._configuredProtected === null) {
+      this._configuredProtected = (await whoAmI()).protected_aliases;
+    }
+    const own = (model.tags[PROTECTED_TAG] ?? '').split(',').map(a => a.trim());
+    const protectedAliases = [...new Set([...this._configuredProtected, ...own])].filter(a => a);
+    return { model, stats, protectedAliases };
   }
 
   private _act(label: string, work: () => Promise<unknown>): void {
@@ -183,6 +199,51 @@ export class ModelView extends PolledView<IModelViewData> {
       <div className="jp-MLOps-modelPage" data-testid="mlops-model-view">
         <h2 className="jp-MLOps-modelHeading">{model.name}</h2>
         {model.description ? <p>{model.description}</p> : null}
+        <div className="jp-MLOps-modelTabs" role="tablist">
+          {(['model', 'history'] as const).map(tab => (
+            <button
+              key={tab}
+              role="tab"
+              aria-selected={this._tab === tab}
+              data-testid={`mlops-model-tab-${tab}`}
+              className={`jp-Button jp-mod-styled jp-mod-small${this._tab === tab ? ' jp-mod-accept' : ''}`}
+              onClick={() => {
+                this._tab = tab;
+                this.update();
+              }}
+            >
+              {tab === 'model' ? 'Model' : 'History'}
+            </button>
+          ))}
+          {model.created_by ? (
+            <span className="jp-MLOps-muted">created by {model.created_by}</span>
+          ) : null}
+        </div>
+        {this._tab === 'history' ? (
+          <>
+            <History objectType="model" objectId={model.name} refresh={model.last_update_time} />
+            {model.endpoints.map(e => (
+              <React.Fragment key={e.name}>
+                <h3>Endpoint {e.name}</h3>
+                <History objectType="endpoint" objectId={e.name} refresh={e.update_time} />
+              </React.Fragment>
+            ))}
+          </>
+        ) : (
+          this._renderModel(data, endpoint, current)
+        )}
+      </div>
+    );
+  }
+
+  private _renderModel(
+    data: IModelViewData,
+    endpoint: IEndpoint | undefined,
+    current: number | null
+  ): JSX.Element {
+    const { model } = data;
+    return (
+      <>
         {this._busy ? (
           <div className="jp-MLOps-muted" data-testid="mlops-model-busy">
             {this._busy}
@@ -208,6 +269,15 @@ export class ModelView extends PolledView<IModelViewData> {
             )
           )
         )}
+        <Approvals
+          modelName={model.name}
+          versions={model.versions.map(v => v.version)}
+          protectedAliases={data.protectedAliases}
+          refresh={data /* every poll: another user's request shows without a reload */}
+          onChanged={() => void this.refresh()}
+          openRun={this._options.openRun}
+          openNotebook={this._options.openNotebook}
+        />
         <h3>Versions</h3>
         <table className="jp-MLOps-versionTable">
           <thead>
@@ -229,7 +299,10 @@ export class ModelView extends PolledView<IModelViewData> {
                   <tr data-testid="mlops-model-version" data-version={version.version}>
                     <td>v{version.version}</td>
                     <td>{version.aliases.map(a => `@${a}`).join(' ')}</td>
-                    <td>{formatDate(version.creation_time)}</td>
+                    <td>
+                      {formatDate(version.creation_time)}
+                      {version.created_by ? ` by ${version.created_by}` : ''}
+                    </td>
                     <td title={version.estimator_class}>
                       {version.estimator_class.split('.').pop()}
                     </td>
@@ -280,7 +353,7 @@ export class ModelView extends PolledView<IModelViewData> {
             })}
           </tbody>
         </table>
-      </div>
+      </>
     );
   }
 

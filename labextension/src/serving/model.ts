@@ -23,6 +23,7 @@ export interface IModelVersion {
   training_profile: string | null;
   notebook_path: string | null;
   aliases: string[];
+  created_by?: string | null;
 }
 
 export interface IRegisteredModel {
@@ -33,6 +34,8 @@ export interface IRegisteredModel {
   last_update_time: number;
   latest_version: number | null;
   aliases: Record<string, number>;
+  created_by?: string | null;
+  updated_by?: string | null;
 }
 
 export interface IEndpoint {
@@ -55,6 +58,8 @@ export interface IEndpoint {
   message: string | null;
   creation_time: number;
   update_time: number;
+  created_by?: string | null;
+  updated_by?: string | null;
 }
 
 export interface IModelDetail extends IRegisteredModel {

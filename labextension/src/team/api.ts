@@ -1,0 +1,49 @@
+import { requestAPI } from '../request';
+import { IApproval, IAuditPage, IWhoAmI } from './model';
+
+const part = encodeURIComponent;
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  body: JSON.stringify(body)
+});
+
+/** The audit trail of one object, newest first (`beforeId`: the page token). */
+export function objectHistory(
+  objectType: string,
+  objectId: string,
+  beforeId: number | null = null
+): Promise<IAuditPage> {
+  const page = beforeId === null ? '' : `&before_id=${beforeId}`;
+  return requestAPI<IAuditPage>(
+    `audit?object_type=${part(objectType)}&object_id=${part(objectId)}&limit=50${page}`
+  );
+}
+
+export async function listApprovals(model: string): Promise<IApproval[]> {
+  const answer = await requestAPI<{ approvals: IApproval[] }>(`approvals?model=${part(model)}`);
+  return answer.approvals;
+}
+
+export function requestApproval(
+  model: string,
+  alias: string,
+  version: number,
+  comment: string
+): Promise<IApproval> {
+  return requestAPI<IApproval>(
+    'approvals',
+    json('POST', { model, alias, version, comment: comment || null })
+  );
+}
+
+export function decideApproval(id: number, approve: boolean, comment: string): Promise<IApproval> {
+  const verb = approve ? 'approve' : 'reject';
+  return requestAPI<IApproval>(
+    `approvals/${id}/${verb}`,
+    json('POST', { comment: comment || null })
+  );
+}
+
+export function whoAmI(): Promise<IWhoAmI> {
+  return requestAPI<IWhoAmI>('whoami');
+}

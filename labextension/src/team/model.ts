@@ -1,0 +1,44 @@
+/** Mirrors of jupyter_mlops/team/api_models.py. */
+
+export interface IAuditEntry {
+  id: number;
+  time: number;
+  user: string;
+  source: string;
+  action: string;
+  object_type: string;
+  object_id: string;
+  before: unknown;
+  after: unknown;
+  comment: string | null;
+}
+
+export interface IAuditPage {
+  entries: IAuditEntry[];
+  next_before_id: number | null;
+}
+
+export interface IApproval {
+  id: number;
+  model: string;
+  alias: string;
+  version: number;
+  current_version: number | null;
+  state: 'pending' | 'approved' | 'rejected' | 'applied';
+  requested_by: string;
+  requested_at: number;
+  comment: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_comment: string | null;
+  gates: unknown;
+}
+
+export interface IWhoAmI {
+  user: string;
+  source: string;
+  default_permission: string;
+  admins: string[];
+  protected_aliases: string[];
+  events: string[];
+}

@@ -1,0 +1,76 @@
+"""The approval flow in a real JupyterLab: ana (another user, on the same store) asks to move a
+protected alias; the Lab's user approves from the model page, once directly and once from the
+comparison of the two versions; the History tab shows who did what."""
+
+from __future__ import annotations
+
+import getpass
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.browser import expect, open_mlops_sidebar
+
+pytestmark = pytest.mark.browser
+
+AS_ANA = """
+import sys
+import numpy as np, pandas as pd
+from sklearn.linear_model import LogisticRegression
+import jupyter_mlops as mlops
+from jupyter_mlops.core.store import get_database
+from jupyter_mlops.core.team.permissions import Permission
+from jupyter_mlops.core.team.service import TeamService
+from jupyter_mlops.serving.api import get_registry
+
+team = TeamService(get_database())
+if sys.argv[1] == "setup":
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(100, 2)), columns=["a", "b"])
+    for c in (1.0, 0.1):
+        mlops.register_model(LogisticRegression(C=c).fit(X, X["a"] > 0), "team-model", X=X)
+    get_registry().update_model("team-model", tags={"mlops.protected_aliases": "production"})
+    team.set_grant("model", "team-model", sys.argv[2], Permission.MANAGE)
+team.request_approval("team-model", "production", int(sys.argv[3]), sys.argv[4])
+"""
+
+
+def _as_ana(lab_server, *args: str) -> None:
+    env = {**lab_server.env(), "JUPYTER_MLOPS_USER": "ana"}
+    subprocess.run([sys.executable, "-c", AS_ANA, *args], env=env, check=True)
+
+
+def test_approve_a_protected_alias_from_the_model_page(lab_page, lab_server):
+    me = getpass.getuser()  # the Lab's (single) user acts as the server's user
+    _as_ana(lab_server, "setup", me, "1", "first release")
+    open_mlops_sidebar(lab_page)
+    lab_page.locator('[data-testid=mlops-model][data-model="team-model"]').click()
+    view = lab_page.locator("[data-testid=mlops-model-view]")
+    request = view.locator("[data-testid=mlops-approval][data-state=pending]")
+    expect(request).to_contain_text("ana asks to move @production from unset to v1")
+    expect(request).to_contain_text("first release")
+    request.locator("[data-testid=mlops-approve]").click()
+    expect(view.locator('[data-testid=mlops-model-version][data-version="1"]')).to_contain_text(
+        "@production"
+    )
+    expect(view.locator("[data-testid=mlops-approval-decided]")).to_contain_text(f"applied by {me}")
+
+    # The next request is decided from the comparison of the two versions.
+    _as_ana(lab_server, "request", me, "2", "smaller C")
+    request = view.locator("[data-testid=mlops-approval][data-state=pending]")
+    request.locator("[data-testid=mlops-approval-compare]").click()
+    request.locator("button", has_text="Approve v2").first.click()
+    expect(view.locator('[data-testid=mlops-model-version][data-version="2"]')).to_contain_text(
+        "@production"
+    )
+
+    view.locator("[data-testid=mlops-model-tab-history]").click()
+    history = view.locator("[data-testid=mlops-history]").first
+    entries = history.locator("[data-testid=mlops-history-entry]")
+    expect(entries.first).to_have_attribute("data-action", "alias.set")
+    approvals = history.locator('[data-testid=mlops-history-entry][data-action="approval.approve"]')
+    expect(approvals).to_have_count(2)
+    expect(approvals.first).to_contain_text(me)
+    requests = history.locator('[data-testid=mlops-history-entry][data-action="approval.request"]')
+    expect(requests.first).to_contain_text("ana")
