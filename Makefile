@@ -9,7 +9,7 @@ PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint format build install chromium postgresql clean
+.PHONY: lab test lint format build install chromium postgresql clean api-types api-check
 
 lab: install build  ## Set up and open JupyterLab on the example notebooks.
 	$(BIN)/jupyter lab --notebook-dir=example_notebooks --ServerApp.ip=$(IP) --port=$(PORT) $(ROOT_FLAG)
@@ -24,6 +24,7 @@ lint: install  ## ruff, mypy, import-linter (the dependency order), eslint and p
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	jlpm lint
+	$(MAKE) --no-print-directory api-check
 
 format: install  ## Apply ruff, eslint and prettier fixes.
 	$(BIN)/ruff check --fix jupyter_mlops tests bench
@@ -43,8 +44,26 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml package.json yarn.lock
 
 install: $(VENV)/.installed
 
-build: install  ## Rebuild the frontend (incremental).
+build: install api-types  ## Rebuild the frontend (incremental).
 	jlpm build
+
+# The frontend's types of the REST API are generated from the OpenAPI document (built from the
+# handlers' contracts without starting a server) and checked in; `make lint` fails when they are
+# stale. The generated file is not hand-edited, linted or formatted.
+API_TYPES := labextension/src/api/schema.d.ts
+API_CACHE := node_modules/.cache/mlops-openapi
+
+api-types: install  ## Regenerate labextension/src/api/schema.d.ts from the OpenAPI document.
+	@mkdir -p $(API_CACHE)
+	$(BIN)/jupyter-mlops openapi --write $(API_CACHE)/openapi.json
+	jlpm openapi-typescript $(API_CACHE)/openapi.json -o $(API_TYPES) --silent
+
+api-check: install  ## Fail when the checked-in API types differ from a fresh generation.
+	@mkdir -p $(API_CACHE)
+	$(BIN)/jupyter-mlops openapi --write $(API_CACHE)/openapi.json
+	jlpm openapi-typescript $(API_CACHE)/openapi.json -o $(API_CACHE)/schema.d.ts --silent
+	@diff -u $(API_TYPES) $(API_CACHE)/schema.d.ts \
+	  || { echo "$(API_TYPES) is stale: run 'make api-types' and commit it"; exit 1; }
 
 chromium:  ## Debian's Chromium for the browser tests, installed when missing and possible.
 	@if ! command -v chromium >/dev/null 2>&1; then \

@@ -11,8 +11,12 @@ from jupyter_server.utils import url_path_join
 from tornado.httpclient import HTTPClientError
 
 from jupyter_mlops.core.openapi import implemented_verbs, parse_pattern
+from jupyter_mlops.health.api_document import default_document, document_json
 
-MODEL_TS = Path(__file__).resolve().parent.parent / "labextension/src/tracking/model.ts"
+SRC = Path(__file__).resolve().parent.parent / "labextension/src"
+MODEL_TS = SRC / "tracking/model.ts"
+MONITORING_TS = SRC / "monitoring/model.ts"
+SCHEMA_TS = SRC / "api/schema.d.ts"
 
 
 async def _document(jp_fetch) -> dict:
@@ -84,56 +88,73 @@ async def test_document_describes_parameters_bodies_and_errors(jp_fetch):
     assert "/openapi.json" in document["paths"]
 
 
+async def test_document_built_without_a_server_is_the_served_one(jp_fetch, jp_base_url):
+    # `jupyter-mlops openapi` (the source of labextension/src/api/schema.d.ts) lists the
+    # routes from the capabilities' declarations: it must not miss or add one.
+    served = await _document(jp_fetch)
+    built = default_document(jp_base_url).model_dump(mode="json")
+    assert sorted(built["paths"]) == sorted(served["paths"])
+    assert built == served
+
+
+def test_openapi_command_writes_the_document(tmp_path, capsys):
+    from jupyter_mlops.cli import main
+
+    target = tmp_path / "api" / "openapi.json"
+    assert main(["openapi", "--write", str(target)]) == 0
+    assert target.read_text() == document_json()
+    assert "written" in capsys.readouterr().out
+    assert main(["openapi", "--write", str(target)]) == 0
+    assert "unchanged" in capsys.readouterr().out
+    assert main(["openapi"]) == 0
+    assert json.loads(capsys.readouterr().out)["paths"]["/runs"]
+
+
 async def test_document_needs_authentication(jp_fetch, http_server_client, jp_base_url):
     url = url_path_join(jp_base_url, "mlops/api/openapi.json")
     response = await http_server_client.fetch(url, raise_error=False)
     assert response.code == 403
 
 
-# --- the TypeScript mirror of the tracking contract -------------------------------------------
+# --- the TypeScript types: generated from the document, the hand-written ones alias them ------
 
+_ALIAS = re.compile(r"export type (\w+) = (?:Omit<)?Schema<'([\w-]+)'>")
 _INTERFACE = re.compile(r"export interface (\w+)(?: extends ([\w, ]+))? \{(.*?)\n\}", re.S)
-_FIELD = re.compile(r"^\s+(?:readonly\s+)?(\w+)\??:", re.M)
 
 
-def _interfaces(source: str) -> dict[str, set[str]]:
-    """Field names of every `export interface`, inherited fields included."""
-    raw = {name: (parents, set(_FIELD.findall(body))) for name, parents, body in
-           _INTERFACE.findall(source)}  # fmt: skip
-
-    def fields(name: str) -> set[str]:
-        parents, own = raw[name]
-        inherited = [fields(p.strip()) for p in (parents or "").split(",") if p.strip() in raw]
-        return own.union(*inherited)
-
-    return {name: fields(name) for name in raw}
+def _aliases(path: Path) -> dict[str, str]:
+    """`{interface: schema}` for each `export type I... = Schema<'...'>` of a TS file."""
+    return dict(_ALIAS.findall(path.read_text()))
 
 
-def _properties(schemas: dict, interface: str) -> set[str] | None:
-    """The response schema an interface mirrors: `IRunsPage` -> `RunsPage`, `IRun` -> `RunOut`."""
-    name = interface[1:] if re.match(r"I[A-Z]", interface) else interface
-    for key in (name, f"{name}-Output", f"{name}Out", f"{name}Out-Output"):
-        if key in schemas:
-            return set(schemas[key].get("properties", {}))
-    return None
-
-
-async def test_typescript_interfaces_match_the_tracking_schemas(jp_fetch):
-    """Each interface of tracking/model.ts named like a response schema has its exact fields."""
+async def test_typescript_models_alias_the_generated_schemas(jp_fetch):
+    """tracking/model.ts and monitoring/model.ts take their response types from the generated
+    schema.d.ts (tsc checks their use); each names a schema the server really documents."""
     schemas = (await _document(jp_fetch))["components"]["schemas"]
-    interfaces = _interfaces(MODEL_TS.read_text())
-    compared = []
-    for name, fields in interfaces.items():
-        properties = _properties(schemas, name)
-        if properties is None:
-            continue
-        assert fields == properties, (
-            f"{name}: only in model.ts {sorted(fields - properties)}, "
-            f"only in the API {sorted(properties - fields)}"
-        )
-        compared.append(name)
+    tracking = _aliases(MODEL_TS)
     for expected in ("IRunsPage", "IRun", "IRunDetail", "IMetricHistory", "IArtifactList"):
-        assert expected in compared, f"model.ts has no interface {expected}"
+        assert expected in tracking, f"tracking/model.ts does not alias {expected}"
+    monitoring = _aliases(MONITORING_TS)
+    for expected in ("IMonitor", "IDriftReport", "IColumnDrift", "IWindow", "IAlert"):
+        assert expected in monitoring, f"monitoring/model.ts does not alias {expected}"
+    for interface, schema in {**tracking, **monitoring}.items():
+        assert schema in schemas, f"{interface}: no schema {schema} in the API"
+    # Tracking's response shapes are no longer written by hand anywhere in model.ts.
+    handwritten = {name for name, _parents, _body in _INTERFACE.findall(MODEL_TS.read_text())}
+    assert handwritten <= {"IRunsQuery"}, f"hand-written response interfaces: {handwritten}"
+
+
+def test_generated_types_name_every_schema_of_the_document():
+    """schema.d.ts is openapi-typescript's output for `jupyter-mlops openapi` (`make lint`
+    regenerates and compares it byte for byte; this catches a forgotten `make api-types` early)."""
+    generated = SCHEMA_TS.read_text()
+    assert generated.startswith("/**\n * This file was auto-generated by openapi-typescript.")
+    section = generated.split("export interface components {\n    schemas: {\n", 1)[1]
+    section = section.split("\n    };\n", 1)[0]
+    declared = set(re.findall(r'^        "?([\w-]+)"?: ', section, re.M))
+    schemas = json.loads(document_json())["components"]["schemas"]
+    missing = sorted(name for name in schemas if name not in declared)
+    assert not missing, f"schema.d.ts is stale (run make api-types): missing {missing}"
 
 
 async def test_unknown_route_is_not_in_the_document(jp_fetch):
