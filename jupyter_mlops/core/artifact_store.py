@@ -79,6 +79,28 @@ def is_remote(location: str) -> bool:
     return bool(sep) and scheme.isascii() and scheme.replace("+", "").isalnum() and len(scheme) > 1
 
 
+# What each file system reads from the environment: a process that must reach the artifact
+# root (an endpoint, which otherwise gets no cloud keys) keeps these and only these.
+_ROOT_ENV_PREFIXES = {
+    "s3": ("AWS_",),
+    "s3a": ("AWS_",),
+    "gs": ("GOOGLE_", "GCSFS_"),
+    "gcs": ("GOOGLE_", "GCSFS_"),
+    "abfs": ("AZURE_",),
+    "az": ("AZURE_",),
+}
+
+
+def root_environment(environ: dict[str, str], root: str) -> dict[str, str]:
+    """The variables of `environ` a process needs to reach the artifact root `root`: the root
+    itself and, for a remote root, its file system's credentials and endpoint variables."""
+    kept = {ARTIFACT_ROOT_ENV: root}
+    if is_remote(root):
+        prefixes = _ROOT_ENV_PREFIXES.get(root.partition("://")[0], ())
+        kept.update({k: v for k, v in environ.items() if k.startswith(prefixes)})
+    return kept
+
+
 def export_to_environment(root: str) -> str | None:
     """Make child processes use `root`; returns the previous value (for restoring at stop)."""
     previous = os.environ.get(ARTIFACT_ROOT_ENV)

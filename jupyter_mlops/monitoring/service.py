@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..core import artifact_store
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.tasks import BaseTaskRunner
@@ -174,10 +175,11 @@ class MonitorService:
         for window in self.store.list_windows(monitor.monitor_id, limit=RESCORED_WINDOWS):
             if window.status != "done" or not window.data_path:
                 continue
-            path = Path(window.data_path)
-            if not path.exists():
+            # A local file, or an object under a remote artifact root.
+            if not artifact_store.exists(window.data_path):
                 continue
-            rows = pd.read_parquet(path, columns=["request_id", "prediction"])
+            with artifact_store.open_file(window.data_path) as handle:
+                rows = pd.read_parquet(handle, columns=["request_id", "prediction"])
             if not rows["request_id"].isin(request_ids).any():
                 continue
             frame = rows.rename(

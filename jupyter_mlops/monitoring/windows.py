@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..core import artifact_store
 from ..core.errors import MLOpsError
 from .drift import DriftReport, drift
 from .entities import Monitor, Window, WindowResult
@@ -32,6 +33,16 @@ WINDOWS_FOLDER = Path("monitoring") / "windows"
 def window_path(data_dir: Path, monitor_id: str, window_id: int) -> Path:
     """Where a window's rows are kept (0600 file in a 0700 folder)."""
     return data_dir / WINDOWS_FOLDER / monitor_id / f"window-{window_id}.parquet"
+
+
+def window_location(data_dir: Path, monitor_id: str, window_id: int) -> str:
+    """`window_path`, or its key under a remote artifact root (`core.artifact_store`): a
+    retraining job anywhere reads the window from there."""
+    root = artifact_store.resolve_artifact_root(data_dir=data_dir)
+    if not artifact_store.is_remote(root):
+        return str(window_path(data_dir, monitor_id, window_id))
+    relative = f"{WINDOWS_FOLDER.as_posix()}/{monitor_id}/window-{window_id}.parquet"
+    return artifact_store.child(root, relative)
 
 
 def reference_profile(monitor: Monitor, model_version: int | None) -> Any:
@@ -102,7 +113,7 @@ def evaluate_window(
     labels = store.labels_for(monitor.endpoint_name, frame["_mlops_request_id"].astype(str))
     result.n_labels = len(labels)
     result.performance = performance(frame, labels)
-    result.data_path = str(_keep_rows(data_dir, monitor, window, features, frame, labels))
+    result.data_path = _keep_rows(data_dir, monitor, window, features, frame, labels)
     store.save_result(window.window_id, result)
     if result.dataset_drifted:
         raise_alert(store, monitor, window, report, result.data_path)
@@ -162,10 +173,11 @@ def _prediction_drift(
         ),
         None,
     )
-    if first is None or not Path(str(first.data_path)).exists():
+    if first is None or not artifact_store.exists(str(first.data_path)):
         return None
     # Kept window files name the prediction "prediction" (see `_keep_rows`).
-    baseline = pd.read_parquet(str(first.data_path), columns=["prediction"])
+    with artifact_store.open_file(str(first.data_path)) as handle:
+        baseline = pd.read_parquet(handle, columns=["prediction"])
     current = frame[[PREDICTION]].rename(columns={PREDICTION: "prediction"})
     if baseline.empty or current.empty:
         return None
@@ -214,20 +226,26 @@ def _keep_rows(
     features: Any,
     frame: Any,
     labels: dict[str, Any],
-) -> Path:
-    """The window's features, predictions and known labels as a private Parquet file."""
-    path = window_path(data_dir, monitor.monitor_id, window.window_id)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+) -> str:
+    """The window's features, predictions and known labels as a private Parquet file (an
+    object under a remote artifact root); returns where."""
     rows = features.copy()
     rows["prediction"] = frame[PREDICTION].to_numpy()
     rows["request_id"] = frame["_mlops_request_id"].astype(str).to_numpy()
     rows[LABEL_COLUMN] = [labels.get(i) for i in rows["request_id"]]
+    location = window_location(data_dir, monitor.monitor_id, window.window_id)
+    if artifact_store.is_remote(location):
+        with artifact_store.open_file(location, "wb") as remote:
+            rows.to_parquet(remote, index=False)
+        return location
+    path = Path(location)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = path.with_suffix(".partial")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         rows.to_parquet(handle, index=False)
     partial.replace(path)
-    return path
+    return str(path)
 
 
 def raise_alert(

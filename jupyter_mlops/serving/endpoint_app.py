@@ -111,7 +111,7 @@ class Endpoint:
     async def start(self) -> None:
         """Load the model and start the batcher, the request log and the version watcher."""
         from .batcher import MicroBatcher
-        from .request_log import RequestLog, requests_folder
+        from .request_log import RequestLog, requests_location
 
         self.source = await asyncio.to_thread(ModelSource, self.config)
         version = await asyncio.to_thread(self.source.target_version)
@@ -121,7 +121,7 @@ class Endpoint:
         log_name = self.config.log_name or self.config.endpoint or self.source.name
         if self.config.log_requests:
             self.request_log = RequestLog(
-                requests_folder(log_name), max_queued_rows=self.config.log_queue_rows
+                requests_location(log_name), max_queued_rows=self.config.log_queue_rows
             )
         self.batcher = MicroBatcher(
             self.config.max_batch_rows,

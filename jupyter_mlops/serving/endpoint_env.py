@@ -2,7 +2,9 @@
 
 An endpoint runs model code the server did not write, so it gets no credential it does not
 need: not the Jupyter server's token (`JUPYTER_MLOPS_SERVER_TOKEN`, `JUPYTERHUB_API_TOKEN`),
-not MLflow's (`MLFLOW_TRACKING_TOKEN`), no cloud keys. It keeps the store it reads its record
+not MLflow's (`MLFLOW_TRACKING_TOKEN`), no cloud keys but those of the artifact root when it is
+remote (`core.artifact_store.root_environment`: it reads its model and writes its request log
+there). It keeps the store it reads its record
 from and logs requests to (data dir, database URL, configured store classes), its own token
 file, and what Python, the locale and the numeric libraries need to run. An allow-list, so a
 credential added to the server's environment later is left out too.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..core import artifact_store
 from ..core.config import DATA_DIR_ENV, DB_URL_ENV
 
 KEPT = frozenset(
@@ -37,4 +40,7 @@ def endpoint_environment(
         or name.startswith(KEPT_PREFIXES)
         or (name.startswith("JUPYTER_MLOPS_") and name.endswith("_CLASS"))
     }
+    root = environ.get(artifact_store.ARTIFACT_ROOT_ENV)
+    if root:
+        kept.update(artifact_store.root_environment(dict(environ), root))
     return {**kept, **(extra or {})}

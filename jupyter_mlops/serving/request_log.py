@@ -2,7 +2,9 @@
 
 Written off the request path: the batcher hands each served batch to `RequestLog.record` (never
 blocking), and a background thread writes what accumulated to a Parquet file about once a
-second, under `<data dir>/serving/requests/<endpoint>/` (folder 0700, files 0600). One row per
+second, under `<data dir>/serving/requests/<endpoint>/` (folder 0700, files 0600), or under
+`<artifact root>/serving/requests/<endpoint>/` when the artifact root is remote
+(`core.artifact_store`: one PUT per file, so a monitor anywhere reads it). One row per
 logged input row: the feature columns under their own names, then `_mlops_request_id`,
 `_mlops_ts_ms`, `_mlops_model_version`, `_mlops_latency_ms`, `_mlops_prediction` (the first
 output), `_mlops_status` and `_mlops_weight`. File names start with the first and last
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core import artifact_store
 from ..core.config import resolve_data_dir
 from ..core.errors import MLOpsError
 from .model_uri import check_name
@@ -53,6 +56,16 @@ def requests_folder(endpoint_name: str, data_dir: Path | None = None) -> Path:
     """Where an endpoint's request log lives."""
     root = data_dir if data_dir is not None else resolve_data_dir()
     return root / REQUESTS_FOLDER / check_name(endpoint_name, "endpoint_name", "endpoint name")
+
+
+def requests_location(endpoint_name: str, data_dir: Path | None = None) -> str:
+    """Where an endpoint's request log lives: the local folder (`requests_folder`), or its
+    prefix under a remote artifact root."""
+    root = artifact_store.resolve_artifact_root(data_dir=data_dir)
+    if artifact_store.is_remote(root):
+        name = check_name(endpoint_name, "endpoint_name", "endpoint name")
+        return artifact_store.child(root, f"{REQUESTS_FOLDER.as_posix()}/{name}")
+    return str(requests_folder(endpoint_name, data_dir))
 
 
 @dataclass
@@ -107,7 +120,7 @@ class RequestLog:
 
     def __init__(
         self,
-        folder: Path,
+        folder: Path | str,
         max_queued_rows: int = 100_000,
         flush_interval_s: float = 1.0,
         max_rows_per_file: int = 50_000,
@@ -117,7 +130,7 @@ class RequestLog:
 
         if max_queued_rows < 2:
             raise ValueError("max_queued_rows must be at least 2")
-        self.folder = folder
+        self.folder = folder  # a local folder, or a location under a remote artifact root
         self.max_queued_rows = max_queued_rows
         self.flush_interval_s = flush_interval_s
         self.max_rows_per_file = max_rows_per_file
@@ -307,15 +320,22 @@ class RequestLog:
             frame[WEIGHT] = np.full(n, weight, dtype=np.float64)
             frames.append(frame)
         table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         first = min(b.ts_ms for b in batches)
         last = max(b.ts_ms for b in batches)
         self._sequence += 1
         name = f"{first:013d}-{last:013d}-{os.getpid()}-{self._sequence:06d}.parquet"
-        partial = self.folder / f".{name}.partial"
+        if artifact_store.is_remote(str(self.folder)):
+            sink = pa.BufferOutputStream()
+            pq.write_table(table, sink)
+            data = sink.getvalue().to_pybytes()  # one second of rows: one object, one PUT
+            artifact_store.write_bytes(artifact_store.child(str(self.folder), name), data)
+            return
+        folder = Path(self.folder)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial = folder / f".{name}.partial"
         pq.write_table(table, partial)
         os.chmod(partial, 0o600)
-        partial.replace(self.folder / name)
+        partial.replace(folder / name)
 
 
 def read_requests(
@@ -336,18 +356,21 @@ def read_requests(
 
     if limit is not None and limit < 0:
         raise MLOpsError("limit must be >= 0", field="limit")
-    folder = requests_folder(endpoint_name, data_dir)
+    folder = requests_location(endpoint_name, data_dir)
     tables = []
-    for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+    for entry in artifact_store.list_dir(folder):
+        if entry.is_dir or not entry.name.endswith(".parquet") or entry.name.startswith("."):
+            continue
         try:
-            first, last = (int(part) for part in path.name.split("-")[:2])
+            first, last = (int(part) for part in entry.name.split("-")[:2])
         except ValueError:
             continue
         if (since_ms is not None and last < since_ms) or (
             until_ms is not None and first >= until_ms
         ):
             continue
-        tables.append(pq.read_table(path))
+        with artifact_store.open_file(artifact_store.child(folder, entry.name)) as handle:
+            tables.append(pq.read_table(handle))
     if not tables:
         return pd.DataFrame(columns=list(COLUMNS))
     frame = pa.concat_tables(tables, promote_options="default").to_pandas()
