@@ -45,8 +45,10 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("tracking", "Experiment tracking"),
     Capability("jobs", "Scheduled jobs"),
     Capability("serving", "Model serving"),
-    Capability("evaluation", "Evaluation and gates"),
     Capability("monitoring", "Drift monitoring"),
+    # Evaluation sits below monitoring in the import order; it is listed after the six
+    # product capabilities (its setup needs none of monitoring's services).
+    Capability("evaluation", "Evaluation and gates"),
     Capability("mlflow_compat", "MLflow compatibility"),
     # Team adapters (audit, permissions, approvals); the services are core/team.
     Capability("team", "Team"),
