@@ -341,3 +341,55 @@ def test_jupyter_mlops_audit_prints_a_table_and_json(team: None, mlops_store: Pa
         "ana", "cli", {"alias": "staging", "version": 1}
     )  # fmt: skip
     assert document["next_before_id"] is None
+
+
+def test_drift_alerts_endpoint_restarts_monitor_and_job_changes_are_notified_and_audited(
+    team: None,
+) -> None:
+    from jupyter_mlops.monitoring.entities import MonitorSpec
+    from jupyter_mlops.monitoring.store import MonitorStore
+
+    database = get_database()
+    with webhook_receiver() as hook:
+        settings.configure(
+            settings.TeamSettings(channels=(settings.channel_from_dict({"url": hook.url}),))
+        )
+        with acting_as("ana", "lab"):
+            version = _register("watched")
+            registry = get_registry()
+            registry.create_endpoint(
+                "watched-api", ModelRef("watched", version=version), "127.0.0.1", 1
+            )
+            registry.update_endpoint("watched-api", state="restarting", restarts=1)
+            monitors = MonitorStore(database)
+            monitor = monitors.create_monitor(MonitorSpec("watched-api", thresholds={"psi": 0.2}))
+            updated = monitors.update_monitor(monitor.monitor_id, min_rows=50)
+            assert (updated.created_by, updated.updated_by) == ("ana", "ana")
+            window = monitors.claim_window(monitor.monitor_id, 0, 1000)
+            assert window is not None
+            monitors.add_alert(monitor.monitor_id, window.window_id, "drift", "a drifted (psi 0.4)")
+            jobs = JobStore(database)
+            job = jobs.create_job(JobSpec("train.ipynb"), "{}", "retrain")
+            assert jobs.update_job(job.job_id, paused=True).created_by == "ana"
+            run = jobs.create_run(
+                kind="notebook", title="retrain", trigger="manual", job_id=job.job_id
+            )
+            jobs.update_run(run.run_id, status="succeeded")
+            jobs.delete_job(job.job_id)
+            monitors.delete_monitor(monitor.monitor_id)
+        dispatcher = Dispatcher(database)
+        _deliver([dispatcher], lambda: len(hook.received) >= 4)
+    assert sorted(hook.events()) == [
+        "endpoint.restarted", "job.run.succeeded", "model.version_registered",
+        "monitor.drift_alert",
+    ]  # fmt: skip
+    alert = {b["event"]: b for b, _s, _r in hook.received}["monitor.drift_alert"]
+    assert alert["payload"]["message"] == "a drifted (psi 0.4)"
+    trail = [(e.object_type, e.action) for e in reversed(audit.query(database, user="ana").entries)]
+    assert trail == [
+        ("model", "version.create"), ("endpoint", "endpoint.create"),
+        ("endpoint", "endpoint.restart"), ("monitor", "monitor.create"),
+        ("monitor", "monitor.update"), ("job", "job.create"), ("job", "job.update"),
+        ("job", "job.delete"), ("monitor", "monitor.delete"),
+    ]  # fmt: skip
+    assert {e.source for e in audit.query(database, user="ana").entries} == {"lab"}
