@@ -439,10 +439,6 @@ class ArtifactFileHandler(MlflowHandler):
         self.reply_message(m.Empty())
 
 
-# The MLflow server version the facade answers as (its REST API is MLflow 3's).
-EMULATED_MLFLOW_VERSION = "3.1.0"
-
-
 class VersionHandler(MlflowHandler):
     """`GET <tracking URI>/version`: the MLflow version, as text, as `mlflow server` answers
     (MLflow's client probes it to choose what to send)."""
@@ -454,8 +450,11 @@ class VersionHandler(MlflowHandler):
     @web.authenticated
     async def get(self) -> None:
         """Answer the version."""
+        # One version for the facade and the endpoints (imported here: serving is optional).
+        from ..serving.invocation_bodies import MLFLOW_PROTOCOL_VERSION
+
         self.set_header("Content-Type", "text/plain; charset=utf-8")
-        await self.finish(EMULATED_MLFLOW_VERSION)
+        await self.finish(MLFLOW_PROTOCOL_VERSION)
 
 
 class UnknownEndpointHandler(RefusingHandler, MlflowHandler):

@@ -187,6 +187,12 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
     from starlette.routing import Route
 
     from .body_limit import read_body
+    from .invocation_bodies import (
+        MLFLOW_PROTOCOL_VERSION,
+        mlflow_error_body,
+        params_warning,
+        read_invocation,
+    )
     from .payloads import PayloadError
 
     state = Endpoint(config, auth or EndpointAuth())
@@ -207,41 +213,44 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
     ) -> JSONResponse:
         return refused(PayloadError(message, field, status, code))
 
-    def refused(exc: PayloadError) -> JSONResponse:
-        return JSONResponse(exc.body(), exc.status)
+    def refused(exc: PayloadError, route: str | None = None) -> JSONResponse:
+        # /invocations answers in MLflow's scoring server's shape (`invocation_bodies`).
+        body = mlflow_error_body(exc) if route == "invocations" else exc.body()
+        return JSONResponse(body, exc.status)
 
-    def unauthorized() -> JSONResponse:
-        return error(401, "a bearer token is required (Authorization: Bearer <token>)",
-                     "authorization", "unauthorized")  # fmt: skip
+    def unauthorized(route: str | None = None) -> JSONResponse:
+        return refused(PayloadError("a bearer token is required (Authorization: Bearer <token>)",
+                                    "authorization", 401, "unauthorized"), route)  # fmt: skip
 
     async def serve(request: Request, route: str) -> Response:
         started = time.perf_counter()
         status = 200
+        params: dict[str, Any] | None = None
         try:
             if not state.auth.authorized(request.headers):
                 status = 401
-                return unauthorized()
+                return unauthorized(route)
             try:
                 raw = await read_body(request, config.max_body_bytes)
-                try:
-                    body = loads(raw)
-                except ValueError:
-                    raise PayloadError("the body is not valid JSON", "body", 400) from None
                 model = state.model
-                data = (
-                    model.view.from_invocation(body)
-                    if route == "invocations"
-                    else model.view.from_predict(body)
-                )
+                if route == "invocations":  # JSON, CSV or Parquet, as `mlflow models serve`
+                    content_type = request.headers.get("content-type")
+                    data, params = read_invocation(raw, content_type, model.view, loads)
+                else:
+                    try:
+                        body = loads(raw)
+                    except ValueError:
+                        raise PayloadError("the body is not valid JSON", "body", 400) from None
+                    data = model.view.from_predict(body)
             except PayloadError as exc:
                 status = exc.status
-                return refused(exc)
+                return refused(exc, route)
             request_id = request.headers.get("x-request-id") or f"{id_prefix}-{next(counter)}"
             try:
                 result = await state.batcher.predict(model, data, route == "predict", request_id)
             except Exception as exc:  # the model refused the input
                 status = 422
-                return error(422, f"the model could not predict: {exc}", "inputs")
+                return refused(PayloadError(f"the model could not predict: {exc}", "inputs"), route)
             state.metrics.rows.inc(data.n_rows)
             if route == "invocations":
                 payload: dict[str, Any] = {"predictions": result.predictions}
@@ -254,11 +263,10 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
                 if result.probabilities is not None:
                     payload["probabilities"] = result.probabilities
                     payload["classes"] = model.classes
-            return Response(
-                dumps(payload),
-                media_type="application/json",
-                headers={"x-request-id": request_id, "x-model-version": str(result.version)},
-            )
+            headers = {"x-request-id": request_id, "x-model-version": str(result.version)}
+            if params:  # the workbench's models take no params: say they were not used
+                headers["warning"] = params_warning(params)
+            return Response(dumps(payload), media_type="application/json", headers=headers)
         finally:
             state.metrics.requests.labels(route, str(status)).inc()
             if status >= 400:
@@ -292,6 +300,8 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
     async def version(request: Request) -> Response:
         if not state.auth.authorized(request.headers):
             return unauthorized()
+        if "text/plain" in request.headers.get("accept", ""):  # as MLflow's scoring server
+            return Response(MLFLOW_PROTOCOL_VERSION, media_type="text/plain")
         model = state.model
         return JSONResponse(
             {

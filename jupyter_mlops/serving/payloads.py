@@ -119,8 +119,8 @@ class SchemaView:
         """A list of `{column: value}` objects."""
         if not isinstance(records, list) or not records:
             raise PayloadError(f"{field} must be a non-empty list of records", field)
-        if not self.named:
-            raise PayloadError("this model takes rows of values, not records", field)
+        if not self.named:  # MLflow sends a frame of unnamed columns as records too
+            return self._rows(self._unnamed_records(records, field))
         names, expected = self.names, self.name_set
         rows = []
         for record in records:
@@ -130,6 +130,24 @@ class SchemaView:
                 self._check_columns(record.keys())
             rows.append([record[name] for name in names])
         return self._rows(rows)
+
+    def _unnamed_records(self, records: list[Any], field: str) -> list[list[Any]]:
+        """Rows of records for a model fitted on unnamed columns: keys that are the positions
+        ("0", "1", ...) in position order, else the first record's keys in their order."""
+        first = records[0]
+        if not isinstance(first, dict):
+            raise PayloadError(f"{field} must hold objects, not {type(first).__name__}", field)
+        keys = list(first)
+        if {str(key) for key in keys} == self.name_set:
+            keys.sort(key=lambda key: self.names.index(str(key)))
+        if len(keys) != len(self.names):
+            raise PayloadError(f"{field}: each record needs {len(self.names)} values", field)
+        rows = []
+        for record in records:
+            if not isinstance(record, dict) or record.keys() != first.keys():
+                raise PayloadError(f"{field}: every record needs the same keys", field)
+            rows.append([record[key] for key in keys])
+        return rows
 
     def from_columns(self, columns: dict[str, Any], field: str) -> ModelInput:
         """`{column: [values]}`."""
