@@ -393,3 +393,24 @@ def test_drift_alerts_endpoint_restarts_monitor_and_job_changes_are_notified_and
         ("job", "job.delete"), ("monitor", "monitor.delete"),
     ]  # fmt: skip
     assert {e.source for e in audit.query(database, user="ana").entries} == {"lab"}
+
+
+async def test_jobs_list_filters_by_creator(jp_fetch, jp_root_dir) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.support.jobs import write_notebook
+
+    write_notebook(jp_root_dir / "train.ipynb", "lr = 0.1", "print(lr)")
+    body = json.dumps({"notebook_path": "train.ipynb"})
+    created = json.loads((await jp_fetch("mlops", "api", "jobs", method="POST", body=body)).body)
+    with acting_as("ana"):
+        JobStore(get_database()).create_job(JobSpec("train.ipynb"), "{}", "ana's")
+
+    async def names(**params: str) -> list[str]:
+        answer = await jp_fetch("mlops", "api", "jobs", params=params)
+        return sorted(job["name"] for job in json.loads(answer.body)["jobs"])
+
+    assert created["created_by"] == process_user()  # the single user's anonymous token client
+    assert await names() == ["ana's", "train"]
+    assert await names(created_by="ana") == ["ana's"]
+    assert await names(created_by=process_user()) == ["train"]

@@ -133,6 +133,12 @@ class JobOut(BaseModel):
     updated_by: str | None = None
 
 
+class JobsQuery(QueryModel):
+    """`GET jobs?created_by=ana`: only the jobs a user created (a "mine" view)."""
+
+    created_by: str | None = Field(default=None, max_length=256)
+
+
 class JobList(BaseModel):
     """`GET jobs`."""
 

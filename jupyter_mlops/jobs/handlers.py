@@ -107,7 +107,7 @@ class JobsHandler(_JobsBase):
     """The job definitions."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "get": Contract("List jobs", response=api.JobList),
+        "get": Contract("List jobs", response=api.JobList, query=api.JobsQuery),
         "post": Contract(
             "Create a job from a notebook", response=api.JobOut, body=api.JobCreate, status=201
         ),
@@ -115,8 +115,11 @@ class JobsHandler(_JobsBase):
 
     @tornado.web.authenticated
     async def get(self) -> None:
-        """Every job, newest first."""
+        """Every job (or one user's), newest first."""
+        query = self.parse_query(api.JobsQuery)
         jobs = await self.run_blocking(self.jobs.store.list_jobs)
+        if query.created_by is not None:
+            jobs = [job for job in jobs if job.created_by == query.created_by]
         self.reply(api.JobList(jobs=[job_out(job, self.root) for job in jobs]))
 
     @tornado.web.authenticated
