@@ -1,3 +1,4 @@
+import { announcing } from '../kit/changes';
 import { APIError, requestAPI } from '../request';
 
 /** One gate's verdict (mirrors `GateResultOut`); `passed` null: skipped. */
@@ -57,5 +58,8 @@ export function promoteThroughGates(
   version: number,
   override: boolean
 ): Promise<IGateRun> {
-  return gateRun({ endpoint, version, mode: 'promote', override });
+  return announcing(gateRun({ endpoint, version, mode: 'promote', override }), [
+    'endpoint',
+    endpoint
+  ]);
 }

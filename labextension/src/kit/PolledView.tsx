@@ -2,6 +2,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { APIError } from '../request';
+import { changes, IObjectChange, ObjectKind } from './changes';
 import { ErrorNote } from './ErrorNote';
 import { ViewPoll } from './poll';
 
@@ -26,6 +27,12 @@ export interface IPolledViewOptions {
    * gets its title); afterwards it reads only while it shows. Default false.
    */
   readWhileHidden?: boolean;
+  /**
+   * The kinds of objects the view shows: a user action that announces a change of one of
+   * them (see `changes`) makes the view read again at once while it shows (a hidden view
+   * reads when it shows again).
+   */
+  refreshOn?: ObjectKind[];
 }
 
 /**
@@ -41,10 +48,15 @@ export abstract class PolledView<T> extends ReactWidget {
   protected readonly poll: ViewPoll;
   private _pending: Promise<void> | null = null;
   private readonly _name: string;
+  private readonly _refreshOn: ReadonlySet<ObjectKind>;
 
   constructor(options: IPolledViewOptions) {
     super();
     this._name = options.name;
+    this._refreshOn = new Set(options.refreshOn ?? []);
+    if (this._refreshOn.size) {
+      changes.changed.connect(this._onChange, this);
+    }
     this.poll = new ViewPoll(this, {
       name: options.name,
       interval: options.interval,
@@ -69,6 +81,17 @@ export abstract class PolledView<T> extends ReactWidget {
   /** Read now (even while hidden); errors are shown, not thrown. */
   refresh(): Promise<void> {
     return this._read(false);
+  }
+
+  dispose(): void {
+    changes.changed.disconnect(this._onChange, this);
+    super.dispose();
+  }
+
+  private _onChange(_: unknown, change: IObjectChange): void {
+    if (this._refreshOn.has(change.kind) && this.poll.isShowing) {
+      void this.refresh();
+    }
   }
 
   /** Read the data from the server. */

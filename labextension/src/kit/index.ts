@@ -3,6 +3,8 @@
  * values and draw charts. See docs/ARCHITECTURE.md, "Frontend kit".
  */
 export { stringArg } from './args';
+export { announcing, changes, useChanges } from './changes';
+export type { IObjectChange, ObjectKind } from './changes';
 export { confirmAction } from './confirm';
 export type { IConfirmOptions } from './confirm';
 export { ErrorNote } from './ErrorNote';

@@ -16,6 +16,20 @@ export interface IViewPollOptions {
 }
 
 /**
+ * A factor on every view's poll interval, from the browser's `localStorage` key
+ * `jupyter-mlops:poll-scale` (a number >= 1; default 1): slower polls on a slow server, and
+ * browser tests that show a view updating after an action without waiting for its poll.
+ */
+function pollScale(): number {
+  try {
+    const scale = Number(window.localStorage.getItem('jupyter-mlops:poll-scale') ?? '1');
+    return Number.isFinite(scale) && scale >= 1 ? scale : 1;
+  } catch {
+    return 1; // storage refused (privacy mode)
+  }
+}
+
+/**
  * A poll bound to a widget's visibility. It ticks only while `widget.isVisible` and the browser
  * tab shows: a background main-area tab, a collapsed accordion section and a closed sidebar
  * make no requests (as dask-labextension's panes do). It refreshes at once when the widget is
@@ -27,11 +41,15 @@ export class ViewPoll implements IDisposable {
   private readonly _widget: Widget;
   private _interval: number;
   private _max: number;
+  private readonly _scale: number;
 
   constructor(widget: Widget, options: IViewPollOptions) {
     this._widget = widget;
-    this._interval = options.interval;
-    this._max = options.max ?? Math.min(300000, Math.max(options.interval * 12, options.interval));
+    this._scale = pollScale();
+    this._interval = options.interval * this._scale;
+    this._max =
+      this._scale *
+      (options.max ?? Math.min(300000, Math.max(options.interval * 12, options.interval)));
     this._poll = new Poll({
       auto: true,
       factory: () => options.tick(),
@@ -50,9 +68,10 @@ export class ViewPoll implements IDisposable {
 
   /** The time between refreshes; a view can poll faster while something is live. */
   get interval(): number {
-    return this._interval;
+    return this._interval / this._scale;
   }
-  set interval(interval: number) {
+  set interval(wanted: number) {
+    const interval = wanted * this._scale;
     if (interval === this._interval || this._poll.isDisposed) {
       return;
     }

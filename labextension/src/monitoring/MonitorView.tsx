@@ -67,7 +67,12 @@ export class MonitorView extends PolledView<IMonitorData> {
     endpoint: string,
     private readonly _links: IRetrainingLinks
   ) {
-    super({ name: 'monitor', interval: 10000, max: 120000 });
+    super({
+      name: 'monitor',
+      interval: 10000,
+      max: 120000,
+      refreshOn: ['monitor', 'endpoint', 'model', 'job']
+    });
     this.monitorId = monitorId;
     this.addClass('jp-MLOps-monitorView');
     this.title.label = `Monitor: ${endpoint}`;
@@ -148,6 +153,7 @@ export class MonitorView extends PolledView<IMonitorData> {
             </button>
           </div>
         </header>
+        {this._retraining(alerts, monitor)}
         {this._timeline(windows)}
         {this._traffic(windows)}
         {this._latest(latest)}
@@ -334,6 +340,28 @@ export class MonitorView extends PolledView<IMonitorData> {
             </div>
           ))}
         </div>
+      </section>
+    );
+  }
+
+  /** The latest retraining an alert started, at the top: its run, then its version. */
+  private _retraining(alerts: IAlert[], monitor: IMonitor): JSX.Element | null {
+    const latest = alerts.find(alert => alert.job_run_id); // alerts come newest first
+    if (!latest?.job_run_id) {
+      return null;
+    }
+    return (
+      <section className="jp-MLOps-monitorRetraining" data-testid="mlops-monitor-retraining">
+        <h3>Retraining</h3>
+        <div className="jp-MLOps-muted">
+          Started by the alert of window {latest.window_id} ({formatDate(latest.created_time)}):
+        </div>
+        <RetrainingCell
+          runId={latest.job_run_id}
+          endpointName={monitor.endpoint_name}
+          links={this._links}
+          tick={this._tick}
+        />
       </section>
     );
   }

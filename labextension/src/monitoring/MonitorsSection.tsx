@@ -34,7 +34,7 @@ export class MonitorsSection extends PolledView<IMonitorRow[]> {
     private readonly _open: (monitorId: string, endpoint: string) => void,
     private readonly _create: () => void
   ) {
-    super({ name: 'monitors', interval: 10000, max: 120000 });
+    super({ name: 'monitors', interval: 10000, max: 120000, refreshOn: ['monitor', 'endpoint'] });
     this.id = 'jupyter-mlops-monitors';
     this.addClass('jp-MLOps-section');
     this.title.label = 'Monitoring';

@@ -1,7 +1,10 @@
 import React, { useState } from 'react';
 
-import { confirmAction, useRequest } from '../kit';
+import { checkGates, promoteThroughGates } from '../evaluation/api';
+import { confirmGatedPromotion } from '../evaluation/GateResults';
+import { confirmAction, useChanges, useRequest } from '../kit';
 import { APIError, requestAPI } from '../request';
+import { endpointAction } from '../serving/api';
 
 /** What an alert's retraining cell needs of a job run (jobs' `JobRunOut`). */
 interface IRetrainRun {
@@ -67,36 +70,48 @@ export function RetrainingCell(props: {
   /** Changes on each poll of the page: the run's status is read again. */
   tick: unknown;
 }): JSX.Element {
-  const [promoted, setPromoted] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  // A Promote or Rollback anywhere in the page (here, the model's page) reads the cell again.
+  const changed = useChanges(['endpoint', 'model', 'job']);
   const { data, error } = useRequest(
     () => loadRetraining(props.runId, props.endpointName),
     [props.runId, props.endpointName],
-    `${String(props.tick)}/${promoted}`
+    `${String(props.tick)}/${changed}`
   );
   const run = data?.run;
   const served = data?.served;
   const promote = async (version: number, endpoint: string): Promise<void> => {
-    const ok = await confirmAction({
-      title: `Promote v${version} on ${endpoint}?`,
-      body:
-        `${endpoint} serves v${version}, the version this alert's retraining registered: ` +
-        'the new process takes the traffic once it answers (no request fails).',
-      label: 'Promote'
-    });
-    if (!ok) {
-      return;
-    }
+    setProblem(null);
     try {
-      await requestAPI(`endpoints/${encodeURIComponent(endpoint)}/promote`, {
-        method: 'POST',
-        body: JSON.stringify({ version })
+      // A model that declares gates runs them first and shows their verdicts in the dialog.
+      setBusy(`Running the gates of v${version}…`);
+      const gates = await checkGates(endpoint, version).finally(() => setBusy(null));
+      if (gates) {
+        const choice = await confirmGatedPromotion(endpoint, gates);
+        if (choice) {
+          setBusy(`Promoting v${version}…`);
+          await promoteThroughGates(endpoint, version, choice === 'override');
+        }
+        return;
+      }
+      const ok = await confirmAction({
+        title: `Promote v${version} on ${endpoint}?`,
+        body:
+          `${endpoint} serves v${version}, the version this alert's retraining registered: ` +
+          'the new process takes the traffic once it answers (no request fails). ' +
+          'Rollback serves the previous version again.',
+        label: 'Promote'
       });
-      setProblem(null);
+      if (ok) {
+        setBusy(`Promoting v${version}…`);
+        await endpointAction(endpoint, 'promote', { version });
+      }
     } catch (reason) {
       setProblem(APIError.from(reason).detail);
+    } finally {
+      setBusy(null);
     }
-    setPromoted(n => n + 1);
   };
   return (
     <div className="jp-MLOps-retraining" data-testid="mlops-alert-retraining">
@@ -129,12 +144,18 @@ export function RetrainingCell(props: {
             <button
               className="jp-Button jp-mod-styled jp-mod-small jp-mod-accept"
               data-testid="mlops-alert-promote"
+              disabled={busy !== null}
               onClick={() => void promote(served.version as number, served.endpoint)}
             >
               Promote
             </button>
           </span>
         )
+      ) : null}
+      {busy ? (
+        <span className="jp-MLOps-muted" data-testid="mlops-alert-busy">
+          {busy}
+        </span>
       ) : null}
       {error || problem ? <div className="jp-MLOps-error">{problem ?? error?.detail}</div> : null}
     </div>

@@ -78,7 +78,7 @@ export class ModelView extends PolledView<IModelViewData> {
   private _configuredProtected: string[] | null = null;
 
   constructor(private readonly _options: IModelViewOptions) {
-    super({ name: 'model', interval: 2000, max: 30000 });
+    super({ name: 'model', interval: 2000, max: 30000, refreshOn: ['model', 'endpoint'] });
     this.modelName = _options.name;
     this.addClass('jp-MLOps-modelView');
     this.title.label = `Model ${_options.name}`;

@@ -12,7 +12,7 @@ interface IModelsData {
 /** The sidebar's "Models" section: registered models and the endpoints serving them. */
 export class ModelsSection extends PolledView<IModelsData> {
   constructor(private readonly _openModel: (name: string) => void) {
-    super({ name: 'models', interval: 5000, max: 60000 });
+    super({ name: 'models', interval: 5000, max: 60000, refreshOn: ['model', 'endpoint'] });
     this.id = 'jupyter-mlops-models';
     this.addClass('jp-MLOps-section');
     this.title.label = 'Models';

@@ -1,3 +1,4 @@
+import { announcing } from '../kit/changes';
 import { requestAPI } from '../request';
 import {
   IAlias,
@@ -25,13 +26,16 @@ export function getModel(name: string): Promise<IModelDetail> {
 }
 
 export function registerModel(source: string, name: string): Promise<IModelVersion> {
-  return requestAPI<IModelVersion>('models', json('POST', { source, name }));
+  return announcing(requestAPI<IModelVersion>('models', json('POST', { source, name })), [
+    'model',
+    name
+  ]);
 }
 
 export function setAlias(name: string, alias: string, version: number): Promise<IAlias> {
-  return requestAPI<IAlias>(
-    `models/${part(name)}/aliases/${part(alias)}`,
-    json('PUT', { version })
+  return announcing(
+    requestAPI<IAlias>(`models/${part(name)}/aliases/${part(alias)}`, json('PUT', { version })),
+    ['model', name]
   );
 }
 
@@ -40,7 +44,10 @@ export async function listEndpoints(): Promise<IEndpoint[]> {
 }
 
 export function deploy(model: string, name?: string): Promise<IEndpoint> {
-  return requestAPI<IEndpoint>('endpoints', json('POST', { model, name }));
+  return announcing(requestAPI<IEndpoint>('endpoints', json('POST', { model, name })), [
+    'endpoint',
+    name ?? model
+  ]);
 }
 
 export function endpointAction(
@@ -48,11 +55,18 @@ export function endpointAction(
   action: 'promote' | 'rollback' | 'stop' | 'start',
   body: Record<string, unknown> = {}
 ): Promise<IEndpoint> {
-  return requestAPI<IEndpoint>(`endpoints/${part(name)}/${action}`, json('POST', body));
+  // Every view of the endpoint (and of its model's serving version) reads it again.
+  return announcing(
+    requestAPI<IEndpoint>(`endpoints/${part(name)}/${action}`, json('POST', body)),
+    ['endpoint', name]
+  );
 }
 
 export async function deleteEndpoint(name: string): Promise<void> {
-  await requestAPI<unknown>(`endpoints/${part(name)}`, { method: 'DELETE' });
+  await announcing(requestAPI<unknown>(`endpoints/${part(name)}`, { method: 'DELETE' }), [
+    'endpoint',
+    name
+  ]);
 }
 
 export function endpointStats(name: string): Promise<IEndpointStats> {
