@@ -48,6 +48,26 @@ def _db_current(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate_artifacts(args: argparse.Namespace) -> int:
+    from .serving.artifact_migration import migrate_artifacts
+
+    database = _open(args.url)
+    try:
+        report = migrate_artifacts(database, args.to, dry_run=args.dry_run, progress=print)
+    finally:
+        database.close()
+    verb = "would move" if args.dry_run else "moved"
+    print(
+        f"{verb} {report.runs} runs, {report.experiments} experiments, {report.versions} "
+        f"versions; {report.files_copied} files copied ({report.bytes_copied} bytes), "
+        f"{report.files_skipped} already there"
+    )
+    if report.left_behind and not args.dry_run:
+        print("the local copies were kept; delete them once you have checked the new root")
+    print(f"set MLOpsApp.artifact_root / $JUPYTER_MLOPS_ARTIFACT_ROOT to {args.to} for new runs")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `jupyter-mlops`."""
     parser = argparse.ArgumentParser(prog="jupyter-mlops", description=__doc__)
@@ -63,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
         sub = db_commands.add_parser(name, help=help_text)
         sub.add_argument("--url", help="SQLAlchemy URL (default: $JUPYTER_MLOPS_DB_URL or SQLite).")
         sub.set_defaults(func=func)
+
+    migrate = commands.add_parser(
+        "migrate-artifacts",
+        help="Move a local store's artifacts and model files to an artifact root (resumable).",
+    )
+    migrate.add_argument("--to", required=True, help="The new root, e.g. s3://bucket/prefix.")
+    migrate.add_argument("--url", help="SQLAlchemy URL (default: $JUPYTER_MLOPS_DB_URL or SQLite).")
+    migrate.add_argument("--dry-run", action="store_true", help="List what would move.")
+    migrate.set_defaults(func=_migrate_artifacts)
 
     for capability in CAPABILITIES:
         module_name = f"jupyter_mlops.{capability.name}.cli"
