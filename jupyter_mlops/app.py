@@ -47,6 +47,30 @@ class MLOpsApp(ExtensionApp):
         "environment (AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...), see docs/deploy.md.",
     ).tag(config=True)
 
+    cluster_backend = Enum(
+        ["local", "gateway"],
+        default_value="local",
+        help="Where the Cluster panel and %mlops cluster start clusters: 'local' (this machine, "
+        "or ClusterManager.cluster_class) or 'gateway' (a Dask Gateway: gateway_address, "
+        "gateway_proxy_address, gateway_auth; see docs/deploy.md).",
+    ).tag(config=True)
+
+    gateway_address = Unicode(
+        "", help="The Dask Gateway's HTTP address (its proxy's), e.g. http://gateway:8000."
+    ).tag(config=True)
+
+    gateway_proxy_address = Unicode(
+        "", help="The gateway's scheduler proxy, e.g. gateway://gateway:8786 (empty: the same)."
+    ).tag(config=True)
+
+    gateway_auth = Unicode(
+        "", help="The gateway's auth: basic, kerberos or jupyterhub (empty: dask config)."
+    ).tag(config=True)
+
+    gateway_max_workers = Int(
+        100, help="Most workers a start, scale or adapt may ask a gateway for."
+    ).tag(config=True)
+
     cluster_manager_class = Type(
         default_value="jupyter_mlops.clusters.manager.ClusterManager",
         klass="jupyter_mlops.clusters.manager.ClusterManager",

@@ -13,6 +13,7 @@ from tornado import web
 
 from ..core.api import APIHandler
 from ..core.openapi import Contract
+from . import gateway
 from .api_models import ChangeCluster, ClusterConnection, ClusterInfo, ClusterList, StartCluster
 from .dashboard import DashboardProxyHandler
 from .manager import ClusterManager
@@ -124,6 +125,16 @@ def setup(app: Any) -> None:
     """Build the server's cluster manager."""
     manager_class = getattr(app, "cluster_manager_class", ClusterManager)
     manager = manager_class(parent=app, log=app.log)
+    if getattr(app, "cluster_backend", "local") == "gateway" and not manager.cluster_class:
+        # Dask Gateway by configuration alone: its address and auth from the app's settings.
+        manager.cluster_class = gateway.GATEWAY_CLASS
+        manager.cluster_kwargs = {
+            **gateway.gateway_kwargs(app.gateway_address, app.gateway_proxy_address,
+                                     app.gateway_auth),
+            **manager.cluster_kwargs,
+        }  # fmt: skip
+        if not manager.max_workers:  # workers run on the gateway's machines, not this one
+            manager.max_workers = app.gateway_max_workers
     app.settings["mlops_clusters"] = manager
 
 

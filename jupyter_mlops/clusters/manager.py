@@ -24,6 +24,7 @@ from traitlets import Dict, Float, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
+from . import gateway
 from .api_models import (
     AdaptRange,
     AdaptState,
@@ -287,6 +288,7 @@ class ClusterManager(LoggingConfigurable):
         return record
 
     async def _list(self) -> ClusterList:
+        await self._adopt_gateway_clusters()
         infos = await asyncio.gather(*(self._describe(r) for r in list(self._clusters.values())))
         factory = self.factory()
         return ClusterList(
@@ -297,6 +299,25 @@ class ClusterManager(LoggingConfigurable):
             limits=self.limits(),
             local=self.local,
         )
+
+    async def _adopt_gateway_clusters(self) -> None:
+        """Add the same user's running gateway clusters started elsewhere (a notebook, another
+        server, the dask-gateway CLI), so they are listed, scaled and stopped here too."""
+        factory = self.factory()
+        if not gateway.is_gateway(factory.class_path):
+            return
+        known = {str(getattr(r.cluster, "name", "")) for r in self._clusters.values() if r.cluster}
+        try:
+            found = await gateway.running_elsewhere(factory.kwargs, known)
+        except Exception as exc:  # the gateway down: list what we have, say why in the log
+            self.log.warning("could not list the gateway's clusters: %s", exc)
+            return
+        for cluster in found:
+            record = self._new_record("configured", factory.class_path, None)
+            record.name = f"Gateway cluster {cluster.name[:8]}"
+            record.cluster, record.address = cluster, cluster.scheduler_address
+            record.comm, record.state = cluster.scheduler_comm, "running"
+            record.security = gateway.cluster_security(cluster)
 
     async def _start(self, request: StartCluster) -> ClusterInfo:
         gpus = select_gpus(request.gpu_count) if request.gpu_count is not None else None
@@ -309,6 +330,8 @@ class ClusterManager(LoggingConfigurable):
             record.cluster = cluster
             record.address = cluster.scheduler_address
             record.comm = cluster.scheduler_comm
+            if record.security is None:  # a gateway issues per-cluster credentials
+                record.security = gateway.cluster_security(cluster)
             if plan.scale_to is not None and request.adapt is None:
                 await _maybe_await(cluster.scale(plan.scale_to))
             if request.adapt is not None:
@@ -402,6 +425,11 @@ class ClusterManager(LoggingConfigurable):
     async def _close(self, cluster_id: str) -> ClusterInfo:
         record = self._record(cluster_id)
         info = await self._describe(record)
+        if gateway.is_gateway(record.class_path) and record.cluster is not None:
+            # Stop means stop on the gateway, also for a cluster adopted from elsewhere
+            # (closing one only disconnects from it).
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(record.cluster.shutdown(), self.close_timeout)
         # A cluster whose scheduler is gone cannot close cleanly: give it a few seconds only.
         await self._close_record(record, self.close_timeout if info.status == "running" else 5)
         del self._clusters[record.id]

@@ -1,0 +1,141 @@
+"""Dask Gateway as the cluster engine, against a real `dask-gateway-server` (local backend) on
+loopback ports: `MLOpsApp.cluster_backend = "gateway"` by configuration alone; a 2-worker
+cluster started from the REST API; a Parquet dataset profiled on it; a run tracked from a task
+on a gateway worker (metrics reach the store through its URL); a cluster the same user started
+elsewhere is listed and stopped from here; stopping ends it on the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_mlops.core.config import resolve_db_url
+
+from .support import gateway as gateway_support
+from .support.gateway import GatewayServer
+
+gateway_server = gateway_support.gateway_server  # the session's gateway (fixture)
+
+
+@pytest.fixture
+def jp_server_config(gateway_server: GatewayServer) -> dict[str, Any]:
+    return {
+        "ServerApp": {"jpserver_extensions": {"jupyter_mlops": True}},
+        "MLOpsApp": {
+            "cluster_backend": "gateway",
+            "gateway_address": gateway_server.address,
+            "gateway_proxy_address": gateway_server.proxy_address,
+            "gateway_auth": "basic",
+        },
+    }
+
+
+async def call(jp_fetch: Any, method: str, *path: str, body: Any = None) -> Any:
+    kwargs: dict[str, Any] = {"method": method, "request_timeout": 300}
+    if body is not None or method in ("POST", "PATCH"):
+        kwargs["body"] = json.dumps(body or {})
+    return json.loads((await jp_fetch("mlops", "api", *path, **kwargs)).body)
+
+
+async def until(check: Any, timeout: float = 240) -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.5)
+
+
+def _tracked_on_worker(db_url: str, data_dir: str) -> str:
+    """Runs on a gateway worker: a run whose metrics go to the store named by URL."""
+    import os
+
+    os.environ["JUPYTER_MLOPS_DB_URL"] = db_url
+    os.environ["JUPYTER_MLOPS_DATA_DIR"] = data_dir
+    import jupyter_mlops as mlops
+
+    with mlops.start_run(experiment="on-gateway") as run:
+        mlops.log_metric("rows", 42.0)
+        mlops.log_param("where", "gateway worker")
+    return str(run.run_id)
+
+
+def _gateway_names(server: GatewayServer) -> set[str]:
+    from dask_gateway import Gateway
+
+    with Gateway(server.address, proxy_address=server.proxy_address, auth="basic") as gateway:
+        return {c.name for c in gateway.list_clusters()}
+
+
+@pytest.mark.timeout(900)
+async def test_gateway_clusters_from_the_rest_api(
+    jp_fetch: Any, mlops_app: Any, gateway_server: GatewayServer, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    started = await call(jp_fetch, "POST", "clusters", body={"workers": 2})
+    assert started["cluster_class"] == "dask_gateway.GatewayCluster"
+    assert started["status"] == "running" and started["secured"]
+    assert started["dashboard_url"].startswith(f"{gateway_server.address}/clusters/")
+    cluster_id = started["id"]
+
+    async def two_workers() -> Any:
+        listed = await call(jp_fetch, "GET", "clusters")
+        (info,) = [c for c in listed["clusters"] if c["id"] == cluster_id]
+        return info if len(info["workers"]) == 2 else None
+
+    await until(two_workers)
+
+    # A kernel's view: get_client through the server link (a thread: the server shares our loop).
+    frame = pd.DataFrame({"x": range(1000), "y": [i % 7 for i in range(1000)]})
+    dataset = tmp_path / "data.parquet"
+    frame.to_parquet(dataset)
+
+    def profile_on_cluster() -> tuple[int, str]:
+        import dask.dataframe as dd
+
+        import jupyter_mlops as mlops
+
+        client = mlops.get_client(cluster_id)
+        assert client.scheduler.address.startswith("gateway://")
+        report = mlops.profile(dd.read_parquet(str(dataset)))
+        run_id = client.submit(_tracked_on_worker, resolve_db_url(), str(tmp_path)).result(300)
+        return int(report.n_rows), run_id
+
+    n_rows, run_id = await asyncio.to_thread(profile_on_cluster)
+    assert n_rows == 1000
+    from jupyter_mlops.tracking.client import get_client as tracking_client
+
+    run = tracking_client().store.get_run(run_id)  # written by the worker, read here
+    assert dict(run.params) == {"where": "gateway worker"}
+    assert dict(run.metrics) == {"rows": 42.0}
+
+    # A cluster this user started elsewhere shows up, and stopping it here stops it there.
+    def start_elsewhere() -> str:
+        from dask_gateway import Gateway
+
+        with Gateway(
+            gateway_server.address, proxy_address=gateway_server.proxy_address, auth="basic"
+        ) as gateway:
+            cluster = gateway.new_cluster(shutdown_on_close=False)
+            name = str(cluster.name)
+            cluster.close()
+            return name
+
+    elsewhere = await asyncio.to_thread(start_elsewhere)
+    listed = await call(jp_fetch, "GET", "clusters")
+    adopted = [c for c in listed["clusters"] if c["scheduler_address"].endswith(elsewhere)]
+    assert len(adopted) == 1 and adopted[0]["status"] == "running"
+    await call(jp_fetch, "DELETE", "clusters", adopted[0]["id"])
+    await call(jp_fetch, "DELETE", "clusters", cluster_id)
+
+    async def gone() -> bool:
+        return not await asyncio.to_thread(_gateway_names, gateway_server)
+
+    await until(gone)
