@@ -272,3 +272,16 @@ def test_an_experiments_artifact_location_is_where_its_runs_keep_artifacts(
     client.log_text(run.info.run_id, "here", "note.txt")
     assert [p.read_text() for p in place.rglob("note.txt")] == ["here"]
     assert client.download_artifacts(run.info.run_id, "note.txt", str(tmp_path))
+
+
+def test_unnamed_logged_models_get_distinct_names(server: MLOpsServer) -> None:
+    from sklearn.linear_model import LinearRegression
+
+    estimator = LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0])
+    mlflow.set_experiment("spec-unnamed")
+    with mlflow.start_run():
+        first = mlflow.sklearn.log_model(estimator)
+        second = mlflow.sklearn.log_model(estimator)
+    assert first.name and second.name and first.name != second.name
+    loaded = mlflow.sklearn.load_model(first.model_uri)
+    assert loaded.predict([[2.0]]).tolist() == estimator.predict([[2.0]]).tolist()

@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 from ..core.errors import MLOpsError
+from ..tracking.names import random_run_name
 from ..tracking.store import TrackingStore
 from . import messages as m
 from .errors import INVALID_PARAMETER_VALUE, RESOURCE_DOES_NOT_EXIST, MlflowError
@@ -51,7 +52,9 @@ class LoggedModels:
                 RESOURCE_DOES_NOT_EXIST,
                 "source_run_id",
             ) from error
-        name = (request.name or "model").strip().strip("/") or "model"
+        # An unnamed model gets a drawn name, as MLflow's server gives one: two unnamed models
+        # of one run keep apart (their files are folders named after them).
+        name = (request.name or "").strip().strip("/") or random_run_name()
         self.store.artifact_path(run.run_id, name)  # refuses a name that leaves the run
         now = time.time_ns() // 1_000_000
         info = m.LoggedModelInfo(
