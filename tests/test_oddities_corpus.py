@@ -351,3 +351,20 @@ def test_a_refused_constraint_or_statement_never_shows_its_sql(db_url):
             message,
         )
     assert codes["duplicate"] is ErrorCode.CONFLICT
+
+
+# --- found by the nightly-sized fuzz walk: digits that int() refuses ------------------------
+
+SUPERSCRIPT_ONE = "%C2%B9"  # "¹": str.isdigit() says yes, int() says no
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (f"monitors/m/windows/{SUPERSCRIPT_ONE}", "window_id"),
+        (f"evaluation/models/m/versions/{SUPERSCRIPT_ONE}/constraints", "version"),
+        (f"approvals/{SUPERSCRIPT_ONE}", "approval_id"),
+    ],
+)
+async def test_a_number_in_non_ascii_digits_is_a_400_naming_it(call, path, field):
+    _bad_request(*await call("GET", path), field)

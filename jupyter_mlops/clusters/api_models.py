@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..core.errors import MLOpsError
+from ..core.query import is_decimal
 
 # Absolute ceilings against absurd numbers; the configured limits (`ClusterManager.max_*`,
 # default: what the machine has) are checked by the manager and are usually far lower.
@@ -103,7 +104,7 @@ class StartCluster(BaseModel):
             return None
         if value == "all":
             return "all"
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and is_decimal(value):
             value = int(value)
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value or None

@@ -12,13 +12,14 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
+from ..core.query import is_decimal
 from ..core.subcommands import MagicArgumentParser, Subcommand, SubcommandRegistry
 
 
 def _gpus(value: str) -> str | int:
     if value in ("all", "none"):
         return value
-    if value.isdigit():
+    if is_decimal(value):
         return int(value)
     raise argparse.ArgumentTypeError(f"{value!r} is not 'all', 'none' or a number of GPUs")
 

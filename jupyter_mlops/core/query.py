@@ -26,6 +26,12 @@ _SERVER_ARGUMENTS = frozenset({"token", "_xsrf"})
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
+def is_decimal(text: str) -> bool:
+    """Whether `text` is a whole number in ASCII digits: `str.isdigit()` alone also takes "¹" or
+    "٣", which `int()` then refuses (a 500 where a 400 was meant)."""
+    return text.isascii() and text.isdigit()
+
+
 def _is_list_field(annotation: Any) -> bool:
     origin = typing.get_origin(annotation)
     if origin in (list, tuple, set, frozenset):

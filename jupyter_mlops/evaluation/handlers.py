@@ -118,9 +118,10 @@ class ConstraintsHandler(_Handler):
     }
 
     def _version(self, name: str, version: str) -> Any:
+        from ..core.query import is_decimal
         from ..serving.model_uri import MAX_VERSION, ModelRef, check_name
 
-        if not version.isdigit() or not 1 <= int(version) <= MAX_VERSION:
+        if not is_decimal(version) or not 1 <= int(version) <= MAX_VERSION:
             raise MLOpsError(f"version {version!r} must be a positive number", field="version")
         return self.service("registry").get_version(
             ModelRef(check_name(name), version=int(version))

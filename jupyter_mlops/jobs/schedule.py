@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..core.errors import MLOpsError
+from ..core.query import is_decimal
 
 _DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -62,7 +63,7 @@ def _check_steps(expression: str, text: str) -> None:
     for (name, low, high), field_text in zip(_FIELDS, text.split(), strict=True):
         for part in field_text.split(","):
             _, slash, step = part.partition("/")
-            if slash and step.isdigit() and not 1 <= int(step) <= high - low + 1:
+            if slash and is_decimal(step) and not 1 <= int(step) <= high - low + 1:
                 raise MLOpsError(
                     f"{expression!r}: the {name} field's step /{step} is beyond its range "
                     f"({low}-{high}); a step is 1 to {high - low + 1}",
@@ -110,24 +111,24 @@ def due_firings(expression: str, tz: str, after_ms: int, now_ms: int) -> list[in
 
 
 def _at(minute: str, hour: str) -> str | None:
-    if minute.isdigit() and hour.isdigit():
+    if is_decimal(minute) and is_decimal(hour):
         return f"{int(hour):02d}:{int(minute):02d}"
     return None
 
 
 def _divides(step: str, span: int) -> bool:
     # `*/7` restarts at 0 each hour (..., :49, :56, :00): not "every 7 minutes".
-    return step.isdigit() and span % int(step) == 0
+    return is_decimal(step) and span % int(step) == 0
 
 
 def _list_of(field_text: str, names: list[str], offset: int) -> str | None:
     parts = field_text.split(",")
-    if all(part.isdigit() for part in parts):
+    if all(is_decimal(part) for part in parts):
         try:
             return ", ".join(names[(int(part) - offset) % len(names)] for part in parts)
         except IndexError:
             return None
-    if "-" in field_text and all(p.isdigit() for p in field_text.split("-")):
+    if "-" in field_text and all(is_decimal(p) for p in field_text.split("-")):
         low, high = (int(p) for p in field_text.split("-"))
         return f"{names[(low - offset) % len(names)]} to {names[(high - offset) % len(names)]}"
     return None
@@ -148,9 +149,9 @@ def describe(expression: str, tz: str = "UTC") -> str:
             text = "every minute"
         elif minute.startswith("*/") and hour == "*" and _divides(minute[2:], 60):
             text = f"every {minute[2:]} minutes"
-        elif minute.isdigit() and hour == "*":
+        elif is_decimal(minute) and hour == "*":
             text = f"every hour at minute {int(minute)}"
-        elif minute.isdigit() and hour.startswith("*/") and _divides(hour[2:], 24):
+        elif is_decimal(minute) and hour.startswith("*/") and _divides(hour[2:], 24):
             text = f"every {hour[2:]} hours at minute {int(minute)}"
     elif at and (day, month) == ("*", "*"):
         days = _list_of(weekday, _DAYS, 0)
@@ -158,7 +159,7 @@ def describe(expression: str, tz: str = "UTC") -> str:
             days = "weekday"
         if days:
             text = f"every {days} at {at}"
-    elif at and weekday == "*" and day.isdigit():
+    elif at and weekday == "*" and is_decimal(day):
         if month == "*":
             text = f"on day {int(day)} of every month at {at}"
         else:

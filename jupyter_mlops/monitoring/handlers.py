@@ -228,8 +228,9 @@ def _profile_drift(body: api.DriftIn) -> dict[str, Any]:
 
 def _window_number(window_id: str) -> int:
     from ..core.errors import MLOpsError
+    from ..core.query import is_decimal
 
-    if not window_id.isdigit() or len(window_id) > 18:
+    if not is_decimal(window_id) or len(window_id) > 18:
         raise MLOpsError(f"window_id must be a number, not {window_id!r}", field="window_id")
     return int(window_id)
 

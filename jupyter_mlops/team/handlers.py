@@ -27,6 +27,7 @@ from tornado import web
 from ..core.api import APIHandler
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.openapi import Contract
+from ..core.query import is_decimal
 from ..core.team import settings as team_settings
 from ..core.team.approvals import Approval
 from ..core.team.identity import current_actor
@@ -246,7 +247,7 @@ class ApprovalHandler(_Handler):
 
 
 def _approval_id(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= api.MAX_ID:
+    if not is_decimal(text) or not 1 <= int(text) <= api.MAX_ID:
         raise MLOpsError(f"approval id {text!r} must be a positive number", field="approval_id")
     return int(text)
 
