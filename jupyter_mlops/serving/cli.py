@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,16 @@ def register(commands: Any) -> None:
         "export", help="Write a container build folder for a registered model."
     )
     export.add_argument("model", help="NAME@ALIAS, NAME/VERSION or NAME (latest).")
+    export.add_argument("--docker", metavar="DIR", help="Folder for the Dockerfile and the model.")
     export.add_argument(
-        "--docker", required=True, metavar="DIR", help="Folder for the Dockerfile and the model."
+        "--kubernetes",
+        metavar="DIR",
+        help="Folder for a Deployment, Service (readiness on /health) and CPU autoscaler.",
+    )
+    export.add_argument("--image", help="The image the Deployment runs (--kubernetes).")
+    export.add_argument(
+        "--credentials-secret",
+        help="A Secret with the artifact root's credentials (AWS_*), mounted with envFrom.",
     )
     export.set_defaults(func=_export)
 
@@ -118,8 +127,22 @@ def _auth(args: argparse.Namespace) -> tuple[str | None, str]:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .docker_export import export_docker
+    if not args.docker and not args.kubernetes:
+        print("jupyter-mlops export: give --docker DIR and/or --kubernetes DIR", file=sys.stderr)
+        return 2
+    if args.docker:
+        from .docker_export import export_docker
 
-    folder = export_docker(args.model, Path(args.docker))
-    print(f"jupyter-mlops: wrote {folder} (docker build -t NAME {folder})")
+        folder = export_docker(args.model, Path(args.docker))
+        print(f"jupyter-mlops: wrote {folder} (docker build -t NAME {folder})")
+    if args.kubernetes:
+        from .k8s_export import export_kubernetes
+
+        written = export_kubernetes(
+            args.model,
+            Path(args.kubernetes),
+            args.image,
+            credentials_secret=args.credentials_secret,
+        )
+        print(f"jupyter-mlops: wrote {', '.join(str(p) for p in written)} (kubectl apply -f)")
     return 0
