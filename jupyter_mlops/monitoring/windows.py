@@ -119,7 +119,9 @@ def evaluate_window(
         raise_alert(store, monitor, window, report, result.data_path)
     from ..evaluation import window_alert
 
-    if window_alert(validation):
+    # One alert per window: a drifted window's alert (and its retraining) stands, and its
+    # validation violations are in its report; otherwise invalid requests alert on their own.
+    if not result.dataset_drifted and window_alert(validation):
         message = f"{monitor.endpoint_name}: invalid requests: {validation.summary()}"
         store.add_alert(
             monitor.monitor_id, window.window_id, "data_validation", message[:2000], None, None
