@@ -285,3 +285,20 @@ def test_unnamed_logged_models_get_distinct_names(server: MLOpsServer) -> None:
     assert first.name and second.name and first.name != second.name
     loaded = mlflow.sklearn.load_model(first.model_uri)
     assert loaded.predict([[2.0]]).tolist() == estimator.predict([[2.0]]).tolist()
+
+
+def test_metrics_logged_with_a_model_id_attach_to_the_model(server: MLOpsServer) -> None:
+    from sklearn.linear_model import LinearRegression
+
+    estimator = LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0])
+    mlflow.set_experiment("spec-model-metrics")
+    with mlflow.start_run() as run:
+        logged = mlflow.sklearn.log_model(estimator, name="model")
+        mlflow.log_metric("rmse", 0.25, step=2, model_id=logged.model_id)
+        mlflow.log_metrics({"mae": 0.5}, model_id=logged.model_id)
+    model = mlflow.get_logged_model(logged.model_id)
+    assert {(m.key, m.value, m.run_id) for m in model.metrics} == {
+        ("rmse", 0.25, run.info.run_id),
+        ("mae", 0.5, run.info.run_id),
+    }
+    assert mlflow.MlflowClient().get_run(run.info.run_id).data.metrics["rmse"] == 0.25

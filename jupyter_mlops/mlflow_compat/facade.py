@@ -17,7 +17,7 @@ import base64
 import binascii
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.team.identity import current_user
@@ -161,6 +161,8 @@ class MlflowFacade:
     def __init__(self, store: TrackingStore) -> None:
         self.store = store
         self.inputs = RunInputs(store.data_dir)
+        # Set by `handlers.setup` to the logged models' `add_metrics` (they import this module).
+        self.on_model_metrics: Callable[[str, list[m.MetricMessage]], None] | None = None
 
     # --- experiments -----------------------------------------------------------------
 
@@ -362,7 +364,12 @@ class MlflowFacade:
         """`runs/log-metric`."""
         timestamp = request.timestamp if request.timestamp is not None else _now_ms()
         point = Metric(request.key, request.value, request.step, timestamp)
-        return self._log(request.the_run_id, metrics=[point])
+        self._log(request.the_run_id, metrics=[point])
+        if request.model_id and self.on_model_metrics is not None:
+            message = m.MetricMessage(key=request.key, value=request.value, timestamp=timestamp,
+                                      step=request.step, model_id=request.model_id)  # fmt: skip
+            self.on_model_metrics(request.the_run_id, [message])
+        return m.Empty()
 
     def log_param(self, request: m.LogParam) -> m.Empty:
         """`runs/log-parameter`."""
@@ -432,6 +439,9 @@ class MlflowFacade:
         points = [Metric(p.key, p.value, p.step, p.timestamp) for p in request.metrics]
         tags = {tag.key: tag.value for tag in request.tags}
         self._log(run_id, params=params, metrics=points, tags=tags)
+        attached = [p for p in request.metrics if p.model_id]
+        if attached and self.on_model_metrics is not None:
+            self.on_model_metrics(run_id, attached)
         name = tags.get(RUN_NAME_TAG, "").strip()
         if name:
             self.store.update_run(run_id, name=name)

@@ -66,8 +66,10 @@ ROUTES: list[tuple[str, Any]] = []  # nothing under /mlops/api/
 def setup(app: ExtensionApp) -> None:
     """Build the facade on the tracking store; point the kernels' MLflow at this server."""
     store = app.settings["mlops_tracking"]
-    app.settings["mlops_mlflow_compat"] = MlflowFacade(store)
+    facade = MlflowFacade(store)
+    app.settings["mlops_mlflow_compat"] = facade
     logged_models = LoggedModels(store)
+    facade.on_model_metrics = logged_models.add_metrics
     app.settings["mlops_mlflow_logged_models"] = logged_models
     registry = app.settings.get("mlops_registry")  # built by serving's setup, when present
     if registry is not None:

@@ -150,6 +150,21 @@ class LoggedModels:
             raise MlflowError(f"No logged model {model_id!r}", RESOURCE_DOES_NOT_EXIST, "model_id")
         return self.folder / f"{model_id}.json"
 
+    def add_metrics(self, run_id: str, points: list[m.MetricMessage]) -> None:
+        """Attach points logged with a `model_id` to those models (a point naming no model
+        here stays a run metric only, as it was written)."""
+        by_model: dict[str, list[m.MetricMessage]] = {}
+        for point in points:
+            if point.model_id and _MODEL_ID.match(point.model_id):
+                by_model.setdefault(point.model_id, []).append(point)
+        with self._lock:
+            for model_id, found in by_model.items():
+                if not self._path(model_id).is_file():
+                    continue
+                model = self._read(model_id)
+                model.data.metrics += [p.model_copy(update={"run_id": run_id}) for p in found]
+                self._write(model)
+
     def _read(self, model_id: str) -> m.LoggedModelMessage:
         path = self._path(model_id)
         if not path.is_file():

@@ -48,12 +48,17 @@ class KeyValue(Message):
 
 
 class MetricMessage(Message):
-    """One metric point (timestamp in ms since the epoch)."""
+    """One metric point (timestamp in ms since the epoch); `model_id` attaches it to a logged
+    model too (MLflow 3), `run_id` says where a logged model's metric came from."""
 
     key: str
     value: float
     timestamp: Int64 = 0
     step: Int64 = 0
+    model_id: str | None = None
+    run_id: str | None = None
+    dataset_name: str | None = None
+    dataset_digest: str | None = None
 
 
 class ExperimentMessage(Message):
@@ -213,6 +218,9 @@ class LogMetric(RunRef):
     value: float
     timestamp: Int64 | None = None
     step: Int64 = 0
+    model_id: str | None = None
+    dataset_name: str | None = None
+    dataset_digest: str | None = None
 
 
 class LogParam(RunRef):
@@ -371,9 +379,10 @@ class LoggedModelInfo(Message):
 
 
 class LoggedModelData(Message):
-    """A logged model's params (its metrics are its run's)."""
+    """A logged model's params, and the metrics logged with its `model_id`."""
 
     params: list[KeyValue] = Field(default_factory=list)
+    metrics: list[MetricMessage] = Field(default_factory=list)
 
 
 class LoggedModelMessage(Message):
