@@ -18,8 +18,9 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..core.db import conflict_message
+from ..core.db import Database, conflict_message
 from ..core.errors import ErrorCode, MLOpsError
+from ..core.team.tables import PermissionRow
 from . import heartbeat
 from .heartbeat import ProcessIdentity
 from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
@@ -64,26 +65,27 @@ def write_params(session: Session, run_id: str, params: Mapping[str, str]) -> No
 
 
 def write_new_run(
-    session: Session,
+    database: Database,
+    connection: Any,
     row: Mapping[str, Any],
     params: Mapping[str, str],
     tags: Mapping[str, str],
     process: ProcessIdentity | None = None,
 ) -> None:
     """Insert a new run with its first params and tags (nothing to compare against yet), and
-    the process running it when given (its heartbeat row).
+    the process running it when given (its heartbeat row), in `Database.driver_transaction`'s
+    `connection`.
 
     Driver-level statements: SQLAlchemy building and compiling three statements would cost
     more than the inserts, and starting 1,000 runs/s leaves no room for it.
     """
-    connection = session.connection()
     columns = list(row)
-    names = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
-    markers = _markers(connection, len(columns))
+    names = ", ".join(database.engine.dialect.identifier_preparer.quote(c) for c in columns)
     run_id = row["run_id"]
     statements: list[tuple[str, Any, bool]] = [
         (
-            f"INSERT INTO {RunRow.__tablename__} ({names}) VALUES ({markers})",
+            f"INSERT INTO {RunRow.__tablename__} ({names}) "
+            f"VALUES ({database.markers(len(columns))})",
             tuple(row[c] for c in columns),
             False,
         )
@@ -92,21 +94,34 @@ def write_new_run(
         if values:
             sql = (
                 f"INSERT INTO {table.__tablename__} (run_id, key, value) "
-                f"VALUES ({_markers(connection, 3)})"
+                f"VALUES ({database.markers(3)})"
             )
             statements.append((sql, [(run_id, k, v) for k, v in values.items()], True))
     if process is not None:
         columns_sql = ", ".join(heartbeat.OWNER_COLUMNS)
         sql = (
             f"INSERT INTO {heartbeat.RunProcessRow.__tablename__} ({columns_sql}) "
-            f"VALUES ({_markers(connection, len(heartbeat.OWNER_COLUMNS))})"
+            f"VALUES ({database.markers(len(heartbeat.OWNER_COLUMNS))})"
         )
         statements.append((sql, heartbeat.record_owner_values(run_id, process), False))
-    if connection.dialect.name == "postgresql":
-        _pipelined(connection, statements)
+    if not database.is_sqlite:
+        _pipelined_driver(connection, statements)
         return
-    for sql, parameters, _many in statements:
-        connection.exec_driver_sql(sql, parameters)
+    for sql, parameters, many in statements:
+        if many:
+            connection.executemany(sql, parameters)
+        else:
+            connection.execute(sql, parameters)
+
+
+def _pipelined_driver(driver: Any, statements: list[tuple[str, Any, bool]]) -> None:
+    """Send the statements in one round trip (psycopg 3's pipeline mode)."""
+    with driver.pipeline(), driver.cursor() as cursor:
+        for sql, parameters, many in statements:
+            if many:
+                cursor.executemany(sql, parameters)
+            else:
+                cursor.execute(sql, parameters)
 
 
 def _pipelined(connection: Any, statements: list[tuple[str, Any, bool]]) -> None:
@@ -137,41 +152,63 @@ def _driver_errors() -> Iterator[None]:
         raise MLOpsError(f"the store refused the values: {error}") from error
 
 
-def experiment_for_new_run(session: Session, experiment_id: int) -> tuple[str, str] | None:
-    """`(artifact_location, lifecycle_stage)` of an experiment, or None (driver-level, as
-    `write_new_run`)."""
-    connection = session.connection()
+def experiment_for_new_run(
+    database: Database, connection: Any, experiment_id: int
+) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """`(artifact_location, lifecycle_stage, grants)` of an experiment, `grants` being its
+    `(user, permission)` rows (for `permissions.from_grants`), or None; one statement in
+    `Database.driver_transaction`'s `connection`."""
     sql = (
-        f"SELECT artifact_location, lifecycle_stage FROM {ExperimentRow.__tablename__} "
-        f"WHERE experiment_id = {_markers(connection, 1)}"
+        f"SELECT e.artifact_location, e.lifecycle_stage, p.{_quoted(database, 'user')}, "
+        f"p.permission FROM {ExperimentRow.__tablename__} e "
+        f"LEFT JOIN {PermissionRow.__tablename__} p ON p.object_type = 'experiment' "
+        f"AND p.object_id = {_cast_text(database, 'e.experiment_id')} "
+        f"WHERE e.experiment_id = {database.markers(1)}"
     )
-    found = connection.exec_driver_sql(sql, (experiment_id,)).first()
-    return None if found is None else (found[0], found[1])
+    found = connection.execute(sql, (experiment_id,)).fetchall()
+    if not found:
+        return None
+    grants = [(user, permission) for _a, _s, user, permission in found if user is not None]
+    return found[0][0], found[0][1], grants
 
 
-def end_run(session: Session, run_id: str, status: str, end_time: int, error: str | None) -> bool:
+def run_exists(database: Database, connection: Any, run_id: str) -> bool:
+    """Whether a run is stored (in `Database.driver_transaction`'s `connection`)."""
+    sql = f"SELECT 1 FROM {RunRow.__tablename__} WHERE run_id = {database.markers(1)}"
+    return connection.execute(sql, (run_id,)).fetchone() is not None
+
+
+def _quoted(database: Database, name: str) -> str:
+    return str(database.engine.dialect.identifier_preparer.quote(name))
+
+
+def _cast_text(database: Database, column: str) -> str:
+    # permissions.object_id is text: compare as text so the experiments' index still serves.
+    return f"CAST({column} AS TEXT)" if database.is_sqlite else f"{column}::text"
+
+
+def end_run(
+    database: Database, connection: Any, run_id: str, status: str, end_time: int, error: str | None
+) -> bool:
     """Set a run's final status, end time and traceback, and forget its process (heartbeat);
-    False when there is no such run."""
-    connection = session.connection()
-    marks = _markers(connection, 4).split(", ")
+    False when there is no such run. In `Database.driver_transaction`'s `connection`."""
+    marks = database.markers(4).split(", ")
     sql = (
         f"UPDATE {RunRow.__tablename__} SET status = {marks[0]}, end_time = {marks[1]}, "
         f"error = COALESCE({marks[2]}, error) WHERE run_id = {marks[3]}"
     )
     release = (
-        f"DELETE FROM {heartbeat.RunProcessRow.__tablename__} "
-        f"WHERE run_id = {_markers(connection, 1)}"
+        f"DELETE FROM {heartbeat.RunProcessRow.__tablename__} WHERE run_id = {database.markers(1)}"
     )
-    if connection.dialect.name == "postgresql":  # both in one round trip
-        driver: Any = connection.connection.driver_connection
-        with driver.cursor() as ended, driver.cursor() as released:
-            with _driver_errors(), driver.pipeline():
+    if not database.is_sqlite:  # both in one round trip
+        with connection.cursor() as ended, connection.cursor() as released:
+            with connection.pipeline():
                 ended.execute(sql, (status, end_time, error, run_id))
                 released.execute(release, (run_id,))
             return bool(ended.rowcount > 0)
-    result = connection.exec_driver_sql(sql, (status, end_time, error, run_id))
-    connection.exec_driver_sql(release, (run_id,))
-    return bool(getattr(result, "rowcount", 0))
+    result = connection.execute(sql, (status, end_time, error, run_id))
+    connection.execute(release, (run_id,))
+    return bool(result.rowcount > 0)
 
 
 def _markers(connection: Any, count: int) -> str:

@@ -12,6 +12,7 @@ a refusal is `MLOpsError(FORBIDDEN)` naming the permission (HTTP 403).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -71,8 +72,7 @@ def effective(
     experiment: str | int | None = None,
 ) -> Permission:
     """The permission `user` holds on a model or an experiment."""
-    settings = get_settings()
-    if user in settings.admins:
+    if user in get_settings().admins:
         return Permission.MANAGE
     object_type, object_id = _object(model, experiment)
     grants = session.execute(
@@ -80,6 +80,15 @@ def effective(
             PermissionRow.object_type == object_type, PermissionRow.object_id == object_id
         )
     ).all()
+    return from_grants(user, [(grantee, permission) for grantee, permission in grants])
+
+
+def from_grants(user: str, grants: Sequence[tuple[str, str]]) -> Permission:
+    """The permission `user` holds on an object with these `(user, permission)` grants (what
+    `effective` decides once it has read them; the run-creating hot path reads them itself)."""
+    settings = get_settings()
+    if user in settings.admins:
+        return Permission.MANAGE
     default = Permission.parse(settings.default_permission, "default_permission")
     for grantee, permission in grants:
         if grantee == user:
@@ -103,6 +112,19 @@ def require(
     actor) holds `permission` on the model or experiment."""
     who = user or current_user()
     held = effective(session, who, model=model, experiment=experiment)
+    refuse_below(permission, held, who, model=model, experiment=experiment, action=action)
+
+
+def refuse_below(
+    permission: Permission,
+    held: Permission,
+    who: str,
+    *,
+    model: str | None = None,
+    experiment: str | int | None = None,
+    action: str = "",
+) -> None:
+    """`require`'s refusal (FORBIDDEN naming the permission) when `held` is below `permission`."""
     if held < permission:
         object_type, object_id = _object(model, experiment)
         doing = f" to {action}" if action else ""
