@@ -364,7 +364,17 @@ SUPERSCRIPT_ONE = "%C2%B9"  # "¹": str.isdigit() says yes, int() says no
         (f"monitors/m/windows/{SUPERSCRIPT_ONE}", "window_id"),
         (f"evaluation/models/m/versions/{SUPERSCRIPT_ONE}/constraints", "version"),
         (f"approvals/{SUPERSCRIPT_ONE}", "approval_id"),
+        (f"models/m/versions/{SUPERSCRIPT_ONE}", "version"),
     ],
 )
 async def test_a_number_in_non_ascii_digits_is_a_400_naming_it(call, path, field):
     _bad_request(*await call("GET", path), field)
+
+
+def test_a_model_reference_in_non_ascii_digits_is_refused_naming_the_field():
+    from jupyter_mlops.core.errors import MLOpsError
+    from jupyter_mlops.serving.model_uri import parse_ref
+
+    with pytest.raises(MLOpsError) as error:
+        parse_ref("churn/\u00b9")
+    assert error.value.field == "model"

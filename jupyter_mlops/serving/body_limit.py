@@ -21,7 +21,7 @@ def too_large(limit: int) -> PayloadError:
 async def read_body(request: Any, limit: int) -> bytes:
     """The body of a Starlette `request`, or `too_large` once it passes `limit` bytes."""
     length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > limit:
+    if length is not None and length.isascii() and length.isdigit() and int(length) > limit:
         raise too_large(limit)
     body = bytearray()
     async for chunk in request.stream():

@@ -40,6 +40,7 @@ from tornado import web
 from ..core.api import APIHandler
 from ..core.errors import MLOpsError
 from ..core.openapi import Contract
+from ..core.query import is_decimal
 from . import api_models as api
 from .api import register_version
 from .entities import Endpoint
@@ -73,7 +74,7 @@ async def teardown(app: ExtensionApp) -> None:
 
 
 def _version_number(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_VERSION:
+    if not is_decimal(text) or not 1 <= int(text) <= MAX_VERSION:
         raise MLOpsError(f"version {text!r} must be a positive number", field="version")
     return int(text)
 

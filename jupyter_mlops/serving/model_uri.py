@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..core.errors import MLOpsError
+from ..core.query import is_decimal
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 MODELS_SCHEME = "models:/"
@@ -60,7 +61,7 @@ def parse_ref(text: object, field: str = "model") -> ModelRef:
         check_name(name, field)
         if version == "latest":
             return ModelRef(name)
-        if not version.isdigit() or not 1 <= int(version) <= MAX_VERSION:
+        if not is_decimal(version) or not 1 <= int(version) <= MAX_VERSION:
             raise MLOpsError(f"{text!r}: the version must be a positive number", field=field)
         return ModelRef(name, version=int(version))
     return ModelRef(check_name(body, field))
