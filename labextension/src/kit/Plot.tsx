@@ -73,6 +73,7 @@ export function Plot(props: IPlotProps): JSX.Element {
   // Redraw on new data or layout.
   useEffect(() => {
     void draw();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `draw` is a new closure every render: redraw on new data or layout only
   }, [props.data, props.layout, props.config, height]);
 
   useEffect(() => {
@@ -116,6 +117,7 @@ export function Plot(props: IPlotProps): JSX.Element {
         void loadPlotly().then(Plotly => Plotly.purge(element));
       }
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- observers are set up once; `draw` reads the latest props when they fire
   }, []);
 
   return (

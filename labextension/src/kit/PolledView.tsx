@@ -167,8 +167,9 @@ export abstract class PolledView<T> extends ReactWidget {
       this.loaded = { data, error: null, loading: false };
       this.onLoaded(data);
     } catch (error) {
-      this.loaded = { data: this.loaded.data, error: APIError.from(error), loading: false };
-      throw this.loaded.error;
+      const failure = APIError.from(error);
+      this.loaded = { data: this.loaded.data, error: failure, loading: false };
+      throw failure;
     } finally {
       if (!this.isDisposed) {
         this.update();

@@ -51,7 +51,7 @@ export function themedLayout(
       themed[key] = { ...axisTheme, ...value };
     }
   }
-  return themed as Partial<Layout>;
+  return themed;
 }
 
 /** Draw (or redraw) a themed chart in `node`; returns once plotly has rendered it. */

@@ -73,6 +73,7 @@ export function useRequest<T>(
         current.current += 1;
       }
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's `deps` say when to fetch again (`request` is a new closure every render)
   }, [...deps, generation, refresh]);
 
   const reload = useCallback(() => setGeneration(value => value + 1), []);

@@ -3,6 +3,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 
 import { API_ROOT, APIError, requestAPI } from '../request';
 import { IJobState, IProfile, IProfileJob, IProfileRequest, IProfileSummary } from './model';
+import type { Schema } from '../api/types';
 
 /** The saved profiles, most recently saved first. */
 export function listProfiles(): Promise<IProfileSummary[]> {
@@ -37,7 +38,7 @@ export async function downloadReport(profileId: string): Promise<void> {
   );
   const response = await ServerConnection.makeRequest(url, {}, settings);
   if (!response.ok) {
-    const body = await response.json().catch(() => null);
+    const body = (await response.json().catch(() => null)) as Partial<Schema<'ErrorBody'>> | null;
     throw new APIError(
       response.status,
       body?.error ?? 'http_error',

@@ -130,7 +130,7 @@ export function matrixChart(correlations: ICorrelations | null | undefined): ICh
         zmax: 1,
         colorscale: signed ? CORRELATION_SCALE : ASSOCIATION_SCALE,
         hovertemplate: '%{y} / %{x}: %{z:.3f}<extra></extra>'
-      } as Data
+      }
     ],
     layout: {
       margin: { l: 120, r: 16, t: 8, b: 120 },
@@ -196,7 +196,7 @@ export function missingMatrixChart(matrix: IMissingMatrix | null | undefined): I
         colorscale: MISSING_SCALE,
         showscale: false,
         hovertemplate: '%{x}, rows from %{y:,}: %{z:.0%} missing<extra></extra>'
-      } as Data
+      }
     ],
     layout: {
       margin: { l: 40, r: 8, t: 8, b: 32 },

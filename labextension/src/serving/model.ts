@@ -52,7 +52,8 @@ export interface IEndpoint {
   workers: number;
   persistent: boolean;
   auth: boolean;
-  state: 'starting' | 'running' | 'restarting' | 'stopped' | 'failed' | string;
+  /** 'starting', 'running', 'restarting', 'stopped', 'failed', or a state added later. */
+  state: string;
   pid: number | null;
   restarts: number;
   message: string | null;

@@ -65,6 +65,7 @@ export function ChildRuns(props: {
     return () => {
       current = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a poll gives a new `run` object for the same run: fetch per run id
   }, [run.run_id, version, pages]);
 
   if (error !== null) {

@@ -24,16 +24,19 @@ export function ComparePanel(props: {
   // A metric the user picked stays; else one that every selected run has.
   const metricKey = useMemo(
     () => commonMetric(runs, metricKeys, chosen),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by content: every poll gives new arrays with the same runs and keys
     [runKey, metricKeys.join('\n'), chosen]
   );
   useEffect(() => {
     if (chosen !== null && !metricKeys.includes(chosen)) {
       setChosen(null);
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by content: every poll gives a new array with the same keys
   }, [metricKeys.join('\n')]);
 
   const series = useMemo(
     () => runs.map(run => ({ runId: run.run_id, label: runLabel(run) })),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by content: every poll gives new run objects for the same runs
     [runKey]
   );
   const rows = useMemo(() => compareRows(runs, allParams, formatValue), [runs, allParams]);

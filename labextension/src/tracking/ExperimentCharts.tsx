@@ -68,16 +68,19 @@ export function ExperimentCharts(props: {
 
   const scatter = useMemo(
     () => (x !== null && y !== null ? scatterChart(runs, x, y, selected) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the axes are found anew every render: keyed by their ids
     [runs, x?.id, y?.id, selected]
   );
   const axesKey = shown.map(column => column.id).join('\n');
   const axes = useMemo(() => {
     const chosen = shown.filter(column => column.kind === 'param' || column.kind === 'metric');
     return chosen.slice(0, MAX_AXES);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the shown columns' ids: a poll gives new column objects
   }, [axesKey]);
   // Brushed axes survive redraws (new data every poll); other axes start unbrushed.
   const [ranges, setRanges] = useState<ConstraintRange[]>([]);
   useEffect(() => setRanges([]), [axesKey]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the y axis is found anew every render: keyed by its id
   const parallel = useMemo(() => parallelChart(runs, axes, y, ranges), [runs, axes, y?.id, ranges]);
   const onRestyle = (data: Data[]) => {
     const dimensions =

@@ -164,7 +164,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
               {columns.map(column => {
                 const value = dataValue(run, column);
                 const text =
-                  column.kind === 'metric' ? formatValue(value as number | null) : (value ?? '');
+                  column.kind === 'metric' ? formatValue(value) : (value ?? '');
                 return (
                   <td
                     key={column.id}

@@ -71,8 +71,11 @@ export const trackingPlugin: JupyterFrontEndPlugin<void> = {
         })
     });
 
-    const section = new ExperimentsSection(experiment =>
-      app.commands.execute(CommandIDs.openExperiment, { experimentId: experiment.experiment_id })
+    const section = new ExperimentsSection(
+      experiment =>
+        void app.commands.execute(CommandIDs.openExperiment, {
+          experimentId: experiment.experiment_id
+        })
     );
     sidebar.addSection(section, SECTION_RANK);
 

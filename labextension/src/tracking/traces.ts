@@ -98,7 +98,7 @@ export function scatterChart(
       xaxis: axisLayout(x, xs),
       yaxis: axisLayout(y, ys),
       margin: { l: 60, r: 16, t: 16, b: 48 }
-    } as Partial<Layout>,
+    },
     plotted: points.length
   };
 }
@@ -320,7 +320,7 @@ export function metricChart(
         showlegend: histories.length > 1,
         xaxis: { title: { text: 'run' }, type: 'category' },
         yaxis: { title: { text: metricKey } }
-      } as Partial<Layout>
+      }
     };
   }
   const maxStep = Math.max(0, ...histories.flatMap(history => history.points.map(p => p.step)));
@@ -341,7 +341,7 @@ export function metricChart(
         ...(xAxis === 'step' && maxStep <= 10 ? { dtick: 1 } : {})
       },
       yaxis: { title: { text: metricKey } }
-    } as Partial<Layout>
+    }
   };
 }
 
