@@ -49,7 +49,7 @@ export class ClustersSection extends PolledView<IClusterList> {
   private _message: { text: string; error: boolean } | null = null;
 
   constructor(private readonly _host: IClusterHost) {
-    super({ name: 'clusters', interval: 3000, max: 60000 });
+    super({ name: 'clusters', interval: 3000, max: 60000, refreshOn: ['cluster'] });
     this.id = 'jupyter-mlops-clusters';
     this.addClass('jp-MLOps-section');
     this.addClass('jp-MLOps-clusters');

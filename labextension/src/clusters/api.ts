@@ -1,3 +1,4 @@
+import { announcing } from '../kit/changes';
 import { requestAPI } from '../request';
 import { IChangeCluster, IClusterInfo, IClusterList, IStartCluster } from './model';
 
@@ -8,21 +9,27 @@ export function listClusters(): Promise<IClusterList> {
 
 /** `POST /mlops/api/clusters`: resolves once the cluster runs. */
 export function startCluster(request: IStartCluster): Promise<IClusterInfo> {
-  return requestAPI<IClusterInfo>('clusters', {
-    method: 'POST',
-    body: JSON.stringify(request)
-  });
+  return announcing(
+    requestAPI<IClusterInfo>('clusters', { method: 'POST', body: JSON.stringify(request) }),
+    ['cluster', '']
+  );
 }
 
 /** `PATCH /mlops/api/clusters/{id}`: scale, adapt, or make current. */
 export function changeCluster(id: string, change: IChangeCluster): Promise<IClusterInfo> {
-  return requestAPI<IClusterInfo>(`clusters/${encodeURIComponent(id)}`, {
-    method: 'PATCH',
-    body: JSON.stringify(change)
-  });
+  return announcing(
+    requestAPI<IClusterInfo>(`clusters/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      body: JSON.stringify(change)
+    }),
+    ['cluster', id]
+  );
 }
 
 /** `DELETE /mlops/api/clusters/{id}`. */
 export function stopCluster(id: string): Promise<IClusterInfo> {
-  return requestAPI<IClusterInfo>(`clusters/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  return announcing(
+    requestAPI<IClusterInfo>(`clusters/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    ['cluster', id]
+  );
 }

@@ -1,9 +1,11 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, IFrame, MainAreaWidget } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
+import { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { listClusters } from './api';
 import { ClustersSection, IClusterHost } from './ClustersSection';
 import { clusterIcon } from './icon';
 
@@ -18,6 +20,39 @@ const DASK_SIDEBAR_ID = 'dask-dashboard-launcher';
 interface IDaskClusterManager {
   refresh(): Promise<void>;
   setActiveCluster(id: string): void;
+}
+
+/** The parts of dask-labextension's sidebar we use (its public fields, untyped here). */
+type DaskSidebar = Widget & {
+  clusterManager?: Partial<IDaskClusterManager>;
+  dashboardLauncher?: {
+    input?: {
+      /** Setting it points the launcher elsewhere ('' : nowhere, no more checks). */
+      url: string;
+      readonly urlInfo: { url: string; isActive: boolean };
+      readonly urlInfoChanged: ISignal<unknown, unknown>;
+    };
+  };
+};
+
+function daskSidebar(app: JupyterFrontEnd): DaskSidebar | undefined {
+  return [...app.shell.widgets('left')].find<DaskSidebar>(
+    (w): w is DaskSidebar => w.id === DASK_SIDEBAR_ID
+  );
+}
+
+/**
+ * Clear dask-labextension's dashboard URL when it points at one of our clusters that is not
+ * `running`: its launcher re-reads `individual-plots.json` under that URL every few seconds
+ * (a 404 and a warning each time, for as long as the Lab is open) until its URL is empty.
+ */
+function forgetStoppedDaskCluster(app: JupyterFrontEnd, running: Set<string>): void {
+  const input = daskSidebar(app)?.dashboardLauncher?.input;
+  const url = input?.urlInfo?.url;
+  const selected = url ? /dask\/dashboard\/([^/?#]+)\/?$/.exec(url) : null;
+  if (input && selected && !running.has(decodeURIComponent(selected[1]))) {
+    input.url = '';
+  }
 }
 
 /** Just below the MLOps sidebar's tab in the left area. */
@@ -46,9 +81,7 @@ function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null):
       // launcher at `dask/dashboard/{id}`, which our server redirects to `url`, and keeps its
       // list from selecting another cluster by itself. Set ONE url only: its URL box checks
       // each url it is given asynchronously, and the last check to finish would win.
-      const sidebar = [...app.shell.widgets('left')].find(w => w.id === DASK_SIDEBAR_ID) as
-        (Widget & { clusterManager?: Partial<IDaskClusterManager> }) | undefined;
-      const manager = sidebar?.clusterManager;
+      const manager = daskSidebar(app)?.clusterManager;
       if (manager?.refresh && manager.setActiveCluster) {
         await manager.refresh();
         manager.setActiveCluster(id);
@@ -82,6 +115,7 @@ function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null):
       app.shell.activateById(widget.id);
     },
     closeDashboards(running: Set<string>): string[] {
+      forgetStoppedDaskCluster(app, running);
       const closed = new Set<string>();
       for (const [key, widget] of [...dashboards]) {
         const id = key.slice(0, key.indexOf(':'));
@@ -112,6 +146,25 @@ export const clustersPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ) => {
     const section = new ClustersSection(notebookHost(app, notebooks));
+    // A cluster stopped elsewhere (a notebook's `cluster.close()`): when the Dask launcher
+    // loses its dashboard, clear its URL if the cluster is no longer running.
+    void app.restored.then(() => {
+      const forgetIfStopped = async (): Promise<void> => {
+        try {
+          const { clusters } = await listClusters();
+          const running = clusters.filter(c => c.status === 'running').map(c => c.id);
+          forgetStoppedDaskCluster(app, new Set(running));
+        } catch {
+          // The server did not answer: keep the URL (the launcher keeps checking it).
+        }
+      };
+      daskSidebar(app)?.dashboardLauncher?.input?.urlInfoChanged.connect((_, change) => {
+        const info = (change as { newValue?: { isActive?: boolean } }).newValue;
+        if (info?.isActive === false) {
+          void forgetIfStopped();
+        }
+      });
+    });
     section.addClass('jp-MLOps-clusterPanel');
     section.title.icon = clusterIcon;
     section.title.caption = 'Dask clusters';

@@ -2,6 +2,9 @@ import React from 'react';
 
 import { confirmAction, formatDate, formatDuration, PolledView } from '../kit';
 import { APIError } from '../request';
+import { currentUser } from '../team/api';
+import { Byline } from '../team/Byline';
+import { MineToggle } from '../team/MineToggle';
 import { cancelRun, deleteJob, listJobs, listRuns, patchJob, runJobNow } from './api';
 import { IJob, IJobRun } from './model';
 import { inZone, triggerLabel } from './format';
@@ -145,6 +148,7 @@ function JobCard(props: {
             ? ` · next ${inZone(job.next_times[0], job.timezone)}`
             : ''}
         </span>
+        <Byline createdBy={job.created_by} updatedBy={job.updated_by} />
       </button>
       {last && !props.expanded ? (
         <RunLine run={last} actions={props.actions} onCancel={act(() => cancelThen(last))} />
@@ -228,6 +232,9 @@ interface IJobsData {
 export class JobsSection extends PolledView<IJobsData> {
   private _expanded = new Set<string>();
   private _actionError: APIError | null = null;
+  /** "Mine": only the jobs the Lab's user created. */
+  private _mine = false;
+  private _user: string | null = null;
 
   /**
    * `panel`: the main-area Jobs panel (every job shows its runs) instead of the sidebar
@@ -237,7 +244,7 @@ export class JobsSection extends PolledView<IJobsData> {
     private readonly _actions: IJobsActions,
     private readonly _panel = false
   ) {
-    super({ name: _panel ? 'jobs-panel' : 'jobs', interval: 3000, max: 60000 });
+    super({ name: _panel ? 'jobs-panel' : 'jobs', interval: 3000, max: 60000, refreshOn: ['job'] });
     this.id = _panel ? 'jupyter-mlops-jobs-panel' : 'jupyter-mlops-jobs';
     this.addClass(_panel ? 'jp-MLOps-jobsPanel' : 'jp-MLOps-section');
     this.title.label = 'Jobs';
@@ -249,7 +256,10 @@ export class JobsSection extends PolledView<IJobsData> {
   }
 
   protected async load(): Promise<IJobsData> {
-    const jobs = await listJobs();
+    if (this._user === null) {
+      this._user = await currentUser().catch(() => null);
+    }
+    const jobs = await listJobs(this._mine ? this._user : null);
     const runs: Record<string, IJobRun[]> = {};
     for (const job of jobs) {
       if (this._isExpanded(job.job_id)) {
@@ -268,17 +278,40 @@ export class JobsSection extends PolledView<IJobsData> {
     return this._panel !== this._expanded.has(jobId);
   }
 
+  private _renderMine(): JSX.Element {
+    return (
+      <MineToggle
+        checked={this._mine}
+        user={this._user}
+        onChange={mine => {
+          this._mine = mine;
+          void this.refresh();
+        }}
+      />
+    );
+  }
+
   protected renderData(data: IJobsData): JSX.Element {
     if (data.jobs.length === 0) {
       return (
-        <div className="jp-MLOps-muted" data-testid="mlops-jobs-empty">
-          No jobs. Open a notebook and press <b>Schedule</b> in its toolbar, or run{' '}
-          <code>%mlops schedule NOTEBOOK --cron …</code>.
-        </div>
+        <>
+          {this._mine ? this._renderMine() : null}
+          <div className="jp-MLOps-muted" data-testid="mlops-jobs-empty">
+            {this._mine ? (
+              'No jobs of yours.'
+            ) : (
+              <>
+                No jobs. Open a notebook and press <b>Schedule</b> in its toolbar, or run{' '}
+                <code>%mlops schedule NOTEBOOK --cron …</code>.
+              </>
+            )}
+          </div>
+        </>
       );
     }
     return (
       <>
+        {this._renderMine()}
         {this._panel ? null : (
           <button
             className="jp-mod-styled jp-MLOps-link"

@@ -1,6 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import { announcing } from '../kit/changes';
 import { API_ROOT, requestAPI } from '../request';
 import { IJob, IJobCreate, IJobRun, IParameter, ISchedulePreview } from './model';
 
@@ -9,28 +10,33 @@ const json = (method: string, body: unknown): RequestInit => ({
   body: JSON.stringify(body)
 });
 
-export async function listJobs(): Promise<IJob[]> {
-  return (await requestAPI<{ jobs: IJob[] }>('jobs')).jobs;
+/** Every job, or only those `createdBy` created (the "Mine" toggle). */
+export async function listJobs(createdBy: string | null = null): Promise<IJob[]> {
+  const query = createdBy === null ? '' : `?${new URLSearchParams({ created_by: createdBy })}`;
+  return (await requestAPI<{ jobs: IJob[] }>(`jobs${query}`)).jobs;
 }
 
 export function createJob(body: IJobCreate): Promise<IJob> {
-  return requestAPI<IJob>('jobs', json('POST', body));
+  return announcing(requestAPI<IJob>('jobs', json('POST', body)), ['job', body.name ?? '']);
 }
 
 export function patchJob(jobId: string, body: Record<string, unknown>): Promise<IJob> {
-  return requestAPI<IJob>(`jobs/${jobId}`, json('PATCH', body));
+  return announcing(requestAPI<IJob>(`jobs/${jobId}`, json('PATCH', body)), ['job', jobId]);
 }
 
 export async function deleteJob(jobId: string): Promise<void> {
-  await requestAPI<unknown>(`jobs/${jobId}`, { method: 'DELETE' });
+  await announcing(requestAPI<unknown>(`jobs/${jobId}`, { method: 'DELETE' }), ['job', jobId]);
 }
 
 export function runJobNow(jobId: string): Promise<IJobRun> {
-  return requestAPI<IJobRun>(`jobs/${jobId}/runs`, json('POST', {}));
+  return announcing(requestAPI<IJobRun>(`jobs/${jobId}/runs`, json('POST', {})), ['job', jobId]);
 }
 
 export function cancelRun(runId: string): Promise<IJobRun> {
-  return requestAPI<IJobRun>(`job-runs/${runId}/cancel`, { method: 'POST' });
+  return announcing(requestAPI<IJobRun>(`job-runs/${runId}/cancel`, { method: 'POST' }), [
+    'job',
+    runId
+  ]);
 }
 
 export async function listRuns(jobId: string): Promise<IJobRun[]> {
