@@ -1,4 +1,5 @@
-"""A team on one store: two Jupyter servers whose identity providers name different users.
+"""A team on one store (SQLite, and PostgreSQL as a team deploys it): two Jupyter servers whose
+identity providers name different users.
 
 ana trains and registers a model on her server, deploys an endpoint following
 `churn@production` and asks to promote; bob, on his own server, sees the request with the
@@ -21,10 +22,12 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 import jupyter_mlops as mlops
+from jupyter_mlops.core.config import DB_URL_ENV
 from jupyter_mlops.core.errors import ErrorCode, MLOpsError
 from jupyter_mlops.core.store import reset_database
 from jupyter_mlops.core.team.identity import acting_as
 
+from .support.postgres import PostgresServer
 from .support.team import TeamServer, smtp_server, webhook_receiver
 
 pytestmark = pytest.mark.timeout(600)
@@ -53,13 +56,21 @@ def _train(seed: int) -> str:
     return str(run.run_id)
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", "postgresql"])
 def team(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[TeamServer, TeamServer, Any, Any]]:
+    """ana's and bob's servers on one store: a SQLite file both open, or one PostgreSQL
+    database (the team deployment); artifacts in one shared folder either way."""
     store = tmp_path / "shared-store"
     monkeypatch.setenv("JUPYTER_MLOPS_DATA_DIR", str(store))
     monkeypatch.setenv(SECRET_ENV, "team-secret")
+    postgres: PostgresServer | None = None
+    db_url: str | None = None
+    if request.param == "postgresql":
+        postgres = request.getfixturevalue("postgres_server")
+        db_url = postgres.create_database()
+        monkeypatch.setenv(DB_URL_ENV, db_url)  # this process (ana's training) uses it too
     reset_database()
     with webhook_receiver() as hook, smtp_server() as mailbox:
         mlops_config = {
@@ -71,8 +82,8 @@ def team(
                  "smtp_port": mailbox.port, "events": ["approval.requested", "approval.approved"]},
             ],
         }  # fmt: skip
-        a = TeamServer(tmp_path / "a", store, {ANA: "ana", CARL: "carl"}, mlops_config)
-        b = TeamServer(tmp_path / "b", store, {BOB: "bob"}, mlops_config)
+        a = TeamServer(tmp_path / "a", store, {ANA: "ana", CARL: "carl"}, mlops_config, db_url)
+        b = TeamServer(tmp_path / "b", store, {BOB: "bob"}, mlops_config, db_url)
         try:
             a.start("ana")
             b.start("bob")
@@ -80,7 +91,12 @@ def team(
         finally:
             a.stop()
             b.stop()
+            from jupyter_mlops.tracking.client import close_client
+
+            close_client()
             reset_database()
+            if postgres is not None and db_url is not None:
+                postgres.drop_database(db_url)
 
 
 def test_two_users_on_one_store_promote_with_an_approval(team: Any) -> None:

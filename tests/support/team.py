@@ -138,15 +138,22 @@ def smtp_server() -> Iterator[Mailbox]:
 
 
 class TeamServer:
-    """`jupyter server` in a subprocess whose tokens name its users, on a given store."""
+    """`jupyter server` in a subprocess whose tokens name its users, on a given store (the
+    SQLite store in `store_dir`, or the database at `db_url` with artifacts in `store_dir`)."""
 
     def __init__(
-        self, home: Path, store_dir: Path, users: dict[str, str], mlops: dict[str, Any]
+        self,
+        home: Path,
+        store_dir: Path,
+        users: dict[str, str],
+        mlops: dict[str, Any],
+        db_url: str | None = None,
     ) -> None:
         from .serving import free_port
 
         self.home = home
         self.store_dir = store_dir
+        self.db_url = db_url  # None: the SQLite store in `store_dir`
         self.users = users
         self.mlops = mlops
         self.port = free_port()
@@ -185,6 +192,8 @@ class TeamServer:
             PYTHONPATH=os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]),
         )
         env.pop("JUPYTER_MLOPS_DB_URL", None)
+        if self.db_url is not None:
+            env["JUPYTER_MLOPS_DB_URL"] = self.db_url
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jupyter_server", "--allow-root"],
