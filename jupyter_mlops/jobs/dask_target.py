@@ -1,8 +1,11 @@
 """Running a job's notebook as a task on a Dask cluster (GPU workers when the job asks).
 
-The worker executes the notebook with papermill in a temporary folder and sends the output
-files back as text, so the cluster needs no shared file system; it reports progress per cell to
-the store directly when it can reach it (same URL), and silently goes without otherwise.
+The worker gets the notebook as JSON and executes it with papermill in a temporary folder, so
+the cluster needs nothing from the Lab's disk. Its outputs go to the artifact root when that is
+remote (`<root>/jobs/<run_id>/<file>`, written by the worker through `core.artifact_store`, its
+credentials from the worker's environment); otherwise they come back as text and the runner
+writes them to its output folder. It reports progress per cell to the store directly when it
+can reach it (same URL), and silently goes without otherwise.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core import artifact_store
 from .entities import JobRun
 from .execution import Outcome
 
@@ -28,10 +32,13 @@ def run_on_worker(
     html: bool,
     db_url: str,
     run_id: str,
+    artifact_root: str = "",
 ) -> tuple[Outcome, dict[str, str]]:
-    """On a worker: execute, then return the outcome and the output files' contents."""
+    """On a worker: execute, then return the outcome and the output files' contents (or, with a
+    remote `artifact_root`, write them there and return their locations in `outcome.outputs`)."""
     import os
 
+    from ..core import artifact_store
     from .execution import execute_notebook
 
     progress = _progress_writer(db_url, run_id)
@@ -47,6 +54,14 @@ def run_on_worker(
             html=html,
             on_cell=progress,
         )
+        if artifact_store.is_remote(artifact_root):
+            written = {}
+            for kind, path in outcome.outputs.items():
+                target = artifact_store.child(artifact_root, f"jobs/{run_id}/{Path(path).name}")
+                artifact_store.put_file(path, target)
+                written[kind] = target
+            outcome.outputs = written
+            return outcome, {}
         files = {
             kind: Path(path).read_text(encoding="utf-8") for kind, path in outcome.outputs.items()
         }
@@ -106,6 +121,7 @@ def execute_on_dask(
         html,
         db_url,
         run.run_id,
+        artifact_store.resolve_artifact_root(),
         resources=resources,
         pure=False,
         key=f"mlops-job-{run.run_id}",
@@ -120,6 +136,8 @@ def execute_on_dask(
         outcome, files = result
     except Exception as exc:
         return Outcome("failed", error=f"the Dask task failed: {type(exc).__name__}: {exc}")
+    if not files:  # written to the artifact root by the worker (or none at all)
+        return outcome
     output.parent.mkdir(parents=True, exist_ok=True)
     outcome.outputs = {}
     for kind, text in files.items():

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 import tornado.web
 from pydantic import BaseModel
 
+from ..core import artifact_store
 from ..core.api import APIHandler
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.openapi import Contract
@@ -240,6 +241,10 @@ class JobRunCancelHandler(_JobsBase):
         self.reply(run_out(run, self.root), status=202)
 
 
+def _is_file(location: str) -> bool:
+    return artifact_store.exists(location) and not artifact_store.is_dir(location)
+
+
 class JobRunOutputHandler(_JobsBase):
     """A run's output file."""
 
@@ -252,13 +257,16 @@ class JobRunOutputHandler(_JobsBase):
         """The executed notebook (`ipynb`) or its HTML (`html`) as an attachment."""
         run = await self.run_blocking(self.jobs.store.get_run, run_id)
         path = run.outputs.get(fmt)
-        if path is None or not Path(path).is_file():
+        # A local file, or an object under a remote artifact root (a job run on Dask).
+        present = path is not None and await self.run_blocking(_is_file, path)
+        if path is None or not present:
             raise NotFoundError(f"run {run_id} has no {fmt} output", field="format")
-        data = await self.run_blocking(Path(path).read_bytes)
+        data = await self.run_blocking(artifact_store.read_bytes, path)
         kind = "text/html" if fmt == "html" else "application/x-ipynb+json"
+        name = PurePosixPath(path.replace("\\", "/")).name
         self.set_header("Content-Type", kind)
         self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Content-Disposition", f'attachment; filename="{Path(path).name}"')
+        self.set_header("Content-Disposition", f'attachment; filename="{name}"')
         self.write(data)
         await self.finish(set_content_type=kind)
 
