@@ -94,7 +94,7 @@ class StartCluster(BaseModel):
             raise MLOpsError(
                 "memory: give a size such as '4GB' or a number of bytes", field="memory"
             )
-        parse_memory(value)  # type: ignore[arg-type]
+        parse_memory(value)
         return value
 
     @field_validator("gpus", mode="before")

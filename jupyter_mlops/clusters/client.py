@@ -57,7 +57,7 @@ def find_cluster(overview: ClusterList, cluster: str | None) -> ClusterInfo:
 def _linked_client_class() -> type[Client]:
     from distributed import Client
 
-    class LinkedClient(Client):  # type: ignore[misc]
+    class LinkedClient(Client):
         """A `Client` whose dashboard link is the one the server gives for its cluster."""
 
         mlops_dashboard_link: str | None = None

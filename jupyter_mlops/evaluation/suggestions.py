@@ -42,7 +42,7 @@ def constraints(
             completeness=round(1 - column.n_missing / total, 6) if total else None,
         )
         if column.type == "numeric" and column.min is not None and column.max is not None:
-            low, high = float(column.min), float(column.max)  # type: ignore[arg-type]
+            low, high = float(column.min), float(column.max)
             margin = (high - low) * range_margin
             suggested.min, suggested.max = low - margin, high + margin
         exact_top = column.top_values is not None and not column.top_values_are_approximate

@@ -83,11 +83,11 @@ def _register_engine() -> None:
         from papermill.clientwrap import PapermillNotebookClient
         from papermill.engines import NBClientEngine, papermill_engines
 
-        class MLOpsEngine(NBClientEngine):  # type: ignore[misc]
+        class MLOpsEngine(NBClientEngine):
             """nbclient with a per-run kernel env/cwd, a progress hook and a killable kernel."""
 
             @classmethod
-            def execute_managed_notebook(  # type: ignore[override]
+            def execute_managed_notebook(
                 cls,
                 nb_man: Any,
                 kernel_name: str,

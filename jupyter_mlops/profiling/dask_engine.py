@@ -77,7 +77,7 @@ def profile_dask(
     )
 
 
-class _TaskProgress(Callback):  # type: ignore[misc]
+class _TaskProgress(Callback):
     """Reports the share of finished tasks of one local computation."""
 
     def __init__(self, report: ProgressCallback) -> None:

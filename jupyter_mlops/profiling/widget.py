@@ -61,7 +61,7 @@ def _heading(text: str) -> widgets.HTML:
     return _html(f"<h3>{text}</h3>")
 
 
-class ProfileWidget(widgets.VBox):  # type: ignore[misc]
+class ProfileWidget(widgets.VBox):
     """A `Profile` as the Lab's profile view shows it, section by section."""
 
     def __init__(self, profile: Profile) -> None:
@@ -147,7 +147,7 @@ class ProfileWidget(widgets.VBox):  # type: ignore[misc]
         return shown
 
 
-class ComparisonWidget(widgets.VBox):  # type: ignore[misc]
+class ComparisonWidget(widgets.VBox):
     """A `ProfileComparison`: the table (shifted columns first, highlighted), then overlaid
     histograms of the shifted columns, or of all numeric ones when none shifted."""
 

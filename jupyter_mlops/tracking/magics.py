@@ -173,7 +173,7 @@ def _run_runs(args: argparse.Namespace, shell: Any) -> Any:
     runs = search_runs(
         args.experiment, args.filter, args.order_by, max_results=args.max, output_format="list"
     )
-    frame = runs_frame(runs)  # type: ignore[arg-type]
+    frame = runs_frame(runs)
     if frame.empty:
         print("no runs")
         return None

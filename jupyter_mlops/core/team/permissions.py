@@ -169,7 +169,7 @@ def set_permission(
             f"object_type must be one of {', '.join(OBJECT_TYPES)}", field="object_type"
         )
     kw = {"model": object_id} if object_type == "model" else {"experiment": object_id}
-    require(session, Permission.MANAGE, action="change permissions", **kw)  # type: ignore[arg-type]
+    require(session, Permission.MANAGE, action="change permissions", **kw)
     row = session.get(PermissionRow, (object_type, object_id, user))
     before = row.permission if row is not None else None
     now = time.time_ns() // 1_000_000

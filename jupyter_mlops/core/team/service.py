@@ -34,7 +34,7 @@ class TeamService:
         """What `user` may do on an object."""
         key = "model" if object_type == "model" else "experiment"
         with self.database.session() as session:
-            return permissions.effective(session, user, **{key: object_id})  # type: ignore[arg-type]
+            return permissions.effective(session, user, **{key: object_id})
 
     def set_grant(
         self, object_type: str, object_id: str, user: str, permission: Permission | None
