@@ -1,10 +1,12 @@
-"""The evaluation tables (revision `0030_evaluation`). Only `evaluation/store.py` queries them.
+"""The evaluation tables (revisions `0030_evaluation`, `0031_evaluation_alert_followups`). Only
+`evaluation/store.py` and `evaluation/followups.py` query them.
 
 - `evaluation_gate_specs`: the gates a model (alias "") or one of its aliases declares;
 - `evaluation_gate_runs`: each check of a version against an endpoint's served one, with the
   result of every gate, what was done (promoted, refused, overridden, pending approval), who
   asked, and the jobs-runner task that ran it;
-- `evaluation_constraints`: the data constraints a registered version carries.
+- `evaluation_constraints`: the data constraints a registered version carries;
+- `evaluation_alert_followups`: the drift loop's step after an alert's retraining run ended.
 """
 
 from __future__ import annotations
@@ -62,3 +64,20 @@ class ConstraintsRow(Base):
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     constraints: Mapped[str] = mapped_column(Text)
     update_time: Mapped[int] = mapped_column(BigInteger)
+
+
+class AlertFollowupRow(Base):
+    """What the drift loop did after a drift alert's retraining run ended (one row per alert,
+    inserted first: the claim that makes one server follow it up). `alert_id` is monitoring's
+    alert id (no foreign key: evaluation sits below monitoring)."""
+
+    __tablename__ = "evaluation_alert_followups"
+
+    alert_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    job_run_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    # job_failed | no_version | no_gates | gating | error
+    state: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    gate_run_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_time: Mapped[int] = mapped_column(BigInteger)

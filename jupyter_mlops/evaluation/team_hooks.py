@@ -63,3 +63,16 @@ def request_approval(
             session, model, alias, version, comment="gates of the drift loop", gates=gates
         )
         return int(approval.id)
+
+
+def find_approval(database: Database, model: str, version: int) -> dict[str, Any] | None:
+    """The newest approval request for moving one of `model`'s aliases to `version` (its id,
+    alias and state), or None (none asked, or no team services)."""
+    approvals = _module("approvals")
+    if approvals is None:
+        return None
+    with database.session() as session:
+        for found in approvals.list_requests(session, model=model):
+            if int(found.version) == int(version):
+                return {"id": int(found.id), "alias": found.alias, "state": found.state}
+    return None

@@ -190,3 +190,19 @@ class DriftReportOut(BaseModel):
     reference_rows: int
     current_rows: int
     missing_columns: list[str]
+
+
+class AlertChainOut(BaseModel):
+    """`GET monitors/{monitor_id}/alerts/{alert_id}/chain`: what followed a drift alert.
+
+    `outcome`: no_retraining | retraining (its run has not ended) | job_failed | no_version |
+    no_gates | gating | queued | running | promoted | approval_requested | error (a gate run's
+    status otherwise)."""
+
+    alert: AlertOut
+    job_run: dict[str, Any] | None = Field(None, description="run_id, status, error")
+    versions: list[int] = Field(description="Versions the retraining run registered")
+    followup: dict[str, Any] | None = Field(None, description="The drift loop's step after it")
+    gate_run: dict[str, Any] | None = Field(None, description="gate_run_id, status, failed")
+    approval: dict[str, Any] | None = Field(None, description="id, alias, state")
+    outcome: str

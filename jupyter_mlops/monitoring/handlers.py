@@ -9,6 +9,7 @@ GET    monitors/{monitor_id}/windows             the latest windows (no reports)
 POST   monitors/{monitor_id}/windows             close the current window now and evaluate it (202)
 GET    monitors/{monitor_id}/windows/{window_id} one window with its drift report
 GET    monitors/{monitor_id}/alerts              its alerts, newest first
+GET    monitors/{monitor_id}/alerts/{alert_id}/chain  alert -> job run -> version -> gate run
 POST   monitors/{monitor_id}/labels              ground truth for served request ids
 POST   drift                                     a drift report between two stored profiles
 
@@ -173,6 +174,26 @@ class AlertsHandler(_MonitoringBase):
         self.reply(api.AlertList(alerts=[alert_out(a) for a in alerts]))
 
 
+class AlertChainHandler(_MonitoringBase):
+    """What followed one drift alert: its retraining run, the version it registered, the gate
+    run of the drift loop, and the promotion or the approval request."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract("What followed a drift alert", response=api.AlertChainOut)
+    }
+
+    @tornado.web.authenticated
+    async def get(self, monitor_id: str, alert_id: str) -> None:
+        """The chain; 404 naming `alert_id` when the monitor has no such alert."""
+        from .retraining_followup import alert_chain
+
+        number = _window_number(alert_id, "alert_id")
+        chain = await self.run_blocking(
+            alert_chain, self.database, self.settings.get("mlops_tracking"), monitor_id, number
+        )
+        self.reply(api.AlertChainOut.model_validate(chain))
+
+
 class LabelsHandler(_MonitoringBase):
     """Ground truth for served requests."""
 
@@ -226,20 +247,29 @@ def _profile_drift(body: api.DriftIn) -> dict[str, Any]:
     return report.to_dict()
 
 
-def _window_number(window_id: str) -> int:
+def _window_number(window_id: str, field: str = "window_id") -> int:
     from ..core.errors import MLOpsError
     from ..core.query import is_decimal
 
     if not is_decimal(window_id) or len(window_id) > 18:
-        raise MLOpsError(f"window_id must be a number, not {window_id!r}", field="window_id")
+        raise MLOpsError(f"{field} must be a number, not {window_id!r}", field=field)
     return int(window_id)
 
 
 class Ticker:
     """A thread that ticks the monitors every `interval_s` seconds until stopped."""
 
-    def __init__(self, service: MonitorService, runner: Any, interval_s: float, log: Any) -> None:
+    def __init__(
+        self,
+        service: MonitorService,
+        runner: Any,
+        interval_s: float,
+        log: Any,
+        follow_up: Any = None,
+    ) -> None:
         self.service, self.runner, self.interval_s, self.log = service, runner, interval_s, log
+        # The drift loop's next step (retraining ended -> gates), once per tick.
+        self.follow_up = follow_up
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="mlops-monitor-ticker", daemon=True)
 
@@ -253,6 +283,11 @@ class Ticker:
                 self.service.tick(self.runner)
             except Exception:  # one bad tick must not stop monitoring
                 self.log.exception("monitoring tick failed")
+            if self.follow_up is not None:
+                try:
+                    self.follow_up()
+                except Exception:  # nor one bad follow-up
+                    self.log.exception("following up retrainings failed")
 
     def stop(self) -> None:
         """Stop ticking (waits for a tick in progress)."""
@@ -270,9 +305,21 @@ def setup(app: Any) -> None:
             app.settings.get("mlops_task_runner"),
             float(getattr(app, "monitoring_interval", 30.0)),
             app.log,
+            lambda: _follow_retrainings(app),
         )
         ticker.start()
         app.settings["mlops_monitoring_ticker"] = ticker
+
+
+def _follow_retrainings(app: Any) -> None:
+    from .retraining_followup import follow_retrainings
+
+    follow_retrainings(
+        app.settings["mlops_database"],
+        app.settings["mlops_registry"],
+        app.settings.get("mlops_tracking"),
+        app.settings.get("mlops_task_runner"),
+    )
 
 
 async def teardown(app: Any) -> None:
@@ -290,6 +337,8 @@ ROUTES = [
     (r"monitors/" + _ID.format("monitor_id") + r"/windows/" + _ID.format("window_id"),
      WindowHandler),
     (r"monitors/" + _ID.format("monitor_id") + r"/alerts", AlertsHandler),
+    (r"monitors/" + _ID.format("monitor_id") + r"/alerts/" + _ID.format("alert_id") + r"/chain",
+     AlertChainHandler),
     (r"monitors/" + _ID.format("monitor_id") + r"/labels", LabelsHandler),
     (r"drift", DriftHandler),
 ]  # fmt: skip

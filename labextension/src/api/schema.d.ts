@@ -711,6 +711,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/models/{name}/versions/{version}/provenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Why a version is where it is, from the audit trail */
+        get: operations["get_models_name_versions_version_provenance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/monitors": {
         parameters: {
             query?: never;
@@ -757,6 +774,23 @@ export interface paths {
         };
         /** List a monitor's alerts */
         get: operations["get_monitors_monitor_id_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitors/{monitor_id}/alerts/{alert_id}/chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What followed a drift alert */
+        get: operations["get_monitors_monitor_id_alerts_alert_id_chain"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1177,6 +1211,56 @@ export interface components {
             value: number | null;
         };
         /**
+         * AlertChainOut
+         * @description `GET monitors/{monitor_id}/alerts/{alert_id}/chain`: what followed a drift alert.
+         *
+         *     `outcome`: no_retraining | retraining (its run has not ended) | job_failed | no_version |
+         *     no_gates | gating | queued | running | promoted | approval_requested | error (a gate run's
+         *     status otherwise).
+         */
+        AlertChainOut: {
+            alert: components["schemas"]["AlertOut"];
+            /**
+             * Approval
+             * @description id, alias, state
+             * @default null
+             */
+            approval: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Followup
+             * @description The drift loop's step after it
+             * @default null
+             */
+            followup: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Gate Run
+             * @description gate_run_id, status, failed
+             * @default null
+             */
+            gate_run: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Job Run
+             * @description run_id, status, error
+             * @default null
+             */
+            job_run: {
+                [key: string]: unknown;
+            } | null;
+            /** Outcome */
+            outcome: string;
+            /**
+             * Versions
+             * @description Versions the retraining run registered
+             */
+            versions: number[];
+        };
+        /**
          * AlertList
          * @description `GET monitors/{monitor_id}/alerts`: newest first.
          */
@@ -1234,6 +1318,24 @@ export interface components {
             updated_by: string | null;
             /** Version */
             version: number;
+        };
+        /**
+         * AliasStoryOut
+         * @description An alias pointing at the version, and the audited move that put it there (`how`
+         *     `alias.set` or `alias.rollback`; all None when it moved before the audit trail began).
+         */
+        AliasStoryOut: {
+            /** Alias */
+            alias: string;
+            approval: components["schemas"]["ApprovalOut"] | null;
+            /** Comment */
+            comment: string | null;
+            /** How */
+            how: string | null;
+            /** Moved At */
+            moved_at: number | null;
+            /** Moved By */
+            moved_by: string | null;
         };
         /**
          * ApprovalIn
@@ -2376,52 +2478,7 @@ export interface components {
          */
         GateRunList: {
             /** Gate Runs */
-            gate_runs: components["schemas"]["GateRunOut"][];
-        };
-        /**
-         * GateRunOut
-         * @description A gate run: its verdict, every gate, and the task that ran it (with its progress).
-         */
-        GateRunOut: {
-            /** Created Time */
-            created_time: number;
-            /** End Time */
-            end_time: number | null;
-            /** Endpoint Name */
-            endpoint_name: string | null;
-            /** Failed */
-            failed: string[];
-            /** Gate Run Id */
-            gate_run_id: string;
-            /** Message */
-            message: string | null;
-            /** Mode */
-            mode: string;
-            /** Model Name */
-            model_name: string;
-            /** Override */
-            override: boolean;
-            /**
-             * Progress
-             * @default null
-             */
-            progress: number | null;
-            /** Requested By */
-            requested_by: string | null;
-            /** Results */
-            results: components["schemas"]["GateResultOut"][];
-            /** Served Version */
-            served_version: number | null;
-            /** Spec */
-            spec: {
-                [key: string]: unknown;
-            };
-            /** Status */
-            status: string;
-            /** Task Run Id */
-            task_run_id: string | null;
-            /** Version */
-            version: number;
+            gate_runs: components["schemas"]["jupyter_mlops__evaluation__api_models__GateRunOut"][];
         };
         /**
          * GateRunQuery
@@ -2679,6 +2736,22 @@ export interface components {
             };
             /** Model */
             model: string;
+        };
+        /**
+         * GateVerdictOut
+         * @description One gate's verdict in a gate run (`passed` None: skipped, `detail` says why).
+         */
+        GateVerdictOut: {
+            /** Detail */
+            detail: string;
+            /** Name */
+            name: string;
+            /** Passed */
+            passed: boolean | null;
+            /** Values */
+            values?: {
+                [key: string]: unknown;
+            };
         };
         /**
          * GrantIn
@@ -3048,6 +3121,17 @@ export interface components {
             profile: {
                 [key: string]: unknown;
             } | null;
+        };
+        /**
+         * JobsQuery
+         * @description `GET jobs?created_by=ana`: only the jobs a user created (a "mine" view).
+         */
+        JobsQuery: {
+            /**
+             * Created By
+             * @default null
+             */
+            created_by: string | null;
         };
         /**
          * LabelsIn
@@ -3710,6 +3794,36 @@ export interface components {
             version: number;
         };
         /**
+         * ProvenanceOut
+         * @description `models/{name}/versions/{v}/provenance`: why a version is where it is. `summary` says
+         *     it in sentences; `trail` is every audited change naming this version, oldest first.
+         */
+        ProvenanceOut: {
+            /** Aliases */
+            aliases: components["schemas"]["AliasStoryOut"][];
+            /** Approvals */
+            approvals: components["schemas"]["ApprovalOut"][];
+            /** Created By */
+            created_by: string | null;
+            /** Creation Time */
+            creation_time: number;
+            /** Gate Runs */
+            gate_runs: components["schemas"]["jupyter_mlops__team__api_models__GateRunOut"][];
+            /** Model */
+            model: string;
+            /** Notebook Path */
+            notebook_path: string | null;
+            run: components["schemas"]["RunOriginOut"] | null;
+            /** Source */
+            source: string;
+            /** Summary */
+            summary: string[];
+            /** Trail */
+            trail: components["schemas"]["AuditEntryOut"][];
+            /** Version */
+            version: number;
+        };
+        /**
          * RegisterIn
          * @description Register a run's model artifact (or a model folder on the server) as a new version.
          */
@@ -3815,6 +3929,49 @@ export interface components {
              * @enum {string}
              */
             trigger: "manual" | "alert" | "pipeline";
+        };
+        /**
+         * RunOriginOut
+         * @description The tracking run a version was logged from (only `run_id` once the run is purged).
+         */
+        RunOriginOut: {
+            /**
+             * Deleted
+             * @default false
+             */
+            deleted: boolean;
+            /**
+             * Experiment Id
+             * @default null
+             */
+            experiment_id: string | null;
+            /**
+             * Git Commit
+             * @default null
+             */
+            git_commit: string | null;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Notebook Path
+             * @default null
+             */
+            notebook_path: string | null;
+            /** Run Id */
+            run_id: string;
+            /**
+             * Status
+             * @default null
+             */
+            status: string | null;
+            /**
+             * User
+             * @default null
+             */
+            user: string | null;
         };
         /**
          * RunOut
@@ -4216,6 +4373,51 @@ export interface components {
          */
         _Empty: Record<string, never>;
         /**
+         * GateRunOut
+         * @description A gate run: its verdict, every gate, and the task that ran it (with its progress).
+         */
+        jupyter_mlops__evaluation__api_models__GateRunOut: {
+            /** Created Time */
+            created_time: number;
+            /** End Time */
+            end_time: number | null;
+            /** Endpoint Name */
+            endpoint_name: string | null;
+            /** Failed */
+            failed: string[];
+            /** Gate Run Id */
+            gate_run_id: string;
+            /** Message */
+            message: string | null;
+            /** Mode */
+            mode: string;
+            /** Model Name */
+            model_name: string;
+            /** Override */
+            override: boolean;
+            /**
+             * Progress
+             * @default null
+             */
+            progress: number | null;
+            /** Requested By */
+            requested_by: string | null;
+            /** Results */
+            results: components["schemas"]["GateResultOut"][];
+            /** Served Version */
+            served_version: number | null;
+            /** Spec */
+            spec: {
+                [key: string]: unknown;
+            };
+            /** Status */
+            status: string;
+            /** Task Run Id */
+            task_run_id: string | null;
+            /** Version */
+            version: number;
+        };
+        /**
          * RunsQuery
          * @description Paging of a job's runs.
          */
@@ -4246,6 +4448,34 @@ export interface components {
         jupyter_mlops__team__api_models__Deleted: {
             /** Deleted */
             deleted: string;
+        };
+        /**
+         * GateRunOut
+         * @description One check of the version by the model's gates (the evaluation capability).
+         */
+        jupyter_mlops__team__api_models__GateRunOut: {
+            /** Created Time */
+            created_time: number;
+            /** End Time */
+            end_time: number | null;
+            /** Endpoint Name */
+            endpoint_name: string | null;
+            /** Gate Run Id */
+            gate_run_id: string;
+            /** Message */
+            message: string | null;
+            /** Mode */
+            mode: string;
+            /** Override */
+            override: boolean;
+            /** Requested By */
+            requested_by: string | null;
+            /** Results */
+            results: components["schemas"]["GateVerdictOut"][];
+            /** Served Version */
+            served_version: number | null;
+            /** Status */
+            status: string;
         };
         /**
          * RunsQuery
@@ -5732,7 +5962,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GateRunOut"];
+                    "application/json": components["schemas"]["jupyter_mlops__evaluation__api_models__GateRunOut"];
                 };
             };
             /** @description the store is unavailable */
@@ -5772,7 +6002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GateRunOut"];
+                    "application/json": components["schemas"]["jupyter_mlops__evaluation__api_models__GateRunOut"];
                 };
             };
             /** @description the store is unavailable */
@@ -6288,7 +6518,9 @@ export interface operations {
     };
     get_jobs: {
         parameters: {
-            query?: never;
+            query?: {
+                created_by?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7041,6 +7273,47 @@ export interface operations {
             };
         };
     };
+    get_models_name_versions_version_provenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Why a version is where it is, from the audit trail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvenanceOut"];
+                };
+            };
+            /** @description the store is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description bad input, not found, conflict */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_monitors: {
         parameters: {
             query?: never;
@@ -7263,6 +7536,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            /** @description the store is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description bad input, not found, conflict */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_monitors_monitor_id_alerts_alert_id_chain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                monitor_id: string;
+                alert_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What followed a drift alert */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChainOut"];
                 };
             };
             /** @description the store is unavailable */
