@@ -3,6 +3,7 @@ with the drifted columns first, alerts; Evaluate now closes a window from the pa
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -75,6 +76,20 @@ def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(lab_page, lab_ser
     for index, drifted in enumerate(["true", "true", "false"]):
         expect(cards.nth(index)).to_have_attribute("data-drifted", drifted)
     assert {cards.nth(i).get_attribute("data-column") for i in range(2)} == {"a", "b"}
+    # The summary table above the charts, as Evidently's: drifted columns first.
+    summary = view.locator("[data-testid=mlops-drift-summary]")
+    expect(summary.locator("th")).to_have_text(
+        ["Column", "Type", "Test", "Score", "Threshold", "Verdict"]
+    )
+    rows = summary.locator("[data-testid=mlops-drift-summary-row]")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(2)).to_have_attribute("data-column", "c")
+    expect(rows.nth(0).locator("td").last).to_have_text("Drift")
+    expect(rows.nth(2).locator("td").last).to_have_text("No drift")
+    # The histograms say which colour is the training data and which the traffic.
+    expect(view.locator("[data-testid=mlops-drift-legend]")).to_have_text(
+        re.compile(r"training\s*current")
+    )
     alerts = view.locator("[data-testid=mlops-monitor-alerts] tbody tr")
     expect(alerts).to_have_count(1)
     expect(alerts.first).to_contain_text("watched")
@@ -83,3 +98,24 @@ def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(lab_page, lab_ser
     # No traffic since the last window: evaluating now claims a window that is skipped.
     view.locator("[data-testid=mlops-monitor-evaluate]").click()
     lab_page.locator(".jp-toast-message", has_text="Evaluating window").wait_for(timeout=30_000)
+
+
+def test_one_window_reads_on_sane_axes(lab_page, lab_server):
+    """With one window the time axes span that window (ticks to the minute, never
+    "15:53:31.9995") and its traffic bar does not fill the chart's width."""
+    one = SETUP.replace('"watched"', '"watched-one"')
+    one = one[: one.index("shifted = ")]
+    subprocess.run([sys.executable, "-c", one], env=lab_server.env(), check=True)
+    open_mlops_sidebar(lab_page)
+    lab_page.locator('[data-testid=mlops-monitor][data-endpoint="watched-one"]').click()
+    view = lab_page.locator("[data-testid=mlops-monitor-view]")
+    for chart in ("timeline", "traffic"):
+        ticks = view.locator(f"[data-testid=mlops-monitor-{chart}] .xtick text")
+        ticks.first.wait_for(timeout=30_000)
+        labels = ticks.all_text_contents()
+        assert labels and all(re.fullmatch(r"\d\d:\d\d", label) for label in labels), labels
+    traffic = view.locator("[data-testid=mlops-monitor-traffic]")
+    plot_width = traffic.locator(".nsewdrag").first.bounding_box()["width"]
+    bar_width = traffic.locator(".bars path").first.bounding_box()["width"]
+    assert 0 < bar_width < plot_width / 2, (bar_width, plot_width)
+    screenshot(view, "monitoring_one_window")

@@ -7,6 +7,17 @@ import { APIError } from '../request';
 import { evaluateNow, getMonitor, getWindow, listAlerts, listWindows, setPaused } from './api';
 import { IAlert, IColumnDrift, IMonitor, IWindow } from './model';
 import { windowVerdict } from './MonitorsSection';
+import {
+  columnLineOrder,
+  columnTraces,
+  CURRENT,
+  REFERENCE,
+  referenceName,
+  windowMiddle,
+  windowsAxis,
+  windowWidth
+} from './charts';
+import { DriftSummary } from './DriftSummary';
 import { IRetrainingLinks, RetrainingCell } from './Retraining';
 
 interface IMonitorData {
@@ -16,44 +27,11 @@ interface IMonitorData {
   alerts: IAlert[];
 }
 
-const REFERENCE = '#1f77b4';
-const CURRENT = '#d62728';
-
 /** The statistic of a column as text ("Infinity" stays a word). */
 function statistic(column: IColumnDrift): string {
   const value = column.p_value ?? column.statistic;
   const name = column.p_value !== null ? 'p' : column.test;
   return typeof value === 'number' ? `${name}=${value.toPrecision(3)}` : `${name}=${value}`;
-}
-
-/** Reference and current overlaid for one column of a window. */
-function columnTraces(column: IColumnDrift): Data[] {
-  const plot = column.plot;
-  let x: (string | number)[];
-  if (plot.kind === 'histogram' && plot.edges) {
-    const edges = plot.edges;
-    x = edges.slice(0, -1).map((edge, i) => (edge + edges[i + 1]) / 2);
-  } else {
-    x = (plot.values ?? []).map(String);
-  }
-  return [
-    {
-      type: 'bar',
-      name: 'reference',
-      x,
-      y: plot.reference ?? [],
-      marker: { color: REFERENCE },
-      opacity: 0.55
-    },
-    {
-      type: 'bar',
-      name: 'current',
-      x,
-      y: plot.current ?? [],
-      marker: { color: CURRENT },
-      opacity: 0.55
-    }
-  ];
 }
 
 /** A monitor's page: drift timeline, traffic, labelled performance, latest window, alerts. */
@@ -154,15 +132,16 @@ export class MonitorView extends PolledView<IMonitorData> {
           </div>
         </header>
         {this._retraining(alerts, monitor)}
-        {this._timeline(windows)}
-        {this._traffic(windows)}
         {this._latest(latest)}
+        {this._timeline(windows, latest)}
+        {this._traffic(windows)}
+        {this._columns(latest, monitor)}
         {this._alerts(alerts, monitor)}
       </div>
     );
   }
 
-  private _timeline(windows: IWindow[]): JSX.Element {
+  private _timeline(windows: IWindow[], latest: IWindow | null): JSX.Element {
     const done = windows.filter(w => w.status === 'done');
     if (done.length === 0) {
       return (
@@ -172,8 +151,9 @@ export class MonitorView extends PolledView<IMonitorData> {
         </p>
       );
     }
-    const x = done.map(w => new Date(w.end_time).toISOString());
-    const columns = Array.from(new Set(done.flatMap(w => Object.keys(w.scores ?? {}))));
+    const x = done.map(windowMiddle);
+    // The drifted columns first, a few at most: 31 entries made the legend larger than the plot.
+    const columns = columnLineOrder(done, latest?.report?.columns ?? null);
     const traces: Data[] = [
       {
         type: 'scatter',
@@ -203,9 +183,10 @@ export class MonitorView extends PolledView<IMonitorData> {
           data={traces}
           height={280}
           layout={{
+            xaxis: windowsAxis(done),
             yaxis: { title: { text: 'drifted share' }, range: [0, 1] },
             yaxis2: { title: { text: 'score (÷ threshold)' }, overlaying: 'y', side: 'right' },
-            legend: { orientation: 'h' },
+            legend: { orientation: 'v', x: 1.08, y: 1, font: { size: 10 } },
             margin: { t: 10, r: 60 }
           }}
         />
@@ -218,10 +199,18 @@ export class MonitorView extends PolledView<IMonitorData> {
     if (done.length === 0) {
       return null;
     }
-    const x = done.map(w => new Date(w.end_time).toISOString());
+    const x = done.map(windowMiddle);
     const performance = done.filter(w => w.performance !== null);
     const traces: Data[] = [
-      { type: 'bar', name: 'requests', x, y: done.map(w => w.n_rows), marker: { color: '#999' } },
+      {
+        type: 'bar',
+        name: 'requests',
+        x,
+        y: done.map(w => w.n_rows),
+        // Each bar spans its own window (one window drew a bar across the whole width).
+        width: done.map(windowWidth),
+        marker: { color: '#999' }
+      },
       {
         type: 'scatter',
         mode: 'lines+markers',
@@ -258,6 +247,7 @@ export class MonitorView extends PolledView<IMonitorData> {
           data={traces}
           height={240}
           layout={{
+            xaxis: windowsAxis(done),
             yaxis: { title: { text: 'requests' } },
             yaxis2: { title: { text: 'ms' }, overlaying: 'y', side: 'right' },
             yaxis3: { overlaying: 'y', side: 'right', range: [0, 1], visible: false },
@@ -276,12 +266,12 @@ export class MonitorView extends PolledView<IMonitorData> {
                   type: 'scatter',
                   mode: 'lines+markers',
                   name: metric,
-                  x: performance.map(w => new Date(w.end_time).toISOString()),
+                  x: performance.map(windowMiddle),
                   y: performance.map(w => w.performance?.[metric] ?? null),
                   text: performance.map(w => `${w.n_labels} labels`)
                 }
               ]}
-              layout={{ margin: { t: 10 } }}
+              layout={{ xaxis: windowsAxis(done), margin: { t: 10 } }}
             />
           </>
         ) : (
@@ -294,14 +284,12 @@ export class MonitorView extends PolledView<IMonitorData> {
     );
   }
 
+  /** The latest window's verdict and its summary table (as Evidently's), above the charts. */
   private _latest(window: IWindow | null): JSX.Element | null {
     if (window === null || window.report === null) {
       return null;
     }
     const report = window.report;
-    const columns = [...report.columns].sort(
-      (a, b) => Number(b.drifted) - Number(a.drifted) || a.column.localeCompare(b.column)
-    );
     return (
       <section data-testid="mlops-monitor-latest">
         <h3>
@@ -314,6 +302,28 @@ export class MonitorView extends PolledView<IMonitorData> {
             of this version ({statistic(report.prediction)}).
           </p>
         ) : null}
+        <DriftSummary columns={report.columns} />
+      </section>
+    );
+  }
+
+  /** The latest window's columns: training and current histograms, drifted ones first. */
+  private _columns(window: IWindow | null, monitor: IMonitor): JSX.Element | null {
+    if (window === null || window.report === null) {
+      return null;
+    }
+    const columns = [...window.report.columns].sort(
+      (a, b) => Number(b.drifted) - Number(a.drifted) || a.column.localeCompare(b.column)
+    );
+    return (
+      <section data-testid="mlops-monitor-columns">
+        <h3>Columns of the latest window</h3>
+        <div className="jp-MLOps-driftLegend" data-testid="mlops-drift-legend">
+          <span className="jp-MLOps-swatch" style={{ background: REFERENCE }} />
+          {referenceName(monitor.reference_kind)}
+          <span className="jp-MLOps-swatch" style={{ background: CURRENT }} />
+          current (this window)
+        </div>
         <div className="jp-MLOps-driftGrid">
           {columns.map(column => (
             <div
@@ -328,7 +338,7 @@ export class MonitorView extends PolledView<IMonitorData> {
                 {statistic(column)}
               </div>
               <Plot
-                data={columnTraces(column)}
+                data={columnTraces(column, referenceName(monitor.reference_kind))}
                 height={180}
                 lazy
                 layout={{
