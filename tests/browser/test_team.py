@@ -74,3 +74,35 @@ def test_approve_a_protected_alias_from_the_model_page(lab_page, lab_server):
     expect(approvals.first).to_contain_text(me)
     requests = history.locator('[data-testid=mlops-history-entry][data-action="approval.request"]')
     expect(requests.first).to_contain_text("ana")
+
+
+LOG_RUN = """
+import sys
+import jupyter_mlops as mlops
+
+with mlops.start_run(experiment="team-mine", name=sys.argv[1]):
+    mlops.log_metric("acc", 0.5)
+"""
+
+
+def test_the_mine_toggle_shows_only_the_labs_users_runs(lab_page, lab_server):
+    me = getpass.getuser()
+    for user in ("ana", me):  # each run records its user as tags.mlflow.user
+        env = {**lab_server.env(), "JUPYTER_MLOPS_USER": user}
+        subprocess.run([sys.executable, "-c", LOG_RUN, f"by-{user}"], env=env, check=True)
+    open_mlops_sidebar(lab_page)
+    name = lab_page.get_by_text("team-mine", exact=True)
+    lab_page.locator("[data-testid=mlops-experiments] li").filter(has=name).locator(
+        "button"
+    ).click()
+    view = lab_page.locator("[data-testid=mlops-experiment-view]", has_text="team-mine")
+    rows = view.locator("[data-testid=mlops-runs-table] tbody tr")
+    expect(rows).to_have_count(2)
+    mine = view.locator("[data-testid=mlops-mine-toggle]")
+    mine.click()
+    expect(mine).to_be_checked()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(f"by-{me}")
+    mine.click()
+    expect(mine).not_to_be_checked()
+    expect(rows).to_have_count(2)

@@ -285,6 +285,7 @@ export class JobsSection extends PolledView<IJobsData> {
         user={this._user}
         onChange={mine => {
           this._mine = mine;
+          this.update(); // the box shows its new state before the list answers
           void this.refresh();
         }}
       />

@@ -33,6 +33,8 @@ export interface IJobRun {
   host: string | null;
   pid: number | null;
   tracking_run_ids: string[];
+  /** Who the run acts as (the job's owner, or who pressed Run now). */
+  created_by?: string | null;
 }
 
 export interface IJob {
@@ -54,6 +56,8 @@ export interface IJob {
   created_time: number;
   updated_time: number;
   last_run: IJobRun | null;
+  created_by?: string | null;
+  updated_by?: string | null;
 }
 
 export interface IJobCreate {

@@ -6,6 +6,7 @@ import { formatDate, Plot, PolledView } from '../kit';
 import { APIError } from '../request';
 import { evaluateNow, getMonitor, getWindow, listAlerts, listWindows, setPaused } from './api';
 import { IAlert, IColumnDrift, IMonitor, IWindow } from './model';
+import { Byline } from '../team/Byline';
 import { windowVerdict } from './MonitorsSection';
 import {
   columnLineOrder,
@@ -104,6 +105,7 @@ export class MonitorView extends PolledView<IMonitorData> {
       <div className="jp-MLOps-monitorPage" data-testid="mlops-monitor-view">
         <header className="jp-MLOps-monitorHeader">
           <h2>{monitor.endpoint_name}</h2>
+          <Byline createdBy={monitor.created_by} updatedBy={monitor.updated_by} />
           <div className="jp-MLOps-muted">
             Windows of{' '}
             {monitor.window_rows

@@ -18,6 +18,7 @@ import { checkGates, promoteThroughGates } from '../evaluation/api';
 import { confirmGatedPromotion } from '../evaluation/GateResults';
 import { whoAmI } from '../team/api';
 import { Approvals } from '../team/Approvals';
+import { Byline } from '../team/Byline';
 import { History } from '../team/History';
 
 /** The model's own protected aliases (besides the configured ones), a comma list. */
@@ -215,9 +216,7 @@ export class ModelView extends PolledView<IModelViewData> {
               {tab === 'model' ? 'Model' : 'History'}
             </button>
           ))}
-          {model.created_by ? (
-            <span className="jp-MLOps-muted">created by {model.created_by}</span>
-          ) : null}
+          <Byline createdBy={model.created_by} updatedBy={model.updated_by} />
         </div>
         {this._tab === 'history' ? (
           <>
@@ -513,6 +512,7 @@ export class ModelView extends PolledView<IModelViewData> {
           >
             {endpoint.restarts} restart{endpoint.restarts === 1 ? '' : 's'}
           </span>
+          <Byline createdBy={endpoint.created_by} updatedBy={endpoint.updated_by} />
         </div>
         {endpoint.message ? <div className="jp-MLOps-muted">{endpoint.message}</div> : null}
         {this._renderCall(endpoint, version)}

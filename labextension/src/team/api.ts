@@ -1,5 +1,5 @@
 import { requestAPI } from '../request';
-import { IApproval, IAuditPage, IWhoAmI } from './model';
+import { IApproval, IAuditPage, IDelivery, IWhoAmI } from './model';
 
 const part = encodeURIComponent;
 const json = (method: string, body: unknown): RequestInit => ({
@@ -46,4 +46,30 @@ export function decideApproval(id: number, approve: boolean, comment: string): P
 
 export function whoAmI(): Promise<IWhoAmI> {
   return requestAPI<IWhoAmI>('whoami');
+}
+
+let me: Promise<string> | null = null;
+
+/** The Lab's user as the server names it (asked once per page; a failure asks again). */
+export function currentUser(): Promise<string> {
+  if (me === null) {
+    me = whoAmI().then(
+      answer => answer.user,
+      error => {
+        me = null;
+        throw error;
+      }
+    );
+  }
+  return me;
+}
+
+/** An MLflow filter clause for runs `user` started (quotes doubled as the syntax wants). */
+export function userClause(user: string): string {
+  return `tags.mlflow.user = '${user.replace(/'/g, "''")}'`;
+}
+
+/** The notification delivery log, newest first. */
+export async function listDeliveries(): Promise<IDelivery[]> {
+  return (await requestAPI<{ deliveries: IDelivery[] }>('notifications/deliveries')).deliveries;
 }

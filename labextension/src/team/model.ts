@@ -42,3 +42,17 @@ export interface IWhoAmI {
   protected_aliases: string[];
   events: string[];
 }
+
+/** One notification to one channel (`GET notifications/deliveries`). */
+export interface IDelivery {
+  id: number;
+  event_id: number;
+  event: string;
+  channel: string;
+  target: string;
+  /** 'pending' (retried with back-off), 'sending', 'delivered' or 'failed' (gave up). */
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  delivered_at: number | null;
+}

@@ -2,6 +2,8 @@ import React from 'react';
 
 import { PolledView } from '../kit/PolledView';
 import { APIError } from '../request';
+import { currentUser, userClause } from '../team/api';
+import { MineToggle } from '../team/MineToggle';
 import { getExperiment, searchRuns } from './api';
 import { ColumnPicker } from './ColumnPicker';
 import {
@@ -91,6 +93,9 @@ export class ExperimentView extends PolledView<IExperimentData> {
   private _choice: IColumnChoice;
   private _mode: 'table' | 'charts' = 'table';
   private _compareVersion = 0;
+  /** "Mine": only the runs the Lab's user started (`tags.mlflow.user`). */
+  private _mine = false;
+  private _user: string | null = null;
 
   constructor(options: IExperimentViewOptions) {
     super({ name: 'experiment', interval: LIVE_INTERVAL_MS, readWhileHidden: true });
@@ -105,12 +110,24 @@ export class ExperimentView extends PolledView<IExperimentData> {
     return 'Cannot read the experiment';
   }
 
+  /** The search box's filter, and with "Mine" the user's clause before it. */
+  private _effectiveFilter(): string {
+    if (!this._mine || this._user === null) {
+      return this._filter;
+    }
+    const mine = userClause(this._user);
+    return this._filter ? `${mine} and ${this._filter}` : mine;
+  }
+
   protected async load(): Promise<IExperimentData> {
+    if (this._user === null) {
+      this._user = await currentUser().catch(() => null);
+    }
     const [detail, page] = await Promise.all([
       getExperiment(this.experimentId),
       searchRuns({
         experimentIds: [this.experimentId],
-        filter: this._filter,
+        filter: this._effectiveFilter(),
         orderBy: [orderByClause(this._sort)],
         maxResults: this._pageSize,
         offset: this._offset,
@@ -238,6 +255,17 @@ export class ExperimentView extends PolledView<IExperimentData> {
             {detail.experiment_id}
           </span>
           <span className="jp-MLOps-spacer" />
+          <MineToggle
+            checked={this._mine}
+            user={this._user}
+            onChange={mine =>
+              this._search(() => {
+                this._mine = mine;
+                this._offset = 0;
+                this.update(); // the box shows its new state before the search answers
+              })
+            }
+          />
           <div className="jp-MLOps-segmented" role="group" aria-label="View">
             <button
               className="jp-mod-styled"
