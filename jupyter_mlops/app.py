@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from tornado.routing import HostMatches, Rule
-from tornado.web import _ApplicationRouter
 from traitlets import Bool, Dict, Enum, Float, Int, List, Type, Unicode
 
 from .capabilities import available_capabilities
@@ -210,9 +208,13 @@ class MLOpsApp(ExtensionApp):
         web_app.settings["mlops_front_handlers"] = front
         if front:
             rules = [(pattern, handler, {"name": self.name}) for pattern, handler in front]
-            web_app.default_router.rules.insert(
-                0, Rule(HostMatches(".*$"), _ApplicationRouter(web_app, rules))
-            )
+            # Tornado's public `add_handlers` appends a host rule (before the wildcard one);
+            # the rules it added move to the front of the router, ahead of other extensions.
+            router = web_app.default_router
+            before = list(router.rules)
+            web_app.add_handlers(".*$", rules)
+            added = [rule for rule in router.rules if not any(rule is old for old in before)]
+            router.rules[:] = added + before
 
     async def stop_extension(self) -> None:
         """Close the capabilities' services (in reverse order), then the store."""
