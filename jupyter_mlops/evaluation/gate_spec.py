@@ -40,3 +40,7 @@ class GateSpec(BaseModel):
     load_rows: int = Field(1, ge=1, le=10_000, description="Rows per request")
     validate_data: bool = Field(True, description="Holdout valid against the constraints")
     auto_promote: bool = Field(False, description="Drift loop: promote when every gate passes")
+    gates_suffice: bool = Field(
+        False,
+        description="A passed gate run for a version moves a protected alias without an approval",
+    )

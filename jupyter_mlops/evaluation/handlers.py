@@ -37,7 +37,10 @@ WAIT_POLL_S = 0.5
 
 def setup(app: Any) -> None:
     """Register the gates' task kind and build the evaluation store."""
+    from .alias_gates import install
+
     register_task_kind(TASK_KIND, TASK_TARGET)
+    install()  # a passed gate run moves a protected alias where the gates say they suffice
     app.settings["mlops_evaluation_store"] = EvaluationStore(app.settings["mlops_database"])
 
 

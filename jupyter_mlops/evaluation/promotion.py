@@ -102,8 +102,10 @@ def execute_gate_run(
     """Run the gates of a recorded gate run and act on the verdict (the task's body)."""
     from ..serving.api import get_registry
     from ..serving.model_uri import ModelRef
+    from .alias_gates import install
     from .gates import run_gates
 
+    install()  # this process may move the alias itself (no server reachable)
     database = get_database()
     store = EvaluationStore(database)
     run = store.update_run(gate_run_id, status="running")

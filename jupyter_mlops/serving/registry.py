@@ -365,7 +365,7 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
                     name,
                     before={"alias": alias, "version": current},
                     after={"alias": alias, "version": version},
-                    comment="approved request" if how == "approved" else None,
+                    comment={"approved": "approved request", "gates": "passed gates"}.get(how),
                 )
             session.flush()
             return Alias(

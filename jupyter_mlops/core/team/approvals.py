@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,17 @@ from .settings import protected_aliases
 from .tables import ApprovalRow
 
 STATES = ("pending", "approved", "rejected", "applied")
+
+# Checks that let a protected alias move without an approval: the evaluation capability adds
+# one (a passed gate run for the version, where the model's gates say they suffice). Each is
+# called with (session, model, alias, version) and returns True to allow the move.
+GATE_CHECKS: list[Callable[[Session, str, str, int], bool]] = []
+
+
+def allow_by_gates(check: Callable[[Session, str, str, int], bool]) -> None:
+    """Add a check that lets a protected alias move without an approval (once per check)."""
+    if check not in GATE_CHECKS:
+        GATE_CHECKS.append(check)
 
 
 @dataclass(frozen=True)
@@ -86,7 +98,8 @@ def check_alias_move(
     model_tags: dict[str, str] | None = None,
 ) -> str:
     """Allow or refuse pointing `model@alias` (now at `current`) at `version`; returns how it
-    is allowed: `edit` (not protected), `rollback`, `approved` or `unchanged`."""
+    is allowed: `edit` (not protected), `rollback`, `approved`, `gates` (a passed gate run
+    where the model's gates suffice, see `allow_by_gates`) or `unchanged`."""
     require(session, Permission.EDIT, model=model, action=f"move {model}@{alias}")
     if not is_protected(alias, model_tags) or current == version:
         return "edit" if current != version else "unchanged"
@@ -105,6 +118,8 @@ def check_alias_move(
         .order_by(ApprovalRow.id.desc())
         .limit(1)
     ).first()
+    if row is None and any(check(session, model, alias, version) for check in GATE_CHECKS):
+        return "gates"
     if row is None:
         raise MLOpsError(
             f"{model}@{alias} is protected: moving it to version {version} needs an approval "
