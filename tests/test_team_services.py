@@ -294,6 +294,21 @@ def test_a_delivery_another_dispatcher_is_sending_is_not_sent_twice(
     assert notifications.deliveries(database)[0].state == "sending"
 
 
+def test_a_server_without_channels_leaves_events_to_one_with_channels(team: None) -> None:
+    # Two servers on one store, only one configured with a webhook: the other one's dispatcher
+    # used to claim the events first and drop them (no channel, no delivery).
+    database = get_database()
+    _register("shared")
+    unconfigured = settings.TeamSettings()
+    assert Dispatcher(database, settings=lambda: unconfigured).run_once() == 0
+    with webhook_receiver() as hook:
+        configured = settings.TeamSettings(
+            channels=(settings.channel_from_dict({"url": hook.url}),)
+        )
+        assert Dispatcher(database, settings=lambda: configured).run_once() == 1
+    assert hook.events() == ["model.version_registered"]
+
+
 def test_experiments_have_owners_editors_and_readers(team: None) -> None:
     from jupyter_mlops.tracking.client import get_client
 

@@ -219,6 +219,10 @@ class Dispatcher:
         return self._send_due(channels)
 
     def _claim(self, channels: tuple[Channel, ...]) -> None:
+        if not channels:
+            # A server without channels (a teammate's default Lab) must not take events from
+            # the shared outbox: they would be marked dispatched with no delivery at all.
+            return
         with self.database.session() as session:
             ids = session.scalars(
                 select(EventRow.id).where(EventRow.dispatched == 0).order_by(EventRow.id).limit(100)
