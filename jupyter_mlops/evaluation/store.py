@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
+from ..core.clock import now_ms as now_ms
 from ..core.db import Database
 from ..core.errors import NotFoundError
 from .gate_spec import GateSpec
 from .tables import ConstraintsRow, GateRunRow, GateSpecRow
-
-
-def now_ms() -> int:
-    """Milliseconds since the epoch."""
-    return time.time_ns() // 1_000_000
 
 
 @dataclass

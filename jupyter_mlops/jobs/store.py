@@ -7,7 +7,6 @@ at BEGIN), so a scheduler, the server and job processes can all write at once.
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -16,17 +15,13 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ..core.clock import now_ms as now_ms
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.team import audit, notifications
 from ..core.team.identity import current_user
 from .entities import ACTIVE_STATUSES, Job, JobRun, JobSpec, RunStatus
 from .tables import FiringRow, JobRow, RunRow
-
-
-def now_ms() -> int:
-    """The wall clock in epoch milliseconds."""
-    return int(time.time() * 1000)
 
 
 def new_id() -> str:
@@ -55,6 +50,7 @@ def _job(row: JobRow, last_run: JobRun | None = None) -> Job:
         last_run=last_run,
         created_by=row.created_by,
         updated_by=row.updated_by,
+        input_validation=json.loads(row.input_validation) if row.input_validation else None,
     )
 
 
@@ -95,6 +91,7 @@ def _run(row: RunRow) -> JobRun:
 _JOB_FIELDS = {
     "name", "parameters", "schedule", "timezone", "target", "gpu", "timeout_s", "retries",
     "outputs", "paused", "missed_policy", "notebook_path", "snapshot", "schedule_since",
+    "input_validation",
 }  # fmt: skip
 
 
@@ -104,6 +101,8 @@ def _job_values(values: dict[str, Any]) -> dict[str, Any]:
         out["parameters"] = json.dumps(out["parameters"])
     if "outputs" in out:
         out["outputs"] = ",".join(out["outputs"])
+    if out.get("input_validation") is not None:
+        out["input_validation"] = json.dumps(out["input_validation"])
     return out
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import time
 from collections.abc import Callable, Sequence
 
+from ..core.clock import now_ms as _now_ms
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.team.identity import current_user
 from ..tracking.entities import Experiment, Metric, Run, RunView
@@ -575,7 +575,3 @@ def _page_start(token: str | None) -> int:
 
 def _page_token(offset: int) -> str:
     return base64.urlsafe_b64encode(str(offset).encode()).decode()
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
@@ -13,17 +12,13 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from ..core.clock import now_ms as now_ms
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.team import audit, notifications
 from ..core.team.identity import current_user
 from .entities import Alert, Monitor, MonitorSpec, Window, WindowResult
 from .tables import AlertRow, LabelRow, MonitorRow, WindowRow
-
-
-def now_ms() -> int:
-    """Milliseconds since the epoch."""
-    return time.time_ns() // 1_000_000
 
 
 def _monitor(row: MonitorRow) -> Monitor:

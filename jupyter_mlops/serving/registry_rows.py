@@ -8,20 +8,15 @@ Shared by `registry` (models, versions, aliases), `registry_admin` (renames and 
 from __future__ import annotations
 
 import json
-import time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..core.clock import now_ms as now_ms
 from ..core.errors import NotFoundError
 from .entities import Endpoint, ModelVersion, RegisteredModel
 from .model_uri import ModelRef
 from .tables import AliasRow, EndpointRow, ModelRow, ModelVersionRow
-
-
-def now_ms() -> int:
-    """Milliseconds since the epoch, as the registry's rows record times."""
-    return time.time_ns() // 1_000_000
 
 
 def model_row(session: Session, name: str) -> ModelRow:

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..core.clock import now_ms as _now_ms
 from ..core.db import Base, Database
 from .tables import RUN_ID_LENGTH, RunRow
 
@@ -91,10 +92,6 @@ def this_process() -> ProcessIdentity:
         pid = os.getpid()
         _identity = ProcessIdentity(pid, socket.gethostname(), process_start_ms(pid) or 0)
     return _identity
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 # --- statements run inside the store's transactions -------------------------------------------

@@ -6,10 +6,10 @@ Each check returns the value as stored or raises an `MLOpsError` naming the fiel
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping
 from typing import Any
 
+from ..core.clock import now_ms as now_ms
 from ..core.errors import MLOpsError
 from ..core.query import MAX_INT64, check_text
 from .entities import LifecycleStage, RunStatus, RunView
@@ -18,11 +18,6 @@ from .tables import KEY_LENGTH
 MAX_PARAM_VALUE_LENGTH = 6000
 MAX_TAG_VALUE_LENGTH = 8000
 _KEY = re.compile(r"^[\w\-. /:]+$")
-
-
-def now_ms() -> int:
-    """Milliseconds since the epoch."""
-    return time.time_ns() // 1_000_000
 
 
 def check_key(key: object, kind: str) -> str:
