@@ -17,8 +17,11 @@ from jupyter_mlops.core.config import resolve_db_url
 
 from .support import gateway as gateway_support
 from .support.gateway import GatewayServer
+from .support.jobs import write_notebook
 
 gateway_server = gateway_support.gateway_server  # the session's gateway (fixture)
+# A job's notebook: its kernel's parent is the worker process that ran the task.
+WHERE = "import os\nprint('ran', label, 'under', os.getppid())"
 
 
 @pytest.fixture
@@ -75,7 +78,7 @@ def _gateway_names(server: GatewayServer) -> set[str]:
 
 @pytest.mark.timeout(900)
 async def test_gateway_clusters_from_the_rest_api(
-    jp_fetch: Any, mlops_app: Any, gateway_server: GatewayServer, tmp_path: Path
+    jp_fetch: Any, mlops_app: Any, gateway_server: GatewayServer, tmp_path: Path, jp_root_dir: Path
 ) -> None:
     import pandas as pd
 
@@ -97,7 +100,7 @@ async def test_gateway_clusters_from_the_rest_api(
     dataset = tmp_path / "data.parquet"
     frame.to_parquet(dataset)
 
-    def profile_on_cluster() -> tuple[int, str]:
+    def profile_on_cluster() -> tuple[int, str, set[int]]:
         import dask.dataframe as dd
 
         import jupyter_mlops as mlops
@@ -106,15 +109,39 @@ async def test_gateway_clusters_from_the_rest_api(
         assert client.scheduler.address.startswith("gateway://")
         report = mlops.profile(dd.read_parquet(str(dataset)))
         run_id = client.submit(_tracked_on_worker, resolve_db_url(), str(tmp_path)).result(300)
-        return int(report.n_rows), run_id
+        worker_pids = set(client.run(lambda: __import__("os").getpid()).values())
+        return int(report.n_rows), run_id, worker_pids
 
-    n_rows, run_id = await asyncio.to_thread(profile_on_cluster)
+    n_rows, run_id, worker_pids = await asyncio.to_thread(profile_on_cluster)
     assert n_rows == 1000
     from jupyter_mlops.tracking.client import get_client as tracking_client
 
     run = tracking_client().store.get_run(run_id)  # written by the worker, read here
     assert dict(run.params) == {"where": "gateway worker"}
     assert dict(run.metrics) == {"rows": 42.0}
+
+    # A notebook job with target=dask runs as a task on the gateway cluster (the current one).
+    write_notebook(jp_root_dir / "where.ipynb", "label = 'none'", WHERE)
+    job = await call(
+        jp_fetch, "POST", "jobs",
+        body={"notebook_path": "where.ipynb", "target": "dask", "parameters": {"label": "gw"}},
+    )  # fmt: skip
+    queued = await call(jp_fetch, "POST", "jobs", job["job_id"], "runs", body={})
+
+    async def job_done() -> Any:
+        job_run = await call(jp_fetch, "GET", "job-runs", queued["run_id"])
+        return job_run if job_run["status"] not in ("queued", "running") else None
+
+    job_run = await until(job_done, timeout=300)
+    assert job_run["status"] == "succeeded", job_run.get("error")
+    assert job_run["cells_done"] == job_run["cells_total"] == 3
+    executed = await jp_fetch("mlops", "api", "job-runs", queued["run_id"], "outputs", "ipynb")
+    printed = "".join(
+        "".join(output.get("text", ""))
+        for cell in json.loads(executed.body)["cells"]
+        for output in cell.get("outputs", [])
+    )
+    assert printed.startswith("ran gw under ") and int(printed.split()[3]) in worker_pids
 
     # A cluster this user started elsewhere shows up, and stopping it here stops it there.
     def start_elsewhere() -> str:
