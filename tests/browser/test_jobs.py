@@ -90,3 +90,61 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
     page.locator(".jp-Dialog .jp-mod-accept").click()
     form.wait_for(state="detached")
     card.get_by_text("every day at 03:00 (UTC)").wait_for()
+
+
+def test_the_schedule_form_checks_as_you_type_and_creates_without_running(
+    lab_page, lab_server, notebook
+):
+    """A tall form (the cron read-back shows at 900 px), cron presets, a timezone picker,
+    errors next to their field as the user types (an int refuses 3.5) and from the server
+    (no second dialog), and "create without running": a retraining job whose notebook needs
+    a monitor's data file is created, not run (it failed at once with KeyError: ['label'])."""
+    page = lab_page
+    page.goto(lab_server.lab_url(f"lab/tree/{notebook}"))
+    button = page.locator(".jp-NotebookPanel-toolbar .jp-MLOps-scheduleButton")
+    button.wait_for(state="visible")
+    button.click()
+    form = page.locator(".jp-Dialog [data-testid=mlops-schedule-form]")
+    form.wait_for(state="visible")
+
+    factor = form.locator("#mlops-param-factor")
+    error = form.locator('[data-testid=mlops-field-error][data-field="parameters.factor"]')
+    factor.fill("3.5")
+    expect(error).to_contain_text("factor takes a value of type int")
+    factor.fill("4")
+    expect(error).to_have_count(0)
+
+    form.get_by_test_id("mlops-schedule-cron-mode").check()
+    form.locator("#mlops-job-preset").select_option("weekdays")
+    form.locator("#mlops-job-time").fill("06:30")
+    expect(form.locator("#mlops-job-cron")).to_have_value("30 6 * * 1-5")
+    form.locator("#mlops-job-tz").fill("Europe/Berlin")
+    assert form.locator("#mlops-job-tz-list option").count() > 100
+    preview = form.get_by_test_id("mlops-schedule-preview")
+    preview.get_by_text("every weekday at 06:30 (Europe/Berlin)").wait_for()
+    # The read-back shows without scrolling at 900 px.
+    box = preview.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 900, box
+    screenshot(page, "jobs-schedule-form")
+
+    # A refusal from the server shows next to its field, in the same form.
+    form.get_by_test_id("mlops-schedule-none-mode").check()
+    form.locator("#mlops-job-name").fill("x" * 300)
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    form = page.locator(".jp-Dialog [data-testid=mlops-schedule-form]")
+    name_error = form.locator('[data-testid=mlops-field-error][data-field="name"]')
+    expect(name_error).to_be_visible()
+    expect(page.locator(".jp-Dialog")).to_have_count(1)
+    expect(form.locator("#mlops-param-factor")).to_have_value("4")
+    form.locator("#mlops-job-name").fill("retrain later")
+    expect(name_error).to_have_count(0)
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    form.wait_for(state="detached")
+
+    card = page.locator("#jupyter-mlops-jobs [data-testid=mlops-job]", has_text="retrain later")
+    card.wait_for(state="visible")
+    jobs = lab_server.api("jobs")["jobs"]
+    job = next(j for j in jobs if j["name"] == "retrain later")
+    assert job["parameters"] == {"factor": 4}
+    assert job["last_run"] is None
+    assert lab_server.api(f"jobs/{job['job_id']}/runs")["runs"] == []

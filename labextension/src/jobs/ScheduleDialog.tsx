@@ -1,17 +1,22 @@
 import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 
 import { APIError } from '../request';
 import { createJob, jobParameters, notebookParameters, patchJob, previewSchedule } from './api';
+import { DAYS, presetCron, PRESETS, readPreset, timeZones } from './cronPresets';
 import { inZone } from './format';
 import { IJob, IJobCreate, IParameter, ISchedulePreview } from './model';
+
+/** The fields the form shows an error next to (others show above the form). */
+const FORM_FIELDS = new Set(['name', 'schedule', 'timezone', 'timeout_s', 'retries']);
 
 /** The form's state: raw texts per parameter, parsed to typed values on submit. */
 interface IForm {
   name: string;
   values: Record<string, string>;
-  mode: 'now' | 'cron';
+  /** Run once now; create without running (on demand, or run by a monitor); on a schedule. */
+  mode: 'now' | 'none' | 'cron';
   cron: string;
   timezone: string;
   target: 'local' | 'dask';
@@ -65,12 +70,39 @@ export function typedValue(parameter: IParameter, text: string): unknown {
   }
 }
 
+/** What is wrong with a parameter's text as typed, or null (checked on every keystroke). */
+export function parameterError(parameter: IParameter, text: string): string | null {
+  try {
+    typedValue(parameter, text);
+    return null;
+  } catch (error) {
+    return APIError.from(error).detail;
+  }
+}
+
+/** The inline error of one field (next to it), if any. */
+function FieldError(props: { text: string | null; field: string }): JSX.Element | null {
+  return props.text ? (
+    <span className="jp-MLOps-fieldError" data-testid="mlops-field-error" data-field={props.field}>
+      {props.text}
+    </span>
+  ) : null;
+}
+
+/** The server's error for `field`, if that is the field it names. */
+function serverError(error: APIError | null, field: string): string | null {
+  return error && error.field === field ? error.detail : null;
+}
+
 function ParameterField(props: {
   parameter: IParameter;
   value: string;
+  /** The server's refusal of this parameter, shown until the value changes. */
+  refused: string | null;
   onChange(value: string): void;
 }): JSX.Element {
   const { parameter } = props;
+  const typed = parameterError(parameter, props.value);
   const id = `mlops-param-${parameter.name}`;
   let input: JSX.Element;
   if (parameter.type === 'bool') {
@@ -94,7 +126,8 @@ function ParameterField(props: {
         id={id}
         className="jp-mod-styled"
         type={type}
-        step={parameter.type === 'float' ? 'any' : undefined}
+        step={parameter.type === 'float' ? 'any' : parameter.type === 'int' ? 1 : undefined}
+        aria-invalid={typed !== null}
         value={props.value}
         onChange={e => props.onChange(e.target.value)}
       />
@@ -106,6 +139,7 @@ function ParameterField(props: {
         {parameter.name} <span className="jp-MLOps-muted">({parameter.type})</span>
       </label>
       {input}
+      <FieldError text={typed ?? props.refused} field={`parameters.${parameter.name}`} />
     </div>
   );
 }
@@ -114,14 +148,27 @@ function ScheduleForm(props: {
   parameters: IParameter[];
   initial: IForm;
   editing: boolean;
+  /** The server's refusal of the last submit: shown next to the field it names. */
+  error: APIError | null;
   onChange(form: IForm): void;
 }): JSX.Element {
   const [form, setForm] = useState<IForm>(props.initial);
+  const [refused, setRefused] = useState<APIError | null>(props.error);
+  const [preset, setPreset] = useState(() => readPreset(props.initial.cron));
+  const zones = useMemo(() => timeZones(props.initial.timezone), [props.initial.timezone]);
   const [preview, setPreview] = useState<ISchedulePreview | APIError | null>(null);
   const change = (patch: Partial<IForm>) => {
     const next = { ...form, ...patch };
     setForm(next);
+    setRefused(null);
     props.onChange(next);
+  };
+  const choosePreset = (next: typeof preset) => {
+    setPreset(next);
+    const cron = presetCron(next.preset, next.time, next.day);
+    if (cron !== null) {
+      change({ cron });
+    }
   };
   useEffect(() => {
     if (form.mode !== 'cron' || !form.cron.trim()) {
@@ -149,7 +196,15 @@ function ScheduleForm(props: {
           value={form.name}
           onChange={e => change({ name: e.target.value })}
         />
+        <FieldError text={serverError(refused, 'name')} field="name" />
       </div>
+      {refused &&
+      !FORM_FIELDS.has(refused.field ?? '') &&
+      !refused.field?.startsWith('parameters.') ? (
+        <div className="jp-MLOps-error" data-testid="mlops-schedule-error">
+          {refused.detail}
+        </div>
+      ) : null}
       <fieldset>
         <legend>Parameters</legend>
         {props.parameters.length === 0 ? (
@@ -162,6 +217,7 @@ function ScheduleForm(props: {
               key={p.name}
               parameter={p}
               value={form.values[p.name] ?? ''}
+              refused={serverError(refused, `parameters.${p.name}`)}
               onChange={value => change({ values: { ...form.values, [p.name]: value } })}
             />
           ))
@@ -177,6 +233,17 @@ function ScheduleForm(props: {
           />{' '}
           {props.editing ? 'On demand (no schedule)' : 'Run once now'}
         </label>
+        {props.editing ? null : (
+          <label>
+            <input
+              type="radio"
+              data-testid="mlops-schedule-none-mode"
+              checked={form.mode === 'none'}
+              onChange={() => change({ mode: 'none' })}
+            />{' '}
+            Create without running (run it later, or from a monitor)
+          </label>
+        )}
         <label>
           <input
             type="radio"
@@ -189,23 +256,74 @@ function ScheduleForm(props: {
         {form.mode === 'cron' ? (
           <>
             <div className="jp-MLOps-formRow">
+              <label htmlFor="mlops-job-preset">Repeat</label>
+              <select
+                id="mlops-job-preset"
+                className="jp-mod-styled"
+                value={preset.preset}
+                onChange={e =>
+                  choosePreset({ ...preset, preset: e.target.value as typeof preset.preset })
+                }
+              >
+                {PRESETS.map(p => (
+                  <option key={p.value} value={p.value}>
+                    {p.label}
+                  </option>
+                ))}
+              </select>
+              {preset.preset === 'weekly' ? (
+                <select
+                  id="mlops-job-day"
+                  className="jp-mod-styled"
+                  value={preset.day}
+                  onChange={e => choosePreset({ ...preset, day: Number(e.target.value) })}
+                >
+                  {DAYS.map((day, index) => (
+                    <option key={day} value={index}>
+                      {day}
+                    </option>
+                  ))}
+                </select>
+              ) : null}
+              {preset.preset !== 'custom' ? (
+                <input
+                  id="mlops-job-time"
+                  className="jp-mod-styled"
+                  type="time"
+                  value={preset.time}
+                  onChange={e => choosePreset({ ...preset, time: e.target.value })}
+                />
+              ) : null}
+            </div>
+            <div className="jp-MLOps-formRow">
               <label htmlFor="mlops-job-cron">Cron</label>
               <input
                 id="mlops-job-cron"
                 className="jp-mod-styled"
                 placeholder="0 2 * * *"
                 value={form.cron}
-                onChange={e => change({ cron: e.target.value })}
+                onChange={e => {
+                  setPreset(readPreset(e.target.value));
+                  change({ cron: e.target.value });
+                }}
               />
+              <FieldError text={serverError(refused, 'schedule')} field="schedule" />
             </div>
             <div className="jp-MLOps-formRow">
               <label htmlFor="mlops-job-tz">Timezone</label>
               <input
                 id="mlops-job-tz"
                 className="jp-mod-styled"
+                list="mlops-job-tz-list"
                 value={form.timezone}
                 onChange={e => change({ timezone: e.target.value })}
               />
+              <datalist id="mlops-job-tz-list">
+                {zones.map(zone => (
+                  <option key={zone} value={zone} />
+                ))}
+              </datalist>
+              <FieldError text={serverError(refused, 'timezone')} field="timezone" />
             </div>
             <div data-testid="mlops-schedule-preview">
               {preview instanceof APIError ? (
@@ -257,6 +375,7 @@ function ScheduleForm(props: {
             value={form.timeout}
             onChange={e => change({ timeout: e.target.value })}
           />
+          <FieldError text={serverError(refused, 'timeout_s')} field="timeout_s" />
         </div>
         <div className="jp-MLOps-formRow">
           <label htmlFor="mlops-job-retries">Retries</label>
@@ -269,6 +388,7 @@ function ScheduleForm(props: {
             value={form.retries}
             onChange={e => change({ retries: e.target.value })}
           />
+          <FieldError text={serverError(refused, 'retries')} field="retries" />
         </div>
         <label>
           <input
@@ -289,7 +409,8 @@ class ScheduleBody extends ReactWidget implements Dialog.IBodyWidget<IForm> {
   constructor(
     private readonly _parameters: IParameter[],
     initial: IForm,
-    private readonly _editing = false
+    private readonly _editing = false,
+    private readonly _error: APIError | null = null
   ) {
     super();
     this._form = initial;
@@ -306,6 +427,7 @@ class ScheduleBody extends ReactWidget implements Dialog.IBodyWidget<IForm> {
         parameters={this._parameters}
         initial={this._form}
         editing={this._editing}
+        error={this._error}
         onChange={form => {
           this._form = form;
         }}
@@ -362,10 +484,11 @@ export async function scheduleNotebook(path: string): Promise<IJob | null> {
     retries: '0',
     html: true
   };
+  let error: APIError | null = null;
   for (;;) {
     const result = await showDialog({
       title: `Schedule ${path}`,
-      body: new ScheduleBody(parameters, form),
+      body: new ScheduleBody(parameters, form, false, error),
       buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Schedule' })]
     });
     if (!result.button.accept || result.value === null) {
@@ -374,8 +497,9 @@ export async function scheduleNotebook(path: string): Promise<IJob | null> {
     form = result.value;
     try {
       return await createJob(toRequest(path, parameters, form));
-    } catch (error) {
-      await showErrorMessage('Cannot schedule this notebook', APIError.from(error).detail);
+    } catch (reason) {
+      // The form again, with the error next to the field it names (not a second dialog).
+      error = APIError.from(reason);
     }
   }
 }
@@ -414,10 +538,11 @@ export async function editJob(job: IJob): Promise<IJob | null> {
     retries: String(job.retries),
     html: job.outputs.includes('html')
   };
+  let error: APIError | null = null;
   for (;;) {
     const result = await showDialog({
       title: `Edit job ${job.name}`,
-      body: new ScheduleBody(parameters, form, true),
+      body: new ScheduleBody(parameters, form, true, error),
       buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Save' })]
     });
     if (!result.button.accept || result.value === null) {
@@ -437,8 +562,8 @@ export async function editJob(job: IJob): Promise<IJob | null> {
         retries: request.retries,
         outputs: request.outputs
       });
-    } catch (error) {
-      await showErrorMessage('Cannot change this job', APIError.from(error).detail);
+    } catch (reason) {
+      error = APIError.from(reason);
     }
   }
 }
