@@ -9,6 +9,7 @@ import { jobsPlugin } from './jobs/plugin';
 import { profilingPlugin } from './profiling/plugin';
 import { servingPlugin } from './serving/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
+import { teamPlugin } from './team/plugin';
 import { trackingPlugin } from './tracking/plugin';
 
 export { IMLOpsSidebar } from './tokens';
@@ -24,6 +25,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   jobsPlugin,
   servingPlugin,
   monitoringPlugin,
+  teamPlugin,
   kernelPreferencePlugin
 ];
 

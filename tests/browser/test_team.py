@@ -106,3 +106,32 @@ def test_the_mine_toggle_shows_only_the_labs_users_runs(lab_page, lab_server):
     mine.click()
     expect(mine).not_to_be_checked()
     expect(rows).to_have_count(2)
+
+
+NOTIFY = """
+import numpy as np, pandas as pd
+from sklearn.linear_model import LogisticRegression
+import jupyter_mlops as mlops
+from jupyter_mlops.core.store import get_database
+from jupyter_mlops.core.team import settings
+from jupyter_mlops.core.team.notifications import Dispatcher
+
+X = pd.DataFrame(np.random.default_rng(0).normal(size=(40, 2)), columns=["a", "b"])
+mlops.register_model(LogisticRegression().fit(X, X["a"] > 0), "notified-model", X=X)
+# A server whose webhook is down: one attempt, failed, to be retried.
+dead = settings.TeamSettings(channels=(settings.channel_from_dict({"url": "http://127.0.0.1:9/down"}),))
+Dispatcher(get_database(), settings=lambda: dead).run_once()
+"""
+
+
+def test_the_notifications_section_shows_the_delivery_log(lab_page, lab_server):
+    subprocess.run([sys.executable, "-c", NOTIFY], env=lab_server.env(), check=True)
+    open_mlops_sidebar(lab_page)
+    section = lab_page.locator("#jupyter-mlops-deliveries")
+    delivery = section.locator(
+        '[data-testid=mlops-delivery][data-event="model.version_registered"]'
+    ).first
+    expect(delivery).to_have_attribute("data-state", "pending")
+    expect(delivery).to_contain_text("webhook http://127.0.0.1:9/down")
+    expect(delivery.locator("[data-testid=mlops-delivery-attempts]")).to_have_text("1")
+    expect(delivery.locator("[data-testid=mlops-delivery-error]")).not_to_be_empty()
