@@ -36,3 +36,12 @@ async def test_the_retraining_notebook_runs_as_a_job_linked_to_its_tracking_run(
     failed = await finished(jp_fetch, failed["run_id"], timeout=240)
     assert failed["status"] == "failed"
     assert "below 1.5" in failed["error"] and "min_accuracy" in failed["failed_cell_source"]
+    # A retraining job's label column without a monitor's window file: a clear error naming
+    # data_path (was pandas' KeyError: ['label']).
+    _, unlabelled = await call(
+        jp_fetch, "jobs", job["job_id"], "runs", method="POST",
+        body={"parameters": {"n_estimators": 2, "target": "label"}},
+    )  # fmt: skip
+    unlabelled = await finished(jp_fetch, unlabelled["run_id"], timeout=240)
+    assert unlabelled["status"] == "failed"
+    assert "no column 'label'" in unlabelled["error"] and "data_path" in unlabelled["error"]
