@@ -45,6 +45,11 @@ export class APIError extends Error {
   }
 }
 
+/** The `init` of a request sending `body` as JSON with `method` (`requestAPI(path, json(...))`). */
+export function json(method: string, body: unknown): RequestInit {
+  return { method, body: JSON.stringify(body) };
+}
+
 /**
  * Call the jupyter-mlops REST API with the server's settings (auth token and XSRF included).
  *

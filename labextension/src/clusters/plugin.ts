@@ -5,6 +5,7 @@ import { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { addRefreshCommand } from '../kit/refreshCommand';
 import { listClusters } from './api';
 import { ClustersSection, IClusterHost } from './ClustersSection';
 import { clusterIcon } from './icon';
@@ -174,10 +175,9 @@ export const clustersPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Show the Dask Clusters',
       execute: () => app.shell.activateById(section.id)
     });
-    app.commands.addCommand(CommandIDs.refreshClusters, {
-      label: 'Refresh the Dask Clusters',
-      execute: () => section.refresh()
-    });
+    addRefreshCommand(app, CommandIDs.refreshClusters, 'Refresh the Dask Clusters', () => [
+      section
+    ]);
     for (const command of [CommandIDs.showClusters, CommandIDs.refreshClusters]) {
       palette?.addItem({ command, category: PALETTE_CATEGORY });
     }

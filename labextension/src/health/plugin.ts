@@ -2,6 +2,7 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { ICommandPalette } from '@jupyterlab/apputils';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { addRefreshCommand } from '../kit/refreshCommand';
 import { IMLOpsSidebar } from '../tokens';
 import { HealthSection } from './view';
 
@@ -15,10 +16,9 @@ export const healthPlugin: JupyterFrontEndPlugin<void> = {
   activate: (app: JupyterFrontEnd, sidebar: IMLOpsSidebar, palette: ICommandPalette | null) => {
     const section = new HealthSection();
     sidebar.addSection(section, 1000);
-    app.commands.addCommand(CommandIDs.refreshHealth, {
-      label: 'Refresh the MLOps Server Health',
-      execute: () => section.refresh().catch(() => undefined)
-    });
+    addRefreshCommand(app, CommandIDs.refreshHealth, 'Refresh the MLOps Server Health', () => [
+      section
+    ]);
     palette?.addItem({ command: CommandIDs.refreshHealth, category: PALETTE_CATEGORY });
   }
 };

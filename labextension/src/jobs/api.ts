@@ -2,13 +2,8 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { announcing } from '../kit/changes';
-import { API_ROOT, requestAPI } from '../request';
+import { API_ROOT, requestAPI, json } from '../request';
 import { IJob, IJobCreate, IJobRun, IParameter, ISchedulePreview } from './model';
-
-const json = (method: string, body: unknown): RequestInit => ({
-  method,
-  body: JSON.stringify(body)
-});
 
 /** Every job, or only those `createdBy` created (the "Mine" toggle). */
 export async function listJobs(createdBy: string | null = null): Promise<IJob[]> {

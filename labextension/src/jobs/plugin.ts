@@ -4,6 +4,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IDisposable } from '@lumino/disposable';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { addRefreshCommand } from '../kit/refreshCommand';
 import { MainAreaOpener } from '../kit';
 import { IMLOpsSidebar } from '../tokens';
 import { JobsSection } from './JobsSection';
@@ -101,10 +102,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         }
       }
     });
-    app.commands.addCommand(CommandIDs.refreshJobs, {
-      label: 'Refresh Jobs',
-      execute: () => section.refresh()
-    });
+    addRefreshCommand(app, CommandIDs.refreshJobs, 'Refresh Jobs', () => [section]);
     app.docRegistry.addWidgetExtension('Notebook', new ScheduleButtonExtension(app));
     if (palette) {
       palette.addItem({ command: CommandIDs.scheduleNotebook, category: PALETTE_CATEGORY });

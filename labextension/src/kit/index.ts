@@ -17,6 +17,8 @@ export { loadPlotly, renderChart, themedLayout } from './plotly';
 export { PolledView } from './PolledView';
 export type { ILoaded, IPolledViewOptions } from './PolledView';
 export { ViewPoll } from './poll';
+export { addRefreshCommand } from './refreshCommand';
+export type { IRefreshable } from './refreshCommand';
 export type { IViewPollOptions } from './poll';
 export { useRequest } from './useRequest';
 export type { IRequestState } from './useRequest';

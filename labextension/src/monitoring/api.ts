@@ -1,11 +1,7 @@
-import { requestAPI } from '../request';
+import { requestAPI, json } from '../request';
 import { IAlert, IMonitor, IMonitorCreate, IWindow } from './model';
 
 const part = encodeURIComponent;
-const json = (method: string, body: unknown): RequestInit => ({
-  method,
-  body: JSON.stringify(body)
-});
 
 export async function listMonitors(): Promise<IMonitor[]> {
   return (await requestAPI<{ monitors: IMonitor[] }>('monitors')).monitors;

@@ -2,6 +2,7 @@ import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyte
 import { ICommandPalette, InputDialog, Notification } from '@jupyterlab/apputils';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { addRefreshCommand } from '../kit/refreshCommand';
 import { listJobs } from '../jobs/api';
 import { MainAreaOpener, stringArg } from '../kit';
 import { APIError } from '../request';
@@ -109,15 +110,10 @@ export const monitoringPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    app.commands.addCommand(CommandIDs.refreshMonitors, {
-      label: 'Refresh Monitors',
-      execute: async () => {
-        await Promise.allSettled([
-          section.refresh(),
-          ...views.all().map(widget => widget.content.refresh())
-        ]);
-      }
-    });
+    addRefreshCommand(app, CommandIDs.refreshMonitors, 'Refresh Monitors', () => [
+      section,
+      ...views.all().map(widget => widget.content)
+    ]);
 
     for (const command of [CommandIDs.createMonitor, CommandIDs.refreshMonitors]) {
       palette?.addItem({ command, category: PALETTE_CATEGORY });

@@ -5,6 +5,7 @@ import { spreadsheetIcon } from '@jupyterlab/ui-components';
 
 import { stringArg } from '../kit';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { addRefreshCommand } from '../kit/refreshCommand';
 import { MainAreaOpener } from '../kit/opener';
 import { IMLOpsSidebar } from '../tokens';
 import { listProfiles } from './api';
@@ -148,10 +149,9 @@ export const profilingPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    app.commands.addCommand(CommandIDs.refreshProfiles, {
-      label: 'Refresh the Saved Profiles',
-      execute: () => section.refresh()
-    });
+    addRefreshCommand(app, CommandIDs.refreshProfiles, 'Refresh the Saved Profiles', () => [
+      section
+    ]);
 
     for (const fileType of DATA_FILE_TYPES) {
       app.contextMenu.addItem({

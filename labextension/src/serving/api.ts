@@ -1,5 +1,5 @@
 import { announcing } from '../kit/changes';
-import { requestAPI } from '../request';
+import { requestAPI, json } from '../request';
 import {
   IAlias,
   IEndpoint,
@@ -11,10 +11,6 @@ import {
   IVersionComparison
 } from './model';
 
-const json = (method: string, body: unknown): RequestInit => ({
-  method,
-  body: JSON.stringify(body)
-});
 const part = encodeURIComponent;
 
 export async function listModels(): Promise<IRegisteredModel[]> {

@@ -2,6 +2,7 @@ import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyte
 import { ICommandPalette, InputDialog, Notification } from '@jupyterlab/apputils';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { addRefreshCommand } from '../kit/refreshCommand';
 import { MainAreaOpener, stringArg } from '../kit';
 import { APIError } from '../request';
 import { IMLOpsSidebar } from '../tokens';
@@ -97,15 +98,10 @@ export const servingPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    app.commands.addCommand(CommandIDs.refreshModels, {
-      label: 'Refresh Models',
-      execute: async () => {
-        await Promise.allSettled([
-          section.refresh(),
-          ...models.all().map(widget => widget.content.refresh())
-        ]);
-      }
-    });
+    addRefreshCommand(app, CommandIDs.refreshModels, 'Refresh Models', () => [
+      section,
+      ...models.all().map(widget => widget.content)
+    ]);
 
     for (const command of [CommandIDs.openModel, CommandIDs.refreshModels]) {
       palette?.addItem({ command, category: PALETTE_CATEGORY });

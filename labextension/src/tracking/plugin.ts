@@ -3,6 +3,7 @@ import { ICommandPalette, InputDialog } from '@jupyterlab/apputils';
 
 import { stringArg } from '../kit';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { addRefreshCommand } from '../kit/refreshCommand';
 import { MainAreaOpener } from '../kit/opener';
 import { IMLOpsSidebar } from '../tokens';
 import { listExperiments } from './api';
@@ -107,16 +108,11 @@ export const trackingPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    app.commands.addCommand(CommandIDs.refreshExperiments, {
-      label: 'Refresh the Experiments',
-      execute: async () => {
-        await Promise.allSettled([
-          section.refresh(),
-          ...experiments.all().map(widget => widget.content.refresh()),
-          ...runs.all().map(widget => widget.content.refresh())
-        ]);
-      }
-    });
+    addRefreshCommand(app, CommandIDs.refreshExperiments, 'Refresh the Experiments', () => [
+      section,
+      ...experiments.all().map(widget => widget.content),
+      ...runs.all().map(widget => widget.content)
+    ]);
 
     for (const command of [
       CommandIDs.showExperiments,
