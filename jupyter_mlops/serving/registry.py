@@ -15,7 +15,6 @@ file that needs types outside the model format's allow-list is refused too (FORB
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import uuid
@@ -66,15 +65,6 @@ from .tables import AliasRow, ModelRow, ModelVersionRow
 
 MODELS_FOLDER = Path("serving") / "models"
 _REGISTER_ATTEMPTS = 5
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 of a file, hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _pin(folder: Path, source: str, expected_sha256: str | None) -> str:
