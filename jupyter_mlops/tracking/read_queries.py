@@ -3,6 +3,7 @@ experiment, metric summaries and (sampled) metric histories. Each takes an open 
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy import and_, case, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from .entities import Experiment, LifecycleStage, Metric, MetricSummary, Run, RunStatus
-from .rows import experiment_entity, load_runs, stored_float
+from .rows import driver_markers, driver_rows, experiment_entity, load_runs, stored_float
 from .search_sql import apply_order, experiment_clause
 from .search_syntax import OrderClause
 from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
@@ -43,6 +44,11 @@ def experiments_with_stats(session: Session, where: Any) -> list[Experiment]:
     ]
 
 
+_ID_CHUNK = 500  # ids per IN (...) list, well under every database's bound-parameter limit
+_RUN_COLUMNS = ", ".join(f'"{column.name}"' for column in RunRow.__table__.columns)
+_RunTuple = namedtuple("_RunTuple", [column.name for column in RunRow.__table__.columns])  # type: ignore[misc]
+
+
 def runs_page(
     session: Session, where: list[Any], order: list[OrderClause], limit: int, offset: int
 ) -> tuple[list[Run], int]:
@@ -59,10 +65,18 @@ def runs_page(
     else:  # past the end (or nothing matches): the window had no row to report on
         total = session.scalar(select(func.count()).select_from(RunRow).where(*where)) or 0
     page_ids = [row.run_id for row in page]
-    by_id = {
-        row.run_id: row
-        for row in session.scalars(select(RunRow).where(RunRow.run_id.in_(page_ids)))
-    }
+    # Driver rows, not ORM instances: a page of 1,000 runs spent a third of its CPU in the ORM.
+    connection = session.connection()
+    by_id: dict[str, Any] = {}
+    for chunk in range(0, len(page_ids), _ID_CHUNK):
+        values = tuple(page_ids[chunk : chunk + _ID_CHUNK])
+        sql = (
+            f"SELECT {_RUN_COLUMNS} FROM {RunRow.__tablename__} "
+            f"WHERE run_id IN ({driver_markers(connection, len(values))})"
+        )
+        by_id.update(
+            (found[0], _RunTuple._make(found)) for found in driver_rows(connection, sql, values)
+        )
     return load_runs(session, [by_id[run_id] for run_id in page_ids]), total
 
 

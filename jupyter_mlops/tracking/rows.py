@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .entities import Experiment, Run
@@ -47,27 +46,48 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
         yield items[start : start + _CHUNK]
 
 
-def load_runs(session: Session, rows: Sequence[RunRow]) -> list[Run]:
-    """Entities for `rows`, with their params, latest metrics and tags (3 queries per 500)."""
+def driver_markers(connection: Any, count: int) -> str:
+    """`count` positional parameter markers in the driver's own style (qmark for sqlite3,
+    format for psycopg)."""
+    return ", ".join(["?" if connection.dialect.paramstyle == "qmark" else "%s"] * count)
+
+
+def driver_rows(connection: Any, sql: str, values: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """All rows of a query as the driver's tuples, on the session's own connection (its
+    transaction): SQLAlchemy's Row per result row cost more than the query for 1,000 runs."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, values)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def load_runs(session: Session, rows: Sequence[RunRow | Any]) -> list[Run]:
+    """Entities for `rows` (ORM rows, or Core rows with the same columns), with their params,
+    latest metrics and tags (3 queries per 500).
+
+    Driver-level statements: building and expanding an IN list of 500 bound ids through
+    SQLAlchemy cost more CPU than the queries (a page of 1,000 runs: ~30 ms of ~90).
+    """
     ids = [row.run_id for row in rows]
     params: dict[str, dict[str, str]] = defaultdict(dict)
     metrics: dict[str, dict[str, float]] = defaultdict(dict)
     tags: dict[str, dict[str, str]] = defaultdict(dict)
+    connection = session.connection()
     for chunk in _chunks(ids):
-        for run_id, key, text in session.execute(
-            select(ParamRow.run_id, ParamRow.key, ParamRow.value).where(ParamRow.run_id.in_(chunk))
-        ):
-            params[run_id][key] = text
-        for run_id, key, number in session.execute(
-            select(LatestMetricRow.run_id, LatestMetricRow.key, LatestMetricRow.value).where(
-                LatestMetricRow.run_id.in_(chunk)
-            )
-        ):
+        marks = driver_markers(connection, len(chunk))
+        values = tuple(chunk)
+        for table, into in ((ParamRow, params), (TagRow, tags)):
+            sql = f"SELECT run_id, key, value FROM {table.__tablename__} WHERE run_id IN ({marks})"
+            for run_id, key, text in driver_rows(connection, sql, values):
+                into[run_id][key] = text
+        sql = (
+            f"SELECT run_id, key, value FROM {LatestMetricRow.__tablename__} "
+            f"WHERE run_id IN ({marks})"
+        )
+        for run_id, key, number in driver_rows(connection, sql, values):
             metrics[run_id][key] = stored_float(number)
-        for run_id, key, text in session.execute(
-            select(TagRow.run_id, TagRow.key, TagRow.value).where(TagRow.run_id.in_(chunk))
-        ):
-            tags[run_id][key] = text
     return [
         run_entity(row, params[row.run_id], metrics[row.run_id], tags[row.run_id]) for row in rows
     ]
