@@ -155,3 +155,71 @@ class WhoAmI(BaseModel):
     admins: list[str]
     protected_aliases: list[str]
     events: list[str]
+
+
+class RunOriginOut(BaseModel):
+    """The tracking run a version was logged from (only `run_id` once the run is purged)."""
+
+    run_id: str
+    name: str | None = None
+    experiment_id: str | None = None
+    user: str | None = None
+    status: str | None = None
+    notebook_path: str | None = None
+    git_commit: str | None = None
+    deleted: bool = False
+
+
+class AliasStoryOut(BaseModel):
+    """An alias pointing at the version, and the audited move that put it there (`how`
+    `alias.set` or `alias.rollback`; all None when it moved before the audit trail began)."""
+
+    alias: str
+    moved_by: str | None
+    moved_at: int | None
+    how: str | None
+    comment: str | None
+    approval: ApprovalOut | None
+
+
+class GateVerdictOut(BaseModel):
+    """One gate's verdict in a gate run (`passed` None: skipped, `detail` says why)."""
+
+    name: str
+    passed: bool | None
+    detail: str
+    values: dict[str, Any] = Field(default_factory=dict)
+
+
+class GateRunOut(BaseModel):
+    """One check of the version by the model's gates (the evaluation capability)."""
+
+    gate_run_id: str
+    endpoint_name: str | None
+    served_version: int | None
+    mode: str
+    status: str
+    override: bool
+    requested_by: str | None
+    results: list[GateVerdictOut]
+    message: str | None
+    created_time: int
+    end_time: int | None
+
+
+class ProvenanceOut(BaseModel):
+    """`models/{name}/versions/{v}/provenance`: why a version is where it is. `summary` says
+    it in sentences; `trail` is every audited change naming this version, oldest first."""
+
+    model: str
+    version: int
+    created_by: str | None
+    creation_time: int
+    source: str
+    notebook_path: str | None
+    run: RunOriginOut | None
+    aliases: list[AliasStoryOut]
+    approvals: list[ApprovalOut]
+    gate_runs: list[GateRunOut]
+    trail: list[AuditEntryOut]
+    summary: list[str]

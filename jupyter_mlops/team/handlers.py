@@ -12,6 +12,7 @@
 | GET    | approvals/{id}                               | one request                            |
 | POST   | approvals/{id}/approve, .../reject           | decide (MANAGE, a second user)         |
 | GET    | notifications/deliveries                     | the delivery log                       |
+| GET    | models/{name}/versions/{v}/provenance        | why a version is where it is           |
 
 Approving a request moves the alias at once (endpoints following it switch), as the approver.
 """
@@ -35,6 +36,7 @@ from ..core.team.notifications import EVENTS, Dispatcher
 from ..core.team.permissions import OBJECT_TYPES, Permission
 from ..core.team.service import TeamService
 from . import api_models as api
+from .provenance import version_provenance
 
 if TYPE_CHECKING:
     from ..serving.registry import ModelRegistry
@@ -295,6 +297,65 @@ class DeliveriesHandler(_Handler):
         self.reply(api.DeliveryList(deliveries=[api.DeliveryOut(**asdict(d)) for d in found]))
 
 
+class ProvenanceHandler(_Handler):
+    """`models/{name}/versions/{v}/provenance`: who registered the version from which run and
+    notebook, who moved each alias to it and when, the approvals and the gates that checked it."""
+
+    contract: ClassVar[dict[str, Contract]] = {
+        "get": Contract(
+            "Why a version is where it is, from the audit trail", response=api.ProvenanceOut
+        )
+    }
+
+    @web.authenticated
+    async def get(self, name: str, version: str) -> None:
+        """GET: see the class docstring and `contract`."""
+        if not is_decimal(version) or not 1 <= int(version) <= api.MAX_ID:
+            raise MLOpsError(f"version {version!r} must be a positive number", field="version")
+        registry: ModelRegistry = self.service("registry")
+        found = await self.run_blocking(
+            version_provenance,
+            self.team.database,
+            registry,
+            self.settings.get("mlops_tracking"),
+            name,
+            int(version),
+        )
+        approvals = [self._approval_out(a) for a in found.approvals]
+        by_id = {a.id: a for a in approvals}
+        self.reply(
+            api.ProvenanceOut(
+                model=found.model,
+                version=found.version,
+                created_by=found.created_by,
+                creation_time=found.creation_time,
+                source=found.source,
+                notebook_path=found.notebook_path,
+                run=None if found.run is None else api.RunOriginOut(**asdict(found.run)),
+                aliases=[
+                    api.AliasStoryOut(
+                        alias=s.alias,
+                        moved_by=s.moved_by,
+                        moved_at=s.moved_at,
+                        how=s.how,
+                        comment=s.comment,
+                        approval=None if s.approval is None else by_id.get(s.approval.id),
+                    )
+                    for s in found.aliases
+                ],
+                approvals=approvals,
+                gate_runs=[
+                    api.GateRunOut(
+                        **{k: v for k, v in asdict(r).items() if k in api.GateRunOut.model_fields}
+                    )
+                    for r in found.gate_runs
+                ],
+                trail=[api.AuditEntryOut(**asdict(e)) for e in found.trail],
+                summary=found.summary,
+            )
+        )
+
+
 _TYPE = r"(?P<object_type>[^/]+)"
 _ID = r"(?P<object_id>[^/]+)"
 _APPROVAL = r"(?P<approval_id>[^/]+)"
@@ -308,4 +369,5 @@ ROUTES: list[tuple[str, Any]] = [
     (f"approvals/{_APPROVAL}", ApprovalHandler),
     (f"approvals/{_APPROVAL}/(?P<decision>approve|reject)", DecisionHandler),
     ("notifications/deliveries", DeliveriesHandler),
+    (r"models/(?P<name>[^/]+)/versions/(?P<version>[^/]+)/provenance", ProvenanceHandler),
 ]

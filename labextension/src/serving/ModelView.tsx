@@ -19,6 +19,7 @@ import { confirmGatedPromotion } from '../evaluation/GateResults';
 import { whoAmI } from '../team/api';
 import { Approvals } from '../team/Approvals';
 import { Byline } from '../team/Byline';
+import { WhyHere } from '../team/WhyHere';
 import { History } from '../team/History';
 
 /** The model's own protected aliases (besides the configured ones), a comma list. */
@@ -297,7 +298,16 @@ export class ModelView extends PolledView<IModelViewData> {
                 <React.Fragment key={version.version}>
                   <tr data-testid="mlops-model-version" data-version={version.version}>
                     <td>v{version.version}</td>
-                    <td>{version.aliases.map(a => `@${a}`).join(' ')}</td>
+                    <td>
+                      {version.aliases.map(a => `@${a}`).join(' ')}
+                      {version.aliases.length > 0 ? (
+                        <WhyHere
+                          model={model.name}
+                          version={version.version}
+                          refresh={model.last_update_time}
+                        />
+                      ) : null}
+                    </td>
                     <td>
                       {formatDate(version.creation_time)}
                       {version.created_by ? ` by ${version.created_by}` : ''}

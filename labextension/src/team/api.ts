@@ -1,11 +1,7 @@
-import { requestAPI } from '../request';
-import { IApproval, IAuditPage, IDelivery, IWhoAmI } from './model';
+import { requestAPI, json } from '../request';
+import { IApproval, IAuditPage, IDelivery, IProvenance, IWhoAmI } from './model';
 
 const part = encodeURIComponent;
-const json = (method: string, body: unknown): RequestInit => ({
-  method,
-  body: JSON.stringify(body)
-});
 
 /** The audit trail of one object, newest first (`beforeId`: the page token). */
 export function objectHistory(
@@ -72,4 +68,9 @@ export function userClause(user: string): string {
 /** The notification delivery log, newest first. */
 export async function listDeliveries(): Promise<IDelivery[]> {
   return (await requestAPI<{ deliveries: IDelivery[] }>('notifications/deliveries')).deliveries;
+}
+
+/** Why a version is where it is: who registered and moved it, approvals, gates. */
+export function versionProvenance(model: string, version: number): Promise<IProvenance> {
+  return requestAPI<IProvenance>(`models/${part(model)}/versions/${version}/provenance`);
 }

@@ -56,3 +56,20 @@ export interface IDelivery {
   last_error: string | null;
   delivered_at: number | null;
 }
+
+/** `GET models/{name}/versions/{v}/provenance` (jupyter_mlops/team/provenance.py); the Lab
+ * shows `summary`, the rest is there for scripts. */
+export interface IProvenance {
+  model: string;
+  version: number;
+  created_by: string | null;
+  creation_time: number;
+  source: string;
+  notebook_path: string | null;
+  run: Record<string, unknown> | null;
+  aliases: Record<string, unknown>[];
+  approvals: IApproval[];
+  gate_runs: Record<string, unknown>[];
+  trail: IAuditEntry[];
+  summary: string[];
+}
