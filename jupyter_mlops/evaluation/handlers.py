@@ -42,6 +42,9 @@ def setup(app: Any) -> None:
     register_task_kind(TASK_KIND, TASK_TARGET)
     install()  # a passed gate run moves a protected alias where the gates say they suffice
     app.settings["mlops_evaluation_store"] = EvaluationStore(app.settings["mlops_database"])
+    from .job_inputs import install as install_job_inputs
+
+    install_job_inputs(app.settings)  # jobs' `validate:` inputs, checked before each run
 
 
 class _Handler(APIHandler):

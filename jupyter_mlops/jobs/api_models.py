@@ -14,11 +14,24 @@ MissedPolicy = Literal["skip", "catch_up"]
 MAX_TIMEOUT_S = 30 * 24 * 3600
 
 
+class InputValidation(BaseModel):
+    """`validate:` on a job: the parameter naming its input file (CSV, Parquet or JSON lines)
+    and the constraints it must meet, `models:/NAME/VERSION` (those the version carries) or
+    inline constraints JSON. A run that breaks them fails before its notebook starts, with the
+    violations per column in its error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parameter: str = Field(min_length=1, max_length=256)
+    constraints: str | dict[str, Any]
+
+
 class JobCreate(BaseModel):
     """`POST jobs`: a notebook under the server's root made into a job.
 
     `schedule` is a cron string read in `timezone` (none: the job runs only on demand);
-    `parameters` are typed JSON values checked against the notebook's `parameters` cell.
+    `parameters` are typed JSON values checked against the notebook's `parameters` cell;
+    `validate` checks an input file before each run (see `InputValidation`).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -35,6 +48,7 @@ class JobCreate(BaseModel):
     outputs: list[OutputFormat] = Field(default_factory=lambda: list[OutputFormat](["ipynb"]))
     paused: bool = False
     missed_policy: MissedPolicy = "skip"
+    input_validation: InputValidation | None = Field(default=None, alias="validate")
     run_now: bool = False
 
 
@@ -54,6 +68,7 @@ class JobPatch(BaseModel):
     outputs: list[OutputFormat] | None = None
     paused: bool | None = None
     missed_policy: MissedPolicy | None = None
+    input_validation: InputValidation | None = Field(default=None, alias="validate")
     refresh_snapshot: bool = False
 
 
@@ -111,6 +126,8 @@ class JobRunOut(BaseModel):
 class JobOut(BaseModel):
     """A job definition with its schedule's description, next firing times and last run."""
 
+    model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
+
     job_id: str
     name: str
     notebook_path: str
@@ -131,6 +148,7 @@ class JobOut(BaseModel):
     last_run: JobRunOut | None = None
     created_by: str | None = None
     updated_by: str | None = None
+    input_validation: InputValidation | None = Field(default=None, alias="validate")
 
 
 class JobsQuery(QueryModel):

@@ -46,6 +46,8 @@ class JobSpec:
     outputs: list[str] = field(default_factory=lambda: ["ipynb"])
     paused: bool = False
     missed_policy: str = "skip"
+    # {"parameter": name, "constraints": "models:/NAME/VERSION" or a constraints dict}
+    input_validation: dict[str, Any] | None = None
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Job:
     last_run: JobRun | None = None
     created_by: str | None = None
     updated_by: str | None = None
+    input_validation: dict[str, Any] | None = None
 
 
 @dataclass

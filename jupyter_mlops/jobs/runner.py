@@ -26,13 +26,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..core import input_checks
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.processes import pid_alive
 from ..core.server_link import task_environment, without_credentials
 from ..core.tasks import BaseTaskRunner, TaskState, task_target
 from ..core.team.identity import Actor, child_environment, process_user
-from .entities import NOTEBOOK_KIND, JobRun, RunStatus
+from .entities import NOTEBOOK_KIND, Job, JobRun, RunStatus
 from .kernel_pool import KernelPool, notebook_kernel_name
 from .store import JobStore, now_ms
 
@@ -264,6 +265,8 @@ class JobRunner(BaseTaskRunner):
             heartbeat_time=now_ms(),
             output_dir=str(output.parent),
         )
+        if job is not None and job.input_validation and self._input_invalid(run, job, nb_json, cwd):
+            return
 
         def on_cell(done: int, total: int) -> None:
             self.store.update_run(
@@ -325,6 +328,39 @@ class JobRunner(BaseTaskRunner):
         self.store.update_run(run.run_id, **values)
         if outcome.status != "succeeded":
             self._maybe_retry(self.store.get_run(run.run_id))
+
+    def _input_invalid(self, run: JobRun, job: Job, nb_json: str, cwd: str) -> bool:
+        """Check the job's `validate:` input before its notebook starts; on violations the run
+        fails with the per-column report (no retry: the same input would fail again)."""
+        declared = job.input_validation or {}
+        name = str(declared.get("parameter"))
+        value = run.parameters.get(name)
+        if name not in run.parameters:  # the notebook's own default
+            import nbformat
+
+            from .parameters import inspect_parameters
+
+            found = inspect_parameters(nbformat.reads(nb_json, as_version=4))
+            value = next((p.default for p in found if p.name == name), None)
+        if not isinstance(value, str) or not value:
+            report: str | None = f"validate: parameter {name!r} names no input file"
+        else:
+            path = Path(value) if Path(value).is_absolute() else Path(cwd) / value
+            try:
+                report = input_checks.check(str(path), declared.get("constraints"))
+            except MLOpsError as exc:
+                report = f"{exc}"
+        if report is None:
+            return False
+        self.store.update_run(
+            run.run_id,
+            status=RunStatus.FAILED,
+            end_time=now_ms(),
+            error=report,
+            error_code=ErrorCode.BAD_REQUEST.value,
+            error_field="validate",
+        )
+        return True
 
     def _client(self) -> Any:
         if self._dask_client is not None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..core import input_checks
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from .entities import MISSED_POLICIES, OUTPUT_FORMATS, TARGETS, Job, JobSpec
 from .parameters import Parameter, check_parameters, inspect_parameters
@@ -91,6 +92,22 @@ def check_job_name(name: str) -> str:
     return name
 
 
+def check_input_validation(
+    declared: list[Parameter], value: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """A job's `validate:`: it names a parameter of the notebook and readable constraints
+    (checked by the capability that installed `core.input_checks`); a 400 naming `validate`."""
+    if value is None:
+        return None
+    parameter = value.get("parameter")
+    if parameter not in {p.name for p in declared}:
+        raise MLOpsError(
+            f"validate: {parameter!r} is not a parameter of the notebook", field="validate"
+        )
+    input_checks.parse(value.get("constraints"))
+    return {"parameter": parameter, "constraints": value.get("constraints")}
+
+
 class JobService:
     """Creates and changes job definitions for notebooks under `root_dir`."""
 
@@ -103,8 +120,10 @@ class JobService:
         spec = check_spec(spec)
         target, relative = resolve_notebook(self.root_dir, spec.notebook_path)
         text, nb = read_notebook(target)
-        parameters = check_parameters(inspect_parameters(nb), spec.parameters, from_text=from_text)
-        spec = replace(spec, notebook_path=relative, parameters=parameters)
+        declared = inspect_parameters(nb)
+        parameters = check_parameters(declared, spec.parameters, from_text=from_text)
+        checks = check_input_validation(declared, spec.input_validation)
+        spec = replace(spec, notebook_path=relative, parameters=parameters, input_validation=checks)
         name = check_job_name((spec.name or "").strip() or target.stem)
         return self.store.create_job(spec, text, name)
 
@@ -121,7 +140,7 @@ class JobService:
         job = self.store.get_job(job_id)
         allowed = {
             "name", "parameters", "schedule", "timezone", "target", "gpu", "timeout_s",
-            "retries", "outputs", "paused", "missed_policy",
+            "retries", "outputs", "paused", "missed_policy", "input_validation",
         }  # fmt: skip
         unknown = set(changes) - allowed
         if unknown:
@@ -154,6 +173,10 @@ class JobService:
             declared = inspect_parameters(nbformat.reads(self.store.snapshot(job_id), 4))
         if "parameters" in changes or refresh_snapshot:
             values["parameters"] = check_parameters(declared, merged.parameters)
+        if "input_validation" in changes or refresh_snapshot:
+            values["input_validation"] = check_input_validation(
+                declared, changes.get("input_validation", job.input_validation)
+            )
         # Resuming, or a new schedule, looks for firings from now on: nothing "missed" while
         # paused fires at resume.
         if (

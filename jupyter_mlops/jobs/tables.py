@@ -40,6 +40,8 @@ class JobRow(Base):
     schedule_since: Mapped[int] = mapped_column(BigInteger)
     created_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
     updated_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    # JSON {"parameter": ..., "constraints": ...}: the input checked before each run (0032).
+    input_validation: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class RunRow(Base):
