@@ -64,6 +64,12 @@ def register(commands: Any) -> None:
         metavar="DIR",
         help="Folder for a Deployment, Service (readiness on /health) and CPU autoscaler.",
     )
+    export.add_argument(
+        "--from-root",
+        action="store_true",
+        help="--docker: the container reads the model from the artifact root at start (its hash "
+        "checked) instead of baking the files in.",
+    )
     export.add_argument("--image", help="The image the Deployment runs (--kubernetes).")
     export.add_argument(
         "--credentials-secret",
@@ -133,7 +139,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.docker:
         from .docker_export import export_docker
 
-        folder = export_docker(args.model, Path(args.docker))
+        folder = export_docker(args.model, Path(args.docker), from_root=args.from_root)
         print(f"jupyter-mlops: wrote {folder} (docker build -t NAME {folder})")
     if args.kubernetes:
         from .k8s_export import export_kubernetes

@@ -43,23 +43,38 @@ CMD ["jupyter-mlops", "serve", "--model-dir", "/srv/model", "--host", "0.0.0.0",
 """
 
 
-def export_docker(model: str, folder: Path) -> Path:
-    """Write the build folder for `model` into `folder` (which must be empty or absent)."""
+def export_docker(model: str, folder: Path, from_root: bool = False) -> Path:
+    """Write the build folder for `model` into `folder` (which must be empty or absent).
+
+    `from_root`: bake no model files; `endpoint.json` names the version's location on the
+    (remote) artifact root and its pinned hash, and the container downloads it at start and
+    checks the hash before loading (credentials from the container's environment)."""
     registry = get_registry()
     version = registry.get_version(parse_ref(model))
+    if from_root and not artifact_store.is_remote(version.storage_location):
+        raise MLOpsError(
+            f"from_root: {version.name} version {version.version} is in a local folder "
+            f"({version.storage_location}); a container could not read it, bake it in instead",
+            field="from_root",
+        )
     folder = folder.resolve()
     if folder.exists() and any(folder.iterdir()):
         raise MLOpsError(f"{folder} is not empty", field="docker")
     folder.mkdir(parents=True, exist_ok=True)
     registry.load(version)  # refuse a model file that changed since registration
-    # The checked files (a version on object storage: its download) go into the image.
-    local = artifact_store.local_copy(version.storage_location, version.content_hash)
-    shutil.copytree(local, folder / "model")
-    (folder / "model" / ENDPOINT_FILE).write_text(
-        json.dumps(
-            {"name": version.name, "version": version.version, "sha256": version.content_hash}
-        )
-    )
+    meta: dict[str, object] = {
+        "name": version.name,
+        "version": version.version,
+        "sha256": version.content_hash,
+    }
+    if from_root:
+        (folder / "model").mkdir()
+        meta["location"] = version.storage_location
+    else:
+        # The checked files (a version on object storage: its download) go into the image.
+        local = artifact_store.local_copy(version.storage_location, version.content_hash)
+        shutil.copytree(local, folder / "model")
+    (folder / "model" / ENDPOINT_FILE).write_text(json.dumps(meta))
     pins = [
         f"{package}=={version.versions[package]}"
         for package in _TRAINED_WITH

@@ -72,7 +72,12 @@ class ModelSource:
         if self._registry is None:
             assert self.config.model_dir is not None
             folder = Path(self.config.model_dir)
-            estimator, info = load_model(folder, expected_sha256=self._folder_meta().get("sha256"))
+            meta = self._folder_meta()
+            if meta.get("location") and meta.get("sha256"):
+                # An image exported --from-root: the version's files are fetched from the
+                # artifact root at start; load_model checks the pinned hash on them.
+                folder = artifact_store.local_copy(str(meta["location"]), str(meta["sha256"]))
+            estimator, info = load_model(folder, expected_sha256=meta.get("sha256"))
         else:
             entry = self._registry.get_version(ModelRef(self.name, version=version))
             estimator, info = self._registry.load(entry)
