@@ -302,3 +302,27 @@ def test_metrics_logged_with_a_model_id_attach_to_the_model(server: MLOpsServer)
         ("mae", 0.5, run.info.run_id),
     }
     assert mlflow.MlflowClient().get_run(run.info.run_id).data.metrics["rmse"] == 0.25
+
+
+def test_a_source_without_model_files_registers_as_metadata_refused_at_deploy(
+    server: MLOpsServer,
+) -> None:
+    # MLflow's test_model_registry.py registers `runs:/run_id/model` of runs it never made.
+    client = mlflow.MlflowClient()
+    version = client.create_model_version("meta-only", "runs:/run_id/model", "run_id_1")
+    assert (version.version, version.run_id, version.source) == (
+        "1", "run_id_1", "runs:/run_id/model",
+    )  # fmt: skip
+    assert version.tags["mlops.not_servable"] == "no model files at its source"
+    assert client.get_model_version_download_uri("meta-only", "1") == "runs:/run_id/model"
+    found = client.search_model_versions("source_path = 'runs:/run_id/model'")
+    assert [(v.name, v.version) for v in found] == [("meta-only", "1")]
+    status, answer = server.request(
+        "POST",
+        "mlops/api/endpoints",
+        token=server.token,
+        data=json.dumps({"model": "meta-only/1"}).encode(),
+    )
+    refused = json.loads(answer)
+    assert status == 400 and "not servable: no model files" in refused["message"], refused
+    assert refused["field"] == "model"

@@ -645,6 +645,12 @@ class ModelVersionAnswer(Message):
     model_version: ModelVersionMessage
 
 
+class DownloadUriAnswer(Message):
+    """`{"artifact_uri": ...}` of `model-versions/get-download-uri`."""
+
+    artifact_uri: str
+
+
 class ModelVersionsAnswer(Message):
     """Versions (search, latest)."""
 

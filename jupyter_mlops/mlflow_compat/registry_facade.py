@@ -22,7 +22,13 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from ..core.errors import ErrorCode, MLOpsError
-from ..model_format.mlflow_folder import NOT_SERVABLE_TAG, is_mlflow_folder, workbench_folder
+from ..model_format.mlflow_folder import (
+    NO_FILES_REASON,
+    NOT_SERVABLE_TAG,
+    is_mlflow_folder,
+    metadata_only_folder,
+    workbench_folder,
+)
 from ..serving import registry_admin
 from ..serving.api import register_version
 from ..serving.entities import ModelVersion, RegisteredModel
@@ -312,6 +318,13 @@ class MlflowRegistry:
         version = self._call(lambda: self.registry.get_version(ref), "model version")
         return m.ModelVersionAnswer(model_version=_version_message(version))
 
+    def get_model_version_download_uri(self, request: m.ModelVersionRef) -> m.DownloadUriAnswer:
+        """The version's source URI (its files are the registry's copy; MLflow's client
+        downloads through the source's run)."""
+        ref = ModelRef(request.name, version=_number(request.version))
+        version = self._call(lambda: self.registry.get_version(ref), "model version")
+        return m.DownloadUriAnswer(artifact_uri=version.source)
+
     def search_model_versions(self, request: m.SearchRegistry) -> m.ModelVersionsAnswer:
         """Versions of every model matching the filter, in `order_by` (MLflow's default: the
         last registered first)."""
@@ -461,6 +474,8 @@ class MlflowRegistry:
                 tags={tag.key: tag.value for tag in request.tags} or None,
             )
         except MLOpsError as error:
+            if error.code is ErrorCode.NOT_FOUND and not self._has_files(source):
+                return self._register_metadata_only(request, source)
             if error.field == "source" or error.code is ErrorCode.NOT_FOUND:
                 raise MlflowError(
                     f"{request.source} holds no model folder of the workbench's format "
@@ -471,6 +486,36 @@ class MlflowRegistry:
                     "source",
                 ) from None
             raise
+        return m.ModelVersionAnswer(model_version=_version_message(version))
+
+    def _has_files(self, source: str) -> bool:
+        """Whether the run at a `runs:/` source exists and has anything at its path."""
+        run_id, _, path = source[len("runs:/") :].partition("/")
+        try:
+            folder = self.store.artifact_path(run_id, path.strip("/") or "model")
+        except MLOpsError:
+            return False
+        return folder.exists()
+
+    def _register_metadata_only(
+        self, request: m.CreateModelVersion, source: str
+    ) -> m.ModelVersionAnswer:
+        """A version of a source with no model files (a run this store never saw): recorded,
+        as MLflow's registry records any source, and marked not servable."""
+        run_id = request.run_id or source[len("runs:/") :].partition("/")[0] or None
+        with tempfile.TemporaryDirectory(prefix="mlops-mlflow-model-") as scratch:
+            folder = Path(scratch) / "model"
+            metadata_only_folder(folder, run_id)
+            version = register_mlflow_version(
+                self.registry,
+                request.name,
+                folder,
+                request.source,
+                run_id=run_id,
+                description=request.description,
+                tags={tag.key: tag.value for tag in request.tags} or None,
+                not_servable=NO_FILES_REASON,
+            )
         return m.ModelVersionAnswer(model_version=_version_message(version))
 
     def _copy_version(

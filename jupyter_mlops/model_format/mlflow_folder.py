@@ -43,6 +43,7 @@ MLMODEL_FILE = "MLmodel"
 PICKLE_FORMAT = "mlflow/pickle"
 NOT_SERVABLE_TAG = "mlops.not_servable"
 PICKLE_REASON = "pickle format"
+NO_FILES_REASON = "no model files at its source"
 _MAX_MLMODEL_BYTES = 1 << 20
 # MLflow's column types (mlflow.types.DataType) as pandas dtypes.
 _DTYPES = {
@@ -245,6 +246,31 @@ def _described_info(folder: Path, destination: Path, model: MlflowModel) -> Mode
     )
 
 
+def metadata_only_folder(destination: Path, run_id: str | None) -> ModelInfo:
+    """Write the folder of a version whose source holds no model files: MLflow's registry
+    records any source string (`runs:/<id>/model` of a run it never saw), so the version is
+    kept as metadata only and marked not servable (`NO_FILES_REASON`)."""
+    import hashlib
+
+    destination.mkdir(parents=True, exist_ok=True)
+    info = ModelInfo(
+        format=PICKLE_FORMAT,
+        format_version=FORMAT_VERSION,
+        model_file="",
+        estimator_class="MLflow model version (metadata only: no files at its source)",
+        trusted_types=[],
+        predict_methods=[],
+        input_schema=InputSchema([], True),
+        run_id=run_id,
+        artifact_path="model",
+        created_time=time.time_ns() // 1_000_000,
+        versions={"format": "mlflow", "serialization": "none"},
+        sha256=hashlib.sha256(b"").hexdigest(),
+    )
+    (destination / INFO_FILE).write_text(json.dumps(asdict(info), indent=2))
+    return info
+
+
 def _plain(value: Any) -> Any:
     try:
         return value.item()  # numpy scalars
@@ -256,9 +282,14 @@ def check_servable(tags: dict[str, str], what: str) -> None:
     """Refuse to load or deploy a version the registry marked not servable, saying why."""
     reason = tags.get(NOT_SERVABLE_TAG)
     if reason:
+        why = (
+            "the registry recorded only its metadata; register a source that holds a model"
+            if reason == NO_FILES_REASON
+            else "a pickled MLflow model runs code when loaded; "
+            "log it with serialization_format='skops' or mlops.log_model"
+        )
         raise MLOpsError(
-            f"{what} is not servable: {reason} (a pickled MLflow model runs code when loaded; "
-            "log it with serialization_format='skops' or mlops.log_model)",
+            f"{what} is not servable: {reason} ({why})",
             ErrorCode.BAD_REQUEST,
             "model",
         )
