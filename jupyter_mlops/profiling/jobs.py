@@ -1,4 +1,10 @@
-"""Profiling files for the Lab, as tasks of the jobs runner (`core.tasks.BaseTaskRunner`).
+"""Profiling files for the Lab: small files in the server's thread pool, others as tasks of
+the jobs runner (`core.tasks.BaseTaskRunner`).
+
+A file of at most `SMALL_FILE_BYTES` (a few thousand rows) is profiled at once in the thread
+pool the handler runs in: the answer to the POST is the finished job, and the Lab shows the
+profile well under a second after the click (a runner task pays a child process and its
+imports, several seconds). Those jobs are kept in memory (the latest 50) for the Lab's poll.
 
 `POST /mlops/api/profiles` checks the path at once (inside the server's root, present, CSV or
 Parquet) and submits task `profiling.profile_file`; the runner profiles in a child process and
@@ -9,6 +15,10 @@ runs, and one whose server stopped shows as failed after the restart.
 
 from __future__ import annotations
 
+import threading
+import time
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +31,10 @@ from .paths import resolve_in_root
 from .store import check_name
 
 TASK_KIND = "profiling.profile_file"
+
+#: Files up to this size are profiled in the server's thread pool, larger ones by the runner.
+SMALL_FILE_BYTES = 5 * 1024 * 1024
+_INLINE_KEPT = 50
 
 
 class JobError(BaseModel):
@@ -73,9 +87,17 @@ def _public(state: TaskState) -> ProfileJob:
 class ProfileJobs:
     """Starts profiling tasks on the server's task runner and reads them back."""
 
-    def __init__(self, runner: Callable[[], BaseTaskRunner | None], root_dir: Path) -> None:
+    def __init__(
+        self,
+        runner: Callable[[], BaseTaskRunner | None],
+        root_dir: Path,
+        small_file_bytes: int = SMALL_FILE_BYTES,
+    ) -> None:
         self._runner = runner
         self.root_dir = root_dir
+        self.small_file_bytes = small_file_bytes
+        self._inline: OrderedDict[str, tuple[ProfileJob, dict[str, Any] | None]] = OrderedDict()
+        self._lock = threading.Lock()
 
     @property
     def runner(self) -> BaseTaskRunner:
@@ -108,11 +130,49 @@ class ProfileJobs:
             "sample": sample,
             "read_options": dict(read_options or {}),
         }
+        if target.is_file() and target.stat().st_size <= self.small_file_bytes:
+            return self._profile_here(kwargs)
         run_id = self.runner.submit(TASK_KIND, kwargs, title=f"Profile {path}")
         return _public(self.runner.get(run_id))
 
+    def _profile_here(self, kwargs: dict[str, Any]) -> ProfileJob:
+        """Profile a small file in this (thread pool) thread; the job, finished."""
+        from .tasks import profile_file
+
+        job = ProfileJob(
+            id=uuid.uuid4().hex,
+            path=kwargs["path"],
+            name=kwargs["name"],
+            status="running",
+            progress=0.0,
+            started_time=int(time.time() * 1000),
+        )
+        profile: dict[str, Any] | None = None
+        try:
+            result = profile_file(lambda share: None, **kwargs)
+            job = job.model_copy(
+                update={"status": "done", "progress": 1.0, "profile_id": result["profile_id"]}
+            )
+            profile = result["profile"]
+        except MLOpsError as error:
+            failure = JobError(error=error.code.value, message=error.message, field=error.field)
+            job = job.model_copy(update={"status": "failed", "error": failure})
+        except Exception as error:  # as a runner task fails: the job says why, no 500
+            failure = JobError(error="internal", message=f"{type(error).__name__}: {error}")
+            job = job.model_copy(update={"status": "failed", "error": failure})
+        job = job.model_copy(update={"finished_time": int(time.time() * 1000)})
+        with self._lock:
+            self._inline[job.id] = (job, profile)
+            while len(self._inline) > _INLINE_KEPT:
+                self._inline.popitem(last=False)
+        return job
+
     def get(self, job_id: str) -> tuple[ProfileJob, dict[str, Any] | None]:
         """The job and, once done, its profile's JSON."""
+        with self._lock:
+            inline = self._inline.get(job_id)
+        if inline is not None:
+            return inline
         try:
             state = self.runner.get(job_id)
         except NotFoundError:
@@ -125,4 +185,8 @@ class ProfileJobs:
 
     def list(self, limit: int = 50) -> list[ProfileJob]:
         """The latest profiling jobs, newest first."""
-        return [_public(state) for state in self.runner.list_tasks(TASK_KIND, limit)]
+        with self._lock:
+            inline = [job for job, _ in self._inline.values()]
+        tasks = [_public(state) for state in self.runner.list_tasks(TASK_KIND, limit)]
+        jobs = sorted(inline + tasks, key=lambda job: job.started_time, reverse=True)
+        return jobs[:limit]

@@ -179,6 +179,20 @@ export class ProfileView extends ReactWidget {
     const job = await startProfileJob(fileRequest(this._args));
     this._args = { ...this._args, jobId: job.id };
     this._argsChanged.emit(this._args);
+    if (job.status !== 'running') {
+      // A small file was profiled by the server at once: show it now, no poll.
+      const { profile } = await getJob(job.id);
+      if (job.status === 'done' && profile !== null) {
+        this._show({ kind: 'done', profile });
+      } else {
+        this._show({
+          kind: 'failed',
+          message: job.error?.message ?? 'profiling failed',
+          field: job.error?.field ?? null
+        });
+      }
+      return;
+    }
     this._show({ kind: 'running', job });
     this._follow(job.id);
   }
