@@ -18,10 +18,11 @@ test: install build chromium postgresql lint  ## Set up, lint, and run the whole
 	jlpm test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install  ## ruff, mypy, import-linter (the dependency order), eslint and prettier.
+lint: install  ## ruff, mypy (tests leniently), import-linter, eslint, prettier, API types.
 	$(BIN)/ruff check jupyter_mlops tests bench
 	$(BIN)/ruff format --check jupyter_mlops tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy --config-file tests/mypy.ini
 	$(BIN)/lint-imports
 	jlpm lint
 	$(MAKE) --no-print-directory api-check

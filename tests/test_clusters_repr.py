@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jupyter_mlops.clusters.api_models import ClusterInfo
 
 
-def info(status: str = "closed", **fields: object) -> ClusterInfo:
+def info(status: Any = "closed", **fields: Any) -> ClusterInfo:
     return ClusterInfo(
         id="c1", name="etl", kind="local", cluster_class="LocalCluster", status=status,
         scheduler_address="tls://127.0.0.1:8786", started=0.0, **fields,

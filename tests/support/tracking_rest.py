@@ -55,4 +55,5 @@ async def get_runs(jp_fetch: Any, query: list[tuple[str, Any]]) -> Any:
 async def api_error(call: Any) -> tuple[int, dict[str, Any]]:
     with pytest.raises(HTTPClientError) as info:
         await call
+    assert info.value.response is not None, "no answer"
     return info.value.code, json.loads(info.value.response.body)
