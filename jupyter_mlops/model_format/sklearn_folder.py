@@ -132,6 +132,9 @@ def _example(X: Any) -> dict[str, Any] | None:
 
 def save_model(folder: Path, estimator: Any, X: Any = None, run_id: str | None = None) -> ModelInfo:
     """Write the model folder for `estimator` (see the module docstring) and return its info."""
+    from .skops_import import skops_io
+
+    skops_io()  # the first full import writes the trust lists' cache that endpoints read
     import skops.io
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -201,6 +204,9 @@ def load_model(
     reads it. The types listed in `MLmodel.json` are never trusted. A file needing other types
     is refused naming them.
     """
+    from .skops_import import skops_io
+
+    skops_io()  # skops.io, its trust lists from the cache (a cold start: ~2 s less)
     import skops.io
 
     info_bytes = _info_bytes(folder)

@@ -54,6 +54,9 @@ def trusted_types_for(data: bytes, trusted: Iterable[str] = ()) -> list[str]:
     skops by default, nor in `allowed_types.txt`, nor in `trusted`. Reading what a file needs
     builds no object and imports nothing it names.
     """
+    from .skops_import import skops_io
+
+    skops_io()  # skops.io, its trust lists from the cache (a cold start: ~2 s less)
     import skops.io
 
     explicit = set(trusted)
