@@ -36,6 +36,8 @@ async def test_the_retraining_notebook_runs_as_a_job_linked_to_its_tracking_run(
     failed = await finished(jp_fetch, failed["run_id"], timeout=240)
     assert failed["status"] == "failed"
     assert "below 1.5" in failed["error"] and "min_accuracy" in failed["failed_cell_source"]
+    # Counted as the user counts: their code cells (no markdown, no injected parameters).
+    assert failed["error"].startswith("code cell 4 of 5: "), failed["error"]
     # A retraining job's label column without a monitor's window file: a clear error naming
     # data_path (was pandas' KeyError: ['label']).
     _, unlabelled = await call(
@@ -44,4 +46,5 @@ async def test_the_retraining_notebook_runs_as_a_job_linked_to_its_tracking_run(
     )  # fmt: skip
     unlabelled = await finished(jp_fetch, unlabelled["run_id"], timeout=240)
     assert unlabelled["status"] == "failed"
-    assert "no column 'label'" in unlabelled["error"] and "data_path" in unlabelled["error"]
+    assert unlabelled["error"].startswith("code cell 2 of 5: ValueError: no column 'label'")
+    assert "data_path" in unlabelled["error"]

@@ -41,8 +41,8 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(run.run_id)
         if run.status.value != "succeeded":
-            where = f" in cell {run.failed_cell}" if run.failed_cell is not None else ""
-            print(f"{run.status.value}{where}: {run.error}", file=sys.stderr)
+            # The error names the failed cell as the user counts it ("code cell 3 of 5: ...").
+            print(f"{run.status.value}: {run.error}", file=sys.stderr)
         elif run.outputs.get("ipynb"):
             print(f"output: {run.outputs['ipynb']}", file=sys.stderr)
     return 0 if run.status.value == "succeeded" else 1

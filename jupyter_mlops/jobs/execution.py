@@ -9,6 +9,7 @@ thread of the server), through a papermill engine registered as `mlops`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -228,9 +229,37 @@ def execute_notebook(
             _stop_warm(hooks, warm)
     if output_ipynb.exists():
         outcome.outputs["ipynb"] = str(output_ipynb)
+        if outcome.failed_cell is not None and outcome.error:
+            where = code_cell_position(output_ipynb, outcome.failed_cell)
+            if where is not None:
+                outcome.error = f"code cell {where[0]} of {where[1]}: {outcome.error}"
         if html:
             outcome.outputs["html"] = str(_export_html(output_ipynb))
     return outcome
+
+
+def code_cell_position(notebook: Path, index: int) -> tuple[int, int] | None:
+    """Cell `index` of an executed notebook as the user counts it: (n, total) among the code
+    cells the user wrote, neither markdown cells nor papermill's injected parameters cell (nor
+    its error markers);
+    None when it is not one of them or the notebook cannot be read."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    # The index is from before papermill added its error marker cells to the output.
+    cells = [
+        cell
+        for cell in cells
+        if "papermill-error-cell-tag" not in cell.get("metadata", {}).get("tags", [])
+    ]
+    own = [
+        i
+        for i, cell in enumerate(cells)
+        if cell.get("cell_type") == "code"
+        and "injected-parameters" not in cell.get("metadata", {}).get("tags", [])
+    ]
+    return (own.index(index) + 1, len(own)) if index in own else None
 
 
 def _stop_warm(hooks: _Hooks, warm: WarmKernel) -> None:

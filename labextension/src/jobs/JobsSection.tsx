@@ -61,7 +61,6 @@ function RunLine(props: { run: IJobRun; actions: IJobsActions; onCancel(): void 
       ) : null}
       {run.error ? (
         <div className="jp-MLOps-error jp-MLOps-jobError" data-testid="mlops-job-run-error">
-          {run.failed_cell !== null ? `cell ${run.failed_cell}: ` : ''}
           {run.error}
           {run.failed_cell_source ? (
             <pre className="jp-MLOps-jobCell">{run.failed_cell_source}</pre>
