@@ -45,7 +45,7 @@ async def test_a_users_own_tracking_uri_is_left_alone(
 
 def test_import_mlflow_in_a_kernel_of_the_server_logs_to_the_lab(tmp_path: Any) -> None:
     pytest.importorskip("mlflow")
-    from jupyter_client.blocking import BlockingKernelClient
+    from jupyter_client.blocking.client import BlockingKernelClient
 
     from jupyter_mlops.core.db import Database
     from jupyter_mlops.tracking.store import TrackingStore
