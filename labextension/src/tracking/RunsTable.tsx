@@ -163,8 +163,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
               <td>{runDuration(run.start_time, run.end_time)}</td>
               {columns.map(column => {
                 const value = dataValue(run, column);
-                const text =
-                  column.kind === 'metric' ? formatValue(value) : (value ?? '');
+                const text = column.kind === 'metric' ? formatValue(value) : (value ?? '');
                 return (
                   <td
                     key={column.id}
