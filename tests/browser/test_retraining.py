@@ -113,7 +113,8 @@ def test_promote_the_retrained_version_from_the_alert(lab_page, lab_server):
                 "data-status", "succeeded"
             )
             expect(place.locator("[data-testid=mlops-alert-version]")).to_contain_text("v2 ready:")
-        screenshot(view, "monitor_retraining_ready")
+        view.locator("[data-testid=mlops-monitor-timeline] .main-svg").first.wait_for()
+        screenshot(lab_page, "monitor_retraining_ready")
 
         block.locator("[data-testid=mlops-alert-promote]").click()
         confirm_dialog(lab_page, "Promote v2 on retrain-ep", "Promote")
@@ -125,6 +126,6 @@ def test_promote_the_retrained_version_from_the_alert(lab_page, lab_server):
             )
         expect(serving).to_contain_text("retrain-ep · v2")
         assert httpx.get(f"{url}/health", timeout=10).json()["version"] == 2
-        screenshot(view, "monitor_retraining_serving")
+        screenshot(lab_page, "monitor_retraining_serving")
     finally:
         httpx.delete(f"{api}/endpoints/retrain-ep", headers=auth, timeout=120)
