@@ -223,6 +223,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=150, help="per client")
     parser.add_argument("--no-mlflow", action="store_true")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of rows")
     args = parser.parse_args()
     # A timeout's SIGTERM still runs the `finally` blocks that stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -286,7 +287,36 @@ def main() -> None:
             ]
             results.append(run_server("mlflow models serve", command, env, port, args))
     report(results, args)
+    if args.json:
+        print(json.dumps({"rows": table_rows(results)}))
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def table_rows(results: list[dict]) -> list[dict]:
+    """`run_all.py`'s rows: cold start and requests/s at 1 and 100 rows, beside MLflow's."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_table import row
+
+    ours = results[0]
+    if "failed" in ours:
+        return [row(f"endpoint: failed ({ours['failed'][:120]})", float("nan"), None, "",
+                    "-", "-", False)]  # fmt: skip
+    peer = results[1] if len(results) > 1 and "failed" not in results[1] else None
+    name = "mlflow models serve --env-manager local" if peer else "MLflow (not run)"
+    rows = [row("endpoint cold start (spawn -> first 200)", ours["cold_start_s"],
+                peer["cold_start_s"] if peer else None, "s", name, "< 1.5 s",
+                ours["cold_start_s"] < 1.5)]  # fmt: skip
+    for count, goal, times in ((1, ">= 20x MLflow, p99 < 25 ms", 20),
+                               (100, ">= 10x MLflow, p99 < 100 ms", 10)):  # fmt: skip
+        mine, theirs = ours[count], peer[count] if peer else None
+        rows.append(row(f"endpoint, {count} row(s)/request, req/s (p99 {mine['p99_ms']:.0f} ms)",
+                        mine["rps"], theirs["rps"] if theirs else None, "req/s", name, goal,
+                        bool(theirs) and mine["rps"] >= times * theirs["rps"]
+                        and mine["p99_ms"] < (25 if count == 1 else 100)))  # fmt: skip
+        rows.append(row(f"endpoint, {count} row(s)/request: server CPU per request",
+                        mine["cpu_ms"], theirs["cpu_ms"] if theirs else None, "ms", name,
+                        "-", True))  # fmt: skip
+    return rows
 
 
 if __name__ == "__main__":
