@@ -5,11 +5,12 @@ the injected parameter's effect; the main-area Jobs panel lists the job's runs."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.support.browser import expect, screenshot
+from tests.support.browser import expect, open_mlops_sidebar, screenshot
 from tests.support.jobs import write_notebook
 
 pytestmark = pytest.mark.browser
@@ -148,3 +149,23 @@ def test_the_schedule_form_checks_as_you_type_and_creates_without_running(
     assert job["parameters"] == {"factor": 4}
     assert job["last_run"] is None
     assert lab_server.api(f"jobs/{job['job_id']}/runs")["runs"] == []
+
+
+def test_a_running_run_shows_its_elapsed_time(lab_page, lab_server, lab_home: Path):
+    """A run in progress says how long it has run so far (it said "0 ms" until the first
+    cell ended)."""
+    write_notebook(
+        lab_home / "root" / "slow_run.ipynb", "pause = 60", "import time\ntime.sleep(pause)"
+    )
+    job = lab_server.api(
+        "jobs", method="POST", body={"notebook_path": "slow_run.ipynb", "run_now": True}
+    )
+    try:
+        open_mlops_sidebar(lab_page)
+        section = lab_page.locator("#jupyter-mlops-jobs")
+        card = section.locator("[data-testid=mlops-job]", has_text="slow_run")
+        run = card.locator(".jp-MLOps-jobRun[data-status=running]")
+        run.wait_for(timeout=120_000)
+        expect(run).to_contain_text(re.compile(r"\d+(\.\d+)? s so far"))
+    finally:
+        lab_server.api(f"job-runs/{job['last_run']['run_id']}/cancel", method="POST")

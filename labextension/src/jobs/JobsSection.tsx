@@ -32,7 +32,12 @@ function RunLine(props: { run: IJobRun; actions: IJobsActions; onCancel(): void 
       <span className={`jp-MLOps-jobStatus jp-MLOps-jobStatus-${run.status}`}>{run.status}</span>
       <span className="jp-MLOps-muted">
         {run.start_time ? formatDate(run.start_time) : 'queued'}
-        {run.duration_ms !== null ? ` · ${formatDuration(run.duration_ms)}` : ''}
+        {live && run.start_time
+          ? // Elapsed time from the browser's clock (the server's figure waits for a heartbeat).
+            ` · ${formatDuration(Math.max(0, Date.now() - run.start_time))} so far`
+          : run.duration_ms !== null
+            ? ` · ${formatDuration(run.duration_ms)}`
+            : ''}
       </span>
       <span
         className="jp-MLOps-jobTrigger"
