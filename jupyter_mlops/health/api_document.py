@@ -18,7 +18,7 @@ from jupyter_server.utils import url_path_join
 from .._version import __version__
 from ..capabilities import available_capabilities
 from ..core.openapi import OpenAPIDocument, build_document, listed_routes
-from .handlers import API_PATH
+from ..core.server_link import API_PATH
 
 
 class _DefaultSettings:
