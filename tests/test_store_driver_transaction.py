@@ -97,3 +97,15 @@ def test_starting_a_run_follows_the_experiments_grants(store):
             store.create_run(experiment.experiment_id)
     finally:
         settings.restore(previous)
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["/data/mlops/artifacts/1", "/data/a/", "relative/folder", "s3://bucket/p/", "s3://b"],
+)
+def test_a_runs_location_is_the_artifact_stores_child(location: str) -> None:
+    from jupyter_mlops.core import artifact_store
+    from jupyter_mlops.tracking.store import _run_location
+
+    run_id = "0123456789abcdef0123456789abcdef"
+    assert _run_location(location, run_id) == artifact_store.child(location, run_id)
