@@ -77,6 +77,17 @@ def test_panel_buttons_and_forms_look_as_they_did(
     screenshot(card, f"jobs-buttons-{theme}")
     check_against_baseline(actions.screenshot(), f"jobs-actions-{theme}", tmp_path)
 
+    # The Schedule form (the Edit dialog of the job) in this theme, for docs/screenshots.
+    actions.locator("button", has_text="Edit").click()
+    dialog = page.locator(".jp-Dialog-content").filter(
+        has=page.locator("[data-testid=mlops-schedule-form]")
+    )
+    expect(dialog.locator("#mlops-job-preset")).to_have_value("daily")
+    expect(dialog.get_by_test_id("mlops-schedule-preview")).to_contain_text("every day at 06:00")
+    screenshot(dialog, f"jobs-schedule-form-{theme}")
+    dialog.locator(".jp-Dialog-footer button", has_text="Cancel").click()
+    dialog.wait_for(state="detached")
+
     _show_clusters(page)
     form = page.locator("[data-testid=mlops-cluster-form]")
     screenshot(form, f"cluster-form-{theme}")
