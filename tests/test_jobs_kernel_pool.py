@@ -5,6 +5,7 @@ runner stops the kernels it kept."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -23,7 +24,8 @@ REPORT = (
     "import json, os, sys, psutil\n"
     "me = psutil.Process()\n"
     "print(json.dumps({'pid': me.pid, 'created': me.create_time(), 'cwd': os.getcwd(),\n"
-    "  'run': os.environ.get('JUPYTER_MLOPS_JOB_RUN_ID'), 'marker': os.environ.get('MLOPS_POOL_T'),\n"
+    "  'run': os.environ.get('JUPYTER_MLOPS_JOB_RUN_ID'),\n"
+    "  'marker': os.environ.get('MLOPS_POOL_T'),\n"
     "  'path0': sys.path[:4], 'names': sorted(k for k in globals() if 'mlops' in k), 'n': n}))"
 )
 
@@ -95,9 +97,7 @@ def test_closing_the_runner_stops_the_kernels_it_kept(tmp_path, mlops_store):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and any(psutil.pid_exists(p) for p in kept):
         for pid in kept:  # reap our zombie children
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
         time.sleep(0.2)
     assert not any(psutil.pid_exists(p) for p in kept)
