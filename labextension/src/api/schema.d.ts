@@ -2514,6 +2514,12 @@ export interface components {
              */
             fairness_metric: string;
             /**
+             * Gates Suffice
+             * @description A passed gate run for a version moves a protected alias without an approval
+             * @default false
+             */
+            gates_suffice: boolean;
+            /**
              * Holdout
              * @description Parquet/CSV file of labelled holdout rows
              * @default null
@@ -2630,6 +2636,12 @@ export interface components {
              * @default selection_rate
              */
             fairness_metric: string;
+            /**
+             * Gates Suffice
+             * @description A passed gate run for a version moves a protected alias without an approval
+             * @default false
+             */
+            gates_suffice: boolean;
             /**
              * Holdout
              * @description Parquet/CSV file of labelled holdout rows
@@ -2827,11 +2839,27 @@ export interface components {
             edges: unknown[];
         };
         /**
+         * InputValidation
+         * @description `validate:` on a job: the parameter naming its input file (CSV, Parquet or JSON lines)
+         *     and the constraints it must meet, `models:/NAME/VERSION` (those the version carries) or
+         *     inline constraints JSON. A run that breaks them fails before its notebook starts, with the
+         *     violations per column in its error.
+         */
+        InputValidation: {
+            /** Constraints */
+            constraints: string | {
+                [key: string]: unknown;
+            };
+            /** Parameter */
+            parameter: string;
+        };
+        /**
          * JobCreate
          * @description `POST jobs`: a notebook under the server's root made into a job.
          *
          *     `schedule` is a cron string read in `timezone` (none: the job runs only on demand);
-         *     `parameters` are typed JSON values checked against the notebook's `parameters` cell.
+         *     `parameters` are typed JSON values checked against the notebook's `parameters` cell;
+         *     `validate` checks an input file before each run (see `InputValidation`).
          */
         JobCreate: {
             /**
@@ -2894,6 +2922,8 @@ export interface components {
              * @default UTC
              */
             timezone: string;
+            /** @default null */
+            validate: components["schemas"]["InputValidation"] | null;
         };
         /**
          * JobError
@@ -2971,6 +3001,8 @@ export interface components {
             updated_by: string | null;
             /** Updated Time */
             updated_time: number;
+            /** @default null */
+            validate: components["schemas"]["InputValidation"] | null;
         };
         /**
          * JobPatch
@@ -3039,6 +3071,8 @@ export interface components {
              * @default null
              */
             timezone: string | null;
+            /** @default null */
+            validate: components["schemas"]["InputValidation"] | null;
         };
         /**
          * JobRunOut
