@@ -19,6 +19,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
+from typing import cast
 
 from ..core.config import resolve_data_dir
 
@@ -81,7 +82,7 @@ def skops_io(data_dir: Path | None = None) -> ModuleType:
 
         if path is not None:
             _write(path, trust_lists(_trusted_types))
-        return skops.io
+        return cast(ModuleType, skops.io)  # skops ships no type information
     import skops  # the package only (light): its `io` subpackage is what we import below
 
     module = ModuleType(TRUSTED_MODULE, "skops' default trust lists, read from the cache")
@@ -92,7 +93,7 @@ def skops_io(data_dir: Path | None = None) -> ModuleType:
     except BaseException:
         sys.modules.pop(TRUSTED_MODULE, None)
         raise
-    return skops.io
+    return cast(ModuleType, skops.io)  # skops ships no type information
 
 
 def _write(path: Path, lists: dict[str, list[str]]) -> None:
