@@ -36,6 +36,7 @@ from tests.support.serving import free_port
 pytestmark = pytest.mark.timeout(900)
 
 RETRAIN = """
+import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
