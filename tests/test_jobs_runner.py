@@ -54,7 +54,7 @@ def test_a_notebook_run_injects_typed_parameters_and_the_job_environment(noteboo
 def test_a_failing_cell_is_recorded_with_its_error_and_source(notebook):
     run = run_notebook(notebook, {"n": 40})
     assert run.status is RunStatus.FAILED
-    assert run.error == "AssertionError: n too large"
+    assert run.error == "code cell 3 of 3: AssertionError: n too large"
     assert "assert n < 10" in (run.failed_cell_source or "")
     assert Path(run.outputs["ipynb"]).is_file()
 
