@@ -3,7 +3,6 @@ extension. Browser fixtures live in tests/browser/conftest.py."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from jupyter_mlops.core.config import DB_URL_ENV, resolve_db_url
 from jupyter_mlops.core.store import reset_database
 
 from .support.postgres import PostgresServer, missing_reason
+from .support.session_servers import serve_for_session
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -36,20 +36,7 @@ def mlops_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 def postgres_server() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL for the session (tests/support/postgres.py); skips saying why when
     none can start here, and fails instead under `CI`."""
-    reason = missing_reason()
-    server = PostgresServer()
-    if reason is None:
-        try:
-            server.start()
-        except Exception as error:
-            server.stop()
-            reason = f"PostgreSQL did not start: {error}"
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL tests must run in CI, but {reason}")
-        pytest.skip(reason)
-    yield server
-    server.stop()
+    yield from serve_for_session(PostgresServer(), missing_reason(), "PostgreSQL", "PostgreSQL")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

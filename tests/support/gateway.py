@@ -9,7 +9,6 @@ the proxy's address for both HTTP and `gateway://`. Stopped by PID.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from .lab import free_port
+from .session_servers import serve_for_session
 
 
 def missing_reason() -> str | None:
@@ -100,17 +100,6 @@ class GatewayServer:
 @pytest.fixture(scope="session")
 def gateway_server() -> Iterator[GatewayServer]:
     """A Dask Gateway for the session; skips saying why (fails under CI) when it cannot run."""
-    reason = missing_reason()
-    server = GatewayServer()
-    if reason is None:
-        try:
-            server.start()
-        except Exception as error:
-            server.stop()
-            reason = f"dask-gateway-server did not start: {error}"
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"Gateway tests must run in CI, but {reason}")
-        pytest.skip(reason)
-    yield server
-    server.stop()
+    yield from serve_for_session(
+        GatewayServer(), missing_reason(), "Gateway", "dask-gateway-server"
+    )

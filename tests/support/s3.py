@@ -10,7 +10,6 @@ with the environment) are the fixtures; import them into a test module.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from .lab import free_port
+from .session_servers import serve_for_session
 
 ROOT_ENV = "JUPYTER_MLOPS_ARTIFACT_ROOT"
 
@@ -118,20 +118,7 @@ class MotoServer:
 def s3_server() -> Iterator[MotoServer]:
     """moto's standalone server for the session; skips saying why when it cannot run (fails
     under `CI`)."""
-    reason = missing_reason()
-    server = MotoServer()
-    if reason is None:
-        try:
-            server.start()
-        except Exception as error:
-            server.stop()
-            reason = f"moto_server did not start: {error}"
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"S3 tests must run in CI, but {reason}")
-        pytest.skip(reason)
-    yield server
-    server.stop()
+    yield from serve_for_session(MotoServer(), missing_reason(), "S3", "moto_server")
 
 
 @pytest.fixture
