@@ -109,6 +109,13 @@ class MLOpsApp(ExtensionApp):
         help="The first port tried for a deployed endpoint (127.0.0.1); the next free one is "
         "taken when it is busy. $JUPYTER_MLOPS_SERVING_BASE_PORT overrides it.",
     ).tag(config=True)
+    allow_pickle_models = Bool(
+        False,
+        help="DANGEROUS: let endpoints serve pickled MLflow scikit-learn models (pickle or "
+        "cloudpickle). Unpickling runs whatever code the file holds, with the endpoint's "
+        "rights: turn on only when every user who can log or register a model is trusted "
+        "(the analogue of MLflow's MLFLOW_ALLOW_PICKLE_DESERIALIZATION). See docs/mlflow.md.",
+    ).tag(config=True)
 
     tracking_store_class = Type(
         default_value="jupyter_mlops.tracking.store.TrackingStore",
