@@ -13,7 +13,8 @@ from scipy.spatial import distance
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.monitoring.drift import DriftReport
-from jupyter_mlops.monitoring.summaries import DataSummary, summarize
+from jupyter_mlops.monitoring.inputs import summarize
+from jupyter_mlops.monitoring.summaries import DataSummary
 
 
 def frames(n_ref: int, n_cur: int, shift: float = 0.0, seed: int = 0):
@@ -238,12 +239,39 @@ def test_bad_arguments_are_errors_naming_the_field():
 
 
 def test_the_report_draws_drifted_columns_first():
+    from jupyter_mlops.monitoring.charts import drift_figure
+
     ref, cur = frames(3000, 3000)
     cur["y"] = cur["y"] * 3
-    figure = mlops.drift(ref, cur).figure()
+    figure = drift_figure(mlops.drift(ref, cur))
     titles = [a.text for a in figure.layout.annotations]
     assert titles[0].startswith("y: DRIFT")
     assert len(figure.data) == 2 * 4
+
+
+def test_an_ipython_shell_shows_a_report_as_its_figure():
+    # The report imports no rendering; `monitoring.display` registers the figure by type name.
+    # IPython's own formatter, without starting a global shell for the rest of the session.
+    from types import SimpleNamespace
+
+    from IPython.core.formatters import DisplayFormatter
+
+    from jupyter_mlops.monitoring import display
+
+    ref, cur = frames(500, 500)
+    report = mlops.drift(ref, cur)
+    shell = SimpleNamespace(display_formatter=DisplayFormatter())
+    assert display.register(shell)
+    import plotly.io as pio
+
+    before = pio.renderers.default
+    pio.renderers.default = "plotly_mimetype"  # what plotly picks inside a notebook kernel
+    try:
+        data, _ = shell.display_formatter.format(report)
+    finally:
+        pio.renderers.default = before
+    assert "application/vnd.plotly.v1+json" in data
+    assert data["text/plain"] == repr(report)
 
 
 def test_a_small_window_against_a_large_reference_gets_a_test_with_a_p_value():

@@ -262,14 +262,34 @@ class ClusterInfo(BaseModel):
 
     __str__ = __repr__
 
+    def size_summary(self) -> str:
+        """`2 workers, 4 threads, 300 MiB / 8 GiB memory, 1 GPU; adaptive 1-4`.
+
+        Here, not in `report`, so that the model's own HTML line needs no rendering module.
+        """
+        from dask.utils import format_bytes
+
+        count = len(self.workers)
+        parts = [
+            f"{count} worker{'s' if count != 1 else ''}",
+            f"{self.threads} threads",
+            f"{format_bytes(self.memory_used)} / {format_bytes(self.memory_limit)} memory",
+        ]
+        if self.gpus:
+            parts.append(f"{self.gpus} GPU{'s' if self.gpus != 1 else ''}")
+        line = ", ".join(parts)
+        if self.requested_workers is not None and self.requested_workers != count:
+            line += f" (scaling to {self.requested_workers})"
+        if self.adapt is not None:
+            line += f"; adaptive {self.adapt.minimum}-{self.adapt.maximum}"
+        return line
+
     def _repr_html_(self) -> str:
         from html import escape
 
         detail = ""
         if self.status == "running":
-            from .report import summary_line
-
-            detail = f": {escape(summary_line(self))}"
+            detail = f": {escape(self.size_summary())}"
         elif self.error:
             detail = f": {escape(self.error)}"
         address = escape(self.scheduler_address or "")

@@ -27,23 +27,6 @@ def _gpu_text(worker: WorkerInfo) -> str:
     return f"{gpu.name}{memory}"
 
 
-def summary_line(info: ClusterInfo) -> str:
-    """`2 workers, 4 threads, 300 MiB / 8 GiB memory, 1 GPU; adaptive 1-4`."""
-    parts = [
-        f"{len(info.workers)} worker{'s' if len(info.workers) != 1 else ''}",
-        f"{info.threads} threads",
-        f"{format_bytes(info.memory_used)} / {format_bytes(info.memory_limit)} memory",
-    ]
-    if info.gpus:
-        parts.append(f"{info.gpus} GPU{'s' if info.gpus != 1 else ''}")
-    line = ", ".join(parts)
-    if info.requested_workers is not None and info.requested_workers != len(info.workers):
-        line += f" (scaling to {info.requested_workers})"
-    if info.adapt is not None:
-        line += f"; adaptive {info.adapt.minimum}-{info.adapt.maximum}"
-    return line
-
-
 def cluster_text(info: ClusterInfo, base_path: str | None, workers: bool = True) -> str:
     """A cluster in a few lines: id, name, status, address, sizes, dashboard and workers."""
     mark = "*" if info.current else " "
@@ -51,7 +34,7 @@ def cluster_text(info: ClusterInfo, base_path: str | None, workers: bool = True)
     if info.error:
         lines.append(f"    {info.error}")
     if info.status == "running":
-        lines.append(f"    {summary_line(info)}")
+        lines.append(f"    {info.size_summary()}")
         link = dashboard_link(info, base_path)
         if link:
             lines.append(f"    dashboard: {link}")
@@ -91,7 +74,7 @@ class ClusterReport:
                 if link and c.status == "running"
                 else ""
             )
-            detail = summary_line(c) if c.status == "running" else html.escape(c.error or "")
+            detail = c.size_summary() if c.status == "running" else html.escape(c.error or "")
             rows.append(
                 f"<tr><td>{'★' if c.current else ''}</td><td><code>{c.id}</code></td>"
                 f"<td>{html.escape(c.name)}</td><td>{c.status}</td>"

@@ -1,10 +1,11 @@
 """`drift(reference, current)`: which columns moved, by how much, and why that test.
 
-Both sides are summarised once (`summaries.summarize`: pandas or Dask frames, CSV/Parquet
+Both sides are summarised once (`inputs.summarize`: pandas or Dask frames, CSV/Parquet
 paths, stored profiles, or summaries already made), then each shared column gets a test
 (`stat_tests.choose_test`, or the caller's choice) and the report says whether the dataset
-drifted: at least `dataset_share` of its columns did. The report is data (JSON round trip);
-`monitoring.charts` draws it.
+drifted: at least `dataset_share` of its columns did. The report is data (JSON round trip) and
+imports no rendering: `monitoring.charts.drift_figure` draws it, and `monitoring.display` makes
+IPython show it as that figure.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from ..core.errors import MLOpsError
+from .inputs import summarize
 from .plot_data import plot_data
 from .stat_tests import (
     DEFAULT_THRESHOLDS,
@@ -24,7 +26,7 @@ from .stat_tests import (
     choose_test,
     run_test,
 )
-from .summaries import DEFAULT_CAPACITY, DataSummary, summarize
+from .summaries import DEFAULT_CAPACITY, DataSummary
 
 DATASET_SHARE = 0.5
 
@@ -134,17 +136,6 @@ class DriftReport:
 
     def __repr__(self) -> str:
         return f"<DriftReport {self.summary()}>"
-
-    def figure(self) -> Any:
-        """A plotly figure: overlaid reference/current distributions, drifted columns first."""
-        from .charts import drift_figure
-
-        return drift_figure(self)
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle: dict[str, Any] = self.figure()._repr_mimebundle_(include, exclude)
-        bundle["text/plain"] = repr(self)
-        return bundle
 
 
 def drift(

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..core import artifact_store
 
-if TYPE_CHECKING:
-    from .endpoint_app import EndpointConfig
+
+class EndpointConfig(Protocol):
+    """What a source reads of `endpoint_app.EndpointConfig` (declared here, so that this module
+    does not import the app that imports it)."""
+
+    endpoint: str | None
+    model: str | None
+    model_dir: str | None
+
 
 ENDPOINT_FILE = "endpoint.json"
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -30,9 +29,6 @@ from .entities import RegisteredModel
 from .model_uri import check_name
 from .registry_rows import model_row, now_ms, read_model
 from .tables import AliasRow, EndpointRow, ModelRow, ModelVersionRow
-
-if TYPE_CHECKING:
-    from .registry import ModelRegistry
 
 
 def _refuse_if_served(session: Session, name: str, version: int | None = None) -> None:
@@ -57,7 +53,7 @@ def _refuse_if_served(session: Session, name: str, version: int | None = None) -
 
 
 def create_model(
-    registry: ModelRegistry,
+    registry: RegistryAdmin,
     name: str,
     description: str | None = None,
     tags: dict[str, str] | None = None,
