@@ -18,6 +18,12 @@ class ErrorCode(str, Enum):
     FORBIDDEN = "forbidden"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
+    # The endpoint process's answers (`serving.endpoint_errors`): no token, a body over the
+    # limit, a content type it does not read, rows its model's schema refuses.
+    UNAUTHORIZED = "unauthorized"
+    TOO_LARGE = "too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    INVALID_INPUT = "invalid_input"
 
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -27,6 +33,10 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.TOO_LARGE: 413,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    ErrorCode.INVALID_INPUT: 422,
 }
 
 

@@ -15,7 +15,7 @@ the caller: the workbench's scikit-learn models take none, so the endpoint ignor
 says so in a `Warning` header, as MLflow does for a model without a params schema.
 
 Errors on `/invocations` carry MLflow's keys (`error_code`, `message`), so MLflow's clients
-read them, plus the workbench's `field` and `error`.
+read them, plus the workbench's `field` and `error` (`endpoint_errors.error_body`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .payloads import ModelInput, PayloadError, SchemaView
+from ..core.errors import ErrorCode
+from .payloads import ModelInput, PayloadError, SchemaView, not_json
 
 # The MLflow version the workbench's MLflow-compatible routes answer as (`/version`).
 MLFLOW_PROTOCOL_VERSION = "3.1.0"
@@ -48,7 +49,7 @@ def read_invocation(
         try:
             body = loads(raw)
         except ValueError:
-            raise PayloadError("the body is not valid JSON", "body", 400) from None
+            raise not_json() from None
         params = None
         if isinstance(body, dict) and "params" in body:
             body = dict(body)
@@ -65,8 +66,7 @@ def read_invocation(
         f"unsupported Content-Type {media!r}: /invocations takes application/json, text/csv "
         "or application/x-parquet",
         "content-type",
-        415,
-        "unsupported_media_type",
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     )
 
 
@@ -74,7 +74,7 @@ def _table(raw: bytes, media: str) -> Any:
     import pandas as pd
 
     if not raw:
-        raise PayloadError("the body is empty", "body", 400)
+        raise PayloadError("the body is empty", "body", ErrorCode.BAD_REQUEST)
     try:
         if media in CSV_TYPES:
             return pd.read_csv(io.BytesIO(raw))
@@ -82,21 +82,10 @@ def _table(raw: bytes, media: str) -> Any:
     except Exception as exc:  # any parser failure is the body's fault
         kind = "CSV" if media in CSV_TYPES else "Parquet"
         message = f"the body is not a readable {kind} table ({exc})"
-        raise PayloadError(message, "body", 400) from None
+        raise PayloadError(message, "body", ErrorCode.BAD_REQUEST) from None
 
 
 def params_warning(params: dict[str, Any]) -> str:
     """The `Warning` header saying a request's `params` were not used."""
     names = ", ".join(sorted(str(name) for name in params))[:200]
     return f'299 - "params ignored (the model takes none): {names}"'
-
-
-def mlflow_error_body(error: PayloadError) -> dict[str, Any]:
-    """An `/invocations` error as MLflow's scoring server shapes it, with `field` and `error`."""
-    code = {401: "UNAUTHENTICATED", 503: "TEMPORARILY_UNAVAILABLE"}.get(error.status)
-    return {
-        "error_code": code or ("BAD_REQUEST" if error.status < 500 else "INTERNAL_ERROR"),
-        "message": error.message,
-        "field": error.field,
-        "error": error.code,
-    }

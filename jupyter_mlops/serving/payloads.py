@@ -18,31 +18,30 @@ from typing import Any
 
 import numpy as np
 
+from ..core.errors import ErrorCode, MLOpsError
 from ..model_format import InputSchema
 
 _NUMERIC_KINDS = "fiub"
 
 
-class PayloadError(Exception):
-    """A request the endpoint cannot serve: its HTTP status, a message, the field at fault and
-    an error code. `body()` is the one place the endpoint's error bodies are shaped."""
+class PayloadError(MLOpsError):
+    """A request the endpoint cannot serve: a message, the field at fault and a code
+    (`INVALID_INPUT`, a 422, unless said otherwise); `endpoint_errors` shapes its answer."""
 
     def __init__(
-        self,
-        message: str,
-        field: str | None = None,
-        status: int = 422,
-        code: str = "invalid_input",
+        self, message: str, field: str | None = None, code: ErrorCode = ErrorCode.INVALID_INPUT
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status = status
-        self.code = code
+        super().__init__(message, code, field)
 
-    def body(self) -> dict[str, Any]:
-        """The JSON error body, shaped like the server's REST errors."""
-        return {"error": self.code, "message": self.message, "field": self.field}
+    @property
+    def status(self) -> int:
+        """The HTTP status of the answer."""
+        return self.http_status
+
+
+def not_json() -> PayloadError:
+    """The 400 of a body that does not parse as JSON."""
+    return PayloadError("the body is not valid JSON", "body", ErrorCode.BAD_REQUEST)
 
 
 @dataclass
