@@ -17,6 +17,7 @@ from jupyter_server.base.handlers import APIHandler as JupyterAPIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from jupyter_server.log import _scrub_uri
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.dataclasses import is_pydantic_dataclass
 from tornado import web
 from tornado.log import app_log, gen_log
 
@@ -27,6 +28,16 @@ from .team import identity
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 ResultT = TypeVar("ResultT")
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _adapter(shape: type[Any]) -> TypeAdapter[Any]:
+    """One serializer per pydantic dataclass answered (building one costs a schema walk)."""
+    if shape not in _ADAPTERS:
+        _ADAPTERS[shape] = TypeAdapter(shape)
+    return _ADAPTERS[shape]
+
 
 _STATUS_CODES = {400: ErrorCode.BAD_REQUEST, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND}
 
@@ -105,11 +116,13 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
             raise validation_error(exc) from exc
 
     def reply(self, payload: Any, status: int = 200) -> None:
-        """Send `payload` (a pydantic model, a list of them, or plain JSON data) as JSON."""
+        """Send `payload` (a pydantic model or dataclass, a list of them, or JSON data) as JSON."""
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         if isinstance(payload, BaseModel):
             self.finish(payload.model_dump_json())
+        elif is_pydantic_dataclass(type(payload)):
+            self.finish(_adapter(type(payload)).dump_json(payload))
         else:
             self.finish(TypeAdapter(Any).dump_json(payload))
 

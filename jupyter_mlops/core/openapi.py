@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic.json_schema import JsonSchemaMode
+
+# A response is a pydantic model, a pydantic dataclass or a typed dict: an entity that is also
+# what the API answers (e.g. `monitoring.entities.Window`) is declared once, as a pydantic
+# dataclass, and JSON data kept as dicts (a drift report) as a typed dict. (pydantic exports no
+# public type for its dataclasses, hence `type[Any]`.)
+Shape: TypeAlias = type[BaseModel] | type[Any]
 
 
 @dataclass(frozen=True)
@@ -22,11 +28,12 @@ class Contract:
     """One verb's contract: `query`, `body` and `response` models (None: none / not JSON).
 
     `response=None` with `binary=True` says the verb streams a file (a download); `status` is
-    the success status; `summary` is the one-line description shown in the document.
+    the success status; `summary` is the one-line description shown in the document. `response`
+    may also be a pydantic dataclass (an entity the API answers as it is) or a typed dict.
     """
 
     summary: str
-    response: type[BaseModel] | None = None
+    response: Shape | None = None
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     status: int = 200
@@ -151,11 +158,12 @@ def missing_contracts(routes: list[Route]) -> list[str]:
     return missing
 
 
-def _models_schemas(models: set[type[BaseModel]]) -> tuple[dict[Any, Any], dict[str, Any]]:
+def _models_schemas(models: set[Shape]) -> tuple[dict[Any, Any], dict[str, Any]]:
     ordered = sorted(models, key=lambda model: (model.__module__, model.__qualname__))
     modes: tuple[JsonSchemaMode, ...] = ("validation", "serialization")
-    pairs = [(model, mode) for model in ordered for mode in modes]
-    refs, top = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
+    inputs = [((model, mode), mode, TypeAdapter(model)) for model in ordered for mode in modes]
+    keyed, top = TypeAdapter.json_schemas(inputs, ref_template="#/components/schemas/{model}")
+    refs = {key: schema for (key, _mode), schema in keyed.items()}
     return refs, top.get("$defs", {})
 
 
@@ -181,12 +189,12 @@ def build_document(
         for verb in implemented_verbs(route.handler)
         if verb in getattr(route.handler, "contract", {})
     ]
-    models: set[type[BaseModel]] = {ErrorBody}
+    models: set[Shape] = {ErrorBody}
     for _route, _verb, contract in declared:
         models.update(m for m in (contract.query, contract.body, contract.response) if m)
     refs, schemas = _models_schemas(models)
 
-    def ref(model: type[BaseModel], mode: str) -> dict[str, Any]:
+    def ref(model: Shape, mode: str) -> dict[str, Any]:
         schema: dict[str, Any] = refs[(model, mode)]
         return schema
 

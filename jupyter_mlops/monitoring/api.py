@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.errors import NotFoundError
-from .entities import Alert, Monitor, MonitorSpec, Window
+from .entities import Monitor, MonitorAlert, MonitorSpec, Window
 from .service import MonitorService
 
 
@@ -80,7 +80,7 @@ def monitor_windows(monitor: str, limit: int = 100) -> list[Window]:
     return service.store.list_windows(get_monitor(monitor).monitor_id, limit)
 
 
-def monitor_alerts(monitor: str) -> list[Alert]:
+def monitor_alerts(monitor: str) -> list[MonitorAlert]:
     """The monitor's alerts, newest first."""
     service = _service()
     return service.store.list_alerts(get_monitor(monitor).monitor_id)

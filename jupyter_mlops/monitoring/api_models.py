@@ -1,4 +1,8 @@
-"""The REST contract of monitoring (mirrored by `labextension/src/monitoring/model.ts`)."""
+"""The REST contract of monitoring (the Lab's types are generated from it).
+
+Monitors, windows, alerts and drift reports are answered as their entities
+(`entities.Monitor`, `Window`, `MonitorAlert`, `DriftReportData`): one declaration each.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.query import QueryModel
+from .entities import Monitor, MonitorAlert, Window
 
 
 class MonitorCreate(BaseModel):
-    """`POST monitors`: watch an endpoint (reference: its training profile, or a stored one)."""
+    """`POST monitors`: watch an endpoint (reference: its training profile, or a stored one).
+
+    The fields of `entities.MonitorSpec`, bounded here (the service checks them against the
+    store); kept apart so that the Python API takes a plain dataclass."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -46,65 +54,16 @@ class MonitorUpdate(BaseModel):
     paused: bool | None = None
 
 
-class MonitorOut(BaseModel):
-    """A monitor as the API shows it (times in epoch ms)."""
-
-    monitor_id: str
-    endpoint_name: str
-    reference_kind: str
-    reference_profile: str | None
-    window_seconds: int
-    window_rows: int | None
-    min_rows: int
-    columns: list[str] | None
-    tests: dict[str, str]
-    thresholds: dict[str, float]
-    dataset_share: float
-    retrain_job_id: str | None
-    retrain_parameter: str
-    paused: bool
-    created_time: int
-    next_window_start: int
-    created_by: str | None = None
-    updated_by: str | None = None
-
-
 class MonitorList(BaseModel):
     """`GET monitors`."""
 
-    monitors: list[MonitorOut]
-
-
-class WindowOut(BaseModel):
-    """A window: drift share, traffic, labelled performance; `report` only when asked for."""
-
-    window_id: int
-    monitor_id: str
-    start_time: int
-    end_time: int
-    status: str
-    task_run_id: str | None
-    model_version: int | None
-    n_rows: int
-    share_drifted: float | None
-    dataset_drifted: bool | None
-    prediction_drifted: bool | None
-    error_rate: float | None
-    latency_p50_ms: float | None
-    latency_p99_ms: float | None
-    n_labels: int
-    performance: dict[str, float] | None
-    data_path: str | None
-    error: str | None
-    created_time: int
-    report: dict[str, Any] | None = None
-    scores: dict[str, float] | None = None
+    monitors: list[Monitor]
 
 
 class WindowList(BaseModel):
     """`GET monitors/{monitor_id}/windows`: oldest first."""
 
-    windows: list[WindowOut]
+    windows: list[Window]
 
 
 class WindowsQuery(QueryModel):
@@ -113,23 +72,10 @@ class WindowsQuery(QueryModel):
     limit: int = Field(default=100, ge=1, le=1000)
 
 
-class AlertOut(BaseModel):
-    """An alert and the retraining run it started (or why it could not)."""
-
-    alert_id: int
-    monitor_id: str
-    window_id: int
-    kind: str
-    message: str
-    job_run_id: str | None
-    job_error: str | None
-    created_time: int
-
-
 class AlertList(BaseModel):
     """`GET monitors/{monitor_id}/alerts`: newest first."""
 
-    alerts: list[AlertOut]
+    alerts: list[MonitorAlert]
 
 
 class LabelsIn(BaseModel):
@@ -160,38 +106,6 @@ class DriftIn(BaseModel):
     dataset_share: float = Field(default=0.5, gt=0, le=1)
 
 
-class ColumnDriftOut(BaseModel):
-    """One column's verdict (statistics may be "Infinity")."""
-
-    column: str
-    kind: str
-    test: str
-    reason: str
-    statistic: float | str | None
-    p_value: float | str | None
-    threshold: float
-    drifted: bool
-    reference_count: int
-    current_count: int
-    reference_missing: int
-    current_missing: int
-    exact: bool
-    plot: dict[str, Any]
-    noise: float | None = None
-
-
-class DriftReportOut(BaseModel):
-    """A drift report (`jupyter_mlops.DriftReport.to_dict()`)."""
-
-    columns: list[ColumnDriftOut]
-    share_drifted: float
-    dataset_drifted: bool
-    dataset_share: float
-    reference_rows: int
-    current_rows: int
-    missing_columns: list[str]
-
-
 class AlertChainOut(BaseModel):
     """`GET monitors/{monitor_id}/alerts/{alert_id}/chain`: what followed a drift alert.
 
@@ -199,7 +113,7 @@ class AlertChainOut(BaseModel):
     no_gates | gating | queued | running | promoted | approval_requested | error (a gate run's
     status otherwise)."""
 
-    alert: AlertOut
+    alert: MonitorAlert
     job_run: dict[str, Any] | None = Field(None, description="run_id, status, error")
     versions: list[int] = Field(description="Versions the retraining run registered")
     followup: dict[str, Any] | None = Field(None, description="The drift loop's step after it")

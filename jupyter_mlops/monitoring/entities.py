@@ -1,9 +1,19 @@
-"""The dataclasses the monitoring layers exchange (the store returns these, never rows)."""
+"""The dataclasses the monitoring layers exchange (the store returns these, never rows).
+
+`Monitor`, `Window` and `MonitorAlert` are pydantic dataclasses: the REST API answers them as they
+are (their schemas are in the OpenAPI document), so there is no second, hand-mapped response
+model. The drift payloads are typed dicts: plain JSON data at run time (stored as text, charted
+by `charts`), described field by field for mypy, the OpenAPI document and the Lab's types.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import dataclasses
+from dataclasses import field
+from typing import Any, Literal
+
+from pydantic.dataclasses import dataclass
+from typing_extensions import TypedDict
 
 REFERENCE_KINDS = ("training", "profile")
 # The drift tests by name (`stat_tests` implements them); here so that checking a monitor's
@@ -12,9 +22,14 @@ DRIFT_TESTS = ("ks", "wasserstein", "psi", "chisquare", "ztest", "jensenshannon"
 WINDOW_STATUSES = ("pending", "done", "skipped", "failed")
 
 
-@dataclass
+@dataclasses.dataclass
 class MonitorSpec:
-    """What a monitor is made of, as given to `create_monitor` (validated by the service)."""
+    """What a monitor is made of, as given to `create_monitor` (validated by the service).
+
+    Kept apart from the REST body `api_models.MonitorCreate` on purpose: the body bounds each
+    field and refuses unknown ones at the door; this is what the Python API and the service
+    take, checked by `service.check_spec` against the store (endpoint, job, profile exist).
+    """
 
     endpoint_name: str
     reference_profile: str | None = None
@@ -54,9 +69,79 @@ class Monitor:
     updated_by: str | None = None
 
 
+class PlotData(TypedDict, total=False):
+    """What a chart of one column draws (`plot_data`): both sides' shares on common bins
+    (`histogram`: `edges`), or the heaviest categories' shares (`categories`: `values`)."""
+
+    kind: Literal["histogram", "categories"]
+    edges: list[float]
+    values: list[str | int | float | bool | None]
+    reference: list[float]
+    current: list[float]
+
+
+class ColumnDriftData(TypedDict):
+    """One column's verdict (`drift.ColumnDrift` as JSON; statistics may be "Infinity")."""
+
+    column: str
+    kind: str
+    test: str
+    reason: str
+    statistic: float | str | None
+    p_value: float | str | None
+    threshold: float
+    drifted: bool
+    reference_count: int
+    current_count: int
+    reference_missing: int
+    current_missing: int
+    exact: bool
+    plot: PlotData
+    noise: float | None
+
+
+class DriftReportData(TypedDict):
+    """A drift report as JSON (`drift.DriftReport.to_dict()`)."""
+
+    columns: list[ColumnDriftData]
+    share_drifted: float
+    dataset_drifted: bool
+    dataset_share: float
+    reference_rows: int
+    current_rows: int
+    missing_columns: list[str]
+
+
+class ViolationData(TypedDict):
+    """One failed check of one column (`evaluation.validation.Violation`): `n` rows broke it."""
+
+    check: str
+    detail: str
+    n: int
+    share: float
+
+
+class ValidationData(TypedDict):
+    """A window's requests checked against the served version's constraints
+    (`evaluation.validation.ValidationReport.to_dict()`): violations per column."""
+
+    ok: bool
+    n_rows: int
+    violations: dict[str, list[ViolationData]]
+
+
+class WindowReport(DriftReportData, total=False):
+    """A monitor window's report: its drift report, the predictions' drift against the first
+    window of the same version (`prediction`) and the requests' validation (`validation`)."""
+
+    prediction: ColumnDriftData
+    validation: ValidationData
+
+
 @dataclass
 class Window:
-    """One evaluated (or claimed) window; `report` is the `DriftReport` as JSON data."""
+    """One evaluated (or claimed) window: drift share, traffic, labelled performance; `report`
+    (its `WindowReport`) only when asked for."""
 
     window_id: int
     monitor_id: str
@@ -77,12 +162,12 @@ class Window:
     data_path: str | None
     error: str | None
     created_time: int
-    report: dict[str, Any] | None = None
+    report: WindowReport | None = None
     # Per column: how far past its threshold (> 1: drifted), for timelines without reports.
     scores: dict[str, float] | None = None
 
 
-@dataclass
+@dataclasses.dataclass
 class WindowResult:
     """What evaluating a window found, as the evaluation writes it back."""
 
@@ -103,7 +188,7 @@ class WindowResult:
 
 
 @dataclass
-class Alert:
+class MonitorAlert:
     """A window that crossed its monitor's thresholds, and the retraining run it started."""
 
     alert_id: int

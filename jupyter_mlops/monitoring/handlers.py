@@ -20,36 +20,22 @@ thread that claims each monitor's ended windows and submits their evaluation to 
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict
 from typing import Any, ClassVar
 
 import tornado.web
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from ..core.api import APIHandler
 from ..core.openapi import Contract
 from . import api_models as api
-from .entities import Alert, Monitor, MonitorSpec, Window
+from .entities import DriftReportData, Monitor, MonitorSpec, Window
 from .service import MonitorService
+
+DRIFT_REPORT = TypeAdapter(DriftReportData)
 
 
 class _Empty(BaseModel):
     """No content."""
-
-
-def monitor_out(monitor: Monitor) -> api.MonitorOut:
-    """A stored monitor as the API shows it."""
-    return api.MonitorOut.model_validate(asdict(monitor))
-
-
-def window_out(window: Window) -> api.WindowOut:
-    """A stored window as the API shows it."""
-    return api.WindowOut.model_validate(asdict(window))
-
-
-def alert_out(alert: Alert) -> api.AlertOut:
-    """A stored alert as the API shows it."""
-    return api.AlertOut.model_validate(asdict(alert))
 
 
 class _MonitoringBase(APIHandler):
@@ -69,7 +55,7 @@ class MonitorsHandler(_MonitoringBase):
     contract: ClassVar[dict[str, Contract]] = {
         "get": Contract("List monitors", response=api.MonitorList),
         "post": Contract(
-            "Watch an endpoint for drift", response=api.MonitorOut, body=api.MonitorCreate,
+            "Watch an endpoint for drift", response=Monitor, body=api.MonitorCreate,
             status=201,
         ),
     }  # fmt: skip
@@ -78,31 +64,29 @@ class MonitorsHandler(_MonitoringBase):
     async def get(self) -> None:
         """Every monitor."""
         monitors = await self.run_blocking(self.monitors.store.list_monitors)
-        self.reply(api.MonitorList(monitors=[monitor_out(m) for m in monitors]))
+        self.reply(api.MonitorList(monitors=monitors))
 
     @tornado.web.authenticated
     async def post(self) -> None:
         """Create a monitor; its first window starts now."""
         body = self.parse_body(api.MonitorCreate)
         monitor = await self.run_blocking(self.monitors.create, MonitorSpec(**body.model_dump()))
-        self.reply(monitor_out(monitor), status=201)
+        self.reply(monitor, status=201)
 
 
 class MonitorHandler(_MonitoringBase):
     """One monitor."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "get": Contract("Get a monitor", response=api.MonitorOut),
-        "patch": Contract("Change a monitor", response=api.MonitorOut, body=api.MonitorUpdate),
+        "get": Contract("Get a monitor", response=Monitor),
+        "patch": Contract("Change a monitor", response=Monitor, body=api.MonitorUpdate),
         "delete": Contract("Delete a monitor with its windows and alerts", response=_Empty),
     }
 
     @tornado.web.authenticated
     async def get(self, monitor_id: str) -> None:
         """The monitor."""
-        self.reply(
-            monitor_out(await self.run_blocking(self.monitors.store.get_monitor, monitor_id))
-        )
+        self.reply(await self.run_blocking(self.monitors.store.get_monitor, monitor_id))
 
     @tornado.web.authenticated
     async def patch(self, monitor_id: str) -> None:
@@ -110,7 +94,7 @@ class MonitorHandler(_MonitoringBase):
         body = self.parse_body(api.MonitorUpdate)
         changes = body.model_dump(exclude_unset=True)
         monitor = await self.run_blocking(lambda: self.monitors.update(monitor_id, **changes))
-        self.reply(monitor_out(monitor))
+        self.reply(monitor)
 
     @tornado.web.authenticated
     async def delete(self, monitor_id: str) -> None:
@@ -126,7 +110,7 @@ class WindowsHandler(_MonitoringBase):
         "get": Contract(
             "List a monitor's windows", response=api.WindowList, query=api.WindowsQuery
         ),
-        "post": Contract("Evaluate the current window now", response=api.WindowOut, status=202),
+        "post": Contract("Evaluate the current window now", response=Window, status=202),
     }
 
     @tornado.web.authenticated
@@ -135,20 +119,20 @@ class WindowsHandler(_MonitoringBase):
         query = self.parse_query(api.WindowsQuery)
         await self.run_blocking(self.monitors.store.get_monitor, monitor_id)
         windows = await self.run_blocking(self.monitors.store.list_windows, monitor_id, query.limit)
-        self.reply(api.WindowList(windows=[window_out(w) for w in windows]))
+        self.reply(api.WindowList(windows=windows))
 
     @tornado.web.authenticated
     async def post(self, monitor_id: str) -> None:
         """Close the current window now; its evaluation runs in the jobs runner (202)."""
         window = await self.run_blocking(self.monitors.evaluate_now, monitor_id, self.runner)
-        self.reply(window_out(window), status=202)
+        self.reply(window, status=202)
 
 
 class WindowHandler(_MonitoringBase):
     """One window with its drift report."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "get": Contract("Get a window with its drift report", response=api.WindowOut)
+        "get": Contract("Get a window with its drift report", response=Window)
     }
 
     @tornado.web.authenticated
@@ -156,7 +140,7 @@ class WindowHandler(_MonitoringBase):
         """The window."""
         number = _window_number(window_id)
         window = await self.run_blocking(self.monitors.store.get_window, number, monitor_id)
-        self.reply(window_out(window))
+        self.reply(window)
 
 
 class AlertsHandler(_MonitoringBase):
@@ -171,7 +155,7 @@ class AlertsHandler(_MonitoringBase):
         """Newest first."""
         await self.run_blocking(self.monitors.store.get_monitor, monitor_id)
         alerts = await self.run_blocking(self.monitors.store.list_alerts, monitor_id)
-        self.reply(api.AlertList(alerts=[alert_out(a) for a in alerts]))
+        self.reply(api.AlertList(alerts=alerts))
 
 
 class AlertChainHandler(_MonitoringBase):
@@ -217,7 +201,7 @@ class DriftHandler(_MonitoringBase):
     """Drift between two stored profiles."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "post": Contract("Compare two stored profiles", response=api.DriftReportOut,
+        "post": Contract("Compare two stored profiles", response=DriftReportData,
                          body=api.DriftIn)
     }  # fmt: skip
 
@@ -226,7 +210,7 @@ class DriftHandler(_MonitoringBase):
         """A drift report: both sides are stored profiles, so no data is read."""
         body = self.parse_body(api.DriftIn)
         report = await self.run_blocking(_profile_drift, body)
-        self.reply(api.DriftReportOut.model_validate(report))
+        self.reply(DRIFT_REPORT.validate_python(report))
 
 
 def _profile_drift(body: api.DriftIn) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from ..evaluation.promotion import TASK_KIND, execute_gate_run, start_gate_run
 from ..evaluation.store import EvaluationStore
 from ..jobs.store import JobStore
 from ..serving.registry import ModelRegistry
-from .entities import Alert
+from .entities import MonitorAlert
 from .store import MonitorStore
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def follow_retrainings(
 
 
 def _follow(
-    database: Database, registry: ModelRegistry, tracking: Any, runner: Any, alert: Alert
+    database: Database, registry: ModelRegistry, tracking: Any, runner: Any, alert: MonitorAlert
 ) -> AlertFollowup | None:
     assert alert.job_run_id is not None
     run = JobStore(database).get_run(alert.job_run_id)

@@ -17,7 +17,7 @@ from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.team import audit, notifications
 from ..core.team.identity import current_user
-from .entities import Alert, Monitor, MonitorSpec, Window, WindowResult
+from .entities import Monitor, MonitorAlert, MonitorSpec, Window, WindowResult
 from .tables import AlertRow, LabelRow, MonitorRow, WindowRow
 
 
@@ -80,8 +80,8 @@ def _scores(report: dict[str, Any] | None) -> dict[str, float] | None:
     return {name: score if math.isfinite(score) else 1e9 for name, score in scores.items()}
 
 
-def _alert(row: AlertRow) -> Alert:
-    return Alert(
+def _alert(row: AlertRow) -> MonitorAlert:
+    return MonitorAlert(
         alert_id=row.alert_id,
         monitor_id=row.monitor_id,
         window_id=row.window_id,
@@ -297,7 +297,7 @@ class MonitorStore:
         message: str,
         job_run_id: str | None = None,
         job_error: str | None = None,
-    ) -> Alert:
+    ) -> MonitorAlert:
         """Record an alert (and the retraining run it started, or why it could not)."""
         with self.database.session(write=True) as session:
             row = AlertRow(
@@ -324,7 +324,7 @@ class MonitorStore:
             )
             return _alert(row)
 
-    def list_alerts(self, monitor_id: str | None = None, limit: int = 100) -> list[Alert]:
+    def list_alerts(self, monitor_id: str | None = None, limit: int = 100) -> list[MonitorAlert]:
         """The latest alerts (of one monitor), newest first."""
         with self.database.session() as session:
             query = select(AlertRow).order_by(AlertRow.created_time.desc()).limit(limit)

@@ -1219,7 +1219,7 @@ export interface components {
          *     status otherwise).
          */
         AlertChainOut: {
-            alert: components["schemas"]["AlertOut"];
+            alert: components["schemas"]["MonitorAlert"];
             /**
              * Approval
              * @description id, alias, state
@@ -1266,29 +1266,7 @@ export interface components {
          */
         AlertList: {
             /** Alerts */
-            alerts: components["schemas"]["AlertOut"][];
-        };
-        /**
-         * AlertOut
-         * @description An alert and the retraining run it started (or why it could not).
-         */
-        AlertOut: {
-            /** Alert Id */
-            alert_id: number;
-            /** Created Time */
-            created_time: number;
-            /** Job Error */
-            job_error: string | null;
-            /** Job Run Id */
-            job_run_id: string | null;
-            /** Kind */
-            kind: string;
-            /** Message */
-            message: string;
-            /** Monitor Id */
-            monitor_id: string;
-            /** Window Id */
-            window_id: number;
+            alerts: components["schemas"]["MonitorAlert"][];
         };
         /**
          * AliasIn
@@ -1765,10 +1743,10 @@ export interface components {
             local: boolean;
         };
         /**
-         * ColumnDriftOut
-         * @description One column's verdict (statistics may be "Infinity").
+         * ColumnDriftData
+         * @description One column's verdict (`drift.ColumnDrift` as JSON; statistics may be "Infinity").
          */
-        ColumnDriftOut: {
+        ColumnDriftData: {
             /** Column */
             column: string;
             /** Current Count */
@@ -1781,17 +1759,11 @@ export interface components {
             exact: boolean;
             /** Kind */
             kind: string;
-            /**
-             * Noise
-             * @default null
-             */
+            /** Noise */
             noise: number | null;
             /** P Value */
             p_value: number | string | null;
-            /** Plot */
-            plot: {
-                [key: string]: unknown;
-            };
+            plot: components["schemas"]["PlotData"];
             /** Reason */
             reason: string;
             /** Reference Count */
@@ -2155,12 +2127,12 @@ export interface components {
             } | null;
         };
         /**
-         * DriftReportOut
-         * @description A drift report (`jupyter_mlops.DriftReport.to_dict()`).
+         * DriftReportData
+         * @description A drift report as JSON (`drift.DriftReport.to_dict()`).
          */
-        DriftReportOut: {
+        DriftReportData: {
             /** Columns */
-            columns: components["schemas"]["ColumnDriftOut"][];
+            columns: components["schemas"]["ColumnDriftData"][];
             /** Current Rows */
             current_rows: number;
             /** Dataset Drifted */
@@ -3363,8 +3335,85 @@ export interface components {
             updated_by: string | null;
         };
         /**
+         * Monitor
+         * @description A stored monitor. `reference_kind` "training" follows the served version's profile.
+         */
+        Monitor: {
+            /** Columns */
+            columns: string[] | null;
+            /**
+             * Created By
+             * @default null
+             */
+            created_by: string | null;
+            /** Created Time */
+            created_time: number;
+            /** Dataset Share */
+            dataset_share: number;
+            /** Endpoint Name */
+            endpoint_name: string;
+            /** Min Rows */
+            min_rows: number;
+            /** Monitor Id */
+            monitor_id: string;
+            /** Next Window Start */
+            next_window_start: number;
+            /** Paused */
+            paused: boolean;
+            /** Reference Kind */
+            reference_kind: string;
+            /** Reference Profile */
+            reference_profile: string | null;
+            /** Retrain Job Id */
+            retrain_job_id: string | null;
+            /** Retrain Parameter */
+            retrain_parameter: string;
+            /** Tests */
+            tests: {
+                [key: string]: string;
+            };
+            /** Thresholds */
+            thresholds: {
+                [key: string]: number;
+            };
+            /**
+             * Updated By
+             * @default null
+             */
+            updated_by: string | null;
+            /** Window Rows */
+            window_rows: number | null;
+            /** Window Seconds */
+            window_seconds: number;
+        };
+        /**
+         * MonitorAlert
+         * @description A window that crossed its monitor's thresholds, and the retraining run it started.
+         */
+        MonitorAlert: {
+            /** Alert Id */
+            alert_id: number;
+            /** Created Time */
+            created_time: number;
+            /** Job Error */
+            job_error: string | null;
+            /** Job Run Id */
+            job_run_id: string | null;
+            /** Kind */
+            kind: string;
+            /** Message */
+            message: string;
+            /** Monitor Id */
+            monitor_id: string;
+            /** Window Id */
+            window_id: number;
+        };
+        /**
          * MonitorCreate
          * @description `POST monitors`: watch an endpoint (reference: its training profile, or a stored one).
+         *
+         *     The fields of `entities.MonitorSpec`, bounded here (the service checks them against the
+         *     store); kept apart so that the Python API takes a plain dataclass.
          */
         MonitorCreate: {
             /**
@@ -3429,59 +3478,7 @@ export interface components {
          */
         MonitorList: {
             /** Monitors */
-            monitors: components["schemas"]["MonitorOut"][];
-        };
-        /**
-         * MonitorOut
-         * @description A monitor as the API shows it (times in epoch ms).
-         */
-        MonitorOut: {
-            /** Columns */
-            columns: string[] | null;
-            /**
-             * Created By
-             * @default null
-             */
-            created_by: string | null;
-            /** Created Time */
-            created_time: number;
-            /** Dataset Share */
-            dataset_share: number;
-            /** Endpoint Name */
-            endpoint_name: string;
-            /** Min Rows */
-            min_rows: number;
-            /** Monitor Id */
-            monitor_id: string;
-            /** Next Window Start */
-            next_window_start: number;
-            /** Paused */
-            paused: boolean;
-            /** Reference Kind */
-            reference_kind: string;
-            /** Reference Profile */
-            reference_profile: string | null;
-            /** Retrain Job Id */
-            retrain_job_id: string | null;
-            /** Retrain Parameter */
-            retrain_parameter: string;
-            /** Tests */
-            tests: {
-                [key: string]: string;
-            };
-            /** Thresholds */
-            thresholds: {
-                [key: string]: number;
-            };
-            /**
-             * Updated By
-             * @default null
-             */
-            updated_by: string | null;
-            /** Window Rows */
-            window_rows: number | null;
-            /** Window Seconds */
-            window_seconds: number;
+            monitors: components["schemas"]["Monitor"][];
         };
         /**
          * MonitorUpdate
@@ -3637,6 +3634,26 @@ export interface components {
              * @default null
              */
             path: string | null;
+        };
+        /**
+         * PlotData
+         * @description What a chart of one column draws (`plot_data`): both sides' shares on common bins
+         *     (`histogram`: `edges`), or the heaviest categories' shares (`categories`: `values`).
+         */
+        PlotData: {
+            /** Current */
+            current?: number[];
+            /** Edges */
+            edges?: number[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind?: "histogram" | "categories";
+            /** Reference */
+            reference?: number[];
+            /** Values */
+            values?: (string | number | boolean | null)[];
         };
         /**
          * Profile
@@ -4214,6 +4231,21 @@ export interface components {
             };
         };
         /**
+         * ValidationData
+         * @description A window's requests checked against the served version's constraints
+         *     (`evaluation.validation.ValidationReport.to_dict()`): violations per column.
+         */
+        ValidationData: {
+            /** N Rows */
+            n_rows: number;
+            /** Ok */
+            ok: boolean;
+            /** Violations */
+            violations: {
+                [key: string]: components["schemas"]["ViolationData"][];
+            };
+        };
+        /**
          * VersionComparison
          * @description Two versions side by side: their records (lineage, training profiles) and run metrics.
          *
@@ -4277,6 +4309,20 @@ export interface components {
             };
         };
         /**
+         * ViolationData
+         * @description One failed check of one column (`evaluation.validation.Violation`): `n` rows broke it.
+         */
+        ViolationData: {
+            /** Check */
+            check: string;
+            /** Detail */
+            detail: string;
+            /** N */
+            n: number;
+            /** Share */
+            share: number;
+        };
+        /**
          * WhoAmI
          * @description The caller as the team services see them, and the team configuration.
          */
@@ -4295,18 +4341,11 @@ export interface components {
             user: string;
         };
         /**
-         * WindowList
-         * @description `GET monitors/{monitor_id}/windows`: oldest first.
+         * Window
+         * @description One evaluated (or claimed) window: drift share, traffic, labelled performance; `report`
+         *     (its `WindowReport`) only when asked for.
          */
-        WindowList: {
-            /** Windows */
-            windows: components["schemas"]["WindowOut"][];
-        };
-        /**
-         * WindowOut
-         * @description A window: drift share, traffic, labelled performance; `report` only when asked for.
-         */
-        WindowOut: {
+        Window: {
             /** Created Time */
             created_time: number;
             /** Data Path */
@@ -4337,13 +4376,8 @@ export interface components {
             } | null;
             /** Prediction Drifted */
             prediction_drifted: boolean | null;
-            /**
-             * Report
-             * @default null
-             */
-            report: {
-                [key: string]: unknown;
-            } | null;
+            /** @default null */
+            report: components["schemas"]["WindowReport"] | null;
             /**
              * Scores
              * @default null
@@ -4361,6 +4395,37 @@ export interface components {
             task_run_id: string | null;
             /** Window Id */
             window_id: number;
+        };
+        /**
+         * WindowList
+         * @description `GET monitors/{monitor_id}/windows`: oldest first.
+         */
+        WindowList: {
+            /** Windows */
+            windows: components["schemas"]["Window"][];
+        };
+        /**
+         * WindowReport
+         * @description A monitor window's report: its drift report, the predictions' drift against the first
+         *     window of the same version (`prediction`) and the requests' validation (`validation`).
+         */
+        WindowReport: {
+            /** Columns */
+            columns: components["schemas"]["ColumnDriftData"][];
+            /** Current Rows */
+            current_rows: number;
+            /** Dataset Drifted */
+            dataset_drifted: boolean;
+            /** Dataset Share */
+            dataset_share: number;
+            /** Missing Columns */
+            missing_columns: string[];
+            prediction?: components["schemas"]["ColumnDriftData"];
+            /** Reference Rows */
+            reference_rows: number;
+            /** Share Drifted */
+            share_drifted: number;
+            validation?: components["schemas"]["ValidationData"];
         };
         /**
          * WindowsQuery
@@ -5584,7 +5649,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DriftReportOut"];
+                    "application/json": components["schemas"]["DriftReportData"];
                 };
             };
             /** @description the store is unavailable */
@@ -7405,7 +7470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MonitorOut"];
+                    "application/json": components["schemas"]["Monitor"];
                 };
             };
             /** @description the store is unavailable */
@@ -7445,7 +7510,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MonitorOut"];
+                    "application/json": components["schemas"]["Monitor"];
                 };
             };
             /** @description the store is unavailable */
@@ -7529,7 +7594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MonitorOut"];
+                    "application/json": components["schemas"]["Monitor"];
                 };
             };
             /** @description the store is unavailable */
@@ -7736,7 +7801,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WindowOut"];
+                    "application/json": components["schemas"]["Window"];
                 };
             };
             /** @description the store is unavailable */
@@ -7777,7 +7842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WindowOut"];
+                    "application/json": components["schemas"]["Window"];
                 };
             };
             /** @description the store is unavailable */

@@ -1,42 +1,41 @@
-/** Mirrors `jupyter_mlops/monitoring/api_models.py`. Times are epoch milliseconds. */
+/**
+ * Monitoring's REST types, generated from `jupyter_mlops/monitoring/entities.py` and
+ * `api_models.py` (see `../api/types.ts`). Times are epoch milliseconds.
+ */
 
 import type { Schema } from '../api/types';
 
-/** `MonitorOut`. */
-export type IMonitor = Schema<'MonitorOut'>;
+/** `Monitor`. */
+export type IMonitor = Schema<'Monitor'>;
 
-export interface IMonitorCreate {
-  endpoint_name: string;
-  reference_profile?: string | null;
-  window_seconds?: number;
-  min_rows?: number;
-  retrain_job_id?: string | null;
-  retrain_parameter?: string;
-}
+/** `MonitorCreate` (the fields the Lab sends; the server fills the rest with defaults). */
+export type IMonitorCreate = Pick<
+  Schema<'MonitorCreate'>,
+  | 'endpoint_name'
+  | 'reference_profile'
+  | 'window_seconds'
+  | 'min_rows'
+  | 'retrain_job_id'
+  | 'retrain_parameter'
+>;
 
-/** What a chart of one column draws (both sides on common bins, or top categories). */
-export interface IPlotData {
-  kind?: 'histogram' | 'categories';
-  edges?: number[];
-  values?: (string | number | boolean)[];
-  reference?: number[];
-  current?: number[];
-}
+/** `PlotData`: what a chart of one column draws (common bins, or top categories). */
+export type IPlotData = Schema<'PlotData'>;
 
-/** `ColumnDriftOut`, with the chart data the server types as a plain object. */
-export type IColumnDrift = Omit<Schema<'ColumnDriftOut'>, 'plot'> & { plot: IPlotData };
+/** `ColumnDriftData`: one column's verdict with its chart data. */
+export type IColumnDrift = Schema<'ColumnDriftData'>;
+
+/** `DriftReportData`: a drift report (`POST drift`). */
+export type IDriftReport = Schema<'DriftReportData'>;
 
 /**
- * `DriftReportOut`. A monitor window's report (`IWindow.report`, a plain object on the server)
- * adds `prediction`: the predictions against the first window of the same version.
+ * `WindowReport`: a monitor window's drift report, with the predictions' drift against the
+ * first window of the same version (`prediction`) and the requests' validation (`validation`).
  */
-export type IDriftReport = Omit<Schema<'DriftReportOut'>, 'columns'> & {
-  columns: IColumnDrift[];
-  prediction?: IColumnDrift;
-};
+export type IWindowReport = Schema<'WindowReport'>;
 
-/** `WindowOut`; `report` is a drift report (a plain object on the server). */
-export type IWindow = Omit<Schema<'WindowOut'>, 'report'> & { report: IDriftReport | null };
+/** `Window`; `report` only when one window is asked for. */
+export type IWindow = Schema<'Window'>;
 
-/** `AlertOut`. */
-export type IAlert = Schema<'AlertOut'>;
+/** `MonitorAlert`. */
+export type IAlert = Schema<'MonitorAlert'>;
