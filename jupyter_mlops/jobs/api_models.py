@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.query import QueryModel
 
-Target = Literal["local", "dask"]
+# A registered job target's name (`jobs.targets`): checked by the service, so that a target
+# registered at run time is accepted and an unknown one is a 400 listing the registered ones.
+Target = Annotated[str, Field(min_length=1, max_length=16)]
 OutputFormat = Literal["ipynb", "html"]
 MissedPolicy = Literal["skip", "catch_up"]
 MAX_TIMEOUT_S = 30 * 24 * 3600

@@ -10,10 +10,11 @@ from typing import Any
 
 from ..core import input_checks
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
-from .entities import MISSED_POLICIES, OUTPUT_FORMATS, TARGETS, Job, JobSpec
+from .entities import MISSED_POLICIES, OUTPUT_FORMATS, Job, JobSpec
 from .parameters import Parameter, check_parameters, inspect_parameters
 from .schedule import check_cron, check_timezone
 from .store import JobStore, now_ms
+from .targets import job_target
 
 
 def resolve_notebook(root: Path, path: str, field: str = "notebook_path") -> tuple[Path, str]:
@@ -62,8 +63,7 @@ def check_spec(spec: JobSpec) -> JobSpec:
     """The spec's scalar fields validated (cron, timezone, target, outputs, limits)."""
     schedule = check_cron(spec.schedule) if spec.schedule else None
     check_timezone(spec.timezone)
-    if spec.target not in TARGETS:
-        raise MLOpsError(f"target is one of {', '.join(TARGETS)}", field="target")
+    job_target(spec.target).check(spec)  # a registered target, and one that can run this job
     if spec.missed_policy not in MISSED_POLICIES:
         raise MLOpsError(
             f"missed_policy is one of {', '.join(MISSED_POLICIES)}", field="missed_policy"

@@ -2881,9 +2881,8 @@ export interface components {
             /**
              * Target
              * @default local
-             * @enum {string}
              */
-            target: "local" | "dask";
+            target: string;
             /**
              * Timeout S
              * @default null
@@ -3032,7 +3031,7 @@ export interface components {
              * Target
              * @default null
              */
-            target: ("local" | "dask") | null;
+            target: string | null;
             /**
              * Timeout S
              * @default null
