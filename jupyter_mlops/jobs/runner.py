@@ -1,7 +1,8 @@
 """`JobRunner`: runs notebook runs and tasks in a bounded pool, with their state in the store.
 
-- Notebook runs execute in a pool thread of this process through papermill (`execution.py`),
-  or as a task on a Dask cluster (`dask_target.py`); the kernel is their child process.
+- Notebook runs execute on their job's target (`targets.py`: `local`, a pool thread of this
+  process through papermill, `execution.py`; `dask`, a task on a Dask cluster,
+  `dask_target.py`; or one registered with `register_job_target`).
 - A notebook run on this machine takes a kernel started ahead of it when one fits
   (`kernel_pool.py`); the pool refills the kernelspec after each take, so the next run (a
   scheduled firing) does not wait for a kernel to start.
@@ -30,12 +31,13 @@ from ..core import input_checks
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.processes import pid_alive
-from ..core.server_link import task_environment, without_credentials
+from ..core.server_link import task_environment
 from ..core.tasks import BaseTaskRunner, TaskState, task_target
 from ..core.team.identity import Actor, child_environment, process_user
 from .entities import NOTEBOOK_KIND, Job, JobRun, RunStatus
-from .kernel_pool import KernelPool, notebook_kernel_name
+from .kernel_pool import KernelPool
 from .store import JobStore, now_ms
+from .targets import TargetRun, job_target
 
 log = logging.getLogger(__name__)
 
@@ -277,42 +279,23 @@ class JobRunner(BaseTaskRunner):
                 heartbeat_time=now_ms(),
             )
 
-        timeout = job.timeout_s if job else None
-        if run.target == "dask":
-            from .dask_target import execute_on_dask
-
-            outcome = execute_on_dask(
-                self._client(),
-                run,
-                nb_json,
-                output,
-                env=without_credentials(env),  # may run on another machine
-                cwd=cwd,
-                timeout_s=timeout,
-                html="html" in formats,
-                gpu=bool(job and job.gpu),
-                db_url=self.database.url,
-                stop=self._cancel_event(run.run_id),
-            )
-        else:
-            from .execution import execute_notebook
-
-            kernel_name = notebook_kernel_name(nb_json)
-            warm = self._kernels.take(kernel_name, env)
-            if warm is None and self._kernels.refill:  # the next run of this kernelspec will
-                self.prewarm(kernel_name)
-            outcome = execute_notebook(
-                nb_json,
-                output,
-                run.parameters,
+        outcome = job_target(run.target).execute(
+            TargetRun(
+                run=run,
+                nb_json=nb_json,
+                output=output,
                 env=env,
                 cwd=cwd,
-                timeout_s=timeout,
+                timeout_s=job.timeout_s if job else None,
                 html="html" in formats,
+                gpu=bool(job and job.gpu),
                 on_cell=on_cell,
                 stop=self._cancel_event(run.run_id),
-                warm=warm,
+                db_url=self.database.url,
+                take_kernel=self._take_kernel,
+                dask_client=self._client,
             )
+        )
         if outcome.status == "cancelled":
             outcome.error = f"{self._reason(run.run_id)} ({outcome.error})"
         values: dict[str, Any] = {
@@ -361,6 +344,14 @@ class JobRunner(BaseTaskRunner):
             error_field="validate",
         )
         return True
+
+    def _take_kernel(self, kernel_name: str, env: Mapping[str, str]) -> Any:
+        """A kernel started ahead for `kernel_name` (None: the run starts its own, and the
+        pool starts one for the next run of this kernelspec)."""
+        warm = self._kernels.take(kernel_name, env)
+        if warm is None and self._kernels.refill:
+            self.prewarm(kernel_name)
+        return warm
 
     def _client(self) -> Any:
         if self._dask_client is not None:
