@@ -53,13 +53,19 @@ def set_version_constraints(model: str, version: int, constraints: Any) -> dict[
     return data
 
 
-def version_constraints(model: str, version: int) -> Any:
-    """The constraints a version carries (attached, else suggested from its training data)."""
+def version_constraints(model: str, version: int | None, alias: str | None = None) -> Any:
+    """The constraints a version carries (attached, else suggested from its training data);
+    `alias` instead of `version` reads those of the version the alias points to now."""
     from ..serving.api import get_registry
-    from ..serving.model_uri import ModelRef
+    from ..serving.model_uri import ModelRef, check_alias
     from .promotion import version_constraints as carried
 
-    found = get_registry().get_version(ModelRef(model, version=int(version)))
+    ref = (
+        ModelRef(model, alias=check_alias(alias))
+        if alias
+        else ModelRef(model, version=int(version or 0))
+    )
+    found = get_registry().get_version(ref)
     return carried(EvaluationStore(get_database()), found)
 
 

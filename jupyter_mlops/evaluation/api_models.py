@@ -66,6 +66,12 @@ class GateRunOut(BaseModel):
     created_time: int
     end_time: int | None
     spec: dict[str, Any]
+    evaluations: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The evaluations the gates compared on the holdout: `candidate` and "
+        "`served` (null when nothing was served), each an evaluation without figures "
+        "(metrics, slices, fairness, n_rows); empty until the gates ran",
+    )
 
 
 class GateRunList(BaseModel):

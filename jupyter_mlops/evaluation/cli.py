@@ -15,7 +15,13 @@ from typing import Any
 
 
 def register(commands: Any) -> None:
-    """Add `models` (promote, gates, gate-runs) to the `jupyter-mlops` parser."""
+    """Add `models` (promote, gates, gate-runs) to the `jupyter-mlops` parser, and install
+    the jobs' `validate:` input checks in this process as a Jupyter server does at setup: the
+    standalone `jupyter-mlops scheduler` runs jobs itself (without them every run declaring
+    `validate:` failed), and `jupyter-mlops jobs create` checks the declaration."""
+    from .job_inputs import install_standalone
+
+    install_standalone()  # light: the store and pandas are imported when a check runs
     models = commands.add_parser("models", help="Promote model versions through their gates.")
     actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     promote = actions.add_parser("promote", help="Serve VERSION on ENDPOINT.")

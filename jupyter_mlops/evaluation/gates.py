@@ -158,8 +158,9 @@ def run_gates(
     served_schema: dict[str, Any] | None,
     constraints: Any,
     progress: Callable[[float], None] = lambda _f: None,
-) -> tuple[list[GateResult], Evaluation]:
-    """Every gate of `spec` for the candidate against the served version."""
+) -> tuple[list[GateResult], Evaluation, Evaluation | None]:
+    """Every gate of `spec` for the candidate against the served version, and the two
+    evaluations compared (the served one None when nothing is served)."""
     from .evaluator import evaluate
 
     holdout = read_holdout(spec)
@@ -191,4 +192,4 @@ def run_gates(
     progress(0.7)
     results.append(latency_gate(spec, candidate_ref, holdout, features))
     progress(0.95)
-    return results, candidate
+    return results, candidate, served

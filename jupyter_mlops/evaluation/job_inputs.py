@@ -2,13 +2,17 @@
 
 Jobs sit below evaluation in the import layers: `install` puts `parse` and `check` into
 `core.input_checks`, which the job service (at create/update) and the runner (before each run)
-call. Constraints are `models:/NAME/VERSION` (those the version carries: attached, else
-suggested from its training profile) or inline constraints (a dict, or YAML/JSON text).
+call. Constraints are `models:/NAME/VERSION` or `models:/NAME@ALIAS` (those the version
+carries: attached, else suggested from its training profile; an alias is resolved at each run,
+so a scheduled job follows the alias) or inline constraints (a dict, or YAML/JSON text).
+
+A Jupyter server installs the checks at setup (its registry and store); a CLI process (the
+standalone `jupyter-mlops scheduler`, `jupyter-mlops jobs create`) installs them with
+`install_standalone`, on the configured store.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,17 +21,29 @@ from ..core import input_checks
 from ..core.errors import MLOpsError
 from .constraint_set import Constraints
 
-MODEL_URI = re.compile(r"^models:/(?P<name>[^/@]+)/(?P<version>[0-9]+)$")
+MODELS_SCHEME = "models:/"
+URI_FORMS = "'models:/NAME/VERSION' or 'models:/NAME@ALIAS'"
 READERS = {".csv": "read_csv", ".parquet": "read_parquet", ".pq": "read_parquet"}
+
+
+def version_ref(uri: str) -> Any:
+    """The `ModelRef` of `models:/NAME/VERSION` or `models:/NAME@ALIAS` (a 400 naming
+    `validate` otherwise: a bare name or `latest` would move under a scheduled job unseen)."""
+    from ..serving.model_uri import parse_ref
+
+    try:
+        ref = parse_ref(uri, "validate")
+    except MLOpsError as exc:
+        raise MLOpsError(f"validate: {exc.message}; use {URI_FORMS}", field="validate") from None
+    if ref.alias is None and ref.version is None:
+        raise MLOpsError(f"validate: constraints of a version are {URI_FORMS}", field="validate")
+    return ref
 
 
 def parse(constraints: Any) -> None:
     """Refuse (400 naming `validate`) constraints that are neither a version's nor readable."""
-    if isinstance(constraints, str) and constraints.startswith("models:/"):
-        if MODEL_URI.match(constraints) is None:
-            raise MLOpsError(
-                "validate: constraints of a version are 'models:/NAME/VERSION'", field="validate"
-            )
+    if isinstance(constraints, str) and constraints.startswith(MODELS_SCHEME):
+        version_ref(constraints)
         return
     _inline(constraints)
 
@@ -58,14 +74,15 @@ def _read(path: str) -> Any:
     return getattr(pd, reader)(file)
 
 
-def make_check(version_constraints: Callable[[str, int], Any]) -> input_checks.Checker:
-    """The runner's check: `version_constraints(name, version)` resolves `models:/` URIs."""
+def make_check(version_constraints: Callable[[Any], Any]) -> input_checks.Checker:
+    """The runner's check: `version_constraints(ref)` resolves a `models:/` URI's `ModelRef`
+    (an alias to the version it points to now)."""
 
     def check(path: str, constraints: Any) -> str | None:
         from .validation import validate
 
-        if isinstance(constraints, str) and (found := MODEL_URI.match(constraints)):
-            rules = version_constraints(found["name"], int(found["version"]))
+        if isinstance(constraints, str) and constraints.startswith(MODELS_SCHEME):
+            rules = version_constraints(version_ref(constraints))
             if rules is None:
                 return f"validate: {constraints} carries no constraints"
         else:
@@ -83,11 +100,24 @@ def install(settings: dict[str, Any]) -> None:
     for the registry and the evaluation store)."""
     from .promotion import version_constraints
 
-    def of_version(name: str, version: int) -> Any:
-        from ..serving.model_uri import ModelRef
-
-        registry = settings["mlops_registry"]
-        found = registry.get_version(ModelRef(name, version=version))
+    def of_version(ref: Any) -> Any:
+        found = settings["mlops_registry"].get_version(ref)
         return version_constraints(settings["mlops_evaluation_store"], found)
+
+    input_checks.install(parse, make_check(of_version))
+
+
+def install_standalone() -> None:
+    """Install the same checks in a process without a Jupyter server (the CLI's standalone
+    scheduler runs jobs itself): versions are read from the configured store."""
+
+    def of_version(ref: Any) -> Any:
+        from ..core.store import get_database
+        from ..serving.api import get_registry
+        from .promotion import version_constraints
+        from .store import EvaluationStore
+
+        found = get_registry().get_version(ref)
+        return version_constraints(EvaluationStore(get_database()), found)
 
     input_checks.install(parse, make_check(of_version))

@@ -116,7 +116,7 @@ def execute_gate_run(
         served = None
         if run.served_version is not None and run.served_version != run.version:
             served = registry.get_version(ModelRef(run.model_name, version=run.served_version))
-        results, _evaluation = run_gates(
+        results, evaluated, baseline = run_gates(
             spec,
             candidate.uri,
             served.uri if served else None,
@@ -127,7 +127,11 @@ def execute_gate_run(
         )
     except MLOpsError as exc:
         return store.update_run(gate_run_id, status="error", message=exc.message, end_time=now_ms())
-    store.update_run(gate_run_id, results=results)
+    evaluations = {
+        "candidate": evaluated.to_dict(figures=False),
+        "served": baseline.to_dict(figures=False) if baseline is not None else None,
+    }  # the version page's Evaluation tab: metric by metric, slice by slice
+    store.update_run(gate_run_id, results=results, evaluations=evaluations)
     return _decide(store, registry, run, spec, results)
 
 

@@ -45,6 +45,9 @@ class GateRun:
     task_run_id: str | None
     created_time: int
     end_time: int | None
+    # The evaluations the gates compared: `candidate` and `served` (None when nothing was
+    # served), each `Evaluation.to_dict(figures=False)`; empty until the gates ran.
+    evaluations: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[str]:
@@ -69,6 +72,7 @@ def _run(row: GateRunRow) -> GateRun:
         task_run_id=row.task_run_id,
         created_time=row.created_time,
         end_time=row.end_time,
+        evaluations=json.loads(row.evaluations) if row.evaluations else {},
     )
 
 
@@ -148,7 +152,8 @@ class EvaluationStore:
             return _run(row)
 
     def update_run(self, gate_run_id: str, **changes: Any) -> GateRun:
-        """Change a gate run's fields (`results` as a list of `GateResult`)."""
+        """Change a gate run's fields (`results` as a list of `GateResult`, `evaluations` a
+        JSON-ready dict)."""
         with self.database.session(write=True) as session:
             row = session.get(GateRunRow, gate_run_id)
             if row is None:
@@ -156,6 +161,8 @@ class EvaluationStore:
             for key, value in changes.items():
                 if key == "results":
                     value = json.dumps([r.__dict__ for r in value], default=str)
+                elif key == "evaluations":
+                    value = json.dumps(value, default=str)
                 setattr(row, key, value)
             session.flush()
             return _run(row)

@@ -1,10 +1,12 @@
-"""The evaluation tables (revisions `0030_evaluation`, `0031_evaluation_alert_followups`). Only
+"""The evaluation tables (revisions `0030_evaluation`, `0031_evaluation_alert_followups`,
+`0033_evaluation_run_evaluations`). Only
 `evaluation/store.py` and `evaluation/followups.py` query them.
 
 - `evaluation_gate_specs`: the gates a model (alias "") or one of its aliases declares;
 - `evaluation_gate_runs`: each check of a version against an endpoint's served one, with the
-  result of every gate, what was done (promoted, refused, overridden, pending approval), who
-  asked, and the jobs-runner task that ran it;
+  result of every gate, the two evaluations it compared (candidate and served, on the same
+  holdout), what was done (promoted, refused, overridden, pending approval), who asked, and the
+  jobs-runner task that ran it;
 - `evaluation_constraints`: the data constraints a registered version carries;
 - `evaluation_alert_followups`: the drift loop's step after an alert's retraining run ended.
 """
@@ -49,6 +51,8 @@ class GateRunRow(Base):
     requested_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
     spec: Mapped[str] = mapped_column(Text)
     results: Mapped[str] = mapped_column(Text, default="[]")
+    # {"candidate": Evaluation.to_dict(figures=False), "served": ... | null}; null until run.
+    evaluations: Mapped[str | None] = mapped_column(Text, nullable=True)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     task_run_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
     created_time: Mapped[int] = mapped_column(BigInteger)

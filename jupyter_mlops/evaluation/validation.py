@@ -74,8 +74,9 @@ class ValidationReport:
 
 
 def validate(data: Any, constraints: Any) -> ValidationReport:
-    """Check `data` (pandas or Dask) against `constraints` (a `Constraints`, its dict, or
-    YAML/JSON text); returns the violations per column."""
+    """Check `data` (pandas or Dask) against `constraints` (a `Constraints`, its dict,
+    YAML/JSON text, or a registered version's: `models:/NAME/VERSION`, `models:/NAME@ALIAS`);
+    returns the violations per column."""
     import pandas as pd
 
     rules = _as_constraints(constraints)
@@ -173,6 +174,15 @@ def _compute(counts: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
 def _as_constraints(value: Any) -> Constraints:
     if isinstance(value, Constraints):
         return value
+    if isinstance(value, str) and value.startswith("models:/"):
+        from .api import version_constraints
+        from .job_inputs import version_ref
+
+        ref = version_ref(value)
+        carried = version_constraints(ref.name, ref.version, ref.alias)
+        if carried is None:
+            raise MLOpsError(f"{value} carries no constraints", field="constraints")
+        return _as_constraints(carried)
     if isinstance(value, str):
         return Constraints.from_text(value)
     if isinstance(value, dict):
