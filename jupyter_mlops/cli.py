@@ -1,9 +1,10 @@
 """The `jupyter-mlops` command line: version, store administration and the capabilities' commands.
 
 A capability adds commands with a module `jupyter_mlops/<capability>/cli.py` exposing
-`register(commands)`, where `commands` is this parser's subparsers action; each command it adds
-sets `func(args) -> int` with `set_defaults`. Those modules must import lightly (heavy imports
-go inside the command functions) so `jupyter-mlops --help` stays fast.
+`register(commands)`, where `commands` is this parser's subparsers action; it adds each of its
+`Subcommand`s (`core/subcommands.py`, the same definitions `%mlops` uses) with `add_to_cli`.
+Those modules must import lightly (heavy imports go inside the command functions) so
+`jupyter-mlops --help` stays fast. Bad arguments are one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -14,19 +15,22 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
+from IPython.core.error import UsageError
+
 from ._version import __version__
 from .capabilities import CAPABILITIES
 from .core import schema
 from .core.config import resolve_db_url
 from .core.db import Database
 from .core.errors import MLOpsError
+from .core.subcommands import CommandLineParser, Subcommand
 
 
 def _open(url: str | None) -> Database:
     return Database(resolve_db_url(url))
 
 
-def _db_upgrade(args: argparse.Namespace) -> int:
+def _db_upgrade(args: argparse.Namespace, shell: object) -> int:
     database = _open(args.url)
     try:
         revisions = schema.upgrade(database.engine)
@@ -36,7 +40,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _db_current(args: argparse.Namespace) -> int:
+def _db_current(args: argparse.Namespace, shell: object) -> int:
     database = _open(args.url)
     try:
         current = schema.current_revisions(database.engine)
@@ -48,7 +52,7 @@ def _db_current(args: argparse.Namespace) -> int:
     return 0
 
 
-def _migrate_artifacts(args: argparse.Namespace) -> int:
+def _migrate_artifacts(args: argparse.Namespace, shell: object) -> int:
     from .serving.artifact_migration import migrate_artifacts
 
     database = _open(args.url)
@@ -68,31 +72,39 @@ def _migrate_artifacts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="SQLAlchemy URL (default: $JUPYTER_MLOPS_DB_URL or SQLite).")
+
+
+def _configure_migrate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--to", required=True, help="The new root, e.g. s3://bucket/prefix.")
+    _configure_url(parser)
+    parser.add_argument("--dry-run", action="store_true", help="List what would move.")
+
+
+DB = Subcommand.group(
+    "db",
+    "Manage the store's schema.",
+    Subcommand(
+        "upgrade", "Upgrade the store to this version's schema.", _configure_url, _db_upgrade
+    ),
+    Subcommand("current", "Print the store's schema revision.", _configure_url, _db_current),
+)
+MIGRATE_ARTIFACTS = Subcommand(
+    "migrate-artifacts",
+    "Move a local store's artifacts and model files to an artifact root (resumable).",
+    _configure_migrate,
+    _migrate_artifacts,
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `jupyter-mlops`."""
-    parser = argparse.ArgumentParser(prog="jupyter-mlops", description=__doc__)
+    parser = CommandLineParser(prog="jupyter-mlops", description=__doc__)
     parser.add_argument("--version", action="version", version=f"jupyter-mlops {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    db = commands.add_parser("db", help="Manage the store's schema.")
-    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    for name, func, help_text in (
-        ("upgrade", _db_upgrade, "Upgrade the store to this version's schema."),
-        ("current", _db_current, "Print the store's schema revision."),
-    ):
-        sub = db_commands.add_parser(name, help=help_text)
-        sub.add_argument("--url", help="SQLAlchemy URL (default: $JUPYTER_MLOPS_DB_URL or SQLite).")
-        sub.set_defaults(func=func)
-
-    migrate = commands.add_parser(
-        "migrate-artifacts",
-        help="Move a local store's artifacts and model files to an artifact root (resumable).",
-    )
-    migrate.add_argument("--to", required=True, help="The new root, e.g. s3://bucket/prefix.")
-    migrate.add_argument("--url", help="SQLAlchemy URL (default: $JUPYTER_MLOPS_DB_URL or SQLite).")
-    migrate.add_argument("--dry-run", action="store_true", help="List what would move.")
-    migrate.set_defaults(func=_migrate_artifacts)
-
+    DB.add_to_cli(commands)
+    MIGRATE_ARTIFACTS.add_to_cli(commands)
     for capability in CAPABILITIES:
         module_name = f"jupyter_mlops.{capability.name}.cli"
         if importlib.util.find_spec(f"jupyter_mlops.{capability.name}") is None:
@@ -107,6 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except UsageError as exc:  # a check argparse cannot express (`usage_error`)
+        print(exc, file=sys.stderr)
+        return 2
     except MLOpsError as exc:
         print(f"jupyter-mlops: {exc.message}", file=sys.stderr)
         return 1

@@ -1,12 +1,16 @@
 """Subcommands that `%mlops` and the `jupyter-mlops` CLI both dispatch to.
 
-A capability declares a `Subcommand` once (its arguments and what to run) and registers it in
-a `SubcommandRegistry` (`%mlops NAME`) and, where the command makes sense outside a notebook,
-in the CLI too with `add_to_cli` (`jupyter-mlops NAME`, the same arguments; `shell` is None
-there). `%mlops status` and `jupyter-mlops status` are one `Subcommand` (`health/commands.py`).
+A capability declares each command once, as a `Subcommand` (its name, help, arguments and
+what to run), in its `commands.py`. It registers it in a `SubcommandRegistry` (`%mlops NAME`)
+and, where the command makes sense outside a notebook, in the CLI too with `add_to_cli`
+(`jupyter-mlops NAME`, the same arguments; `shell` is None there). `%mlops status` and
+`jupyter-mlops status` are one `Subcommand` (`health/commands.py`). A command with actions
+(`jupyter-mlops jobs create|list|...`) is a `Subcommand.group` of `Subcommand`s.
 
-In a notebook, argument errors raise IPython's `UsageError` (one line, no traceback, stops
-"Run All"); errors from the services are `MLOpsError`, which also render as one line.
+Bad input is a one-line usage error in both: in a notebook IPython's `UsageError` (one line,
+no traceback, stops "Run All"), on the command line one line on stderr and exit status 2.
+Checks that argparse cannot express raise `usage_error(args, message)`, which both turn into
+that line. Errors from the services are `MLOpsError`, which also render as one line.
 """
 
 from __future__ import annotations
@@ -33,35 +37,83 @@ class MagicArgumentParser(argparse.ArgumentParser):
         raise HelpShown
 
 
+class CommandLineParser(argparse.ArgumentParser):
+    """argparse for `jupyter-mlops`: a usage error is one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `PROG: message (see PROG --help)` and exit 2 (argparse's usage status)."""
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 class HelpShown(Exception):
     """`--help` printed the help: stop quietly, this is not an error."""
 
 
+def usage_error(args: argparse.Namespace, message: str) -> UsageError:
+    """A one-line usage error for a check argparse cannot express, named after the command
+    (`%mlops cluster scale: ...` in a notebook, `jupyter-mlops export: ...` in a shell)."""
+    prog = getattr(args, "_prog", None) or "jupyter-mlops"
+    return UsageError(f"{prog}: {message}")
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    """A command without arguments of its own."""
+
+
 @dataclass(frozen=True)
 class Subcommand:
-    """`%mlops NAME ...`: how to declare its arguments and what to run."""
+    """`%mlops NAME ...` / `jupyter-mlops NAME ...`: its arguments and what to run.
+
+    `run(args, shell)` gets the parsed arguments and the IPython shell (None on the command
+    line, where an int it returns is the exit status). A group (`children`) runs nothing
+    itself: it adds its children as actions (`jobs create`, `jobs list`, ...).
+    """
 
     name: str
     help: str
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace, Any], Any]
+    configure: Callable[[argparse.ArgumentParser], None] = _no_arguments
+    run: Callable[[argparse.Namespace, Any], Any] | None = None
+    children: tuple[Subcommand, ...] = ()
+    description: str | None = None
+
+    @classmethod
+    def group(cls, name: str, help: str, *children: Subcommand) -> Subcommand:
+        """A command whose actions are `children` (`NAME ACTION ...`)."""
+        return cls(name, help, children=children)
+
+    def attach(self, commands: Any) -> argparse.ArgumentParser:
+        """Add this command to the subparsers action `commands` (the magic's or the CLI's);
+        parse results carry `_run` (what to call) and `_prog` (the command's name)."""
+        parser: argparse.ArgumentParser = commands.add_parser(
+            self.name, help=self.help, description=self.description or self.help
+        )
+        self.configure(parser)
+        if self.children:
+            actions = parser.add_subparsers(
+                dest=f"{self.name.replace('-', '_')}_command", metavar="ACTION", required=True
+            )
+            for child in self.children:
+                child.attach(actions)
+        else:
+            if self.run is None:
+                raise ValueError(f"{self.name} has neither run nor children")
+            parser.set_defaults(_run=self.run, _prog=parser.prog)
+        return parser
 
     def add_to_cli(self, commands: Any) -> argparse.ArgumentParser:
         """Add this as `jupyter-mlops NAME` to the CLI's subparsers action `commands`.
 
         The command runs with `shell=None`; it exits 0, or the int `run` returns.
         """
-        parser: argparse.ArgumentParser = commands.add_parser(
-            self.name, help=self.help, description=self.help
-        )
-        self.configure(parser)
-
-        def func(args: argparse.Namespace) -> int:
-            result = self.run(args, None)
-            return result if isinstance(result, int) and not isinstance(result, bool) else 0
-
-        parser.set_defaults(func=func)
+        parser = self.attach(commands)
+        parser.set_defaults(func=run_from_cli)
         return parser
+
+
+def run_from_cli(args: argparse.Namespace) -> int:
+    """Run the parsed command with `shell=None`: 0, or the int its `run` returned."""
+    result = args._run(args, None)
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 
 class SubcommandRegistry:
@@ -84,9 +136,5 @@ class SubcommandRegistry:
         )
         commands.required = True
         for subcommand in self._subcommands.values():
-            sub = commands.add_parser(
-                subcommand.name, help=subcommand.help, description=subcommand.help
-            )
-            subcommand.configure(sub)
-            sub.set_defaults(_run=subcommand.run)
+            subcommand.attach(commands)
         return parser

@@ -6,20 +6,10 @@ import argparse
 import sys
 from typing import Any
 
+from ..core.subcommands import Subcommand
 
-def register(commands: Any) -> None:
-    """Add `import-mlflow` to the `jupyter-mlops` command line."""
-    parser = commands.add_parser(
-        "import-mlflow",
-        help="Copy experiments, runs and artifacts from an MLflow tracking store.",
-        description=(
-            "Copy an MLflow tracking store into the workbench's store: experiments, runs "
-            "(status, times, names, parent/child), params, tags, full metric histories and "
-            "artifacts. SOURCE is any MLflow tracking URI: an mlruns folder, sqlite:///mlflow.db, "
-            "postgresql://..., http://host:5000. Running it again copies only new runs. "
-            "Needs the mlflow package (pip install 'jupyter-mlops[mlflow]')."
-        ),
-    )
+
+def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="SOURCE", help="MLflow tracking URI or mlruns folder.")
     parser.add_argument(
         "--experiment",
@@ -39,10 +29,9 @@ def register(commands: Any) -> None:
         ),
     )
     parser.add_argument("--quiet", action="store_true", help="No progress bar.")
-    parser.set_defaults(func=_import_mlflow)
 
 
-def _import_mlflow(args: argparse.Namespace) -> int:
+def _import_mlflow(args: argparse.Namespace, shell: Any) -> int:
     from tqdm import tqdm
 
     from ..core.config import resolve_data_dir
@@ -70,3 +59,23 @@ def _import_mlflow(args: argparse.Namespace) -> int:
         bar.close()
     print(report.summary())
     return 1 if report.failures else 0
+
+
+IMPORT_MLFLOW = Subcommand(
+    "import-mlflow",
+    "Copy experiments, runs and artifacts from an MLflow tracking store.",
+    _configure,
+    _import_mlflow,
+    description=(
+        "Copy an MLflow tracking store into the workbench's store: experiments, runs "
+        "(status, times, names, parent/child), params, tags, full metric histories and "
+        "artifacts. SOURCE is any MLflow tracking URI: an mlruns folder, sqlite:///mlflow.db, "
+        "postgresql://..., http://host:5000. Running it again copies only new runs. "
+        "Needs the mlflow package (pip install 'jupyter-mlops[mlflow]')."
+    ),
+)
+
+
+def register(commands: Any) -> None:
+    """Add `import-mlflow` to the `jupyter-mlops` command line."""
+    IMPORT_MLFLOW.add_to_cli(commands)

@@ -1,4 +1,5 @@
-"""`jupyter-mlops monitors list|tick|evaluate`: monitoring without a Lab (e.g. from cron).
+"""`jupyter-mlops monitors list|tick|evaluate`: monitoring without a Lab (e.g. from cron), one
+`Subcommand` group (`core/subcommands.py`).
 
 Light at import: the store and pandas are imported inside the commands.
 """
@@ -9,6 +10,8 @@ import argparse
 import json
 from dataclasses import asdict
 from typing import Any
+
+from ..core.subcommands import Subcommand
 
 
 def _service() -> Any:
@@ -22,7 +25,7 @@ def _window_line(window: Any) -> str:
     return f"window {window.window_id}  {window.status:<8}  {window.n_rows:>7} rows  {share}"
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(args: argparse.Namespace, shell: Any) -> int:
     monitors = _service().store.list_monitors()
     if args.json:
         print(json.dumps([asdict(m) for m in monitors], indent=2))
@@ -37,14 +40,14 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tick(args: argparse.Namespace) -> int:
+def _tick(args: argparse.Namespace, shell: Any) -> int:
     windows = _service().tick(runner=None)
     for window in windows:
         print(_window_line(window))
     return 0
 
 
-def _evaluate(args: argparse.Namespace) -> int:
+def _evaluate(args: argparse.Namespace, shell: Any) -> int:
     from .api import evaluate_monitor
 
     window = evaluate_monitor(args.monitor)
@@ -55,16 +58,26 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0 if window.status != "failed" else 1
 
 
+def _add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true")
+
+
+def _configure_evaluate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("monitor", help="monitor id or endpoint name")
+    _add_json(parser)
+
+
+MONITORS = Subcommand.group(
+    "monitors",
+    "Drift monitors of endpoints.",
+    Subcommand("list", "List the monitors.", _add_json, _list),
+    Subcommand("tick", "Evaluate every window that has ended, here.", run=_tick),
+    Subcommand(
+        "evaluate", "Evaluate a monitor's current window now.", _configure_evaluate, _evaluate
+    ),
+)
+
+
 def register(commands: Any) -> None:
     """Add `jupyter-mlops monitors ...`."""
-    monitors = commands.add_parser("monitors", help="Drift monitors of endpoints.")
-    actions = monitors.add_subparsers(dest="monitors_command", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="List the monitors.")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(func=_list)
-    tick = actions.add_parser("tick", help="Evaluate every window that has ended, here.")
-    tick.set_defaults(func=_tick)
-    evaluate = actions.add_parser("evaluate", help="Evaluate a monitor's current window now.")
-    evaluate.add_argument("monitor", help="monitor id or endpoint name")
-    evaluate.add_argument("--json", action="store_true")
-    evaluate.set_defaults(func=_evaluate)
+    MONITORS.add_to_cli(commands)

@@ -1,21 +1,31 @@
-"""`jupyter-mlops serve` (an endpoint in the foreground) and `jupyter-mlops export --docker`."""
+"""`jupyter-mlops serve` (an endpoint in the foreground) and `jupyter-mlops export --docker`,
+each one `Subcommand` (`core/subcommands.py`).
+
+Light at import: the endpoint app and the exporters are imported inside the commands.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
+from ..core.subcommands import Subcommand, usage_error
 
-def register(commands: Any) -> None:
-    """Add `serve` and `export` to the `jupyter-mlops` parser."""
-    serve = commands.add_parser(
-        "serve",
-        help="Serve a registered model over HTTP (POST /invocations, /predict; GET /health, "
-        "/schema, /metrics).",
-    )
+
+def _at_least_two(text: str) -> int:
+    """`--request-log-rows`: the writer needs room for a row while it flushes another."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError("must be at least 2")
+    return value
+
+
+def _configure_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "model", nargs="?", help="NAME@ALIAS (follows the alias), NAME/VERSION or NAME (latest)."
     )
@@ -41,7 +51,7 @@ def register(commands: Any) -> None:
     )
     serve.add_argument(
         "--request-log-rows",
-        type=int,
+        type=_at_least_two,
         default=100_000,
         help="Rows the request log queues for its writer; past that it samples (default 100000).",
     )
@@ -52,11 +62,9 @@ def register(commands: Any) -> None:
     serve.add_argument(
         "--max-body-bytes", type=int, default=10 * 1024 * 1024, help="Larger bodies get a 413."
     )
-    serve.set_defaults(func=_serve)
 
-    export = commands.add_parser(
-        "export", help="Write a container build folder for a registered model."
-    )
+
+def _configure_export(export: argparse.ArgumentParser) -> None:
     export.add_argument("model", help="NAME@ALIAS, NAME/VERSION or NAME (latest).")
     export.add_argument("--docker", metavar="DIR", help="Folder for the Dockerfile and the model.")
     export.add_argument(
@@ -75,16 +83,14 @@ def register(commands: Any) -> None:
         "--credentials-secret",
         help="A Secret with the artifact root's credentials (AWS_*), mounted with envFrom.",
     )
-    export.set_defaults(func=_export)
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from ..core.errors import MLOpsError
+def _serve(args: argparse.Namespace, shell: Any) -> int:
     from .endpoint_app import EndpointConfig, serve
 
     chosen = [x for x in (args.model, args.model_dir, args.endpoint) if x]
     if len(chosen) != 1:
-        raise MLOpsError("give one of MODEL or --model-dir", field="model")
+        raise usage_error(args, "give one of MODEL or --model-dir")
     config = EndpointConfig(
         endpoint=args.endpoint,
         model=args.model,
@@ -97,8 +103,6 @@ def _serve(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body_bytes,
         restarts=args.restarts,
     )
-    if config.log_queue_rows < 2:
-        raise MLOpsError("--request-log-rows must be at least 2", field="request_log_rows")
     if config.model:
         from .model_uri import parse_ref
 
@@ -132,10 +136,9 @@ def _auth(args: argparse.Namespace) -> tuple[str | None, str]:
     return token, f"auth on (--auth): generated bearer token {token}"
 
 
-def _export(args: argparse.Namespace) -> int:
+def _export(args: argparse.Namespace, shell: Any) -> int:
     if not args.docker and not args.kubernetes:
-        print("jupyter-mlops export: give --docker DIR and/or --kubernetes DIR", file=sys.stderr)
-        return 2
+        raise usage_error(args, "give --docker DIR and/or --kubernetes DIR")
     if args.docker:
         from .docker_export import export_docker
 
@@ -152,3 +155,21 @@ def _export(args: argparse.Namespace) -> int:
         )
         print(f"jupyter-mlops: wrote {', '.join(str(p) for p in written)} (kubectl apply -f)")
     return 0
+
+
+SERVE = Subcommand(
+    "serve",
+    "Serve a registered model over HTTP (POST /invocations, /predict; GET /health, /schema, "
+    "/metrics).",
+    _configure_serve,
+    _serve,
+)
+EXPORT = Subcommand(
+    "export", "Write a container build folder for a registered model.", _configure_export, _export
+)
+
+
+def register(commands: Any) -> None:
+    """Add `serve` and `export` to the `jupyter-mlops` parser."""
+    SERVE.add_to_cli(commands)
+    EXPORT.add_to_cli(commands)
