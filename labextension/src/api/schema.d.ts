@@ -4481,6 +4481,13 @@ export interface components {
             end_time: number | null;
             /** Endpoint Name */
             endpoint_name: string | null;
+            /**
+             * Evaluations
+             * @description The evaluations the gates compared on the holdout: `candidate` and `served` (null when nothing was served), each an evaluation without figures (metrics, slices, fairness, n_rows); empty until the gates ran
+             */
+            evaluations?: {
+                [key: string]: unknown;
+            };
             /** Failed */
             failed: string[];
             /** Gate Run Id */

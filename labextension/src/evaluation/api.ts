@@ -1,5 +1,6 @@
 import { announcing } from '../kit/changes';
 import { APIError, requestAPI } from '../request';
+import { IGateEvaluations } from './compare';
 
 /** One gate's verdict (mirrors `GateResultOut`); `passed` null: skipped. */
 export interface IGateResult {
@@ -27,6 +28,32 @@ export interface IGateRun {
   progress: number | null;
   created_time: number;
   end_time: number | null;
+  /** The gates declared when it ran (`GateSpec`). */
+  spec: Record<string, unknown>;
+  /** The candidate's and the served version's evaluations on the holdout; empty until run. */
+  evaluations: IGateEvaluations;
+}
+
+/** A model's gate runs, newest first. */
+export async function listGateRuns(model: string, limit = 50): Promise<IGateRun[]> {
+  const query = `model=${encodeURIComponent(model)}&limit=${limit}`;
+  return (await requestAPI<{ gate_runs: IGateRun[] }>(`evaluation/gate-runs?${query}`)).gate_runs;
+}
+
+/** One gate run, with its task's progress while it runs. */
+export function getGateRun(gateRunId: string): Promise<IGateRun> {
+  return requestAPI<IGateRun>(`evaluation/gate-runs/${encodeURIComponent(gateRunId)}`);
+}
+
+/**
+ * Start a check of `version` on `endpoint` (the gates evaluate it and the served version on
+ * the holdout; nothing is promoted): answers at once with the queued run (a jobs-runner task).
+ */
+export function startGateCheck(endpoint: string, version: number): Promise<IGateRun> {
+  return requestAPI<IGateRun>('evaluation/gate-runs', {
+    method: 'POST',
+    body: JSON.stringify({ endpoint, version, mode: 'check' })
+  });
 }
 
 function gateRun(body: Record<string, unknown>): Promise<IGateRun> {

@@ -19,6 +19,7 @@ import {
   windowWidth
 } from './charts';
 import { DriftSummary } from './DriftSummary';
+import { ValidationViolations } from './ValidationViolations';
 import { IRetrainingLinks, RetrainingCell } from './Retraining';
 
 interface IMonitorData {
@@ -304,6 +305,7 @@ export class MonitorView extends PolledView<IMonitorData> {
             of this version ({statistic(report.prediction)}).
           </p>
         ) : null}
+        {report.validation ? <ValidationViolations report={report.validation} /> : null}
         <DriftSummary columns={report.columns} />
       </section>
     );

@@ -16,6 +16,7 @@ import { IEndpoint, IEndpointStats, IModelDetail, IModelVersion } from './model'
 import { VersionCompare } from './VersionCompare';
 import { checkGates, promoteThroughGates } from '../evaluation/api';
 import { confirmGatedPromotion } from '../evaluation/GateResults';
+import { EvaluationTab } from '../evaluation/EvaluationTab';
 import { whoAmI } from '../team/api';
 import { Approvals } from '../team/Approvals';
 import { Byline } from '../team/Byline';
@@ -27,6 +28,8 @@ const PROTECTED_TAG = 'mlops.protected_aliases';
 
 /** The alias the Deploy button creates and Promote moves. */
 export const DEFAULT_ALIAS = 'champion';
+
+const TAB_LABELS = { model: 'Model', evaluation: 'Evaluation', history: 'History' };
 
 /** What the view does outside itself. */
 export interface IModelViewOptions {
@@ -75,8 +78,9 @@ export class ModelView extends PolledView<IModelViewData> {
   private _comparing: number | null = null;
   /** Bearer tokens fetched for the "How to call" snippets, by endpoint. */
   private _tokens: Record<string, string | null> = {};
-  /** Which part of the page shows: the model (versions, endpoints) or its audit trail. */
-  private _tab: 'model' | 'history' = 'model';
+  /** Which part of the page shows: the model (versions, endpoints), its versions'
+   * evaluations and gate results, or its audit trail. */
+  private _tab: 'model' | 'evaluation' | 'history' = 'model';
   private _configuredProtected: string[] | null = null;
 
   constructor(private readonly _options: IModelViewOptions) {
@@ -202,7 +206,7 @@ export class ModelView extends PolledView<IModelViewData> {
         <h2 className="jp-MLOps-modelHeading">{model.name}</h2>
         {model.description ? <p>{model.description}</p> : null}
         <div className="jp-MLOps-modelTabs" role="tablist">
-          {(['model', 'history'] as const).map(tab => (
+          {(['model', 'evaluation', 'history'] as const).map(tab => (
             <button
               key={tab}
               role="tab"
@@ -214,12 +218,19 @@ export class ModelView extends PolledView<IModelViewData> {
                 this.update();
               }}
             >
-              {tab === 'model' ? 'Model' : 'History'}
+              {TAB_LABELS[tab]}
             </button>
           ))}
           <Byline createdBy={model.created_by} updatedBy={model.updated_by} />
         </div>
-        {this._tab === 'history' ? (
+        {this._tab === 'evaluation' ? (
+          <EvaluationTab
+            modelName={model.name}
+            versions={model.versions.map(v => v.version)}
+            endpoint={endpoint ?? null}
+            refresh={model.last_update_time}
+          />
+        ) : this._tab === 'history' ? (
           <>
             <History objectType="model" objectId={model.name} refresh={model.last_update_time} />
             {model.endpoints.map(e => (
