@@ -18,9 +18,9 @@ MAX_TIMEOUT_S = 30 * 24 * 3600
 
 class InputValidation(BaseModel):
     """`validate:` on a job: the parameter naming its input file (CSV, Parquet or JSON lines)
-    and the constraints it must meet, `models:/NAME/VERSION` (those the version carries) or
-    inline constraints JSON. A run that breaks them fails before its notebook starts, with the
-    violations per column in its error."""
+    and the constraints it must meet, `models:/NAME/VERSION` or `models:/NAME@ALIAS` (those the
+    version carries; an alias is read at each run) or inline constraints JSON. A run that
+    breaks them fails before its notebook starts, with the violations per column in its error."""
 
     model_config = ConfigDict(extra="forbid")
 
