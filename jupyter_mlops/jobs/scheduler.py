@@ -16,10 +16,10 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable
 
+from ..core.periodic import Periodic
 from .entities import Job, JobRun
 from .runner import JobRunner
 from .schedule import due_firings, firings
@@ -48,8 +48,8 @@ class Scheduler:
         self.grace_s = grace_s
         self.clock = clock
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._periodic: Periodic | None = None
+        self._last_recovery = time.monotonic()
 
     def tick(self, now_s: float | None = None) -> list[JobRun]:
         """Claim and start the firings due at `now_s` (default: the clock); returns their runs."""
@@ -85,23 +85,26 @@ class Scheduler:
         return run
 
     def start(self) -> None:
-        """Recover dead runs, then tick every `interval_s` in a daemon thread."""
+        """Recover dead runs, then tick every `interval_s` (or sooner, see `_sleep_time`) in a
+        daemon thread (`core.periodic`)."""
         self.runner.recover()
-        self._thread = threading.Thread(target=self._loop, name="mlops-scheduler", daemon=True)
-        self._thread.start()
+        self._last_recovery = time.monotonic()
+        self._periodic = Periodic(
+            "mlops-scheduler",
+            self._pass,
+            self._sleep_time,
+            immediately=True,
+            logger=log,
+            join_timeout_s=10,
+            fallback_s=self.interval_s,
+        ).start()
 
-    def _loop(self) -> None:
-        last_recovery = time.monotonic()
-        while not self._stop.is_set():
-            try:
-                self.tick()
-                # Runs of another machine whose heartbeat stopped are only seen as time passes.
-                if time.monotonic() - last_recovery > RECOVER_EVERY_S:
-                    last_recovery = time.monotonic()
-                    self.runner.recover()
-            except Exception:
-                log.exception("scheduler tick failed")
-            self._stop.wait(self._sleep_time())
+    def _pass(self) -> None:
+        self.tick()
+        # Runs of another machine whose heartbeat stopped are only seen as time passes.
+        if time.monotonic() - self._last_recovery > RECOVER_EVERY_S:
+            self._last_recovery = time.monotonic()
+            self.runner.recover()
 
     def _sleep_time(self) -> float:
         """Until the next check: `interval_s`, or less when a firing is due sooner (so a job
@@ -120,6 +123,5 @@ class Scheduler:
 
     def stop(self) -> None:
         """Stop ticking (runs already started go on in the runner)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        if self._periodic is not None:
+            self._periodic.stop()

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..core.clock import now_ms as _now_ms
 from ..core.db import Base, Database
+from ..core.periodic import Periodic
 from .tables import RUN_ID_LENGTH, RunRow
 
 log = logging.getLogger(__name__)
@@ -244,7 +245,8 @@ def reap_quietly(database: Database) -> list[str]:
 
 
 class ServerReaper:
-    """Reaps orphaned runs from a daemon thread: now, then every `interval` seconds."""
+    """Reaps orphaned runs from a daemon thread (`core.periodic`): now, then every `interval`
+    seconds."""
 
     def __init__(
         self,
@@ -255,21 +257,23 @@ class ServerReaper:
         self.database = database
         self.interval = interval
         self._reap = reap
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="mlops-run-reaper", daemon=True)
+        self._periodic = Periodic(
+            "mlops-run-reaper",
+            self._pass,
+            interval,
+            immediately=True,
+            logger=log,
+            join_timeout_s=10,
+        )
 
     def start(self) -> ServerReaper:
         """Start the thread."""
-        self._thread.start()
+        self._periodic.start()
         return self
 
     def stop(self) -> None:
         """Stop the thread (waits for a reap in progress)."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
+        self._periodic.stop()
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._reap(self.database)
-            self._stop.wait(self.interval)
+    def _pass(self) -> None:
+        self._reap(self.database)

@@ -14,7 +14,6 @@ notified. Gates (the evaluation capability) attach their results to a request wi
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import now_ms as _now_ms
 from ..errors import ErrorCode, MLOpsError, NotFoundError
 from . import audit, notifications
 from .identity import current_user
@@ -59,10 +59,6 @@ class Approval:
     decided_at: int | None
     decision_comment: str | None
     gates: Any
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _approval(row: ApprovalRow) -> Approval:

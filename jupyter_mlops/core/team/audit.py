@@ -8,13 +8,13 @@ deleted by the application; `query` reads them newest first, paged by id.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import now_ms
 from ..db import Database
 from .identity import Actor, current_actor
 from .tables import AuditRow
@@ -61,7 +61,7 @@ def record(
     who = actor or current_actor()
     session.add(
         AuditRow(
-            time=time.time_ns() // 1_000_000,
+            time=now_ms(),
             user=who.name,
             source=who.source,
             action=action,

@@ -19,8 +19,6 @@ import json
 import logging
 import os
 import smtplib
-import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -31,7 +29,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..clock import now_ms as _now_ms
 from ..db import Database
+from ..periodic import Periodic
 from .identity import current_actor
 from .settings import Channel, TeamSettings, get_settings
 from .tables import DeliveryRow, EventRow
@@ -56,10 +56,6 @@ TIMEOUT_S = 10.0
 SEND_LEASE_S = 60.0
 # `sending` is due again once its lease ran out (the dispatcher that took it died).
 _DUE_STATES = ("pending", "sending")
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def notify(session: Session, event: str, text: str, **payload: Any) -> None:
@@ -187,30 +183,23 @@ class Dispatcher:
         self.database = database
         self.settings = settings
         self.interval = interval
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._periodic: Periodic | None = None
 
     def start(self) -> None:
-        """Start delivering in the background."""
-        self._thread = threading.Thread(target=self._loop, name="mlops-notifications", daemon=True)
-        self._thread.start()
+        """Start delivering in the background (a pass now, then every `interval`)."""
+        self._periodic = Periodic(
+            "mlops-notifications",
+            self.run_once,
+            self.interval,
+            immediately=True,
+            logger=log,
+            join_timeout_s=TIMEOUT_S + 5,
+        ).start()
 
     def stop(self) -> None:
         """Stop the thread (deliveries left pending are taken by the next dispatcher)."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=TIMEOUT_S + 5)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # keep delivering whatever one pass met
-                log.warning("notification dispatch failed", exc_info=True)
-            self._wake.wait(self.interval)
-            self._wake.clear()
+        if self._periodic is not None:
+            self._periodic.stop()
 
     def run_once(self) -> int:
         """Claim new events and send every due delivery once; returns how many were sent."""

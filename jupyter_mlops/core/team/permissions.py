@@ -11,7 +11,6 @@ a refusal is `MLOpsError(FORBIDDEN)` naming the permission (HTTP 403).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -19,6 +18,7 @@ from enum import IntEnum
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..clock import now_ms
 from ..errors import ErrorCode, MLOpsError
 from . import audit
 from .identity import current_user
@@ -154,7 +154,7 @@ def grant_owner(
                 user=who,
                 permission=Permission.MANAGE.name,
                 granted_by=who,
-                time=time.time_ns() // 1_000_000,
+                time=now_ms(),
             )
         )
 
@@ -172,7 +172,7 @@ def set_permission(
     require(session, Permission.MANAGE, action="change permissions", **kw)
     row = session.get(PermissionRow, (object_type, object_id, user))
     before = row.permission if row is not None else None
-    now = time.time_ns() // 1_000_000
+    now = now_ms()
     if permission is None:
         if row is not None:
             session.delete(row)
