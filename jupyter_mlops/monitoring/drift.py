@@ -19,13 +19,8 @@ from typing import Any
 from ..core.errors import MLOpsError
 from .inputs import summarize
 from .plot_data import plot_data
-from .stat_tests import (
-    DEFAULT_THRESHOLDS,
-    NUMERIC_TESTS,
-    TESTS,
-    choose_test,
-    run_test,
-)
+from .stat_test_registry import KIND_PREFIX, check_tests, run_test, stat_test
+from .stat_tests import choose_test
 from .summaries import DEFAULT_CAPACITY, DataSummary
 
 DATASET_SHARE = 0.5
@@ -57,8 +52,8 @@ class ColumnDrift:
         """How far past (or short of) its threshold the column is: > 1 means drifted."""
         if self.statistic is None:
             return 0.0
-        if self.test in ("ks", "chisquare", "ztest"):
-            p = self.p_value if self.p_value is not None else 1.0
+        if self.p_value is not None:  # a test with a p-value drifts below its threshold
+            p = self.p_value
             return self.threshold / p if p > 0 else math.inf
         return self.statistic / self.threshold if self.threshold else math.inf
 
@@ -151,7 +146,9 @@ def drift(
 
     Each side is a pandas or Dask DataFrame, a CSV/Parquet path, a stored `Profile` (a reference
     without its data; coarser) or a `DataSummary`. `tests` overrides the automatic choice: one
-    test name for every column it applies to, or `{column: test}`. `thresholds` is one number,
+    test name for every column it applies to, `{column: test}`, or `{"kind:numeric": test}` for
+    every column of a kind (a column's own choice first); any test registered with
+    `stat_test_registry.register_stat_test` is taken by name. `thresholds` is one number,
     or a dict by column or by test name. The dataset drifted when at least `dataset_share` of
     the columns did. Two columns of one frame with the same name are a `DuplicateColumnsError`
     (a ValueError); values up to the float limit (+-1.8e308) are compared like any others.
@@ -219,16 +216,18 @@ def _column_drift(
 ) -> ColumnDrift:
     reference, current = ref.columns[name], cur.columns[name]
     test, reason = choose_test(reference, current)
-    chosen = tests if isinstance(tests, str) else (tests or {}).get(name)
-    if isinstance(tests, str) and tests in NUMERIC_TESTS and reference.sketch is None:
+    key, chosen = _chosen(tests, name, reference.kind)
+    if isinstance(tests, str) and not stat_test(tests).applies_to(reference, current):
         chosen = None  # one test for every column: only the columns it applies to
     if chosen is not None:
         test, reason = chosen, f"{chosen}, chosen by the caller"
+        if key.startswith(KIND_PREFIX):
+            reason += f" for {reference.kind} columns"
     threshold = _threshold(thresholds, name, test)
     try:
         result = run_test(test, reference, current, threshold)
     except ValueError as exc:
-        raise MLOpsError(str(exc), field=f"tests.{name}") from None
+        raise MLOpsError(str(exc), field=f"tests.{key}") from None
     return ColumnDrift(
         column=name,
         kind=reference.kind,
@@ -248,14 +247,26 @@ def _column_drift(
     )
 
 
+def _chosen(tests: str | dict[str, str] | None, column: str, kind: str) -> tuple[str, str | None]:
+    """The caller's test for a column and the key choosing it: the column's own, else its
+    kind's (`kind:numeric`), else none (the automatic choice)."""
+    if isinstance(tests, str):
+        return column, tests
+    for key in (column, KIND_PREFIX + kind):
+        if key in (tests or {}):
+            return key, (tests or {})[key]
+    return column, None
+
+
 def _threshold(thresholds: float | dict[str, float] | None, column: str, test: str) -> float:
+    default = stat_test(test).threshold
     if thresholds is None:
-        return DEFAULT_THRESHOLDS[test]
+        return default
     if isinstance(thresholds, (int, float)):
         return float(thresholds)
     if column in thresholds:
         return float(thresholds[column])
-    return float(thresholds.get(test, DEFAULT_THRESHOLDS[test]))
+    return float(thresholds.get(test, default))
 
 
 def _check_options(
@@ -263,12 +274,7 @@ def _check_options(
     thresholds: float | dict[str, float] | None,
     dataset_share: float,
 ) -> None:
-    chosen = [tests] if isinstance(tests, str) else list((tests or {}).values())
-    for test in chosen:
-        if test not in TESTS:
-            raise MLOpsError(
-                f"unknown drift test {test!r}: use one of {', '.join(TESTS)}", field="tests"
-            )
+    check_tests(tests)
     values = [thresholds] if isinstance(thresholds, (int, float)) else (thresholds or {}).values()
     for value in values:
         if isinstance(value, bool) or not isinstance(value, (int, float)):

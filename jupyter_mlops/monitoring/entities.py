@@ -16,9 +16,6 @@ from pydantic.dataclasses import dataclass
 from typing_extensions import TypedDict
 
 REFERENCE_KINDS = ("training", "profile")
-# The drift tests by name (`stat_tests` implements them); here so that checking a monitor's
-# settings imports no numpy or pandas.
-DRIFT_TESTS = ("ks", "wasserstein", "psi", "chisquare", "ztest", "jensenshannon", "heavy_hitters")
 WINDOW_STATUSES = ("pending", "done", "skipped", "failed")
 
 

@@ -22,7 +22,8 @@ from ..core import artifact_store
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.tasks import BaseTaskRunner
-from .entities import DRIFT_TESTS, Monitor, MonitorSpec, Window, WindowResult
+from .entities import Monitor, MonitorSpec, Window, WindowResult
+from .stat_test_registry import check_tests
 from .store import MonitorStore, now_ms
 
 TASK_KIND = "monitoring.evaluate_window"
@@ -210,12 +211,7 @@ def check_spec(spec: MonitorSpec, database: Database) -> MonitorSpec:
         raise MLOpsError("window_rows must be between 1 and 10^9", field="window_rows")
     if not 1 <= spec.min_rows <= 10**9:
         raise MLOpsError("min_rows must be between 1 and 10^9", field="min_rows")
-    for column, test in spec.tests.items():
-        if test not in DRIFT_TESTS:
-            raise MLOpsError(
-                f"unknown drift test {test!r}: use one of {', '.join(DRIFT_TESTS)}",
-                field=f"tests.{column}",
-            )
+    check_tests(spec.tests)  # registered tests; `kind:` keys naming a kind they apply to
     for key, value in spec.thresholds.items():
         if (
             isinstance(value, bool)

@@ -1,7 +1,9 @@
-"""Drift tests between two column summaries, and which test a column gets.
+"""The built-in drift tests between two column summaries, and which test a column gets.
 
-Each test returns a `TestResult`: a statistic, its p-value (tests) or None (distances), and
-whether it crosses the threshold. When both summaries are exact (below their capacity) they hold
+Each test returns a statistic and its p-value (tests) or None (distances);
+`stat_test_registry` registers them with the column kinds they apply to and their default
+thresholds, runs them and says whether they cross the threshold (where a user's own tests are
+registered too). When both summaries are exact (below their capacity) they hold
 the raw values, and every statistic equals scipy's on the raw data; past the capacity they run
 on the sketches' weighted points (within the sketches' rank error).
 
@@ -18,14 +20,13 @@ per-value tests fire on sampling noise alone there.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..profiling.sketches import QuantileSketch
-from .entities import DRIFT_TESTS
 from .summaries import CATEGORICAL, DATETIME, NUMERIC, ColumnSummary, Moments
 
 SMALL_REFERENCE = 1_000
@@ -41,33 +42,6 @@ OTHER = "(other)"
 # Past this magnitude, numeric tests run on values scaled down (see `rescaled`): squares of
 # values above about 1e154 overflow.
 HUGE = 2.0**500
-
-TESTS = DRIFT_TESTS
-NUMERIC_TESTS = ("ks", "wasserstein", "psi")
-DEFAULT_THRESHOLDS = {
-    "ks": 0.05,  # p-value
-    "chisquare": 0.05,  # p-value
-    "ztest": 0.05,  # p-value
-    "wasserstein": 0.1,  # distance / reference std
-    "psi": 0.1,
-    "jensenshannon": 0.1,
-    "heavy_hitters": 0.1,  # total variation over the heavy values
-}
-P_VALUE_TESTS = ("ks", "chisquare", "ztest")
-
-
-@dataclass
-class TestResult:
-    """A test's outcome: p-value tests drift below the threshold, distances at or above it."""
-
-    test: str
-    statistic: float
-    p_value: float | None
-    threshold: float
-    drifted: bool
-    # What the statistic is expected to be with no drift at these sample sizes (None: not
-    # estimated); a distance is judged after taking this sampling noise out.
-    noise: float | None = None
 
 
 def choose_test(reference: ColumnSummary, current: ColumnSummary | None = None) -> tuple[str, str]:
@@ -104,34 +78,6 @@ def is_high_cardinality(summary: ColumnSummary) -> bool:
     """Ids and free text: many distinct values, absolutely or relative to the values."""
     distinct = summary.n_distinct
     return distinct > HIGH_CARDINALITY or (distinct > 50 and distinct > 0.5 * summary.count)
-
-
-def run_test(
-    test: str, reference: ColumnSummary, current: ColumnSummary, threshold: float | None = None
-) -> TestResult:
-    """Run `test` on two summaries of one column."""
-    if test not in TESTS:
-        raise ValueError(f"unknown drift test {test!r}: use one of {', '.join(TESTS)}")
-    if test in NUMERIC_TESTS and (reference.sketch is None or current.sketch is None):
-        raise ValueError(f"{test} needs a numeric column, {reference.name!r} is {reference.kind}")
-    limit = DEFAULT_THRESHOLDS[test] if threshold is None else float(threshold)
-    if test in NUMERIC_TESTS:
-        reference, current = rescaled(reference, current)
-    if reference.bin_edges is not None and current.sketch is not None:
-        # A reference known only as a histogram: put the current values in the same bins, so
-        # that binning alone does not look like drift.
-        current = rebinned(current, np.asarray(reference.bin_edges, dtype=np.float64))
-    statistic, p_value = _TESTS[test](reference, current)
-    noise = None
-    if test in P_VALUE_TESTS:
-        drifted = p_value is not None and p_value < limit
-    elif test == "jensenshannon":
-        noise = jensenshannon_noise(reference, current)
-        # Squared distances add: take the noise's share out before comparing.
-        drifted = math.sqrt(max(statistic**2 - noise**2, 0.0)) >= limit
-    else:
-        drifted = statistic >= limit
-    return TestResult(test, statistic, p_value, limit, bool(drifted), noise)
 
 
 # --- numeric -----------------------------------------------------------------------------
@@ -393,7 +339,9 @@ def _heavy_hitters(reference: ColumnSummary, current: ColumnSummary) -> tuple[fl
     return float(0.5 * np.abs(ref_bins - cur_bins).sum()), None
 
 
-_TESTS: dict[str, Any] = {
+# The built-in tests' functions; `stat_test_registry` registers them with their kinds and
+# thresholds (and imports this module on their first run).
+BUILTIN: dict[str, Any] = {
     "ks": _ks,
     "wasserstein": _wasserstein,
     "psi": _psi,
@@ -405,12 +353,9 @@ _TESTS: dict[str, Any] = {
 
 
 __all__ = [
+    "BUILTIN",
     "CATEGORICAL",
-    "DEFAULT_THRESHOLDS",
-    "TESTS",
-    "TestResult",
     "choose_test",
     "is_high_cardinality",
     "psi",
-    "run_test",
 ]
