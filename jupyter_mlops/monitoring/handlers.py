@@ -19,7 +19,6 @@ thread that claims each monitor's ended windows and submits their evaluation to 
 
 from __future__ import annotations
 
-import threading
 from typing import Any, ClassVar
 
 import tornado.web
@@ -30,6 +29,7 @@ from ..core.openapi import Contract
 from . import api_models as api
 from .entities import DriftReportData, Monitor, MonitorSpec, Window
 from .service import MonitorService
+from .ticker import Ticker
 
 DRIFT_REPORT = TypeAdapter(DriftReportData)
 
@@ -238,45 +238,6 @@ def _window_number(window_id: str, field: str = "window_id") -> int:
     if not is_decimal(window_id) or len(window_id) > 18:
         raise MLOpsError(f"{field} must be a number, not {window_id!r}", field=field)
     return int(window_id)
-
-
-class Ticker:
-    """A thread that ticks the monitors every `interval_s` seconds until stopped."""
-
-    def __init__(
-        self,
-        service: MonitorService,
-        runner: Any,
-        interval_s: float,
-        log: Any,
-        follow_up: Any = None,
-    ) -> None:
-        self.service, self.runner, self.interval_s, self.log = service, runner, interval_s, log
-        # The drift loop's next step (retraining ended -> gates), once per tick.
-        self.follow_up = follow_up
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="mlops-monitor-ticker", daemon=True)
-
-    def start(self) -> None:
-        """Start ticking."""
-        self._thread.start()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval_s):
-            try:
-                self.service.tick(self.runner)
-            except Exception:  # one bad tick must not stop monitoring
-                self.log.exception("monitoring tick failed")
-            if self.follow_up is not None:
-                try:
-                    self.follow_up()
-                except Exception:  # nor one bad follow-up
-                    self.log.exception("following up retrainings failed")
-
-    def stop(self) -> None:
-        """Stop ticking (waits for a tick in progress)."""
-        self._stop.set()
-        self._thread.join(timeout=30)
 
 
 def setup(app: Any) -> None:
