@@ -14,6 +14,7 @@ from ..core.errors import MLOpsError
 from ..core.paths import check_path, shown_path
 from ..tracking.store import TrackingStore
 from . import messages as m
+from .default_experiment import DEFAULT_EXPERIMENT_ID, DefaultExperiment
 from .errors import INVALID_PARAMETER_VALUE, RESOURCE_DOES_NOT_EXIST, MlflowError
 
 
@@ -42,7 +43,10 @@ def split_run_path(store: TrackingStore, path: str) -> tuple[str, str]:
         raise MlflowError(
             f"Run with id={run_id} not found", RESOURCE_DOES_NOT_EXIST, "path"
         ) from error
-    if run.experiment_id != experiment_id:
+    if run.experiment_id != experiment_id and not (
+        experiment_id == DEFAULT_EXPERIMENT_ID
+        and DefaultExperiment(store).own_id() == run.experiment_id
+    ):
         raise MlflowError(
             f"Run {run_id} is not in experiment {experiment_id}", RESOURCE_DOES_NOT_EXIST, "path"
         )

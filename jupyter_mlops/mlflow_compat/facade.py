@@ -25,6 +25,7 @@ from ..tracking.entities import Experiment, Metric, Run, RunView
 from ..tracking.store import TrackingStore
 from ..tracking.validation import checked_tags
 from . import messages as m
+from .default_experiment import DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, DefaultExperiment
 from .errors import (
     INVALID_PARAMETER_VALUE,
     RESOURCE_ALREADY_EXISTS,
@@ -38,7 +39,6 @@ RUN_NAME_TAG = "mlflow.runName"
 USER_TAG = "mlflow.user"
 PARENT_TAG = "mlflow.parentRunId"
 ARTIFACT_SCHEME = "mlflow-artifacts:"
-DEFAULT_EXPERIMENT_ID = "0"  # MLflow's "Default"; the workbench's ids start at 1
 
 _VIEWS = {
     "ACTIVE_ONLY": RunView.ACTIVE_ONLY,
@@ -87,13 +87,15 @@ def _view(name: str) -> RunView:
 
 
 def experiment_message(
-    experiment: Experiment, tags: dict[str, str] | None = None
+    experiment: Experiment, tags: dict[str, str] | None = None, shown_id: str | None = None
 ) -> m.ExperimentMessage:
-    """An experiment in MLflow's shape, with its tags."""
+    """An experiment in MLflow's shape, with its tags; `shown_id` is the id MLflow's client
+    is given (see `default_experiment`), else its own."""
+    experiment_id = shown_id or experiment.experiment_id
     return m.ExperimentMessage(
-        experiment_id=experiment.experiment_id,
+        experiment_id=experiment_id,
         name=experiment.name,
-        artifact_location=experiment_artifact_location(experiment.experiment_id),
+        artifact_location=experiment_artifact_location(experiment_id),
         lifecycle_stage=experiment.lifecycle_stage,
         last_update_time=experiment.last_update_time,
         creation_time=experiment.creation_time,
@@ -101,27 +103,32 @@ def experiment_message(
     )
 
 
-def run_info_message(run: Run) -> m.RunInfoMessage:
-    """A run's attributes in MLflow's shape."""
+def run_info_message(run: Run, experiment_id: str | None = None) -> m.RunInfoMessage:
+    """A run's attributes in MLflow's shape; `experiment_id` is the id MLflow's client is
+    given for the run's experiment, else its own."""
+    experiment_id = experiment_id or run.experiment_id
     return m.RunInfoMessage(
         run_id=run.run_id,
         run_uuid=run.run_id,
         run_name=run.name,
-        experiment_id=run.experiment_id,
+        experiment_id=experiment_id,
         user_id=run.user or "",
         status=run.status,
         start_time=run.start_time,
         end_time=run.end_time,
-        artifact_uri=run_artifact_uri(run.experiment_id, run.run_id),
+        artifact_uri=run_artifact_uri(experiment_id, run.run_id),
         lifecycle_stage=run.lifecycle_stage,
     )
 
 
 def run_message(
-    run: Run, latest: Sequence[Metric], inputs: RunInputs | None = None
+    run: Run,
+    latest: Sequence[Metric],
+    inputs: RunInputs | None = None,
+    experiment_id: str | None = None,
 ) -> m.RunMessage:
     """A run in MLflow's shape; `latest` are its metrics' latest points, `inputs` where its
-    dataset inputs and model outputs are recorded."""
+    dataset inputs and model outputs are recorded, `experiment_id` as in `run_info_message`."""
     tags = dict(run.tags)
     tags[RUN_NAME_TAG] = run.name
     if run.user:
@@ -132,7 +139,7 @@ def run_message(
     return m.RunMessage(
         inputs=recorded_inputs,
         outputs=recorded_outputs,
-        info=run_info_message(run),
+        info=run_info_message(run, experiment_id),
         data=m.RunDataMessage(
             metrics=[_metric(point) for point in latest],
             params=[m.KeyValue.model_construct(key=k, value=v) for k, v in run.params.items()],
@@ -161,6 +168,7 @@ class MlflowFacade:
     def __init__(self, store: TrackingStore) -> None:
         self.store = store
         self.inputs = RunInputs(store.data_dir)
+        self.default = DefaultExperiment(store)
         # Set by `handlers.setup` to the logged models' `add_metrics` (they import this module).
         self.on_model_metrics: Callable[[str, list[m.MetricMessage]], None] | None = None
 
@@ -172,7 +180,9 @@ class MlflowFacade:
         return m.ExperimentAnswer(experiment=self._with_tags([experiment])[0])
 
     def get_experiment_by_name(self, request: m.ExperimentByName) -> m.ExperimentAnswer:
-        """`experiments/get-by-name`."""
+        """`experiments/get-by-name` (`Default` always exists, as in a fresh MLflow store)."""
+        if request.experiment_name == DEFAULT_EXPERIMENT_NAME:
+            self.default.own_id(create=True)
         found = self.store.get_experiment_by_name(request.experiment_name)
         if found is None:
             raise MlflowError(
@@ -224,7 +234,7 @@ class MlflowFacade:
         page = ordered[start : start + request.max_results]
         following = start + len(page)
         return m.ExperimentsAnswer(
-            experiments=[experiment_message(e, tags.get(e.experiment_id)) for e in page],
+            experiments=[self._experiment_message(e, tags.get(e.experiment_id)) for e in page],
             next_page_token=_page_token(following) if following < len(ordered) else None,
         )
 
@@ -286,12 +296,17 @@ class MlflowFacade:
 
     def _with_tags(self, experiments: list[Experiment]) -> list[m.ExperimentMessage]:
         tags = self.store.get_experiment_tags([e.experiment_id for e in experiments])
-        return [experiment_message(e, tags.get(e.experiment_id)) for e in experiments]
+        return [self._experiment_message(e, tags.get(e.experiment_id)) for e in experiments]
+
+    def _experiment_message(
+        self, experiment: Experiment, tags: dict[str, str] | None
+    ) -> m.ExperimentMessage:
+        return experiment_message(experiment, tags, self.default.shown(experiment.experiment_id))
 
     def _experiment(self, experiment_id: str) -> Experiment:
         if experiment_id == DEFAULT_EXPERIMENT_ID:
             # MLflow's client logs to experiment "0" until one is set; here that is "Default".
-            return self.store.get_or_create_experiment(None)
+            experiment_id = self.default.own_id(create=True) or experiment_id
         if not _possible_experiment_id(experiment_id):
             raise MlflowError(
                 f"No Experiment with id={experiment_id} exists",
@@ -346,7 +361,8 @@ class MlflowFacade:
         )
         if request.run_name:
             self.store.log_batch(run_id, tags={RUN_NAME_TAG: run.name})
-        return m.RunInfoAnswer(run_info=run_info_message(run))
+        shown = self.default.shown(run.experiment_id)
+        return m.RunInfoAnswer(run_info=run_info_message(run, shown))
 
     def delete_run(self, request: m.RunRef) -> m.Empty:
         """`runs/delete` (soft)."""
@@ -465,9 +481,9 @@ class MlflowFacade:
         ids = []
         for experiment_id in request.experiment_ids:
             if experiment_id == DEFAULT_EXPERIMENT_ID:
-                default = self.store.get_experiment_by_name("Default")
+                default = self.default.own_id()
                 if default is not None:
-                    ids.append(default.experiment_id)
+                    ids.append(default)
             elif _possible_experiment_id(experiment_id):
                 ids.append(experiment_id)  # an id that cannot exist here matches no run
         if not ids:
@@ -483,7 +499,10 @@ class MlflowFacade:
         )
         latest = self.store.latest_metric_points([run.run_id for run in page.runs])
         return m.RunsAnswer(
-            runs=[run_message(run, latest[run.run_id], self.inputs) for run in page.runs],
+            runs=[
+                run_message(run, latest[run.run_id], self.inputs, self.default.shown(eid))
+                for run, eid in ((run, run.experiment_id) for run in page.runs)
+            ],
             next_page_token=page.next_page_token,
         )
 
@@ -522,7 +541,8 @@ class MlflowFacade:
 
     def _run_message(self, run_id: str) -> m.RunMessage:
         run = self._run(run_id)
-        return run_message(run, self.store.latest_metric_points([run_id])[run_id], self.inputs)
+        latest = self.store.latest_metric_points([run_id])[run_id]
+        return run_message(run, latest, self.inputs, self.default.shown(run.experiment_id))
 
     def _log(
         self,

@@ -1,9 +1,12 @@
 """MLflow 3's logged models (what `log_model` and autologging create), kept beside the runs.
 
-A logged model must come from a run here: its files go into that run's artifacts, in the
-folder named after the model (`mlflow-artifacts:/<experiment>/<run>/artifacts/<name>`, as
-MLflow 2 placed them), so the Experiments panel lists them with the run and
-`runs:/<run_id>/<name>` finds them. Its record (id, status, tags, params) is one JSON file in
+A logged model's files go into its source run's artifacts, in the folder named after the
+model (`mlflow-artifacts:/<experiment>/<run>/artifacts/<name>`, as MLflow 2 placed them), so
+the Experiments panel lists them with the run and `runs:/<run_id>/<name>` finds them. A model
+created without a source run (`create_logged_model(experiment_id)`, as MLflow 3 allows) gets a
+finished run of its own in that experiment, named after the model and tagged
+`mlops.logged_model` with its id, to hold its files; the model's `source_run_id` stays empty.
+Its record (id, status, tags, params) is one JSON file in
 `<data dir>/mlflow_compat/logged_models/`. Logging a second model of the same name from the
 same run replaces the first's files, as MLflow 2 did.
 """
@@ -18,14 +21,17 @@ import uuid
 from pathlib import Path
 
 from ..core.errors import MLOpsError
+from ..tracking.entities import Run
 from ..tracking.names import random_run_name
 from ..tracking.store import TrackingStore
 from . import messages as m
+from .default_experiment import DefaultExperiment
 from .errors import INVALID_PARAMETER_VALUE, RESOURCE_DOES_NOT_EXIST, MlflowError
 from .facade import run_artifact_uri
 
 _MODEL_ID = re.compile(r"^m-[0-9a-f]{32}$")
 _FIELDS = ("name", "source_run_id", "status", "model_type", "model_id")
+CARRIER_TAG = "mlops.logged_model"  # on the run holding the files of a model without a run
 
 
 class LoggedModels:
@@ -35,44 +41,65 @@ class LoggedModels:
         self.store = store
         self.folder = Path(store.data_dir) / "mlflow_compat" / "logged_models"
         self._lock = threading.Lock()
+        self.default = DefaultExperiment(store)
 
     def create(self, request: m.CreateLoggedModel) -> m.LoggedModelAnswer:
-        """A new PENDING model of a run, its files under the run's artifacts."""
-        if not request.source_run_id:
-            raise MlflowError(
-                "A logged model needs a source run here: log it inside mlflow.start_run()",
-                INVALID_PARAMETER_VALUE,
-                "source_run_id",
-            )
-        try:
-            run = self.store.get_run(request.source_run_id)
-        except MLOpsError as error:
-            raise MlflowError(
-                f"Run with id={request.source_run_id} not found",
-                RESOURCE_DOES_NOT_EXIST,
-                "source_run_id",
-            ) from error
+        """A new PENDING model, its files under its source run's artifacts (or those of a
+        run made to hold them when it has no source run)."""
         # An unnamed model gets a drawn name, as MLflow's server gives one: two unnamed models
         # of one run keep apart (their files are folders named after them).
         name = (request.name or "").strip().strip("/") or random_run_name()
+        model_id = f"m-{uuid.uuid4().hex}"
+        if request.source_run_id:
+            try:
+                run = self.store.get_run(request.source_run_id)
+            except MLOpsError as error:
+                raise MlflowError(
+                    f"Run with id={request.source_run_id} not found",
+                    RESOURCE_DOES_NOT_EXIST,
+                    "source_run_id",
+                ) from error
+        else:
+            run = self._carrier_run(request.experiment_id, name, model_id)
         self.store.artifact_path(run.run_id, name)  # refuses a name that leaves the run
         now = time.time_ns() // 1_000_000
         info = m.LoggedModelInfo(
-            model_id=f"m-{uuid.uuid4().hex}",
-            experiment_id=run.experiment_id,
+            model_id=model_id,
+            experiment_id=self.default.shown(run.experiment_id),
             name=name,
             creation_timestamp_ms=now,
             last_updated_timestamp_ms=now,
-            artifact_uri=f"{run_artifact_uri(run.experiment_id, run.run_id)}/{name}",
+            artifact_uri=f"{run_artifact_uri(self.default.shown(run.experiment_id), run.run_id)}"
+            f"/{name}",
             status="LOGGED_MODEL_PENDING",
             model_type=request.model_type,
-            source_run_id=run.run_id,
+            source_run_id=request.source_run_id or None,
             tags=request.tags,
         )
         model = m.LoggedModelMessage(info=info, data=m.LoggedModelData(params=request.params))
         with self._lock:
             self._write(model)
         return m.LoggedModelAnswer(model=model)
+
+    def _carrier_run(self, experiment_id: str, name: str, model_id: str) -> Run:
+        """A finished run of the experiment to hold the files of a model without a run."""
+        stored = self.default.stored(experiment_id, create=True) or experiment_id
+        try:
+            experiment = self.store.get_experiment(stored)
+        except MLOpsError as error:
+            raise MlflowError(
+                f"No Experiment with id={experiment_id} exists",
+                RESOURCE_DOES_NOT_EXIST,
+                "experiment_id",
+            ) from error
+        if experiment.lifecycle_stage != "active":
+            raise MlflowError(
+                f"Experiment {experiment_id} is deleted", INVALID_PARAMETER_VALUE, "experiment_id"
+            )
+        run = self.store.create_run(
+            experiment.experiment_id, f"{name}-files", tags={CARRIER_TAG: model_id}
+        )
+        return self.store.update_run(run.run_id, status="FINISHED")
 
     def get(self, model_id: str) -> m.LoggedModelAnswer:
         """One model."""

@@ -468,6 +468,7 @@ class ModelVersionMessage(Message):
     source: str
     run_id: str | None = None
     status: str = "READY"
+    status_message: str | None = None
     current_stage: str = "None"
     tags: list[KeyValue] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)

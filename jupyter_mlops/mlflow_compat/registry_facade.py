@@ -72,14 +72,23 @@ _MODEL_ORDER = {
 _ORDER = re.compile(r"^\s*(\S+)(?:\s+(ASC|DESC))?\s*$", re.IGNORECASE)
 
 
-def _stage_of(aliases: list[str]) -> str:
-    for alias in aliases:
+# `Archived` is a version tag (any number of versions may be archived, as in MLflow); the
+# workbench's own tags below stay out of MLflow's answers (MLflow compares tags exactly), the
+# not-servable mark shows as the version's `status_message` instead.
+ARCHIVED_TAG = "mlops.stage"
+ARCHIVED = "Archived"
+HIDDEN_TAGS = frozenset({NOT_SERVABLE_TAG, ARCHIVED_TAG})
+
+
+def _stage_of(version: ModelVersion) -> str:
+    for alias in version.aliases:
         if alias in STAGE_ALIASES:
             return STAGE_ALIASES[alias]
-    return "None"
+    return ARCHIVED if version.tags.get(ARCHIVED_TAG) == ARCHIVED else "None"
 
 
 def _version_message(version: ModelVersion) -> m.ModelVersionMessage:
+    reason = version.tags.get(NOT_SERVABLE_TAG)
     return m.ModelVersionMessage(
         name=version.name,
         version=str(version.version),
@@ -88,8 +97,9 @@ def _version_message(version: ModelVersion) -> m.ModelVersionMessage:
         description=version.description or "",
         source=version.source,
         run_id=version.run_id,
-        current_stage=_stage_of(version.aliases),
-        tags=[m.KeyValue(key=k, value=v) for k, v in version.tags.items()],
+        current_stage=_stage_of(version),
+        status_message=f"not servable: {reason}" if reason else None,
+        tags=[m.KeyValue(key=k, value=v) for k, v in version.tags.items() if k not in HIDDEN_TAGS],
         aliases=list(version.aliases),
     )
 
@@ -197,6 +207,21 @@ def _tag_key(key: str) -> str:
     return key
 
 
+_MISSING_MODEL = re.compile(r"^no registered model named '(.+)'$")
+_MISSING_VERSION = re.compile(r"^model '(.+)' has no version ([0-9]+)$")
+
+
+def _not_found(what: str, message: str) -> str:
+    """MLflow's words for a missing model or version (its tests match them), else ours."""
+    model = _MISSING_MODEL.match(message)
+    if model is not None:
+        return f"Registered Model with name={model.group(1)} not found"
+    version = _MISSING_VERSION.match(message)
+    if version is not None:
+        return f"Model Version (name={version.group(1)}, version={version.group(2)}) not found"
+    return f"{what}: {message}"
+
+
 def _unless_missing_tag(action: Callable[[], None]) -> None:
     try:
         action()
@@ -222,7 +247,8 @@ class MlflowRegistry:
             raise
         except MLOpsError as error:
             if error.code is ErrorCode.NOT_FOUND:
-                raise MlflowError(f"{what}: {error.message}", RESOURCE_DOES_NOT_EXIST) from None
+                message = _not_found(what, error.message)
+                raise MlflowError(message, RESOURCE_DOES_NOT_EXIST) from None
             raise
 
     def _model_message(self, model: RegisteredModel) -> m.RegisteredModelMessage:
@@ -287,7 +313,7 @@ class MlflowRegistry:
         asked = {_stage(stage) for stage in request.stages} or set(_STAGES.values())
         newest: dict[str, ModelVersion] = {}
         for version in self.registry.list_versions(request.name):  # newest first
-            stage = _stage_of(version.aliases)
+            stage = _stage_of(version)
             if stage in asked and stage not in newest:
                 newest[stage] = version
         del model
@@ -296,8 +322,8 @@ class MlflowRegistry:
 
     def transition_model_version_stage(self, request: m.TransitionStage) -> m.ModelVersionAnswer:
         """Move a version into a stage: `Staging`/`Production` point that alias at it (so it
-        leaves the stage's previous version, as `archive_existing_versions` would); `None` and
-        `Archived` take the stage aliases off it."""
+        leaves the stage's previous version, which `archive_existing_versions` archives);
+        `Archived` takes the stage aliases off and tags it archived; `None` takes both off."""
         number = _number(request.version)
         stage = _stage(request.stage)
         ref = ModelRef(request.name, version=number)
@@ -307,10 +333,24 @@ class MlflowRegistry:
             if held in STAGE_ALIASES and held != alias:
                 self._call(functools.partial(self.registry.delete_alias, request.name, held),
                            "alias")  # fmt: skip
+        if stage == ARCHIVED:
+            self._set_archived(request.name, number, True)
+        elif version.tags.get(ARCHIVED_TAG):
+            self._set_archived(request.name, number, False)
         if alias is not None:
+            before = self.registry.get_model(request.name).aliases.get(alias)
             self._call(lambda: self.registry.set_alias(request.name, alias, number), "version")
+            if request.archive_existing_versions and before is not None and before != number:
+                self._set_archived(request.name, before, True)
         moved = self._call(lambda: self.registry.get_version(ref), "model version")
         return m.ModelVersionAnswer(model_version=_version_message(moved))
+
+    def _set_archived(self, name: str, number: int, archived: bool) -> None:
+        if archived:
+            self.registry.update_version(name, number, tags={ARCHIVED_TAG: ARCHIVED})
+        else:
+            drop = functools.partial(self.registry.delete_version_tag, name, number, ARCHIVED_TAG)
+            _unless_missing_tag(drop)
 
     def get_model_version(self, request: m.ModelVersionRef) -> m.ModelVersionAnswer:
         """One version."""
@@ -579,7 +619,9 @@ class MlflowRegistry:
         logged = model_id or (source[len("models:/") :] if source.startswith("models:/m-") else "")
         if logged:
             info = self.logged_models.get(logged).model.info
-            return f"runs:/{info.source_run_id}/{info.name}"
+            if info.source_run_id:
+                return f"runs:/{info.source_run_id}/{info.name}"
+            source = info.artifact_uri or ""  # a model without a run: the run holding its files
         if source.startswith("runs:/"):
             return source
         if source.startswith("mlflow-artifacts:"):
