@@ -140,10 +140,32 @@ class EndpointOut(BaseModel):
     updated_by: str | None = None
 
 
+class RegisteredEndpointOut(BaseModel):
+    """An endpoint process as it reports itself in the store (`registrations`): one this server
+    did not start (`where: external`: `jupyter-mlops serve`, a container, a pod)."""
+
+    name: str
+    model_name: str
+    alias: str | None
+    version: int | None = Field(description="the version its /health last answered")
+    url: str = Field(description="where callers reach it (its --advertise-url)")
+    where: str = Field(description="external, or server (started by a Jupyter server)")
+    hostname: str
+    pid: int
+    auth: bool
+    state: str = Field(description="running, stopped (a clean exit) or stale (no heartbeat)")
+    health: str = Field(description="its /health at the last beat: ok, loading, unreachable")
+    started_time: int
+    heartbeat_time: int
+    heartbeat_s: float
+
+
 class EndpointList(BaseModel):
-    """Every endpoint."""
+    """Every endpoint: those the Lab deployed (`endpoints`) and the endpoint processes that
+    registered themselves from elsewhere (`external`)."""
 
     endpoints: list[EndpointOut]
+    external: list[RegisteredEndpointOut] = Field(default_factory=list)
 
 
 class ModelDetail(ModelOut):
@@ -282,4 +304,24 @@ def endpoint_out(endpoint: Endpoint, serving_version: int | None) -> EndpointOut
         update_time=endpoint.update_time,
         created_by=endpoint.created_by,
         updated_by=endpoint.updated_by,
+    )
+
+
+def registered_out(registration: Any, now: int | None = None) -> RegisteredEndpointOut:
+    """The REST shape of a `registrations.Registration` (its state as seen `now`)."""
+    return RegisteredEndpointOut(
+        name=registration.name,
+        model_name=registration.model_name,
+        alias=registration.alias,
+        version=registration.version,
+        url=registration.url,
+        where=registration.runner,
+        hostname=registration.hostname,
+        pid=registration.pid,
+        auth=registration.auth,
+        state=registration.seen_state(now),
+        health=registration.health,
+        started_time=registration.started_time,
+        heartbeat_time=registration.heartbeat_time,
+        heartbeat_s=registration.heartbeat_s,
     )

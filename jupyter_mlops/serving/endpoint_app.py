@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator
+import signal
+import threading
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -112,13 +114,48 @@ def serve(
         os.environ[TOKEN_ENV] = token  # uvicorn's workers read it from there
     auth = EndpointAuth.from_environment()
     registration = for_process(config, host, port, auth.enabled, advertise_url)
-    if registration is not None:
-        registration.start()
-    try:
+    if registration is None:
         _run_uvicorn(config, host, port, workers, auth)
-    finally:
-        if registration is not None:
+        return
+    registration.start()
+    with _signals_return() as received:
+        try:
+            _run_uvicorn(config, host, port, workers, auth)
+        finally:
             registration.stop()
+    if received:  # end as uvicorn would have: by the signal, its handler now the original
+        signal.raise_signal(received[0])
+
+
+class _Signalled(BaseException):
+    """SIGTERM or SIGINT, raised out of `uvicorn.run` so that `serve` can say it stopped."""
+
+
+@contextlib.contextmanager
+def _signals_return() -> Iterator[list[int]]:
+    """Turn SIGTERM/SIGINT into `_Signalled` while serving, and yield the signals received.
+
+    uvicorn shuts down gracefully on them, then raises them again with the handlers it found
+    (to end the process as the signal would); the default SIGTERM would end the process before
+    `serve`'s `finally`, so the registration could not be marked stopped.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def raise_signalled(signum: int, _frame: Any) -> None:
+        raise _Signalled(signum)
+
+    stops = (signal.SIGTERM, signal.SIGINT)
+    previous = {signum: signal.signal(signum, raise_signalled) for signum in stops}
+    try:
+        yield received
+    except _Signalled as exc:
+        received.append(int(exc.args[0]))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _run_uvicorn(

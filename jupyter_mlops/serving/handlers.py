@@ -46,7 +46,7 @@ from .api import register_version
 from .entities import Endpoint
 from .model_uri import MAX_VERSION, ModelRef, check_alias, check_name
 from .registry import ModelRegistry
-from .rest_views import compare_versions, endpoint_out, model_detail
+from .rest_views import compare_versions, endpoint_list, endpoint_out, model_detail
 from .source_paths import confine_source
 from .supervisor import EndpointSupervisor
 
@@ -290,12 +290,7 @@ class EndpointsHandler(_Handler):
     async def get(self) -> None:
         """GET: see the class docstring and `contract`."""
 
-        def listing() -> api.EndpointList:
-            return api.EndpointList(
-                endpoints=[endpoint_out(self.registry, e) for e in self.registry.list_endpoints()]
-            )
-
-        self.reply(await self.run_blocking(listing))
+        self.reply(await self.run_blocking(endpoint_list, self.registry))
 
     @web.authenticated
     async def post(self) -> None:

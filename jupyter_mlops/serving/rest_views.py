@@ -14,6 +14,7 @@ from ..core.errors import MLOpsError
 from . import api_models as api
 from .entities import Endpoint
 from .model_uri import ModelRef
+from .registrations import list_registrations
 from .registry import ModelRegistry
 
 
@@ -24,6 +25,15 @@ def endpoint_out(registry: ModelRegistry, endpoint: Endpoint) -> api.EndpointOut
     except MLOpsError:
         serving = None
     return api.endpoint_out(endpoint, serving)
+
+
+def endpoint_list(registry: ModelRegistry) -> api.EndpointList:
+    """The Lab's endpoints with their process state, and the endpoint processes started
+    elsewhere that registered themselves (`registrations`: a terminal, a container, a pod)."""
+    return api.EndpointList(
+        endpoints=[endpoint_out(registry, e) for e in registry.list_endpoints()],
+        external=[api.registered_out(r) for r in list_registrations(registry.database, "external")],
+    )
 
 
 def model_detail(registry: ModelRegistry, name: str) -> api.ModelDetail:

@@ -1,7 +1,7 @@
 """An endpoint process keeps its row in the store (`registrations`), whatever runs it.
 
 `serve` starts a `SelfRegistration` before uvicorn and stops it after: a first row at once
-(health `loading`), then a beat every `heartbeat_s` on a daemon thread, each probing the
+(health `loading`), then a beat every `heartbeat_s` (`core.periodic.Periodic`), each probing the
 process's own `GET /health` (so the row says what a load balancer would see, for one worker or
 many) and writing the answer; on a clean exit the row is marked `stopped`. A store that cannot
 be reached costs a warning (once per cause), never the endpoint.
@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import socket
-import threading
 import urllib.error
 import urllib.request
 from dataclasses import replace
@@ -29,6 +28,7 @@ from typing import Any
 
 from ..core.clock import now_ms
 from ..core.config import DB_URL_ENV
+from ..core.periodic import Periodic
 from .endpoint_config import EndpointConfig
 from .registrations import Registration, mark_stopped, record
 
@@ -61,20 +61,20 @@ class SelfRegistration:
         self.database = database
         self.current = first
         self.probe_url = probe_url
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="endpoint-heartbeat", daemon=True)
+        self._beats = Periodic(
+            "endpoint-heartbeat", self.beat, lambda: self.current.heartbeat_s, logger=log
+        )
         self._problem = ""
         self._was_ok = False
 
     def start(self) -> None:
         """Write the first row and start beating."""
         self._write(self.current)
-        self._thread.start()
+        self._beats.start()
 
     def stop(self) -> None:
         """Stop beating and mark the row stopped (a clean exit)."""
-        self._stop.set()
-        self._thread.join(timeout=5)
+        self._beats.stop(timeout=10)
         try:
             mark_stopped(self.database, self.current.name, self.current.url, self.current.pid)
         except Exception as exc:  # the endpoint is exiting anyway: say why the row stays
@@ -91,10 +91,6 @@ class SelfRegistration:
             heartbeat_time=now_ms(),
         )
         self._write(self.current)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.current.heartbeat_s):
-            self.beat()
 
     def _probe(self) -> tuple[str, int | None]:
         try:
