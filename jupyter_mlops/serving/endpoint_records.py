@@ -19,7 +19,7 @@ from ..core.errors import ErrorCode, MLOpsError
 from ..core.team import audit, notifications
 from ..core.team.identity import current_user
 from ..core.team.permissions import Permission, require
-from ..model_format.mlflow_folder import check_servable
+from ..model_format.mlflow_folder import NOT_SERVABLE_TAG, PICKLE_REASON, check_servable
 from .entities import Endpoint
 from .model_uri import ModelRef, check_name
 from .registry_rows import endpoint_row, now_ms, resolve, to_endpoint, version_row
@@ -45,8 +45,10 @@ class EndpointRecords:
         workers: int = 1,
         persistent: bool = False,
         auth: bool = False,
+        allow_pickle: bool = False,
     ) -> Endpoint:
-        """Record a new endpoint serving `ref` (an alias it follows, else a pinned version)."""
+        """Record a new endpoint serving `ref` (an alias it follows, else a pinned version);
+        an MLflow pickle only when `allow_pickle` (the server's `allow_pickle_models`)."""
         check_name(name, "name", "endpoint name")
         now = now_ms()
         with self.database.session(write=True) as session:
@@ -56,7 +58,8 @@ class EndpointRecords:
             version = resolve(session, ref)
             # An MLflow pickle is recorded in the registry but never served.
             tags = json.loads(version_row(session, ref.name, version).tags or "{}")
-            check_servable(tags, f"{ref.name} version {version}")
+            if not (allow_pickle and tags.get(NOT_SERVABLE_TAG) == PICKLE_REASON):
+                check_servable(tags, f"{ref.name} version {version}")
             row = EndpointRow(
                 name=name,
                 model_name=ref.name,

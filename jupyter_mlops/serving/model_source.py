@@ -72,6 +72,7 @@ class ModelSource:
     def load(self, version: int) -> Any:
         """Load `version` (blocking): a `LoadedModel`."""
         from ..model_format import EXAMPLE_FILE, load_model
+        from ..model_format.mlflow_pickle import pickle_allowed
         from .batcher import LoadedModel
         from .model_uri import ModelRef
         from .payloads import SchemaView
@@ -87,7 +88,7 @@ class ModelSource:
             estimator, info = load_model(folder, expected_sha256=meta.get("sha256"))
         else:
             entry = self._registry.get_version(ModelRef(self.name, version=version))
-            estimator, info = self._registry.load(entry)
+            estimator, info = self._registry.load(entry, allow_pickle=pickle_allowed())
             # The files `load` checked: the version's folder, or its download from object storage.
             folder = artifact_store.local_copy(entry.storage_location, entry.content_hash)
         example_path = folder / EXAMPLE_FILE

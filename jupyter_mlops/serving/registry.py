@@ -43,6 +43,7 @@ from ..model_format import (
 )
 from ..model_format.mlflow_folder import (
     NOT_SERVABLE_TAG,
+    PICKLE_REASON,
     check_servable,
     not_servable_sha256,
 )
@@ -310,14 +311,24 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         with self.database.session() as session:
             return read_model(session, name)
 
-    def load(self, version: ModelVersion, trusted: Iterable[str] = ()) -> tuple[Any, ModelInfo]:
+    def load(
+        self, version: ModelVersion, trusted: Iterable[str] = (), allow_pickle: bool = False
+    ) -> tuple[Any, ModelInfo]:
         """The estimator of a version; a model file whose sha256 is not the one recorded at
         registration is refused before it is read (`model_format.load_model`); a version
-        marked not servable (an MLflow pickle) is refused saying so."""
-        check_servable(version.tags, f"{version.name} version {version.version}")
+        marked not servable (an MLflow pickle) is refused saying so, unless `allow_pickle`
+        (an endpoint of a server with `allow_pickle_models`: `model_format.mlflow_pickle`)."""
+        pickled = allow_pickle and version.tags.get(NOT_SERVABLE_TAG) == PICKLE_REASON
+        if not pickled:
+            check_servable(version.tags, f"{version.name} version {version.version}")
         # A version on object storage is downloaded first; the hash is checked on the local
         # copy's bytes before skops reads them.
         folder = artifact_store.local_copy(version.storage_location, version.content_hash)
+        if pickled:
+            from ..model_format.mlflow_pickle import load_pickled
+
+            estimator, info = load_pickled(folder, version.content_hash)
+            return estimator, info
         return load_model(folder, expected_sha256=version.content_hash, trusted=trusted)
 
     # --- aliases -------------------------------------------------------------------------

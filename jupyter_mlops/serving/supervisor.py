@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
+from ..model_format.mlflow_pickle import ALLOW_PICKLE_ENV
 from .adoption import adopt_endpoints, kill_pid, wait_pid_exit
 from .endpoint_auth import TOKEN_FILE_ENV
 from .endpoint_client import get_json, get_status, read_stats
@@ -68,8 +69,11 @@ class EndpointSupervisor:
         max_restarts: int = 5,
         quick_s: float = QUICK_S,
         window_s: float = WINDOW_S,
+        allow_pickle_models: bool = False,
     ) -> None:
         self.registry = registry
+        # MLOpsApp.allow_pickle_models: deploy MLflow pickles and let their processes load them.
+        self.allow_pickle_models = allow_pickle_models
         self.data_dir = Path(data_dir)
         self.base_port = base_port
         self.max_restarts = max_restarts
@@ -106,7 +110,15 @@ class EndpointSupervisor:
             if port is not None and not await asyncio.to_thread(_port_free, host, port):
                 raise MLOpsError(f"port {port} is in use", ErrorCode.CONFLICT, "port")
             await asyncio.to_thread(
-                self.registry.create_endpoint, name, ref, host, chosen, workers, persistent, auth
+                self.registry.create_endpoint,
+                name,
+                ref,
+                host,
+                chosen,
+                workers,
+                persistent,
+                auth,
+                self.allow_pickle_models,
             )
             if auth:
                 await asyncio.to_thread(write_token, self.data_dir, name)
@@ -298,11 +310,13 @@ class EndpointSupervisor:
 
     async def _start(self, name: str) -> None:
         endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
-        extra = {}
+        extra: dict[str, str] = {}
         if endpoint.auth:
             if self.token(name) is None:  # e.g. deleted by hand: never start it open
                 await asyncio.to_thread(write_token, self.data_dir, name)
             extra[TOKEN_FILE_ENV] = str(token_path(self.data_dir, name))
+        # Always set, so the server's own environment cannot turn it on for its endpoints.
+        extra[ALLOW_PICKLE_ENV] = "1" if self.allow_pickle_models else "0"
         env = endpoint_environment(os.environ, extra)  # no server or MLflow token
         descriptor, log_path = await asyncio.to_thread(open_log, self.data_dir, name)
         command = [
