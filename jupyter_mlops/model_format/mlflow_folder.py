@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.clock import now_ms
 from ..core.errors import ErrorCode, MLOpsError
 from .sklearn_folder import (
     EXAMPLE_FILE,
@@ -217,7 +217,7 @@ def _skops_info(folder: Path, destination: Path, model: MlflowModel) -> ModelInf
         classes=None if classes is None else [_plain(c) for c in classes],
         run_id=model.run_id,
         artifact_path=folder.name,
-        created_time=time.time_ns() // 1_000_000,
+        created_time=now_ms(),
         versions={"format": "mlflow", "serialization": "skops"},
         sha256=hashlib.sha256(data).hexdigest(),
     )
@@ -240,7 +240,7 @@ def _described_info(folder: Path, destination: Path, model: MlflowModel) -> Mode
         input_schema=model.schema or InputSchema([], True),
         run_id=model.run_id,
         artifact_path=folder.name,
-        created_time=time.time_ns() // 1_000_000,
+        created_time=now_ms(),
         versions={"format": "mlflow", "serialization": model.serialization},
         sha256=hashlib.sha256(data).hexdigest(),
     )
@@ -263,7 +263,7 @@ def metadata_only_folder(destination: Path, run_id: str | None) -> ModelInfo:
         input_schema=InputSchema([], True),
         run_id=run_id,
         artifact_path="model",
-        created_time=time.time_ns() // 1_000_000,
+        created_time=now_ms(),
         versions={"format": "mlflow", "serialization": "none"},
         sha256=hashlib.sha256(b"").hexdigest(),
     )

@@ -29,13 +29,13 @@ from __future__ import annotations
 import contextlib
 import json
 import platform
-import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..core.clock import now_ms
 from ..core.errors import MLOpsError, NotFoundError
 from .pinning import INFO_FILE as INFO_FILE  # re-exported: the folder's file names
 from .pinning import MODEL_FILE as MODEL_FILE
@@ -155,7 +155,7 @@ def save_model(folder: Path, estimator: Any, X: Any = None, run_id: str | None =
         classes=None if classes is None else [_json_safe(c) for c in classes],
         run_id=run_id,
         artifact_path=folder.name,
-        created_time=time.time_ns() // 1_000_000,
+        created_time=now_ms(),
         versions=_versions(),
         sha256=sha256,
     )

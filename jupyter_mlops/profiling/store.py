@@ -7,7 +7,6 @@ Later capabilities (drift baselines) load profiles back with `load_profile(name)
 
 from __future__ import annotations
 
-import time
 import unicodedata
 import uuid
 from dataclasses import replace
@@ -16,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import BigInteger, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..core.clock import now_ms
 from ..core.db import Base, Database
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.store import get_database
@@ -136,7 +136,7 @@ class ProfileStore:
             row.n_alerts = len(profile.alerts)
             row.fingerprint = profile.fingerprint
             row.created_at = profile.created_at
-            row.saved_time = int(time.time() * 1000)
+            row.saved_time = now_ms()
             row.body = stored.to_json()
             session.add(row)
         # Only a committed save names the caller's profile.

@@ -9,10 +9,11 @@ served version, and latency percentiles interpolated inside the histogram's buck
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 from typing import Any
+
+from ..core.clock import now_ms
 
 
 def get_json(url: str, token: str | None, timeout: float = 2.0) -> Any:
@@ -87,7 +88,7 @@ def parse_stats(text: str) -> dict[str, Any]:
         "restarts": restarts,
         "latency_p50_ms": quantile_ms(buckets, 0.5),
         "latency_p99_ms": quantile_ms(buckets, 0.99),
-        "time_ms": time.time_ns() // 1_000_000,
+        "time_ms": now_ms(),
     }
 
 

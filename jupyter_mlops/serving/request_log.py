@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import artifact_store
+from ..core.clock import now_ms
 from ..core.config import resolve_data_dir
 from ..core.errors import MLOpsError
 from .model_uri import check_name
@@ -191,7 +192,7 @@ class RequestLog:
             names,
             features,
             request_ids,
-            time.time_ns() // 1_000_000,
+            now_ms(),
             version,
             latencies,
             predictions,

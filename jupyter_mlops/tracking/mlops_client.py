@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..core.clock import now_ms
 from ..core.errors import ErrorCode, MLOpsError
 from . import validation
 from .base_store import BaseTrackingStore
@@ -185,7 +185,7 @@ class Client:
         step: int | None = None,
     ) -> None:
         """Log one metric point now (timestamp: ms since the epoch, default now)."""
-        now = time.time_ns() // 1_000_000
+        now = now_ms()
         point = Metric(key, value, step or 0, now if timestamp is None else timestamp)
         self.store.log_batch(run_id, metrics=[point])
 

@@ -11,7 +11,6 @@ allow-list (`model_format.load_model`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core import artifact_store
+from ..core.clock import now_ms
 from ..core.db import Base, Database
 from ..core.errors import ErrorCode, MLOpsError
 from ..model_format import ModelInfo
@@ -58,7 +58,7 @@ def record_model_file(
                 path=path,
                 sha256=sha256,
                 estimator_class=estimator_class,
-                logged_time=time.time_ns() // 1_000_000,
+                logged_time=now_ms(),
             )
         )
 
