@@ -13,6 +13,8 @@ import json
 import sys
 from typing import Any
 
+from ..core.subcommands import Subcommand
+
 
 def register(commands: Any) -> None:
     """Add `models` (promote, gates, gate-runs) to the `jupyter-mlops` parser, and install
@@ -22,9 +24,10 @@ def register(commands: Any) -> None:
     from .job_inputs import install_standalone
 
     install_standalone()  # light: the store and pandas are imported when a check runs
-    models = commands.add_parser("models", help="Promote model versions through their gates.")
-    actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    promote = actions.add_parser("promote", help="Serve VERSION on ENDPOINT.")
+    MODELS.add_to_cli(commands)
+
+
+def _configure_promote(promote: argparse.ArgumentParser) -> None:
     promote.add_argument("endpoint", help="The endpoint's name.")
     promote.add_argument("version", type=int, help="The version to serve.")
     promote.add_argument(
@@ -36,17 +39,16 @@ def register(commands: Any) -> None:
     promote.add_argument(
         "--check", action="store_true", help="Run the gates and print them; do not promote."
     )
-    promote.set_defaults(func=_promote)
-    gates = actions.add_parser(
-        "gates", help="Print (or set from a YAML/JSON file) a model's gates."
-    )
+
+
+def _configure_gates(gates: argparse.ArgumentParser) -> None:
     gates.add_argument("model")
     gates.add_argument("--alias", help="The gates of one alias (default: the model's).")
     gates.add_argument("--set", metavar="FILE", help="YAML or JSON file of GateSpec fields.")
-    gates.set_defaults(func=_gates)
-    runs = actions.add_parser("gate-runs", help="The latest gate runs.")
+
+
+def _configure_gate_runs(runs: argparse.ArgumentParser) -> None:
     runs.add_argument("model", nargs="?")
-    runs.set_defaults(func=_gate_runs)
 
 
 def _print_run(run: Any) -> None:
@@ -58,7 +60,7 @@ def _print_run(run: Any) -> None:
         print(f"  {run.message}")
 
 
-def _promote(args: argparse.Namespace) -> int:
+def _promote(args: argparse.Namespace, shell: Any) -> int:
     from .api import check_gates, promote
 
     if args.check:
@@ -76,7 +78,7 @@ def _promote(args: argparse.Namespace) -> int:
     return 0 if run.status in ("promoted", "overridden") else 1
 
 
-def _gates(args: argparse.Namespace) -> int:
+def _gates(args: argparse.Namespace, shell: Any) -> int:
     from .api import get_gates, set_gates
 
     spec: Any
@@ -95,7 +97,7 @@ def _gates(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gate_runs(args: argparse.Namespace) -> int:
+def _gate_runs(args: argparse.Namespace, shell: Any) -> int:
     from ..core.store import get_database
     from .store import EvaluationStore
 
@@ -103,3 +105,17 @@ def _gate_runs(args: argparse.Namespace) -> int:
         failed = ", ".join(run.failed) or "-"
         print(f"{run.gate_run_id}  {run.model_name} v{run.version}  {run.status:10} {failed}")
     return 0
+
+
+MODELS = Subcommand.group(
+    "models",
+    "Promote model versions through their gates.",
+    Subcommand("promote", "Serve VERSION on ENDPOINT.", _configure_promote, _promote),
+    Subcommand(
+        "gates",
+        "Print (or set from a YAML/JSON file) a model's gates.",
+        _configure_gates,
+        _gates,
+    ),
+    Subcommand("gate-runs", "The latest gate runs.", _configure_gate_runs, _gate_runs),
+)
