@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 import uuid
 from pathlib import Path
 
+from ..core.clock import now_ms
 from ..core.errors import MLOpsError
 from ..tracking.entities import Run
 from ..tracking.names import random_run_name
@@ -62,7 +62,7 @@ class LoggedModels:
         else:
             run = self._carrier_run(request.experiment_id, name, model_id)
         self.store.artifact_path(run.run_id, name)  # refuses a name that leaves the run
-        now = time.time_ns() // 1_000_000
+        now = now_ms()
         info = m.LoggedModelInfo(
             model_id=model_id,
             experiment_id=self.default.shown(run.experiment_id),
@@ -110,7 +110,7 @@ class LoggedModels:
         with self._lock:
             model = self._read(model_id)
             model.info.status = request.status
-            model.info.last_updated_timestamp_ms = time.time_ns() // 1_000_000
+            model.info.last_updated_timestamp_ms = now_ms()
             self._write(model)
         return m.LoggedModelAnswer(model=model)
 

@@ -16,7 +16,6 @@ runs, and one whose server stopped shows as failed after the restart.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ..core.clock import now_ms
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.tasks import BaseTaskRunner, TaskState
 from .paths import resolve_in_root
@@ -145,7 +145,7 @@ class ProfileJobs:
             name=kwargs["name"],
             status="running",
             progress=0.0,
-            started_time=int(time.time() * 1000),
+            started_time=now_ms(),
         )
         profile: dict[str, Any] | None = None
         try:
@@ -160,7 +160,7 @@ class ProfileJobs:
         except Exception as error:  # as a runner task fails: the job says why, no 500
             failure = JobError(error="internal", message=f"{type(error).__name__}: {error}")
             job = job.model_copy(update={"status": "failed", "error": failure})
-        job = job.model_copy(update={"finished_time": int(time.time() * 1000)})
+        job = job.model_copy(update={"finished_time": now_ms()})
         with self._lock:
             self._inline[job.id] = (job, profile)
             while len(self._inline) > _INLINE_KEPT:
