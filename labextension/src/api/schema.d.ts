@@ -2153,11 +2153,14 @@ export interface components {
         EmptyIn: Record<string, never>;
         /**
          * EndpointList
-         * @description Every endpoint.
+         * @description Every endpoint: those the Lab deployed (`endpoints`) and the endpoint processes that
+         *     registered themselves from elsewhere (`external`).
          */
         EndpointList: {
             /** Endpoints */
             endpoints: components["schemas"]["EndpointOut"][];
+            /** External */
+            external?: components["schemas"]["RegisteredEndpointOut"][];
         };
         /**
          * EndpointOut
@@ -3894,6 +3897,56 @@ export interface components {
             tags?: {
                 [key: string]: string;
             };
+        };
+        /**
+         * RegisteredEndpointOut
+         * @description An endpoint process as it reports itself in the store (`registrations`): one this server
+         *     did not start (`where: external`: `jupyter-mlops serve`, a container, a pod).
+         */
+        RegisteredEndpointOut: {
+            /** Alias */
+            alias: string | null;
+            /** Auth */
+            auth: boolean;
+            /**
+             * Health
+             * @description its /health at the last beat: ok, loading, unreachable
+             */
+            health: string;
+            /** Heartbeat S */
+            heartbeat_s: number;
+            /** Heartbeat Time */
+            heartbeat_time: number;
+            /** Hostname */
+            hostname: string;
+            /** Model Name */
+            model_name: string;
+            /** Name */
+            name: string;
+            /** Pid */
+            pid: number;
+            /** Started Time */
+            started_time: number;
+            /**
+             * State
+             * @description running, stopped (a clean exit) or stale (no heartbeat)
+             */
+            state: string;
+            /**
+             * Url
+             * @description where callers reach it (its --advertise-url)
+             */
+            url: string;
+            /**
+             * Version
+             * @description the version its /health last answered
+             */
+            version: number | null;
+            /**
+             * Where
+             * @description external, or server (started by a Jupyter server)
+             */
+            where: string;
         };
         /**
          * RunDetail

@@ -1,15 +1,18 @@
 import React from 'react';
 
 import { PolledView } from '../kit';
-import { listEndpoints, listModels } from './api';
+import { IRegisteredEndpoint, listAllEndpoints, listModels } from './api';
 import { IEndpoint, IRegisteredModel } from './model';
 
 interface IModelsData {
   models: IRegisteredModel[];
   endpoints: IEndpoint[];
+  external: IRegisteredEndpoint[];
 }
 
-/** The sidebar's "Models" section: registered models and the endpoints serving them. */
+/** The sidebar's "Models" section: registered models and the endpoints serving them, those
+ * this server started and the external ones that registered themselves (`jupyter-mlops serve`
+ * in a terminal, a container, a pod: marked "external", stale once their heartbeat stops). */
 export class ModelsSection extends PolledView<IModelsData> {
   constructor(private readonly _openModel: (name: string) => void) {
     super({ name: 'models', interval: 5000, max: 60000, refreshOn: ['model', 'endpoint'] });
@@ -23,8 +26,8 @@ export class ModelsSection extends PolledView<IModelsData> {
   }
 
   protected async load(): Promise<IModelsData> {
-    const [models, endpoints] = await Promise.all([listModels(), listEndpoints()]);
-    return { models, endpoints };
+    const [models, all] = await Promise.all([listModels(), listAllEndpoints()]);
+    return { models, ...all };
   }
 
   protected renderData(data: IModelsData): JSX.Element {
@@ -40,6 +43,7 @@ export class ModelsSection extends PolledView<IModelsData> {
       <ul className="jp-MLOps-modelList" data-testid="mlops-models">
         {data.models.map(model => {
           const endpoints = data.endpoints.filter(e => e.model_name === model.name);
+          const external = data.external.filter(e => e.model_name === model.name);
           const aliases = Object.entries(model.aliases)
             .map(([alias, version]) => `@${alias}→v${version}`)
             .join(' ');
@@ -64,6 +68,22 @@ export class ModelsSection extends PolledView<IModelsData> {
                   </span>
                   <span>
                     {endpoint.name} · v{endpoint.serving_version ?? '—'}
+                  </span>
+                  <span className="jp-MLOps-muted">{endpoint.url}</span>
+                </div>
+              ))}
+              {external.map(endpoint => (
+                <div
+                  key={`${endpoint.name} ${endpoint.url}`}
+                  className="jp-MLOps-endpointLine"
+                  data-testid="mlops-external-endpoint"
+                  title={`Started outside this server, on ${endpoint.hostname} (pid ${endpoint.pid}); health at the last heartbeat: ${endpoint.health}`}
+                >
+                  <span className={`jp-MLOps-endpointState jp-MLOps-state-${endpoint.state}`}>
+                    {endpoint.state}
+                  </span>
+                  <span>
+                    {endpoint.name} · v{endpoint.version ?? '—'} · external
                   </span>
                   <span className="jp-MLOps-muted">{endpoint.url}</span>
                 </div>

@@ -1,3 +1,4 @@
+import type { Schema } from '../api/types';
 import { announcing } from '../kit/changes';
 import { requestAPI, json } from '../request';
 import {
@@ -35,8 +36,21 @@ export function setAlias(name: string, alias: string, version: number): Promise<
   );
 }
 
+/** An endpoint process started outside this server (a terminal, a container, a pod), as it
+ * registered itself in the store: its URL, version, health and heartbeat. */
+export type IRegisteredEndpoint = Schema<'RegisteredEndpointOut'>;
+
 export async function listEndpoints(): Promise<IEndpoint[]> {
-  return (await requestAPI<{ endpoints: IEndpoint[] }>('endpoints')).endpoints;
+  return (await listAllEndpoints()).endpoints;
+}
+
+/** The Lab's endpoints and the external ones that registered themselves. */
+export async function listAllEndpoints(): Promise<{
+  endpoints: IEndpoint[];
+  external: IRegisteredEndpoint[];
+}> {
+  const answer = await requestAPI<Schema<'EndpointList'>>('endpoints');
+  return { endpoints: answer.endpoints, external: answer.external ?? [] };
 }
 
 export function deploy(model: string, name?: string): Promise<IEndpoint> {
