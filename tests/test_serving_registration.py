@@ -129,7 +129,7 @@ def test_no_store_no_registration_for_a_self_contained_image(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from jupyter_mlops.serving.endpoint_config import EndpointConfig
-    from jupyter_mlops.serving.self_registration import for_process
+    from jupyter_mlops.serving.self_registration import advertised_url, for_process
 
     config = EndpointConfig(model_dir=str(tmp_path))
     assert for_process(config, "0.0.0.0", 8080, auth=False) is None
@@ -137,3 +137,6 @@ def test_no_store_no_registration_for_a_self_contained_image(
     registration = for_process(config, "0.0.0.0", 8080, auth=False)
     assert registration is not None and registration.current.name == tmp_path.name
     assert registration.current.url.endswith(":8080")
+    assert advertised_url("0.0.0.0", 8080, "http://reg.internal:1/") == "http://reg.internal:1"
+    monkeypatch.setenv("JUPYTER_MLOPS_ENDPOINT_URL", "http://from.env:2")
+    assert advertised_url("127.0.0.1", 8080) == "http://from.env:2"

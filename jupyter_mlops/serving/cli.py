@@ -36,6 +36,11 @@ def _configure_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
     serve.add_argument("--workers", type=int, default=1, help="Worker processes (default 1).")
     serve.add_argument(
+        "--advertise-url",
+        help="The URL callers reach this endpoint at, recorded in the store so the Lab lists it "
+        "(default $JUPYTER_MLOPS_ENDPOINT_URL, else http://HOST:PORT).",
+    )
+    serve.add_argument(
         "--auth",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -110,7 +115,7 @@ def _serve(args: argparse.Namespace, shell: Any) -> int:
     token, says = _auth(args)
     print(f"jupyter-mlops: serving {chosen[0]} on http://{args.host}:{args.port}", flush=True)
     print(f"jupyter-mlops: {says}", flush=True)
-    serve(config, args.host, args.port, args.workers, token)
+    serve(config, args.host, args.port, args.workers, token, args.advertise_url)
     return 0
 
 
