@@ -6,8 +6,16 @@ from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from traitlets import Bool, Dict, Enum, Float, Int, List, Type, Unicode
 
-from .capabilities import available_capabilities
+from .capabilities import declared_capabilities
 from .core import artifact_store, schema
+from .core.capability import (
+    Capability,
+    Services,
+    Teardown,
+    check_provided,
+    resolve,
+    run_teardown,
+)
 from .core.config import export_to_environment, resolve_data_dir, resolve_db_url
 from .core.db import Database
 from .core.server_link import export_server_link, restore_environment
@@ -18,12 +26,26 @@ API_PREFIX = "/mlops/api"
 class MLOpsApp(ExtensionApp):
     """jupyter-mlops inside Jupyter Server.
 
-    Capabilities contribute routes and services through their `handlers` module (see
+    Capabilities contribute routes and services by declaration (see `core.capability` and
     `jupyter_mlops.capabilities`); swappable services are `Type` traitlets on this class.
     """
 
     name = "jupyter_mlops"
     load_other_extensions = True
+
+    capabilities = List(
+        Unicode(),
+        default_value=None,
+        allow_none=True,
+        help='The capabilities this server runs, e.g. ["profiling", "tracking"]; those they '
+        "require start with them, the others' routes answer 404. None: every installed one.",
+    ).tag(config=True)
+
+    extra_capabilities = List(
+        Unicode(),
+        help='A deployment\'s own capabilities: "module:NAME" of a core.capability.Capability '
+        "(see CONTRIBUTING.md, 'Adding a capability').",
+    ).tag(config=True)
 
     db_url = Unicode(
         "",
@@ -152,7 +174,15 @@ class MLOpsApp(ExtensionApp):
     ).tag(config=True)
 
     def initialize_settings(self) -> None:
-        """Open and upgrade the store, share its location with child processes, build services."""
+        """Open and upgrade the store, share its location with child processes, then set up
+        the capabilities asked for, each after those whose services it needs."""
+        # What `stop_extension` undoes, even after a start that failed half-way.
+        self._teardowns: list[Teardown] = []
+        self._previous_store_env: dict[str, str | None] = {}
+        self._previous_link_env: dict[str, str | None] = {}
+        self.enabled_capabilities: list[Capability] = resolve(
+            declared_capabilities(self.extra_capabilities), self.capabilities
+        )
         data_dir = resolve_data_dir(self.data_dir or None)
         url = resolve_db_url(self.db_url or None, data_dir)
         self._previous_store_env = export_to_environment(url, data_dir)
@@ -162,14 +192,22 @@ class MLOpsApp(ExtensionApp):
             artifact_store.export_to_environment(root)
         )
         self.database = Database(url)
+        self.resolved_data_dir = data_dir
         revisions = schema.upgrade(self.database.engine)
         self.log.info(
-            "jupyter-mlops store %s at revision %s, artifacts at %s",
+            "jupyter-mlops store %s at revision %s, artifacts at %s; capabilities: %s",
             self.database.masked_url,
             ", ".join(revisions),
             root,
+            ", ".join(c.name for c in self.enabled_capabilities),
         )
-        self.settings.update(mlops_database=self.database, mlops_data_dir=data_dir)
+        self.services = Services()
+        self.settings.update(
+            mlops_database=self.database,
+            mlops_data_dir=data_dir,
+            mlops_services=self.services,
+            mlops_capabilities=[c.name for c in self.enabled_capabilities],
+        )
         # Kernels, jobs and endpoints this server starts reach it through the exported link.
         # The port is only final once the server binds it (port 0, port retries): export again
         # when the loop starts, before any kernel can be started.
@@ -177,15 +215,18 @@ class MLOpsApp(ExtensionApp):
         assert serverapp is not None, "an extension app is initialised by its server"
         self._previous_link_env = export_server_link(serverapp)
         serverapp.io_loop.add_callback(export_server_link, serverapp)
-        for capability in available_capabilities():
+        for capability in self.enabled_capabilities:
             setup = getattr(capability.load(), "setup", None)
             if setup is not None:
-                setup(self)
+                teardown = setup(self)
+                if teardown is not None:
+                    self._teardowns.append(teardown)
+            check_provided(capability, self.services)
 
     def initialize_handlers(self) -> None:
-        """Mount every available capability's routes under `/mlops/api/`, and its
+        """Mount every enabled capability's routes under `/mlops/api/`, and its
         `ABSOLUTE_ROUTES` (if any) under the server's base URL (e.g. `/mlops/mlflow/...`)."""
-        for capability in available_capabilities():
+        for capability in self.enabled_capabilities:
             module = capability.load()
             for path, handler in module.ROUTES:
                 self.handlers.append((url_path_join(API_PREFIX, path), handler))
@@ -206,7 +247,7 @@ class MLOpsApp(ExtensionApp):
         assert serverapp is not None, "an extension app is initialised by its server"
         web_app = serverapp.web_app
         self.front_handlers: list[tuple[str, type]] = []  # like `handlers`: no base URL
-        for capability in available_capabilities():
+        for capability in self.enabled_capabilities:
             routes = getattr(capability.load(), "front_routes", None)
             if routes is not None:
                 self.front_handlers += [(url_path_join("/", p), h) for p, h in routes(self)]
@@ -224,12 +265,13 @@ class MLOpsApp(ExtensionApp):
             router.rules[:] = added + before
 
     async def stop_extension(self) -> None:
-        """Close the capabilities' services (in reverse order), then the store."""
-        for capability in reversed(available_capabilities()):
-            teardown = getattr(capability.load(), "teardown", None)
-            if teardown is not None:
-                await teardown(self)
-        restore_environment(self._previous_link_env)
+        """Close the capabilities' services (in reverse order), then the store; after a start
+        that failed half-way, what was started."""
+        for teardown in reversed(getattr(self, "_teardowns", [])):
+            await run_teardown(teardown)
+        restore_environment(getattr(self, "_previous_link_env", {}))
         # A process that hosted this server (tests, an embedding app) gets its store back.
-        restore_environment(self._previous_store_env)
-        self.database.close()
+        restore_environment(getattr(self, "_previous_store_env", {}))
+        database = getattr(self, "database", None)
+        if database is not None:
+            database.close()

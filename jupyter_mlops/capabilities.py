@@ -1,60 +1,56 @@
-"""The six capabilities and where each lives; the server mounts the routes of those present.
+"""The capabilities this package ships: one line each, the module of its declaration.
 
-A capability is a subpackage with a `handlers` module that exposes `ROUTES`: a list of
-`(path, handler class)` with paths relative to `/mlops/api/`, and optionally
-`setup(app) -> None` / `async teardown(app) -> None` to build and close its services.
+A declaration is a `core.capability.Capability` named `CAPABILITY` in a light module of the
+capability's package (it imports only `core`). Adding a capability is its package plus one line
+here; a deployment adds its own with `MLOpsApp.extra_capabilities` ("module:NAME") and chooses
+which run with `MLOpsApp.capabilities` (see `core.capability.resolve`).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
-import importlib.util
-from dataclasses import dataclass
-from types import ModuleType
+from collections.abc import Iterable
 
+from .core.capability import Capability, CapabilityError
 
-@dataclass(frozen=True)
-class Capability:
-    """One product capability: its key, its title in the UI, and its handlers module."""
-
-    name: str
-    title: str
-
-    @property
-    def handlers_module(self) -> str:
-        """Dotted name of the module that declares this capability's REST routes."""
-        return f"jupyter_mlops.{self.name}.handlers"
-
-    @property
-    def available(self) -> bool:
-        """Whether this installation ships the capability."""
-        try:
-            return importlib.util.find_spec(self.handlers_module) is not None
-        except ModuleNotFoundError:
-            return False
-
-    def load(self) -> ModuleType:
-        """Import the handlers module (only call when `available`)."""
-        return importlib.import_module(self.handlers_module)
-
-
-CAPABILITIES: tuple[Capability, ...] = (
-    Capability("health", "Health"),
-    Capability("profiling", "Data profiling"),
-    Capability("clusters", "Dask clusters"),
-    Capability("tracking", "Experiment tracking"),
-    Capability("jobs", "Scheduled jobs"),
-    Capability("serving", "Model serving"),
-    Capability("monitoring", "Drift monitoring"),
-    # Evaluation sits below monitoring in the import order; it is listed after the six
-    # product capabilities (its setup needs none of monitoring's services).
-    Capability("evaluation", "Evaluation and gates"),
-    Capability("mlflow_compat", "MLflow compatibility"),
-    # Team adapters (audit, permissions, approvals); the services are core/team.
-    Capability("team", "Team"),
+INSTALLED: tuple[str, ...] = (
+    "jupyter_mlops.health.capability",
+    "jupyter_mlops.profiling.capability",
+    "jupyter_mlops.clusters.capability",
+    "jupyter_mlops.tracking.capability",
+    "jupyter_mlops.jobs.capability",
+    "jupyter_mlops.serving.capability",
+    "jupyter_mlops.monitoring.capability",
+    "jupyter_mlops.evaluation.capability",
+    "jupyter_mlops.mlflow_compat.capability",
+    "jupyter_mlops.team.capability",
 )
 
 
-def available_capabilities() -> list[Capability]:
-    """The capabilities this installation ships, in product order."""
-    return [capability for capability in CAPABILITIES if capability.available]
+def load_declaration(reference: str) -> Capability:
+    """The `Capability` at "module" (its `CAPABILITY`) or "module:NAME"; a clear error else."""
+    module_name, _, attribute = reference.partition(":")
+    try:
+        found = getattr(importlib.import_module(module_name), attribute or "CAPABILITY")
+    except (ImportError, AttributeError) as exc:
+        raise CapabilityError(f"cannot load the capability {reference!r}: {exc}") from exc
+    if not isinstance(found, Capability):
+        raise CapabilityError(f"{reference!r} is not a jupyter_mlops Capability")
+    return found
+
+
+@functools.cache
+def installed_capabilities() -> tuple[Capability, ...]:
+    """The declarations of the capabilities this package ships, in product order."""
+    return tuple(load_declaration(reference) for reference in INSTALLED)
+
+
+def declared_capabilities(extra: Iterable[str] = ()) -> list[Capability]:
+    """The shipped declarations and a deployment's `extra` ones ("module:NAME")."""
+    return [*installed_capabilities(), *(load_declaration(reference) for reference in extra)]
+
+
+def task_kinds() -> dict[str, str]:
+    """Every shipped capability's task kinds (kind -> "module:function")."""
+    return {kind: target for c in installed_capabilities() for kind, target in c.task_kinds.items()}

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from IPython.core.error import UsageError
 
 from ._version import __version__
-from .capabilities import CAPABILITIES
+from .capabilities import installed_capabilities
 from .core import schema
 from .core.config import resolve_db_url
 from .core.db import Database
@@ -105,9 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     DB.add_to_cli(commands)
     MIGRATE_ARTIFACTS.add_to_cli(commands)
-    for capability in CAPABILITIES:
-        module_name = f"jupyter_mlops.{capability.name}.cli"
-        if importlib.util.find_spec(f"jupyter_mlops.{capability.name}") is None:
+    for capability in installed_capabilities():
+        module_name = f"{capability.package}.cli"
+        if importlib.util.find_spec(capability.package) is None:
             continue
         if importlib.util.find_spec(module_name) is not None:
             importlib.import_module(module_name).register(commands)

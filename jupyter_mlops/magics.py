@@ -14,7 +14,7 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
-from .capabilities import CAPABILITIES
+from .capabilities import installed_capabilities
 from .core.subcommands import HelpShown, SubcommandRegistry
 
 
@@ -43,9 +43,9 @@ class MLOpsMagics(Magics):
 def load_magics(ipython: Any) -> SubcommandRegistry:
     """Register `%mlops` with `ipython`, with every available capability's subcommands."""
     registry = SubcommandRegistry()
-    for capability in CAPABILITIES:
-        module_name = f"jupyter_mlops.{capability.name}.magics"
-        if importlib.util.find_spec(f"jupyter_mlops.{capability.name}") is None:
+    for capability in installed_capabilities():
+        module_name = f"{capability.package}.magics"
+        if importlib.util.find_spec(capability.package) is None:
             continue
         if importlib.util.find_spec(module_name) is not None:
             importlib.import_module(module_name).register(registry, ipython)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jupyter_mlops.tracking.capability import TRACKING
 from jupyter_mlops.tracking.store import TrackingStore
 
 
@@ -20,6 +21,6 @@ def jp_server_config():
 
 
 async def test_configured_tracking_store_class_serves_the_api(mlops_app, jp_fetch):
-    assert type(mlops_app.settings["mlops_tracking"]) is AuditedTrackingStore
+    assert type(mlops_app.services.get(TRACKING)) is AuditedTrackingStore
     response = await jp_fetch("mlops", "api", "experiments")
     assert response.code == 200

@@ -8,6 +8,7 @@ import re
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from jupyter_mlops.clusters.capability import CLUSTERS
 from jupyter_mlops.clusters.gpus import list_gpus
 from tests.support.clusters import SMALL, api, start_external_scheduler, wait_for_workers
 
@@ -160,7 +161,7 @@ async def test_a_connected_scheduler_shows_as_lost_when_it_dies(jp_fetch):
 
 async def test_a_started_cluster_whose_scheduler_died_shows_as_lost(jp_fetch, mlops_app):
     info = await api(jp_fetch, method="POST", body=SMALL)
-    manager = mlops_app.settings["mlops_clusters"]
+    manager = mlops_app.services.get(CLUSTERS)
     record = manager._clusters[info["id"]]
     # Kill the scheduler under the cluster, as a crash would, without telling the manager.
     await manager._loop.run(record.cluster.scheduler.close())

@@ -8,6 +8,7 @@ import dask
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from jupyter_mlops.clusters.capability import CLUSTERS
 from tests.support.clusters import api
 
 
@@ -46,7 +47,7 @@ async def test_a_start_request_overrides_the_configured_sizes(jp_fetch):
 
 
 async def test_the_dask_config_key_names_the_class_when_no_traitlet_does(jp_fetch, mlops_app):
-    manager = mlops_app.settings["mlops_clusters"]
+    manager = mlops_app.services.get(CLUSTERS)
     manager.cluster_class = ""
     factory = {
         "class": "distributed.LocalCluster",
@@ -63,7 +64,7 @@ async def test_the_dask_config_key_names_the_class_when_no_traitlet_does(jp_fetc
 async def test_a_class_path_that_does_not_import_is_an_error_naming_the_factory(
     jp_fetch, mlops_app
 ):
-    mlops_app.settings["mlops_clusters"].cluster_class = "dask_nowhere.NoCluster"
+    mlops_app.services.get(CLUSTERS).cluster_class = "dask_nowhere.NoCluster"
     listing = await api(jp_fetch)
     assert listing["factory"]["accepts_sizes"] is False
     with pytest.raises(HTTPClientError) as error:
@@ -75,7 +76,7 @@ async def test_a_class_path_that_does_not_import_is_an_error_naming_the_factory(
 
 
 async def test_sizes_a_non_local_class_takes_from_its_kwargs_are_refused(jp_fetch, mlops_app):
-    mlops_app.settings["mlops_clusters"].cluster_class = "distributed.SpecCluster"
+    mlops_app.services.get(CLUSTERS).cluster_class = "distributed.SpecCluster"
     with pytest.raises(HTTPClientError) as error:
         await api(jp_fetch, method="POST", body={"threads": 2})
     body = json.loads(error.value.response.body)

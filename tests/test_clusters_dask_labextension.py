@@ -17,6 +17,7 @@ import pytest
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import HTTPClientError
 
+from jupyter_mlops.clusters.capability import CLUSTERS
 from jupyter_mlops.clusters.dask_labextension import front_routes
 from tests.support.clusters import SMALL, api, wait_for_workers
 
@@ -169,7 +170,7 @@ async def test_dashboard_check_is_active_only_for_our_clusters(
 ):
     info = await api(jp_fetch, method="POST", body=SMALL)
     proxied = url_path_join(jp_base_url, info["dashboard_path"])
-    manager = jp_serverapp.web_app.settings["mlops_clusters"]
+    manager = jp_serverapp.web_app.settings["mlops_services"].get(CLUSTERS)
     port = (await manager.dashboard_ports())[info["id"]]
     for url in (proxied, f"http://127.0.0.1:{port}/status", f"http://localhost:{port}"):
         result = await _check(jp_fetch, url)

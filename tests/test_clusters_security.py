@@ -15,6 +15,7 @@ from tornado.httpclient import HTTPClientError
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
+from jupyter_mlops.clusters.capability import CLUSTERS
 from jupyter_mlops.core.server_link import SERVER_TOKEN_ENV
 from tests.support.clusters import (
     LYING_SCHEDULER_SCRIPT,
@@ -136,7 +137,7 @@ async def test_a_scheduler_cannot_aim_the_proxy_at_another_port(jp_fetch, mlops_
         assert info["status"] == "running"
         assert info["dashboard_path"] is None and info["dashboard_url"] is None
         # Even with the right key for that id, nothing is forwarded for a connected scheduler.
-        key = mlops_app.settings["mlops_clusters"].dashboard_key(info["id"])
+        key = mlops_app.services.get(CLUSTERS).dashboard_key(info["id"])
         for path in ("status", "anything"):
             with pytest.raises(HTTPClientError) as error:
                 await jp_fetch("mlops", "api", "clusters", info["id"], "dashboard", key, path)
@@ -170,7 +171,7 @@ async def test_the_limits_are_listed_and_configurable(jp_fetch, mlops_app):
     assert limits["max_workers"] == os.cpu_count()
     assert limits["max_threads"] == os.cpu_count()
     assert limits["max_memory"] > 2**20
-    manager = mlops_app.settings["mlops_clusters"]
+    manager = mlops_app.services.get(CLUSTERS)
     manager.max_workers = 1
     assert (await api(jp_fetch))["limits"]["max_workers"] == 1
     with pytest.raises(HTTPClientError) as error:
@@ -186,7 +187,7 @@ async def test_a_started_cluster_is_proxied_at_the_port_its_scheduler_bound(jp_f
     server, secret_port = _secret_server()
     try:
         info = await api(jp_fetch, method="POST", body=SMALL)
-        scheduler = mlops_app.settings["mlops_clusters"]._clusters[info["id"]].cluster.scheduler
+        scheduler = mlops_app.services.get(CLUSTERS)._clusters[info["id"]].cluster.scheduler
         honest = scheduler.identity
 
         def lying(*args, **kwargs):

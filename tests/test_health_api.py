@@ -8,7 +8,7 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from jupyter_mlops import __version__
-from jupyter_mlops.capabilities import CAPABILITIES
+from jupyter_mlops.capabilities import installed_capabilities
 from jupyter_mlops.core import schema
 
 
@@ -23,7 +23,8 @@ async def test_health_reports_version_store_schema_and_capabilities(jp_fetch, ml
     names = [c["name"] for c in health["capabilities"]]
     six = ["profiling", "clusters", "tracking", "jobs", "serving", "monitoring"]
     assert names[:6] == six
-    assert names == [c.name for c in CAPABILITIES if c.name != "health"]
+    assert names == [c.name for c in installed_capabilities() if c.name != "health"]
+    assert all(c["enabled"] for c in health["capabilities"])
 
 
 async def test_unknown_api_path_is_a_json_404(jp_fetch):

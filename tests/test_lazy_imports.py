@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jupyter_mlops.capabilities import CAPABILITIES
+from jupyter_mlops.capabilities import installed_capabilities
 
 from .support.import_probe import HEAVY, run_probe
 
@@ -17,17 +17,17 @@ from .support.import_probe import HEAVY, run_probe
 def _culprits() -> list[str]:
     """Which capability's handlers module pulls which heavy library (for the failure message)."""
     found = []
-    for capability in CAPABILITIES:
+    for capability in installed_capabilities():
         code = (
             "import importlib, importlib.util, sys\n"
-            f"name = {capability.handlers_module!r}\n"
+            f"name = {capability.module!r}\n"
             "if importlib.util.find_spec(name) is not None: importlib.import_module(name)\n"
             f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
         )
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         heavy = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-200:]
         if heavy != "[]":
-            found.append(f"{capability.handlers_module}: {heavy}")
+            found.append(f"{capability.module}: {heavy}")
     return found
 
 

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from jupyter_server.utils import url_path_join
 
+from jupyter_mlops.tracking.capability import TRACKING
+
 from .support.tracking_rest import make_run
 
 LONG = "z" * 300  # one segment past the 255 bytes file systems allow
@@ -53,7 +55,7 @@ def _bad_request(status: int, body: Any, field: str) -> dict[str, Any]:
 def run_with_artifacts(mlops_app: Any) -> str:
     """A run whose artifact folder exists: the walk reaches the long segment (a run without
     artifacts fails earlier, on its missing folder, with a harmless ENOENT)."""
-    store = mlops_app.settings["mlops_tracking"]
+    store = mlops_app.services.get(TRACKING)
     run_id = make_run(store, "oddities", "with-files")
     store.write_artifact(run_id, "model/weights.txt", b"0.5\n")
     return run_id
@@ -89,7 +91,7 @@ async def test_an_overlong_segment_in_the_other_file_routes_is_a_400_too(call, j
 def test_an_overlong_segment_is_refused_when_writing_artifacts_too(mlops_app):
     from jupyter_mlops.core.errors import MLOpsError
 
-    store = mlops_app.settings["mlops_tracking"]
+    store = mlops_app.services.get(TRACKING)
     run_id = make_run(store, "oddities", "writes")
     with pytest.raises(MLOpsError, match="at most 255 bytes") as error:
         store.write_artifact(run_id, f"a/{LONG}.txt", b"x")

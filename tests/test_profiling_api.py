@@ -10,6 +10,7 @@ from sklearn import datasets
 from tornado.httpclient import HTTPClientError
 
 import jupyter_mlops as mlops
+from jupyter_mlops.profiling.capability import PROFILING
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ async def test_profiling_a_file_in_the_root_returns_its_profile(jp_fetch, iris_c
 async def test_a_large_file_is_profiled_by_the_runner_with_progress(
     jp_fetch, iris_csv, jp_serverapp
 ):
-    jp_serverapp.web_app.settings["mlops_profiling"].small_file_bytes = 100
+    jp_serverapp.web_app.settings["mlops_services"].get(PROFILING).small_file_bytes = 100
     code, job = await call(jp_fetch, "profiles", method="POST", body={"path": iris_csv})
     assert code == 202 and job["status"] == "running"
     state, progress = await finished(jp_fetch, job["id"])

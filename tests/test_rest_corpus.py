@@ -13,6 +13,8 @@ from urllib.parse import quote
 import pytest
 from jupyter_server.utils import url_path_join
 
+from jupyter_mlops.tracking.capability import TRACKING
+
 from .support.tracking_rest import make_run
 
 BIG = str(2**64)
@@ -20,7 +22,7 @@ BIG = str(2**64)
 
 @pytest.fixture
 def run_id(mlops_app: Any) -> str:
-    return make_run(mlops_app.settings["mlops_tracking"], "corpus", "a-run", {"lr": 0.1})
+    return make_run(mlops_app.services.get(TRACKING), "corpus", "a-run", {"lr": 0.1})
 
 
 @pytest.fixture
@@ -152,7 +154,7 @@ async def test_nul_and_bidi_controls_are_refused_in_run_names(call, run_id, mlop
         status, answer = await call("PATCH", f"runs/{run_id}", body=body)
         assert status == 400, (name, answer)
         assert answer["field"] in ("name", "body")
-    store = mlops_app.settings["mlops_tracking"]
+    store = mlops_app.services.get(TRACKING)
     experiment = store.get_or_create_experiment("corpus").experiment_id
     from jupyter_mlops.core.errors import MLOpsError
 

@@ -14,6 +14,7 @@ from jupyter_client.manager import start_new_kernel
 from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.core.services import service_class
 from jupyter_mlops.tracking.base_store import TRACKING_STORE
+from jupyter_mlops.tracking.capability import TRACKING
 from jupyter_mlops.tracking.store import TrackingStore
 
 from .support.custom_store import MarkingStore
@@ -50,7 +51,7 @@ def _run_in_kernel(code: str, env: dict[str, str]) -> str:
 
 
 async def test_configured_store_serves_rest_and_kernels(mlops_app, jp_fetch, monkeypatch):
-    store = mlops_app.settings["mlops_tracking"]
+    store = mlops_app.services.get(TRACKING)
     assert type(store) is MarkingStore
     assert os.environ[TRACKING_STORE.env] == CUSTOM
     run = store.create_run(store.get_or_create_experiment("svc").experiment_id, "rest")

@@ -7,6 +7,7 @@ import pytest
 
 from jupyter_mlops.core.errors import NotFoundError
 from jupyter_mlops.core.store import get_database
+from jupyter_mlops.tracking.capability import TRACKING
 from jupyter_mlops.tracking.entities import Metric
 from jupyter_mlops.tracking.store import TrackingStore
 
@@ -74,7 +75,7 @@ def test_child_runs_page_through_every_child(store):
 
 
 async def test_rest_children_and_honest_history(mlops_app, jp_fetch):
-    store = mlops_app.settings["mlops_tracking"]
+    store = mlops_app.services.get(TRACKING)
     experiment = store.get_or_create_experiment("views").experiment_id
     parent = store.create_run(experiment, "parent")
     for i in range(150):

@@ -43,6 +43,7 @@ from tornado.tcpclient import TCPClient
 from ..core.api import APIHandler
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.openapi import Contract
+from .capability import CLUSTERS
 
 # No allow-same-origin: the proxied page gets an opaque origin, not the Lab's.
 SANDBOX = "sandbox allow-scripts allow-forms allow-popups allow-downloads"
@@ -77,7 +78,7 @@ class DashboardProxyHandler(APIHandler):
     def _key_matches(self) -> bool:
         cluster_id = self.path_kwargs.get("cluster_id", "")
         key = self.path_kwargs.get("path", "").partition("/")[0]
-        manager = self.settings.get("mlops_clusters")
+        manager = self.services.find(CLUSTERS)
         return manager is not None and manager.dashboard_key_matches(cluster_id, key)
 
     def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:
@@ -91,7 +92,7 @@ class DashboardProxyHandler(APIHandler):
         `path` starts with the cluster's dashboard key; without the right key the request is
         refused (403 anonymous, 404 for a logged-in user, who finds the key in `dashboard_path`).
         """
-        manager = self.service("clusters")
+        manager = self.service(CLUSTERS)
         key, _, path = path.partition("/")
         if not manager.dashboard_key_matches(cluster_id, key):
             if self.current_user is None:

@@ -46,6 +46,7 @@ from ..core.api import EVERY_VERB, APIHandler, RefusingHandler
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.openapi import Contract, ErrorBody
 from .api_models import MAX_COUNT, AdaptRange, AdaptState, ClusterInfo, StartCluster
+from .capability import CLUSTERS
 from .manager import ClusterManager
 
 RAW_PROXY_TRAIT = "MLOpsApp.allow_raw_port_proxy"
@@ -98,7 +99,7 @@ def _format_bytes(size: int) -> str:
 class _DaskHandler(APIHandler):
     @property
     def manager(self) -> ClusterManager:
-        manager: ClusterManager = self.service("clusters")
+        manager = self.service(CLUSTERS)
         return manager
 
     def proxied_base(self, cluster_id: str) -> str:
@@ -347,6 +348,6 @@ def front_routes(app: Any) -> list[tuple[str, type]]:
         ("dask/dashboard/(?P<cluster_id>[^/]+)/(?P<path>.*)", DaskDashboardHandler),
         ("dask/(?P<path>.*)", DaskOtherHandler),
     ]
-    if not getattr(app, "allow_raw_port_proxy", False):
+    if not app.allow_raw_port_proxy:
         routes.append(("proxy/(?P<target>.*)", RawProxyRefusedHandler))
     return routes

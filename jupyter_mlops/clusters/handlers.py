@@ -7,14 +7,16 @@ Cluster work runs on the manager's own loop, so no handler blocks the server.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from tornado import web
 
 from ..core.api import APIHandler
+from ..core.capability import ServerHost, Teardown
 from ..core.openapi import Contract
 from . import gateway
 from .api_models import ChangeCluster, ClusterConnection, ClusterInfo, ClusterList, StartCluster
+from .capability import CLUSTERS
 from .dashboard import DashboardProxyHandler
 from .manager import ClusterManager
 
@@ -22,7 +24,7 @@ from .manager import ClusterManager
 class _ClusterHandler(APIHandler):
     @property
     def manager(self) -> ClusterManager:
-        manager: ClusterManager = self.service("clusters")
+        manager = self.service(CLUSTERS)
         return manager
 
 
@@ -121,11 +123,21 @@ def front_routes(app: Any) -> list[tuple[str, type]]:
     return dask_labextension.front_routes(app)
 
 
-def setup(app: Any) -> None:
-    """Build the server's cluster manager."""
-    manager_class = getattr(app, "cluster_manager_class", ClusterManager)
-    manager = manager_class(parent=app, log=app.log)
-    if getattr(app, "cluster_backend", "local") == "gateway" and not manager.cluster_class:
+class ClustersHost(ServerHost, Protocol):
+    """The settings the clusters capability reads (`MLOpsApp` traitlets)."""
+
+    cluster_manager_class: type[ClusterManager]
+    cluster_backend: str
+    gateway_address: str
+    gateway_proxy_address: str
+    gateway_auth: str
+    gateway_max_workers: int
+
+
+def setup(app: ClustersHost) -> Teardown:
+    """Build the server's cluster manager; its teardown closes every cluster it owns."""
+    manager = app.cluster_manager_class(parent=app, log=app.log)
+    if app.cluster_backend == "gateway" and not manager.cluster_class:
         # Dask Gateway by configuration alone: its address and auth from the app's settings.
         manager.cluster_class = gateway.GATEWAY_CLASS
         manager.cluster_kwargs = {
@@ -135,11 +147,5 @@ def setup(app: Any) -> None:
         }  # fmt: skip
         if not manager.max_workers:  # workers run on the gateway's machines, not this one
             manager.max_workers = app.gateway_max_workers
-    app.settings["mlops_clusters"] = manager
-
-
-async def teardown(app: Any) -> None:
-    """Close every cluster the server owns."""
-    manager: ClusterManager | None = app.settings.get("mlops_clusters")
-    if manager is not None:
-        await manager.shutdown()
+    app.services.provide(CLUSTERS, manager)
+    return manager.shutdown

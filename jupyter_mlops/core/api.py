@@ -21,6 +21,7 @@ from pydantic.dataclasses import is_pydantic_dataclass
 from tornado import web
 from tornado.log import app_log, gen_log
 
+from .capability import ServiceKey, Services, ServiceT
 from .db import Database
 from .errors import ErrorCode, MLOpsError, validation_error
 from .query import check_json, check_text
@@ -28,6 +29,7 @@ from .team import identity
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 ResultT = TypeVar("ResultT")
+
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
 
@@ -74,9 +76,15 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
         data_dir: Path = self.settings["mlops_data_dir"]
         return data_dir
 
-    def service(self, key: str) -> Any:
-        """A capability's service, stored in settings as `mlops_<key>` by its `setup`."""
-        return self.settings[f"mlops_{key}"]
+    @property
+    def services(self) -> Services:
+        """The services the server's capabilities built (see `core.capability`)."""
+        services: Services = self.settings["mlops_services"]
+        return services
+
+    def service(self, key: ServiceKey[ServiceT]) -> ServiceT:
+        """The service of `key`; a 404 naming it when no enabled capability provides it."""
+        return self.services.get(key)
 
     async def run_blocking(
         self, func: Callable[..., ResultT], *args: Any, **kwargs: Any

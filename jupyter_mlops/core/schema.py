@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +30,28 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
 
 
+def version_folders() -> list[Path]:
+    """Where the revisions live: `0001_baseline` in core, then each installed capability's
+    own folder (its `Capability.migrations`), one Alembic branch per capability."""
+    from ..capabilities import installed_capabilities  # the declarations are light
+
+    folders = [MIGRATIONS_DIR / "versions"]
+    for capability in installed_capabilities():
+        folder = capability.migrations_folder()
+        if folder is not None and folder.is_dir():
+            folders.append(folder)
+    return folders
+
+
 def _config(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option(
+        "version_locations", os.pathsep.join(str(folder) for folder in version_folders())
+    )
     config.attributes["connection"] = connection
     return config
 
@@ -59,7 +77,7 @@ def _heads_from_files() -> tuple[str, ...] | None:
     (a `depends_on`, a computed value): then Alembic decides."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+    for path in sorted(p for folder in version_folders() for p in folder.glob("*.py")):
         values = _literals(path)
         if values is None:
             return None

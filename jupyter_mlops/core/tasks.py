@@ -2,12 +2,13 @@
 
 Capabilities below jobs (profiling, tracking) cannot import the runner, so they see it through
 `BaseTaskRunner`: `submit(kind, kwargs, title)` returns a run id, `get(run_id)` its state with
-progress. The server stores the runner as `app.settings["mlops_task_runner"]` (handlers read it
-with `self.service("task_runner")`).
+progress. The jobs capability provides the server's runner under `TASK_RUNNER` (handlers read
+it with `self.service(TASK_RUNNER)`).
 
-A task *kind* names an importable function through `TASK_KINDS` (kind -> "module:function"):
-the store only ever holds the kind and JSON keyword arguments, never code or a dotted name, so
-nothing read back from the store decides what code runs. A task function has the signature
+A task *kind* names an importable function: capabilities declare theirs (`Capability.task_kinds`,
+kind -> "module:function") and tests or plug-ins add more with `register_task_kind`. The store
+only ever holds the kind and JSON keyword arguments, never code or a dotted name, so nothing
+read back from the store decides what code runs. A task function has the signature
 `func(progress: Callable[[float], None], **kwargs) -> JSON-serialisable result or None`; it runs
 in a child process and `progress(fraction)` reports 0..1 to the store.
 """
@@ -20,14 +21,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .capability import ServiceKey
 from .errors import MLOpsError
 
-# Built-in task kinds. Capabilities may add theirs with `register_task_kind` (in the process
-# that submits; the child process receives the resolved function name from it).
-TASK_KINDS: dict[str, str] = {
-    "profiling.profile_file": "jupyter_mlops.profiling.tasks:profile_file",
-    "monitoring.evaluate_window": "jupyter_mlops.monitoring.tasks:evaluate_window",
-}
+# Kinds added in this process with `register_task_kind` (the submitting process resolves the
+# function's name; the child process receives it), on top of the capabilities' declared ones.
+TASK_KINDS: dict[str, str] = {}
 
 ProgressCallback = Callable[[float], None]
 
@@ -42,8 +41,12 @@ def register_task_kind(kind: str, target: str) -> None:
 
 def task_target(kind: str) -> str:
     """The "module:function" a kind runs; an unknown kind is a 400 naming `kind`."""
-    try:
+    if kind in TASK_KINDS:
         return TASK_KINDS[kind]
+    from ..capabilities import task_kinds  # the declarations, read once they are needed
+
+    try:
+        return task_kinds()[kind]
     except KeyError:
         raise MLOpsError(f"unknown task kind {kind!r}", field="kind") from None
 
@@ -98,3 +101,6 @@ class BaseTaskRunner(ABC):
     @abstractmethod
     def list_tasks(self, kind: str | None = None, limit: int = 50) -> list[TaskState]:
         """The latest tasks (of `kind`), newest first."""
+
+
+TASK_RUNNER: ServiceKey[BaseTaskRunner] = ServiceKey("task_runner")

@@ -23,47 +23,49 @@ from typing import Any, ClassVar
 from tornado import web
 
 from ..core.api import APIHandler
+from ..core.capability import ServerHost
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.openapi import Contract
-from ..core.tasks import register_task_kind
+from ..core.tasks import TASK_RUNNER
+from ..serving.capability import REGISTRY
 from . import api_models as api
+from .capability import EVALUATION_STORE, GATES_TASK
 from .gate_spec import GateSpec
-from .promotion import FINISHED, TASK_KIND, TASK_TARGET, start_gate_run, version_constraints
+from .promotion import FINISHED, start_gate_run, version_constraints
 from .store import EvaluationStore
 
 _NAME = r"(?P<name>[^/]+)"
 WAIT_POLL_S = 0.5
 
 
-def setup(app: Any) -> None:
-    """Register the gates' task kind and build the evaluation store."""
+def setup(app: ServerHost) -> None:
+    """Build the evaluation store; make passed gate runs move protected aliases, and jobs'
+    `validate:` inputs checked before each run."""
     from .alias_gates import install
-
-    register_task_kind(TASK_KIND, TASK_TARGET)
-    install()  # a passed gate run moves a protected alias where the gates say they suffice
-    app.settings["mlops_evaluation_store"] = EvaluationStore(app.settings["mlops_database"])
     from .job_inputs import install as install_job_inputs
 
-    install_job_inputs(app.settings)  # jobs' `validate:` inputs, checked before each run
+    install()  # a passed gate run moves a protected alias where the gates say they suffice
+    store = EvaluationStore(app.database)
+    app.services.provide(EVALUATION_STORE, store)
+    install_job_inputs(app.services.get(REGISTRY), store)
 
 
 class _Handler(APIHandler):
     @property
     def store(self) -> EvaluationStore:
-        store: EvaluationStore = self.service("evaluation_store")
-        return store
+        return self.service(EVALUATION_STORE)
 
     def _check_model(self, name: str) -> None:
         from ..serving.model_uri import check_name
 
         check_name(name)
-        self.service("registry").get_model(name)
+        self.service(REGISTRY).get_model(name)
 
     async def reply_run(self, gate_run_id: str, status: int = 200) -> None:
         run = await self.run_blocking(self.store.get_run, gate_run_id)
         progress = None
         if run.task_run_id:
-            runner = self.settings.get("mlops_task_runner")
+            runner = self.services.find(TASK_RUNNER)
             if runner is not None:
                 task = await self.run_blocking(runner.get, run.task_run_id)
                 progress = task.progress
@@ -129,9 +131,7 @@ class ConstraintsHandler(_Handler):
 
         if not is_decimal(version) or not 1 <= int(version) <= MAX_VERSION:
             raise MLOpsError(f"version {version!r} must be a positive number", field="version")
-        return self.service("registry").get_version(
-            ModelRef(check_name(name), version=int(version))
-        )
+        return self.service(REGISTRY).get_version(ModelRef(check_name(name), version=int(version)))
 
     def _out(self, found: Any) -> api.ConstraintsOut:
         attached = self.store.get_constraints(found.name, found.version)
@@ -209,10 +209,10 @@ class GateRunsHandler(_Handler):
             body.override,
             current_user(),
         )
-        runner = self.service("task_runner")
+        runner = self.service(TASK_RUNNER)
         title = f"gates: {run.model_name} v{run.version} on {body.endpoint} ({body.mode})"
         task_id = await self.run_blocking(
-            runner.submit, TASK_KIND, {"gate_run_id": run.gate_run_id}, title
+            runner.submit, GATES_TASK, {"gate_run_id": run.gate_run_id}, title
         )
         await self.run_blocking(self.store.update_run, run.gate_run_id, task_run_id=task_id)
         if not body.wait:

@@ -95,14 +95,13 @@ def make_check(version_constraints: Callable[[Any], Any]) -> input_checks.Checke
     return check
 
 
-def install(settings: dict[str, Any]) -> None:
-    """Install the checks for this server (`settings`: its Tornado settings, read at call time
-    for the registry and the evaluation store)."""
+def install(registry: Any, store: Any) -> None:
+    """Install the checks for this server: versions from its `registry` (a `ModelRegistry`),
+    their constraints from its evaluation `store`."""
     from .promotion import version_constraints
 
     def of_version(ref: Any) -> Any:
-        found = settings["mlops_registry"].get_version(ref)
-        return version_constraints(settings["mlops_evaluation_store"], found)
+        return version_constraints(store, registry.get_version(ref))
 
     input_checks.install(parse, make_check(of_version))
 

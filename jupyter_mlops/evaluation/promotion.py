@@ -24,8 +24,6 @@ from .store import EvaluationStore, GateResult, GateRun, now_ms
 
 log = logging.getLogger(__name__)
 
-TASK_KIND = "evaluation.gates"
-TASK_TARGET = "jupyter_mlops.evaluation.tasks:run_gates"
 MODES = ("check", "promote", "propose")
 FINISHED = ("passed", "failed", "promoted", "refused", "overridden", "pending", "error")
 SWITCH_TIMEOUT_S = 120.0

@@ -16,7 +16,7 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 
 from .._version import __version__
-from ..capabilities import available_capabilities
+from ..capabilities import installed_capabilities
 from ..core.openapi import OpenAPIDocument, build_document, listed_routes
 from ..core.server_link import API_PATH
 
@@ -39,10 +39,10 @@ def default_routes(base_url: str = "/") -> list[tuple[str, type]]:
     MLflow REST API, follow another specification and are not in the document)."""
     prefix = url_path_join(base_url, API_PATH)
     routes: list[tuple[str, type]] = []
-    for capability in available_capabilities():
+    for capability in installed_capabilities():
         module = capability.load()
         routes += [(url_path_join(prefix, path), handler) for path, handler in module.ROUTES]
-    for capability in available_capabilities():
+    for capability in installed_capabilities():
         front = getattr(capability.load(), "front_routes", None)
         if front is not None:
             routes += [(url_path_join(base_url, p), h) for p, h in front(_DefaultSettings())]

@@ -31,7 +31,9 @@ class HealthHandler(APIHandler):
     @web.authenticated
     async def get(self) -> None:
         """Reply with the `Health` model."""
-        health = await self.run_blocking(get_health, self.database, str(self.data_dir))
+        health = await self.run_blocking(
+            get_health, self.database, str(self.data_dir), self.settings["mlops_capabilities"]
+        )
         self.reply(health)
 
 

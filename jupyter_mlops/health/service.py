@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .._version import __version__
-from ..capabilities import CAPABILITIES
+from ..capabilities import installed_capabilities
 from ..core import schema
 from ..core.config import resolve_data_dir
 from ..core.db import Database
@@ -13,11 +13,12 @@ from ..core.store import get_database
 
 
 class CapabilityStatus(BaseModel):
-    """Whether one capability ships with this installation."""
+    """One capability this installation ships, and whether the server runs it."""
 
     name: str
     title: str
     available: bool
+    enabled: bool = Field(description="Whether this server runs it (MLOpsApp.capabilities)")
 
 
 class Health(BaseModel):
@@ -33,8 +34,9 @@ class Health(BaseModel):
     capabilities: list[CapabilityStatus]
 
 
-def get_health(database: Database, data_dir: str) -> Health:
-    """Read the health of `database` (blocking: it queries the store)."""
+def get_health(database: Database, data_dir: str, enabled: list[str] | None = None) -> Health:
+    """Read the health of `database` (blocking: it queries the store); `enabled`: the
+    capabilities the server runs (None: every installed one, as outside a server)."""
     current = list(schema.current_revisions(database.engine))
     heads = list(schema.head_revisions())
     return Health(
@@ -46,8 +48,13 @@ def get_health(database: Database, data_dir: str) -> Health:
         schema_up_to_date=current == heads,
         data_dir=data_dir,
         capabilities=[
-            CapabilityStatus(name=c.name, title=c.title, available=c.available)
-            for c in CAPABILITIES
+            CapabilityStatus(
+                name=c.name,
+                title=c.title,
+                available=True,
+                enabled=enabled is None or c.name in enabled,
+            )
+            for c in installed_capabilities()
             if c.name != "health"
         ],
     )
@@ -64,7 +71,7 @@ def format_health(health: Health) -> str:
         "capabilities:",
     ]
     lines += [
-        f"  {'✓' if c.available else '·'} {c.title}{'' if c.available else ' (not yet available)'}"
+        f"  {'✓' if c.enabled else '·'} {c.title}{'' if c.enabled else ' (not enabled)'}"
         for c in health.capabilities
     ]
     return "\n".join(lines)

@@ -13,8 +13,8 @@ GET    job-runs/{run_id}/outputs/{format}    download the executed ipynb or its 
 GET    job-parameters?path=                  a notebook's parameters (papermill inspection)
 GET    job-schedule?schedule=&timezone=      cron in words and its next 3 firings
 
-`setup` builds the `JobRunner` (also `app.settings["mlops_task_runner"]`, the
-`core.tasks.BaseTaskRunner` other capabilities submit long work to) and, unless
+`setup` builds the `JobRunner` (also `core.tasks.TASK_RUNNER`, the `BaseTaskRunner` other
+capabilities submit long work to) and, unless
 `MLOpsApp.jobs_scheduler` is off, starts the Lab's scheduler.
 """
 
@@ -23,16 +23,21 @@ from __future__ import annotations
 import asyncio
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import tornado.web
 from pydantic import BaseModel
 
 from ..core import artifact_store
 from ..core.api import APIHandler
+from ..core.capability import ServerHost, Teardown
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.openapi import Contract
+from ..core.tasks import TASK_RUNNER
+from ..tracking.capability import TRACKING
+from ..tracking.provenance import runs_of_job_runs
 from . import api_models as api
+from .capability import JOB_RUNNER, JOBS
 from .entities import Job, JobRun, JobSpec
 from .parameters import check_parameters
 from .runner import JobRunner
@@ -44,16 +49,6 @@ from .store import JobStore, now_ms
 
 class _Empty(BaseModel):
     """No content."""
-
-
-def linked_tracking_runs(tracking: Any, run_id: str) -> list[str]:
-    """The tracking runs a job run logged (tagged `mlops.job_run_id` by its kernel)."""
-    if tracking is None:
-        return []
-    page = tracking.search_runs(
-        None, f"tags.`mlops.job_run_id` = '{run_id}'", max_results=100, run_view="all"
-    )
-    return [found.run_id for found in page.runs]
 
 
 def run_out(run: JobRun, root: Path, tracking_run_ids: list[str] | None = None) -> api.JobRunOut:
@@ -91,13 +86,11 @@ def job_out(job: Job, root: Path) -> api.JobOut:
 class _JobsBase(APIHandler):
     @property
     def runner(self) -> JobRunner:
-        runner: JobRunner = self.service("task_runner")
-        return runner
+        return self.service(JOB_RUNNER)
 
     @property
     def jobs(self) -> JobService:
-        service: JobService = self.service("jobs")
-        return service
+        return self.service(JOBS)
 
     @property
     def root(self) -> Path:
@@ -187,12 +180,10 @@ class JobRunsHandler(_JobsBase):
         runs = await self.run_blocking(
             self.jobs.store.list_runs, job_id, None, query.limit, query.offset
         )
-        tracking = self.settings.get("mlops_tracking")
-        out = []
-        for run in runs:
-            linked = await self.run_blocking(linked_tracking_runs, tracking, run.run_id)
-            out.append(run_out(run, self.root, linked))
-        self.reply(api.RunList(runs=out))
+        linked = await self.run_blocking(
+            runs_of_job_runs, self.services.find(TRACKING), [run.run_id for run in runs]
+        )
+        self.reply(api.RunList(runs=[run_out(r, self.root, linked[r.run_id]) for r in runs]))
 
     @tornado.web.authenticated
     async def post(self, job_id: str) -> None:
@@ -222,9 +213,8 @@ class JobRunHandler(_JobsBase):
     async def get(self, run_id: str) -> None:
         """The run with its progress, failing cell and outputs."""
         run = await self.run_blocking(self.jobs.store.get_run, run_id)
-        tracking = self.settings.get("mlops_tracking")
-        linked = await self.run_blocking(linked_tracking_runs, tracking, run_id)
-        self.reply(run_out(run, self.root, linked))
+        linked = await self.run_blocking(runs_of_job_runs, self.services.find(TRACKING), [run_id])
+        self.reply(run_out(run, self.root, linked[run_id]))
 
 
 class JobRunCancelHandler(_JobsBase):
@@ -323,36 +313,41 @@ class SchedulePreviewHandler(_JobsBase):
         )
 
 
-def setup(app: Any) -> None:
-    """Build the runner (the server's task runner too), the job service and the scheduler."""
+class JobsHost(ServerHost, Protocol):
+    """The settings the jobs capability reads (`MLOpsApp` traitlets)."""
+
+    jobs_concurrency: int
+    jobs_scheduler: bool
+    jobs_scheduler_interval: float
+
+
+def setup(app: JobsHost) -> Teardown:
+    """Build the runner (the server's task runner too), the job service and the scheduler.
+    The teardown stops the scheduler, then the runner: running kernels and tasks are killed
+    and their runs marked cancelled (nothing is left "running" by a server that stopped)."""
     root = Path(app.serverapp.root_dir).expanduser().resolve()
     runner = JobRunner(
         app.database,
         output_root=root / "mlops-job-runs",
         root_dir=root,
-        concurrency=int(getattr(app, "jobs_concurrency", 2)),
+        concurrency=app.jobs_concurrency,
     )
-    app.settings["mlops_task_runner"] = runner
-    app.settings["mlops_jobs"] = JobService(JobStore(app.database), root)
+    app.services.provide(TASK_RUNNER, runner)
+    app.services.provide(JOB_RUNNER, runner)
+    app.services.provide(JOBS, JobService(JobStore(app.database), root))
     # Runs a stopped server (or a dead machine) left "running" end as failed now.
     runner.recover()
-    if getattr(app, "jobs_scheduler", True):
-        scheduler = Scheduler(
-            runner, interval_s=float(getattr(app, "jobs_scheduler_interval", 5.0))
-        )
+    scheduler = None
+    if app.jobs_scheduler:
+        scheduler = Scheduler(runner, interval_s=app.jobs_scheduler_interval)
         scheduler.start()
-        app.settings["mlops_job_scheduler"] = scheduler
 
-
-async def teardown(app: Any) -> None:
-    """Stop the scheduler, then the runner: running kernels and tasks are killed and their
-    runs marked cancelled (nothing is left "running" by a server that stopped)."""
-    scheduler: Scheduler | None = app.settings.get("mlops_job_scheduler")
-    if scheduler is not None:
-        scheduler.stop()
-    runner: JobRunner | None = app.settings.get("mlops_task_runner")
-    if runner is not None:
+    async def teardown() -> None:
+        if scheduler is not None:
+            scheduler.stop()
         await asyncio.to_thread(runner.stop)
+
+    return teardown
 
 
 _ID = r"(?P<{}>[^/]+)"

@@ -33,17 +33,21 @@ import mimetypes
 import os
 from typing import Any, ClassVar
 
-from jupyter_server.extension.application import ExtensionApp
 from pydantic import BaseModel
 from tornado import web
 from tornado.iostream import StreamClosedError
 
 from ..core.api import EVERY_VERB, APIHandler, RefusingHandler
+from ..core.capability import CapabilityError, ServerHost, ServiceKey, Teardown
 from ..core.errors import MLOpsError
 from ..core.openapi import Contract
 from ..core.server_link import HUB_TOKEN_ENV, server_url_for
+from ..serving.capability import REGISTRY
+from ..tracking.capability import TRACKING
+from ..tracking.store import TrackingStore
 from . import artifact_proxy
 from . import messages as m
+from .capability import MLFLOW_LOGGED_MODELS, MLFLOW_REGISTRY, MLFLOW_TRACKING
 from .errors import (
     ENDPOINT_NOT_FOUND,
     HTTP_STATUS,
@@ -63,37 +67,42 @@ DOWNLOAD_CHUNK_BYTES = 1 << 20
 ROUTES: list[tuple[str, Any]] = []  # nothing under /mlops/api/
 
 
-def setup(app: ExtensionApp) -> None:
-    """Build the facade on the tracking store; point the kernels' MLflow at this server."""
-    store = app.settings["mlops_tracking"]
+def setup(app: ServerHost) -> Teardown:
+    """Build the facade on the tracking store (and MLflow's registry on serving's, when it
+    runs); point the kernels' MLflow at this server. The teardown puts back the MLflow
+    variables that were there before the server started."""
+    store = app.services.get(TRACKING)
+    if not isinstance(store, TrackingStore):  # the facade reads the SQL store's tables
+        raise CapabilityError(
+            f"mlflow_compat needs a TrackingStore (MLOpsApp.tracking_store_class is "
+            f"{type(store).__name__})"
+        )
     facade = MlflowFacade(store)
-    app.settings["mlops_mlflow_compat"] = facade
+    app.services.provide(MLFLOW_TRACKING, facade)
     logged_models = LoggedModels(store)
     facade.on_model_metrics = logged_models.add_metrics
-    app.settings["mlops_mlflow_logged_models"] = logged_models
-    registry = app.settings.get("mlops_registry")  # built by serving's setup, when present
+    app.services.provide(MLFLOW_LOGGED_MODELS, logged_models)
+    registry = app.services.find(REGISTRY)  # serving's (set up first when it runs)
     if registry is not None:
         from .registry_facade import MlflowRegistry
 
-        app.settings["mlops_mlflow_registry"] = MlflowRegistry(registry, store, logged_models)
+        app.services.provide(MLFLOW_REGISTRY, MlflowRegistry(registry, store, logged_models))
     previous = {name: os.environ.get(name) for name in (TRACKING_URI_ENV, TRACKING_TOKEN_ENV)}
-    app.settings["mlops_mlflow_previous_env"] = previous
+
+    def teardown() -> None:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
     serverapp = app.serverapp
     if previous[TRACKING_URI_ENV] or serverapp is None:
-        return  # the user's own MLflow server (or file store) wins
+        return teardown  # the user's own MLflow server (or file store) wins
     export_tracking_env(serverapp)
     # The port is final only once the server listens (port 0, retries): export again then.
     serverapp.io_loop.add_callback(export_tracking_env, serverapp)
-
-
-async def teardown(app: ExtensionApp) -> None:
-    """Put back the MLflow variables that were there before the server started."""
-    previous: dict[str, str | None] = app.settings.get("mlops_mlflow_previous_env", {})
-    for name, value in previous.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    return teardown
 
 
 def tracking_uri_for(serverapp: Any) -> str | None:
@@ -123,7 +132,7 @@ class MlflowHandler(APIHandler):
     @property
     def facade(self) -> MlflowFacade:
         """The facade built by `setup`."""
-        facade: MlflowFacade = self.service("mlflow_compat")
+        facade = self.service(MLFLOW_TRACKING)
         return facade
 
     def reply_message(self, message: BaseModel) -> None:
@@ -159,10 +168,10 @@ class Endpoint(MlflowHandler):
 
     operation: ClassVar[str]
     request_model: ClassVar[type[BaseModel]]
-    service_name: ClassVar[str] = "mlflow_compat"
+    service_key: ClassVar[ServiceKey[Any]] = MLFLOW_TRACKING
 
     async def _call(self, request: BaseModel) -> None:
-        service = self.settings.get(f"mlops_{self.service_name}")
+        service = self.services.find(self.service_key)
         if service is None:  # the registry needs the serving capability
             raise MlflowError(
                 f"{self.request.path} needs jupyter-mlops serving", ENDPOINT_NOT_FOUND
@@ -218,7 +227,7 @@ def _endpoint(
     request: type[BaseModel],
     response: type[BaseModel],
     summary: str,
-    service: str = "mlflow_compat",
+    service: ServiceKey[Any] = MLFLOW_TRACKING,
 ) -> tuple[str, type[Endpoint]]:
     bases: dict[str, type[Endpoint]] = {
         "post": PostEndpoint,
@@ -236,7 +245,7 @@ def _endpoint(
         {
             "operation": operation,
             "request_model": request,
-            "service_name": service,
+            "service_key": service,
             "contract": contract,
             "__doc__": f"`{verb.upper()} {path}`: {summary}",
             "__module__": __name__,
@@ -251,8 +260,7 @@ class LoggedModelsHandler(MlflowHandler):
     @property
     def models(self) -> LoggedModels:
         """The logged models built by `setup`."""
-        models: LoggedModels = self.service("mlflow_logged_models")
-        return models
+        return self.service(MLFLOW_LOGGED_MODELS)
 
 
 class LoggedModelCreateHandler(LoggedModelsHandler):
@@ -359,7 +367,7 @@ class LoggedModelParamsHandler(LoggedModelsHandler):
 class RegistryAliasHandler(Endpoint):
     """`GET` (version by alias), `POST` (set) and `DELETE` `registered-models/alias`."""
 
-    service_name = "mlflow_registry"
+    service_key = MLFLOW_REGISTRY
     contract: ClassVar[dict[str, Contract]] = {
         "get": Contract("The version an alias points to", response=m.ModelVersionAnswer,
                         query=m.AliasRef),
@@ -563,7 +571,7 @@ _MODELS = f"{PREFIX}/api/2.0/mlflow/logged-models"
 
 ABSOLUTE_ROUTES: list[tuple[str, Any]] = [
     *(_endpoint(*spec) for spec in _ENDPOINTS),
-    *(_endpoint(*spec, service="mlflow_registry") for spec in _REGISTRY_ENDPOINTS),
+    *(_endpoint(*spec, service=MLFLOW_REGISTRY) for spec in _REGISTRY_ENDPOINTS),
     (f"{PREFIX}/api/2.0/mlflow/registered-models/alias", RegistryAliasHandler),
     (f"{_MODELS}", LoggedModelCreateHandler),
     (f"{_MODELS}/search", LoggedModelSearchHandler),

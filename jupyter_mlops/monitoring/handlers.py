@@ -19,14 +19,19 @@ thread that claims each monitor's ended windows and submits their evaluation to 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import tornado.web
 from pydantic import BaseModel, TypeAdapter
 
 from ..core.api import APIHandler
+from ..core.capability import ServerHost, Teardown
 from ..core.openapi import Contract
+from ..core.tasks import TASK_RUNNER, BaseTaskRunner
+from ..serving.capability import REGISTRY
+from ..tracking.capability import TRACKING
 from . import api_models as api
+from .capability import MONITORING
 from .entities import DriftReportData, Monitor, MonitorSpec, Window
 from .service import MonitorService
 from .ticker import Ticker
@@ -41,12 +46,11 @@ class _Empty(BaseModel):
 class _MonitoringBase(APIHandler):
     @property
     def monitors(self) -> MonitorService:
-        service: MonitorService = self.service("monitoring")
-        return service
+        return self.service(MONITORING)
 
     @property
-    def runner(self) -> Any:
-        return self.settings.get("mlops_task_runner")
+    def runner(self) -> BaseTaskRunner:
+        return self.service(TASK_RUNNER)
 
 
 class MonitorsHandler(_MonitoringBase):
@@ -173,7 +177,7 @@ class AlertChainHandler(_MonitoringBase):
 
         number = _window_number(alert_id, "alert_id")
         chain = await self.run_blocking(
-            alert_chain, self.database, self.settings.get("mlops_tracking"), monitor_id, number
+            alert_chain, self.database, self.services.find(TRACKING), monitor_id, number
         )
         self.reply(api.AlertChainOut.model_validate(chain))
 
@@ -240,38 +244,35 @@ def _window_number(window_id: str, field: str = "window_id") -> int:
     return int(window_id)
 
 
-def setup(app: Any) -> None:
-    """Build the monitor service and start the ticker (unless turned off)."""
-    service = MonitorService(app.settings["mlops_database"], app.settings["mlops_data_dir"])
-    app.settings["mlops_monitoring"] = service
-    if getattr(app, "monitoring_ticker", True):
-        ticker = Ticker(
-            service,
-            app.settings.get("mlops_task_runner"),
-            float(getattr(app, "monitoring_interval", 30.0)),
-            app.log,
-            lambda: _follow_retrainings(app),
+class MonitoringHost(ServerHost, Protocol):
+    """The settings the monitoring capability reads (`MLOpsApp` traitlets)."""
+
+    monitoring_ticker: bool
+    monitoring_interval: float
+
+
+def setup(app: MonitoringHost) -> Teardown | None:
+    """Build the monitor service and start the ticker (unless turned off); the teardown stops
+    the ticker."""
+    service = MonitorService(app.database, app.resolved_data_dir)
+    app.services.provide(MONITORING, service)
+    if not app.monitoring_ticker:
+        return None
+    services = app.services
+    database = app.database
+
+    def follow_retrainings() -> None:
+        from .retraining_followup import follow_retrainings
+
+        follow_retrainings(
+            database, services.get(REGISTRY), services.find(TRACKING), services.get(TASK_RUNNER)
         )
-        ticker.start()
-        app.settings["mlops_monitoring_ticker"] = ticker
 
-
-def _follow_retrainings(app: Any) -> None:
-    from .retraining_followup import follow_retrainings
-
-    follow_retrainings(
-        app.settings["mlops_database"],
-        app.settings["mlops_registry"],
-        app.settings.get("mlops_tracking"),
-        app.settings.get("mlops_task_runner"),
+    ticker = Ticker(
+        service, services.get(TASK_RUNNER), app.monitoring_interval, app.log, follow_retrainings
     )
-
-
-async def teardown(app: Any) -> None:
-    """Stop the ticker."""
-    ticker: Ticker | None = app.settings.get("mlops_monitoring_ticker")
-    if ticker is not None:
-        ticker.stop()
+    ticker.start()
+    return ticker.stop
 
 
 _ID = r"(?P<{}>[^/]+)"

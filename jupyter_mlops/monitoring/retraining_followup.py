@@ -20,8 +20,9 @@ from typing import Any
 
 from ..core.db import Database
 from ..core.errors import MLOpsError
+from ..evaluation.capability import GATES_TASK
 from ..evaluation.followups import AlertFollowup, FollowupStore
-from ..evaluation.promotion import TASK_KIND, execute_gate_run, start_gate_run
+from ..evaluation.promotion import execute_gate_run, start_gate_run
 from ..evaluation.store import EvaluationStore
 from ..jobs.store import JobStore
 from ..serving.registry import ModelRegistry
@@ -105,7 +106,7 @@ def _follow(
         execute_gate_run(gate_run.gate_run_id)
     else:
         title = f"gates: {gate_run.model_name} v{version} on {endpoint_name} (drift loop)"
-        task_id = runner.submit(TASK_KIND, {"gate_run_id": gate_run.gate_run_id}, title)
+        task_id = runner.submit(GATES_TASK, {"gate_run_id": gate_run.gate_run_id}, title)
         EvaluationStore(database).update_run(gate_run.gate_run_id, task_run_id=task_id)
     return followups.get(alert.alert_id)
 

@@ -18,8 +18,11 @@ from pydantic import BaseModel
 from tornado import web
 
 from ..core.api import APIHandler
+from ..core.capability import ServerHost
 from ..core.openapi import Contract
+from ..core.tasks import TASK_RUNNER
 from .api_models import ProfileBody, ProfileList, ProfileRequest
+from .capability import PROFILING
 from .jobs import ProfileJob, ProfileJobs
 from .store import ProfileStore
 
@@ -54,7 +57,7 @@ class ProfilesHandler(APIHandler):
     async def post(self) -> None:
         """Start profiling a file; 202 with the job to poll."""
         request = self.parse_body(ProfileRequest)
-        jobs: ProfileJobs = self.service("profiling")
+        jobs = self.service(PROFILING)
         options = request.csv.model_dump() if request.csv is not None else None
         job = await self.run_blocking(
             jobs.start, request.path, request.name, request.sample, options
@@ -72,7 +75,7 @@ class ProfileJobHandler(APIHandler):
     @web.authenticated
     async def get(self, job_id: str) -> None:
         """Reply with the job's state and, once done, its profile."""
-        jobs: ProfileJobs = self.service("profiling")
+        jobs = self.service(PROFILING)
         job, profile = await self.run_blocking(jobs.get, job_id)
         self.reply(JobState(job=job, profile=profile))
 
@@ -120,13 +123,11 @@ class ProfileReportHandler(APIHandler):
         self.finish(html, set_content_type="text/html; charset=utf-8")
 
 
-def setup(app: Any) -> None:
-    """Profiling jobs rooted at the server's root, run by the server's task runner (which the
-    jobs capability sets up after this one, hence looked up at each use)."""
+def setup(app: ServerHost) -> None:
+    """Profiling jobs rooted at the server's root; big files run on the server's task runner
+    (the jobs capability, set up first: profiling requires it)."""
     root = Path(app.serverapp.root_dir).expanduser().resolve()
-    app.settings["mlops_profiling"] = ProfileJobs(
-        lambda: app.settings.get("mlops_task_runner"), root
-    )
+    app.services.provide(PROFILING, ProfileJobs(lambda: app.services.find(TASK_RUNNER), root))
 
 
 ROUTES = [

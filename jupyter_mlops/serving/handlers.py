@@ -32,18 +32,20 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
-from jupyter_server.extension.application import ExtensionApp
 from tornado import web
 
 from ..core.api import APIHandler
+from ..core.capability import ServerHost, Teardown
 from ..core.errors import MLOpsError
 from ..core.openapi import Contract
 from ..core.query import is_decimal
+from ..tracking.capability import TRACKING
 from . import api_models as api
 from .api import register_version
-from .entities import Endpoint
+from .capability import REGISTRY, SUPERVISOR
+from .entities import Alias, Endpoint, ModelVersion, RegisteredModel
 from .model_uri import MAX_VERSION, ModelRef, check_alias, check_name
 from .registry import ModelRegistry
 from .rest_views import compare_versions, endpoint_list, endpoint_out, model_detail
@@ -54,23 +56,23 @@ BASE_PORT_ENV = "JUPYTER_MLOPS_SERVING_BASE_PORT"
 _NAME = r"(?P<name>[^/]+)"
 
 
-def setup(app: ExtensionApp) -> None:
-    """Build the registry and the endpoint supervisor; adopt persistent endpoints at start."""
-    registry = ModelRegistry(app.settings["mlops_database"], app.settings["mlops_data_dir"])
-    configured: int = getattr(app, "serving_base_port", 8000)
-    base_port = int(os.environ.get(BASE_PORT_ENV) or configured)
-    supervisor = EndpointSupervisor(registry, app.settings["mlops_data_dir"], base_port)
-    app.settings["mlops_registry"] = registry
-    app.settings["mlops_supervisor"] = supervisor
+class ServingHost(ServerHost, Protocol):
+    """The settings the serving capability reads (`MLOpsApp` traitlets)."""
+
+    serving_base_port: int
+
+
+def setup(app: ServingHost) -> Teardown:
+    """Build the registry and the endpoint supervisor; adopt persistent endpoints at start.
+    The teardown stops the endpoints this server started (persistent ones keep running)."""
+    registry = ModelRegistry(app.database, app.resolved_data_dir)
+    base_port = int(os.environ.get(BASE_PORT_ENV) or app.serving_base_port)
+    supervisor = EndpointSupervisor(registry, app.resolved_data_dir, base_port)
+    app.services.provide(REGISTRY, registry)
+    app.services.provide(SUPERVISOR, supervisor)
     if app.serverapp is not None:
         app.serverapp.io_loop.add_callback(supervisor.adopt)
-
-
-async def teardown(app: ExtensionApp) -> None:
-    """Stop the endpoints this server started (persistent ones keep running)."""
-    supervisor = app.settings.get("mlops_supervisor")
-    if supervisor is not None:
-        await supervisor.close()
+    return supervisor.close
 
 
 def _version_number(text: str) -> int:
@@ -82,13 +84,11 @@ def _version_number(text: str) -> int:
 class _Handler(APIHandler):
     @property
     def registry(self) -> ModelRegistry:
-        registry: ModelRegistry = self.service("registry")
-        return registry
+        return self.service(REGISTRY)
 
     @property
     def supervisor(self) -> EndpointSupervisor:
-        supervisor: EndpointSupervisor = self.service("supervisor")
-        return supervisor
+        return self.service(SUPERVISOR)
 
     async def reply_endpoint(self, endpoint: Endpoint, status: int = 200) -> None:
         self.reply(await self.run_blocking(endpoint_out, self.registry, endpoint), status)
@@ -101,7 +101,7 @@ class ModelsHandler(_Handler):
         "get": Contract("Registered models", response=api.ModelList),
         "post": Contract(
             "Register a run's model as a new version",
-            response=api.VersionOut,
+            response=ModelVersion,
             body=api.RegisterIn,
             status=201,
         ),
@@ -111,7 +111,7 @@ class ModelsHandler(_Handler):
     async def get(self) -> None:
         """GET: see the class docstring and `contract`."""
         models = await self.run_blocking(self.registry.list_models)
-        self.reply(api.ModelList(models=[api.model_out(m) for m in models]))
+        self.reply(api.ModelList(models=models))
 
     @web.authenticated
     async def post(self) -> None:
@@ -120,7 +120,7 @@ class ModelsHandler(_Handler):
         # A folder must be under the server's root or the store (source_paths.py).
         root = Path(self.settings.get("server_root_dir") or ".").expanduser()
         source = confine_source(body.source, root, [self.data_dir])
-        tracking = self.settings.get("mlops_tracking")
+        tracking = self.services.find(TRACKING)
         if tracking is None and not source.startswith("/"):
             raise MLOpsError("experiment tracking is not available", field="source")
         version = await self.run_blocking(
@@ -132,7 +132,7 @@ class ModelsHandler(_Handler):
             description=body.description,
             tags=body.tags,
         )
-        self.reply(api.version_out(version), 201)
+        self.reply(version, 201)
 
 
 class ModelHandler(_Handler):
@@ -141,7 +141,7 @@ class ModelHandler(_Handler):
     contract: ClassVar[dict[str, Contract]] = {
         "get": Contract("A model, its versions and endpoints", response=api.ModelDetail),
         "patch": Contract(
-            "Set a model's description or tags", response=api.ModelOut, body=api.UpdateIn
+            "Set a model's description or tags", response=RegisteredModel, body=api.UpdateIn
         ),
         "delete": Contract("Delete a model and its versions", response=api.Deleted),
     }
@@ -158,7 +158,7 @@ class ModelHandler(_Handler):
         model = await self.run_blocking(
             self.registry.update_model, name, body.description, body.tags
         )
-        self.reply(api.model_out(model))
+        self.reply(model)
 
     @web.authenticated
     async def delete(self, name: str) -> None:
@@ -171,9 +171,9 @@ class VersionHandler(_Handler):
     """`models/{name}/versions/{version}`."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "get": Contract("One model version", response=api.VersionOut),
+        "get": Contract("One model version", response=ModelVersion),
         "patch": Contract(
-            "Set a version's description or tags", response=api.VersionOut, body=api.UpdateIn
+            "Set a version's description or tags", response=ModelVersion, body=api.UpdateIn
         ),
     }
 
@@ -181,7 +181,7 @@ class VersionHandler(_Handler):
     async def get(self, name: str, version: str) -> None:
         """GET: see the class docstring and `contract`."""
         ref = ModelRef(name, version=_version_number(version))
-        self.reply(api.version_out(await self.run_blocking(self.registry.get_version, ref)))
+        self.reply(await self.run_blocking(self.registry.get_version, ref))
 
     @web.authenticated
     async def patch(self, name: str, version: str) -> None:
@@ -194,7 +194,7 @@ class VersionHandler(_Handler):
             body.description,
             body.tags,
         )
-        self.reply(api.version_out(updated))
+        self.reply(updated)
 
 
 class VersionCompareHandler(_Handler):
@@ -215,7 +215,7 @@ class VersionCompareHandler(_Handler):
         comparison = await self.run_blocking(
             compare_versions,
             self.registry,
-            self.settings.get("mlops_tracking"),
+            self.services.find(TRACKING),
             name,
             _version_number(version),
             query.to,
@@ -229,7 +229,7 @@ class AliasHandler(_Handler):
     contract: ClassVar[dict[str, Contract]] = {
         "put": Contract(
             "Point an alias at a version; endpoints following it switch",
-            response=api.AliasOut,
+            response=Alias,
             body=api.AliasIn,
         ),
         "delete": Contract("Remove an alias", response=api.Deleted),
@@ -242,7 +242,7 @@ class AliasHandler(_Handler):
         check_alias(alias)
         moved = await self.run_blocking(self.registry.set_alias, name, alias, body.version)
         await self.supervisor.after_alias_moved(name, alias, moved.version)
-        self.reply(api.alias_out(moved))
+        self.reply(moved)
 
     @web.authenticated
     async def delete(self, name: str, alias: str) -> None:
@@ -256,7 +256,7 @@ class AliasRollbackHandler(_Handler):
 
     contract: ClassVar[dict[str, Contract]] = {
         "post": Contract(
-            "Point an alias back at its previous version", response=api.AliasOut, body=api.EmptyIn
+            "Point an alias back at its previous version", response=Alias, body=api.EmptyIn
         ),
     }
 
@@ -270,7 +270,7 @@ class AliasRollbackHandler(_Handler):
             self.registry.set_alias, name, alias, current.previous_version
         )
         await self.supervisor.after_alias_moved(name, alias, moved.version)
-        self.reply(api.alias_out(moved))
+        self.reply(moved)
 
 
 class EndpointsHandler(_Handler):

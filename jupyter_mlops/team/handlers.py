@@ -20,12 +20,12 @@ Approving a request moves the alias at once (endpoints following it switch), as 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from jupyter_server.extension.application import ExtensionApp
 from tornado import web
 
 from ..core.api import APIHandler
+from ..core.capability import ServerHost, Teardown
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.openapi import Contract
 from ..core.query import is_decimal
@@ -35,7 +35,10 @@ from ..core.team.identity import current_actor
 from ..core.team.notifications import EVENTS, Dispatcher
 from ..core.team.permissions import OBJECT_TYPES, Permission
 from ..core.team.service import TeamService
+from ..serving.capability import REGISTRY, SUPERVISOR
+from ..tracking.capability import TRACKING
 from . import api_models as api
+from .capability import TEAM
 from .provenance import version_provenance
 
 if TYPE_CHECKING:
@@ -43,46 +46,49 @@ if TYPE_CHECKING:
     from ..serving.supervisor import EndpointSupervisor
 
 
-def team_settings_of(app: ExtensionApp) -> team_settings.TeamSettings:
+class TeamHost(ServerHost, Protocol):
+    """The settings the team capability reads (`MLOpsApp` traitlets)."""
+
+    notifications: list[dict[str, Any]]
+    notifications_interval: float
+    default_permission: str
+    team_admins: list[str]
+    protected_aliases: list[str]
+
+
+def team_settings_of(app: TeamHost) -> team_settings.TeamSettings:
     """The team configuration from `MLOpsApp`'s traitlets (a bad channel fails the start)."""
-    channels = getattr(app, "notifications", None) or []
     return team_settings.TeamSettings(
-        default_permission=str(getattr(app, "default_permission", "EDIT")).upper(),
-        admins=tuple(getattr(app, "team_admins", ()) or ()),
-        protected_aliases=tuple(getattr(app, "protected_aliases", ()) or ()),
-        channels=tuple(team_settings.channel_from_dict(dict(c)) for c in channels),
+        default_permission=app.default_permission.upper(),
+        admins=tuple(app.team_admins),
+        protected_aliases=tuple(app.protected_aliases),
+        channels=tuple(team_settings.channel_from_dict(dict(c)) for c in app.notifications),
     )
 
 
-def setup(app: ExtensionApp) -> None:
+def setup(app: TeamHost) -> Teardown:
     """Configure the team rules for this server and the processes it starts; start delivering
-    notifications."""
-    configured = team_settings_of(app)
-    app._previous_team_env = team_settings.configure(configured)  # type: ignore[attr-defined]
-    database = app.settings["mlops_database"]
-    app.settings["mlops_team"] = TeamService(database)
-    interval = float(getattr(app, "notifications_interval", 1.0))
-    dispatcher = Dispatcher(database, interval=interval)
-    app.settings["mlops_notifications"] = dispatcher
+    notifications. The teardown stops delivering and gives the process its previous team
+    configuration back."""
+    previous = team_settings.configure(team_settings_of(app))
+    app.services.provide(TEAM, TeamService(app.database))
+    dispatcher = Dispatcher(app.database, interval=app.notifications_interval)
     dispatcher.start()
 
-
-async def teardown(app: ExtensionApp) -> None:
-    """Stop delivering; give the process its previous team configuration back."""
-    dispatcher: Dispatcher | None = app.settings.get("mlops_notifications")
-    if dispatcher is not None:
+    def teardown() -> None:
         dispatcher.stop()
-    team_settings.restore(getattr(app, "_previous_team_env", None))
+        team_settings.restore(previous)
+
+    return teardown
 
 
 class _Handler(APIHandler):
     @property
     def team(self) -> TeamService:
-        team: TeamService = self.service("team")
-        return team
+        return self.service(TEAM)
 
     def _approval_out(self, approval: Approval) -> api.ApprovalOut:
-        registry: ModelRegistry | None = self.settings.get("mlops_registry")
+        registry: ModelRegistry | None = self.services.find(REGISTRY)
         current = None
         if registry is not None:
             try:
@@ -221,7 +227,7 @@ class ApprovalsHandler(_Handler):
     async def post(self) -> None:
         """POST: see the class docstring and `contract`."""
         body = self.parse_body(api.ApprovalIn)
-        registry: ModelRegistry | None = self.settings.get("mlops_registry")
+        registry: ModelRegistry | None = self.services.find(REGISTRY)
         if registry is not None:  # the version must exist
             from ..serving.model_uri import ModelRef
 
@@ -271,8 +277,8 @@ class DecisionHandler(_Handler):
         approval = await self.run_blocking(
             self.team.decide, _approval_id(approval_id), approve, body.comment
         )
-        registry: ModelRegistry | None = self.settings.get("mlops_registry")
-        supervisor: EndpointSupervisor | None = self.settings.get("mlops_supervisor")
+        registry: ModelRegistry | None = self.services.find(REGISTRY)
+        supervisor: EndpointSupervisor | None = self.services.find(SUPERVISOR)
         if approve and registry is not None:
             moved = await self.run_blocking(
                 registry.set_alias, approval.model, approval.alias, approval.version
@@ -312,12 +318,12 @@ class ProvenanceHandler(_Handler):
         """GET: see the class docstring and `contract`."""
         if not is_decimal(version) or not 1 <= int(version) <= api.MAX_ID:
             raise MLOpsError(f"version {version!r} must be a positive number", field="version")
-        registry: ModelRegistry = self.service("registry")
+        registry: ModelRegistry = self.service(REGISTRY)
         found = await self.run_blocking(
             version_provenance,
             self.team.database,
             registry,
-            self.settings.get("mlops_tracking"),
+            self.services.find(TRACKING),
             name,
             int(version),
         )

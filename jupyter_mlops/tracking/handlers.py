@@ -25,21 +25,22 @@ from __future__ import annotations
 import mimetypes
 import os
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 from urllib.parse import quote
 
-from jupyter_server.extension.application import ExtensionApp
 from pydantic import ValidationError
 from tornado import web
 from tornado.iostream import StreamClosedError
 
 from ..core import artifact_store
 from ..core.api import APIHandler
+from ..core.capability import ServerHost, Teardown
 from ..core.errors import MLOpsError, NotFoundError, validation_error
 from ..core.openapi import Contract
 from ..core.services import dotted_name, service_class
 from . import api_models as api
 from .base_store import TRACKING_STORE, BaseTrackingStore
+from .capability import TRACKING
 from .entities import RunPage, RunView
 from .heartbeat import ServerReaper
 
@@ -48,30 +49,32 @@ DOWNLOAD_CHUNK_BYTES = 1 << 20
 _RUN_VIEWS = {"active": RunView.ACTIVE_ONLY, "deleted": RunView.DELETED_ONLY, "all": RunView.ALL}
 
 
-def setup(app: ExtensionApp) -> None:
+class TrackingHost(ServerHost, Protocol):
+    """The settings the tracking capability reads (`MLOpsApp` traitlets)."""
+
+    tracking_store_class: type[BaseTrackingStore] | str | None
+
+
+def setup(app: TrackingHost) -> Teardown:
     """Build the configured tracking store over the server's database (artifacts under its data
     dir), export its class so the kernels and jobs this server starts build the same, and start
-    the reaper of orphaned runs."""
-    database = app.settings["mlops_database"]
-    data_dir = app.settings["mlops_data_dir"]
-    store_class = service_class(TRACKING_STORE, getattr(app, "tracking_store_class", None))
-    app.settings["mlops_tracking"] = store_class(database, data_dir)
-    app.settings["mlops_tracking_env"] = os.environ.get(TRACKING_STORE.env)
+    the reaper of orphaned runs. The teardown stops the reaper and gives the environment back
+    its store class."""
+    store_class = service_class(TRACKING_STORE, app.tracking_store_class)
+    app.services.provide(TRACKING, store_class(app.database, app.resolved_data_dir))
+    previous = os.environ.get(TRACKING_STORE.env)
     os.environ[TRACKING_STORE.env] = dotted_name(store_class)
     # Runs whose process was killed are marked KILLED now and every minute.
-    app.settings["mlops_tracking_reaper"] = ServerReaper(database).start()
+    reaper = ServerReaper(app.database).start()
 
-
-async def teardown(app: ExtensionApp) -> None:
-    """Stop the reaper of orphaned runs; give the environment back its store class."""
-    reaper = app.settings.pop("mlops_tracking_reaper", None)
-    if reaper is not None:
+    def teardown() -> None:
         reaper.stop()
-    previous = app.settings.get("mlops_tracking_env")
-    if previous is None:
-        os.environ.pop(TRACKING_STORE.env, None)
-    else:
-        os.environ[TRACKING_STORE.env] = previous
+        if previous is None:
+            os.environ.pop(TRACKING_STORE.env, None)
+        else:
+            os.environ[TRACKING_STORE.env] = previous
+
+    return teardown
 
 
 # --- blocking work, run in a thread ----------------------------------------------------------
@@ -206,7 +209,7 @@ class TrackingHandler(APIHandler):
     @property
     def store(self) -> BaseTrackingStore:
         """The server's tracking store (built by `setup`)."""
-        store: BaseTrackingStore = self.service("tracking")
+        store = self.service(TRACKING)
         return store
 
 

@@ -20,10 +20,9 @@ from typing import Any
 # notebook executed by papermill.
 NOTEBOOK_ENV = "JUPYTER_MLOPS_NOTEBOOK"
 # Set by the jobs runner in a job's kernel: runs it logs get them as tags (the job <-> run link).
-JOB_TAG_ENVS = {
-    "mlops.job_run_id": "JUPYTER_MLOPS_JOB_RUN_ID",
-    "mlops.job_id": "JUPYTER_MLOPS_JOB_ID",
-}
+JOB_RUN_TAG = "mlops.job_run_id"
+JOB_ID_TAG = "mlops.job_id"
+JOB_TAG_ENVS = {JOB_RUN_TAG: "JUPYTER_MLOPS_JOB_RUN_ID", JOB_ID_TAG: "JUPYTER_MLOPS_JOB_ID"}
 KEY_PACKAGES = (
     "jupyter-mlops",
     "numpy",
@@ -161,3 +160,20 @@ def current_user() -> str | None:
     from ..core.team.identity import current_user as acting_user
 
     return acting_user()
+
+
+def runs_of_job_runs(store: Any, job_run_ids: list[str], limit: int = 1000) -> dict[str, list[str]]:
+    """The tracking runs each job run logged (tagged `JOB_RUN_TAG` by its kernel): one search
+    for all of them, whatever their number (a page of job runs is one query, not one each)."""
+    linked: dict[str, list[str]] = {run_id: [] for run_id in job_run_ids}
+    if store is None or not job_run_ids:
+        return linked
+    quoted = ", ".join("'" + run_id.replace("'", "''") + "'" for run_id in job_run_ids)
+    page = store.search_runs(
+        None, f"tags.`{JOB_RUN_TAG}` IN ({quoted})", max_results=limit, run_view="all"
+    )
+    for run in page.runs:
+        owner = run.tags.get(JOB_RUN_TAG)
+        if owner in linked:
+            linked[owner].append(run.run_id)
+    return linked

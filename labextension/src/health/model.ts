@@ -1,18 +1,12 @@
-/** Mirrors `jupyter_mlops.health.service.CapabilityStatus`. */
-export interface ICapabilityStatus {
-  name: string;
-  title: string;
-  available: boolean;
-}
+/**
+ * The health contract: aliases of the schemas generated from the server's OpenAPI document
+ * (`../api/schema.d.ts`, from `jupyter_mlops/health/service.py`).
+ */
 
-/** Mirrors `jupyter_mlops.health.service.Health`. */
-export interface IHealth {
-  version: string;
-  store_url: string;
-  store_backend: string;
-  schema_revision: string[];
-  schema_head: string[];
-  schema_up_to_date: boolean;
-  data_dir: string;
-  capabilities: ICapabilityStatus[];
-}
+import type { Schema } from '../api/types';
+
+/** `CapabilityStatus`: one installed capability and whether this server runs it. */
+export type ICapabilityStatus = Schema<'CapabilityStatus'>;
+
+/** `Health`. */
+export type IHealth = Schema<'Health'>;

@@ -24,10 +24,10 @@ export function HealthSummary(props: { health: IHealth }): JSX.Element {
         {health.capabilities.map(capability => (
           <li
             key={capability.name}
-            className={capability.available ? 'jp-mod-available' : 'jp-mod-unavailable'}
+            className={capability.enabled ? 'jp-mod-available' : 'jp-mod-unavailable'}
           >
-            {capability.available ? '✓' : '·'} {capability.title}
-            {capability.available ? '' : ' (not yet available)'}
+            {capability.enabled ? '✓' : '·'} {capability.title}
+            {capability.enabled ? '' : ' (not enabled on this server)'}
           </li>
         ))}
       </ul>

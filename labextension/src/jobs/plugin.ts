@@ -63,7 +63,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       downloadUrl: (runId: string, format: string) => outputUrl(runId, format)
     };
     const section = new JobsSection(actions);
-    sidebar.addSection(section, SECTION_RANK);
+    sidebar.addSection(section, SECTION_RANK, 'jobs');
     const panels = new MainAreaOpener<JobsSection, Record<string, never>>({
       app,
       namespace: 'mlops-jobs',

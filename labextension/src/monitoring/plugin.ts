@@ -78,7 +78,7 @@ export const monitoringPlugin: JupyterFrontEndPlugin<void> = {
         void app.commands.execute(CommandIDs.openMonitor, { monitorId, endpoint }),
       () => void app.commands.execute(CommandIDs.createMonitor)
     );
-    sidebar.addSection(section, SECTION_RANK);
+    sidebar.addSection(section, SECTION_RANK, 'monitoring');
 
     app.commands.addCommand(CommandIDs.openMonitor, {
       label: 'Open Monitor',

@@ -67,7 +67,7 @@ export const profilingPlugin: JupyterFrontEndPlugin<void> = {
     const section = new ProfilesSection(profile => {
       void app.commands.execute(CommandIDs.openProfile, { profileId: profile.id });
     });
-    sidebar.addSection(section, SECTION_RANK);
+    sidebar.addSection(section, SECTION_RANK, 'profiling');
     // One tab per saved profile, or per file being profiled; restored after a reload (a tab
     // whose job was still running polls it again).
     const views = new MainAreaOpener<ProfileView, IProfileViewArgs>({

@@ -56,7 +56,7 @@ export const servingPlugin: JupyterFrontEndPlugin<void> = {
     const section = new ModelsSection(
       name => void app.commands.execute(CommandIDs.openModel, { name })
     );
-    sidebar.addSection(section, SECTION_RANK);
+    sidebar.addSection(section, SECTION_RANK, 'serving');
 
     app.commands.addCommand(CommandIDs.openModel, {
       label: args => (stringArg(args, 'name') ? 'Open Model' : 'Open a Registered Model…'),

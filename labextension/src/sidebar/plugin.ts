@@ -2,6 +2,8 @@ import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/a
 import { ICommandPalette } from '@jupyterlab/apputils';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import type { IHealth } from '../health/model';
+import { requestAPI } from '../request';
 import { IMLOpsSidebar } from '../tokens';
 import { MLOpsSidebar } from './widget';
 
@@ -25,6 +27,14 @@ export const sidebarPlugin: JupyterFrontEndPlugin<IMLOpsSidebar> = {
       execute: () => shell.activateById(sidebar.id)
     });
     palette?.addItem({ command: CommandIDs.openSidebar, category: PALETTE_CATEGORY });
+    // Sections of capabilities this server does not run go away (their routes answer 404).
+    requestAPI<IHealth>('health')
+      .then(health =>
+        sidebar.setEnabledCapabilities(
+          health.capabilities.filter(c => c.enabled).map(c => c.name)
+        )
+      )
+      .catch(reason => console.warn('jupyter-mlops: could not read the server health', reason));
     return sidebar;
   }
 };

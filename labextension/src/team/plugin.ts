@@ -13,6 +13,6 @@ export const teamPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IMLOpsSidebar],
   activate: (app: JupyterFrontEnd, sidebar: IMLOpsSidebar) => {
-    sidebar.addSection(new DeliveriesSection(), SECTION_RANK);
+    sidebar.addSection(new DeliveriesSection(), SECTION_RANK, 'team');
   }
 };

@@ -78,7 +78,7 @@ export const trackingPlugin: JupyterFrontEndPlugin<void> = {
           experimentId: experiment.experiment_id
         })
     );
-    sidebar.addSection(section, SECTION_RANK);
+    sidebar.addSection(section, SECTION_RANK, 'tracking');
 
     app.commands.addCommand(CommandIDs.showExperiments, {
       label: 'Show the Experiments',
