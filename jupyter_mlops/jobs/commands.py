@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
+import threading
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -283,6 +283,7 @@ def _configure_scheduler(parser: argparse.ArgumentParser) -> None:
 
 def _scheduler(args: argparse.Namespace, shell: Any) -> int:
     from ..core.config import resolve_data_dir
+    from ..core.periodic import Periodic
     from ..core.store import get_database
     from .runner import JobRunner
     from .scheduler import Scheduler
@@ -299,13 +300,20 @@ def _scheduler(args: argparse.Namespace, shell: Any) -> int:
         f"jupyter-mlops scheduler {scheduler.name}: {len(recovered)} dead run(s) marked failed",
         flush=True,
     )
+
+    def fire() -> None:
+        for run in scheduler.tick():
+            print(f"fired {run.title} -> run {run.run_id}", flush=True)
+
     try:
-        while True:
-            for run in scheduler.tick():
-                print(f"fired {run.title} -> run {run.run_id}", flush=True)
-            if args.once:
-                break
-            time.sleep(args.interval)
+        if args.once:
+            fire()
+        else:
+            loop = Periodic("mlops-scheduler", fire, args.interval, immediately=True).start()
+            try:
+                threading.Event().wait()  # until Ctrl-C
+            finally:
+                loop.stop()
     except KeyboardInterrupt:
         pass
     finally:

@@ -30,6 +30,7 @@ from typing import Any
 from ..core import input_checks
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError
+from ..core.periodic import Periodic
 from ..core.processes import pid_alive
 from ..core.server_link import task_environment
 from ..core.tasks import BaseTaskRunner, TaskState, task_target
@@ -83,17 +84,15 @@ class JobRunner(BaseTaskRunner):
         self._done = threading.Condition(self._lock)
         self._pending_notebooks: dict[str, tuple[str, Path | None]] = {}
         self._closed = threading.Event()
-        self._stopping = threading.Event()
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
         # Per accepted run: set to stop it (a user's cancel, or the runner's stop).
         self._cancels: dict[str, threading.Event] = {}
         self._cancel_reasons: dict[str, str] = {}
         self.host = socket.gethostname()
         self.pid = os.getpid()
-        self._heartbeat = threading.Thread(
-            target=self._beat, args=(heartbeat_s,), name="mlops-job-heartbeat", daemon=True
-        )
-        self._heartbeat.start()
+        self._heartbeat = Periodic(
+            "mlops-job-heartbeat", self._beat, heartbeat_s, logger=log, join_timeout_s=5
+        ).start()
 
     # -- submitting -------------------------------------------------------------------
     def _accept(self, run: JobRun) -> None:
@@ -423,15 +422,15 @@ class JobRunner(BaseTaskRunner):
         )
         self.enqueue(retry)
 
-    def _beat(self, interval: float) -> None:
+    def _beat(self) -> None:
         # Beats until stopped, or closed with nothing left to run (a drain keeps beating).
-        while not self._stopping.wait(interval):
-            if self._closed.is_set() and not self.active_run_ids():
-                return
-            try:
-                self.store.heartbeat(self.active_run_ids())
-            except Exception:  # the store is briefly unavailable: beat again later
-                log.debug("job heartbeat failed", exc_info=True)
+        if self._closed.is_set() and not self.active_run_ids():
+            self._heartbeat.stop()  # from its own thread: the loop ends after this pass
+            return
+        try:
+            self.store.heartbeat(self.active_run_ids())
+        except Exception:  # the store is briefly unavailable: beat again later
+            log.debug("job heartbeat failed", exc_info=True)
 
     def close(self, wait: bool = False) -> None:
         """Stop taking runs; with `wait`, finish those already accepted."""
@@ -474,7 +473,6 @@ class JobRunner(BaseTaskRunner):
         """Shut down now (the server stops): kill running kernels and task processes, and
         mark every run this runner had accepted cancelled; returns when all have ended."""
         self._closed.set()
-        self._stopping.set()
         with self._lock:
             processes = list(self._processes.values())
             for event in self._cancels.values():
@@ -487,6 +485,7 @@ class JobRunner(BaseTaskRunner):
             self.store.finish_run_if_active(
                 run_id, RunStatus.CANCELLED, "stopped: the runner shut down before it ran"
             )
+        self._heartbeat.stop()
 
 
 def _task_state(run: JobRun) -> TaskState:
