@@ -22,6 +22,10 @@ from pydantic.json_schema import JsonSchemaMode
 # public type for its dataclasses, hence `type[Any]`.)
 Shape: TypeAlias = type[BaseModel] | type[Any]
 
+# The config of a pydantic dataclass the API answers: a field with a default is still always
+# in the answer, so the document (and the Lab's generated types) marks it required.
+ANSWERED = ConfigDict(json_schema_serialization_defaults_required=True)
+
 
 @dataclass(frozen=True)
 class Contract:
@@ -158,10 +162,14 @@ def missing_contracts(routes: list[Route]) -> list[str]:
     return missing
 
 
-def _models_schemas(models: set[Shape]) -> tuple[dict[Any, Any], dict[str, Any]]:
-    ordered = sorted(models, key=lambda model: (model.__module__, model.__qualname__))
-    modes: tuple[JsonSchemaMode, ...] = ("validation", "serialization")
-    inputs = [((model, mode), mode, TypeAdapter(model)) for model in ordered for mode in modes]
+def _models_schemas(
+    uses: set[tuple[Shape, JsonSchemaMode]],
+) -> tuple[dict[Any, Any], dict[str, Any]]:
+    # Each shape only in the modes it is used in (bodies and queries are read, responses
+    # written): a shape with a computed field (`ModelVersion.uri`) then keeps one name instead
+    # of an `-Input`/`-Output` pair.
+    ordered = sorted(uses, key=lambda use: (use[0].__module__, use[0].__qualname__, use[1]))
+    inputs = [((model, mode), mode, TypeAdapter(model)) for model, mode in ordered]
     keyed, top = TypeAdapter.json_schemas(inputs, ref_template="#/components/schemas/{model}")
     refs = {key: schema for (key, _mode), schema in keyed.items()}
     return refs, top.get("$defs", {})
@@ -189,10 +197,12 @@ def build_document(
         for verb in implemented_verbs(route.handler)
         if verb in getattr(route.handler, "contract", {})
     ]
-    models: set[Shape] = {ErrorBody}
+    uses: set[tuple[Shape, JsonSchemaMode]] = {(ErrorBody, "serialization")}
     for _route, _verb, contract in declared:
-        models.update(m for m in (contract.query, contract.body, contract.response) if m)
-    refs, schemas = _models_schemas(models)
+        uses.update((m, "validation") for m in (contract.query, contract.body) if m)
+        if contract.response is not None:
+            uses.add((contract.response, "serialization"))
+    refs, schemas = _models_schemas(uses)
 
     def ref(model: Shape, mode: str) -> dict[str, Any]:
         schema: dict[str, Any] = refs[(model, mode)]

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from pydantic.dataclasses import dataclass
 from typing_extensions import TypedDict
 
+from ..core.openapi import ANSWERED
+
 REFERENCE_KINDS = ("training", "profile")
 WINDOW_STATUSES = ("pending", "done", "skipped", "failed")
 
@@ -42,7 +44,7 @@ class MonitorSpec:
     paused: bool = False
 
 
-@dataclass
+@dataclass(config=ANSWERED)
 class Monitor:
     """A stored monitor. `reference_kind` "training" follows the served version's profile."""
 
@@ -135,7 +137,7 @@ class WindowReport(DriftReportData, total=False):
     validation: ValidationData
 
 
-@dataclass
+@dataclass(config=ANSWERED)
 class Window:
     """One evaluated (or claimed) window: drift share, traffic, labelled performance; `report`
     (its `WindowReport`) only when asked for."""
@@ -184,7 +186,7 @@ class WindowResult:
     error: str | None = None
 
 
-@dataclass
+@dataclass(config=ANSWERED)
 class MonitorAlert:
     """A window that crossed its monitor's thresholds, and the retraining run it started."""
 

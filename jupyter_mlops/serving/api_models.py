@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass
 
+from ..core.openapi import ANSWERED
 from ..core.query import QueryModel
-from .entities import Alias, Endpoint, ModelVersion, RegisteredModel
+from .entities import Endpoint, ModelVersion, RegisteredModel
 
 
 class _In(BaseModel):
@@ -60,62 +62,18 @@ class EmptyIn(_In):
     """No body fields."""
 
 
-class VersionOut(BaseModel):
-    """A model version."""
-
-    name: str
-    version: int
-    uri: str
-    source: str
-    run_id: str | None
-    storage_location: str
-    content_hash: str
-    estimator_class: str
-    creation_time: int
-    input_schema: dict[str, Any]
-    predict_methods: list[str]
-    versions: dict[str, str]
-    description: str | None
-    tags: dict[str, str]
-    training_profile: str | None
-    notebook_path: str | None
-    aliases: list[str]
-    created_by: str | None = None
-
-
-class AliasOut(BaseModel):
-    """An alias."""
-
-    name: str
-    alias: str
-    version: int
-    previous_version: int | None
-    update_time: int
-    updated_by: str | None = None
-
-
-class ModelOut(BaseModel):
-    """A registered model."""
-
-    name: str
-    description: str | None
-    tags: dict[str, str]
-    creation_time: int
-    last_update_time: int
-    latest_version: int | None
-    aliases: dict[str, int]
-    created_by: str | None = None
-    updated_by: str | None = None
-
-
 class ModelList(BaseModel):
     """Every registered model."""
 
-    models: list[ModelOut]
+    models: list[RegisteredModel]
 
 
 class EndpointOut(BaseModel):
-    """An endpoint and its process state."""
+    """An endpoint and its process state.
+
+    Not `entities.Endpoint` on purpose: this adds what the endpoint's record resolves to now
+    (`serving_version`, read from the registry per answer) and leaves out its bearer token
+    (`GET endpoints/{name}/token` hands that out, to users allowed to)."""
 
     name: str
     model_name: str
@@ -168,10 +126,11 @@ class EndpointList(BaseModel):
     external: list[RegisteredEndpointOut] = Field(default_factory=list)
 
 
-class ModelDetail(ModelOut):
+@dataclass(frozen=True, kw_only=True, config=ANSWERED)
+class ModelDetail(RegisteredModel):
     """A model with its versions (newest first) and the endpoints serving it."""
 
-    versions: list[VersionOut]
+    versions: list[ModelVersion]
     endpoints: list[EndpointOut]
 
 
@@ -196,8 +155,8 @@ class VersionComparison(BaseModel):
     Drift between their training data: `POST drift` with the two `training_profile` names.
     """
 
-    version: VersionOut
-    to: VersionOut
+    version: ModelVersion
+    to: ModelVersion
     metrics: list[MetricPair]
 
 
@@ -227,57 +186,6 @@ class Deleted(BaseModel):
     """What was deleted."""
 
     deleted: str
-
-
-def version_out(version: ModelVersion) -> VersionOut:
-    """The REST shape of a version."""
-    return VersionOut(
-        name=version.name,
-        version=version.version,
-        uri=version.uri,
-        source=version.source,
-        run_id=version.run_id,
-        storage_location=version.storage_location,
-        content_hash=version.content_hash,
-        estimator_class=version.estimator_class,
-        creation_time=version.creation_time,
-        input_schema=version.input_schema,
-        predict_methods=version.predict_methods,
-        versions=version.versions,
-        description=version.description,
-        tags=version.tags,
-        training_profile=version.training_profile,
-        notebook_path=version.notebook_path,
-        aliases=version.aliases,
-        created_by=version.created_by,
-    )
-
-
-def alias_out(alias: Alias) -> AliasOut:
-    """The REST shape of an alias."""
-    return AliasOut(
-        name=alias.name,
-        alias=alias.alias,
-        version=alias.version,
-        previous_version=alias.previous_version,
-        update_time=alias.update_time,
-        updated_by=alias.updated_by,
-    )
-
-
-def model_out(model: RegisteredModel) -> ModelOut:
-    """The REST shape of a model."""
-    return ModelOut(
-        name=model.name,
-        description=model.description,
-        tags=model.tags,
-        creation_time=model.creation_time,
-        last_update_time=model.last_update_time,
-        latest_version=model.latest_version,
-        aliases=model.aliases,
-        created_by=model.created_by,
-        updated_by=model.updated_by,
-    )
 
 
 def endpoint_out(endpoint: Endpoint, serving_version: int | None) -> EndpointOut:

@@ -1,12 +1,23 @@
-"""The dataclasses every serving layer exchanges: models, versions, aliases and endpoints."""
+"""The dataclasses every serving layer exchanges: models, versions, aliases and endpoints.
+
+`ModelVersion`, `Alias` and `RegisteredModel` are pydantic dataclasses: the REST API answers
+them as they are (`uri` is a computed field), with no second response model mapped by hand.
+`Endpoint` is answered as `api_models.EndpointOut`, which differs on purpose (see there).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import field
 from typing import Any
 
+from pydantic import computed_field
+from pydantic.dataclasses import dataclass
 
-@dataclass(frozen=True)
+from ..core.openapi import ANSWERED
+
+
+@dataclass(frozen=True, config=ANSWERED)
 class ModelVersion:
     """A registered version: its folder, content hash, lineage and the baseline for monitoring.
 
@@ -33,13 +44,14 @@ class ModelVersion:
     aliases: list[str] = field(default_factory=list)
     created_by: str | None = None
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def uri(self) -> str:
         """`models:/NAME/VERSION`."""
         return f"models:/{self.name}/{self.version}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=ANSWERED)
 class Alias:
     """An alias of a model, the version it points to and the one before."""
 
@@ -51,7 +63,7 @@ class Alias:
     updated_by: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=ANSWERED)
 class RegisteredModel:
     """A model name with its latest version number and its aliases."""
 
@@ -66,7 +78,7 @@ class RegisteredModel:
     updated_by: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Endpoint:
     """An endpoint: the model it serves (following `alias`, else pinned to `version`), its
     address, and the supervisor's view of its process (`state`, `pid`, `restarts`).

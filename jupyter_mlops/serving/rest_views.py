@@ -8,6 +8,7 @@ the server has it). Blocking: handlers run them with `run_blocking`.
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 from typing import Any
 
 from ..core.errors import MLOpsError
@@ -41,8 +42,8 @@ def model_detail(registry: ModelRegistry, name: str) -> api.ModelDetail:
     model = registry.get_model(name)
     endpoints = [e for e in registry.list_endpoints() if e.model_name == name]
     return api.ModelDetail(
-        **api.model_out(model).model_dump(),
-        versions=[api.version_out(v) for v in registry.list_versions(name)],
+        **asdict(model),
+        versions=registry.list_versions(name),
         endpoints=[endpoint_out(registry, e) for e in endpoints],
     )
 
@@ -71,8 +72,8 @@ def compare_versions(
     other = registry.get_version(ModelRef(name, version=to))
     mine, theirs = _run_metrics(tracking, version.run_id), _run_metrics(tracking, other.run_id)
     return api.VersionComparison(
-        version=api.version_out(version),
-        to=api.version_out(other),
+        version=version,
+        to=other,
         metrics=[
             api.MetricPair(
                 key=key,

@@ -1269,18 +1269,10 @@ export interface components {
             alerts: components["schemas"]["MonitorAlert"][];
         };
         /**
-         * AliasIn
-         * @description The version an alias should point to.
+         * Alias
+         * @description An alias of a model, the version it points to and the one before.
          */
-        AliasIn: {
-            /** Version */
-            version: number;
-        };
-        /**
-         * AliasOut
-         * @description An alias.
-         */
-        AliasOut: {
+        Alias: {
             /** Alias */
             alias: string;
             /** Name */
@@ -1294,6 +1286,14 @@ export interface components {
              * @default null
              */
             updated_by: string | null;
+            /** Version */
+            version: number;
+        };
+        /**
+         * AliasIn
+         * @description The version an alias should point to.
+         */
+        AliasIn: {
             /** Version */
             version: number;
         };
@@ -1543,11 +1543,16 @@ export interface components {
         };
         /**
          * CapabilityStatus
-         * @description Whether one capability ships with this installation.
+         * @description One capability this installation ships, and whether the server runs it.
          */
         CapabilityStatus: {
             /** Available */
             available: boolean;
+            /**
+             * Enabled
+             * @description Whether this server runs it (MLOpsApp.capabilities)
+             */
+            enabled: boolean;
             /** Name */
             name: string;
             /** Title */
@@ -2165,6 +2170,10 @@ export interface components {
         /**
          * EndpointOut
          * @description An endpoint and its process state.
+         *
+         *     Not `entities.Endpoint` on purpose: this adds what the endpoint's record resolves to now
+         *     (`serving_version`, read from the registry per answer) and leaves out its bearer token
+         *     (`GET endpoints/{name}/token` hands that out, to users allowed to).
          */
         EndpointOut: {
             /** Alias */
@@ -3292,7 +3301,7 @@ export interface components {
              */
             updated_by: string | null;
             /** Versions */
-            versions: components["schemas"]["VersionOut"][];
+            versions: components["schemas"]["ModelVersion"][];
         };
         /**
          * ModelList
@@ -3300,17 +3309,21 @@ export interface components {
          */
         ModelList: {
             /** Models */
-            models: components["schemas"]["ModelOut"][];
+            models: components["schemas"]["RegisteredModel"][];
         };
         /**
-         * ModelOut
-         * @description A registered model.
+         * ModelVersion
+         * @description A registered version: its folder, content hash, lineage and the baseline for monitoring.
+         *
+         *     `training_profile` names the stored profile of the training data (load it with
+         *     `jupyter_mlops.load_profile`), or is None when the version was registered without data.
+         *     `aliases` are the aliases pointing at this version.
          */
-        ModelOut: {
+        ModelVersion: {
             /** Aliases */
-            aliases: {
-                [key: string]: number;
-            };
+            aliases: string[];
+            /** Content Hash */
+            content_hash: string;
             /**
              * Created By
              * @default null
@@ -3318,23 +3331,52 @@ export interface components {
             created_by: string | null;
             /** Creation Time */
             creation_time: number;
-            /** Description */
+            /**
+             * Description
+             * @default null
+             */
             description: string | null;
-            /** Last Update Time */
-            last_update_time: number;
-            /** Latest Version */
-            latest_version: number | null;
+            /** Estimator Class */
+            estimator_class: string;
+            /** Input Schema */
+            input_schema: {
+                [key: string]: unknown;
+            };
             /** Name */
             name: string;
+            /**
+             * Notebook Path
+             * @default null
+             */
+            notebook_path: string | null;
+            /** Predict Methods */
+            predict_methods: string[];
+            /** Run Id */
+            run_id: string | null;
+            /** Source */
+            source: string;
+            /** Storage Location */
+            storage_location: string;
             /** Tags */
             tags: {
                 [key: string]: string;
             };
             /**
-             * Updated By
+             * Training Profile
              * @default null
              */
-            updated_by: string | null;
+            training_profile: string | null;
+            /**
+             * Uri
+             * @description `models:/NAME/VERSION`.
+             */
+            readonly uri: string;
+            /** Version */
+            version: number;
+            /** Versions */
+            versions: {
+                [key: string]: string;
+            };
         };
         /**
          * Monitor
@@ -3949,6 +3991,40 @@ export interface components {
             where: string;
         };
         /**
+         * RegisteredModel
+         * @description A model name with its latest version number and its aliases.
+         */
+        RegisteredModel: {
+            /** Aliases */
+            aliases: {
+                [key: string]: number;
+            };
+            /**
+             * Created By
+             * @default null
+             */
+            created_by: string | null;
+            /** Creation Time */
+            creation_time: number;
+            /** Description */
+            description: string | null;
+            /** Last Update Time */
+            last_update_time: number;
+            /** Latest Version */
+            latest_version: number | null;
+            /** Name */
+            name: string;
+            /** Tags */
+            tags: {
+                [key: string]: string;
+            };
+            /**
+             * Updated By
+             * @default null
+             */
+            updated_by: string | null;
+        };
+        /**
          * RunDetail
          * @description `GET runs/{run_id}`: the run plus its experiment's name, metric summaries, where it came
          *     from (notebook, cell, git, environment) and, for a FAILED run, the traceback.
@@ -4306,59 +4382,8 @@ export interface components {
         VersionComparison: {
             /** Metrics */
             metrics: components["schemas"]["MetricPair"][];
-            to: components["schemas"]["VersionOut"];
-            version: components["schemas"]["VersionOut"];
-        };
-        /**
-         * VersionOut
-         * @description A model version.
-         */
-        VersionOut: {
-            /** Aliases */
-            aliases: string[];
-            /** Content Hash */
-            content_hash: string;
-            /**
-             * Created By
-             * @default null
-             */
-            created_by: string | null;
-            /** Creation Time */
-            creation_time: number;
-            /** Description */
-            description: string | null;
-            /** Estimator Class */
-            estimator_class: string;
-            /** Input Schema */
-            input_schema: {
-                [key: string]: unknown;
-            };
-            /** Name */
-            name: string;
-            /** Notebook Path */
-            notebook_path: string | null;
-            /** Predict Methods */
-            predict_methods: string[];
-            /** Run Id */
-            run_id: string | null;
-            /** Source */
-            source: string;
-            /** Storage Location */
-            storage_location: string;
-            /** Tags */
-            tags: {
-                [key: string]: string;
-            };
-            /** Training Profile */
-            training_profile: string | null;
-            /** Uri */
-            uri: string;
-            /** Version */
-            version: number;
-            /** Versions */
-            versions: {
-                [key: string]: string;
-            };
+            to: components["schemas"]["ModelVersion"];
+            version: components["schemas"]["ModelVersion"];
         };
         /**
          * ViolationData
@@ -4472,12 +4497,12 @@ export interface components {
             dataset_share: number;
             /** Missing Columns */
             missing_columns: string[];
-            prediction?: components["schemas"]["ColumnDriftData"];
+            prediction: components["schemas"]["ColumnDriftData"];
             /** Reference Rows */
             reference_rows: number;
             /** Share Drifted */
             share_drifted: number;
-            validation?: components["schemas"]["ValidationData"];
+            validation: components["schemas"]["ValidationData"];
         };
         /**
          * WindowsQuery
@@ -7024,7 +7049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionOut"];
+                    "application/json": components["schemas"]["ModelVersion"];
                 };
             };
             /** @description the store is unavailable */
@@ -7148,7 +7173,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ModelOut"];
+                    "application/json": components["schemas"]["RegisteredModel"];
                 };
             };
             /** @description the store is unavailable */
@@ -7193,7 +7218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AliasOut"];
+                    "application/json": components["schemas"]["Alias"];
                 };
             };
             /** @description the store is unavailable */
@@ -7279,7 +7304,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AliasOut"];
+                    "application/json": components["schemas"]["Alias"];
                 };
             };
             /** @description the store is unavailable */
@@ -7320,7 +7345,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionOut"];
+                    "application/json": components["schemas"]["ModelVersion"];
                 };
             };
             /** @description the store is unavailable */
@@ -7365,7 +7390,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionOut"];
+                    "application/json": components["schemas"]["ModelVersion"];
                 };
             };
             /** @description the store is unavailable */

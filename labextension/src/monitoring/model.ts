@@ -8,16 +8,17 @@ import type { Schema } from '../api/types';
 /** `Monitor`. */
 export type IMonitor = Schema<'Monitor'>;
 
-/** `MonitorCreate` (the fields the Lab sends; the server fills the rest with defaults). */
-export type IMonitorCreate = Pick<
-  Schema<'MonitorCreate'>,
-  | 'endpoint_name'
-  | 'reference_profile'
-  | 'window_seconds'
-  | 'min_rows'
-  | 'retrain_job_id'
-  | 'retrain_parameter'
->;
+/**
+ * `MonitorCreate`: the fields the Lab sends (openapi-typescript marks defaulted fields as
+ * present, so all but the endpoint are made optional here; the server fills in defaults).
+ */
+export type IMonitorCreate = Pick<Schema<'MonitorCreate'>, 'endpoint_name'> &
+  Partial<
+    Pick<
+      Schema<'MonitorCreate'>,
+      'reference_profile' | 'window_seconds' | 'min_rows' | 'retrain_job_id' | 'retrain_parameter'
+    >
+  >;
 
 /** `PlotData`: what a chart of one column draws (common bins, or top categories). */
 export type IPlotData = Schema<'PlotData'>;

@@ -1,122 +1,58 @@
-/** The REST shapes of the registry and endpoints (mirror `jupyter_mlops/serving/api_models.py`). */
+/**
+ * The REST types of the registry and endpoints, generated from `jupyter_mlops/serving`
+ * (`entities.py`, `api_models.py`; see `../api/types.ts`). Times are epoch milliseconds.
+ */
 
+import type { Schema } from '../api/types';
+
+/** One input column of a version (`model_format.ColumnSpec`). */
 export interface IColumnSpec {
   name: string;
   dtype: string | null;
 }
 
-export interface IModelVersion {
-  name: string;
-  version: number;
-  uri: string;
-  source: string;
-  run_id: string | null;
-  storage_location: string;
-  content_hash: string;
-  estimator_class: string;
-  creation_time: number;
+/**
+ * `ModelVersion`. The server types `input_schema` as a plain object (the stored
+ * `model_format.InputSchema`); its columns are read here.
+ */
+export type IModelVersion = Omit<Schema<'ModelVersion'>, 'input_schema'> & {
   input_schema: { columns?: IColumnSpec[]; named?: boolean };
-  predict_methods: string[];
-  versions: Record<string, string>;
-  description: string | null;
-  tags: Record<string, string>;
-  training_profile: string | null;
-  notebook_path: string | null;
-  aliases: string[];
-  created_by?: string | null;
-}
+};
 
-export interface IRegisteredModel {
-  name: string;
-  description: string | null;
-  tags: Record<string, string>;
-  creation_time: number;
-  last_update_time: number;
-  latest_version: number | null;
-  aliases: Record<string, number>;
-  created_by?: string | null;
-  updated_by?: string | null;
-}
+/** `RegisteredModel`. */
+export type IRegisteredModel = Schema<'RegisteredModel'>;
 
-export interface IEndpoint {
-  name: string;
-  model_name: string;
-  alias: string | null;
-  version: number | null;
-  serving_version: number | null;
-  previous_version: number | null;
-  target: string;
-  url: string;
-  host: string;
-  port: number;
-  workers: number;
-  persistent: boolean;
-  auth: boolean;
-  /** 'starting', 'running', 'restarting', 'stopped', 'failed', or a state added later. */
-  state: string;
-  pid: number | null;
-  restarts: number;
-  message: string | null;
-  creation_time: number;
-  update_time: number;
-  created_by?: string | null;
-  updated_by?: string | null;
-}
+/** `EndpointOut`; `state`: 'starting', 'running', 'restarting', 'stopped', 'failed', or later. */
+export type IEndpoint = Schema<'EndpointOut'>;
 
-export interface IModelDetail extends IRegisteredModel {
+/** `ModelDetail`: a model with its versions (newest first) and its endpoints. */
+export type IModelDetail = Omit<Schema<'ModelDetail'>, 'versions'> & {
   versions: IModelVersion[];
-  endpoints: IEndpoint[];
-}
+};
 
-export interface IEndpointStats {
-  reachable: boolean;
-  message: string | null;
-  requests: number;
-  errors: number;
-  rows: number;
-  model_version: number | null;
-  latency_p50_ms: number | null;
-  latency_p99_ms: number | null;
-  time_ms: number | null;
-}
+/** `EndpointStats`: live figures from an endpoint's `/metrics`. */
+export type IEndpointStats = Schema<'EndpointStats'>;
 
-export interface IAlias {
-  name: string;
-  alias: string;
-  version: number;
-  previous_version: number | null;
-  update_time: number;
-}
+/** `Alias`. */
+export type IAlias = Schema<'Alias'>;
 
 /** A metric is a number, or "NaN" / "Infinity" / "-Infinity"; null: that run lacks it. */
-export type MetricValue = number | string | null;
+export type MetricValue = Schema<'MetricPair'>['value'];
 
-export interface IMetricPair {
-  key: string;
-  value: MetricValue;
-  to_value: MetricValue;
-}
+/** `MetricPair`. */
+export type IMetricPair = Schema<'MetricPair'>;
 
-/** `GET models/{name}/versions/{v}/compare?to=N`. */
-export interface IVersionComparison {
+/** `GET models/{name}/versions/{v}/compare?to=N` (`VersionComparison`). */
+export type IVersionComparison = Omit<Schema<'VersionComparison'>, 'version' | 'to'> & {
   version: IModelVersion;
   to: IModelVersion;
-  metrics: IMetricPair[];
-}
+};
 
-/** The part of `POST drift`'s report (monitoring's `DriftReportOut`) the comparison shows. */
-export interface ITrainingDriftColumn {
-  column: string;
-  test: string;
-  reason: string;
-  statistic: number | string | null;
-  p_value: number | string | null;
-  threshold: number;
-  drifted: boolean;
-}
+/** One column of `POST drift`'s report (monitoring's `ColumnDriftData`). */
+export type ITrainingDriftColumn = Schema<'ColumnDriftData'>;
 
-export interface ITrainingDrift {
-  columns: ITrainingDriftColumn[];
-  share_drifted: number;
-  dataset_drifted: boolean;
-}
+/** The part of `POST drift`'s report (`DriftReportData`) the comparison shows. */
+export type ITrainingDrift = Pick<
+  Schema<'DriftReportData'>,
+  'columns' | 'share_drifted' | 'dataset_drifted'
+>;
