@@ -132,7 +132,9 @@ def schedule(
     )
     link = ServerLink.from_environment()
     if link is not None:
-        body = {key: value for key, value in spec.__dict__.items()}
+        # `input_validation` is the REST body's `validate` (never set here): sending the
+        # dataclass's own name is a 400 (JobCreate forbids unknown fields).
+        body = {key: value for key, value in spec.__dict__.items() if key != "input_validation"}
         answer: dict[str, Any] = link.request("POST", "jobs", body)
         return answer
     service = JobService(JobStore(get_database()), Path.cwd())
