@@ -176,6 +176,8 @@ def test_a_version_without_description_has_an_empty_one_and_copies(
     copied = client.copy_model_version(f"models:/copy-src/{version.version}", "copy-dst")
     assert (copied.name, copied.version, copied.run_id) == ("copy-dst", "1", model_run)
     assert copied.source == f"models:/copy-src/{version.version}"
+    # Its download URI is the original's source, as MLflow's registry answers it.
+    assert client.get_model_version_download_uri("copy-dst", "1") == f"runs:/{model_run}/model"
     assert copied.tags == {"team": "vision"}
     assert client.get_registered_model("copy-dst").latest_versions[0].version == "1"
 

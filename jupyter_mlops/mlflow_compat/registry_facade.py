@@ -363,7 +363,19 @@ class MlflowRegistry:
         downloads through the source's run)."""
         ref = ModelRef(request.name, version=_number(request.version))
         version = self._call(lambda: self.registry.get_version(ref), "model version")
-        return m.DownloadUriAnswer(artifact_uri=version.source)
+        source = version.source
+        for _ in range(16):  # a copy's source is `models:/NAME/V`: MLflow answers the original's
+            copied = _REGISTERED.match(source)
+            if copied is None:
+                break
+            try:
+                found = self.registry.get_version(
+                    ModelRef(copied.group(1), version=int(copied.group(2)))
+                )
+            except MLOpsError:
+                break  # the original is gone: its URI is what there is
+            source = found.source
+        return m.DownloadUriAnswer(artifact_uri=source)
 
     def search_model_versions(self, request: m.SearchRegistry) -> m.ModelVersionsAnswer:
         """Versions of every model matching the filter, in `order_by` (MLflow's default: the
