@@ -244,7 +244,9 @@ def test_runs_without_an_experiment_go_to_default(server: MLOpsServer, same_stor
     run = client.create_run("0", run_name="no-experiment-set")  # what start_run() sends
     client.set_terminated(run.info.run_id)
     default = same_store.get_experiment_by_name("Default")
-    assert default is not None and run.info.experiment_id == default.experiment_id
+    # MLflow's client sees MLflow's id "0"; the store keeps the run in its Default experiment.
+    assert default is not None and run.info.experiment_id == "0"
+    assert same_store.get_run(run.info.run_id).experiment_id == default.experiment_id
     assert client.get_experiment("0").name == "Default"
     found = client.search_runs(["0"], "attributes.run_name = 'no-experiment-set'")
     assert [r.info.run_id for r in found] == [run.info.run_id]
