@@ -4,6 +4,7 @@ with a message naming it; a deployment's own capability plugs in by configuratio
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from pathlib import Path
@@ -73,6 +74,14 @@ def test_task_kinds_come_from_the_declarations() -> None:
     assert task_target("evaluation.gates") == "jupyter_mlops.evaluation.tasks:run_gates"
     jobs = next(c for c in installed_capabilities() if c.name == "jobs")
     assert TASK_RUNNER in jobs.provides
+    # What each capability submits is what it declares (the service modules name their kind).
+    from jupyter_mlops.evaluation.capability import GATES_TASK
+    from jupyter_mlops.monitoring.service import TASK_KIND as WINDOW_TASK
+    from jupyter_mlops.profiling.jobs import TASK_KIND as PROFILE_TASK
+
+    for kind in (GATES_TASK, WINDOW_TASK, PROFILE_TASK):
+        module, _, function = task_target(kind).partition(":")
+        assert callable(getattr(importlib.import_module(module), function))
 
 
 @pytest.mark.parametrize(

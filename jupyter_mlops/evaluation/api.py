@@ -56,17 +56,15 @@ def set_version_constraints(model: str, version: int, constraints: Any) -> dict[
 def version_constraints(model: str, version: int | None, alias: str | None = None) -> Any:
     """The constraints a version carries (attached, else suggested from its training data);
     `alias` instead of `version` reads those of the version the alias points to now."""
-    from ..serving.api import get_registry
     from ..serving.model_uri import ModelRef, check_alias
-    from .promotion import version_constraints as carried
+    from .version_refs import carried_constraints
 
     ref = (
         ModelRef(model, alias=check_alias(alias))
         if alias
         else ModelRef(model, version=int(version or 0))
     )
-    found = get_registry().get_version(ref)
-    return carried(EvaluationStore(get_database()), found)
+    return carried_constraints(ref)
 
 
 def promote(

@@ -20,24 +20,10 @@ from typing import Any
 from ..core import input_checks
 from ..core.errors import MLOpsError
 from .constraint_set import Constraints
+from .version_refs import version_ref
 
 MODELS_SCHEME = "models:/"
-URI_FORMS = "'models:/NAME/VERSION' or 'models:/NAME@ALIAS'"
 READERS = {".csv": "read_csv", ".parquet": "read_parquet", ".pq": "read_parquet"}
-
-
-def version_ref(uri: str) -> Any:
-    """The `ModelRef` of `models:/NAME/VERSION` or `models:/NAME@ALIAS` (a 400 naming
-    `validate` otherwise: a bare name or `latest` would move under a scheduled job unseen)."""
-    from ..serving.model_uri import parse_ref
-
-    try:
-        ref = parse_ref(uri, "validate")
-    except MLOpsError as exc:
-        raise MLOpsError(f"validate: {exc.message}; use {URI_FORMS}", field="validate") from None
-    if ref.alias is None and ref.version is None:
-        raise MLOpsError(f"validate: constraints of a version are {URI_FORMS}", field="validate")
-    return ref
 
 
 def parse(constraints: Any) -> None:

@@ -175,11 +175,9 @@ def _as_constraints(value: Any) -> Constraints:
     if isinstance(value, Constraints):
         return value
     if isinstance(value, str) and value.startswith("models:/"):
-        from .api import version_constraints
-        from .job_inputs import version_ref
+        from .version_refs import carried_constraints, version_ref
 
-        ref = version_ref(value)
-        carried = version_constraints(ref.name, ref.version, ref.alias)
+        carried = carried_constraints(version_ref(value))
         if carried is None:
             raise MLOpsError(f"{value} carries no constraints", field="constraints")
         return _as_constraints(carried)

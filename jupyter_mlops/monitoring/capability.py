@@ -11,7 +11,6 @@ from ..serving.capability import REGISTRY
 if TYPE_CHECKING:
     from .service import MonitorService
 
-WINDOW_TASK = "monitoring.evaluate_window"
 MONITORING: ServiceKey[MonitorService] = ServiceKey("monitoring")
 
 CAPABILITY = Capability(
@@ -22,6 +21,6 @@ CAPABILITY = Capability(
     # Monitors watch endpoints of registered models; windows are evaluated as tasks.
     requires=(REGISTRY, TASK_RUNNER),
     uses=("tracking",),
-    task_kinds={WINDOW_TASK: "jupyter_mlops.monitoring.tasks:evaluate_window"},
+    task_kinds={"monitoring.evaluate_window": "jupyter_mlops.monitoring.tasks:evaluate_window"},
     migrations="migrations",
 )

@@ -22,11 +22,11 @@ from ..core import artifact_store
 from ..core.db import Database
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.tasks import BaseTaskRunner
-from .capability import WINDOW_TASK
 from .entities import Monitor, MonitorSpec, Window, WindowResult
 from .stat_test_registry import check_tests
 from .store import MonitorStore, now_ms
 
+TASK_KIND = "monitoring.evaluate_window"  # declared in capability.py
 MAX_LABELS = 100_000
 # Windows whose kept rows are searched for the requests of posted labels.
 RESCORED_WINDOWS = 50
@@ -136,7 +136,7 @@ class MonitorService:
     def _evaluate(self, runner: BaseTaskRunner | None, monitor: Monitor, window: Window) -> Window:
         if runner is not None:
             title = f"monitor {monitor.endpoint_name}: window {window.window_id}"
-            run_id = runner.submit(WINDOW_TASK, {"window_id": window.window_id}, title)
+            run_id = runner.submit(TASK_KIND, {"window_id": window.window_id}, title)
             self.store.set_task(window.window_id, run_id)
             return replace(window, task_run_id=run_id)
         self.run_window(window.window_id)

@@ -10,7 +10,6 @@ from ..core.tasks import TASK_RUNNER
 if TYPE_CHECKING:
     from .jobs import ProfileJobs
 
-PROFILE_TASK = "profiling.profile_file"
 PROFILING: ServiceKey[ProfileJobs] = ServiceKey("profiling")
 
 CAPABILITY = Capability(
@@ -20,6 +19,6 @@ CAPABILITY = Capability(
     provides=(PROFILING,),
     # Files too big to profile within a request run as tasks of the jobs runner.
     requires=(TASK_RUNNER,),
-    task_kinds={PROFILE_TASK: "jupyter_mlops.profiling.tasks:profile_file"},
+    task_kinds={"profiling.profile_file": "jupyter_mlops.profiling.tasks:profile_file"},
     migrations="migrations",
 )

@@ -27,9 +27,10 @@ from pydantic import BaseModel
 from ..core.clock import now_ms
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.tasks import BaseTaskRunner, TaskState
-from .capability import PROFILE_TASK
 from .paths import resolve_in_root
 from .store import check_name
+
+TASK_KIND = "profiling.profile_file"  # declared in capability.py
 
 #: Files up to this size are profiled in the server's thread pool, larger ones by the runner.
 SMALL_FILE_BYTES = 5 * 1024 * 1024
@@ -131,7 +132,7 @@ class ProfileJobs:
         }
         if target.is_file() and target.stat().st_size <= self.small_file_bytes:
             return self._profile_here(kwargs)
-        run_id = self.runner.submit(PROFILE_TASK, kwargs, title=f"Profile {path}")
+        run_id = self.runner.submit(TASK_KIND, kwargs, title=f"Profile {path}")
         return _public(self.runner.get(run_id))
 
     def _profile_here(self, kwargs: dict[str, Any]) -> ProfileJob:
@@ -176,7 +177,7 @@ class ProfileJobs:
             state = self.runner.get(job_id)
         except NotFoundError:
             raise NotFoundError(f"no profiling job {job_id!r}", field="job_id") from None
-        if state.kind != PROFILE_TASK:
+        if state.kind != TASK_KIND:
             raise NotFoundError(f"no profiling job {job_id!r}", field="job_id")
         job = _public(state)
         profile = state.result.get("profile") if isinstance(state.result, dict) else None
@@ -186,6 +187,6 @@ class ProfileJobs:
         """The latest profiling jobs, newest first."""
         with self._lock:
             inline = [job for job, _ in self._inline.values()]
-        tasks = [_public(state) for state in self.runner.list_tasks(PROFILE_TASK, limit)]
+        tasks = [_public(state) for state in self.runner.list_tasks(TASK_KIND, limit)]
         jobs = sorted(inline + tasks, key=lambda job: job.started_time, reverse=True)
         return jobs[:limit]
