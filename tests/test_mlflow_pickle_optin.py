@@ -65,7 +65,9 @@ async def test_a_pickled_model_deploys_and_serves_only_with_the_opt_in(
     estimator = LogisticRegression().fit(X, (X["a"] > X["b"]).astype(int))
     name = f"pickled-{serialization}"
     _register_pickle(name, estimator, serialization)
-    supervisor = mlops_app.settings["mlops_supervisor"]
+    from jupyter_mlops.serving.capability import SUPERVISOR
+
+    supervisor = mlops_app.services.get(SUPERVISOR)
     assert supervisor.allow_pickle_models is False  # the default
     code, error = await api_error(
         jp_fetch("mlops", "api", "endpoints", method="POST", body=json.dumps({"model": name}))
