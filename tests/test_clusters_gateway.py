@@ -166,3 +166,49 @@ async def test_gateway_clusters_from_the_rest_api(
         return not await asyncio.to_thread(_gateway_names, gateway_server)
 
     await until(gone)
+
+
+def _gateway_options(server: GatewayServer) -> dict[str, dict[str, Any]]:
+    from dask_gateway import Gateway
+
+    with Gateway(server.address, proxy_address=server.proxy_address, auth="basic") as gateway:
+        return {c.name: dict(c.options) for c in gateway.list_clusters()}
+
+
+@pytest.mark.timeout(600)
+async def test_gpu_options_pass_through_the_gateways_cluster_options(
+    jp_fetch: Any, mlops_app: Any, gateway_server: GatewayServer
+) -> None:
+    from tornado.httpclient import HTTPClientError
+
+    async def refused(body: dict[str, Any]) -> dict[str, Any]:
+        with pytest.raises(HTTPClientError) as caught:
+            await call(jp_fetch, "POST", "clusters", body=body)
+        assert caught.value.code == 400
+        assert caught.value.response is not None
+        return dict(json.loads(caught.value.response.body))
+
+    # Options the gateway does not offer, or values it refuses: a 400 naming the field, and
+    # nothing started on the gateway.
+    unknown = await refused({"options": {"worker_gpus": 1}})
+    assert unknown["field"] == "options.worker_gpus" and "gpus" in unknown["message"]
+    assert (await refused({"gpus": 9}))["field"] == "gpus"  # the gateway's maximum is 4
+    assert (await refused({"gpus": "all"}))["field"] == "gpus"
+    assert (await refused({"options": {"worker_cores": "many"}}))["field"] == (
+        "options.worker_cores"
+    )
+    assert not await asyncio.to_thread(_gateway_names, gateway_server)
+
+    # No GPU here: the gateway is asked for them (its report keeps the options), NVML is not.
+    started = await call(
+        jp_fetch, "POST", "clusters", body={"gpus": 2, "options": {"worker_cores": 2}}
+    )
+    assert started["status"] == "running"
+    options = await asyncio.to_thread(_gateway_options, gateway_server)
+    assert list(options.values()) == [{"gpus": 2, "worker_cores": 2}]
+    await call(jp_fetch, "DELETE", "clusters", started["id"])
+
+    async def gone() -> bool:
+        return not await asyncio.to_thread(_gateway_names, gateway_server)
+
+    await until(gone)

@@ -86,6 +86,14 @@ class StartCluster(BaseModel):
     address: Annotated[str, Field(min_length=1, max_length=300)] | None = None
     dashboard: Annotated[str, Field(min_length=1, max_length=500)] | None = None
     """With `address`: the scheduler's dashboard URL, opened directly (never proxied)."""
+    options: (
+        Annotated[
+            dict[Annotated[str, Field(min_length=1, max_length=80)], str | int | float | bool],
+            Field(max_length=40),
+        ]
+        | None
+    ) = None
+    """Dask Gateway only: cluster options by name (what `gateway.cluster_options()` offers)."""
 
     @field_validator("memory", mode="before")
     @classmethod
@@ -147,7 +155,9 @@ class StartCluster(BaseModel):
     def _address_excludes_sizes(self) -> StartCluster:
         if self.address is not None:
             sized = [
-                f for f in ("workers", "threads", "memory", "gpus", "adapt") if getattr(self, f)
+                f
+                for f in ("workers", "threads", "memory", "gpus", "adapt", "options")
+                if getattr(self, f)
             ]
             if sized:
                 raise MLOpsError(

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.errors import MLOpsError
+from .api_models import StartCluster
+
 GATEWAY_CLASS = "dask_gateway.GatewayCluster"
 
 
@@ -49,6 +52,52 @@ def cluster_security(cluster: Any) -> Any | None:
     return Security(
         tls_ca_file=cert, tls_client_cert=cert, tls_client_key=key, require_encryption=True
     )
+
+
+def requested_options(request: StartCluster, gpu_option: str) -> dict[str, tuple[str, Any]]:
+    """The gateway cluster options a start asks for: option name -> (request field, value).
+
+    `gpus: N` becomes the deployment's GPU option (`ClusterManager.gateway_gpu_option`), and
+    `options` pass through as they are: the gateway decides what a worker gets, not this machine
+    (so no NVML check here)."""
+    wanted: dict[str, tuple[str, Any]] = {}
+    if request.gpus == "all":
+        raise MLOpsError(
+            "gpus: a gateway's workers run elsewhere; give a number of GPUs per worker, not 'all'",
+            field="gpus",
+        )
+    if request.gpus is not None:
+        wanted[gpu_option] = ("gpus", request.gpus)
+    for name, value in (request.options or {}).items():
+        wanted[name] = (f"options.{name}", value)
+    return wanted
+
+
+async def cluster_options(kwargs: dict[str, Any], wanted: dict[str, tuple[str, Any]]) -> Any:
+    """The gateway's `Options` with the configured `cluster_options` and `wanted` set, or a 400
+    naming the field whose option the gateway does not offer or whose value it refuses."""
+    from dask_gateway import Gateway
+
+    settings = {k: v for k, v in kwargs.items() if k in ("address", "proxy_address", "auth")}
+    gateway = Gateway(asynchronous=True, **settings)
+    try:
+        options = await gateway.cluster_options()
+    finally:
+        await gateway.close()
+    configured = kwargs.get("cluster_options") or {}
+    items = [(name, ("cluster_options", value)) for name, value in dict(configured).items()]
+    for name, (field, value) in [*items, *wanted.items()]:
+        try:
+            options[name] = value
+        except KeyError:
+            offered = ", ".join(dict(options)) or "none"
+            raise MLOpsError(
+                f"{field}: the gateway offers no cluster option {name!r} (it offers: {offered})",
+                field=field,
+            ) from None
+        except (TypeError, ValueError) as exc:
+            raise MLOpsError(f"{field}: the gateway refuses {value!r}: {exc}", field=field) from exc
+    return options
 
 
 async def running_elsewhere(kwargs: dict[str, Any], known: set[str]) -> list[Any]:

@@ -118,6 +118,12 @@ class ClusterManager(LoggingConfigurable):
         0, help="Most memory per worker, in bytes, a start may ask for. 0: this machine's memory."
     ).tag(config=True)
 
+    gateway_gpu_option = Unicode(
+        "gpus",
+        help="The Dask Gateway cluster option a start's `gpus` sets (the deployment's "
+        "`c.Backend.cluster_options` names it, e.g. 'worker_gpus').",
+    ).tag(config=True)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._loop = LoopThread()
@@ -320,8 +326,21 @@ class ClusterManager(LoggingConfigurable):
             record.security = gateway.cluster_security(cluster)
 
     async def _start(self, request: StartCluster) -> ClusterInfo:
-        gpus = select_gpus(request.gpu_count) if request.gpu_count is not None else None
-        plan = plan_cluster(request, self.factory(), gpus)
+        factory = self.factory()
+        if gateway.is_gateway(factory.class_path):
+            # GPUs and other options are the gateway's to grant: they go as cluster options.
+            wanted = gateway.requested_options(request, self.gateway_gpu_option)
+            plan = plan_cluster(request.model_copy(update={"gpus": None}), factory, None)
+            plan.kwargs["cluster_options"] = await gateway.cluster_options(plan.kwargs, wanted)
+        else:
+            if request.options:
+                raise MLOpsError(
+                    "options: cluster options are Dask Gateway's "
+                    f"(MLOpsApp.cluster_backend = 'gateway'); {factory.class_path} takes none",
+                    field="options",
+                )
+            gpus = select_gpus(request.gpu_count) if request.gpu_count is not None else None
+            plan = plan_cluster(request, factory, gpus)
         record = self._new_record(plan.kind, plan.class_path, request.name)
         record.gpu_indexes = plan.gpu_indexes
         record.security = plan.security

@@ -60,6 +60,14 @@ class GatewayServer:
             "c.ClusterConfig.worker_cores = 1\n"
             'c.ClusterConfig.worker_memory = "1 G"\n'
             'c.ClusterConfig.scheduler_memory = "1 G"\n'
+            # Options as a GPU deployment offers them: `gpus` per worker (no GPU here, the
+            # handler grants nothing), `worker_cores` mapped onto the cluster's config.
+            "from dask_gateway_server.options import Options, Integer\n"
+            "c.Backend.cluster_options = Options(\n"
+            '    Integer("gpus", 0, min=0, max=4, label="GPUs per worker"),\n'
+            '    Integer("worker_cores", 1, min=1, max=2, label="Cores per worker"),\n'
+            '    handler=lambda options: {"worker_cores": options.worker_cores},\n'
+            ")\n"
         )
         with (self.folder / "gateway.log").open("wb") as log:
             self.process = subprocess.Popen(

@@ -4307,6 +4307,13 @@ export interface components {
              */
             name: string | null;
             /**
+             * Options
+             * @default null
+             */
+            options: {
+                [key: string]: string | number | boolean;
+            } | null;
+            /**
              * Processes
              * @default null
              */
