@@ -16,9 +16,10 @@ from .core.capability import (
     resolve,
     run_teardown,
 )
-from .core.config import export_to_environment, resolve_data_dir, resolve_db_url
+from .core.config import resolve_data_dir, resolve_db_url, store_environment
 from .core.db import Database
-from .core.server_link import export_server_link, restore_environment
+from .core.exported_environment import ExportedEnvironment
+from .core.server_link import link_environment
 
 API_PREFIX = "/mlops/api"
 
@@ -178,18 +179,16 @@ class MLOpsApp(ExtensionApp):
         the capabilities asked for, each after those whose services it needs."""
         # What `stop_extension` undoes, even after a start that failed half-way.
         self._teardowns: list[Teardown] = []
-        self._previous_store_env: dict[str, str | None] = {}
-        self._previous_link_env: dict[str, str | None] = {}
+        self._environment = ExportedEnvironment()
         self.enabled_capabilities: list[Capability] = resolve(
             declared_capabilities(self.extra_capabilities), self.capabilities
         )
         data_dir = resolve_data_dir(self.data_dir or None)
         url = resolve_db_url(self.db_url or None, data_dir)
-        self._previous_store_env = export_to_environment(url, data_dir)
-        # Kernels, jobs, endpoints and workers this server starts use the same artifact root.
+        # Kernels, jobs, endpoints and workers this server starts use the same store and root.
         root = artifact_store.resolve_artifact_root(self.artifact_root or None, data_dir)
-        self._previous_store_env[artifact_store.ARTIFACT_ROOT_ENV] = (
-            artifact_store.export_to_environment(root)
+        self._environment.update(
+            {**store_environment(url, data_dir), artifact_store.ARTIFACT_ROOT_ENV: root}
         )
         self.database = Database(url)
         self.resolved_data_dir = data_dir
@@ -213,8 +212,9 @@ class MLOpsApp(ExtensionApp):
         # when the loop starts, before any kernel can be started.
         serverapp = self.serverapp
         assert serverapp is not None, "an extension app is initialised by its server"
-        self._previous_link_env = export_server_link(serverapp)
-        serverapp.io_loop.add_callback(export_server_link, serverapp)
+        environment = self._environment
+        environment.update(link_environment(serverapp))
+        serverapp.io_loop.add_callback(lambda: environment.update(link_environment(serverapp)))
         for capability in self.enabled_capabilities:
             setup = getattr(capability.load(), "setup", None)
             if setup is not None:
@@ -269,9 +269,10 @@ class MLOpsApp(ExtensionApp):
         that failed half-way, what was started."""
         for teardown in reversed(getattr(self, "_teardowns", [])):
             await run_teardown(teardown)
-        restore_environment(getattr(self, "_previous_link_env", {}))
-        # A process that hosted this server (tests, an embedding app) gets its store back.
-        restore_environment(getattr(self, "_previous_store_env", {}))
+        # A process that hosted this server (tests, an embedding app) gets its variables back.
+        environment = getattr(self, "_environment", None)
+        if environment is not None:
+            environment.restore()
         database = getattr(self, "database", None)
         if database is not None:
             database.close()

@@ -3,7 +3,6 @@ extension. Browser fixtures live in tests/browser/conftest.py."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,34 +103,6 @@ def mlops_app(jp_serverapp: Any) -> Any:
     """The running `MLOpsApp` inside pytest-jupyter's server."""
     apps = jp_serverapp.extension_manager.extension_apps["jupyter_mlops"]
     return next(iter(apps))
-
-
-_ENVIRONMENT_BEFORE = pytest.StashKey[dict[str, str]]()
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> Any:
-    """Remember the process environment before the test's fixtures run."""
-    item.stash[_ENVIRONMENT_BEFORE] = os.environ.copy()
-    return (yield)
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    """Put the process environment back as it was before the test, once every fixture is torn
-    down. pytest-jupyter stops a test's server in its autouse `jp_server_cleanup`, torn down
-    after `monkeypatch` has undone the test's variables; the extension's stop then restores
-    what it found at start (the test's artifact root, its PostgreSQL URL), which would leak
-    into every later test (a deleted bucket, a dropped database)."""
-    result = yield
-    before = item.stash.get(_ENVIRONMENT_BEFORE, None)
-    if before is not None:
-        for name in set(os.environ) - set(before) - {"PYTEST_CURRENT_TEST"}:
-            del os.environ[name]
-        for name, value in before.items():
-            if name != "PYTEST_CURRENT_TEST" and os.environ.get(name) != value:
-                os.environ[name] = value
-    return result
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -101,13 +101,6 @@ def root_environment(environ: dict[str, str], root: str) -> dict[str, str]:
     return kept
 
 
-def export_to_environment(root: str) -> str | None:
-    """Make child processes use `root`; returns the previous value (for restoring at stop)."""
-    previous = os.environ.get(ARTIFACT_ROOT_ENV)
-    os.environ[ARTIFACT_ROOT_ENV] = root
-    return previous
-
-
 # --- paths -------------------------------------------------------------------------------------
 
 

@@ -39,13 +39,10 @@ def resolve_db_url(
     return f"sqlite:///{resolve_data_dir(data_dir) / 'mlops.db'}"
 
 
-def export_to_environment(db_url: str, data_dir: Path) -> dict[str, str | None]:
-    """Make child processes (kernels, jobs, endpoints) resolve the same store and data dir;
-    returns what was there before, for `core.server_link.restore_environment` at stop."""
-    previous = {name: os.environ.get(name) for name in (DB_URL_ENV, DATA_DIR_ENV)}
-    os.environ[DB_URL_ENV] = db_url
-    os.environ[DATA_DIR_ENV] = str(data_dir)
-    return previous
+def store_environment(db_url: str, data_dir: Path) -> dict[str, str | None]:
+    """The variables that make child processes (kernels, jobs, endpoints) resolve the same
+    store and data dir (the server exports them, `core.exported_environment`)."""
+    return {DB_URL_ENV: db_url, DATA_DIR_ENV: str(data_dir)}
 
 
 def mask_url(url: str) -> str:

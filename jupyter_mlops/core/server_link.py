@@ -1,7 +1,7 @@
 """How a kernel, a job or an endpoint process reaches the Jupyter server that started it.
 
 The app exports the server's URL and a token into its environment at start
-(`export_server_link`, called by `MLOpsApp`), so every kernel, terminal and job it starts
+(`link_environment`, exported by `MLOpsApp`), so every kernel, terminal and job it starts
 inherits them. Any capability then calls the server's REST API (`ServerLink.request`), e.g.
 clusters made in a notebook are the server's and show in the Lab's Cluster panel.
 """
@@ -113,33 +113,18 @@ def server_url_for(serverapp: Any) -> str | None:
     return f"{scheme}://{host}:{serverapp.port}{serverapp.base_url}"
 
 
-def export_server_link(serverapp: Any) -> dict[str, str | None]:
-    """Put the server's URL and token in `os.environ` for its kernels; return what was there.
+def link_environment(serverapp: Any) -> dict[str, str | None]:
+    """The server's URL and token as its kernels read them (None: unset); empty on a socket.
 
     The token is the server's own (`IdentityProvider.token`): the kernel runs as the same
     user, who can already read it from the server's runtime file. With no token (JupyterHub
     sets `JUPYTERHUB_API_TOKEN` for its single-user servers, which the link also uses).
     """
-    previous = {name: os.environ.get(name) for name in (SERVER_URL_ENV, SERVER_TOKEN_ENV)}
     url = server_url_for(serverapp)
     if url is None:
-        return previous
-    os.environ[SERVER_URL_ENV] = url
+        return {}
     token = getattr(getattr(serverapp, "identity_provider", None), "token", "") or ""
-    if token:
-        os.environ[SERVER_TOKEN_ENV] = token
-    else:
-        os.environ.pop(SERVER_TOKEN_ENV, None)
-    return previous
-
-
-def restore_environment(previous: dict[str, str | None]) -> None:
-    """Undo `export_server_link` (the server stopped; its kernels must not call it)."""
-    for name, value in previous.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    return {SERVER_URL_ENV: url, SERVER_TOKEN_ENV: token or None}
 
 
 def without_credentials(env: Mapping[str, str], keep: Iterable[str] = ()) -> dict[str, str]:

@@ -20,7 +20,6 @@ from typing import Any
 
 from ..core.subcommands import Subcommand
 
-TARGETS = ("local", "dask")
 MISSED_POLICIES = ("skip", "catch_up")
 
 
@@ -94,7 +93,8 @@ def _configure_create(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timezone", default="UTC")
     _add_parameters(parser)
     parser.add_argument("--name")
-    parser.add_argument("--target", default="local", choices=TARGETS)
+    # Any registered target (jobs.targets); the job service names the known ones on a typo.
+    parser.add_argument("--target", default="local", help="local, dask or a registered target")
     parser.add_argument("--gpu", action="store_true")
     parser.add_argument("--timeout", type=int, help="Seconds before the kernel is killed.")
     parser.add_argument("--retries", type=int, default=0)

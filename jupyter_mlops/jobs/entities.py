@@ -27,8 +27,6 @@ ACTIVE_STATUSES = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
 NOTEBOOK_KIND = "notebook"
 OUTPUT_FORMATS = ("ipynb", "html")
 MISSED_POLICIES = ("skip", "catch_up")
-# The built-in job targets; `targets.job_target_names()` lists every registered one.
-TARGETS = ("local", "dask")
 
 
 @dataclass
