@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,18 @@ def test_each_capability_keeps_its_revisions_in_its_own_folder() -> None:
     too_long = [revision for revision in ids if len(revision) > 32]
     assert not too_long, f"revision ids longer than 32 characters: {too_long}"
     assert schema.head_revisions() == schema.alembic_head_revisions()
+
+
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [{"allow_pickle_models": True, "serving_base_port": 9321, "jobs_concurrency": 3}],
+    indirect=True,
+)
+def test_the_apps_settings_reach_the_services_they_configure(mlops_app: Any) -> None:
+    from jupyter_mlops.jobs.capability import JOB_RUNNER
+    from jupyter_mlops.serving.capability import SUPERVISOR
+
+    supervisor = mlops_app.services.get(SUPERVISOR)
+    assert supervisor.allow_pickle_models is True
+    assert supervisor.base_port == 9321 or "JUPYTER_MLOPS_SERVING_BASE_PORT" in os.environ
+    assert mlops_app.services.get(JOB_RUNNER).concurrency == 3

@@ -60,6 +60,7 @@ class ServingHost(ServerHost, Protocol):
     """The settings the serving capability reads (`MLOpsApp` traitlets)."""
 
     serving_base_port: int
+    allow_pickle_models: bool
 
 
 def setup(app: ServingHost) -> Teardown:
@@ -67,7 +68,9 @@ def setup(app: ServingHost) -> Teardown:
     The teardown stops the endpoints this server started (persistent ones keep running)."""
     registry = ModelRegistry(app.database, app.resolved_data_dir)
     base_port = int(os.environ.get(BASE_PORT_ENV) or app.serving_base_port)
-    supervisor = EndpointSupervisor(registry, app.resolved_data_dir, base_port)
+    supervisor = EndpointSupervisor(
+        registry, app.resolved_data_dir, base_port, allow_pickle_models=app.allow_pickle_models
+    )
     app.services.provide(REGISTRY, registry)
     app.services.provide(SUPERVISOR, supervisor)
     if app.serverapp is not None:
