@@ -32,6 +32,7 @@ from .registry import ModelRegistry
 log = logging.getLogger(__name__)
 
 _RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+RUNS_SCHEME = "runs:/"
 _lock = threading.Lock()
 _cached: tuple[tuple[str, Path], ModelRegistry] | None = None
 
@@ -234,7 +235,15 @@ def delete_model_alias(name: str, alias: str) -> None:
 
 def load_model(model_uri: str) -> Any:
     """The estimator behind `models:/NAME@ALIAS`, `models:/NAME/3` or `models:/NAME/latest`
-    (`NAME@ALIAS` and `NAME/3` work too). Its file is checked against the registered hash."""
+    (`NAME@ALIAS` and `NAME/3` work too), or a run's logged model `runs:/RUN_ID/FOLDER`
+    (registered or not). Its file is checked against the hash recorded when it was saved."""
+    if isinstance(model_uri, str) and model_uri.startswith(RUNS_SCHEME):
+        from ..tracking.logging_artifacts import load_model as load_run_model
+
+        run_id, _, folder = model_uri[len(RUNS_SCHEME) :].partition("/")
+        if not _RUN_ID.match(run_id):
+            raise MLOpsError(f"{model_uri!r} is not runs:/<run_id>/<folder>", field="model_uri")
+        return load_run_model(run_id, folder.strip("/") or "model")
     registry = get_registry()
     estimator, _info = registry.load(registry.get_version(parse_ref(model_uri, "model_uri")))
     return estimator

@@ -4,9 +4,11 @@ import { describe, it } from 'node:test';
 import {
   MAX_TEXT_PREVIEW,
   loadModelSnippet,
+  loggedModelFolders,
   parseDelimited,
   prettyJSON,
-  previewKind
+  previewKind,
+  suggestedModelName
 } from '../src/tracking/artifactPreview';
 
 describe('previewKind', () => {
@@ -54,8 +56,26 @@ describe('prettyJSON and loadModelSnippet', () => {
   });
 
   it('writes the load call for a top-level model folder only', () => {
-    assert.match(loadModelSnippet('abc', 'model') ?? '', /load_model\("abc", "model"\)/);
+    const snippet = loadModelSnippet('abc', 'model') ?? '';
+    assert.match(snippet, /^import jupyter_mlops as mlops$/m);
+    assert.match(snippet, /mlops\.load_model\("runs:\/abc\/model"\)/);
     assert.equal(loadModelSnippet('abc', 'nested/model'), null);
     assert.equal(loadModelSnippet('abc', ''), null);
+  });
+});
+
+describe('loggedModelFolders and suggestedModelName', () => {
+  it('lists the folders log_model tagged, sorted, and nothing else', () => {
+    const tags = { 'mlops.model.rf': 'RandomForest', 'mlops.model.': 'x', 'mlops.source': 'nb' };
+    assert.deepEqual(loggedModelFolders({ ...tags, 'mlops.model.clf': 'LogReg' }), ['clf', 'rf']);
+    assert.deepEqual(loggedModelFolders({}), []);
+  });
+
+  it("makes a valid registry name of an experiment's name", () => {
+    assert.equal(suggestedModelName('churn'), 'churn');
+    assert.equal(suggestedModelName('Churn model (v2)'), 'Churn-model-v2');
+    assert.equal(suggestedModelName('  _x.y'), 'x.y');
+    assert.equal(suggestedModelName('???'), 'model');
+    assert.equal(suggestedModelName('a'.repeat(200)).length, 128);
   });
 });

@@ -364,7 +364,7 @@ def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_not
     run_page.locator("[data-testid=mlops-artifacts] a", has_text="model.skops").wait_for()
     run_id = run_page.get_attribute("data-run-id")
     expect(run_page.get_by_test_id("mlops-model-snippet")).to_contain_text(
-        f'load_model("{run_id}", "model")'
+        f'mlops.load_model("runs:/{run_id}/model")'
     )
     # The serving plugin offers mlops:register-model: its button sits next to the model.
     expect(run_page.get_by_test_id("mlops-register-model")).to_be_visible()

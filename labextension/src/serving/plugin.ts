@@ -77,10 +77,11 @@ export const servingPlugin: JupyterFrontEndPlugin<void> = {
         if (runId === null) {
           return;
         }
+        // The caller's suggestion (the run page offers its experiment's name), else the folder's.
         const answer = await InputDialog.getText({
           title: `Register ${path} of run ${runId.slice(0, 8)}`,
-          label: 'Model name',
-          text: path.split('/').pop() ?? path
+          label: 'Model name (a new name creates the model; an existing one adds a version)',
+          text: stringArg(args, 'name') ?? path.split('/').pop() ?? path
         });
         if (!answer.button.accept || !answer.value) {
           return;

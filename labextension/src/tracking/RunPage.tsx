@@ -4,6 +4,7 @@ import React from 'react';
 import { useRequest } from '../kit/useRequest';
 import { listArtifacts } from './api';
 import { ArtifactBrowser } from './ArtifactBrowser';
+import { loggedModelFolders, suggestedModelName } from './artifactPreview';
 import { ChildRuns } from './ChildRuns';
 import { FIGURES_FOLDER, FigureGallery } from './FigureGallery';
 import { formatTime, formatValue, runDuration, runLabel, shortId } from './format';
@@ -20,7 +21,8 @@ export interface IRunPageActions {
   openNotebook(path: string): void;
   openRun(runId: string): void;
   canRegisterModel(): boolean;
-  registerModel(runId: string, path: string): void;
+  /** Register folder `path` of run `runId`, offering `name` as the model's name. */
+  registerModel(runId: string, path: string, name: string): void;
 }
 
 function Facts(props: { run: IRunDetail; actions: IRunPageActions }): JSX.Element {
@@ -148,12 +150,28 @@ export function RunPage(props: {
   const root = useRequest(() => listArtifacts(run.run_id, ''), [run.run_id], version);
   const hasFigures =
     root.data?.files.some(file => file.is_dir && file.path === FIGURES_FOLDER) ?? false;
+  // Register sits in the header for each model the run logged, named after the experiment.
+  const modelName = suggestedModelName(run.experiment_name);
+  const register = (path: string) => actions.registerModel(run.run_id, path, modelName);
+  const models = actions.canRegisterModel() && !deleted ? loggedModelFolders(run.tags) : [];
   return (
     <div className="jp-MLOps-runPage" data-testid="mlops-run-page" data-run-id={run.run_id}>
       <header className="jp-MLOps-viewHeader">
         <h2 data-testid="mlops-run-name">{runLabel(run)}</h2>
         <StatusBadge status={run.status} lifecycle={run.lifecycle_stage} />
         <span className="jp-MLOps-spacer" />
+        {models.map(folder => (
+          <button
+            key={folder}
+            className="jp-mod-styled jp-mod-accept"
+            data-testid="mlops-run-register"
+            data-folder={folder}
+            title={`Register the model in ${folder}/ as a new version of a registered model`}
+            onClick={() => register(folder)}
+          >
+            {models.length === 1 ? 'Register model…' : `Register ${folder}…`}
+          </button>
+        ))}
         <button className="jp-mod-styled" onClick={actions.rename}>
           Rename
         </button>
@@ -196,7 +214,7 @@ export function RunPage(props: {
           version={version}
           root={root.data}
           canRegisterModel={actions.canRegisterModel()}
-          registerModel={path => actions.registerModel(run.run_id, path)}
+          registerModel={register}
         />
       </section>
       <Source run={run} actions={actions} />

@@ -18,8 +18,8 @@ export interface IRunViewOptions {
   openRun(runId: string): void;
   /** Whether a plugin offers to register a model (the serving plugin's command). */
   canRegisterModel(): boolean;
-  /** Register the model folder `path` of run `runId`. */
-  registerModel(runId: string, path: string): void;
+  /** Register the model folder `path` of run `runId`, offering `name` as the model's name. */
+  registerModel(runId: string, path: string, name: string): void;
 }
 
 /** The main-area page of one run; it re-reads the run while it is RUNNING and shows. */

@@ -102,8 +102,33 @@ export function loadModelSnippet(runId: string, path: string): string | null {
     return null;
   }
   return [
-    'from jupyter_mlops.tracking.logging_artifacts import load_model',
+    'import jupyter_mlops as mlops',
     '',
-    `model = load_model(${JSON.stringify(runId)}, ${JSON.stringify(path)})`
+    `model = mlops.load_model(${JSON.stringify(`runs:/${runId}/${path}`)})`
   ].join('\n');
+}
+
+/** The tag `log_model` sets on a run for each model folder it wrote. */
+const MODEL_TAG_PREFIX = 'mlops.model.';
+
+/** The model folders a run logged with `log_model`, read from its `mlops.model.<folder>` tags. */
+export function loggedModelFolders(tags: Record<string, string>): string[] {
+  return Object.keys(tags)
+    .filter(key => key.startsWith(MODEL_TAG_PREFIX) && key.length > MODEL_TAG_PREFIX.length)
+    .map(key => key.slice(MODEL_TAG_PREFIX.length))
+    .sort();
+}
+
+/**
+ * A registry name from an experiment's name: the registry takes letters, digits, `_`, `.`, `-`
+ * (up to 128, starting with a letter or digit), so other characters become `-`.
+ */
+export function suggestedModelName(experimentName: string, fallback = 'model'): string {
+  const name = experimentName
+    .trim()
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 128)
+    .replace(/[-.]+$/, '');
+  return name.length > 0 ? name : fallback;
 }

@@ -67,8 +67,8 @@ export const trackingPlugin: JupyterFrontEndPlugin<void> = {
           openNotebook,
           openRun,
           canRegisterModel: () => app.commands.hasCommand(CommandIDs.registerModel),
-          registerModel: (runId, path) =>
-            void app.commands.execute(CommandIDs.registerModel, { runId, path })
+          registerModel: (runId, path, name) =>
+            void app.commands.execute(CommandIDs.registerModel, { runId, path, name })
         })
     });
 
