@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core import artifact_store
 from .entities import Alert, ColumnProfile, Profile
 
 if TYPE_CHECKING:
@@ -317,10 +318,12 @@ def render_html(profile: Profile) -> str:
 
 def profile_report(profile: Profile, path: str | Path | None = None) -> str:
     """A standalone HTML report of `profile` (plotly.js inlined once: it opens offline),
-    written to `path` when given. Returns the HTML."""
+    written to `path` when given: a local path, or any fsspec URL (`s3://bucket/report.html`)
+    the artifact store reaches with the environment's credentials. Returns the HTML."""
     html = render_html(profile)
     if path is not None:
-        Path(path).write_text(html, encoding="utf-8")
+        # Through the artifact store: a URL is an object (one PUT), not a local "s3:" folder.
+        artifact_store.write_bytes(str(path), html.encode("utf-8"))
     return html
 
 
