@@ -10,9 +10,12 @@ import {
   endpointToken,
   getModel,
   rotateEndpointToken,
-  setAlias
+  setAlias,
+  updateModel,
+  updateVersion
 } from './api';
 import { IEndpoint, IEndpointStats, IModelDetail, IModelVersion } from './model';
+import { RegistryDetails } from './RegistryDetails';
 import { VersionCompare } from './VersionCompare';
 import { checkGates, promoteThroughGates } from '../evaluation/api';
 import { confirmGatedPromotion } from '../evaluation/GateResults';
@@ -76,6 +79,8 @@ export class ModelView extends PolledView<IModelViewData> {
   private _rates: Record<string, IRate> = {};
   /** The version whose comparison with the served one is open. */
   private _comparing: number | null = null;
+  /** The version whose description and tags are open for editing. */
+  private _detailsOf: number | null = null;
   /** Bearer tokens fetched for the "How to call" snippets, by endpoint. */
   private _tokens: Record<string, string | null> = {};
   /** Which part of the page shows: the model (versions, endpoints), its versions'
@@ -191,6 +196,11 @@ export class ModelView extends PolledView<IModelViewData> {
     }
   }
 
+  private _toggleDetails(version: number): void {
+    this._detailsOf = this._detailsOf === version ? null : version;
+    this.update();
+  }
+
   private _toggleCompare(version: number): void {
     this._comparing = this._comparing === version ? null : version;
     this.update();
@@ -204,7 +214,12 @@ export class ModelView extends PolledView<IModelViewData> {
     return (
       <div className="jp-MLOps-modelPage" data-testid="mlops-model-view">
         <h2 className="jp-MLOps-modelHeading">{model.name}</h2>
-        {model.description ? <p>{model.description}</p> : null}
+        <RegistryDetails
+          what="model"
+          description={model.description}
+          tags={model.tags}
+          onSave={update => updateModel(model.name, update)}
+        />
         <div className="jp-MLOps-modelTabs" role="tablist">
           {(['model', 'evaluation', 'history'] as const).map(tab => (
             <button
@@ -328,6 +343,15 @@ export class ModelView extends PolledView<IModelViewData> {
                     </td>
                     <td>{this._renderLineage(version)}</td>
                     <td className="jp-MLOps-versionActions">
+                      <button
+                        className="jp-Button jp-mod-styled jp-mod-small"
+                        data-testid="mlops-version-open-details"
+                        aria-expanded={this._detailsOf === version.version}
+                        title={`Description and tags of v${version.version}`}
+                        onClick={() => this._toggleDetails(version.version)}
+                      >
+                        Details
+                      </button>
                       {comparable ? (
                         <button
                           className="jp-Button jp-mod-styled jp-mod-small"
@@ -363,6 +387,18 @@ export class ModelView extends PolledView<IModelViewData> {
                       )}
                     </td>
                   </tr>
+                  {this._detailsOf === version.version ? (
+                    <tr className="jp-MLOps-compareRow" data-testid="mlops-version-details-row">
+                      <td colSpan={6}>
+                        <RegistryDetails
+                          what="version"
+                          description={version.description}
+                          tags={version.tags}
+                          onSave={update => updateVersion(model.name, version.version, update)}
+                        />
+                      </td>
+                    </tr>
+                  ) : null}
                   {comparable && this._comparing === version.version ? (
                     <tr className="jp-MLOps-compareRow">
                       <td colSpan={6}>{this._renderCompare(version, current, endpoint)}</td>

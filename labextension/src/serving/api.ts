@@ -3,6 +3,7 @@ import { announcing } from '../kit/changes';
 import { requestAPI, json } from '../request';
 import {
   IAlias,
+  IDetailsUpdate,
   IEndpoint,
   IEndpointStats,
   IModelDetail,
@@ -27,6 +28,26 @@ export function registerModel(source: string, name: string): Promise<IModelVersi
     'model',
     name
   ]);
+}
+
+/** Set a model's description and/or merge tags into its tags. */
+export function updateModel(name: string, update: IDetailsUpdate): Promise<IRegisteredModel> {
+  return announcing(requestAPI<IRegisteredModel>(`models/${part(name)}`, json('PATCH', update)), [
+    'model',
+    name
+  ]);
+}
+
+/** Set a version's description and/or merge tags into its tags. */
+export function updateVersion(
+  name: string,
+  version: number,
+  update: IDetailsUpdate
+): Promise<IModelVersion> {
+  return announcing(
+    requestAPI<IModelVersion>(`models/${part(name)}/versions/${version}`, json('PATCH', update)),
+    ['model', name]
+  );
 }
 
 export function setAlias(name: string, alias: string, version: number): Promise<IAlias> {

@@ -33,6 +33,9 @@ export type IModelDetail = Omit<Schema<'ModelDetail'>, 'versions'> & {
 /** `EndpointStats`: live figures from an endpoint's `/metrics`. */
 export type IEndpointStats = Schema<'EndpointStats'>;
 
+/** `UpdateIn`: a new description and/or tags the registry merges into the old ones. */
+export type IDetailsUpdate = Partial<Schema<'UpdateIn'>>;
+
 /** `Alias`. */
 export type IAlias = Schema<'Alias'>;
 
