@@ -13,10 +13,16 @@ import pytest
 from jupyter_mlops.core.config import DB_URL_ENV, resolve_db_url
 from jupyter_mlops.core.store import reset_database
 
+from .support.gateway import gateway_server
 from .support.postgres import PostgresServer, missing_reason
+from .support.s3 import s3_root, s3_server
 from .support.session_servers import serve_for_session
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
+# Servers started once for the whole session (a test module that imported them as its own
+# fixtures started one per module): moto's S3 server, a fresh bucket per test, Dask Gateway.
+__all__ = ["gateway_server", "s3_root", "s3_server"]
 
 
 @pytest.fixture(autouse=True)

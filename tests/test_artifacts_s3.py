@@ -22,12 +22,8 @@ import pytest
 from jupyter_mlops.core import artifact_store
 from jupyter_mlops.core.errors import ErrorCode, MLOpsError
 
-from .support import s3 as s3_support
 from .support.s3 import MotoServer
 from .support.serving import free_port, wait_healthy
-
-s3_server = s3_support.s3_server  # the session's moto server (fixture)
-s3_root = s3_support.s3_root  # a fresh bucket as the artifact root (fixture)
 
 
 def _fit() -> tuple[Any, Any]:

@@ -15,11 +15,9 @@ import pytest
 
 from jupyter_mlops.core.config import resolve_db_url
 
-from .support import gateway as gateway_support
 from .support.gateway import GatewayServer
 from .support.jobs import write_notebook
 
-gateway_server = gateway_support.gateway_server  # the session's gateway (fixture)
 # A job's notebook: its kernel's parent is the worker process that ran the task.
 WHERE = "import os\nprint('ran', label, 'under', os.getppid())"
 

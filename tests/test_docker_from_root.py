@@ -17,12 +17,8 @@ import httpx
 import jupyter_mlops as mlops
 from jupyter_mlops.core import artifact_store
 
-from .support import s3 as s3_support
 from .support.serving import free_port, wait_healthy
 from .test_artifacts_s3 import _fit
-
-s3_server = s3_support.s3_server  # the session's moto server (fixture)
-s3_root = s3_support.s3_root  # a fresh bucket as the artifact root (fixture)
 
 
 def _serve(model_dir: Path, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:

@@ -17,11 +17,6 @@ from jupyter_mlops.jobs.runner import JobRunner
 from jupyter_mlops.jobs.service import JobService
 from tests.support.jobs import write_notebook
 
-from .support import s3 as s3_support
-
-s3_server = s3_support.s3_server  # the session's moto server (fixture)
-s3_root = s3_support.s3_root  # a fresh bucket as the artifact root (fixture)
-
 
 @pytest.mark.timeout(600)
 def test_a_dask_job_writes_its_outputs_to_the_s3_root(s3_root: str, tmp_path: Path) -> None:

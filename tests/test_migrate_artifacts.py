@@ -15,10 +15,7 @@ import pytest
 
 from jupyter_mlops.core import artifact_store
 
-from .support import s3 as s3_support
 from .support.s3 import MotoServer
-
-s3_server = s3_support.s3_server  # the session's moto server (fixture)
 
 FILES = 800
 

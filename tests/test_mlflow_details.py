@@ -9,6 +9,7 @@ import json
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,11 +87,11 @@ def test_a_logged_model_without_a_run_registers_and_loads(
     model = client.create_logged_model(experiment_id, name="runless")
     assert not model.source_run_id
     assert model.experiment_id == experiment_id
-    estimator = _estimator()
+    estimator: Any = _estimator()
     mlflow.sklearn.save_model(estimator, tmp_path / "model")
     client.log_model_artifacts(model.model_id, str(tmp_path / "model"))
     client.finalize_logged_model(model.model_id, "READY")
-    loaded = mlflow.sklearn.load_model(f"models:/{model.model_id}")
+    loaded: Any = mlflow.sklearn.load_model(f"models:/{model.model_id}")
     assert loaded.predict([[3.0]]).tolist() == estimator.predict([[3.0]]).tolist()
     version = mlflow.register_model(f"models:/{model.model_id}", "runless-model")
     assert version.version == "1" and version.status_message in (None, "")

@@ -15,11 +15,6 @@ import pytest
 
 from jupyter_mlops.core import artifact_store
 
-from .support import s3 as s3_support
-
-s3_server = s3_support.s3_server  # the session's moto server (fixture)
-s3_root = s3_support.s3_root  # a fresh bucket as the artifact root (fixture)
-
 
 def _frame() -> pd.DataFrame:
     return pd.DataFrame({"a": [float(i) for i in range(200)], "b": [i % 3 for i in range(200)]})

@@ -18,12 +18,9 @@ import jupyter_mlops as mlops
 from jupyter_mlops.core import artifact_store
 from jupyter_mlops.serving.request_log import read_requests
 
-from .support import s3 as s3_support
 from .support.jobs import write_notebook
 from .test_monitoring_loop import COLUMNS, RETRAIN, call, serving_ports, until
 
-s3_server = s3_support.s3_server  # the session's moto server (fixture)
-s3_root = s3_support.s3_root  # a fresh bucket as the artifact root (fixture)
 __all__ = ["serving_ports"]  # autouse: endpoints on free ports
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from tests.support import gateway as gateway_support
 from tests.support.browser import wait_for_lab
 from tests.support.dialogs import confirm_dialog
 from tests.support.gateway import GatewayServer
@@ -20,7 +19,6 @@ from tests.support.lab import LabServer
 
 pytestmark = pytest.mark.browser
 
-gateway_server = gateway_support.gateway_server  # the session's gateway (fixture)
 CARD = "[data-testid=mlops-cluster]"
 
 
