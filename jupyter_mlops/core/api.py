@@ -145,7 +145,7 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
         # Tornado's summary holds the whole URI: never log a `?token=` (or other secret).
         # `_scrub_uri` is private on purpose: the scrubber of Jupyter's own access log, so our
         # lines hide the same keys (token, _xsrf, ... and `extra_log_scrub_param_keys`); there
-        # is no public one. tests/test_private_apis.py fails when jupyter_server drops it.
+        # is no public one. tests/app/test_private_apis.py fails when jupyter_server drops it.
         uri = _scrub_uri(self.request.uri or "", self.settings.get("extra_log_scrub_param_keys"))
         return f"{self.request.method} {uri} ({self.request.remote_ip})"
 

@@ -76,7 +76,7 @@ def inspect_parameters(nb: Any) -> list[Parameter]:
     """The parameters of notebook `nb` (an nbformat node), in the cell's order."""
     # Private on purpose: papermill's public `inspect_notebook(path)` only reads a file (through
     # its I/O handlers, formatting `{...}` in the path) and takes no kernel/language fallback for
-    # a notebook without metadata; we hold the node already. tests/test_private_apis.py fails
+    # a notebook without metadata; we hold the node already. tests/app/test_private_apis.py fails
     # when papermill drops it or changes its signature.
     from papermill.inspection import _infer_parameters
 

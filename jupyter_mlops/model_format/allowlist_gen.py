@@ -10,7 +10,7 @@ written with the library versions it came from.
 
 The file is checked in and reviewed like code: a new name in a diff is a class that a model
 file can now build. `--check` exits 1 when the file differs from what this installation
-generates (`tests/test_model_allowlist.py` runs it when the versions match).
+generates (`tests/model_format/test_model_allowlist.py` runs it when the versions match).
 """
 
 from __future__ import annotations

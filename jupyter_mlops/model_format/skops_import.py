@@ -8,8 +8,8 @@ scipy.special (each name looked up across all loaded modules). That was ~2 s of 
 by the installed scikit-learn, scipy, numpy and skops, so the first full import writes them to
 `<data dir>/cache/` under those versions, and later imports put a module holding the same
 lists in place of `_trusted_types` before importing `skops.io`. skops trusts exactly the same
-names either way (tests/test_skops_import.py compares them); only the modules a model file
-names are imported, when it is loaded.
+names either way (tests/model_format/test_skops_import.py compares them); only the modules a
+model file names are imported, when it is loaded.
 """
 
 from __future__ import annotations

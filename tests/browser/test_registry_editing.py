@@ -65,4 +65,3 @@ def test_description_and_tags_of_a_model_and_a_version_are_edited_in_place(lab_p
     expect(version.locator('[data-tag="validated"] td')).to_have_text("yes")
     stored = lab_server.api(f"models/{MODEL}/versions/1")
     assert (stored["description"], stored["tags"].get("validated")) == ("first fit", "yes")
-

@@ -1,4 +1,4 @@
-"""A deployment's own capability, declared as a third party would (tests/test_capabilities.py):
+"""A deployment's own capability, declared as a third party would (tests/app/test_capabilities.py):
 `HELLO` adds a route and a service and requires tracking; `NEEDY` requires a service that no
 capability provides, so a server asked to run it must refuse to start."""
 
