@@ -8,6 +8,7 @@ import {
   commonMetric,
   compareRows,
   defaultAxes,
+  defaultParallelAxes,
   runsWithin,
   metricChart,
   parallelAxis,
@@ -81,6 +82,44 @@ describe('parallelChart', () => {
       ['lr', 'opt', 'acc']
     );
     assert.deepEqual(trace.line.color, [0.2, 0.2, 0.2]);
+  });
+
+  it('tilts the axis titles when many or long ones would overlap, with room above', () => {
+    const level = parallelChart(runs, [lr, opt, acc], loss);
+    assert.equal((level.data[0] as unknown as { labelangle: number }).labelangle, 0);
+    const many = dataColumns(
+      [],
+      Array.from({ length: 9 }, (_, index) => `m${index}`)
+    );
+    const tilted = parallelChart(runs, many, null);
+    assert.equal((tilted.data[0] as unknown as { labelangle: number }).labelangle, -30);
+    const long = dataColumns(['a_rather_long_parameter_name'], ['acc']);
+    const longChart = parallelChart(runs, long, null);
+    assert.equal((longChart.data[0] as unknown as { labelangle: number }).labelangle, -30);
+    assert.ok((longChart.layout.margin?.t ?? 0) > (level.layout.margin?.t ?? 0));
+  });
+});
+
+describe('defaultParallelAxes', () => {
+  it('puts the user params first, then metrics, then autologged params, up to the limit', () => {
+    const columns = dataColumns(['lr', 'opt', 'auto'], ['acc', 'loss'], new Set(['auto']));
+    const withAuto = runs.map(r => ({ ...r, params: { ...r.params, auto: '1' } }));
+    assert.deepEqual(
+      defaultParallelAxes(withAuto, columns).map(column => column.id),
+      ['params.lr', 'params.opt', 'metrics.acc', 'metrics.loss', 'params.auto']
+    );
+    assert.deepEqual(
+      defaultParallelAxes(withAuto, columns, 3).map(column => column.id),
+      ['params.lr', 'params.opt', 'metrics.acc']
+    );
+  });
+
+  it('leaves out columns no run has a value in', () => {
+    const columns = dataColumns(['lr', 'never'], ['acc']);
+    assert.deepEqual(
+      defaultParallelAxes(runs, columns).map(column => column.id),
+      ['params.lr', 'metrics.acc']
+    );
   });
 });
 

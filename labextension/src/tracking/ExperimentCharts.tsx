@@ -4,12 +4,18 @@ import React, { useEffect, useMemo, useState } from 'react';
 import { Plot } from '../kit/Plot';
 import { IColumn } from './columns';
 import { IRun } from './model';
-import { ConstraintRange, defaultAxes, parallelChart, runsWithin, scatterChart } from './traces';
+import { ParallelAxesPicker } from './ParallelAxesPicker';
+import {
+  ConstraintRange,
+  MAX_PARALLEL_AXES,
+  defaultAxes,
+  defaultParallelAxes,
+  parallelChart,
+  runsWithin,
+  scatterChart
+} from './traces';
 
 type ChartKind = 'scatter' | 'parallel';
-
-/** Parallel coordinates stay readable up to about a dozen axes. */
-const MAX_AXES = 12;
 
 function ColumnSelect(props: {
   label: string;
@@ -44,15 +50,15 @@ function ColumnSelect(props: {
 /**
  * The experiment's chart view over the runs of the current page: a scatter of any param or
  * metric against any metric (box or lasso selection selects those runs in the table, and the
- * table's selection shows in the chart), or parallel coordinates over the shown columns,
- * coloured by a metric.
+ * table's selection shows in the chart), or parallel coordinates coloured by a metric, over
+ * the axes the user picks (by default the shown params, then metrics, up to a dozen).
  */
 export function ExperimentCharts(props: {
   runs: IRun[];
   total: number;
   /** Every param and metric column. */
   columns: IColumn[];
-  /** The columns the table shows (the parallel coordinates' axes). */
+  /** The columns the table shows (the parallel coordinates' default axes). */
   shown: IColumn[];
   selected: ReadonlySet<string>;
   onSelect(runIds: string[]): void;
@@ -71,11 +77,19 @@ export function ExperimentCharts(props: {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the axes are found anew every render: keyed by their ids
     [runs, x?.id, y?.id, selected]
   );
-  const axesKey = shown.map(column => column.id).join('\n');
+  // The user's axes (ids, in order), else the default: params first, then metrics.
+  const [axisIds, setAxisIds] = useState<string[] | null>(null);
+  const defaultKey = defaultParallelAxes(runs, shown)
+    .map(column => column.id)
+    .join('\n');
+  const axesKey = axisIds === null ? defaultKey : axisIds.join('\n');
   const axes = useMemo(() => {
-    const chosen = shown.filter(column => column.kind === 'param' || column.kind === 'metric');
-    return chosen.slice(0, MAX_AXES);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the shown columns' ids: a poll gives new column objects
+    const byId = new Map(columns.map(column => [column.id, column]));
+    return axesKey
+      .split('\n')
+      .map(id => byId.get(id))
+      .filter((column): column is IColumn => column !== undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the axes' ids: a poll gives new column objects
   }, [axesKey]);
   // Brushed axes survive redraws (new data every poll); other axes start unbrushed.
   const [ranges, setRanges] = useState<ConstraintRange[]>([]);
@@ -141,8 +155,18 @@ export function ExperimentCharts(props: {
             : `${runs.length} runs.`}{' '}
           {kind === 'scatter'
             ? 'Drag a box or lasso to select runs.'
-            : `Axes: the table's columns (first ${MAX_AXES}); — marks a missing value.`}
+            : axisIds === null
+              ? `Axes: the table's params, then metrics (first ${MAX_PARALLEL_AXES}); — marks a missing value.`
+              : '— marks a missing value.'}
         </span>
+        {kind === 'parallel' ? (
+          <ParallelAxesPicker
+            columns={columns}
+            axes={axes}
+            onChange={chosen => setAxisIds(chosen.map(column => column.id))}
+            onReset={() => setAxisIds(null)}
+          />
+        ) : null}
       </div>
       {kind === 'scatter' && scatter !== null ? (
         <>
@@ -162,7 +186,7 @@ export function ExperimentCharts(props: {
       ) : null}
       {kind === 'parallel' ? (
         axes.length < 2 ? (
-          <div className="jp-MLOps-muted">Show at least two columns for parallel coordinates.</div>
+          <div className="jp-MLOps-muted">Choose at least two axes for parallel coordinates.</div>
         ) : (
           <Plot
             data={parallel.data}

@@ -193,7 +193,41 @@ export function parallelChart(
             colorbar: { title: { text: color?.label ?? '' } }
           }
   } as unknown as Data;
-  return { data: [trace], layout: { margin: { l: 60, r: 60, t: 48, b: 24 } } };
+  // Horizontal titles overlap once axes are closer than a title is wide: tilt them and make
+  // room above the plot for the tilted ones.
+  const longest = Math.max(0, ...dimensions.map(dimension => dimension.label.length));
+  const tilted = columns.length > TITLES_LEVEL_UP_TO || longest > 14;
+  (trace as unknown as Record<string, unknown>).labelangle = tilted ? -30 : 0;
+  const top = tilted ? Math.min(48 + Math.round(longest * 3.5), 140) : 48;
+  return { data: [trace], layout: { margin: { l: 60, r: 60, t: top, b: 24 } } };
+}
+
+/** Up to this many axes of short titles, titles stay level. */
+const TITLES_LEVEL_UP_TO = 6;
+
+/** Parallel coordinates stay readable up to about a dozen axes: the default takes no more. */
+export const MAX_PARALLEL_AXES = 12;
+
+/**
+ * The first axes of parallel coordinates, among `shown` (the table's columns): the params the
+ * user logged, then the metrics, then autologged params, as MLflow puts params first; only
+ * columns some run has a value in, and at most `max`.
+ */
+export function defaultParallelAxes(
+  runs: IRun[],
+  shown: IColumn[],
+  max = MAX_PARALLEL_AXES
+): IColumn[] {
+  const present = shown.filter(column =>
+    runs.some(run => {
+      const value = dataValue(run, column);
+      return value !== undefined && value !== null;
+    })
+  );
+  const userParams = present.filter(column => column.kind === 'param' && !column.autologged);
+  const metrics = present.filter(column => column.kind === 'metric');
+  const autologged = present.filter(column => column.kind === 'param' && column.autologged);
+  return [...userParams, ...metrics, ...autologged].slice(0, max);
 }
 
 /**
