@@ -95,13 +95,23 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def jp_server_config(mlops_store: Path, sqlite_template: Path) -> dict[str, Any]:
+def jp_server_config(
+    request: pytest.FixtureRequest, mlops_store: Path, sqlite_template: Path
+) -> dict[str, Any]:
     """pytest-jupyter's server, with the jupyter_mlops extension enabled, on a copy of the
-    migrated SQLite template (the server still checks it is at the heads and upgrades if not)."""
+    migrated SQLite template (the server still checks it is at the heads and upgrades if not).
+
+    A module or test marked `@pytest.mark.capabilities("tracking", ...)` runs a server with
+    only those (and what they require): no jobs runner, scheduler, ticker or cluster loop to
+    start and stop where the test does not need them."""
     mlops_store.mkdir(parents=True, exist_ok=True)
     if not (mlops_store / "mlops.db").exists():
         shutil.copyfile(sqlite_template, mlops_store / "mlops.db")
-    return {"ServerApp": {"jpserver_extensions": {"jupyter_mlops": True}}}
+    config: dict[str, Any] = {"ServerApp": {"jpserver_extensions": {"jupyter_mlops": True}}}
+    marker = request.node.get_closest_marker("capabilities")
+    if marker is not None:
+        config["MLOpsApp"] = {"capabilities": list(marker.args)}
+    return config
 
 
 @pytest.fixture

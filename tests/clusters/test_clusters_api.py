@@ -12,6 +12,9 @@ from jupyter_mlops.clusters.capability import CLUSTERS
 from jupyter_mlops.clusters.gpus import list_gpus
 from tests.support.clusters import SMALL, api, start_external_scheduler, wait_for_workers
 
+# The server runs only what these tests need (tests/conftest.py, jp_server_config).
+pytestmark = pytest.mark.capabilities("clusters")
+
 
 async def test_start_scale_adapt_and_stop_a_local_cluster(jp_fetch):
     info = await api(jp_fetch, method="POST", body={**SMALL, "name": "tiny"})

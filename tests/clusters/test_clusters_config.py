@@ -11,6 +11,9 @@ from tornado.httpclient import HTTPClientError
 from jupyter_mlops.clusters.capability import CLUSTERS
 from tests.support.clusters import api
 
+# The server runs only what these tests need (tests/conftest.py, jp_server_config).
+pytestmark = pytest.mark.capabilities("clusters")
+
 
 @pytest.fixture
 def jp_server_config():

@@ -16,6 +16,9 @@ from jupyter_mlops.core.store import get_database
 from jupyter_mlops.tracking.store import TrackingStore
 from tests.support.tracking_rest import api_error, get_json, make_run
 
+# The server runs only what these tests need (tests/conftest.py, jp_server_config).
+pytestmark = pytest.mark.capabilities("tracking")
+
 
 @pytest.fixture
 def store(jp_serverapp: Any, mlops_store: Path) -> TrackingStore:

@@ -13,6 +13,9 @@ from jupyter_mlops.tracking.store import TrackingStore
 
 from ..support.tracking_rest import api_error, get_json, make_run
 
+# The server runs only what these tests need (tests/conftest.py, jp_server_config).
+pytestmark = pytest.mark.capabilities("tracking")
+
 
 @pytest.fixture
 def store(db_url, mlops_store) -> TrackingStore:
