@@ -74,8 +74,8 @@ from .tracking.logging_artifacts import log_dict as log_dict
 from .tracking.logging_artifacts import log_figure as log_figure
 from .tracking.logging_artifacts import log_model as log_model
 from .tracking.logging_artifacts import log_text as log_text
-from .tracking.mlops_client import Client as Client
-from .tracking.mlops_client import get_metric_history as get_metric_history
+from .tracking.mlflow_style_client import Client as Client
+from .tracking.mlflow_style_client import get_metric_history as get_metric_history
 
 __all__: list[str]
 _PUBLIC_API: dict[str, str]

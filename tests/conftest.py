@@ -59,7 +59,7 @@ def db_url(
     monkeypatch.setenv(DB_URL_ENV, url)
     reset_database()
     yield url
-    from jupyter_mlops.tracking.client import close_client
+    from jupyter_mlops.tracking.process_client import close_client
 
     close_client()
     reset_database()

@@ -14,7 +14,7 @@ import threading
 from typing import Any, Protocol
 
 from ..core.server_link import ServerLink, ServerUnreachable
-from .api_models import AdaptRange, ClusterConnection, ClusterInfo, ClusterList, StartCluster
+from .entities import AdaptRange, ClusterConnection, ClusterInfo, ClusterList, StartCluster
 from .manager import ClusterManager
 
 

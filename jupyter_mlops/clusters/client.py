@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError, validation_error
-from .api_models import AdaptRange, ClusterConnection, ClusterInfo, ClusterList, StartCluster
 from .backends import ClusterBackend, choose_backend
+from .entities import AdaptRange, ClusterConnection, ClusterInfo, ClusterList, StartCluster
 
 if TYPE_CHECKING:
     from distributed import Client

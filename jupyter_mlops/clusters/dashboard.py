@@ -40,9 +40,9 @@ from jupyter_server.utils import url_path_join
 from tornado import httpclient, iostream, web
 from tornado.tcpclient import TCPClient
 
-from ..core.api import APIHandler
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.openapi import Contract
+from ..core.rest import APIHandler
 from .capability import CLUSTERS
 
 # No allow-same-origin: the proxied page gets an opaque origin, not the Lab's.

@@ -42,11 +42,11 @@ from jupyter_server.utils import url_path_join
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 from tornado import httpclient, web
 
-from ..core.api import EVERY_VERB, APIHandler, RefusingHandler
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.openapi import Contract, ErrorBody
-from .api_models import MAX_COUNT, AdaptRange, AdaptState, ClusterInfo, StartCluster
+from ..core.rest import EVERY_VERB, APIHandler, RefusingHandler
 from .capability import CLUSTERS
+from .entities import MAX_COUNT, AdaptRange, AdaptState, ClusterInfo, StartCluster
 from .manager import ClusterManager
 
 RAW_PROXY_TRAIT = "MLOpsApp.allow_raw_port_proxy"

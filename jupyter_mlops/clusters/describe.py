@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .api_models import GPUInfo, WorkerInfo
+from .entities import GPUInfo, WorkerInfo
 
 
 def connect_code(cluster_id: str, name: str, address: str | None) -> str:

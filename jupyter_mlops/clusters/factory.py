@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
-from .api_models import ClusterFactoryInfo, ClusterKind, StartCluster
+from .entities import ClusterFactoryInfo, ClusterKind, StartCluster
 from .gpus import GPUSelection
 
 DASK_CONFIG_KEY = "jupyter-mlops.cluster.factory"

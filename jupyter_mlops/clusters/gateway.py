@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.errors import MLOpsError
-from .api_models import StartCluster
+from .entities import StartCluster
 
 GATEWAY_CLASS = "dask_gateway.GatewayCluster"
 

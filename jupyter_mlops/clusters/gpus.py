@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import MLOpsError
-from .api_models import GPUEnvironment, GPUInfo
+from .entities import GPUEnvironment, GPUInfo
 
 _nvml_lock = threading.Lock()
 _nvml_ready: bool | None = None

@@ -11,13 +11,13 @@ from typing import Any, ClassVar, Protocol
 
 from tornado import web
 
-from ..core.api import APIHandler
 from ..core.capability import ServerHost, Teardown
 from ..core.openapi import Contract
+from ..core.rest import APIHandler
 from . import gateway
-from .api_models import ChangeCluster, ClusterConnection, ClusterInfo, ClusterList, StartCluster
 from .capability import CLUSTERS
 from .dashboard import DashboardProxyHandler
+from .entities import ChangeCluster, ClusterConnection, ClusterInfo, ClusterList, StartCluster
 from .manager import ClusterManager
 
 

@@ -80,9 +80,9 @@ def _status(args: argparse.Namespace) -> Any:
 
 
 def _start(args: argparse.Namespace) -> None:
-    from .api_models import StartCluster
     from .backends import choose_backend
     from .client import validated
+    from .entities import StartCluster
     from .report import cluster_text
 
     bounds = {"minimum": args.adapt[0], "maximum": args.adapt[1]} if args.adapt else None

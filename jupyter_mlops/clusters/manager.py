@@ -25,7 +25,8 @@ from traitlets.config import LoggingConfigurable
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from . import gateway
-from .api_models import (
+from .describe import connect_code, describe_workers
+from .entities import (
     AdaptRange,
     AdaptState,
     ClusterConnection,
@@ -36,7 +37,6 @@ from .api_models import (
     StartCluster,
     TLSCredentials,
 )
-from .describe import connect_code, describe_workers
 from .factory import ClusterFactory, plan_cluster, resolve_factory
 from .gpus import gpu_environment, gpu_info, select_gpus
 from .loop import LoopThread

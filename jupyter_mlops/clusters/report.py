@@ -6,7 +6,7 @@ import html
 
 from dask.utils import format_bytes
 
-from .api_models import ClusterInfo, ClusterList, WorkerInfo
+from .entities import ClusterInfo, ClusterList, WorkerInfo
 
 
 def dashboard_link(info: ClusterInfo, base_path: str | None) -> str | None:

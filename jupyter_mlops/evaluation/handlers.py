@@ -22,10 +22,10 @@ from typing import Any, ClassVar
 
 from tornado import web
 
-from ..core.api import APIHandler
 from ..core.capability import ServerHost
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.openapi import Contract
+from ..core.rest import APIHandler
 from ..core.tasks import TASK_RUNNER
 from ..serving.capability import REGISTRY
 from . import api_models as api

@@ -8,7 +8,6 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .._version import __version__
-from ..core.api import APIHandler
 from ..core.openapi import (
     Contract,
     OpenAPIDocument,
@@ -16,6 +15,7 @@ from ..core.openapi import (
     listed_routes,
     mounted_routes,
 )
+from ..core.rest import APIHandler
 from .service import Health, get_health
 
 API_PATH = "mlops/api"

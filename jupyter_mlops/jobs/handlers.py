@@ -29,10 +29,10 @@ import tornado.web
 from pydantic import BaseModel
 
 from ..core import artifact_store
-from ..core.api import APIHandler
 from ..core.capability import ServerHost, Teardown
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.openapi import Contract
+from ..core.rest import APIHandler
 from ..core.tasks import TASK_RUNNER
 from ..tracking.capability import TRACKING
 from ..tracking.provenance import runs_of_job_runs

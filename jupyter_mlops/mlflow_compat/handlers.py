@@ -37,10 +37,10 @@ from pydantic import BaseModel
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from ..core.api import EVERY_VERB, APIHandler, RefusingHandler
 from ..core.capability import CapabilityError, ServerHost, ServiceKey, Teardown
 from ..core.errors import MLOpsError
 from ..core.openapi import Contract
+from ..core.rest import EVERY_VERB, APIHandler, RefusingHandler
 from ..core.server_link import HUB_TOKEN_ENV, server_url_for
 from ..serving.capability import REGISTRY
 from ..tracking.capability import TRACKING

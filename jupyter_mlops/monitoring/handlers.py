@@ -24,9 +24,9 @@ from typing import Any, ClassVar, Protocol
 import tornado.web
 from pydantic import BaseModel, TypeAdapter
 
-from ..core.api import APIHandler
 from ..core.capability import ServerHost, Teardown
 from ..core.openapi import Contract
+from ..core.rest import APIHandler
 from ..core.tasks import TASK_RUNNER, BaseTaskRunner
 from ..serving.capability import REGISTRY
 from ..tracking.capability import TRACKING

@@ -23,7 +23,7 @@ from .columns import (
     summarize_column,
 )
 from .correlation import CoMoments
-from .rows import RowHashes
+from .row_facts import RowHashes
 from .samples import MissingBlocks, RowSample
 from .sketches import SketchLimits
 

@@ -17,9 +17,9 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 from tornado import web
 
-from ..core.api import APIHandler
 from ..core.capability import ServerHost
 from ..core.openapi import Contract
+from ..core.rest import APIHandler
 from ..core.tasks import TASK_RUNNER
 from .api_models import ProfileBody, ProfileList, ProfileRequest
 from .capability import PROFILING

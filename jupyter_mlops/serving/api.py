@@ -70,7 +70,7 @@ def register_model(
     `training_profile`, the baseline drift monitoring compares traffic with. Without `X`, a
     run's model folder that holds a training profile (`log_model(..., X=...)`) gives it.
     """
-    from ..tracking.client import get_client
+    from ..tracking.process_client import get_client
 
     return register_version(
         get_registry(),

@@ -26,10 +26,13 @@ class RegisterIn(_In):
 
 
 class UpdateIn(_In):
-    """A new description and/or tags to merge."""
+    """A new description and/or tags to merge, and tag keys to remove (after the merge)."""
 
     description: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
+    delete_tags: list[str] = Field(
+        default_factory=list, description="tag keys to remove; a key the object lacks is a 404"
+    )
 
 
 class AliasIn(_In):

@@ -36,11 +36,11 @@ from typing import Any, ClassVar, Protocol
 
 from tornado import web
 
-from ..core.api import APIHandler
 from ..core.capability import ServerHost, Teardown
 from ..core.errors import MLOpsError
 from ..core.openapi import Contract
 from ..core.query import is_decimal
+from ..core.rest import APIHandler
 from ..tracking.capability import TRACKING
 from . import api_models as api
 from .api import register_version
@@ -76,6 +76,24 @@ def setup(app: ServingHost) -> Teardown:
     if app.serverapp is not None:
         app.serverapp.io_loop.add_callback(supervisor.adopt)
     return supervisor.close
+
+
+def _update_model(registry: ModelRegistry, name: str, body: api.UpdateIn) -> RegisteredModel:
+    """PATCH models/{name}: description and tags set, then `delete_tags` removed."""
+    model = registry.update_model(name, body.description, body.tags)
+    for key in body.delete_tags:
+        registry.delete_model_tag(name, key)
+    return registry.get_model(name) if body.delete_tags else model
+
+
+def _update_version(
+    registry: ModelRegistry, name: str, version: int, body: api.UpdateIn
+) -> ModelVersion:
+    """PATCH models/{name}/versions/{v}: description and tags set, then `delete_tags` removed."""
+    updated = registry.update_version(name, version, body.description, body.tags)
+    for key in body.delete_tags:
+        registry.delete_version_tag(name, version, key)
+    return registry.get_version(ModelRef(name, version=version)) if body.delete_tags else updated
 
 
 def _version_number(text: str) -> int:
@@ -158,10 +176,7 @@ class ModelHandler(_Handler):
     async def patch(self, name: str) -> None:
         """PATCH: see the class docstring and `contract`."""
         body = self.parse_body(api.UpdateIn)
-        model = await self.run_blocking(
-            self.registry.update_model, name, body.description, body.tags
-        )
-        self.reply(model)
+        self.reply(await self.run_blocking(_update_model, self.registry, name, body))
 
     @web.authenticated
     async def delete(self, name: str) -> None:
@@ -190,14 +205,8 @@ class VersionHandler(_Handler):
     async def patch(self, name: str, version: str) -> None:
         """PATCH: see the class docstring and `contract`."""
         body = self.parse_body(api.UpdateIn)
-        updated = await self.run_blocking(
-            self.registry.update_version,
-            name,
-            _version_number(version),
-            body.description,
-            body.tags,
-        )
-        self.reply(updated)
+        number = _version_number(version)
+        self.reply(await self.run_blocking(_update_version, self.registry, name, number, body))
 
 
 class VersionCompareHandler(_Handler):

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from tornado import web
 
-from ..core.api import APIHandler
 from ..core.capability import ServerHost, Teardown
 from ..core.errors import MLOpsError, NotFoundError
 from ..core.openapi import Contract
 from ..core.query import is_decimal
+from ..core.rest import APIHandler
 from ..core.team import settings as team_settings
 from ..core.team.approvals import Approval
 from ..core.team.identity import current_actor

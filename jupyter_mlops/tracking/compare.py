@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.errors import MLOpsError
-from .client import get_client
 from .entities import Metric, Run
 from .fluent import resolve_run_id
+from .process_client import get_client
 
 MAX_CHARTS = 12
 

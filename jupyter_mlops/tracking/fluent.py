@@ -18,9 +18,9 @@ from typing import Any
 
 from ..core.errors import ErrorCode, MLOpsError
 from . import heartbeat, provenance, sigterm, validation
-from .client import TrackingClient, get_client
 from .entities import Experiment, Metric, Run, RunStatus
 from .metric_points import metric_step, metric_timestamp
+from .process_client import TrackingClient, get_client
 
 log = logging.getLogger(__name__)
 

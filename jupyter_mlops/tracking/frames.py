@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..core.errors import MLOpsError, NotFoundError
-from .client import get_client
 from .entities import Run, RunView
+from .process_client import get_client
 from .store import MAX_RESULTS_LIMIT
 
 if TYPE_CHECKING:

@@ -33,10 +33,10 @@ from tornado import web
 from tornado.iostream import StreamClosedError
 
 from ..core import artifact_store
-from ..core.api import APIHandler
 from ..core.capability import ServerHost, Teardown
 from ..core.errors import MLOpsError, NotFoundError, validation_error
 from ..core.openapi import Contract
+from ..core.rest import APIHandler
 from ..core.services import dotted_name, service_class
 from . import api_models as api
 from .base_store import TRACKING_STORE, BaseTrackingStore

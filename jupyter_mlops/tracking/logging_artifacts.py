@@ -13,8 +13,8 @@ from ..core.errors import MLOpsError
 from ..model_format import ModelInfo, pinned_sha256, save_model
 from . import fluent
 from .artifacts import staged_folder
-from .client import get_client
 from .model_files import load_logged_model, record_model_file
+from .process_client import get_client
 from .validation import check_key
 
 FIGURES_FOLDER = "figures"

@@ -83,7 +83,7 @@ def load_logged_model(
     allow-list and `trusted`. `store`: the tracking store (default: this process's).
     """
     if store is None:
-        from .client import get_client
+        from .process_client import get_client
 
         store = get_client().store
     run = store.get_run(run_id)

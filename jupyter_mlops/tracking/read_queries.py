@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from .entities import Experiment, LifecycleStage, Metric, MetricSummary, Run, RunStatus
-from .rows import driver_markers, driver_rows, experiment_entity, load_runs, stored_float
+from .entity_rows import driver_markers, driver_rows, experiment_entity, load_runs, stored_float
 from .search_sql import apply_order, experiment_clause
 from .search_syntax import OrderClause
 from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow

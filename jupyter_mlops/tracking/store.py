@@ -58,10 +58,10 @@ from .entities import (
     RunStatus,
     RunView,
 )
+from .entity_rows import experiment_entity, load_runs, run_entity, stored_float
 from .heartbeat import ProcessIdentity
 from .metric_points import metric_step, metric_timestamp
 from .names import random_run_name
-from .rows import experiment_entity, load_runs, run_entity, stored_float
 from .search_syntax import parse_filter, parse_order_by
 from .tables import ExperimentRow, LatestMetricRow, RunRow, TagRow
 

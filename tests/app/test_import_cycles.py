@@ -1,7 +1,7 @@
 """No two modules of the package import each other (a two-file import circle).
 
 A circle means neither module can be read, tested or moved without the other, and it is how
-data came to import its rendering (`monitoring.drift` -> `charts`, `clusters.api_models` ->
+data came to import its rendering (`monitoring.drift` -> `charts`, `clusters.entities` ->
 `report`). Imports inside functions and under `TYPE_CHECKING` count: they are a dependency all
 the same. Shared code moves down into a module both can import.
 """

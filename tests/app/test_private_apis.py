@@ -3,7 +3,7 @@ package drops or reshapes the name, before a user meets the AttributeError.
 
 - papermill `inspection._infer_parameters(nb, name=, language=)`: `jobs/parameters.py` reads a
   notebook node's parameters; the public `inspect_notebook` only takes a file path.
-- jupyter_server `log._scrub_uri(uri, extra_param_keys)`: `core/api.py` hides tokens in logged
+- jupyter_server `log._scrub_uri(uri, extra_param_keys)`: `core/rest.py` hides tokens in logged
   request lines exactly as Jupyter's access log does; there is no public scrubber.
 
 Tornado's private `_ApplicationRouter` (mounting our routes ahead of other extensions) is gone:

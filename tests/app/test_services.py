@@ -64,7 +64,7 @@ async def test_configured_store_serves_rest_and_kernels(mlops_app, jp_fetch, mon
     code = textwrap.dedent(
         """
         import jupyter_mlops as mlops
-        from jupyter_mlops.tracking.client import get_client
+        from jupyter_mlops.tracking.process_client import get_client
         run = mlops.start_run("svc", name="kernel")
         mlops.end_run()
         print(type(get_client().store).__name__, mlops.get_run(run.run_id).tags.get("store"))

@@ -1,5 +1,5 @@
 """Registry editing on a model's page (issue 19): the model's and a version's description and
-tags are edited in place, saved through the REST API, and shown at once."""
+tags are edited in place (set, change, remove), saved through the REST API, and shown at once."""
 
 from __future__ import annotations
 
@@ -45,11 +45,18 @@ def test_description_and_tags_of_a_model_and_a_version_are_edited_in_place(lab_p
     details.get_by_test_id("mlops-model-tag-key").fill("team")
     details.get_by_test_id("mlops-model-tag-value").fill("risk")
     details.get_by_test_id("mlops-model-add-tag").click()
-    expect(details.locator('[data-tag="team"] td')).to_have_text("risk")
+    expect(details.locator('[data-tag="team"] td >> nth=0')).to_have_text("risk")
     expect(details.get_by_test_id("mlops-model-tag-key")).to_have_value("")
     model = lab_server.api(f"models/{MODEL}")
     assert model["description"] == "Churn classifier, weekly"
     assert model["tags"]["team"] == "risk"
+    # Remove deletes a tag (PATCH delete_tags).
+    details.get_by_test_id("mlops-model-tag-key").fill("temporary")
+    details.get_by_test_id("mlops-model-add-tag").click()
+    expect(details.locator('[data-tag="temporary"]')).to_have_count(1)
+    details.get_by_role("button", name="Remove tag temporary").click()
+    expect(details.locator('[data-tag="temporary"]')).to_have_count(0)
+    assert "temporary" not in lab_server.api(f"models/{MODEL}")["tags"]
 
     # A version: Details opens its description and tags under its row.
     row = view.locator('[data-testid=mlops-model-version][data-version="1"]')
@@ -62,6 +69,6 @@ def test_description_and_tags_of_a_model_and_a_version_are_edited_in_place(lab_p
     version.get_by_test_id("mlops-version-tag-key").fill("validated")
     version.get_by_test_id("mlops-version-tag-value").fill("yes")
     version.get_by_test_id("mlops-version-add-tag").press("Enter")
-    expect(version.locator('[data-tag="validated"] td')).to_have_text("yes")
+    expect(version.locator('[data-tag="validated"] td >> nth=0')).to_have_text("yes")
     stored = lab_server.api(f"models/{MODEL}/versions/1")
     assert (stored["description"], stored["tags"].get("validated")) == ("first fit", "yes")

@@ -112,7 +112,7 @@ async def test_gateway_clusters_from_the_rest_api(
 
     n_rows, run_id, worker_pids = await asyncio.to_thread(profile_on_cluster)
     assert n_rows == 1000
-    from jupyter_mlops.tracking.client import get_client as tracking_client
+    from jupyter_mlops.tracking.process_client import get_client as tracking_client
 
     run = tracking_client().store.get_run(run_id)  # written by the worker, read here
     assert dict(run.params) == {"where": "gateway worker"}

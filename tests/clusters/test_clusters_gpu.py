@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_mlops.clusters.api_models import AdaptRange, StartCluster
+from jupyter_mlops.clusters.entities import AdaptRange, StartCluster
 from jupyter_mlops.clusters.gpus import dask_cuda_installed, gpu_environment, list_gpus, select_gpus
 from jupyter_mlops.clusters.manager import ClusterManager
 from jupyter_mlops.core.errors import MLOpsError

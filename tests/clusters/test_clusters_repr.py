@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jupyter_mlops.clusters.api_models import ClusterInfo
+from jupyter_mlops.clusters.entities import ClusterInfo
 
 
 def info(status: Any = "closed", **fields: Any) -> ClusterInfo:

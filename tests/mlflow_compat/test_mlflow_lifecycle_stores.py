@@ -14,7 +14,7 @@ import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import ErrorCode, MLOpsError
 from jupyter_mlops.serving.api import get_registry
 from jupyter_mlops.serving.model_uri import ModelRef
-from jupyter_mlops.tracking.client import get_client
+from jupyter_mlops.tracking.process_client import get_client
 
 pytestmark = pytest.mark.usefixtures("db_url")  # each test on SQLite and on PostgreSQL
 

@@ -28,9 +28,9 @@ from jupyter_mlops.model_format import (
     pinned_sha256,
     save_model,
 )
-from jupyter_mlops.tracking.client import get_client
 from jupyter_mlops.tracking.logging_artifacts import load_model as load_model_of_run
 from jupyter_mlops.tracking.model_files import load_logged_model, model_file_sha256
+from jupyter_mlops.tracking.process_client import get_client
 
 X = np.random.default_rng(0).random((40, 3))
 Y = (X[:, 0] > 0.5).astype(int)

@@ -19,8 +19,8 @@ from jupyter_mlops.core.errors import ErrorCode, MLOpsError
 from jupyter_mlops.model_format import INFO_FILE, MODEL_FILE, file_sha256, load_model
 from jupyter_mlops.serving.api import get_registry
 from jupyter_mlops.serving.tables import ModelVersionRow
-from jupyter_mlops.tracking.client import get_client
 from jupyter_mlops.tracking.model_files import load_logged_model
+from jupyter_mlops.tracking.process_client import get_client
 from tests.support.gadgets import genuine_model
 from tests.support.serving import free_port
 

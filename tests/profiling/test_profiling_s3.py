@@ -28,7 +28,7 @@ def test_the_training_profile_lives_and_is_read_under_the_s3_root(
 
     import jupyter_mlops as mlops
     from jupyter_mlops.profiling import load_profile
-    from jupyter_mlops.tracking.client import get_client
+    from jupyter_mlops.tracking.process_client import get_client
 
     X = _frame()
     with mlops.start_run(experiment="profiles-s3") as run:

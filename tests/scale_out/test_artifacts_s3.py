@@ -54,7 +54,7 @@ def test_run_artifacts_live_under_the_s3_root(db_url: str, s3_root: str, tmp_pat
         mlops.log_text("hello", "notes/summary.md")
         mlops.log_artifact(source)
         run_id = run.run_id
-    from jupyter_mlops.tracking.client import get_client
+    from jupyter_mlops.tracking.process_client import get_client
 
     store = get_client().store
     uri = store.get_run(run_id).artifact_uri

@@ -29,7 +29,7 @@ def test_migration_survives_a_kill_and_resumes(
     s3_server: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import jupyter_mlops as mlops
-    from jupyter_mlops.tracking.client import get_client
+    from jupyter_mlops.tracking.process_client import get_client
     from tests.scale_out.test_artifacts_s3 import _fit
 
     model, X = _fit()

@@ -9,9 +9,9 @@ from typing import ClassVar
 from pydantic import BaseModel
 from tornado import web
 
-from jupyter_mlops.core.api import APIHandler
 from jupyter_mlops.core.capability import Capability, ServerHost, ServiceKey
 from jupyter_mlops.core.openapi import Contract
+from jupyter_mlops.core.rest import APIHandler
 from jupyter_mlops.tracking.capability import TRACKING
 
 GREETING: ServiceKey[str] = ServiceKey("greeting")

@@ -144,7 +144,7 @@ def mlflow_pointed_at(home: Path) -> Iterator[MLOpsServer]:
 def store_of(server: MLOpsServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The workbench's tracking store on `server`'s store (what the Experiments panel shows)."""
     from jupyter_mlops.core.store import reset_database
-    from jupyter_mlops.tracking.client import close_client, get_client
+    from jupyter_mlops.tracking.process_client import close_client, get_client
 
     monkeypatch.setenv("JUPYTER_MLOPS_DATA_DIR", str(server.data_dir))
     reset_database()

@@ -91,7 +91,7 @@ def team(
         finally:
             a.stop()
             b.stop()
-            from jupyter_mlops.tracking.client import close_client
+            from jupyter_mlops.tracking.process_client import close_client
 
             close_client()
             reset_database()

@@ -310,7 +310,7 @@ def test_a_server_without_channels_leaves_events_to_one_with_channels(team: None
 
 
 def test_experiments_have_owners_editors_and_readers(team: None) -> None:
-    from jupyter_mlops.tracking.client import get_client
+    from jupyter_mlops.tracking.process_client import get_client
 
     store = get_client().store
     service = TeamService(get_database())

@@ -13,7 +13,7 @@ import pytest
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import ErrorCode, MLOpsError
 from jupyter_mlops.tracking import fluent
-from jupyter_mlops.tracking.client import get_client
+from jupyter_mlops.tracking.process_client import get_client
 
 
 @pytest.fixture(autouse=True)

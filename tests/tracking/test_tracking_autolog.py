@@ -18,8 +18,8 @@ import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.model_format import load_model as load_folder
 from jupyter_mlops.model_format import prepare_input
-from jupyter_mlops.tracking.client import get_client
 from jupyter_mlops.tracking.logging_artifacts import load_model
+from jupyter_mlops.tracking.process_client import get_client
 
 
 @pytest.fixture(scope="module")

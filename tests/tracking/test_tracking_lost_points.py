@@ -20,9 +20,9 @@ import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.core.store import get_database
 from jupyter_mlops.tracking import fluent, heartbeat
-from jupyter_mlops.tracking.client import get_client
 from jupyter_mlops.tracking.entities import Metric
 from jupyter_mlops.tracking.metric_writer import MetricWriter
+from jupyter_mlops.tracking.process_client import get_client
 from jupyter_mlops.tracking.store import TrackingStore
 
 
@@ -98,7 +98,7 @@ BUFFERING_SCRIPT = textwrap.dedent(
     """
     import signal, sys, time
     import jupyter_mlops as mlops
-    from jupyter_mlops.tracking.client import get_client
+    from jupyter_mlops.tracking.process_client import get_client
 
     if sys.argv[1] == "chained":
         def mine(signum, frame):

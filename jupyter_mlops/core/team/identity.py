@@ -1,6 +1,6 @@
 """Who is acting: the Jupyter user of a request, else the user this process acts for.
 
-The REST layer (`core.api.APIHandler.prepare`) sets the actor of each request from Jupyter's
+The REST layer (`core.rest.APIHandler.prepare`) sets the actor of each request from Jupyter's
 `IdentityProvider` (the user's name under JupyterHub). Everything a request runs (threads
 started with `asyncio.to_thread` copy the context) sees that actor through `current_actor()`.
 Outside a request, the actor is the process's user: `$JUPYTER_MLOPS_USER` (set for kernels,

@@ -19,8 +19,8 @@ from ..core.clock import now_ms
 from ..core.errors import ErrorCode, MLOpsError
 from . import validation
 from .base_store import BaseTrackingStore
-from .client import TrackingClient, get_client
 from .entities import ArtifactInfo, Experiment, Metric, Run, RunStatus, RunView
+from .process_client import TrackingClient, get_client
 
 FLUSH_TIMEOUT_S = 120.0
 
