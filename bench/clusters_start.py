@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 
-from jupyter_mlops.clusters.api_models import StartCluster
+from jupyter_mlops.clusters.entities import StartCluster
 from jupyter_mlops.clusters.gpus import gpu_environment
 from jupyter_mlops.clusters.manager import ClusterManager
 

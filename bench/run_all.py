@@ -103,7 +103,7 @@ def part_tracking(quick: bool) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         server = tracking.Server(Path(folder), None)
         import jupyter_mlops as mlops
-        from jupyter_mlops.tracking.client import get_client
+        from jupyter_mlops.tracking.process_client import get_client
         from jupyter_mlops.tracking.entities import Metric
 
         tracking._fresh_store(server, "runs")

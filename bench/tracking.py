@@ -115,7 +115,7 @@ class Server:
 
 def _fresh_store(server: Server, name: str) -> None:
     from jupyter_mlops.core.store import reset_database
-    from jupyter_mlops.tracking.client import close_client
+    from jupyter_mlops.tracking.process_client import close_client
 
     close_client()
     reset_database()
@@ -125,7 +125,7 @@ def _fresh_store(server: Server, name: str) -> None:
 
 def bench_ours(server: Server, points: int, runs: int, search_runs: int) -> dict[str, float]:
     import jupyter_mlops as mlops
-    from jupyter_mlops.tracking.client import get_client
+    from jupyter_mlops.tracking.process_client import get_client
     from jupyter_mlops.tracking.entities import Metric
 
     results: dict[str, float] = {}
@@ -334,7 +334,7 @@ def _bench_both(
     server: Server, args: argparse.Namespace
 ) -> tuple[dict[str, float], dict[str, float], str | None]:
     from jupyter_mlops.core.store import reset_database
-    from jupyter_mlops.tracking.client import close_client
+    from jupyter_mlops.tracking.process_client import close_client
 
     try:
         ours = bench_ours(server, args.points, args.runs, args.mlflow_runs)
