@@ -1,4 +1,4 @@
-/** Mirrors `jupyter_mlops.clusters.api_models`. */
+/** Mirrors `jupyter_mlops.clusters.entities`. */
 
 export type ClusterStatus = 'starting' | 'running' | 'lost' | 'failed' | 'closed';
 export type ClusterKind = 'local' | 'gpu' | 'configured' | 'connected';
