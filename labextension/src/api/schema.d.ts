@@ -4352,9 +4352,14 @@ export interface components {
         };
         /**
          * UpdateIn
-         * @description A new description and/or tags to merge.
+         * @description A new description and/or tags to merge, and tag keys to remove (after the merge).
          */
         UpdateIn: {
+            /**
+             * Delete Tags
+             * @description tag keys to remove; a key the object lacks is a 404
+             */
+            delete_tags?: string[];
             /**
              * Description
              * @default null

@@ -6,7 +6,8 @@ import { IDetailsUpdate } from './model';
 /**
  * A registered model's or version's description and tags, editable in place: Edit opens the
  * description in a text area; a key and a value add a tag or change one (the registry merges
- * tags). Errors show next to the form; `onSave` refreshes the page's views of the object.
+ * tags); Remove deletes one. Errors show next to the form; `onSave` refreshes the page's views
+ * of the object.
  */
 export function RegistryDetails(props: {
   /** "model" or "version": names the fields for tests and screen readers. */
@@ -98,6 +99,18 @@ export function RegistryDetails(props: {
             <tr key={tagKey} data-tag={tagKey}>
               <th>{tagKey}</th>
               <td>{tagValue}</td>
+              <td>
+                <button
+                  className="jp-Button jp-mod-styled jp-mod-small"
+                  data-testid={`mlops-${props.what}-remove-tag`}
+                  aria-label={`Remove tag ${tagKey}`}
+                  title={`Remove tag ${tagKey}`}
+                  disabled={busy}
+                  onClick={() => void save({ delete_tags: [tagKey] })}
+                >
+                  Remove
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
