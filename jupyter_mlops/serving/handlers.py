@@ -5,10 +5,10 @@
 | GET    | models                                   | registered models                           |
 | POST   | models                                   | register a run's model artifact (201)       |
 | GET    | models/{name}                            | a model, its versions and endpoints         |
-| PATCH  | models/{name}                            | description, tags                           |
+| PATCH  | models/{name}                            | description, tags, delete_tags              |
 | DELETE | models/{name}                            | delete (refused while an endpoint serves it)|
 | GET    | models/{name}/versions/{version}         | one version                                 |
-| PATCH  | models/{name}/versions/{version}         | description, tags                           |
+| PATCH  | models/{name}/versions/{version}         | description, tags, delete_tags              |
 | GET    | models/{name}/versions/{version}/compare | beside version `?to=N`: records, run metrics|
 | PUT    | models/{name}/aliases/{alias}            | point the alias at a version (Promote)      |
 | DELETE | models/{name}/aliases/{alias}            | remove the alias                            |
