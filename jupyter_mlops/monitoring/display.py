@@ -8,8 +8,9 @@ imported only when a report is displayed).
 
 from __future__ import annotations
 
-import sys
 from typing import Any
+
+from ..core.display_hooks import register_by_name
 
 _TYPES = (("jupyter_mlops.monitoring.drift", "DriftReport"),)
 
@@ -17,15 +18,7 @@ _TYPES = (("jupyter_mlops.monitoring.drift", "DriftReport"),)
 def register(shell: Any = None) -> bool:
     """Hook the drift view into `shell` (default: the running IPython shell, if any);
     idempotent. Returns whether a shell was found."""
-    if shell is None:
-        ipython = sys.modules.get("IPython")
-        shell = ipython.get_ipython() if ipython is not None else None
-    if shell is None:
-        return False
-    formatter = shell.display_formatter.mimebundle_formatter
-    for module, name in _TYPES:
-        formatter.for_type_by_name(module, name, mimebundle)
-    return True
+    return register_by_name(_TYPES, mimebundle, shell)
 
 
 def mimebundle(report: Any) -> dict[str, Any]:

@@ -9,8 +9,9 @@ is displayed).
 from __future__ import annotations
 
 import contextlib
-import sys
 from typing import Any
+
+from ..core.display_hooks import register_by_name
 
 _TYPES = (
     ("jupyter_mlops.profiling.entities", "Profile"),
@@ -23,15 +24,7 @@ def register(shell: Any = None) -> bool:
 
     Returns whether a shell was found.
     """
-    if shell is None:
-        ipython = sys.modules.get("IPython")
-        shell = ipython.get_ipython() if ipython is not None else None
-    if shell is None:
-        return False
-    formatter = shell.display_formatter.mimebundle_formatter
-    for module, name in _TYPES:
-        formatter.for_type_by_name(module, name, mimebundle)
-    return True
+    return register_by_name(_TYPES, mimebundle, shell)
 
 
 def mimebundle(value: Any) -> dict[str, Any]:
