@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 from tests.browser.test_experiments_panel import open_experiment
-from tests.support.browser import expect
+from tests.support.browser import expect, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +80,7 @@ def test_parallel_axes_default_to_params_first_and_are_chosen_by_the_user(lab_pa
         along = dx * math.cos(angle) + dy * math.sin(angle)
         across = -dx * math.sin(angle) + dy * math.cos(angle)
         assert abs(across) >= 0.9 * height or along >= width, strips
+    screenshot(charts, "parallel-axes-many")
 
     # The user picks the axes: drop a param, add the 14th metric (it goes last).
     picker = charts.get_by_test_id("mlops-parallel-axes")

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from tests.browser.test_experiments_panel import open_experiment, run_page_of
-from tests.support.browser import expect
+from tests.support.browser import expect, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -77,6 +77,7 @@ def test_register_from_the_run_page_defaults_to_the_experiments_name(lab_page, l
     dialog = page.locator(".jp-Dialog")
     name_input = dialog.locator("input")
     expect(name_input).to_have_value("churn-weekly")
+    screenshot(page, "register-from-run")
     dialog.locator(".jp-Dialog-footer .jp-mod-accept").click()
     model_view = page.locator("[data-testid=mlops-model-view]")
     expect(model_view.locator("[data-testid=mlops-model-version]")).to_have_count(1)

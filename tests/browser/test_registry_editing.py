@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.support.browser import expect, open_mlops_sidebar
+from tests.support.browser import expect, open_mlops_sidebar, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -72,3 +72,4 @@ def test_description_and_tags_of_a_model_and_a_version_are_edited_in_place(lab_p
     expect(version.locator('[data-tag="validated"] td >> nth=0')).to_have_text("yes")
     stored = lab_server.api(f"models/{MODEL}/versions/1")
     assert (stored["description"], stored["tags"].get("validated")) == ("first fit", "yes")
+    screenshot(view, "model-registry-editing")
