@@ -455,7 +455,11 @@ export function toRequest(path: string, parameters: IParameter[], form: IForm): 
     timeout_s: form.timeout ? Number(form.timeout) : null,
     retries: form.retries ? Number(form.retries) : 0,
     outputs: form.html ? ['ipynb', 'html'] : ['ipynb'],
-    run_now: form.mode === 'now'
+    run_now: form.mode === 'now',
+    // The server's defaults, said explicitly (the generated JobCreate lists them all).
+    paused: false,
+    missed_policy: 'skip',
+    validate: null
   };
 }
 

@@ -30,9 +30,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<IMLOpsSidebar> = {
     // Sections of capabilities this server does not run go away (their routes answer 404).
     requestAPI<IHealth>('health')
       .then(health =>
-        sidebar.setEnabledCapabilities(
-          health.capabilities.filter(c => c.enabled).map(c => c.name)
-        )
+        sidebar.setEnabledCapabilities(health.capabilities.filter(c => c.enabled).map(c => c.name))
       )
       .catch(reason => console.warn('jupyter-mlops: could not read the server health', reason));
     return sidebar;
