@@ -103,8 +103,8 @@ def part_tracking(quick: bool) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         server = tracking.Server(Path(folder), None)
         import jupyter_mlops as mlops
-        from jupyter_mlops.tracking.process_client import get_client
         from jupyter_mlops.tracking.entities import Metric
+        from jupyter_mlops.tracking.process_client import get_client
 
         tracking._fresh_store(server, "runs")
         params = {f"p{i}": i for i in range(10)}

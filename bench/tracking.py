@@ -125,8 +125,8 @@ def _fresh_store(server: Server, name: str) -> None:
 
 def bench_ours(server: Server, points: int, runs: int, search_runs: int) -> dict[str, float]:
     import jupyter_mlops as mlops
-    from jupyter_mlops.tracking.process_client import get_client
     from jupyter_mlops.tracking.entities import Metric
+    from jupyter_mlops.tracking.process_client import get_client
 
     results: dict[str, float] = {}
     _fresh_store(server, "calls")
