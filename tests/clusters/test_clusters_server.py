@@ -11,7 +11,6 @@ import pytest
 from tornado.httpclient import HTTPClientError
 from tornado.websocket import websocket_connect
 
-from jupyter_mlops.clusters import handlers
 from jupyter_mlops.core.server_link import SERVER_TOKEN_ENV, SERVER_URL_ENV
 from tests.support.clusters import SMALL, api, client_tls, wait_for_workers
 from tests.support.ipython import ipython_shell
@@ -95,7 +94,7 @@ async def test_every_cluster_closes_when_the_server_stops(jp_fetch, mlops_app):
     info = await api(jp_fetch, method="POST", body=SMALL)
     comm = rpc(info["scheduler_address"], connection_args=await client_tls(jp_fetch, info["id"]))
     assert (await comm.identity())["type"] == "Scheduler"
-    await handlers.teardown(mlops_app)
+    await mlops_app.stop_extension()  # the capabilities' teardowns, clusters' included
     with pytest.raises(OSError):
         await asyncio.wait_for(comm.identity(), 5)
     await comm.close_rpc()
