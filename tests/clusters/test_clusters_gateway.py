@@ -158,12 +158,21 @@ async def test_gateway_clusters_from_the_rest_api(
     adopted = [c for c in listed["clusters"] if c["scheduler_address"].endswith(elsewhere)]
     assert len(adopted) == 1 and adopted[0]["status"] == "running"
     await call(jp_fetch, "DELETE", "clusters", adopted[0]["id"])
-    await call(jp_fetch, "DELETE", "clusters", cluster_id)
+    # Stopped as a kernel would (clusters.client.stop_cluster): its client closes and dask's
+    # default scheduler goes back (a DELETE from elsewhere left this process's client behind).
+    await asyncio.to_thread(mlops_stop_cluster, cluster_id)
 
     async def gone() -> bool:
         return not await asyncio.to_thread(_gateway_names, gateway_server)
 
     await until(gone)
+
+
+def mlops_stop_cluster(cluster_id: str) -> None:
+    """`stop_cluster` of the clusters' Python API in this process (the test plays the kernel)."""
+    from jupyter_mlops.clusters.client import stop_cluster
+
+    stop_cluster(cluster_id)
 
 
 def _gateway_options(server: GatewayServer) -> dict[str, dict[str, Any]]:
