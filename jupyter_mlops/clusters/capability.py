@@ -16,5 +16,4 @@ CAPABILITY = Capability(
     "Dask clusters",
     "jupyter_mlops.clusters.handlers",
     provides=(CLUSTERS,),
-    configurables=("jupyter_mlops.clusters.manager.ClusterManager",),
 )

@@ -2,11 +2,11 @@
 
 Each capability package has a light `capability` module (it imports only `core`) holding one
 `Capability`: its name, the module of its routes and `setup`, the typed services it provides
-and those it requires or can use, its task kinds, its migration folder and the configurable
-classes it reads. The server (`jupyter_mlops.app`) reads every declaration listed in
-`jupyter_mlops.capabilities`, keeps those the `MLOpsApp.capabilities` allow-list asks for and
-what they require, orders their `setup` so that a service is built before it is used, and
-refuses to start, naming the missing piece, when a required service has no provider.
+and those it requires or can use, its task kinds and its migration folder. The server
+(`jupyter_mlops.app`) reads every declaration listed in `jupyter_mlops.capabilities`, keeps
+those the `MLOpsApp.capabilities` allow-list asks for and what they require, orders their
+`setup` so that a service is built before it is used, and refuses to start, naming the
+missing piece, when a required service has no provider.
 
 A service is reached through a `ServiceKey`, typed with its class, from the one `Services`
 registry of the server; handlers call `self.service(KEY)`. Nothing goes around the import
@@ -104,7 +104,6 @@ class Capability:
       providers, if enabled, are set up first; it works without them).
     - `task_kinds`: task kind -> "module:function" its long work runs (see `core.tasks`).
     - `migrations`: its Alembic versions folder, relative to its package (None: no tables).
-    - `configurables`: dotted names of the `Configurable` classes it reads (`--help-all`).
     - `always`: runs whatever the allow-list says (health: the API's own document).
     """
 
@@ -116,7 +115,6 @@ class Capability:
     uses: tuple[str, ...] = ()
     task_kinds: Mapping[str, str] = field(default_factory=dict)
     migrations: str | None = None
-    configurables: tuple[str, ...] = ()
     always: bool = False
 
     @property
