@@ -39,6 +39,7 @@ from tornado.iostream import StreamClosedError
 
 from ..core.capability import CapabilityError, ServerHost, ServiceKey, Teardown
 from ..core.errors import MLOpsError
+from ..core.exported_environment import ExportedEnvironment
 from ..core.openapi import Contract
 from ..core.rest import EVERY_VERB, APIHandler, RefusingHandler
 from ..core.server_link import HUB_TOKEN_ENV, server_url_for
@@ -87,22 +88,14 @@ def setup(app: ServerHost) -> Teardown:
         from .registry_facade import MlflowRegistry
 
         app.services.provide(MLFLOW_REGISTRY, MlflowRegistry(registry, store, logged_models))
-    previous = {name: os.environ.get(name) for name in (TRACKING_URI_ENV, TRACKING_TOKEN_ENV)}
-
-    def teardown() -> None:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
+    exported = ExportedEnvironment()
     serverapp = app.serverapp
-    if previous[TRACKING_URI_ENV] or serverapp is None:
-        return teardown  # the user's own MLflow server (or file store) wins
-    export_tracking_env(serverapp)
+    if os.environ.get(TRACKING_URI_ENV) or serverapp is None:
+        return exported.restore  # the user's own MLflow server (or file store) wins
+    exported.update(tracking_environment(serverapp))
     # The port is final only once the server listens (port 0, retries): export again then.
-    serverapp.io_loop.add_callback(export_tracking_env, serverapp)
-    return teardown
+    serverapp.io_loop.add_callback(lambda: exported.update(tracking_environment(serverapp)))
+    return exported.restore
 
 
 def tracking_uri_for(serverapp: Any) -> str | None:
@@ -111,19 +104,15 @@ def tracking_uri_for(serverapp: Any) -> str | None:
     return None if url is None else url.rstrip("/") + "/" + PREFIX
 
 
-def export_tracking_env(serverapp: Any) -> None:
-    """Set `MLFLOW_TRACKING_URI` (and the token) in `os.environ`, inherited by kernels."""
+def tracking_environment(serverapp: Any) -> dict[str, str | None]:
+    """`MLFLOW_TRACKING_URI` and its token (None: unset) for the kernels; empty on a socket."""
     uri = tracking_uri_for(serverapp)
     if uri is None:
-        return
-    os.environ[TRACKING_URI_ENV] = uri
+        return {}
     token = getattr(getattr(serverapp, "identity_provider", None), "token", "") or ""
     # Under JupyterHub the server has no token of its own; the hub's API token authenticates.
     token = token or os.environ.get(HUB_TOKEN_ENV, "")
-    if token:
-        os.environ[TRACKING_TOKEN_ENV] = token
-    else:
-        os.environ.pop(TRACKING_TOKEN_ENV, None)
+    return {TRACKING_URI_ENV: uri, TRACKING_TOKEN_ENV: token or None}
 
 
 class MlflowHandler(APIHandler):

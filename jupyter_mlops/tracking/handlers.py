@@ -23,7 +23,6 @@ sorting and paging happen in the store's SQL, never here.
 from __future__ import annotations
 
 import mimetypes
-import os
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar, Protocol
 from urllib.parse import quote
@@ -35,6 +34,7 @@ from tornado.iostream import StreamClosedError
 from ..core import artifact_store
 from ..core.capability import ServerHost, Teardown
 from ..core.errors import MLOpsError, NotFoundError, validation_error
+from ..core.exported_environment import ExportedEnvironment
 from ..core.openapi import Contract
 from ..core.rest import APIHandler
 from ..core.services import dotted_name, service_class
@@ -62,17 +62,14 @@ def setup(app: TrackingHost) -> Teardown:
     its store class."""
     store_class = service_class(TRACKING_STORE, app.tracking_store_class)
     app.services.provide(TRACKING, store_class(app.database, app.resolved_data_dir))
-    previous = os.environ.get(TRACKING_STORE.env)
-    os.environ[TRACKING_STORE.env] = dotted_name(store_class)
+    exported = ExportedEnvironment()
+    exported.update({TRACKING_STORE.env: dotted_name(store_class)})
     # Runs whose process was killed are marked KILLED now and every minute.
     reaper = ServerReaper(app.database).start()
 
     def teardown() -> None:
         reaper.stop()
-        if previous is None:
-            os.environ.pop(TRACKING_STORE.env, None)
-        else:
-            os.environ[TRACKING_STORE.env] = previous
+        exported.restore()
 
     return teardown
 
