@@ -129,6 +129,9 @@ class ClusterManager(LoggingConfigurable):
         self._loop = LoopThread()
         self._clusters: dict[str, ManagedCluster] = {}
         self._current: str | None = None
+        # Gateway clusters stopped from here: the gateway may still report them RUNNING while
+        # it stops them, and a list racing the stop must not adopt them again.
+        self._stopped_gateway_names: set[str] = set()
         self._counter = 0
         self._dashboard_secret = secrets.token_bytes(32)
         self.local = False
@@ -314,11 +317,17 @@ class ClusterManager(LoggingConfigurable):
             return
         known = {str(getattr(r.cluster, "name", "")) for r in self._clusters.values() if r.cluster}
         try:
-            found = await gateway.running_elsewhere(factory.kwargs, known)
+            found = await gateway.running_elsewhere(
+                factory.kwargs, known | self._stopped_gateway_names
+            )
         except Exception as exc:  # the gateway down: list what we have, say why in the log
             self.log.warning("could not list the gateway's clusters: %s", exc)
             return
         for cluster in found:
+            if cluster.name in self._stopped_gateway_names:  # stopped while the list was asked
+                with contextlib.suppress(Exception):
+                    await _maybe_await(cluster.close())
+                continue
             record = self._new_record("configured", factory.class_path, None)
             record.name = f"Gateway cluster {cluster.name[:8]}"
             record.cluster, record.address = cluster, cluster.scheduler_address
@@ -447,6 +456,7 @@ class ClusterManager(LoggingConfigurable):
         if gateway.is_gateway(record.class_path) and record.cluster is not None:
             # Stop means stop on the gateway, also for a cluster adopted from elsewhere
             # (closing one only disconnects from it).
+            self._stopped_gateway_names.add(str(record.cluster.name))
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(record.cluster.shutdown(), self.close_timeout)
         # A cluster whose scheduler is gone cannot close cleanly: give it a few seconds only.
