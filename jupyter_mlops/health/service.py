@@ -17,7 +17,6 @@ class CapabilityStatus(BaseModel):
 
     name: str
     title: str
-    available: bool
     enabled: bool = Field(description="Whether this server runs it (MLOpsApp.capabilities)")
 
 
@@ -51,7 +50,6 @@ def get_health(database: Database, data_dir: str, enabled: list[str] | None = No
             CapabilityStatus(
                 name=c.name,
                 title=c.title,
-                available=True,
                 enabled=enabled is None or c.name in enabled,
             )
             for c in installed_capabilities()

@@ -1546,8 +1546,6 @@ export interface components {
          * @description One capability this installation ships, and whether the server runs it.
          */
         CapabilityStatus: {
-            /** Available */
-            available: boolean;
             /**
              * Enabled
              * @description Whether this server runs it (MLOpsApp.capabilities)
