@@ -25,6 +25,17 @@ def _at_least_two(text: str) -> int:
     return value
 
 
+def _at_least_one(text: str) -> int:
+    """`--workers`: a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _configure_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "model", nargs="?", help="NAME@ALIAS (follows the alias), NAME/VERSION or NAME (latest)."
@@ -34,7 +45,13 @@ def _configure_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--restarts", type=int, default=0, help=argparse.SUPPRESS)  # for /metrics
     serve.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1).")
     serve.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
-    serve.add_argument("--workers", type=int, default=1, help="Worker processes (default 1).")
+    serve.add_argument(
+        "--workers",
+        type=_at_least_one,
+        default=None,
+        help="Worker processes (default: one per available core, fewer where the model threads "
+        "by itself or memory is short; see serving/worker_count.py).",
+    )
     serve.add_argument(
         "--advertise-url",
         help="The URL callers reach this endpoint at, recorded in the store so the Lab lists it "
@@ -113,10 +130,47 @@ def _serve(args: argparse.Namespace, shell: Any) -> int:
 
         parse_ref(config.model)
     token, says = _auth(args)
+    workers = args.workers
+    if workers is None:
+        workers, why = _auto_workers(config)
+        print(f"jupyter-mlops: {why} (--workers N to choose)", flush=True)
     print(f"jupyter-mlops: serving {chosen[0]} on http://{args.host}:{args.port}", flush=True)
     print(f"jupyter-mlops: {says}", flush=True)
-    serve(config, args.host, args.port, args.workers, token, args.advertise_url)
+    serve(config, args.host, args.port, workers, token, args.advertise_url)
     return 0
+
+
+def _auto_workers(config: Any) -> tuple[int, str]:
+    """`--workers` by `worker_count`'s rule, from what the store (or the folder) says of the
+    model; a model it cannot find is sized as unknown (the worker then reports the error)."""
+    from ..core.errors import MLOpsError
+    from .worker_count import default_workers, folder_bytes
+
+    estimator_class: str | None = None
+    size: int | None = None
+    try:
+        if config.model_dir:
+            from ..model_format.sklearn_folder import read_model_info
+
+            size = folder_bytes(config.model_dir)
+            estimator_class = read_model_info(Path(config.model_dir)).estimator_class
+        else:
+            from .api import get_registry
+            from .model_uri import ModelRef, parse_ref
+
+            registry = get_registry()
+            if config.endpoint:
+                name = registry.get_endpoint(config.endpoint).model_name
+                version = int(registry.endpoint_version(config.endpoint))
+            else:
+                ref = parse_ref(config.model)
+                name, version = ref.name, int(registry.resolve(ref))
+            entry = registry.get_version(ModelRef(name, version=version))
+            estimator_class = entry.estimator_class
+            size = folder_bytes(entry.storage_location)
+    except (MLOpsError, OSError, ValueError):
+        pass
+    return default_workers(estimator_class, size)
 
 
 def _auth(args: argparse.Namespace) -> tuple[str | None, str]:
