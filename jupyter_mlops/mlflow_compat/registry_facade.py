@@ -62,7 +62,7 @@ _STAGES = {"none": "None", "staging": "Staging", "production": "Production",
 # MLflow's order_by keys for versions and models, as attributes here.
 _VERSION_ORDER = {"name": "name", "version_number": "version",
                   "creation_timestamp": "creation_time",
-                  "last_updated_timestamp": "creation_time"}  # fmt: skip
+                  "last_updated_timestamp": "last_update_time"}  # fmt: skip
 _MODEL_ORDER = {
     "name": "name",
     "creation_timestamp": "creation_time",
@@ -93,7 +93,7 @@ def _version_message(version: ModelVersion) -> m.ModelVersionMessage:
         name=version.name,
         version=str(version.version),
         creation_timestamp=version.creation_time,
-        last_updated_timestamp=version.creation_time,
+        last_updated_timestamp=version.last_update_time or version.creation_time,
         description=version.description or "",
         source=version.source,
         run_id=version.run_id,
@@ -342,6 +342,8 @@ class MlflowRegistry:
             self._call(lambda: self.registry.set_alias(request.name, alias, number), "version")
             if request.archive_existing_versions and before is not None and before != number:
                 self._set_archived(request.name, before, True)
+        # One update of the version and its model, as MLflow's transition is.
+        self._call(lambda: self.registry.touch_version(request.name, number), "model version")
         moved = self._call(lambda: self.registry.get_version(ref), "model version")
         return m.ModelVersionAnswer(model_version=_version_message(moved))
 

@@ -23,7 +23,8 @@ class ModelVersion:
 
     `training_profile` names the stored profile of the training data (load it with
     `jupyter_mlops.load_profile`), or is None when the version was registered without data.
-    `aliases` are the aliases pointing at this version.
+    `aliases` are the aliases pointing at this version. `last_update_time` is when its
+    description, tags or stage last changed (its creation time until then).
     """
 
     name: str
@@ -43,6 +44,7 @@ class ModelVersion:
     notebook_path: str | None = None
     aliases: list[str] = field(default_factory=list)
     created_by: str | None = None
+    last_update_time: int | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

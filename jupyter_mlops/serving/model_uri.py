@@ -9,16 +9,22 @@ from ..core.errors import MLOpsError
 from ..core.query import is_decimal
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+# A model name may also hold spaces inside (MLflow accepts `My model`): it is a folder name and,
+# URL-encoded, a path segment; aliases and endpoint names (also host and process names) may not.
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_. -]{0,126}[A-Za-z0-9_.-])?$")
 MODELS_SCHEME = "models:/"
 MAX_VERSION = 2**31 - 1  # the store's integer column
 
 
 def check_name(name: object, field: str = "name", what: str = "model name") -> str:
-    """A model, alias or endpoint name: letters, digits, `_`, `.`, `-` (up to 128), else a 400."""
-    if not isinstance(name, str) or not _NAME.match(name):
+    """A model, alias or endpoint name: letters, digits, `_`, `.`, `-` (up to 128), else a 400;
+    a model name (`what` left as is) may also hold spaces between them."""
+    model = what == "model name"
+    if not isinstance(name, str) or not (_MODEL_NAME if model else _NAME).match(name):
+        spaces = " (and spaces inside)" if model else ""
         raise MLOpsError(
-            f"{what} {name!r}: 1-128 letters, digits, '_', '.' or '-', starting with a letter "
-            "or digit",
+            f"{what} {name!r}: 1-128 letters, digits, '_', '.' or '-'{spaces}, starting with a "
+            "letter or digit",
             field=field,
         )
     return name

@@ -185,7 +185,9 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
                 session.add(model)
                 grant_owner(session, model=name)
             model.last_update_time, model.updated_by = now, user
-            number = (latest_version(session, name) or 0) + 1
+            # Never a deleted version's number again (MLflow's rule): past the highest given.
+            number = max(model.last_version or 0, latest_version(session, name) or 0) + 1
+            model.last_version = number
             destination = self.models_root / name / f"v{number}"
             if destination.exists():  # left by a registration whose transaction failed
                 shutil.rmtree(destination)
@@ -213,6 +215,7 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
                     notebook_path=notebook_path,
                     creation_time=now,
                     created_by=user,
+                    last_update_time=now,
                 )
                 session.add(row)
                 session.flush()
@@ -246,7 +249,8 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
         description: str | None = None,
         tags: dict[str, str] | None = None,
     ) -> ModelVersion:
-        """Set a version's description and/or merge tags into its tags."""
+        """Set a version's description and/or merge tags into its tags (its update time is
+        now when either is given)."""
         with self.database.session(write=True) as session:
             require(session, Permission.EDIT, model=name, action="change a version")
             row = version_row(session, name, version)
@@ -255,12 +259,24 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
                 row.description = description
             if tags:
                 row.tags = json.dumps({**json.loads(row.tags or "{}"), **tags})
+            if description is not None or tags:
+                row.last_update_time = now_ms()
             after = {"description": row.description, "tags": json.loads(row.tags or "{}")}
             audit.record(
                 session, "version.update", "model", f"{name}/{version}", before=before, after=after
             )
             session.flush()
             return to_version(row, aliases_of(session, name, version))
+
+    def touch_version(self, name: str, version: int) -> None:
+        """Mark a version and its model updated now (a change made through aliases and tags,
+        such as MLflow's stage transition, that should read as one update of the version)."""
+        now = now_ms()
+        with self.database.session(write=True) as session:
+            require(session, Permission.EDIT, model=name, action="change a version")
+            version_row(session, name, version).last_update_time = now
+            model = model_row(session, name)
+            model.last_update_time, model.updated_by = now, current_user()
 
     def get_version(self, ref: ModelRef) -> ModelVersion:
         """The version a reference points to (its alias, its number, else the latest)."""

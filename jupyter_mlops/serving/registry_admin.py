@@ -176,6 +176,7 @@ class RegistryAdmin:
                         last_update_time=now_ms(),
                         created_by=row.created_by,
                         updated_by=current_user(),
+                        last_version=row.last_version,
                     )
                 )
                 aliases = [
@@ -220,7 +221,7 @@ class RegistryAdmin:
 
     def delete_version(self, name: str, version: int) -> None:
         """Delete a version, the aliases pointing at it and its files (the model stays, even
-        without versions)."""
+        without versions; its next version still gets a new number: `ModelRow.last_version`)."""
         with self.database.session(write=True) as session:
             model_row(session, name).last_update_time = now_ms()
             row = session.get(ModelVersionRow, (name, version))
@@ -279,6 +280,7 @@ class RegistryAdmin:
             audit.record(session, "version.tag_delete", "model", where, before={key: tags[key]})
             del tags[key]
             row.tags = json.dumps(tags)
+            row.last_update_time = now_ms()
 
 
 def _relocated(location: str, old_dir: Path, new_dir: Path) -> str:

@@ -120,6 +120,7 @@ def to_version(row: ModelVersionRow, aliases: list[str]) -> ModelVersion:
         notebook_path=row.notebook_path,
         aliases=sorted(aliases),
         created_by=row.created_by,
+        last_update_time=row.last_update_time or row.creation_time,
     )
 
 

@@ -100,7 +100,8 @@ class EndpointSupervisor:
     ) -> Endpoint:
         """Record and start an endpoint for `model`; returns it once it answers `/health`."""
         ref = parse_ref(model, "model")
-        name = check_name(name or ref.name, "name", "endpoint name")
+        # A model name may hold spaces, an endpoint name may not: `My model` serves as `My-model`.
+        name = check_name(name or ref.name.replace(" ", "-"), "name", "endpoint name")
         if workers < 1 or workers > 64:
             raise MLOpsError("workers must be between 1 and 64", field="workers")
         if port is not None and not (1 <= port <= 65535):

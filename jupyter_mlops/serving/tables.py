@@ -1,4 +1,5 @@
-"""The serving tables (revision `0007_serving`). Only `registry` queries them.
+"""The serving tables (revision `0007_serving`; later revisions add columns). Only `registry`
+queries them.
 
 A model version keeps a copy of its model folder under `<data dir>/serving/models/`, so the
 version stays loadable when its run is deleted; `content_hash` is the sha256 of its model file,
@@ -28,6 +29,9 @@ class ModelRow(Base):
     last_update_time: Mapped[int] = mapped_column(BigInteger)
     created_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
     updated_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    # The highest number a version of this model was given (revision 0040): a deleted latest
+    # version's number is not given again, as in MLflow. None: no version yet.
+    last_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class ModelVersionRow(Base):
@@ -51,6 +55,8 @@ class ModelVersionRow(Base):
     notebook_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     creation_time: Mapped[int] = mapped_column(BigInteger)
     created_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    # When its description, tags or stage last changed (revision 0040; None: never since).
+    last_update_time: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class AliasRow(Base):

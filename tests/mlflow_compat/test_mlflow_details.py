@@ -158,3 +158,121 @@ def test_the_workbench_tags_stay_out_of_mlflows_answers(server: MLOpsServer) -> 
     )
     assert status == 200
     assert json.loads(answer)["tags"]["mlops.not_servable"] == "no model files at its source"
+
+
+def test_model_names_with_spaces(server: MLOpsServer) -> None:
+    """MLflow accepts `UpdateRMTest 2` (its test_update_registered_model_flow renames to it);
+    the Lab's routes take such a name URL-encoded in their path."""
+    client = mlflow.MlflowClient()
+    mlflow.set_experiment("spaced models")
+    with mlflow.start_run() as run:
+        mlflow.sklearn.log_model(_estimator(), name="model")
+    client.create_registered_model("spaced model 1", description="first")
+    version = client.create_model_version(
+        "spaced model 1", f"runs:/{run.info.run_id}/model", run.info.run_id
+    )
+    assert (version.name, version.version, version.status_message) == ("spaced model 1", "1", None)
+    client.rename_registered_model("spaced model 1", "Spaced Model 2")
+    assert client.get_registered_model("Spaced Model 2").description == "first"
+    client.set_registered_model_alias("Spaced Model 2", "champion", "1")
+    assert client.get_model_version_by_alias("Spaced Model 2", "champion").version == "1"
+    found = client.search_model_versions("name = 'Spaced Model 2'")
+    assert [(v.name, v.version) for v in found] == [("Spaced Model 2", "1")]
+    # The Lab's REST routes, the name URL-encoded as the Lab's client sends it.
+    base = "mlops/api/models/Spaced%20Model%202"
+    status, answer = server.request("GET", base, token=server.token)
+    assert status == 200, answer
+    assert json.loads(answer)["name"] == "Spaced Model 2"
+    status, answer = server.request("GET", f"{base}/versions/1", token=server.token)
+    assert status == 200 and json.loads(answer)["uri"] == "models:/Spaced Model 2/1"
+    status, answer = server.request(
+        "PUT", f"{base}/aliases/staging", token=server.token, data=b'{"version": 1}'
+    )
+    assert status == 200, answer
+    assert client.get_model_version_by_alias("Spaced Model 2", "staging").version == "1"
+    # Spaces only inside a name; aliases keep the stricter rule.
+    for bad in (" leading", "trailing ", "a/b"):
+        with pytest.raises(MlflowException) as info:
+            client.create_registered_model(bad)
+        assert str(info.value.error_code) == "INVALID_PARAMETER_VALUE"
+    with pytest.raises(MlflowException):
+        client.set_registered_model_alias("Spaced Model 2", "an alias", "1")
+
+
+def _now_ms() -> int:
+    import time
+
+    return time.time_ns() // 1_000_000
+
+
+def _between(start: int, end: int, value: int) -> None:
+    assert start <= value <= end, (start, value, end)
+
+
+def test_a_versions_last_updated_timestamp_follows_its_updates(server: MLOpsServer) -> None:
+    """MLflow's test_update_model_version_flow: a version's `last_updated_timestamp` is when its
+    description, tags or stage last changed; a stage change updates its model's too, a
+    description does not."""
+    client = mlflow.MlflowClient()
+    start_0 = _now_ms()
+    client.create_registered_model("updated-times")
+    client.create_model_version("updated-times", "runs:/no_such_run/model", "r1")
+    end_0 = _now_ms()
+    created = client.get_model_version("updated-times", "1")
+    _between(start_0, end_0, created.creation_timestamp)
+    _between(start_0, end_0, created.last_updated_timestamp)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        start_1 = _now_ms()
+        client.transition_model_version_stage("updated-times", "1", "Staging")
+        end_1 = _now_ms()
+    staged = client.get_model_version("updated-times", "1")
+    _between(start_0, end_0, staged.creation_timestamp)
+    _between(start_1, end_1, staged.last_updated_timestamp)
+    _between(start_1, end_1, client.get_registered_model("updated-times").last_updated_timestamp)
+    start_2 = _now_ms()
+    client.update_model_version("updated-times", "1", description="described")
+    end_2 = _now_ms()
+    _between(start_2, end_2, client.get_model_version("updated-times", "1").last_updated_timestamp)
+    _between(start_1, end_1, client.get_registered_model("updated-times").last_updated_timestamp)
+    start_3 = _now_ms()
+    client.set_model_version_tag("updated-times", "1", "team", "vision")
+    end_3 = _now_ms()
+    _between(start_3, end_3, client.get_model_version("updated-times", "1").last_updated_timestamp)
+    # Ordering by it: the last updated first.
+    client.create_model_version("updated-times", "runs:/no_such_run/model", "r1")
+    client.update_model_version("updated-times", "1", description="again")
+    ordered = client.search_model_versions(
+        "name = 'updated-times'", order_by=["last_updated_timestamp DESC"]
+    )
+    assert [v.version for v in ordered] == ["1", "2"]
+    # The Lab's API answers it too.
+    status, answer = server.request(
+        "GET", "mlops/api/models/updated-times/versions/1", token=server.token
+    )
+    assert status == 200
+    assert json.loads(answer)["last_update_time"] == ordered[0].last_updated_timestamp
+
+
+def test_a_deleted_versions_number_is_not_given_again(server: MLOpsServer) -> None:
+    """MLflow's test_delete_model_version_flow: after deleting the latest version the next one
+    gets a new number; deleting the model (all its versions) starts again at 1, as in MLflow."""
+    client = mlflow.MlflowClient()
+    for _ in range(3):
+        client.create_model_version("renumbered", "runs:/no_such_run/model", "r1")
+    client.delete_model_version("renumbered", "3")
+    with pytest.raises(MlflowException, match=r"Model Version .+ not found"):
+        client.get_model_version("renumbered", "3")
+    assert client.create_model_version("renumbered", "runs:/x/model", "r1").version == "4"
+    client.delete_model_version("renumbered", "4")
+    client.delete_model_version("renumbered", "2")
+    assert client.create_model_version("renumbered", "runs:/x/model", "r1").version == "5"
+    versions = client.search_model_versions("name = 'renumbered'")
+    assert sorted(v.version for v in versions) == ["1", "5"]
+    assert client.get_registered_model("renumbered").latest_versions[0].version == "5"
+    # A rename keeps the count.
+    client.delete_model_version("renumbered", "5")
+    client.rename_registered_model("renumbered", "renumbered-2")
+    assert client.create_model_version("renumbered-2", "runs:/x/model", "r1").version == "6"
+    client.delete_registered_model("renumbered-2")
+    assert client.create_model_version("renumbered-2", "runs:/x/model", "r1").version == "1"
