@@ -98,7 +98,7 @@ async def test_register_from_a_run_and_read_it_back(jp_fetch, mlops_store: Path,
         ("PUT", ("models", "m", "aliases", "prod"), {"version": 2**40}, 400, "version"),
         ("PUT", ("models", "missing", "aliases", "prod"), {"version": 1}, 404, "version"),
         ("POST", ("endpoints",), {"model": "missing@prod"}, 404, "name"),
-        ("POST", ("endpoints",), {"model": "bad name"}, 400, "model"),
+        ("POST", ("endpoints",), {"model": "bad name!"}, 400, "model"),
         ("GET", ("endpoints", "missing"), None, 404, "endpoint"),
     ],
 )

@@ -3315,7 +3315,8 @@ export interface components {
          *
          *     `training_profile` names the stored profile of the training data (load it with
          *     `jupyter_mlops.load_profile`), or is None when the version was registered without data.
-         *     `aliases` are the aliases pointing at this version.
+         *     `aliases` are the aliases pointing at this version. `last_update_time` is when its
+         *     description, tags or stage last changed (its creation time until then).
          */
         ModelVersion: {
             /** Aliases */
@@ -3340,6 +3341,11 @@ export interface components {
             input_schema: {
                 [key: string]: unknown;
             };
+            /**
+             * Last Update Time
+             * @default null
+             */
+            last_update_time: number | null;
             /** Name */
             name: string;
             /**
