@@ -3820,6 +3820,11 @@ export interface components {
             profile_id: string | null;
             /** Progress */
             progress: number;
+            /**
+             * Runs In
+             * @enum {string}
+             */
+            runs_in: "server" | "runner";
             /** Started Time */
             started_time: number;
             /**
