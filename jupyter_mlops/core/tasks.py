@@ -9,8 +9,9 @@ A task *kind* names an importable function: capabilities declare theirs (`Capabi
 kind -> "module:function") and tests or plug-ins add more with `register_task_kind`. The store
 only ever holds the kind and JSON keyword arguments, never code or a dotted name, so nothing
 read back from the store decides what code runs. A task function has the signature
-`func(progress: Callable[[float], None], **kwargs) -> JSON-serialisable result or None`; it runs
-in a child process and `progress(fraction)` reports 0..1 to the store.
+`func(progress: Callable[[float], None], **kwargs) -> JSON-serialisable result or None`; `submit`
+runs it in a child process (`run_here`: in the calling thread, for quick work) and
+`progress(fraction)` reports 0..1 to the store.
 """
 
 from __future__ import annotations
@@ -93,6 +94,14 @@ class BaseTaskRunner(ABC):
     @abstractmethod
     def submit(self, kind: str, kwargs: Mapping[str, Any], title: str = "") -> str:
         """Queue task `kind` with JSON `kwargs`; returns its run id at once."""
+
+    def run_here(self, kind: str, kwargs: Mapping[str, Any], title: str = "") -> TaskState:
+        """Run task `kind` in the calling thread, recorded as a submitted one; its final state.
+
+        For work quick enough to answer a request with (a small file's profile): no child
+        process to start. A runner that cannot runs it as `submit` does and returns at once.
+        """
+        return self.get(self.submit(kind, kwargs, title))
 
     @abstractmethod
     def get(self, run_id: str) -> TaskState:

@@ -20,7 +20,13 @@ from .store import JobStore, now_ms
 
 def main(run_id: str, target: str) -> int:
     """Run the task; 0 when its outcome (success or failure) is recorded."""
-    store = JobStore(get_database())
+    record_task(JobStore(get_database()), run_id, target)
+    return 0
+
+
+def record_task(store: JobStore, run_id: str, target: str) -> None:
+    """Run the task of run `run_id` in this thread and write its progress, then its result or
+    its error, to the run (the runner's `run_here` calls it in the server, `main` here)."""
     run = store.get_run(run_id)
 
     last = {"value": 0.0, "time": 0.0}
@@ -45,7 +51,7 @@ def main(run_id: str, target: str) -> int:
             error_code=exc.code.value,
             error_field=exc.field,
         )
-        return 0
+        return
     except Exception as exc:
         traceback.print_exc()
         store.update_run(
@@ -55,11 +61,10 @@ def main(run_id: str, target: str) -> int:
             error=f"{type(exc).__name__}: {exc}",
             error_code="internal",
         )
-        return 0
+        return
     store.update_run(
         run_id, status=RunStatus.SUCCEEDED, end_time=now_ms(), progress=1.0, result=result
     )
-    return 0
 
 
 if __name__ == "__main__":

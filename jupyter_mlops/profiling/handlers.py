@@ -24,6 +24,7 @@ from ..core.tasks import TASK_RUNNER
 from .api_models import ProfileBody, ProfileList, ProfileRequest
 from .capability import PROFILING
 from .jobs import ProfileJob, ProfileJobs
+from .settings import profiling_settings
 from .store import ProfileStore
 
 
@@ -124,10 +125,13 @@ class ProfileReportHandler(APIHandler):
 
 
 def setup(app: ServerHost) -> None:
-    """Profiling jobs rooted at the server's root; big files run on the server's task runner
-    (the jobs capability, set up first: profiling requires it)."""
+    """Profiling jobs rooted at the server's root, on the server's task runner (the jobs
+    capability, set up first: profiling requires it); small files in the thread pool
+    (`c.ProfilingSettings.small_file_bytes`)."""
     root = Path(app.serverapp.root_dir).expanduser().resolve()
-    app.services.provide(PROFILING, ProfileJobs(lambda: app.services.find(TASK_RUNNER), root))
+    small = profiling_settings(app.serverapp).small_file_bytes
+    jobs = ProfileJobs(lambda: app.services.find(TASK_RUNNER), root, small_file_bytes=small)
+    app.services.provide(PROFILING, jobs)
 
 
 ROUTES = [

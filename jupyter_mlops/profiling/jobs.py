@@ -1,30 +1,26 @@
-"""Profiling files for the Lab: small files in the server's thread pool, others as tasks of
-the jobs runner (`core.tasks.BaseTaskRunner`).
-
-A file of at most `SMALL_FILE_BYTES` (a few thousand rows) is profiled at once in the thread
-pool the handler runs in: the answer to the POST is the finished job, and the Lab shows the
-profile well under a second after the click (a runner task pays a child process and its
-imports, several seconds). Those jobs are kept in memory (the latest 50) for the Lab's poll.
+"""Profiling files for the Lab, as tasks of the jobs runner (`core.tasks.BaseTaskRunner`):
+small files in the server's thread pool, others in a task process.
 
 `POST /mlops/api/profiles` checks the path at once (inside the server's root, present, CSV or
-Parquet) and submits task `profiling.profile_file`; the runner profiles in a child process and
-stores the progress (the finished share of the Dask graph's tasks) and the profile in the
-store. The Lab polls `GET profiles/jobs/{id}`. Jobs persist: they are listed with the runner's
-runs, and one whose server stopped shows as failed after the restart.
+Parquet). A file of at most `small_file_bytes` (a few thousand rows) is profiled by the
+runner's `run_here` in the thread pool the handler runs in: the answer to the POST is the
+finished job, and the Lab shows the profile well under a second after the click (a task
+process pays its start and its imports, several seconds). A larger file is submitted as task
+`profiling.profile_file`; the runner profiles it in a child process and stores the progress
+(the finished share of the Dask graph's tasks) and the profile. Either way the job is a run of
+the runner's store: it persists, is listed with the other runs, and says where it ran
+(`runs_in`); one whose server stopped shows as failed after the restart. The Lab polls
+`GET profiles/jobs/{id}` while a job runs.
 """
 
 from __future__ import annotations
 
-import threading
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from ..core.clock import now_ms
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.tasks import BaseTaskRunner, TaskState
 from .paths import resolve_in_root
@@ -34,7 +30,8 @@ TASK_KIND = "profiling.profile_file"  # declared in capability.py
 
 #: Files up to this size are profiled in the server's thread pool, larger ones by the runner.
 SMALL_FILE_BYTES = 5 * 1024 * 1024
-_INLINE_KEPT = 50
+# The task's keyword that marks a job run in the server (`tasks.profile_file` ignores it).
+_IN_SERVER = "in_server"
 
 
 class JobError(BaseModel):
@@ -52,6 +49,7 @@ class ProfileJob(BaseModel):
     path: str
     name: str | None
     status: Literal["running", "done", "failed"]
+    runs_in: Literal["server", "runner"]
     progress: float
     started_time: int
     finished_time: int | None = None
@@ -76,6 +74,7 @@ def _public(state: TaskState) -> ProfileJob:
         path=str(state.kwargs.get("path", "")),
         name=state.kwargs.get("name"),
         status=status,
+        runs_in="server" if state.kwargs.get(_IN_SERVER) else "runner",
         progress=round(1.0 if status == "done" else state.progress, 4),
         started_time=state.start_time or state.created_time,
         finished_time=state.end_time,
@@ -85,7 +84,10 @@ def _public(state: TaskState) -> ProfileJob:
 
 
 class ProfileJobs:
-    """Starts profiling tasks on the server's task runner and reads them back."""
+    """Starts profiling tasks on the server's task runner and reads them back.
+
+    Files of at most `small_file_bytes` are profiled in the calling (thread pool) thread.
+    """
 
     def __init__(
         self,
@@ -96,8 +98,6 @@ class ProfileJobs:
         self._runner = runner
         self.root_dir = root_dir
         self.small_file_bytes = small_file_bytes
-        self._inline: OrderedDict[str, tuple[ProfileJob, dict[str, Any] | None]] = OrderedDict()
-        self._lock = threading.Lock()
 
     @property
     def runner(self) -> BaseTaskRunner:
@@ -130,49 +130,15 @@ class ProfileJobs:
             "sample": sample,
             "read_options": dict(read_options or {}),
         }
+        title = f"Profile {path}"
         if target.is_file() and target.stat().st_size <= self.small_file_bytes:
-            return self._profile_here(kwargs)
-        run_id = self.runner.submit(TASK_KIND, kwargs, title=f"Profile {path}")
-        return _public(self.runner.get(run_id))
-
-    def _profile_here(self, kwargs: dict[str, Any]) -> ProfileJob:
-        """Profile a small file in this (thread pool) thread; the job, finished."""
-        from .tasks import profile_file
-
-        job = ProfileJob(
-            id=uuid.uuid4().hex,
-            path=kwargs["path"],
-            name=kwargs["name"],
-            status="running",
-            progress=0.0,
-            started_time=now_ms(),
-        )
-        profile: dict[str, Any] | None = None
-        try:
-            result = profile_file(lambda share: None, **kwargs)
-            job = job.model_copy(
-                update={"status": "done", "progress": 1.0, "profile_id": result["profile_id"]}
-            )
-            profile = result["profile"]
-        except MLOpsError as error:
-            failure = JobError(error=error.code.value, message=error.message, field=error.field)
-            job = job.model_copy(update={"status": "failed", "error": failure})
-        except Exception as error:  # as a runner task fails: the job says why, no 500
-            failure = JobError(error="internal", message=f"{type(error).__name__}: {error}")
-            job = job.model_copy(update={"status": "failed", "error": failure})
-        job = job.model_copy(update={"finished_time": now_ms()})
-        with self._lock:
-            self._inline[job.id] = (job, profile)
-            while len(self._inline) > _INLINE_KEPT:
-                self._inline.popitem(last=False)
-        return job
+            state = self.runner.run_here(TASK_KIND, {**kwargs, _IN_SERVER: True}, title=title)
+        else:
+            state = self.runner.get(self.runner.submit(TASK_KIND, kwargs, title=title))
+        return _public(state)
 
     def get(self, job_id: str) -> tuple[ProfileJob, dict[str, Any] | None]:
         """The job and, once done, its profile's JSON."""
-        with self._lock:
-            inline = self._inline.get(job_id)
-        if inline is not None:
-            return inline
         try:
             state = self.runner.get(job_id)
         except NotFoundError:
@@ -185,8 +151,4 @@ class ProfileJobs:
 
     def list(self, limit: int = 50) -> list[ProfileJob]:
         """The latest profiling jobs, newest first."""
-        with self._lock:
-            inline = [job for job, _ in self._inline.values()]
-        tasks = [_public(state) for state in self.runner.list_tasks(TASK_KIND, limit)]
-        jobs = sorted(inline + tasks, key=lambda job: job.started_time, reverse=True)
-        return jobs[:limit]
+        return [_public(state) for state in self.runner.list_tasks(TASK_KIND, limit)]

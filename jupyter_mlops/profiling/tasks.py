@@ -1,6 +1,7 @@
 """Profiling work that runs as a task of the jobs runner (task kind `profiling.profile_file`).
 
-The runner calls it in a child process with JSON keyword arguments and records its progress
+The runner calls it in a child process (a small file: in the server's thread pool, through
+`run_here`) with JSON keyword arguments and records its progress
 and result in the store, so a profiling job survives a page reload, is listed with the other
 runs, and shows as failed (not "running" forever) after a server restart.
 """
@@ -18,8 +19,11 @@ def profile_file(
     name: str | None = None,
     sample: int | float | None = None,
     read_options: dict[str, str | None] | None = None,
+    in_server: bool = False,
 ) -> dict[str, Any]:
     """Profile the file at `target` (shown as `path`); saved under `name` when given.
+
+    `in_server` only marks a job run in the server's thread pool (`jobs.ProfileJobs.start`).
 
     Returns `{"profile_id": id or None, "profile": the profile's JSON}`.
     """

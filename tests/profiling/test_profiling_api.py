@@ -54,8 +54,12 @@ async def test_profiling_a_file_in_the_root_returns_its_profile(jp_fetch, iris_c
     assert code == 202
     # A small file is profiled in the server's thread pool: the answer is the finished job.
     assert job["status"] == "done" and job["path"] == iris_csv
+    assert job["runs_in"] == "server"
     _, state = await call(jp_fetch, "profiles", "jobs", job["id"])
     assert state["job"] == job
+    # Still a run of the jobs runner: persisted in its store, listed with the other runs.
+    _, run = await call(jp_fetch, "job-runs", job["id"])
+    assert run["status"] == "succeeded" and run["kind"] == "profiling.profile_file"
     profile = state["profile"]
     assert profile["n_rows"] == 150 and profile["source"] == iris_csv
     assert profile["engine"] == "dask"
@@ -71,7 +75,7 @@ async def test_a_large_file_is_profiled_by_the_runner_with_progress(
 ):
     jp_serverapp.web_app.settings["mlops_services"].get(PROFILING).small_file_bytes = 100
     code, job = await call(jp_fetch, "profiles", method="POST", body={"path": iris_csv})
-    assert code == 202 and job["status"] == "running"
+    assert code == 202 and job["status"] == "running" and job["runs_in"] == "runner"
     state, progress = await finished(jp_fetch, job["id"])
     assert state["job"]["status"] == "done" and state["job"]["progress"] == 1.0
     assert progress == sorted(progress)

@@ -45,6 +45,18 @@ function Progress(props: { job: IProfileJob }): JSX.Element {
   );
 }
 
+/** A file's profiling before its job answers (the server may profile it meanwhile). */
+function Starting(props: { path: string }): JSX.Element {
+  return (
+    <div className="jp-MLOps-profile-progress" data-testid="mlops-profile-progress">
+      <div>
+        Profiling <code>{props.path}</code>…
+      </div>
+      <progress />
+    </div>
+  );
+}
+
 /** The request that profiles the file of `args`. */
 export function fileRequest(args: IProfileViewArgs): IProfileRequest {
   const csv =
@@ -102,6 +114,10 @@ export class ProfileView extends ReactWidget {
     const state = this._state;
     switch (state.kind) {
       case 'loading':
+        if (this._args.path && !this._args.profileId) {
+          // A small file is profiled while the request is answered: an indeterminate bar.
+          return <Starting path={this._args.path} />;
+        }
         return <div className="jp-MLOps-muted">Loading the profile…</div>;
       case 'running':
         return <Progress job={state.job} />;

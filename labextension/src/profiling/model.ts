@@ -120,6 +120,8 @@ export interface IProfileJob {
   path: string;
   name: string | null;
   status: 'running' | 'done' | 'failed';
+  /** Where it runs: the server's thread pool (a small file, answered at once) or a task. */
+  runs_in: 'server' | 'runner';
   progress: number;
   started_time: number;
   finished_time: number | null;
