@@ -36,6 +36,7 @@ import pandas as pd
 
 N_FEATURES = 20
 COLUMNS = [f"f{i}" for i in range(N_FEATURES)]
+ROUTE = "/invocations"  # bench/serve_profile.py may post to /predict
 
 
 def free_port() -> int:
@@ -89,7 +90,7 @@ def tree_rss_mb(pid: int) -> float:
 async def _client(port: int, body: bytes, n: int, latencies: list[float], errors: list[int]):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     head = (
-        f"POST /invocations HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"POST {ROUTE} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
     ).encode()
     try:
@@ -222,7 +223,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--requests", type=int, default=150, help="per client")
     parser.add_argument("--no-mlflow", action="store_true")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="default: serve's own (one per core)"
+    )
     parser.add_argument("--json", action="store_true", help="end with one JSON line of rows")
     args = parser.parse_args()
     # A timeout's SIGTERM still runs the `finally` blocks that stop the servers.
@@ -250,8 +253,7 @@ def main() -> None:
         "bench-rf/1",
         "--port",
         str(port),
-        "--workers",
-        str(args.workers),
+        *(["--workers", str(args.workers)] if args.workers else []),
         "--no-request-log",
     ]
     results.append(run_server("jupyter-mlops serve", command, env, port, args))

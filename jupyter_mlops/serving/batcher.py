@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .model_call import labels_and_proba
 from .payloads import ModelInput
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ class LoadedModel:
     classes: list[Any] | None
     info: Any = None
     example: Any = None
+    # `model_call.proba_decides`: labels are the argmax of predict_proba (then its classes_).
+    proba_decides: bool = False
+    classes_array: Any = None
 
 
 @dataclass
@@ -191,8 +195,5 @@ def _call(
         frames = [i.frame for i in inputs]
         features = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
         X = features
-    predictions = np.asarray(model.estimator.predict(X))
-    probabilities = None
-    if want_proba and model.has_proba:
-        probabilities = np.asarray(model.estimator.predict_proba(X))
+    predictions, probabilities = labels_and_proba(model, X, want_proba)
     return predictions, probabilities, features

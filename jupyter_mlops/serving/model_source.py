@@ -74,6 +74,7 @@ class ModelSource:
         from ..model_format import EXAMPLE_FILE, load_model
         from ..model_format.mlflow_pickle import pickle_allowed
         from .batcher import LoadedModel
+        from .model_call import positional, proba_decides
         from .model_uri import ModelRef
         from .payloads import SchemaView
 
@@ -93,13 +94,17 @@ class ModelSource:
             folder = artifact_store.local_copy(entry.storage_location, entry.content_hash)
         example_path = folder / EXAMPLE_FILE
         example = json.loads(example_path.read_text()) if example_path.is_file() else None
+        view = SchemaView(info.input_schema)
+        decides = proba_decides(estimator)
         return LoadedModel(
             estimator=estimator,
             version=version,
-            view=SchemaView(info.input_schema),
-            needs_frame=getattr(estimator, "feature_names_in_", None) is not None,
+            view=view,
+            needs_frame=not positional(estimator, view.names),
             has_proba=callable(getattr(estimator, "predict_proba", None)),
             classes=info.classes,
             info=info,
             example=example,
+            proba_decides=decides,
+            classes_array=estimator.classes_ if decides else None,
         )
