@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .html_export import export_html
+
 if TYPE_CHECKING:
     from .kernel_pool import WarmKernel
 
@@ -234,7 +236,7 @@ def execute_notebook(
             if where is not None:
                 outcome.error = f"code cell {where[0]} of {where[1]}: {outcome.error}"
         if html:
-            outcome.outputs["html"] = str(_export_html(output_ipynb))
+            outcome.outputs["html"] = str(export_html(output_ipynb))
     return outcome
 
 
@@ -270,13 +272,3 @@ def _stop_warm(hooks: _Hooks, warm: WarmKernel) -> None:
         except Exception:
             log.debug("warm kernel client", exc_info=True)
     warm.shutdown(now=hooks.killed.is_set())
-
-
-def _export_html(output_ipynb: Path) -> Path:
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(str(output_ipynb), as_version=4))
-    target = output_ipynb.with_suffix(".html")
-    target.write_text(body, encoding="utf-8")
-    return target

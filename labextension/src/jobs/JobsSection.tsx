@@ -11,7 +11,10 @@ import { inZone, triggerLabel } from './format';
 
 /** What the section does with a run's output (open it in the Lab). */
 export interface IJobsActions {
-  openPath(path: string): void;
+  /** Open an executed notebook read-only, without starting a kernel. */
+  openNotebook(path: string): void;
+  /** Open a run's HTML export (sandboxed, drawn without "Trust HTML"). */
+  openHtml(runId: string, label: string): void;
   /** Open the main-area Jobs panel. */
   openPanel(): void;
   /** Edit a job in a dialog; resolves once saved or cancelled. */
@@ -76,15 +79,19 @@ function RunLine(props: { run: IJobRun; actions: IJobsActions; onCancel(): void 
         <button
           className="jp-mod-styled jp-MLOps-link"
           data-testid="mlops-job-open-output"
-          onClick={() => props.actions.openPath(notebook.lab_path as string)}
+          onClick={() => props.actions.openNotebook(notebook.lab_path as string)}
         >
           Open notebook
         </button>
       ) : null}
-      {html?.lab_path ? (
+      {html ? (
+        // Read through the REST API: an export kept under a remote artifact root opens too.
         <button
           className="jp-mod-styled jp-MLOps-link"
-          onClick={() => props.actions.openPath(html.lab_path as string)}
+          data-testid="mlops-job-open-html"
+          onClick={() =>
+            props.actions.openHtml(run.run_id, (html.lab_path ?? html.path).split('/').pop() ?? '')
+          }
         >
           Open HTML
         </button>

@@ -2,7 +2,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { announcing } from '../kit/changes';
-import { API_ROOT, requestAPI, json } from '../request';
+import { API_ROOT, APIError, requestAPI, json } from '../request';
 import { IJob, IJobCreate, IJobRun, IParameter, ISchedulePreview } from './model';
 
 /** Every job, or only those `createdBy` created (the "Mine" toggle). */
@@ -57,4 +57,14 @@ export function previewSchedule(schedule: string, timezone: string): Promise<ISc
 export function outputUrl(runId: string, format: string): string {
   const settings = ServerConnection.makeSettings();
   return URLExt.join(settings.baseUrl, API_ROOT, 'job-runs', runId, 'outputs', format);
+}
+
+/** A run's output file as a Blob (the HTML export, to show in a sandboxed frame). */
+export async function outputBlob(runId: string, format: string): Promise<Blob> {
+  const settings = ServerConnection.makeSettings();
+  const response = await ServerConnection.makeRequest(outputUrl(runId, format), {}, settings);
+  if (!response.ok) {
+    throw new APIError(response.status, 'http_error', `cannot read the ${format} output`);
+  }
+  return response.blob();
 }

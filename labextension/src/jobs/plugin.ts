@@ -1,5 +1,6 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, ToolbarButton } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IDisposable } from '@lumino/disposable';
 
@@ -9,6 +10,7 @@ import { MainAreaOpener } from '../kit';
 import { IMLOpsSidebar } from '../tokens';
 import { JobsSection } from './JobsSection';
 import { outputUrl } from './api';
+import { openHtmlOutput, openNotebookOutput } from './outputViews';
 import { IJob } from './model';
 import { editJob, scheduleNotebook } from './ScheduleDialog';
 
@@ -41,18 +43,24 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Schedules notebooks as jobs and lists jobs and their runs.',
   autoStart: true,
   requires: [IMLOpsSidebar],
-  optional: [INotebookTracker, ICommandPalette, ILayoutRestorer],
+  optional: [INotebookTracker, ICommandPalette, ILayoutRestorer, IDocumentManager],
   activate: (
     app: JupyterFrontEnd,
     sidebar: IMLOpsSidebar,
     notebooks: INotebookTracker | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    docManager: IDocumentManager | null
   ) => {
     const actions = {
-      openPath: (path: string) => {
-        void app.commands.execute('docmanager:open', { path });
+      openNotebook: (path: string) => {
+        if (docManager) {
+          openNotebookOutput(docManager, path);
+        } else {
+          void app.commands.execute('docmanager:open', { path });
+        }
       },
+      openHtml: (runId: string, label: string) => void openHtmlOutput(app, runId, label),
       openPanel: () => {
         void app.commands.execute(CommandIDs.openJobs);
       },
