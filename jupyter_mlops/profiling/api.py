@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import MLOpsError
 from .entities import Profile
-from .sources import mismatched_columns, open_source, read_error
+from .sources import is_url, mismatched_columns, open_source, read_error, read_frame
 from .store import check_name, save_profile
 
 if TYPE_CHECKING:
@@ -92,15 +92,20 @@ def profile_file(
     encoding: str | None = None,
     label: str | None = None,
 ) -> Profile:
-    """Profile a CSV or Parquet file read through Dask (larger-than-memory files work).
+    """Profile a CSV or Parquet file read through Dask (larger-than-memory files work);
+    `engine="pandas"` reads a local file whole with pandas instead (exact, no Dask imported).
 
     `delimiter` and `encoding` apply to CSV files. Errors reading it are `MLOpsError`s naming
     `field`, with the parser's own cause, calling the file `label` (default: `path`).
     """
-    from .dask_engine import profile_dask
     from .pandas_engine import profile_pandas
 
     options: dict[str, Any] = {"delimiter": delimiter, "encoding": encoding, "label": label}
+    if engine == "pandas" and not is_url(path):
+        whole = _sample_pandas(read_frame(path, field, **options), sample)
+        return profile_pandas(whole, source=path, sample=sample)
+    from .dask_engine import profile_dask
+
     frame = open_source(path, field, **options)
     for attempt in range(2):
         try:

@@ -2,8 +2,9 @@
 small files in the server's thread pool, others in a task process.
 
 `POST /mlops/api/profiles` checks the path at once (inside the server's root, present, CSV or
-Parquet). A file of at most `small_file_bytes` (a few thousand rows) is profiled by the
-runner's `run_here` in the thread pool the handler runs in: the answer to the POST is the
+Parquet). A file of at most `small_file_bytes` (some tens of thousands of rows) is profiled by the
+runner's `run_here` in the thread pool the handler runs in, read whole with pandas (exact; no
+Dask to import, which costs seconds the first time): the answer to the POST is the
 finished job, and the Lab shows the profile well under a second after the click (a task
 process pays its start and its imports, several seconds). A larger file is submitted as task
 `profiling.profile_file`; the runner profiles it in a child process and stores the progress
@@ -132,7 +133,9 @@ class ProfileJobs:
         }
         title = f"Profile {path}"
         if target.is_file() and target.stat().st_size <= self.small_file_bytes:
-            state = self.runner.run_here(TASK_KIND, {**kwargs, _IN_SERVER: True}, title=title)
+            # Read whole with pandas: exact, and no Dask to import (seconds, the first time).
+            small = {**kwargs, _IN_SERVER: True, "engine": "pandas"}
+            state = self.runner.run_here(TASK_KIND, small, title=title)
         else:
             state = self.runner.get(self.runner.submit(TASK_KIND, kwargs, title=title))
         return _public(state)

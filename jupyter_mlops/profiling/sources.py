@@ -1,4 +1,5 @@
-"""Files to profile: CSV or Parquet, local paths or fsspec URLs, read lazily through Dask.
+"""Files to profile: CSV or Parquet, local paths or fsspec URLs, read lazily through Dask
+(`open_source`), or, small ones, whole with pandas (`read_frame`).
 
 Errors a user can fix (no such file, a format we do not read, a file that does not parse) are
 `MLOpsError`s naming `field`, so the REST API answers 4xx and a notebook shows one line.
@@ -89,6 +90,36 @@ def open_source(
             compression="infer",
             sample=CSV_SAMPLE_BYTES,
             dtype=dtype,
+            parse_dates=dates or None,
+            encoding=encoding or "utf-8",
+        )
+    except (OSError, ValueError) as exc:
+        raise read_error(path, exc, field, label) from exc
+
+
+def read_frame(
+    path: str,
+    field: str = "data",
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    label: str | None = None,
+) -> Any:
+    """A small CSV or Parquet file read whole into a pandas DataFrame, with `open_source`'s
+    options and errors: no Dask to import (seconds, the first time in a process) for a file
+    profiled within a request."""
+    import pandas as pd
+
+    fmt = check_source(path, field)
+    try:
+        if fmt == "parquet":
+            return pd.read_parquet(path)
+        sep = delimiter or ("\t" if ".tsv" in path.lower() else ",")
+        dates = date_columns(path, sep, encoding=encoding)
+        return pd.read_csv(
+            path,
+            sep=sep,
+            compression="infer",
             parse_dates=dates or None,
             encoding=encoding or "utf-8",
         )

@@ -20,10 +20,12 @@ def profile_file(
     sample: int | float | None = None,
     read_options: dict[str, str | None] | None = None,
     in_server: bool = False,
+    engine: str = "auto",
 ) -> dict[str, Any]:
     """Profile the file at `target` (shown as `path`); saved under `name` when given.
 
-    `in_server` only marks a job run in the server's thread pool (`jobs.ProfileJobs.start`).
+    `in_server` only marks a job run in the server's thread pool (`jobs.ProfileJobs.start`);
+    `engine="pandas"` reads the file whole with pandas (a small file: no Dask to import).
 
     Returns `{"profile_id": id or None, "profile": the profile's JSON}`.
     """
@@ -34,6 +36,7 @@ def profile_file(
     options = read_options or {}
     result = profile(
         target,
+        engine=engine,
         sample=sample,
         on_progress=progress,
         field="path",
