@@ -36,16 +36,26 @@ class Actor:
 _actor: ContextVar[Actor | None] = ContextVar("jupyter_mlops_actor", default=None)
 
 
+# The OS user, looked up once per process (pid: a forked child looks again): `getpass` reads
+# four environment variables and then the password database, for every run started otherwise.
+_os_user: tuple[int, str] | None = None
+
+
 def process_user() -> str:
     """The user this process acts for when no request says otherwise."""
+    global _os_user
     for key in (USER_ENV, "JUPYTERHUB_USER"):
         value = os.environ.get(key, "").strip()
         if value:
             return value
+    if _os_user is not None and _os_user[0] == os.getpid():
+        return _os_user[1]
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except (KeyError, OSError):
-        return "unknown"
+        name = "unknown"
+    _os_user = (os.getpid(), name)
+    return name
 
 
 def process_source() -> str:
