@@ -251,17 +251,26 @@ class MlflowRegistry:
                 raise MlflowError(message, RESOURCE_DOES_NOT_EXIST) from None
             raise
 
+    def _newest_per_stage(self, name: str, stages: set[str]) -> list[ModelVersion]:
+        """The newest version in each of `stages` (ascending by number), as MLflow's
+        `latest_versions` and `get_latest_versions` give them."""
+        newest: dict[str, ModelVersion] = {}
+        for version in self.registry.list_versions(name):  # newest first
+            stage = _stage_of(version)
+            if stage in stages and stage not in newest:
+                newest[stage] = version
+        return sorted(newest.values(), key=lambda version: version.version)
+
     def _model_message(self, model: RegisteredModel) -> m.RegisteredModelMessage:
         latest = []
         if model.latest_version is not None:
-            ref = ModelRef(model.name, version=model.latest_version)
-            latest = [_version_message(self.registry.get_version(ref))]
+            latest = self._newest_per_stage(model.name, set(_STAGES.values()))
         return m.RegisteredModelMessage(
             name=model.name,
             creation_timestamp=model.creation_time,
             last_updated_timestamp=model.last_update_time,
             description=model.description,
-            latest_versions=latest,
+            latest_versions=[_version_message(version) for version in latest],
             tags=[m.KeyValue(key=k, value=v) for k, v in model.tags.items()],
             aliases=[
                 m.AliasMessage(alias=alias, version=str(version))
@@ -309,15 +318,9 @@ class MlflowRegistry:
         """The newest version of each stage asked for (all stages when none): `Staging` and
         `Production` are the versions the aliases `staging` and `production` point at, `None`
         the newest version in neither (MLflow's stages are deprecated; see docs/mlflow.md)."""
-        model = self._call(lambda: self.registry.get_model(request.name), "registered model")
+        self._call(lambda: self.registry.get_model(request.name), "registered model")
         asked = {_stage(stage) for stage in request.stages} or set(_STAGES.values())
-        newest: dict[str, ModelVersion] = {}
-        for version in self.registry.list_versions(request.name):  # newest first
-            stage = _stage_of(version)
-            if stage in asked and stage not in newest:
-                newest[stage] = version
-        del model
-        ordered = sorted(newest.values(), key=lambda version: version.version)
+        ordered = self._newest_per_stage(request.name, asked)
         return m.ModelVersionsAnswer(model_versions=[_version_message(v) for v in ordered])
 
     def transition_model_version_stage(self, request: m.TransitionStage) -> m.ModelVersionAnswer:

@@ -241,6 +241,11 @@ def test_a_versions_last_updated_timestamp_follows_its_updates(server: MLOpsServ
     _between(start_3, end_3, client.get_model_version("updated-times", "1").last_updated_timestamp)
     # Ordering by it: the last updated first.
     client.create_model_version("updated-times", "runs:/no_such_run/model", "r1")
+    # A model's latest versions: the newest of each stage (1 is in Staging, 2 in None).
+    latest = client.get_registered_model("updated-times").latest_versions
+    assert [(v.version, v.current_stage) for v in latest] == [("1", "Staging"), ("2", "None")]
+    listed = client.search_registered_models("name = 'updated-times'")
+    assert [[v.version for v in model.latest_versions] for model in listed] == [["1", "2"]]
     client.update_model_version("updated-times", "1", description="again")
     ordered = client.search_model_versions(
         "name = 'updated-times'", order_by=["last_updated_timestamp DESC"]
