@@ -14,6 +14,7 @@ from jupyter_mlops.core.config import DB_URL_ENV, resolve_db_url
 from jupyter_mlops.core.store import reset_database
 
 from .support.gateway import gateway_server
+from .support.lab import free_port
 from .support.postgres import PostgresServer, missing_reason
 from .support.s3 import s3_root, s3_server
 from .support.session_servers import serve_for_session
@@ -33,6 +34,9 @@ def mlops_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.delenv("JUPYTER_MLOPS_DB_URL", raising=False)
     # `mlops.set_experiment` is per process: a test must not inherit an earlier test's choice.
     monkeypatch.setattr("jupyter_mlops.tracking.fluent._experiment_name", None)
+    # Endpoints a test's server deploys start at a free high port, not the default 9321: tests
+    # in parallel processes would otherwise race for the same ports.
+    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
     reset_database()
     yield data_dir
     reset_database()

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from jupyter_mlops.core.config import resolve_db_url
+from tests.support.rest import call, until
 
 from ..support.gateway import GatewayServer
 from ..support.jobs import write_notebook
@@ -33,24 +34,6 @@ def jp_server_config(gateway_server: GatewayServer) -> dict[str, Any]:
             "gateway_auth": "basic",
         },
     }
-
-
-async def call(jp_fetch: Any, method: str, *path: str, body: Any = None) -> Any:
-    kwargs: dict[str, Any] = {"method": method, "request_timeout": 300}
-    if body is not None or method in ("POST", "PATCH"):
-        kwargs["body"] = json.dumps(body or {})
-    return json.loads((await jp_fetch("mlops", "api", *path, **kwargs)).body)
-
-
-async def until(check: Any, timeout: float = 240) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.5)
 
 
 def _tracked_on_worker(db_url: str, data_dir: str) -> str:

@@ -13,8 +13,6 @@ tests/monitoring/test_monitoring_loop.py); its job run is a real one started ove
 
 from __future__ import annotations
 
-import asyncio
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -31,7 +29,7 @@ import jupyter_mlops as mlops
 from jupyter_mlops.core.store import get_database
 from jupyter_mlops.monitoring.store import MonitorStore
 from tests.support.jobs import write_notebook
-from tests.support.serving import free_port
+from tests.support.rest import call, until
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -58,31 +56,6 @@ def jp_server_config() -> dict[str, Any]:
         "ServerApp": {"jpserver_extensions": {"jupyter_mlops": True}},
         "MLOpsApp": {"monitoring_interval": 0.5},
     }
-
-
-@pytest.fixture(autouse=True)
-def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Endpoints of this test start at a free high port, not 8000."""
-    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
-
-
-async def call(jp_fetch: Any, method: str, *path: str, body: Any = None) -> Any:
-    kwargs: dict[str, Any] = {"method": method, "request_timeout": 600}
-    if body is not None or method in ("POST", "PUT", "PATCH"):
-        kwargs["body"] = json.dumps(body or {})
-    response = await jp_fetch("mlops", "api", *path, **kwargs)
-    return json.loads(response.body)
-
-
-async def until(check: Any, timeout: float = 400) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.5)
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from tests.evaluation.test_evaluation_gates_rest import _gates, call, serving_ports, versions
+from tests.evaluation.test_evaluation_gates_rest import _gates, versions
+from tests.support.rest import call
 
-__all__ = ["serving_ports", "versions"]  # the fixtures, shared with the gates' REST tests
+__all__ = ["versions"]  # the fixture, shared with the gates' REST tests
 
 pytestmark = pytest.mark.timeout(900)
 

@@ -25,24 +25,10 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 import jupyter_mlops as mlops
-from tests.support.serving import free_port
+from tests.support.rest import call
 from tests.support.tracking_rest import api_error
 
 pytestmark = pytest.mark.timeout(900)
-
-
-@pytest.fixture(autouse=True)
-def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Endpoints of this test start at a free high port, not 8000."""
-    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
-
-
-async def call(jp_fetch: Any, method: str, *path: str, body: Any = None, params: Any = None) -> Any:
-    kwargs: dict[str, Any] = {"method": method, "request_timeout": 600, "params": params}
-    if body is not None or method in ("POST", "PUT", "PATCH"):
-        kwargs["body"] = json.dumps(body or {})
-    response = await jp_fetch("mlops", "api", *path, **kwargs)
-    return json.loads(response.body)
 
 
 def _pipeline(**options: Any) -> Any:

@@ -11,16 +11,10 @@ import pytest
 
 import jupyter_mlops as mlops
 from tests.jobs.test_jobs_api import call, finished
-from tests.support.serving import free_port
 
 EXAMPLE = Path(__file__).parents[2] / "example_notebooks" / "07_evaluate_and_gate.ipynb"
 
 pytestmark = pytest.mark.timeout(900)
-
-
-@pytest.fixture(autouse=True)
-def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
 
 
 async def test_the_evaluate_and_gate_notebook_runs_end_to_end(jp_fetch, jp_root_dir):

@@ -4,9 +4,7 @@ server with a real endpoint process and scikit-learn's bundled breast cancer set
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sklearn.datasets import load_breast_cancer
@@ -18,23 +16,9 @@ from sklearn.preprocessing import StandardScaler
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.serving.api import get_registry
-from tests.support.serving import free_port
+from tests.support.rest import call
 
 pytestmark = pytest.mark.timeout(600)
-
-
-@pytest.fixture(autouse=True)
-def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Endpoints of this test start at a free high port, not 8000."""
-    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
-
-
-async def call(jp_fetch: Any, method: str, *path: str, body: Any = None) -> Any:
-    kwargs: dict[str, Any] = {"method": method, "request_timeout": 600}
-    if body is not None or method in ("POST", "PUT", "PATCH"):
-        kwargs["body"] = json.dumps(body or {})
-    response = await jp_fetch("mlops", "api", *path, **kwargs)
-    return json.loads(response.body)
 
 
 async def test_protected_alias_moves_on_passed_gates_only_where_they_suffice(

@@ -146,13 +146,8 @@ def test_serve_model_dir_refuses_every_gadget_in_a_real_process(tmp_path, mlops_
     assert [marker for marker in markers if marker.exists()] == []
 
 
-@pytest.fixture
-def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
-
-
 async def test_the_server_refuses_every_gadget_at_registration_and_in_the_endpoint(
-    jp_fetch, jp_root_dir, mlops_store, serving_ports
+    jp_fetch, jp_root_dir, mlops_store
 ):
     markers = []
     for gadget in GADGETS:

@@ -4,7 +4,6 @@ the job registers a new model version, ready to promote."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from tornado.httpclient import HTTPClientError
 import jupyter_mlops as mlops
 from jupyter_mlops.serving.request_log import read_requests
 from tests.support.jobs import write_notebook
-from tests.support.serving import free_port
+from tests.support.rest import call, until
 
 COLUMNS = ["a", "b", "c"]
 
@@ -34,32 +33,6 @@ X, y = rows[["a", "b", "c"]], rows["label"].astype(int)
 version = mlops.register_model(LogisticRegression().fit(X, y), model_name, X=X)
 print("registered", version.version)
 """
-
-
-@pytest.fixture(autouse=True)
-def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
-
-
-async def call(jp_fetch: Any, method: str, *path: str, body: Any = None) -> Any:
-    # POST/DELETE endpoints answer once the endpoint process is up / gone: under load that took
-    # 21-23 s here, past jp_fetch's default 20 s timeout (the server itself allows 120 s).
-    kwargs: dict[str, Any] = {"method": method, "request_timeout": 300}
-    if body is not None or method in ("POST", "PUT", "PATCH"):
-        kwargs["body"] = json.dumps(body or {})
-    response = await jp_fetch("mlops", "api", *path, **kwargs)
-    return json.loads(response.body)
-
-
-async def until(check: Any, timeout: float = 180) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.3)
 
 
 @pytest.mark.timeout(600)  # an endpoint, a task process and a papermill kernel on 2 loaded cores

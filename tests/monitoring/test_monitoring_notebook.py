@@ -6,18 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 import jupyter_mlops as mlops
 from tests.jobs.test_jobs_api import call, finished
-from tests.support.serving import free_port
 
 EXAMPLES = Path(__file__).parents[2] / "example_notebooks"
-
-
-@pytest.fixture(autouse=True)
-def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
 
 
 async def test_the_monitoring_notebook_closes_the_loop(jp_fetch, jp_root_dir, mlops_store):

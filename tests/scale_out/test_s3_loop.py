@@ -17,11 +17,10 @@ from sklearn.linear_model import LogisticRegression
 import jupyter_mlops as mlops
 from jupyter_mlops.core import artifact_store
 from jupyter_mlops.serving.request_log import read_requests
-from tests.monitoring.test_monitoring_loop import COLUMNS, RETRAIN, call, serving_ports, until
+from tests.monitoring.test_monitoring_loop import COLUMNS, RETRAIN
+from tests.support.rest import call, until
 
 from ..support.jobs import write_notebook
-
-__all__ = ["serving_ports"]  # autouse: endpoints on free ports
 
 
 @pytest.mark.timeout(900)

@@ -21,16 +21,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 
 import jupyter_mlops as mlops
-from tests.support.serving import free_port
+from tests.support.rest import call
 from tests.support.tracking_rest import api_error
 
 COLUMNS = ["a", "b", "c"]
-
-
-@pytest.fixture(autouse=True)
-def serving_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Endpoints of this test start at a free high port, not 8000."""
-    monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
 
 
 @pytest.fixture
@@ -38,15 +32,6 @@ def data() -> tuple[pd.DataFrame, pd.Series]:
     rng = np.random.default_rng(3)
     X = pd.DataFrame(rng.normal(size=(300, 3)), columns=COLUMNS)
     return X, (X["a"] - X["b"] > 0).astype(int)
-
-
-async def call(jp_fetch: Any, method: str, *path: str, body: Any = None) -> Any:
-    # Deploy, promote and restart wait for an endpoint process: slow on a loaded machine.
-    kwargs: dict[str, Any] = {"method": method, "request_timeout": 300}
-    if body is not None or method in ("POST", "PUT", "PATCH"):
-        kwargs["body"] = json.dumps(body or {})
-    response = await jp_fetch("mlops", "api", *path, **kwargs)
-    return json.loads(response.body)
 
 
 async def test_register_from_a_run_and_read_it_back(jp_fetch, mlops_store: Path, data) -> None:
