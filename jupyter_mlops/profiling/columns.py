@@ -207,9 +207,11 @@ def type_category(value: Any) -> str:
     return type(value).__name__
 
 
-def _text_shape(values: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+def _text_shape(values: pd.Index | pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Length and has-whitespace of each value's text (once per distinct value), in Arrow."""
-    if ptypes.is_string_dtype(values.dtype) and values.dtype != object:
+    if isinstance(values, pa.Array):
+        texts = values
+    elif ptypes.is_string_dtype(values.dtype) and values.dtype != object:
         texts = pa.array(values.to_numpy(dtype=object), type=pa.large_string())
     else:
         texts = pa.array([str(value) for value in values], type=pa.large_string())
@@ -231,7 +233,47 @@ def _hashable(value: Any) -> Any:
     return repr(value) if isinstance(value, UNHASHABLE_TYPES) else value
 
 
+def _object_strings(series: pd.Series) -> pa.Array | None:
+    """An object column whose present values are all `str`, as one Arrow string array (None
+    and NaN as nulls); None for any other column."""
+    if series.dtype != object or ptypes.infer_dtype(series, skipna=True) != "string":
+        return None
+    try:
+        return pa.array(series.to_numpy(), type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate: count it in pandas
+        return None
+
+
+def _summarize_strings(texts: pa.Array, kind: str, limits: SketchLimits) -> ValuesSummary:
+    """`_summarize_values` of an object string column, counted once in Arrow: a hash count of
+    the values (no per-row `isna`, mask or Python hashing of each str), then the text shape
+    of the distinct values."""
+    found = pc.value_counts(texts)  # distinct values in order of first appearance, with null
+    values, tallies = found.field("values"), found.field("counts")
+    if texts.null_count:
+        present = values.is_valid()
+        values, tallies = values.filter(present), tallies.filter(present)
+    weights = tallies.to_numpy().astype(np.int64)
+    counts = pd.Series(weights, index=pd.Index(values.to_numpy(zero_copy_only=False), dtype=object))
+    lengths, spaced = _text_shape(values)
+    count = int(weights.sum())
+    return ValuesSummary(
+        kind=kind,
+        count=count,
+        n_missing=texts.null_count,
+        values=ValueCounts.of(counts, limits.distinct_values, limits.heavy_values),
+        value_types={"string": count} if count else {},
+        min_length=int(lengths.min()) if lengths.size else None,
+        max_length=int(lengths.max()) if lengths.size else None,
+        total_length=int((lengths * weights).sum()),
+        n_with_space=int(weights[spaced].sum()),
+    )
+
+
 def _summarize_values(series: pd.Series, kind: str, limits: SketchLimits) -> ValuesSummary:
+    texts = _object_strings(series)
+    if texts is not None:
+        return _summarize_strings(texts, kind, limits)
     missing = series.isna()
     present = series[~missing]
     value_types: dict[str, int] = {}
