@@ -22,7 +22,7 @@ def _service() -> Any:
 
 def _window_line(window: Any) -> str:
     share = "-" if window.share_drifted is None else f"{window.share_drifted:.0%} drifted"
-    return f"window {window.window_id}  {window.status:<8}  {window.n_rows:>7} rows  {share}"
+    return f"window {window.number}  {window.status:<8}  {window.n_rows:>7} rows  {share}"
 
 
 def _list(args: argparse.Namespace, shell: Any) -> int:

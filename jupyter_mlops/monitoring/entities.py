@@ -144,6 +144,8 @@ class Window:
 
     window_id: int
     monitor_id: str
+    # 1, 2, 3... within the monitor, as the Lab names a window (window_id is global).
+    number: int
     start_time: int
     end_time: int
     status: str
@@ -198,3 +200,5 @@ class MonitorAlert:
     job_run_id: str | None
     job_error: str | None
     created_time: int
+    # The window's number within its monitor (as `Window.number`).
+    window_number: int | None = None

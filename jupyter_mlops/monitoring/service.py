@@ -135,7 +135,7 @@ class MonitorService:
 
     def _evaluate(self, runner: BaseTaskRunner | None, monitor: Monitor, window: Window) -> Window:
         if runner is not None:
-            title = f"monitor {monitor.endpoint_name}: window {window.window_id}"
+            title = f"monitor {monitor.endpoint_name}: window {window.number}"
             run_id = runner.submit(TASK_KIND, {"window_id": window.window_id}, title)
             self.store.set_task(window.window_id, run_id)
             return replace(window, task_run_id=run_id)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..core.clock import now_ms as now_ms
@@ -49,6 +49,7 @@ def _window(row: WindowRow, with_report: bool = False) -> Window:
     return Window(
         window_id=row.window_id,
         monitor_id=row.monitor_id,
+        number=row.number if row.number is not None else 0,
         start_time=row.start_time,
         end_time=row.end_time,
         status=row.status,
@@ -80,7 +81,7 @@ def _scores(report: dict[str, Any] | None) -> dict[str, float] | None:
     return {name: score if math.isfinite(score) else 1e9 for name, score in scores.items()}
 
 
-def _alert(row: AlertRow) -> MonitorAlert:
+def _alert(row: AlertRow, window_number: int | None) -> MonitorAlert:
     return MonitorAlert(
         alert_id=row.alert_id,
         monitor_id=row.monitor_id,
@@ -90,7 +91,12 @@ def _alert(row: AlertRow) -> MonitorAlert:
         job_run_id=row.job_run_id,
         job_error=row.job_error,
         created_time=row.created_time,
+        window_number=window_number,
     )
+
+
+def _number_of(window_id: int) -> Any:
+    return select(WindowRow.number).where(WindowRow.window_id == window_id)
 
 
 class MonitorStore:
@@ -207,8 +213,14 @@ class MonitorStore:
         """
         try:
             with self.database.session(write=True) as session:
+                # Two claimers reading the same count collide on (monitor_id, number): the
+                # loser's claim is refused as a conflict, as on (monitor_id, start_time).
+                last = session.scalar(
+                    select(func.max(WindowRow.number)).where(WindowRow.monitor_id == monitor_id)
+                )
                 row = WindowRow(
                     monitor_id=monitor_id,
+                    number=(last or 0) + 1,
                     start_time=start_ms,
                     end_time=end_ms,
                     status="pending",
@@ -322,15 +334,20 @@ class MonitorStore:
                 job_run_id=job_run_id,
                 job_error=job_error,
             )
-            return _alert(row)
+            return _alert(row, session.scalar(_number_of(window_id)))
 
     def list_alerts(self, monitor_id: str | None = None, limit: int = 100) -> list[MonitorAlert]:
         """The latest alerts (of one monitor), newest first."""
         with self.database.session() as session:
-            query = select(AlertRow).order_by(AlertRow.created_time.desc()).limit(limit)
+            query = (
+                select(AlertRow, WindowRow.number)
+                .outerjoin(WindowRow, WindowRow.window_id == AlertRow.window_id)
+                .order_by(AlertRow.created_time.desc())
+                .limit(limit)
+            )
             if monitor_id is not None:
                 query = query.where(AlertRow.monitor_id == monitor_id)
-            return [_alert(row) for row in session.scalars(query)]
+            return [_alert(row, number) for row, number in session.execute(query)]
 
     # --- labels --------------------------------------------------------------------------
 

@@ -60,12 +60,16 @@ class WindowRow(Base):
     __table_args__ = (
         UniqueConstraint("monitor_id", "start_time"),
         Index("ix_monitoring_windows_monitor_end", "monitor_id", "end_time"),
+        Index("ux_monitoring_windows_monitor_number", "monitor_id", "number", unique=True),
     )
 
     window_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     monitor_id: Mapped[str] = mapped_column(
         ForeignKey("monitoring_monitors.monitor_id", ondelete="CASCADE")
     )
+    # 1, 2, 3... within the monitor (window_id is global); set when the window is claimed.
+    # Nullable only because migration 0050 added it to a filled table.
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     start_time: Mapped[int] = mapped_column(BigInteger)
     end_time: Mapped[int] = mapped_column(BigInteger)
     # pending (claimed, evaluation submitted), done, skipped (too few rows), failed.

@@ -93,6 +93,9 @@ def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(lab_page, lab_ser
     alerts = view.locator("[data-testid=mlops-monitor-alerts] tbody tr")
     expect(alerts).to_have_count(1)
     expect(alerts.first).to_contain_text("watched")
+    # Windows are numbered per monitor: the drifted one is this monitor's second.
+    expect(view.get_by_test_id("mlops-window-number")).to_have_text("window 2")
+    expect(alerts.first.get_by_test_id("mlops-alert-window")).to_have_text("window 2")
     screenshot(lab_page, "monitoring")
 
     # No traffic since the last window: evaluating now claims a window that is skipped.
@@ -105,6 +108,13 @@ def test_one_window_reads_on_sane_axes(lab_page, lab_server):
     "15:53:31.9995") and its traffic bar does not fill the chart's width."""
     one = SETUP.replace('"watched"', '"watched-one"')
     one = one[: one.index("shifted = ")]
+    # Another (paused) monitor's window first: window ids are global, numbers per monitor.
+    one = one.replace(
+        "monitor = service.create(",
+        "other = service.store.create_monitor(MonitorSpec('unwatched', paused=True), start_ms=0)\n"
+        "service.store.claim_window(other.monitor_id, 0, hour)\n"
+        "monitor = service.create(",
+    )
     subprocess.run([sys.executable, "-c", one], env=lab_server.env(), check=True)
     open_mlops_sidebar(lab_page)
     lab_page.locator('[data-testid=mlops-monitor][data-endpoint="watched-one"]').click()
@@ -118,4 +128,5 @@ def test_one_window_reads_on_sane_axes(lab_page, lab_server):
     plot_width = traffic.locator(".nsewdrag").first.bounding_box()["width"]
     bar_width = traffic.locator(".bars path").first.bounding_box()["width"]
     assert 0 < bar_width < plot_width / 2, (bar_width, plot_width)
+    expect(view.get_by_test_id("mlops-window-number")).to_have_text("window 1")
     screenshot(view, "monitoring_one_window")

@@ -3455,6 +3455,11 @@ export interface components {
             monitor_id: string;
             /** Window Id */
             window_id: number;
+            /**
+             * Window Number
+             * @default null
+             */
+            window_number: number | null;
         };
         /**
          * MonitorCreate
@@ -4468,6 +4473,8 @@ export interface components {
             n_labels: number;
             /** N Rows */
             n_rows: number;
+            /** Number */
+            number: number;
             /** Performance */
             performance: {
                 [key: string]: number;

@@ -80,7 +80,7 @@ export class MonitorView extends PolledView<IMonitorData> {
   private async _evaluate(): Promise<void> {
     try {
       const window = await evaluateNow(this.monitorId);
-      Notification.info(`Evaluating window ${window.window_id}…`, { autoClose: 3000 });
+      Notification.info(`Evaluating window ${window.number}…`, { autoClose: 3000 });
       await this.refresh();
     } catch (error) {
       Notification.error(`Cannot evaluate: ${APIError.from(error).detail}`);
@@ -164,6 +164,8 @@ export class MonitorView extends PolledView<IMonitorData> {
         name: 'share of drifted features',
         x,
         y: done.map(w => w.share_drifted ?? 0),
+        // Windows are numbered per monitor (1, 2, 3...), as the page names them.
+        text: done.map(w => `window ${w.number}`),
         marker: { color: done.map(w => (w.dataset_drifted ? CURRENT : REFERENCE)), size: 9 },
         yaxis: 'y'
       },
@@ -296,8 +298,9 @@ export class MonitorView extends PolledView<IMonitorData> {
     return (
       <section data-testid="mlops-monitor-latest">
         <h3>
-          Latest window ({formatDate(window.start_time)} – {formatDate(window.end_time)},{' '}
-          {window.n_rows} requests, version {window.model_version ?? '?'}): {windowVerdict(window)}
+          Latest window: <span data-testid="mlops-window-number">window {window.number}</span> (
+          {formatDate(window.start_time)} – {formatDate(window.end_time)}, {window.n_rows} requests,
+          version {window.model_version ?? '?'}): {windowVerdict(window)}
         </h3>
         {report.prediction ? (
           <p className={report.prediction.drifted ? 'jp-MLOps-drift' : 'jp-MLOps-muted'}>
@@ -368,7 +371,8 @@ export class MonitorView extends PolledView<IMonitorData> {
       <section className="jp-MLOps-monitorRetraining" data-testid="mlops-monitor-retraining">
         <h3>Retraining</h3>
         <div className="jp-MLOps-muted">
-          Started by the alert of window {latest.window_id} ({formatDate(latest.created_time)}):
+          Started by the alert of window {latest.window_number ?? '?'} (
+          {formatDate(latest.created_time)}):
         </div>
         <RetrainingCell
           runId={latest.job_run_id}
@@ -400,7 +404,7 @@ export class MonitorView extends PolledView<IMonitorData> {
               {alerts.map(alert => (
                 <tr key={alert.alert_id}>
                   <td>{formatDate(alert.created_time)}</td>
-                  <td>{alert.window_id}</td>
+                  <td data-testid="mlops-alert-window">window {alert.window_number ?? '?'}</td>
                   <td>{alert.message}</td>
                   <td>
                     {alert.job_run_id ? (
