@@ -13,6 +13,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from .processes import ServerProcess
+
 
 def free_port() -> int:
     """A TCP port that was free on 127.0.0.1 a moment ago."""
@@ -21,7 +23,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class LabServer:
+class LabServer(ServerProcess):
     """`jupyter lab` started in a subprocess, isolated config/data/runtime dirs, stopped by PID."""
 
     def __init__(self, root_dir: Path, home: Path, extra_args: list[str] | None = None) -> None:
@@ -30,8 +32,7 @@ class LabServer:
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.extra_args = extra_args or []
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = home / "lab.log"
+        super().__init__(home / "lab.log")
 
     @property
     def url(self) -> str:
@@ -93,18 +94,3 @@ class LabServer:
         )  # fmt: skip
         with urllib.request.urlopen(request, timeout=120) as response:
             return json.loads(response.read())
-
-    def log(self) -> str:
-        """What the server printed so far."""
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        """Stop the process this object started (SIGTERM, then SIGKILL)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)

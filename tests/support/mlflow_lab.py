@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 
 from .lab import free_port
+from .processes import ServerProcess
 
 MLFLOW_ENV = ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN")
 
 
-class MLOpsServer:
+class MLOpsServer(ServerProcess):
     """`jupyter server` on a free 127.0.0.1 port, its own config/data/runtime dirs."""
 
     def __init__(self, home: Path, extra_env: dict[str, str] | None = None) -> None:
@@ -29,8 +30,7 @@ class MLOpsServer:
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.extra_env = extra_env or {}
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = home / "server.log"
+        super().__init__(home / "server.log")
 
     @property
     def url(self) -> str:
@@ -103,21 +103,6 @@ class MLOpsServer:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
-
-    def log(self) -> str:
-        """What the server printed so far."""
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        """Stop the process this object started (SIGTERM, then SIGKILL)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
 
 
 @contextmanager

@@ -1,9 +1,12 @@
-"""Waiting on a process's end instead of sleeping a fixed time before asserting it."""
+"""Test processes: waiting on a process's end instead of sleeping a fixed time before asserting
+it, and the servers tests start in subprocesses."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import time
+from pathlib import Path
 
 import psutil
 
@@ -21,3 +24,29 @@ def wait_gone(pid: int, timeout: float = 60.0) -> None:
             return
         assert time.monotonic() < deadline, f"process {pid} still runs after {timeout:.0f} s"
         time.sleep(0.05)
+
+
+class ServerProcess:
+    """A server a test started in a subprocess, its output in `log_path`; stopped by its PID
+    only (never by name or port: other tests' servers run beside it)."""
+
+    stop_timeout = 15.0
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        """Stop the process this object started (SIGTERM, then SIGKILL)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=self.stop_timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)

@@ -22,6 +22,8 @@ import httpx
 from jupyter_server.auth.identity import IdentityProvider, User
 from traitlets import Dict
 
+from .processes import ServerProcess
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -137,9 +139,11 @@ def smtp_server() -> Iterator[Mailbox]:
         controller.stop()
 
 
-class TeamServer:
+class TeamServer(ServerProcess):
     """`jupyter server` in a subprocess whose tokens name its users, on a given store (the
     SQLite store in `store_dir`, or the database at `db_url` with artifacts in `store_dir`)."""
+
+    stop_timeout = 30.0
 
     def __init__(
         self,
@@ -157,8 +161,7 @@ class TeamServer:
         self.users = users
         self.mlops = mlops
         self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = home / "server.log"
+        super().__init__(home / "server.log")
 
     @property
     def url(self) -> str:
@@ -228,18 +231,3 @@ class TeamServer:
             timeout=300,
         )
         return answer.status_code, answer.json() if answer.content else None
-
-    def log(self) -> str:
-        """What the server printed so far."""
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        """Stop the process this object started (SIGTERM, then SIGKILL)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
