@@ -69,6 +69,21 @@ def test_the_launcher_has_an_mlops_tile_that_opens_the_sidebar_and_a_guide(lab_p
     expect(guide_tab).to_have_count(1)
 
 
+def test_the_guide_covers_deploy_and_monitoring_and_the_cluster_tab(lab_page):
+    """Getting Started names every example notebook, deploy and monitoring included, and
+    calls the cluster's panel what it is: a tab of its own, which its button shows."""
+    lab_page.locator(".jp-Launcher .jp-LauncherCard", has_text="MLOps").click()
+    guide = lab_page.get_by_test_id("mlops-getting-started")
+    for text in ("05 deploys a model", "06 monitors drift", "07 evaluates", "the Cluster tab"):
+        expect(guide).to_contain_text(text)
+    expect(guide.locator("h3")).to_contain_text(
+        ["Start a Dask cluster", "Deploy a model", "Monitor drift and retrain"]
+    )
+    expect(guide.get_by_role("button", name="Open 06_monitor_drift.ipynb")).to_be_visible()
+    guide.get_by_role("button", name="Show the Cluster tab").click()
+    lab_page.wait_for_selector("#jupyter-mlops-clusters", state="visible")
+
+
 def _wait_for(page, condition, what: str, rounds: int = 100) -> None:
     for _ in range(rounds):
         if condition():
