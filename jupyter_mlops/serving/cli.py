@@ -130,12 +130,12 @@ def _serve(args: argparse.Namespace, shell: Any) -> int:
 
         parse_ref(config.model)
     token, says = _auth(args)
+    print(f"jupyter-mlops: serving {chosen[0]} on http://{args.host}:{args.port}", flush=True)
+    print(f"jupyter-mlops: {says}", flush=True)
     workers = args.workers
     if workers is None:
         workers, why = _auto_workers(config)
         print(f"jupyter-mlops: {why} (--workers N to choose)", flush=True)
-    print(f"jupyter-mlops: serving {chosen[0]} on http://{args.host}:{args.port}", flush=True)
-    print(f"jupyter-mlops: {says}", flush=True)
     serve(config, args.host, args.port, workers, token, args.advertise_url)
     return 0
 
