@@ -6,6 +6,7 @@ partition with bounded limits and merges the summaries. Both finish with `finali
 
 from __future__ import annotations
 
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,6 +18,7 @@ from .associations import MAX_ASSOCIATED_COLUMNS, JointCounts
 from .columns import (
     ColumnSummary,
     NumericSummary,
+    ValuesSummary,
     column_kind,
     is_integer_dtype,
     numeric_array,
@@ -136,7 +138,7 @@ def summarize_frame(
         rows = rows_job.result()
     return FrameSummary(
         n_rows=len(frame),
-        memory_bytes=int(frame.memory_usage(deep=True, index=False).sum()),
+        memory_bytes=_memory_bytes(frame, columns),
         columns=columns,
         rows=rows,
         comoments=comoments,
@@ -144,6 +146,32 @@ def summarize_frame(
         missing=missing,
         joint=joint_job.result(),
     )
+
+
+# Past this many distinct strings, a per-value sizing in Python costs more than pandas' own.
+_SIZED_BY_DISTINCT = 100_000
+
+
+def _memory_bytes(frame: pd.DataFrame, columns: list[ColumnSummary]) -> int:
+    """pandas' deep memory usage of `frame`, an object string column's sized from its exact
+    value counts (one `sys.getsizeof` per distinct string, not per row: pandas' per-row sizing
+    was a third of profiling a frame of object strings)."""
+    total = 0
+    for i, summary in enumerate(columns):
+        column = frame.iloc[:, i]
+        counts = summary.values.counts if isinstance(summary, ValuesSummary) else None
+        if (
+            column.dtype == object
+            and counts is not None
+            and summary.values.exact
+            and set(summary.value_types) <= {"string"}
+            and len(counts) <= _SIZED_BY_DISTINCT
+        ):
+            sizes = sum(sys.getsizeof(value) * int(n) for value, n in counts.items())
+            total += column.to_numpy().nbytes + sizes + summary.n_missing * sys.getsizeof(None)
+        else:
+            total += int(column.memory_usage(deep=True, index=False))
+    return total
 
 
 def _comoments(frame: pd.DataFrame, schema: Schema, columns: list[ColumnSummary]) -> CoMoments:
