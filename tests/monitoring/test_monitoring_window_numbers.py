@@ -45,7 +45,6 @@ async def test_windows_and_alerts_carry_their_number_within_the_monitor(jp_fetch
     assert [w["number"] for w in others["windows"]] == [1, 2]
 
 
-@pytest.mark.parametrize("empty_db_url", ["sqlite"], indirect=True)
 def test_the_migration_numbers_existing_windows_per_monitor(empty_db_url):
     database = Database(empty_db_url)
     try:
@@ -60,9 +59,9 @@ def test_the_migration_numbers_existing_windows_per_monitor(empty_db_url):
                         " reference_kind, window_seconds, min_rows, tests, thresholds,"
                         " dataset_share, retrain_parameter, paused, created_time,"
                         " next_window_start) VALUES (:m, :m, 'training', 3600, 100, '{}',"
-                        " '{}', 0.5, 'data_path', 0, 0, 0)"
+                        " '{}', 0.5, 'data_path', :paused, 0, 0)"
                     ),
-                    {"m": monitor},
+                    {"m": monitor, "paused": False},
                 )
             # Global ids 1..4, the second monitor's windows inserted out of time order.
             for monitor, start in (("m1", 0), ("m2", 2), ("m1", 1), ("m2", 1)):
