@@ -159,14 +159,14 @@ def _memory_bytes(frame: pd.DataFrame, columns: list[ColumnSummary]) -> int:
     total = 0
     for i, summary in enumerate(columns):
         column = frame.iloc[:, i]
-        counts = summary.values.counts if isinstance(summary, ValuesSummary) else None
         if (
             column.dtype == object
-            and counts is not None
+            and isinstance(summary, ValuesSummary)
             and summary.values.exact
             and set(summary.value_types) <= {"string"}
-            and len(counts) <= _SIZED_BY_DISTINCT
+            and len(summary.values.counts) <= _SIZED_BY_DISTINCT
         ):
+            counts = summary.values.counts
             sizes = sum(sys.getsizeof(value) * int(n) for value, n in counts.items())
             total += column.to_numpy().nbytes + sizes + summary.n_missing * sys.getsizeof(None)
         else:
