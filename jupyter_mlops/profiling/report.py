@@ -30,6 +30,11 @@ STYLE = """
 .jp-MLOps-profile-facts dt { color: var(--jp-ui-font-color2, #666); }
 .jp-MLOps-profile-facts dd { margin: 0; overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap; font-variant-numeric: tabular-nums; }
+.jp-MLOps-profile-widget dl.jp-MLOps-profile-facts { display: grid; width: auto;
+  line-height: normal; }
+.jp-MLOps-profile-widget dl.jp-MLOps-profile-facts > dt,
+.jp-MLOps-profile-widget dl.jp-MLOps-profile-facts > dd { float: none; width: auto;
+  font-weight: normal; }
 .jp-MLOps-profile-alerts { margin: 0; padding-left: 0; list-style: none; }
 .jp-MLOps-profile-alerts li { padding: 2px 0; }
 .jp-MLOps-profile-alertKind { display: inline-block; min-width: 110px; margin-right: 6px;

@@ -15,6 +15,13 @@ from .fluent import resolve_run_id
 from .process_client import get_client
 
 MAX_CHARTS = 12
+# Heights in pixels: each chart's plotting area, and the space below one chart (its tick
+# labels and "step" title) above the next one's title. A share of the figure's height (plotly's
+# default spacing) left the next title on the "step" above it.
+CHART_PX = 240
+GAP_PX = 100
+# Top: the figure's title, then the first chart's; bottom: the last chart's axis labels.
+MARGIN = {"t": 90, "b": 60}
 
 
 def compare_figure(run_ids: Sequence[str], metrics: Sequence[str] | None = None) -> Any:
@@ -34,7 +41,10 @@ def compare_figure(run_ids: Sequence[str], metrics: Sequence[str] | None = None)
     scalar = [k for k in keys if k not in stepped]
     charts = stepped[: MAX_CHARTS - (1 if scalar else 0)]
     titles = [*charts, *(["final values"] if scalar else [])]
-    figure = make_subplots(rows=len(titles), cols=1, subplot_titles=titles, vertical_spacing=0.08)
+    plotted = len(titles) * CHART_PX + (len(titles) - 1) * GAP_PX
+    figure = make_subplots(
+        rows=len(titles), cols=1, subplot_titles=titles, vertical_spacing=GAP_PX / plotted
+    )
     labels = _labels(runs)
     for row, key in enumerate(charts, start=1):
         for index, run in enumerate(runs):
@@ -65,9 +75,10 @@ def compare_figure(run_ids: Sequence[str], metrics: Sequence[str] | None = None)
                 col=1,
             )
     figure.update_layout(
-        height=max(350, 280 * len(titles)),
+        height=plotted + MARGIN["t"] + MARGIN["b"],
+        margin=MARGIN,
         barmode="group",
-        title=f"{len(runs)} runs compared",
+        title={"text": f"{len(runs)} runs compared", "y": 1, "yanchor": "top", "pad": {"t": 16}},
         legend={"title": "run"},
     )
     return figure
