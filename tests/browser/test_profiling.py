@@ -120,6 +120,47 @@ def test_profile_a_csv_from_the_file_browser(lab_page, lab_server):
     assert [p["name"] for p in stored].count(CSV_NAME) == 1
 
 
+def test_a_small_csv_is_profiled_in_the_server_thread_pool(lab_page, lab_server):
+    """A 178-row CSV (the wine data) is profiled by the server while it answers the POST, as
+    a recorded run of the jobs runner; the report shows without a progress poll."""
+    from sklearn.datasets import load_wine
+
+    name = "wine_small.csv"
+    load_wine(as_frame=True).frame.to_csv(lab_server.root_dir / name, index=False)
+    timings = []
+    polls: list[str] = []
+    lab_page.on("request", lambda r: polls.append(r.url) if "/profiles/jobs/" in r.url else 0)
+    for attempt in range(2):  # the first pays the server's imports (Dask), the second not
+        if attempt:
+            lab_page.locator(
+                ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon"
+            ).click()
+        item = open_file_browser_item(lab_page, lab_server, name)
+        item.click(button="right")
+        lab_page.locator(".lm-Menu-item", has_text="Profile data").click()
+        lab_page.locator(".jp-Dialog [data-testid=mlops-profile-options]").wait_for()
+        polls.clear()
+        started = time.perf_counter()
+        with lab_page.expect_response(_profile_post) as posted:
+            lab_page.locator(".jp-Dialog .jp-mod-accept", has_text="Profile").click()
+        answered = time.perf_counter() - started
+        job = posted.value.json()
+        report = lab_page.locator("[data-testid=mlops-profile-report]")
+        report.wait_for(timeout=60_000)
+        expect(report.locator("[data-testid=mlops-profile-column]")).to_have_count(14)
+        timings.append((answered, time.perf_counter() - started))
+        assert job["runs_in"] == "server" and job["status"] == "done", job
+        # The finished job came back with the POST: one read of it, no progress polling.
+        assert len(polls) == 1, polls
+        run = lab_server.api(f"job-runs/{job['id']}")
+        assert run["status"] == "succeeded" and run["kind"] == "profiling.profile_file"
+    for attempt, (answered, shown) in enumerate(timings):
+        print(
+            f"wine 178 rows, profile {attempt + 1}: POST answered {answered:.2f} s, "
+            f"report with 14 columns shown {shown:.2f} s after clicking Profile"
+        )
+
+
 def test_a_saved_profile_opens_from_the_sidebar(lab_page, lab_server):
     frame = sample_frame().head(50)
     name = "sidebar_open.csv"
