@@ -136,7 +136,7 @@ def _sorted(items: list[T], order_by: list[str], keys: dict[str, str],
 def _number(version: str) -> int:
     if not re.fullmatch(r"[0-9]{1,9}", version.strip()):
         raise MlflowError(
-            f"Model version must be a positive number, not {version!r}",
+            f"Parameter 'version' must be an integer, got '{version}'.",  # MLflow's words
             INVALID_PARAMETER_VALUE,
             "version",
         )

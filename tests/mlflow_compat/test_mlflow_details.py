@@ -141,6 +141,10 @@ def test_not_found_in_mlflows_words(server: MLOpsServer) -> None:
     client.create_model_version("somebody", f"runs:/{run.info.run_id}/model", run.info.run_id)
     with pytest.raises(MlflowException, match=r"Model Version \(name=somebody, version=7\) not"):
         client.get_model_version("somebody", "7")
+    # MLflow's test_get_model_version matches this message.
+    wrong = "INVALID_PARAMETER_VALUE: Parameter 'version' must be an integer, got 'seven'."
+    with pytest.raises(MlflowException, match=wrong):
+        client.get_model_version("somebody", "seven")
 
 
 def test_the_workbench_tags_stay_out_of_mlflows_answers(server: MLOpsServer) -> None:
