@@ -402,7 +402,12 @@ class MlflowFacade:
     def delete_tag(self, request: m.DeleteTag) -> m.Empty:
         """`runs/delete-tag` (a missing tag: MLflow's `RESOURCE_DOES_NOT_EXIST` message)."""
         run_id = request.the_run_id
-        self._run(run_id)
+        if self._run(run_id).lifecycle_stage == "deleted":  # MLflow checks this first
+            raise MlflowError(
+                f"The run {run_id} must be in the 'active' state. Current state is deleted.",
+                INVALID_PARAMETER_VALUE,
+                "run_id",
+            )
         try:
             self.store.delete_tag(run_id, request.key)
         except MLOpsError as error:

@@ -285,3 +285,17 @@ def test_a_deleted_versions_number_is_not_given_again(server: MLOpsServer) -> No
     assert client.create_model_version("renumbered-2", "runs:/x/model", "r1").version == "6"
     client.delete_registered_model("renumbered-2")
     assert client.create_model_version("renumbered-2", "runs:/x/model", "r1").version == "1"
+
+
+def test_deleting_a_tag_of_a_deleted_run_is_refused_in_mlflows_words(server: MLOpsServer) -> None:
+    """MLflow's test_delete_tag: a deleted run's tags are not changed."""
+    client = mlflow.MlflowClient()
+    run = client.create_run(client.create_experiment("deleted-run tags"))
+    client.set_tag(run.info.run_id, "taggity", "do oh")
+    client.delete_run(run.info.run_id)
+    with pytest.raises(MlflowException, match=f"The run {run.info.run_id} must be in") as info:
+        client.delete_tag(run.info.run_id, "taggity")
+    assert str(info.value.error_code) == "INVALID_PARAMETER_VALUE"
+    client.restore_run(run.info.run_id)
+    client.delete_tag(run.info.run_id, "taggity")
+    assert "taggity" not in client.get_run(run.info.run_id).data.tags

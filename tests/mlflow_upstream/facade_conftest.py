@@ -6,7 +6,8 @@ a fresh `jupyter server` with the jupyter_mlops extension, so each test gets an 
 MLflow's fixtures give it; a spare server starts in the background so the next test need not
 wait. `MLFLOW_FACADE_SHARED=1` uses one server for the session instead (fast, but tests then
 see each other's experiments and models). The `file` store variant is deselected: both
-variants reach the same facade.
+variants reach the same facade. Raw `requests` calls to the server (MLflow's tests make some
+without credentials) get the server's token, as MLflow's client gets MLFLOW_TRACKING_TOKEN.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import requests
 from mlops_support.mlflow_lab import MLOpsServer
 
 _spare: dict[str, Any] = {"server": None, "thread": None}
@@ -51,15 +53,39 @@ def _take() -> MLOpsServer:
     return server
 
 
+# The server whose token raw `requests` calls to it carry (MLflow's tests call some routes with
+# `requests.get/post` and no credentials, as MLflow's server needs none; the facade is behind
+# Jupyter's authentication, so they would only see 403).
+_current: dict[str, Any] = {"url": None, "token": None}
+_original_request = requests.sessions.Session.request
+
+
+def _authenticated_request(self: Any, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
+    """`requests`' Session.request, adding the facade's token to a request for its URL that
+    carries no Authorization header (as MLFLOW_TRACKING_TOKEN does for MLflow's client)."""
+    base = _current["url"]
+    if base is not None and isinstance(url, str) and url.startswith(base):
+        headers = dict(kwargs.get("headers") or {})
+        if not any(key.lower() == "authorization" for key in headers):
+            headers["Authorization"] = f"Bearer {_current['token']}"
+            kwargs["headers"] = headers
+    return _original_request(self, method, url, *args, **kwargs)
+
+
+requests.sessions.Session.request = _authenticated_request  # type: ignore[method-assign]
+
+
 @contextlib.contextmanager
 def FacadeServerThread(app: Any = None, port: Any = None) -> Iterator[str]:
     """MLflow's `ServerThread`, answering with a jupyter-mlops server's tracking URI."""
     server = _take()
     old = os.environ.get("MLFLOW_TRACKING_TOKEN")
     os.environ["MLFLOW_TRACKING_TOKEN"] = server.token
+    _current.update(url=server.url, token=server.token)
     try:
         yield server.tracking_uri
     finally:
+        _current.update(url=None, token=None)
         if old is None:
             os.environ.pop("MLFLOW_TRACKING_TOKEN", None)
         else:
