@@ -383,7 +383,9 @@ class MlflowFacade:
         self._log(request.the_run_id, metrics=[point])
         if request.model_id and self.on_model_metrics is not None:
             message = m.MetricMessage(key=request.key, value=request.value, timestamp=timestamp,
-                                      step=request.step, model_id=request.model_id)  # fmt: skip
+                                      step=request.step, model_id=request.model_id,
+                                      dataset_name=request.dataset_name,
+                                      dataset_digest=request.dataset_digest)  # fmt: skip
             self.on_model_metrics(request.the_run_id, [message])
         return m.Empty()
 

@@ -299,3 +299,21 @@ def test_deleting_a_tag_of_a_deleted_run_is_refused_in_mlflows_words(server: MLO
     client.restore_run(run.info.run_id)
     client.delete_tag(run.info.run_id, "taggity")
     assert "taggity" not in client.get_run(run.info.run_id).data.tags
+
+
+def test_a_models_metric_keeps_its_dataset(server: MLOpsServer) -> None:
+    """MLflow's test_log_metric_model: a point logged with a model id and a dataset comes back
+    from the model with that dataset's name and digest."""
+    from mlflow.entities import Metric
+
+    client = mlflow.MlflowClient()
+    experiment_id = client.create_experiment("model metric datasets")
+    run = client.create_run(experiment_id)
+    model = client.create_logged_model(experiment_id)
+    client.log_metric(run.info.run_id, "metric", 0.5, timestamp=123456789, step=1,
+                      dataset_name="name", dataset_digest="digest",
+                      model_id=model.model_id)  # fmt: skip
+    expected = Metric(key="metric", value=0.5, timestamp=123456789, step=1,
+                      model_id=model.model_id, dataset_name="name", dataset_digest="digest",
+                      run_id=run.info.run_id)  # fmt: skip
+    assert client.get_logged_model(model.model_id).metrics == [expected]
