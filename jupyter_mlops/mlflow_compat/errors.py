@@ -6,6 +6,10 @@ MLflow's client turns a JSON body `{"error_code": ..., "message": ...}` into an
 
 from __future__ import annotations
 
+import json
+
+from pydantic import ValidationError
+
 from ..core.errors import ErrorCode, MLOpsError
 
 INVALID_PARAMETER_VALUE = "INVALID_PARAMETER_VALUE"
@@ -78,3 +82,22 @@ def code_for_status(status: int) -> str:
 def error_body(code: str, message: str) -> dict[str, str]:
     """The JSON body MLflow's client parses into an `MlflowException`."""
     return {"error_code": code, "message": message}
+
+
+def request_error(exc: ValidationError) -> MlflowError:
+    """A request field of the wrong type or missing, in MLflow's server's words (its tests and
+    tools match them): `Invalid value 31 for parameter 'run_id' supplied. ...` or `Missing
+    value for required parameter 'name'.`, naming the top-level parameter."""
+    first = exc.errors()[0]
+    parameter = str(first["loc"][0]) if first["loc"] else "body"
+    if first["type"] == "missing":
+        message = f"Missing value for required parameter '{parameter}'."
+    else:
+        value = first.get("input")
+        shown = json.dumps(value, default=str)
+        message = (
+            f"Invalid value {shown} for parameter '{parameter}' supplied. Hint: Value was of "
+            f"type '{type(value).__name__}'. See the API docs for more information about "
+            "request parameters."
+        )
+    return MlflowError(message, INVALID_PARAMETER_VALUE, parameter)

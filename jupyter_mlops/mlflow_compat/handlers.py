@@ -33,7 +33,7 @@ import mimetypes
 import os
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from tornado import web
 from tornado.iostream import StreamClosedError
 
@@ -41,7 +41,7 @@ from ..core.capability import CapabilityError, ServerHost, ServiceKey, Teardown
 from ..core.errors import MLOpsError
 from ..core.exported_environment import ExportedEnvironment
 from ..core.openapi import Contract
-from ..core.rest import EVERY_VERB, APIHandler, RefusingHandler
+from ..core.rest import EVERY_VERB, APIHandler, ModelT, RefusingHandler
 from ..core.server_link import HUB_TOKEN_ENV, server_url_for
 from ..serving.capability import REGISTRY
 from ..tracking.capability import TRACKING
@@ -56,6 +56,7 @@ from .errors import (
     code_for_status,
     error_body,
     mlflow_code,
+    request_error,
 )
 from .facade import MlflowFacade
 from .logged_models import LoggedModels
@@ -123,6 +124,24 @@ class MlflowHandler(APIHandler):
         """The facade built by `setup`."""
         facade = self.service(MLFLOW_TRACKING)
         return facade
+
+    def parse_body(self, model: type[ModelT]) -> ModelT:
+        """The JSON body as `model`; a field of the wrong type in MLflow's words."""
+        try:
+            return super().parse_body(model)
+        except MLOpsError as error:
+            if isinstance(error.__cause__, ValidationError):
+                raise request_error(error.__cause__) from None
+            raise
+
+    def parse_query(self, model: type[ModelT]) -> ModelT:
+        """The query arguments as `model`; a field of the wrong type in MLflow's words."""
+        try:
+            return super().parse_query(model)
+        except MLOpsError as error:
+            if isinstance(error.__cause__, ValidationError):
+                raise request_error(error.__cause__) from None
+            raise
 
     def reply_message(self, message: BaseModel) -> None:
         """Send an answer as MLflow does: unset fields left out, non-finite numbers as text."""

@@ -221,8 +221,15 @@ def test_values_of_the_wrong_json_type_are_invalid_parameter_values(server: MLOp
     status, answer = _post(server, "runs/log-metric", {"run_id": 31, "key": "m", "value": 1.0,
                                                        "timestamp": 1})  # fmt: skip
     assert (status, answer["error_code"]) == (400, "INVALID_PARAMETER_VALUE"), answer
+    assert "Invalid value 31 for parameter 'run_id' supplied" in answer["message"]
     status, answer = _post(server, "experiments/create", {"name": 123})
     assert (status, answer["error_code"]) == (400, "INVALID_PARAMETER_VALUE"), answer
+    # MLflow's words (its test_*_validation match them), the value as JSON.
+    assert "Invalid value 123 for parameter 'name'" in answer["message"]
+    status, answer = _post(server, "experiments/create", {"name": "x", "tags": "5"})
+    assert "Invalid value \"5\" for parameter 'tags'" in answer["message"]
+    status, answer = _post(server, "experiments/create", {})
+    assert answer["message"] == "Missing value for required parameter 'name'."
 
 
 def test_deleting_a_missing_tag_answers_mlflows_message(server: MLOpsServer) -> None:
