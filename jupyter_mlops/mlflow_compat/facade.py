@@ -434,6 +434,9 @@ class MlflowFacade:
         try:
             found = self.store.list_artifacts(run_id, request.path or None)
         except MLOpsError as error:
+            if error.code in (ErrorCode.FORBIDDEN, ErrorCode.BAD_REQUEST) and error.field == "path":
+                # A path leaving the run's artifacts, answered as MLflow's server does.
+                raise MlflowError("Invalid path", INVALID_PARAMETER_VALUE, "path") from None
             if error.code is not ErrorCode.NOT_FOUND:
                 raise
             found = []

@@ -347,3 +347,14 @@ def test_a_source_without_model_files_registers_as_metadata_refused_at_deploy(
     refused = json.loads(answer)
     assert status == 400 and "not servable: no model files" in refused["message"], refused
     assert refused["field"] == "model"
+
+
+def test_listing_artifacts_outside_the_run_is_an_invalid_path(server: MLOpsServer) -> None:
+    """MLflow's test_path_validation: `../path` is 400 `Invalid path`, in MLflow's words."""
+    run_id = _run_id("spec-paths")
+    status, answer = server.request(
+        "GET", f"{API}/artifacts/list?run_id={run_id}&path=../path", token=server.token
+    )
+    assert status == 400
+    expected = {"error_code": "INVALID_PARAMETER_VALUE", "message": "Invalid path"}
+    assert json.loads(answer) == expected
