@@ -151,7 +151,7 @@ class CreateExperiment(Message):
     """`POST experiments/create` (a name that is not a string is refused, as in MLflow)."""
 
     name: StrictStr
-    artifact_location: str | None = None
+    artifact_location: StrictStr | None = None
     tags: list[KeyValue] = Field(default_factory=list)
 
 
@@ -212,29 +212,29 @@ class UpdateRun(RunRef):
 
 
 class LogMetric(RunRef):
-    """`POST runs/log-metric`."""
+    """`POST runs/log-metric` (text fields strict, as MLflow's server checks them)."""
 
-    key: str
+    key: StrictStr
     value: float
     timestamp: Int64 | None = None
     step: Int64 = 0
-    model_id: str | None = None
-    dataset_name: str | None = None
-    dataset_digest: str | None = None
+    model_id: StrictStr | None = None
+    dataset_name: StrictStr | None = None
+    dataset_digest: StrictStr | None = None
 
 
 class LogParam(RunRef):
-    """`POST runs/log-parameter`."""
+    """`POST runs/log-parameter` (a number for the key or value is refused, as in MLflow)."""
 
-    key: str
-    value: str = ""
+    key: StrictStr
+    value: StrictStr = ""
 
 
 class SetTag(RunRef):
-    """`POST runs/set-tag`."""
+    """`POST runs/set-tag` (a number for the key or value is refused, as in MLflow)."""
 
-    key: str
-    value: str = ""
+    key: StrictStr
+    value: StrictStr = ""
 
 
 class DeleteTag(RunRef):
