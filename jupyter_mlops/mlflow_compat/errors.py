@@ -90,7 +90,7 @@ def request_error(exc: ValidationError) -> MlflowError:
     value for required parameter 'name'.`, naming the top-level parameter."""
     first = exc.errors()[0]
     parameter = str(first["loc"][0]) if first["loc"] else "body"
-    if first["type"] == "missing":
+    if first["type"] == "missing" or first.get("input", "") is None:  # protobuf: null is unset
         message = f"Missing value for required parameter '{parameter}'."
     else:
         value = first.get("input")

@@ -238,10 +238,14 @@ def test_values_of_the_wrong_json_type_are_invalid_parameter_values(server: MLOp
         ("runs/log-metric", {"key": 31, "value": 1.0, "timestamp": 1}, "key"),
         ("runs/log-parameter", {"key": 31, "value": "v"}, "key"),
         ("runs/set-tag", {"key": "tag", "value": 41}, "value"),
-    ]:
+    ]:  # fmt: skip
         status, answer = _post(server, path, {"run_id": run_id, **body})
         assert status == 400, (path, answer)
         assert f"parameter '{field}' supplied" in answer["message"], (path, answer)
+    # A null is an unset field (protobuf JSON), as MLflow's test_log_metric_validation expects.
+    status, answer = _post(server, "runs/log-metric", {"run_id": run_id, "key": None,
+                                                       "value": 1.0, "timestamp": 1})  # fmt: skip
+    assert answer["message"] == "Missing value for required parameter 'key'.", answer
 
 
 def test_deleting_a_missing_tag_answers_mlflows_message(server: MLOpsServer) -> None:
