@@ -60,7 +60,7 @@ def test_overload_keeps_a_weighted_sample_of_every_period(tmp_path: Path, frames
     assert queued.queued_rows <= 400
     assert queued.keep_rate < 1
     assert queued.queued_rows + queued.sampled_out_rows == SERVED
-    log.close()
+    log.close(timeout=300)  # waits for the write (close alone gives it 10 s)
 
     counts = log.counts()
     assert counts.dropped_rows == 0 and counts.queued_rows == 0
@@ -84,7 +84,7 @@ def test_overload_keeps_a_weighted_sample_of_every_period(tmp_path: Path, frames
 def test_without_overload_every_row_is_logged_with_weight_one(tmp_path: Path) -> None:
     log = stalled_log(tmp_path, max_queued_rows=SERVED)
     serve_periods(log, frames=False)
-    log.close()
+    log.close(timeout=300)
     counts = log.counts()
     assert (counts.logged_rows, counts.sampled_out_rows, counts.keep_rate) == (SERVED, 0, 1.0)
     logged = read_requests("ep", data_dir=tmp_path)
@@ -97,7 +97,7 @@ def test_metrics_show_the_sampled_out_rows(tmp_path: Path) -> None:
         serve_periods(log, frames=False)
         text = generate_latest(Metrics(lambda: log).registry).decode()
     finally:
-        log.close()
+        log.close(timeout=300)
     samples = {
         s.name: s.value for family in text_string_to_metric_families(text) for s in family.samples
     }
@@ -130,7 +130,7 @@ def test_a_batch_larger_than_the_queue_is_sampled_into_it(tmp_path: Path) -> Non
     counts = log.counts()
     assert 0 < counts.queued_rows <= 8 and counts.keep_rate <= 8 / n
     assert counts.queued_rows + counts.sampled_out_rows == n
-    log.close()
+    log.close(timeout=300)
     logged = read_requests("ep", data_dir=tmp_path)
     assert len(logged) == counts.queued_rows
     assert (logged["x"].astype(int) == logged["_mlops_request_id"].str[4:].astype(int)).all()
