@@ -8,6 +8,9 @@ IP ?= 127.0.0.1
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
+# Test processes in parallel (pytest-xdist), whole files to each so module fixtures start once:
+# most tests wait on servers, kernels and browsers, so 3 keep CI's 2 cores busy.
+TEST_WORKERS ?= 3
 
 .PHONY: lab test lint format build install chromium postgresql clean api-types api-check
 
@@ -16,7 +19,7 @@ lab: install build  ## Set up and open JupyterLab on the example notebooks.
 
 test: install build chromium postgresql lint  ## Set up, lint, and run the whole test suite.
 	jlpm test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS)
 
 lint: install  ## ruff, mypy (tests leniently), import-linter, eslint, prettier, API types.
 	$(BIN)/ruff check jupyter_mlops tests bench

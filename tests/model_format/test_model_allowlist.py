@@ -148,6 +148,7 @@ def _recorded_versions() -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # fits every estimator: 16 s alone, minutes beside other tests
 def test_the_checked_in_list_is_what_the_generator_makes():
     if _recorded_versions() != versions():
         pytest.skip(f"the list was generated on {_recorded_versions()}, this is {versions()}")
