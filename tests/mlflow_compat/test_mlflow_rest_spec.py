@@ -234,11 +234,12 @@ def test_values_of_the_wrong_json_type_are_invalid_parameter_values(server: MLOp
     status, answer = _post(server, "experiments/create", {"name": "x", "artifact_location": 9.0})
     assert "Invalid value 9.0 for parameter 'artifact_location'" in answer["message"]
     run_id = _run_id("spec-strict")
-    for path, body, field in [
+    cases: list[tuple[str, dict[str, Any], str]] = [
         ("runs/log-metric", {"key": 31, "value": 1.0, "timestamp": 1}, "key"),
         ("runs/log-parameter", {"key": 31, "value": "v"}, "key"),
         ("runs/set-tag", {"key": "tag", "value": 41}, "value"),
-    ]:  # fmt: skip
+    ]  # fmt: skip
+    for path, body, field in cases:
         status, answer = _post(server, path, {"run_id": run_id, **body})
         assert status == 400, (path, answer)
         assert f"parameter '{field}' supplied" in answer["message"], (path, answer)

@@ -42,6 +42,7 @@ def test_a_string_column_summary_equals_the_general_one(
     fast = columns.summarize_column(series, "values", limits)
     _general(monkeypatch)
     general = columns.summarize_column(series, "values", limits)
+    assert isinstance(fast, columns.ValuesSummary) and isinstance(general, columns.ValuesSummary)
     assert fast.values.counts.to_dict() == general.values.counts.to_dict()
     assert list(fast.values.counts.index) == list(general.values.counts.index)
     assert (fast.count, fast.n_missing, fast.value_types) == (
