@@ -6,12 +6,9 @@ the browser laid out."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 
-from tests.support.browser import expect, screenshot
+from tests.support.browser import expect, run_first_cell, screenshot, write_code_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -57,39 +54,11 @@ OVERLAPS_JS = """(groups) => {
 }"""
 
 
-def _run_first_cell(page: Any) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    prompt = page.locator(".jp-Cell .jp-InputPrompt").first
-    # A run sent while the kernel is still connecting can be dropped: send it again.
-    for _ in range(6):
-        page.locator(".jp-Cell .cm-content").first.click()
-        page.keyboard.press("Control+Enter")
-        try:
-            page.wait_for_function(
-                "el => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
-                arg=prompt.element_handle(),
-                timeout=10_000,
-            )
-            return
-        except PlaywrightTimeout:
-            continue
-
-
 def test_profile_facts_and_compare_titles_do_not_overlap(lab_page, lab_server):
-    notebook = {
-        "cells": [{"cell_type": "code", "metadata": {}, "source": SOURCE, "outputs": [],
-                   "execution_count": None}],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4, "nbformat_minor": 5,
-    }  # fmt: skip
-    (lab_server.root_dir / "overlaps.ipynb").write_text(json.dumps(notebook))
+    write_code_notebook(lab_server.root_dir / "overlaps.ipynb", SOURCE)
     page = lab_page
     page.goto(lab_server.lab_url("lab/tree/overlaps.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    _run_first_cell(page)
+    run_first_cell(page)
 
     widget = page.locator(".jp-MLOps-profile-widget")
     widget.wait_for(timeout=90_000)

@@ -17,7 +17,14 @@ import textwrap
 import httpx
 import pytest
 
-from tests.support.browser import expect, layout_saved, open_mlops_sidebar, screenshot
+from tests.support.browser import (
+    expect,
+    layout_saved,
+    open_mlops_sidebar,
+    run_first_cell,
+    screenshot,
+    write_code_notebook,
+)
 from tests.support.lab import LabServer
 
 pytestmark = pytest.mark.browser
@@ -594,35 +601,10 @@ def test_the_track_status_line_links_to_the_run_page(lab_page, lab_server):
         "%load_ext jupyter_mlops\n"
         "get_ipython().run_cell_magic('track', '-e link-check -n linked-run', 'x = 1')"
     )
-    notebook = {
-        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
-                   "execution_count": None}],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4, "nbformat_minor": 5,
-    }  # fmt: skip
-    (lab_server.root_dir / "track_link.ipynb").write_text(json.dumps(notebook))
+    write_code_notebook(lab_server.root_dir / "track_link.ipynb", source)
     page = lab_page
     page.goto(lab_server.lab_url("lab/tree/track_link.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    # A run sent while the kernel is still connecting can be dropped: send it again if the
-    # cell has not started.
-    prompt = page.locator(".jp-Cell .jp-InputPrompt").first
-    for _ in range(6):
-        page.locator(".jp-Cell .cm-content").first.click()
-        page.keyboard.press("Control+Enter")
-        try:
-            page.wait_for_function(
-                "el => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
-                arg=prompt.element_handle(),
-                timeout=10_000,
-            )
-            break
-        except PlaywrightTimeout:
-            continue
+    run_first_cell(page)
     link = page.locator(".jp-OutputArea-output button[data-commandlinker-command='mlops:open-run']")
     link.wait_for(timeout=60_000)
     expect(link).to_have_text("linked-run")

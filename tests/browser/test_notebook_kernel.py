@@ -3,24 +3,12 @@ and a dialog of the Lab's own that no test opens fails the test with its text an
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.support.browser import expect
+from tests.support.browser import expect, write_code_notebook
 from tests.support.dialogs import DialogGuard
-
-
-def _notebook(path: Path, source: str) -> None:
-    notebook = {
-        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
-                   "execution_count": None}],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4, "nbformat_minor": 5,
-    }  # fmt: skip
-    path.write_text(json.dumps(notebook))
 
 
 def test_a_cell_run_before_the_lab_has_a_checkpoint_starts_the_notebooks_kernel(
@@ -29,7 +17,7 @@ def test_a_cell_run_before_the_lab_has_a_checkpoint_starts_the_notebooks_kernel(
     """The Lab sets a notebook's kernel preference only after its checkpoint requests; on a
     busy server a cell run in between asked "Select Kernel" (the fixture fails the test when
     that dialog shows). Hold the checkpoint requests to run the cell in that window."""
-    _notebook(lab_server.root_dir / "kernel_first.ipynb", "print('ran', 6 * 7)")
+    write_code_notebook(lab_server.root_dir / "kernel_first.ipynb", "print('ran', 6 * 7)")
     page = lab_page
     held: list = []
     released = False

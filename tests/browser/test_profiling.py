@@ -18,8 +18,10 @@ from tests.support.browser import (
     expect,
     layout_saved,
     open_mlops_sidebar,
+    run_first_cell,
     screenshot,
     wait_for_lab,
+    write_code_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -219,36 +221,9 @@ def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server
         " 'c': rng.choice(['a', 'b'], 500)})\n"
         "mlops.profile(df)"
     )
-    notebook = {
-        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
-                   "execution_count": None}],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4, "nbformat_minor": 5,
-    }  # fmt: skip
-    (lab_server.root_dir / "widget_check.ipynb").write_text(json.dumps(notebook))
+    write_code_notebook(lab_server.root_dir / "widget_check.ipynb", source)
     lab_page.goto(lab_server.lab_url("lab/tree/widget_check.ipynb"))
-    lab_page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    lab_page.wait_for_selector(
-        ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
-    )
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    # A run sent while the kernel is still connecting can be dropped: send it again if the
-    # cell has not started.
-    prompt = lab_page.locator(".jp-Cell .jp-InputPrompt").first
-    for _ in range(6):
-        lab_page.locator(".jp-Cell .cm-content").first.click()
-        lab_page.keyboard.press("Control+Enter")
-        try:
-            lab_page.wait_for_function(
-                "el => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
-                arg=prompt.element_handle(),
-                timeout=10_000,
-            )
-            break
-        except PlaywrightTimeout:
-            continue
+    run_first_cell(lab_page)
     widget = lab_page.locator(".jp-MLOps-profile-widget")
     widget.wait_for(timeout=90_000)
     expect(widget).to_contain_text("Columns (3)")

@@ -128,3 +128,38 @@ def screenshot(target: Any, name: str, settle_ms: int = 0) -> None:
     if settle_ms:
         target.wait_for_timeout(settle_ms)
     target.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
+def write_code_notebook(path: Path, source: str) -> None:
+    """A notebook of one code cell `source`, on the `python3` kernel, written at `path`."""
+    notebook = {
+        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
+                   "execution_count": None}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }  # fmt: skip
+    path.write_text(json.dumps(notebook))
+
+
+def run_first_cell(page: Any) -> None:
+    """Run the open notebook's first cell once its kernel is idle. A run sent while the kernel
+    is still connecting can be dropped: it is sent again until the cell's prompt shows it
+    started (`[*]` or a number)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    prompt = page.locator(".jp-Cell .jp-InputPrompt").first
+    for _ in range(6):
+        page.locator(".jp-Cell .cm-content").first.click()
+        page.keyboard.press("Control+Enter")
+        try:
+            page.wait_for_function(
+                "el => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
+                arg=prompt.element_handle(),
+                timeout=10_000,
+            )
+            return
+        except PlaywrightTimeout:
+            continue
