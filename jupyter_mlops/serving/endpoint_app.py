@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -168,9 +169,12 @@ def _run_uvicorn(
             create_app(config, auth), host=host, port=port, log_level="warning", access_log=False
         )
         return
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
     os.environ[CONFIG_ENV] = config.to_json()
     os.environ[PARENT_ENV] = str(os.getpid())
-    uvicorn.run(
+    server_config = uvicorn.Config(
         "jupyter_mlops.serving.endpoint_app:app_from_environment",
         factory=True,
         host=host,
@@ -179,3 +183,9 @@ def _run_uvicorn(
         log_level="warning",
         access_log=False,
     )
+    supervisor = Multiprocess(server_config, sockets=[server_config.bind_socket()])
+    supervisor.run()
+    # uvicorn stops every worker when one cannot start (a refused or tampered model), but its
+    # parent then returns as after a clean stop: fail the command, as one worker does.
+    if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
+        sys.exit(STARTUP_FAILURE)
