@@ -107,9 +107,9 @@ def test_registry_rename_delete_version_and_tags() -> None:
     assert not Path(first.storage_location).exists()
     assert registry.list_versions("after") == []
     assert registry.get_model("after").aliases == {}
-    # Numbers of deleted versions are given again (unlike MLflow's registry); the new version
-    # gets a fresh folder and its own training profile.
+    # Numbers of deleted versions are never given again (as in MLflow's registry); the new
+    # version gets a fresh folder and its own training profile.
     again = mlops.register_model(estimator, "after", X=X[:2])
-    assert again.version == 1 and again.content_hash
+    assert again.version == 3 and again.content_hash
     assert registry.load(again)[0].predict([[1.0]])[0] == pytest.approx(2.0)
     assert mlops.load_profile(again.training_profile).n_rows == 2
