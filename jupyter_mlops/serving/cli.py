@@ -8,32 +8,26 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..core.subcommands import Subcommand, usage_error
 
 
-def _at_least_two(text: str) -> int:
-    """`--request-log-rows`: the writer needs room for a row while it flushes another."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError("must be at least 2")
-    return value
+def _whole_number_from(minimum: int) -> Callable[[str], int]:
+    """An argparse `type`: a whole number of at least `minimum`."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
 
-def _at_least_one(text: str) -> int:
-    """`--workers`: a whole number from 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    return parse
 
 
 def _configure_serve(serve: argparse.ArgumentParser) -> None:
@@ -47,7 +41,7 @@ def _configure_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
     serve.add_argument(
         "--workers",
-        type=_at_least_one,
+        type=_whole_number_from(1),
         default=None,
         help="Worker processes (default: one per available core, fewer where the model threads "
         "by itself or memory is short; see serving/worker_count.py).",
@@ -73,7 +67,7 @@ def _configure_serve(serve: argparse.ArgumentParser) -> None:
     )
     serve.add_argument(
         "--request-log-rows",
-        type=_at_least_two,
+        type=_whole_number_from(2),  # the writer needs room for a row while it flushes another
         default=100_000,
         help="Rows the request log queues for its writer; past that it samples (default 100000).",
     )
