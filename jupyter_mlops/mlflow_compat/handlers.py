@@ -28,9 +28,11 @@ when the user has not set `MLFLOW_TRACKING_URI`, so `import mlflow` logs to the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import os
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
@@ -116,6 +118,17 @@ def tracking_environment(serverapp: Any) -> dict[str, str | None]:
     return {TRACKING_URI_ENV: uri, TRACKING_TOKEN_ENV: token or None}
 
 
+@contextlib.contextmanager
+def _validation_in_mlflows_words() -> Iterator[None]:
+    """Re-raise a request model's validation error as MLflow's server words it."""
+    try:
+        yield
+    except MLOpsError as error:
+        if isinstance(error.__cause__, ValidationError):
+            raise request_error(error.__cause__) from None
+        raise
+
+
 class MlflowHandler(APIHandler):
     """Base of the facade's handlers: errors in MLflow's shape and statuses."""
 
@@ -127,21 +140,13 @@ class MlflowHandler(APIHandler):
 
     def parse_body(self, model: type[ModelT]) -> ModelT:
         """The JSON body as `model`; a field of the wrong type in MLflow's words."""
-        try:
+        with _validation_in_mlflows_words():
             return super().parse_body(model)
-        except MLOpsError as error:
-            if isinstance(error.__cause__, ValidationError):
-                raise request_error(error.__cause__) from None
-            raise
 
     def parse_query(self, model: type[ModelT]) -> ModelT:
         """The query arguments as `model`; a field of the wrong type in MLflow's words."""
-        try:
+        with _validation_in_mlflows_words():
             return super().parse_query(model)
-        except MLOpsError as error:
-            if isinstance(error.__cause__, ValidationError):
-                raise request_error(error.__cause__) from None
-            raise
 
     def reply_message(self, message: BaseModel) -> None:
         """Send an answer as MLflow does: unset fields left out, non-finite numbers as text."""
