@@ -15,15 +15,13 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
-from IPython.core.error import UsageError
-
 from ._version import __version__
 from .capabilities import installed_capabilities
 from .core import schema
 from .core.config import resolve_db_url
 from .core.db import Database
 from .core.errors import MLOpsError
-from .core.subcommands import CommandLineParser, Subcommand
+from .core.subcommands import CommandLineParser, CommandUsageError, Subcommand
 
 
 def _open(url: str | None) -> Database:
@@ -119,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except UsageError as exc:  # a check argparse cannot express (`usage_error`)
+    except CommandUsageError as exc:  # a check argparse cannot express (`usage_error`)
         print(exc, file=sys.stderr)
         return 2
     except MLOpsError as exc:

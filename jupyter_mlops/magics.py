@@ -15,7 +15,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
 from .capabilities import installed_capabilities
-from .core.subcommands import HelpShown, SubcommandRegistry
+from .core.subcommands import CommandUsageError, HelpShown, SubcommandRegistry
 
 
 @magics_class
@@ -37,7 +37,10 @@ class MLOpsMagics(Magics):
             args = self.registry.parser().parse_args(words)
         except HelpShown:
             return None
-        return args._run(args, self.shell)
+        try:
+            return args._run(args, self.shell)
+        except CommandUsageError as exc:  # `usage_error`: IPython's one line in a notebook
+            raise UsageError(str(exc)) from None
 
 
 def load_magics(ipython: Any) -> SubcommandRegistry:

@@ -9,8 +9,10 @@ and, where the command makes sense outside a notebook, in the CLI too with `add_
 
 Bad input is a one-line usage error in both: in a notebook IPython's `UsageError` (one line,
 no traceback, stops "Run All"), on the command line one line on stderr and exit status 2.
-Checks that argparse cannot express raise `usage_error(args, message)`, which both turn into
-that line. Errors from the services are `MLOpsError`, which also render as one line.
+Checks that argparse cannot express raise `usage_error(args, message)`, a `CommandUsageError`
+of our own (the command line does not import IPython: half a second), which both turn into
+that line (`%mlops` raises it again as IPython's `UsageError`). Errors from the services are
+`MLOpsError`, which also render as one line.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from IPython.core.error import UsageError
+
+class CommandUsageError(Exception):
+    """A one-line usage error of a command (`usage_error`): `jupyter-mlops` prints it and
+    exits 2, `%mlops` raises it as IPython's `UsageError`."""
 
 
 class MagicArgumentParser(argparse.ArgumentParser):
@@ -28,11 +33,16 @@ class MagicArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Raise a one-line `UsageError` naming the problem."""
+        # Imported here: only a notebook (IPython already loaded) parses with this class.
+        from IPython.core.error import UsageError
+
         raise UsageError(f"{self.prog}: {message} (see %mlops --help)")
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         """Stop parsing; reached after --help printed the help, which is not an error."""
         if message:
+            from IPython.core.error import UsageError
+
             raise UsageError(message.strip())
         raise HelpShown
 
@@ -49,11 +59,11 @@ class HelpShown(Exception):
     """`--help` printed the help: stop quietly, this is not an error."""
 
 
-def usage_error(args: argparse.Namespace, message: str) -> UsageError:
+def usage_error(args: argparse.Namespace, message: str) -> CommandUsageError:
     """A one-line usage error for a check argparse cannot express, named after the command
     (`%mlops cluster scale: ...` in a notebook, `jupyter-mlops export: ...` in a shell)."""
     prog = getattr(args, "_prog", None) or "jupyter-mlops"
-    return UsageError(f"{prog}: {message}")
+    return CommandUsageError(f"{prog}: {message}")
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
