@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/tracking.py [--runs 10000] [--points 200000] [--mlflow-runs 1000]
         [--url postgresql+psycopg://user@host/db | --postgres-temp]
+    .venv/bin/python bench/tracking.py --cpu [--url ... | --postgres-temp]
+
+`--cpu` measures only ours, as issue 20's rows do, and prints one JSON line with the load
+average before and after: CPU (user + system of this process) and wall time per run created
+(start + 10 params + end, 300 runs after 20 warm-up runs), and per search over 1,000 runs (a
+page of 50 filtered on a param, and all 1,000), medians of 7. CPU time is what a shared
+machine disturbs least; compare it interleaved with the code before a change.
 
 The store is SQLite in a temporary folder by default. `--url` measures a PostgreSQL server
 instead: each phase gets its own database `<db>_bench_<phase>` created on that server (the
@@ -25,6 +32,7 @@ ratios are printed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -296,6 +304,72 @@ def bench_mlflow(server: Server, points: int, search_runs: int) -> dict[str, flo
     return results
 
 
+def _cpu_wall_ms(action: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
+    action()
+    cpus, walls = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        action()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(cpus) * 1000, statistics.median(walls) * 1000
+
+
+def bench_cpu(server: Server, runs: int = 300, size: int = 1_000) -> dict[str, Any]:
+    """Issue 20's tracking rows, ours only: CPU and wall ms per run created and per search."""
+    import jupyter_mlops as mlops
+    from jupyter_mlops.tracking.entities import Metric
+    from jupyter_mlops.tracking.process_client import get_client
+
+    load_before = os.getloadavg()
+    _fresh_store(server, "cpu_runs")
+    params = {f"p{i}": i for i in range(10)}
+    for _ in range(20):  # the first runs' one-time work (imports, provenance, git)
+        with mlops.start_run(experiment="bench", params=params):
+            pass
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(runs):
+        with mlops.start_run(experiment="bench", params=params):
+            pass
+    run_cpu = (time.process_time() - cpu) / runs * 1000
+    run_wall = (time.perf_counter() - wall) / runs * 1000
+
+    _fresh_store(server, "cpu_search")
+    store = get_client().store
+    experiment_id = store.get_or_create_experiment("bench").experiment_id
+    now = int(time.time() * 1000)
+    for index in range(size):
+        run = store.create_run(
+            experiment_id,
+            params={"lr": random.choice(["0.1", "0.01", "0.001"]), "depth": str(index % 9)},
+            tags={"family": random.choice(["trees", "linear"])},
+        )
+        metrics = [Metric("acc", random.random(), 0, now), Metric("loss", random.random(), 0, now)]
+        store.log_batch(run.run_id, metrics=metrics)
+    server.analyze(os.environ["JUPYTER_MLOPS_DB_URL"])
+    ids = [experiment_id]
+    param_cpu, param_wall = _cpu_wall_ms(
+        lambda: store.search_runs(ids, "params.lr = '0.1'", max_results=50)
+    )
+    filtered_cpu, filtered_wall = _cpu_wall_ms(
+        lambda: store.search_runs(ids, FILTER, ORDER, max_results=PAGE)
+    )
+    all_cpu, all_wall = _cpu_wall_ms(lambda: store.search_runs(ids, max_results=size))
+    return {
+        "store": server.name,
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "run_cpu_ms": round(run_cpu, 3),
+        "run_wall_ms": round(run_wall, 3),
+        "param_page_cpu_ms": round(param_cpu, 2),
+        "param_page_wall_ms": round(param_wall, 2),
+        "filtered_page_cpu_ms": round(filtered_cpu, 2),
+        "filtered_page_wall_ms": round(filtered_wall, 2),
+        "all_cpu_ms": round(all_cpu, 2),
+        "all_wall_ms": round(all_wall, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -308,11 +382,12 @@ def main() -> None:
     where.add_argument(
         "--postgres-temp", action="store_true", help="start a throwaway local PostgreSQL"
     )
+    parser.add_argument("--cpu", action="store_true", help="issue 20's rows, ours only, as JSON")
     args = parser.parse_args()
     temp_server = None
     url = args.url
     if args.postgres_temp:
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH
         from tests.support.postgres import PostgresServer
 
         temp_server = PostgresServer().start()
@@ -320,6 +395,13 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as folder:
             server = Server(Path(folder), url)
+            if args.cpu:
+                try:
+                    print(json.dumps(bench_cpu(server)))
+                finally:
+                    _close_store()
+                    server.drop_created()
+                return
             try:
                 ours, peer, mlflow_version = _bench_both(server, args)
             finally:
@@ -328,6 +410,14 @@ def main() -> None:
         if temp_server is not None:
             temp_server.stop()
     _print_table(server.name, ours, peer, mlflow_version)
+
+
+def _close_store() -> None:
+    from jupyter_mlops.core.store import reset_database
+    from jupyter_mlops.tracking.process_client import close_client
+
+    close_client()
+    reset_database()
 
 
 def _bench_both(
