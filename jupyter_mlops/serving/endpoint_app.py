@@ -12,14 +12,14 @@ auth, body limit) and the one handler that turns a raised `MLOpsError` into its 
 (`endpoint_errors`). `serve` runs it on uvicorn and keeps the endpoint's row in the store
 (`self_registration`).
 
-The configuration travels as JSON in `$JUPYTER_MLOPS_ENDPOINT_CONFIG` (the token or its file in
-`endpoint_auth`'s variables), so uvicorn's worker processes (`--workers N`) build the same app
-(`app_from_environment`).
+With `--workers N` (N > 1) the process binds the socket, loads the model once and forks the
+workers, which share both (`prefork`); each worker builds its own app around that model.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -32,13 +32,18 @@ from ..core.errors import MLOpsError
 from .endpoint_auth import TOKEN_ENV, EndpointAuth
 from .endpoint_config import CONFIG_ENV, EndpointConfig
 
-__all__ = ["CONFIG_ENV", "EndpointConfig", "app_from_environment", "create_app", "serve"]
+__all__ = ["CONFIG_ENV", "EndpointConfig", "create_app", "serve"]
 
 PARENT_ENV = "JUPYTER_MLOPS_ENDPOINT_PARENT"
 
+log = logging.getLogger("jupyter_mlops.serving.endpoint")
 
-def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
-    """The Starlette app of an endpoint (`auth`: its bearer token check; none: open)."""
+
+def create_app(
+    config: EndpointConfig, auth: EndpointAuth | None = None, preloaded: Any = None
+) -> Any:
+    """The Starlette app of an endpoint (`auth`: its bearer token check; none: open;
+    `preloaded`: a `LoadedModel` the pre-fork parent loaded, served when still the target)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.routing import Route
@@ -50,7 +55,7 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
     from .endpoint_routes import ROUTES
     from .endpoint_state import EndpointState
 
-    state = EndpointState(config, auth or EndpointAuth())
+    state = EndpointState(config, auth or EndpointAuth(), preloaded)
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
@@ -77,7 +82,7 @@ def create_app(config: EndpointConfig, auth: EndpointAuth | None = None) -> Any:
 
 
 def _end_with_parent() -> None:
-    """Ask Linux to SIGTERM this worker when its parent dies: a `kill -9` of uvicorn's parent
+    """Ask Linux to SIGTERM this forked worker when its parent dies: a `kill -9` of uvicorn's parent
     must not leave workers holding the port, or the supervisor could not start it again."""
     import ctypes
     import signal
@@ -89,13 +94,6 @@ def _end_with_parent() -> None:
     parent = os.environ.get(PARENT_ENV)
     if parent and str(os.getppid()) != parent:  # the parent died before prctl took effect
         os.kill(os.getpid(), signal.SIGTERM)
-
-
-def app_from_environment() -> Any:
-    """The app described by `$JUPYTER_MLOPS_ENDPOINT_CONFIG` (uvicorn's factory for workers)."""
-    _end_with_parent()
-    config = EndpointConfig.from_json(os.environ[CONFIG_ENV])
-    return create_app(config, EndpointAuth.from_environment())
 
 
 def serve(
@@ -169,23 +167,63 @@ def _run_uvicorn(
             create_app(config, auth), host=host, port=port, log_level="warning", access_log=False
         )
         return
-    from uvicorn.config import STARTUP_FAILURE
-    from uvicorn.supervisors import Multiprocess
+    code = _run_preforked(config, host, port, workers, auth)
+    if code:  # a worker (or the parent's load) could not start: fail as one worker does
+        sys.exit(code)
 
-    os.environ[CONFIG_ENV] = config.to_json()
+
+def _run_preforked(
+    config: EndpointConfig, host: str, port: int, workers: int, auth: EndpointAuth
+) -> int:
+    """Bind, load the model once, fork `workers` workers (`prefork`): the exit code."""
+    import uvicorn
+
+    from .model_source import ModelSource
+    from .prefork import STARTUP_FAILURE, PreforkSupervisor, forget_parent_connections
+
     os.environ[PARENT_ENV] = str(os.getpid())
-    server_config = uvicorn.Config(
-        "jupyter_mlops.serving.endpoint_app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,
-    )
-    supervisor = Multiprocess(server_config, sockets=[server_config.bind_socket()])
-    supervisor.run()
-    # uvicorn stops every worker when one cannot start (a refused or tampered model), but its
-    # parent then returns as after a clean stop: fail the command, as one worker does.
-    if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
-        sys.exit(STARTUP_FAILURE)
+    options: dict[str, Any] = {
+        "host": host, "port": port, "log_level": "warning", "access_log": False,
+    }  # fmt: skip
+    parent_config = uvicorn.Config(_not_served, **options)
+    sockets = [parent_config.bind_socket()]
+    try:
+        parent_config.load()  # imports uvicorn's protocol and loop modules once, for every worker
+        _import_app_modules()
+        source = ModelSource(config)
+        loaded = source.load(source.target_version())
+    except Exception as exc:  # a refused, tampered or missing model: as a worker's failed start
+        log.error("the endpoint cannot start: %s", exc)
+        print(f"jupyter-mlops: the endpoint cannot start: {exc}", file=sys.stderr, flush=True)
+        return STARTUP_FAILURE
+
+    def worker(worker_sockets: list[Any]) -> None:
+        _end_with_parent()
+        forget_parent_connections()
+        server = uvicorn.Server(uvicorn.Config(create_app(config, auth, loaded), **options))
+        server.run(sockets=worker_sockets)
+        if not server.started:
+            sys.exit(STARTUP_FAILURE)
+
+    return PreforkSupervisor(worker, sockets, workers).run()
+
+
+async def _not_served(_scope: Any, _receive: Any, _send: Any) -> None:
+    """The parent's placeholder app: only its workers serve."""
+    raise RuntimeError("the pre-fork parent does not serve requests")
+
+
+def _import_app_modules() -> None:
+    """Import in the parent what `create_app` and a worker's start import, so that the forked
+    workers share them instead of importing them each."""
+    import importlib
+
+    for name in (
+        "starlette.applications", "starlette.middleware", "starlette.routing",
+        "prometheus_client", "jupyter_mlops.serving.batcher",
+        "jupyter_mlops.serving.body_limit", "jupyter_mlops.serving.endpoint_errors",
+        "jupyter_mlops.serving.endpoint_middleware", "jupyter_mlops.serving.endpoint_openapi",
+        "jupyter_mlops.serving.endpoint_routes", "jupyter_mlops.serving.endpoint_state",
+        "jupyter_mlops.serving.request_log",
+    ):  # fmt: skip
+        importlib.import_module(name)

@@ -1,7 +1,8 @@
 """What an endpoint process serves and how (`EndpointConfig`), and how it travels to workers.
 
-The configuration travels as JSON in `$JUPYTER_MLOPS_ENDPOINT_CONFIG`, so uvicorn's worker
-processes (`--workers N`) build the same app (`endpoint_app.app_from_environment`).
+The configuration can travel as JSON (`to_json`, `from_json`; `$JUPYTER_MLOPS_ENDPOINT_CONFIG`
+by convention). `serve --workers N` needs neither: its workers are forks of the process that
+parsed it (`prefork`).
 """
 
 from __future__ import annotations

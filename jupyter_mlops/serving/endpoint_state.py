@@ -25,8 +25,9 @@ log = logging.getLogger("jupyter_mlops.serving.endpoint")
 class EndpointState:
     """The state of one worker: the loaded model, the batcher, the request log, metrics."""
 
-    def __init__(self, config: EndpointConfig, auth: EndpointAuth) -> None:
+    def __init__(self, config: EndpointConfig, auth: EndpointAuth, preloaded: Any = None) -> None:
         self.config = config
+        self.preloaded = preloaded  # the pre-fork parent's `LoadedModel` (`prefork`)
         self.auth = auth
         self.source: ModelSource | None = None
         self.model: Any = None
@@ -43,7 +44,11 @@ class EndpointState:
 
         self.source = await asyncio.to_thread(ModelSource, self.config)
         version = await asyncio.to_thread(self.source.target_version)
-        self.model = await asyncio.to_thread(self.source.load, version)
+        if self.preloaded is not None and self.preloaded.version == version:
+            self.model = self.preloaded
+        else:  # one worker, or the target changed since the parent loaded (a promotion)
+            self.model = await asyncio.to_thread(self.source.load, version)
+        self.preloaded = None
         self.metrics.version.set(version)
         self.metrics.restarts.set(self.config.restarts)
         log_name = self.config.log_name or self.config.endpoint or self.source.name

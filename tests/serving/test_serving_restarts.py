@@ -151,7 +151,7 @@ async def test_with_two_workers_a_killed_worker_fails_at_most_its_request(
     body = {"dataframe_records": registered.iloc[:3].to_dict(orient="records")}
     try:
         parent = psutil.Process(endpoint.pid)
-        workers = {c.pid for c in parent.children() if "spawn_main" in " ".join(c.cmdline())}
+        workers = {c.pid for c in parent.children()}  # forks of serve, its only children
         assert len(workers) >= 2, parent.children()
         with Requests(endpoint.url, token, body, count=150) as loop:
             await asyncio.to_thread(loop.started.wait, 300)
