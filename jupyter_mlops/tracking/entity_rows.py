@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .entities import Experiment, Run
+from .entities import Experiment, JsonObject, Run
 from .tables import ExperimentRow, LatestMetricRow, ParamRow, RunRow, TagRow
 
 _CHUNK = 500  # ids per IN (...) list, well under every database's bound-parameter limit
+_RUN_FIELDS = frozenset(item.name for item in fields(Run))
+_BY_KEY = itemgetter(1)
 
 
 def stored_float(value: float | None) -> float:
@@ -78,44 +81,81 @@ def load_runs(session: Session, rows: Sequence[RunRow | Any]) -> list[Run]:
     for chunk in _chunks(ids):
         marks = driver_markers(connection, len(chunk))
         values = tuple(chunk)
+        # Each run's keys in Python's order (as `run_entity` sorts them): one sort of the
+        # rows here instead of three sorted dicts per run.
         for table, into in ((ParamRow, params), (TagRow, tags)):
             sql = f"SELECT run_id, key, value FROM {table.__tablename__} WHERE run_id IN ({marks})"
-            for run_id, key, text in driver_rows(connection, sql, values):
+            for run_id, key, text in sorted(driver_rows(connection, sql, values), key=_BY_KEY):
                 into[run_id][key] = text
         sql = (
             f"SELECT run_id, key, value FROM {LatestMetricRow.__tablename__} "
             f"WHERE run_id IN ({marks})"
         )
-        for run_id, key, number in driver_rows(connection, sql, values):
-            metrics[run_id][key] = stored_float(number)
+        for run_id, key, number in sorted(driver_rows(connection, sql, values), key=_BY_KEY):
+            metrics[run_id][key] = math.nan if number is None else number
     return [
-        run_entity(row, params[row.run_id], metrics[row.run_id], tags[row.run_id]) for row in rows
+        run_entity(
+            row,
+            params.get(row.run_id) or {},  # each run its own dict, as callers may copy-edit
+            metrics.get(row.run_id) or {},
+            tags.get(row.run_id) or {},
+            ordered=True,
+        )
+        for row in rows
     ]
 
 
 def run_entity(
-    row: RunRow | Any, params: dict[str, str], metrics: dict[str, float], tags: dict[str, str]
+    row: RunRow | Any,
+    params: Mapping[str, str],
+    metrics: Mapping[str, float],
+    tags: Mapping[str, str],
+    *,
+    ordered: bool = False,
 ) -> Run:
-    """A `Run` from its row (or anything with the row's attributes) and its keyed values."""
-    environment: dict[str, Any] = json.loads(row.environment) if row.environment else {}
-    return Run(
-        run_id=row.run_id,
-        experiment_id=str(row.experiment_id),
-        name=row.name,
-        status=row.status,
-        start_time=row.start_time,
-        end_time=row.end_time,
-        lifecycle_stage=row.lifecycle_stage,
-        artifact_uri=row.artifact_uri,
-        parent_run_id=row.parent_run_id,
-        user=row.user,
-        notebook_path=row.notebook_path,
-        cell_source=row.cell_source,
-        git_commit=row.git_commit,
-        git_dirty=row.git_dirty,
-        environment={str(k): str(v) for k, v in environment.items()},
-        error=row.error,
-        params=dict(sorted(params.items())),
-        metrics=dict(sorted(metrics.items())),
-        tags=dict(sorted(tags.items())),
+    """A `Run` from its row (or anything with the row's attributes) and its keyed values,
+    each sorted by key (`ordered`: they already are; the dicts are then used as they are).
+
+    The environment JSON is decoded when first read (`JsonObject`).
+    """
+    if not ordered:
+        params = dict(sorted(params.items()))
+        metrics = dict(sorted(metrics.items()))
+        tags = dict(sorted(tags.items()))
+    return new_run(
+        {
+            "run_id": row.run_id,
+            "experiment_id": str(row.experiment_id),
+            "name": row.name,
+            "status": row.status,
+            "start_time": row.start_time,
+            "end_time": row.end_time,
+            "lifecycle_stage": row.lifecycle_stage,
+            "artifact_uri": row.artifact_uri,
+            "parent_run_id": row.parent_run_id,
+            "user": row.user,
+            "notebook_path": row.notebook_path,
+            "cell_source": row.cell_source,
+            "git_commit": row.git_commit,
+            "git_dirty": row.git_dirty,
+            "environment": JsonObject(row.environment) if row.environment else {},
+            "error": row.error,
+            "params": params,
+            "metrics": metrics,
+            "tags": tags,
+        }
     )
+
+
+def new_run(values: dict[str, Any]) -> Run:
+    """A `Run` from a value for every one of its fields.
+
+    A frozen dataclass's `__init__` sets its 19 fields one `object.__setattr__` at a time
+    (~15 us a run, a third of the CPU of a 1,000-run search page); the store has every field
+    at hand, so the instance's dict is filled at once. Same instance, same equality.
+    """
+    if values.keys() != _RUN_FIELDS:
+        raise TypeError(f"a Run has the fields {sorted(_RUN_FIELDS)}, not {sorted(values)}")
+    run = object.__new__(Run)
+    run.__dict__.update(values)
+    return run
