@@ -6,8 +6,6 @@ Monitors, windows, alerts and drift reports are answered as their entities
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.query import QueryModel
@@ -106,6 +104,44 @@ class DriftIn(BaseModel):
     dataset_share: float = Field(default=0.5, gt=0, le=1)
 
 
+class ChainJobRun(BaseModel):
+    """The retraining job run an alert started."""
+
+    run_id: str
+    status: str
+    error: str | None
+
+
+class ChainFollowup(BaseModel):
+    """The drift loop's step after the retraining (`evaluation.followups.AlertFollowup`)."""
+
+    alert_id: int
+    job_run_id: str
+    state: str
+    version: int | None
+    gate_run_id: str | None
+    message: str | None
+    created_time: int
+
+
+class ChainGateRun(BaseModel):
+    """The gate run of the version the retraining registered."""
+
+    gate_run_id: str
+    status: str
+    failed: list[str] = Field(description="The gates that failed")
+    message: str | None
+    task_run_id: str | None
+
+
+class ChainApproval(BaseModel):
+    """The approval request a gate run that did not promote asked for."""
+
+    id: int
+    alias: str
+    state: str
+
+
 class AlertChainOut(BaseModel):
     """`GET monitors/{monitor_id}/alerts/{alert_id}/chain`: what followed a drift alert.
 
@@ -114,9 +150,9 @@ class AlertChainOut(BaseModel):
     status otherwise)."""
 
     alert: MonitorAlert
-    job_run: dict[str, Any] | None = Field(None, description="run_id, status, error")
+    job_run: ChainJobRun | None = None
     versions: list[int] = Field(description="Versions the retraining run registered")
-    followup: dict[str, Any] | None = Field(None, description="The drift loop's step after it")
-    gate_run: dict[str, Any] | None = Field(None, description="gate_run_id, status, failed")
-    approval: dict[str, Any] | None = Field(None, description="id, alias, state")
+    followup: ChainFollowup | None = None
+    gate_run: ChainGateRun | None = None
+    approval: ChainApproval | None = None
     outcome: str

@@ -1,14 +1,15 @@
 """The REST contract of profiling: request and response models under `/mlops/api/profiles`.
 
-`labextension/src/profiling/model.ts` mirrors these. Bad input is refused here, before any work
-starts: a path with a NUL byte, a lone surrogate or a segment longer than file systems allow, a
-name with control or bidirectional formatting characters, a `sample` that is neither a whole
-number of rows nor a finite fraction in (0, 1] (booleans are not numbers here).
+The Lab's types are generated from them (`labextension/src/profiling/model.ts` names them).
+Bad input is refused here, before any work starts: a path with a NUL byte, a lone surrogate or
+a segment longer than file systems allow, a name with control or bidirectional formatting
+characters, a `sample` that is neither a whole number of rows nor a finite fraction in (0, 1]
+(booleans are not numbers here).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
@@ -16,9 +17,11 @@ from ..core.errors import MLOpsError
 from ..core.paths import check_path
 from .api import check_sample
 from .entities import Profile
+from .jobs import ProfileJob
 from .store import ProfileSummary, check_name
 
-DELIMITERS = (",", ";", "\t", "|")
+Delimiter = Literal[",", ";", "\t", "|"]
+DELIMITERS: tuple[Delimiter, ...] = get_args(Delimiter)
 
 
 class CSVOptions(BaseModel):
@@ -26,12 +29,13 @@ class CSVOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    delimiter: str | None = Field(default=None, description="one of , ; tab |")
+    delimiter: Delimiter | None = Field(default=None, description="one of , ; tab |")
     encoding: str | None = Field(default=None, max_length=40)
 
-    @field_validator("delimiter")
+    @field_validator("delimiter", mode="before")
     @classmethod
-    def _delimiter(cls, value: str | None) -> str | None:
+    def _delimiter(cls, value: Any) -> Any:
+        # Before the type's own check, so that the message names the choices in words.
         if value is not None and value not in DELIMITERS:
             raise ValueError("the delimiter must be one of , ; | or a tab")
         return value
@@ -88,8 +92,8 @@ class ProfileBody(RootModel[Profile]):
     """A whole profile (its JSON document; see docs/profiling.md)."""
 
 
-class ProfileJobBody(BaseModel):
-    """A job and, when it is done, the profile it made (a Profile document, or null)."""
+class JobState(BaseModel):
+    """`GET profiles/jobs/{job_id}`: a job and, when it is done, the profile it made."""
 
-    job: dict[str, Any]
-    profile: dict[str, Any] | None = None
+    job: ProfileJob
+    profile: Profile | None = None

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .entities import ColumnType
+
 MIN_ID_ROWS = 20
 TEXT_MEAN_LENGTH = 40
 # With approximate distinct counts, "all distinct" means within the estimate's error.
@@ -44,7 +46,7 @@ def _all_distinct(evidence: TypeEvidence) -> bool:
     return evidence.n_distinct == evidence.count
 
 
-def infer_type(evidence: TypeEvidence) -> str:
+def infer_type(evidence: TypeEvidence) -> ColumnType:
     """The column type of a column with this evidence."""
     if evidence.kind == "boolean":
         return "boolean"

@@ -13,15 +13,35 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import WithJsonSchema
 
 FORMAT_VERSION = 1
 
-COLUMN_TYPES = ("numeric", "categorical", "boolean", "datetime", "text", "id-like")
+ColumnType = Literal["numeric", "categorical", "boolean", "datetime", "text", "id-like"]
+COLUMN_TYPES: tuple[ColumnType, ...] = get_args(ColumnType)
 QUANTILE_KEYS = ("0.05", "0.25", "0.5", "0.75", "0.95")
 
 # A JSON scalar as it appears in a profile (datetimes are ISO strings).
 Scalar = float | int | str | bool | None
+
+_SCALAR_SCHEMA = {
+    "anyOf": [{"type": "number"}, {"type": "string"}, {"type": "boolean"}, {"type": "null"}]
+}
+# A `[value, count]` pair of `top_values`: a list in Python (as JSON reads it back, so a profile
+# round-trips equal), a pair in the schema (so the Lab's generated type is `[Scalar, number]`).
+TopValue = Annotated[
+    list[Any],
+    WithJsonSchema(
+        {
+            "type": "array",
+            "prefixItems": [_SCALAR_SCHEMA, {"type": "integer"}],
+            "minItems": 2,
+            "maxItems": 2,
+        }
+    ),
+]
 
 
 @dataclass
@@ -31,7 +51,7 @@ class Histogram:
     The last bin includes its right edge, as in `numpy.histogram`.
     """
 
-    edges: list[Any]
+    edges: list[float] | list[str]
     counts: list[int]
 
 
@@ -40,7 +60,7 @@ class ColumnProfile:
     """The statistics of one column; see docs/profiling.md for each field."""
 
     name: str
-    type: str
+    type: ColumnType
     dtype: str
     count: int
     n_missing: int
@@ -57,7 +77,7 @@ class ColumnProfile:
     n_infinite: int | None = None
     skewness: float | None = None
     histogram: Histogram | None = None
-    top_values: list[list[Any]] | None = None
+    top_values: list[TopValue] | None = None
     top_values_are_approximate: bool = False
     value_types: dict[str, int] | None = None
     min_length: int | None = None
@@ -99,7 +119,7 @@ class Correlations:
     column, fewer than two shared rows). `truncated` says some columns were left out.
     """
 
-    method: str
+    method: Literal["pearson", "cramers_v"]
     columns: list[str]
     matrix: list[list[float | None]]
     truncated: bool = False
@@ -110,8 +130,8 @@ class SampleRows:
     """Some rows as they are: the first ones and a random few (cells as JSON scalars)."""
 
     columns: list[str]
-    head: list[list[Any]]
-    random: list[list[Any]]
+    head: list[list[Scalar]]
+    random: list[list[Scalar]]
 
 
 @dataclass

@@ -12,27 +12,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from pydantic import BaseModel
 from tornado import web
 
 from ..core.capability import ServerHost
 from ..core.openapi import Contract
 from ..core.rest import APIHandler
 from ..core.tasks import TASK_RUNNER
-from .api_models import ProfileBody, ProfileList, ProfileRequest
+from .api_models import JobState, ProfileBody, ProfileList, ProfileRequest
 from .capability import PROFILING
 from .jobs import ProfileJob, ProfileJobs
 from .settings import profiling_settings
 from .store import ProfileStore
-
-
-class JobState(BaseModel):
-    """A job and, when it is done, the profile it made."""
-
-    job: ProfileJob
-    profile: dict[str, Any] | None = None
 
 
 class ProfilesHandler(APIHandler):

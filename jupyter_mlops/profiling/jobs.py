@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
 from ..core.tasks import BaseTaskRunner, TaskState
+from .entities import Profile
 from .paths import resolve_in_root
 from .store import check_name
 
@@ -140,8 +141,8 @@ class ProfileJobs:
             state = self.runner.get(self.runner.submit(TASK_KIND, kwargs, title=title))
         return _public(state)
 
-    def get(self, job_id: str) -> tuple[ProfileJob, dict[str, Any] | None]:
-        """The job and, once done, its profile's JSON."""
+    def get(self, job_id: str) -> tuple[ProfileJob, Profile | None]:
+        """The job and, once done, its profile."""
         try:
             state = self.runner.get(job_id)
         except NotFoundError:
@@ -149,8 +150,10 @@ class ProfileJobs:
         if state.kind != TASK_KIND:
             raise NotFoundError(f"no profiling job {job_id!r}", field="job_id")
         job = _public(state)
-        profile = state.result.get("profile") if isinstance(state.result, dict) else None
-        return job, profile if job.status == "done" else None
+        data = state.result.get("profile") if isinstance(state.result, dict) else None
+        if job.status != "done" or data is None:
+            return job, None
+        return job, Profile.from_dict(data)
 
     def list(self, limit: int = 50) -> list[ProfileJob]:
         """The latest profiling jobs, newest first."""

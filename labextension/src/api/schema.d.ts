@@ -1220,38 +1220,14 @@ export interface components {
          */
         AlertChainOut: {
             alert: components["schemas"]["MonitorAlert"];
-            /**
-             * Approval
-             * @description id, alias, state
-             * @default null
-             */
-            approval: {
-                [key: string]: unknown;
-            } | null;
-            /**
-             * Followup
-             * @description The drift loop's step after it
-             * @default null
-             */
-            followup: {
-                [key: string]: unknown;
-            } | null;
-            /**
-             * Gate Run
-             * @description gate_run_id, status, failed
-             * @default null
-             */
-            gate_run: {
-                [key: string]: unknown;
-            } | null;
-            /**
-             * Job Run
-             * @description run_id, status, error
-             * @default null
-             */
-            job_run: {
-                [key: string]: unknown;
-            } | null;
+            /** @default null */
+            approval: components["schemas"]["ChainApproval"] | null;
+            /** @default null */
+            followup: components["schemas"]["ChainFollowup"] | null;
+            /** @default null */
+            gate_run: components["schemas"]["ChainGateRun"] | null;
+            /** @default null */
+            job_run: components["schemas"]["ChainJobRun"] | null;
             /** Outcome */
             outcome: string;
             /**
@@ -1534,7 +1510,7 @@ export interface components {
              * @description one of , ; tab |
              * @default null
              */
-            delimiter: string | null;
+            delimiter: ("," | ";" | "\t" | "|") | null;
             /**
              * Encoding
              * @default null
@@ -1555,6 +1531,69 @@ export interface components {
             name: string;
             /** Title */
             title: string;
+        };
+        /**
+         * ChainApproval
+         * @description The approval request a gate run that did not promote asked for.
+         */
+        ChainApproval: {
+            /** Alias */
+            alias: string;
+            /** Id */
+            id: number;
+            /** State */
+            state: string;
+        };
+        /**
+         * ChainFollowup
+         * @description The drift loop's step after the retraining (`evaluation.followups.AlertFollowup`).
+         */
+        ChainFollowup: {
+            /** Alert Id */
+            alert_id: number;
+            /** Created Time */
+            created_time: number;
+            /** Gate Run Id */
+            gate_run_id: string | null;
+            /** Job Run Id */
+            job_run_id: string;
+            /** Message */
+            message: string | null;
+            /** State */
+            state: string;
+            /** Version */
+            version: number | null;
+        };
+        /**
+         * ChainGateRun
+         * @description The gate run of the version the retraining registered.
+         */
+        ChainGateRun: {
+            /**
+             * Failed
+             * @description The gates that failed
+             */
+            failed: string[];
+            /** Gate Run Id */
+            gate_run_id: string;
+            /** Message */
+            message: string | null;
+            /** Status */
+            status: string;
+            /** Task Run Id */
+            task_run_id: string | null;
+        };
+        /**
+         * ChainJobRun
+         * @description The retraining job run an alert started.
+         */
+        ChainJobRun: {
+            /** Error */
+            error: string | null;
+            /** Run Id */
+            run_id: string;
+            /** Status */
+            status: string;
         };
         /**
          * ChangeCluster
@@ -1876,14 +1915,20 @@ export interface components {
              * Top Values
              * @default null
              */
-            top_values: unknown[][] | null;
+            top_values: [
+                number | string | boolean | null,
+                number
+            ][] | null;
             /**
              * Top Values Are Approximate
              * @default false
              */
             top_values_are_approximate: boolean;
-            /** Type */
-            type: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "numeric" | "categorical" | "boolean" | "datetime" | "text" | "id-like";
             /**
              * Value Types
              * @default null
@@ -1950,8 +1995,11 @@ export interface components {
             columns: string[];
             /** Matrix */
             matrix: (number | null)[][];
-            /** Method */
-            method: string;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "pearson" | "cramers_v";
             /**
              * Truncated
              * @default false
@@ -2818,7 +2866,7 @@ export interface components {
             /** Counts */
             counts: number[];
             /** Edges */
-            edges: unknown[];
+            edges: number[] | string[];
         };
         /**
          * InputValidation
@@ -3125,17 +3173,12 @@ export interface components {
         };
         /**
          * JobState
-         * @description A job and, when it is done, the profile it made.
+         * @description `GET profiles/jobs/{job_id}`: a job and, when it is done, the profile it made.
          */
         JobState: {
             job: components["schemas"]["ProfileJob"];
-            /**
-             * Profile
-             * @default null
-             */
-            profile: {
-                [key: string]: unknown;
-            } | null;
+            /** @default null */
+            profile: components["schemas"]["Profile"] | null;
         };
         /**
          * JobsQuery
@@ -4254,9 +4297,9 @@ export interface components {
             /** Columns */
             columns: string[];
             /** Head */
-            head: unknown[][];
+            head: (number | string | boolean | null)[][];
             /** Random */
-            random: unknown[][];
+            random: (number | string | boolean | null)[][];
         };
         /**
          * SchedulePreview

@@ -3,15 +3,12 @@ import React, { useState } from 'react';
 import { checkGates, promoteThroughGates } from '../evaluation/api';
 import { confirmGatedPromotion } from '../evaluation/GateResults';
 import { confirmAction, useChanges, useRequest } from '../kit';
+import type { Schema } from '../api/types';
 import { APIError, requestAPI } from '../request';
 import { endpointAction } from '../serving/api';
 
-/** What an alert's retraining cell needs of a job run (jobs' `JobRunOut`). */
-interface IRetrainRun {
-  run_id: string;
-  status: string;
-  tracking_run_ids: string[];
-}
+/** An alert's retraining run (jobs' `JobRunOut`). */
+type IRetrainRun = Schema<'JobRunOut'>;
 
 /** What it needs of the monitored endpoint and of its model (serving's REST answers). */
 interface IServed {
@@ -33,20 +30,20 @@ async function loadRetraining(
   endpointName: string
 ): Promise<{ run: IRetrainRun; served: IServed | null }> {
   const run = await requestAPI<IRetrainRun>(`job-runs/${encodeURIComponent(runId)}`);
-  if (run.status !== 'succeeded' || run.tracking_run_ids.length === 0) {
+  // Always sent; optional in the schema only because the server fills it by a default factory.
+  const trackingRuns = run.tracking_run_ids ?? [];
+  if (run.status !== 'succeeded' || trackingRuns.length === 0) {
     return { run, served: null };
   }
-  const { endpoints } = await requestAPI<{
-    endpoints: { name: string; model_name: string; serving_version: number | null }[];
-  }>('endpoints');
+  const { endpoints } = await requestAPI<Schema<'EndpointList'>>('endpoints');
   const endpoint = endpoints.find(e => e.name === endpointName);
   if (!endpoint) {
     return { run, served: null };
   }
-  const model = await requestAPI<{ versions: { version: number; run_id: string | null }[] }>(
+  const model = await requestAPI<Schema<'ModelDetail'>>(
     `models/${encodeURIComponent(endpoint.model_name)}`
   );
-  const made = model.versions.filter(v => v.run_id && run.tracking_run_ids.includes(v.run_id));
+  const made = model.versions.filter(v => v.run_id && trackingRuns.includes(v.run_id));
   return {
     run,
     served: {

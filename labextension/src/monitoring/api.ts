@@ -1,10 +1,18 @@
 import { requestAPI, json } from '../request';
-import { IAlert, IMonitor, IMonitorCreate, IWindow } from './model';
+import {
+  IAlert,
+  IAlertList,
+  IMonitor,
+  IMonitorCreate,
+  IMonitorList,
+  IWindow,
+  IWindowList
+} from './model';
 
 const part = encodeURIComponent;
 
 export async function listMonitors(): Promise<IMonitor[]> {
-  return (await requestAPI<{ monitors: IMonitor[] }>('monitors')).monitors;
+  return (await requestAPI<IMonitorList>('monitors')).monitors;
 }
 
 export function getMonitor(id: string): Promise<IMonitor> {
@@ -20,9 +28,7 @@ export function setPaused(id: string, paused: boolean): Promise<IMonitor> {
 }
 
 export async function listWindows(id: string, limit = 100): Promise<IWindow[]> {
-  const answer = await requestAPI<{ windows: IWindow[] }>(
-    `monitors/${part(id)}/windows?limit=${limit}`
-  );
+  const answer = await requestAPI<IWindowList>(`monitors/${part(id)}/windows?limit=${limit}`);
   return answer.windows;
 }
 
@@ -35,5 +41,5 @@ export function evaluateNow(id: string): Promise<IWindow> {
 }
 
 export async function listAlerts(id: string): Promise<IAlert[]> {
-  return (await requestAPI<{ alerts: IAlert[] }>(`monitors/${part(id)}/alerts`)).alerts;
+  return (await requestAPI<IAlertList>(`monitors/${part(id)}/alerts`)).alerts;
 }

@@ -40,3 +40,15 @@ export type IWindow = Schema<'Window'>;
 
 /** `MonitorAlert`. */
 export type IAlert = Schema<'MonitorAlert'>;
+
+/** `MonitorList`: `GET monitors`. */
+export type IMonitorList = Schema<'MonitorList'>;
+
+/** `WindowList`: `GET monitors/{id}/windows`, oldest first. */
+export type IWindowList = Schema<'WindowList'>;
+
+/** `AlertList`: `GET monitors/{id}/alerts`, newest first. */
+export type IAlertList = Schema<'AlertList'>;
+
+/** `AlertChainOut`: what followed a drift alert (job run, version, gate run, approval). */
+export type IAlertChain = Schema<'AlertChainOut'>;

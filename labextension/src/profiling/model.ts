@@ -1,150 +1,50 @@
-/** Mirrors `jupyter_mlops.profiling.entities.Histogram` (edges are ISO strings for datetimes). */
-export interface IHistogram {
-  edges: Array<number | string>;
-  counts: number[];
-}
+/**
+ * Profiling's REST types: aliases of the schemas generated from the server's OpenAPI document
+ * (`../api/schema.d.ts`, from `jupyter_mlops/profiling/entities.py` and `api_models.py`).
+ * A profile's JSON shape is documented in docs/profiling.md. Times are epoch milliseconds.
+ */
 
-/** A JSON scalar as it appears in a profile. */
-export type Scalar = number | string | boolean | null;
+import type { Schema } from '../api/types';
 
-/** Mirrors `jupyter_mlops.profiling.entities.ColumnProfile`. */
-export interface IColumnProfile {
-  name: string;
-  type: 'numeric' | 'categorical' | 'boolean' | 'datetime' | 'text' | 'id-like';
-  dtype: string;
-  count: number;
-  n_missing: number;
-  n_distinct: number | null;
-  distinct_is_approximate: boolean;
-  mean: Scalar;
-  std: number | null;
-  min: Scalar;
-  max: Scalar;
-  quantiles: Record<string, Scalar> | null;
-  quantiles_are_approximate: boolean;
-  n_zeros: number | null;
-  n_negative: number | null;
-  n_infinite: number | null;
-  skewness: number | null;
-  histogram: IHistogram | null;
-  top_values: Array<[Scalar, number]> | null;
-  top_values_are_approximate: boolean;
-  value_types: Record<string, number> | null;
-  min_length: number | null;
-  mean_length: number | null;
-  max_length: number | null;
-}
+/** `Profile`: a dataset's profile (see docs/profiling.md). */
+export type IProfile = Schema<'Profile'>;
 
-/** Mirrors `jupyter_mlops.profiling.entities.Alert`. */
-export interface IAlert {
-  column: string | null;
-  kind: string;
-  detail: string;
-  value: number | null;
-}
+/** `ColumnProfile`: the statistics of one column (null where a field does not apply). */
+export type IColumnProfile = Schema<'ColumnProfile'>;
 
-/** Mirrors `jupyter_mlops.profiling.entities.Correlations`. */
-export interface ICorrelations {
-  method: string;
-  columns: string[];
-  matrix: Array<Array<number | null>>;
-  truncated: boolean;
-}
+/** A JSON scalar as it appears in a profile (datetimes are ISO strings). */
+export type Scalar = IColumnProfile['mean'];
 
-/** Mirrors `jupyter_mlops.profiling.entities.SampleRows`. */
-export interface ISampleRows {
-  columns: string[];
-  head: Scalar[][];
-  random: Scalar[][];
-}
+/** `Histogram`: bin edges (ISO strings for datetimes) and counts per bin. */
+export type IHistogram = Schema<'Histogram'>;
 
-/** Mirrors `jupyter_mlops.profiling.entities.MissingMatrix`. */
-export interface IMissingMatrix {
-  columns: string[];
-  block_rows: number[];
-  counts: number[][];
-}
+/** `Alert`: something to look at, about a column (null: the whole table). */
+export type IAlert = Schema<'Alert'>;
 
-/** Mirrors `jupyter_mlops.profiling.entities.Profile` (see docs/profiling.md). */
-export interface IProfile {
-  n_rows: number;
-  n_columns: number;
-  n_duplicate_rows: number | null;
-  memory_bytes: number;
-  fingerprint: string;
-  columns: Record<string, IColumnProfile>;
-  correlations: ICorrelations | null;
-  alerts: IAlert[];
-  engine: string;
-  created_at: string;
-  duplicates_are_approximate: boolean;
-  quantile_rank_error: number;
-  distinct_relative_error: number | null;
-  source: string | null;
-  name: string | null;
-  id: string | null;
-  sample: number | null;
-  scheduler: string | null;
-  n_partitions: number | null;
-  /** Absent or null in profiles saved before these were added. */
-  samples?: ISampleRows | null;
-  missing_matrix?: IMissingMatrix | null;
-  associations?: ICorrelations | null;
-  format_version: number;
-}
+/** `Correlations`: Pearson correlations or Cramér's V, a matrix over `columns`. */
+export type ICorrelations = Schema<'Correlations'>;
 
-/** Mirrors `jupyter_mlops.profiling.store.ProfileSummary`. */
-export interface IProfileSummary {
-  id: string;
-  name: string;
-  source: string | null;
-  engine: string;
-  n_rows: number;
-  n_columns: number;
-  n_alerts: number;
-  fingerprint: string;
-  created_at: string;
-  saved_time: number;
-}
+/** `SampleRows`: the first rows and a random few. */
+export type ISampleRows = Schema<'SampleRows'>;
 
-/** Mirrors `jupyter_mlops.profiling.jobs.JobError`. */
-export interface IJobError {
-  error: string;
-  message: string;
-  field: string | null;
-}
+/** `MissingMatrix`: missing cells per column and block of rows. */
+export type IMissingMatrix = Schema<'MissingMatrix'>;
 
-/** Mirrors `jupyter_mlops.profiling.jobs.ProfileJob`. */
-export interface IProfileJob {
-  id: string;
-  path: string;
-  name: string | null;
-  status: 'running' | 'done' | 'failed';
-  /** Where it runs: the server's thread pool (a small file, answered at once) or a task. */
-  runs_in: 'server' | 'runner';
-  progress: number;
-  started_time: number;
-  finished_time: number | null;
-  profile_id: string | null;
-  error: IJobError | null;
-}
+/** `ProfileSummary`: a saved profile as the list shows it. */
+export type IProfileSummary = Schema<'ProfileSummary'>;
 
-/** Mirrors `jupyter_mlops.profiling.api_models.CSVOptions`. */
-export interface ICSVOptions {
-  delimiter?: ',' | ';' | '\t' | '|';
-  encoding?: string;
-}
+/** `ProfileJob`: where a profiling job runs (`runs_in`), how far it is, how it ended. */
+export type IProfileJob = Schema<'ProfileJob'>;
 
-/** Mirrors `jupyter_mlops.profiling.api_models.ProfileRequest`. */
-export interface IProfileRequest {
-  path: string;
-  name?: string | null;
-  sample?: number | null;
-  csv?: ICSVOptions | null;
-}
+/** `CSVOptions`: how to read a CSV file (absent fields: guessed). */
+export type ICSVOptions = Partial<Schema<'CSVOptions'>>;
 
-/** Mirrors `jupyter_mlops.profiling.handlers.JobState`. */
-export interface IJobState {
-  job: IProfileJob;
-  profile: IProfile | null;
-}
+/**
+ * `ProfileRequest`: what the Lab sends (openapi-typescript marks defaulted fields as present,
+ * so all but the path are made optional here; the server fills in the defaults).
+ */
+export type IProfileRequest = Pick<Schema<'ProfileRequest'>, 'path'> &
+  Partial<Pick<Schema<'ProfileRequest'>, 'name' | 'sample'>> & { csv?: ICSVOptions | null };
+
+/** `JobState`: a profiling job and, once done, its profile. */
+export type IJobState = Schema<'JobState'>;
