@@ -91,7 +91,9 @@ def request_error(exc: ValidationError) -> MlflowError:
     first = exc.errors()[0]
     parameter = str(first["loc"][0]) if first["loc"] else "body"
     if first["type"] == "missing" or first.get("input", "") is None:  # protobuf: null is unset
-        message = f"Missing value for required parameter '{parameter}'."
+        # A field inside a list item is named by its path (`metrics[0].timestamp`), as MLflow's
+        # server names it.
+        message = f"Missing value for required parameter '{_path(first['loc']) or parameter}'."
     else:
         value = first.get("input")
         shown = json.dumps(value, default=str)
@@ -101,3 +103,11 @@ def request_error(exc: ValidationError) -> MlflowError:
             "request parameters."
         )
     return MlflowError(message, INVALID_PARAMETER_VALUE, parameter)
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """A validation location as MLflow writes a parameter path: `metrics[0].timestamp`."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text

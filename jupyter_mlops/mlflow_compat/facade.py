@@ -162,6 +162,20 @@ def mlflow_filter(text: str | None) -> str | None:
     return _SYSTEM_TAG_FILTER.sub(lambda match: _SYSTEM_TAG_ATTRIBUTE[match.group(1)], text)
 
 
+SEARCH_MAX_RESULTS = 50_000  # MLflow's server's bound on a search page
+
+
+def _check_max_results(value: int) -> None:
+    """MLflow's server's bound on `max_results`, refused in its words (clients match them)."""
+    if not 0 < value <= SEARCH_MAX_RESULTS:
+        raise MlflowError(
+            f"Invalid value {value} for parameter 'max_results' supplied: Hint: at most "
+            f"{SEARCH_MAX_RESULTS} results per page.",
+            INVALID_PARAMETER_VALUE,
+            "max_results",
+        )
+
+
 class MlflowFacade:
     """MLflow's tracking service on a `TrackingStore` (thread-safe, as the store is)."""
 
@@ -215,10 +229,7 @@ class MlflowFacade:
         """`experiments/search`: MLflow's experiment filter (`name`, `creation_time`,
         `last_update_time`, `experiment_id` and `tags.KEY` comparisons joined by AND) and
         order."""
-        if not 0 < request.max_results <= 50_000:
-            raise MlflowError(
-                "max_results must be between 1 and 50000", INVALID_PARAMETER_VALUE, "max_results"
-            )
+        _check_max_results(request.max_results)
         # A fresh MLflow store has the "Default" experiment; code that lists experiments
         # expects it (here it is made on first need, and "0" also names it).
         self.store.get_or_create_experiment(None)
@@ -465,7 +476,7 @@ class MlflowFacade:
         points = [Metric(p.key, p.value, p.step, p.timestamp) for p in request.metrics]
         tags = {tag.key: tag.value for tag in request.tags}
         self._log(run_id, params=params, metrics=points, tags=tags)
-        attached = [p for p in request.metrics if p.model_id]
+        attached: list[m.MetricMessage] = [p for p in request.metrics if p.model_id]
         if attached and self.on_model_metrics is not None:
             self.on_model_metrics(run_id, attached)
         name = tags.get(RUN_NAME_TAG, "").strip()
@@ -488,6 +499,7 @@ class MlflowFacade:
 
     def search_runs(self, request: m.SearchRuns) -> m.RunsAnswer:
         """`runs/search`: MLflow's filter and order syntax, paged."""
+        _check_max_results(request.max_results)
         ids = []
         for experiment_id in request.experiment_ids:
             if experiment_id == DEFAULT_EXPERIMENT_ID:

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 from ..core.clock import now_ms
-from ..core.errors import MLOpsError
+from ..core.errors import ErrorCode, MLOpsError
 from ..tracking.entities import Run
 from ..tracking.names import random_run_name
 from ..tracking.store import TrackingStore
@@ -50,16 +50,8 @@ class LoggedModels:
         # of one run keep apart (their files are folders named after them).
         name = (request.name or "").strip().strip("/") or random_run_name()
         model_id = f"m-{uuid.uuid4().hex}"
-        if request.source_run_id:
-            try:
-                run = self.store.get_run(request.source_run_id)
-            except MLOpsError as error:
-                raise MlflowError(
-                    f"Run with id={request.source_run_id} not found",
-                    RESOURCE_DOES_NOT_EXIST,
-                    "source_run_id",
-                ) from error
-        else:
+        run = self._source_run(request.source_run_id)
+        if run is None:
             run = self._carrier_run(request.experiment_id, name, model_id)
         self.store.artifact_path(run.run_id, name)  # refuses a name that leaves the run
         now = now_ms()
@@ -80,6 +72,19 @@ class LoggedModels:
         with self._lock:
             self._write(model)
         return m.LoggedModelAnswer(model=model)
+
+    def _source_run(self, run_id: str | None) -> Run | None:
+        """The model's source run when this store has it. MLflow's server records any
+        `source_run_id` without checking it, so one naming no run here is kept as the model's
+        record and its files go to a carrier run, as for a model without a run."""
+        if not run_id:
+            return None
+        try:
+            return self.store.get_run(run_id)
+        except MLOpsError as error:
+            if error.code is ErrorCode.NOT_FOUND or error.field == "run_id":
+                return None
+            raise
 
     def _carrier_run(self, experiment_id: str, name: str, model_id: str) -> Run:
         """A finished run of the experiment to hold the files of a model without a run."""
@@ -174,7 +179,7 @@ class LoggedModels:
 
     def _path(self, model_id: str) -> Path:
         if not _MODEL_ID.match(model_id):
-            raise MlflowError(f"No logged model {model_id!r}", RESOURCE_DOES_NOT_EXIST, "model_id")
+            raise MlflowError(_not_found(model_id), RESOURCE_DOES_NOT_EXIST, "model_id")
         return self.folder / f"{model_id}.json"
 
     def add_metrics(self, run_id: str, points: list[m.MetricMessage]) -> None:
@@ -195,7 +200,7 @@ class LoggedModels:
     def _read(self, model_id: str) -> m.LoggedModelMessage:
         path = self._path(model_id)
         if not path.is_file():
-            raise MlflowError(f"No logged model {model_id!r}", RESOURCE_DOES_NOT_EXIST, "model_id")
+            raise MlflowError(_not_found(model_id), RESOURCE_DOES_NOT_EXIST, "model_id")
         return m.LoggedModelMessage.model_validate_json(path.read_text())
 
     def _write(self, model: m.LoggedModelMessage) -> None:
@@ -204,6 +209,11 @@ class LoggedModels:
         partial = path.with_suffix(".partial")
         partial.write_text(json.dumps(model.model_dump(mode="json", exclude_none=True)))
         partial.replace(path)
+
+
+def _not_found(model_id: str) -> str:
+    """MLflow's words for an unknown model id (its clients and tests match `not found`)."""
+    return f"Logged model with ID '{model_id}' not found."
 
 
 _CLAUSE = re.compile(r"^\s*(?:attributes\.)?(\w+)\s*(=|!=)\s*'((?:[^']|'')*)'\s*$", re.IGNORECASE)

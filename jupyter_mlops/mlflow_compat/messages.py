@@ -243,10 +243,17 @@ class DeleteTag(RunRef):
     key: str
 
 
+class BatchMetric(MetricMessage):
+    """A point of `runs/log-batch`: MLflow's server requires its timestamp (a point without
+    one is refused, not logged at time 0)."""
+
+    timestamp: Int64
+
+
 class LogBatch(RunRef):
     """`POST runs/log-batch`."""
 
-    metrics: list[MetricMessage] = Field(default_factory=list)
+    metrics: list[BatchMetric] = Field(default_factory=list)
     params: list[KeyValue] = Field(default_factory=list)
     tags: list[KeyValue] = Field(default_factory=list)
 

@@ -636,9 +636,11 @@ class MlflowRegistry:
         logged = model_id or (source[len("models:/") :] if source.startswith("models:/m-") else "")
         if logged:
             info = self.logged_models.get(logged).model.info
-            if info.source_run_id:
+            # Its files' place: its source run's artifacts, or the run holding them for a model
+            # without a run (or whose source run this store never saw).
+            source = info.artifact_uri or ""
+            if not source and info.source_run_id:
                 return f"runs:/{info.source_run_id}/{info.name}"
-            source = info.artifact_uri or ""  # a model without a run: the run holding its files
         if source.startswith("runs:/"):
             return source
         if source.startswith("mlflow-artifacts:"):

@@ -375,3 +375,49 @@ def test_listing_artifacts_outside_the_run_is_an_invalid_path(server: MLOpsServe
     assert status == 400
     expected = {"error_code": "INVALID_PARAMETER_VALUE", "message": "Invalid path"}
     assert json.loads(answer) == expected
+
+
+def test_a_batch_metric_without_timestamp_is_refused_naming_its_path(server: MLOpsServer) -> None:
+    """MLflow's test_log_batch_validation: a log-batch point needs its timestamp (MLflow's
+    server refuses it, naming `metrics[0].timestamp`); its step may be left out."""
+    run_id = _run_id("spec-batch-validation")
+    status, answer = _post(server, "runs/log-batch", {"run_id": run_id, "metrics": "foo"})
+    assert status == 400 and "Invalid value \"foo\" for parameter 'metrics'" in answer["message"]
+    status, answer = _post(
+        server, "runs/log-batch", {"run_id": run_id, "metrics": [{"key": "mae", "value": 2.5}]}
+    )
+    assert (status, answer["error_code"]) == (400, "INVALID_PARAMETER_VALUE"), answer
+    assert answer["message"] == "Missing value for required parameter 'metrics[0].timestamp'."
+    assert mlflow.MlflowClient().get_metric_history(run_id, "mae") == []
+    status, answer = _post(
+        server,
+        "runs/log-batch",
+        {"run_id": run_id, "metrics": [{"key": "mae", "value": 2.5, "timestamp": 123456789}]},
+    )
+    assert status == 200, answer
+    [point] = mlflow.MlflowClient().get_metric_history(run_id, "mae")
+    assert (point.value, point.timestamp, point.step) == (2.5, 123456789, 0)
+
+
+def test_search_runs_max_results_over_mlflows_bound_in_its_words(server: MLOpsServer) -> None:
+    """MLflow's test_search_validation."""
+    experiment_id = mlflow.MlflowClient().create_experiment("spec-search-validation")
+    with pytest.raises(MlflowException) as info:
+        mlflow.MlflowClient().search_runs([experiment_id], max_results=123456789)
+    assert str(info.value.error_code) == "INVALID_PARAMETER_VALUE"
+    assert "Invalid value 123456789 for parameter 'max_results' supplied" in str(info.value)
+    assert mlflow.MlflowClient().search_runs([experiment_id], max_results=50_000) == []
+
+
+def test_a_logged_model_may_name_a_source_run_this_store_never_saw(server: MLOpsServer) -> None:
+    """MLflow's test_create_logged_model and test_delete_logged_model: the source run id is
+    recorded unchecked, as MLflow's server records it; an unknown model is `not found`."""
+    client = mlflow.MlflowClient()
+    experiment_id = client.create_experiment("spec-logged-source")
+    model = client.create_logged_model(experiment_id, source_run_id="123")
+    assert model.source_run_id == "123"
+    assert client.get_logged_model(model.model_id).source_run_id == "123"
+    client.delete_logged_model(model.model_id)
+    with pytest.raises(MlflowException, match="not found") as info:
+        client.get_logged_model(model.model_id)
+    assert str(info.value.error_code) == "RESOURCE_DOES_NOT_EXIST"
