@@ -21,6 +21,7 @@ from .core import schema
 from .core.config import resolve_db_url
 from .core.db import Database
 from .core.errors import MLOpsError
+from .core.process_start import skip_iri_grammar
 from .core.subcommands import CommandLineParser, CommandUsageError, Subcommand
 
 
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status (2 for usage, 1 for a store error)."""
+    skip_iri_grammar()  # this process never checks an IRI format: 2.6 s of CPU less per run
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

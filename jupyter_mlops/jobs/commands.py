@@ -55,10 +55,6 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace, shell: Any) -> Any:
-    # jsonschema (imported by nbformat) builds rfc3987-syntax's IRI grammar at import when that
-    # package is installed: 2-3 s of CPU for a format check a run never makes.
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from .api import run_notebook_locally
     from .parameters import parse_assignments
 

@@ -12,6 +12,7 @@ import time
 import traceback
 
 from ..core.errors import MLOpsError
+from ..core.process_start import skip_iri_grammar
 from ..core.store import get_database
 from ..core.tasks import load_task
 from .entities import RunStatus
@@ -68,4 +69,5 @@ def record_task(store: JobStore, run_id: str, target: str) -> None:
 
 
 if __name__ == "__main__":
+    skip_iri_grammar()  # before papermill imports jsonschema: 2.6 s of CPU less per notebook run
     sys.exit(main(sys.argv[1], sys.argv[2]))

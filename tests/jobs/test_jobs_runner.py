@@ -124,14 +124,16 @@ def test_jupyter_mlops_run_prints_json_and_exits_non_zero_on_failure(notebook, m
 def test_tasks_run_in_a_child_process_with_progress_and_a_result(tmp_path, mlops_store):
     register_task_kind("tests.sum", "tests.support.job_tasks:add_up")
     register_task_kind("tests.fail", "tests.support.job_tasks:refuse")
+    register_task_kind("tests.validate", "tests.support.job_tasks:validate_a_notebook")
     runner = JobRunner(
         get_database(), output_root=mlops_store / "runs", root_dir=Path(__file__).parents[2]
     )
     try:
         ok = runner.submit("tests.sum", {"numbers": [1, 2, 3]}, title="sum")
         bad = runner.submit("tests.fail", {"what": "x"})
-        runner.wait(ok, 60)
-        runner.wait(bad, 60)
+        validated = runner.submit("tests.validate", {})
+        for run_id in (ok, bad, validated):
+            runner.wait(run_id, 60)
     finally:
         runner.close()
     state = runner.get(ok)
@@ -139,6 +141,8 @@ def test_tasks_run_in_a_child_process_with_progress_and_a_result(tmp_path, mlops
     assert state.result["total"] == 6 and state.result["pid"] != os.getpid()
     failed = runner.get(bad)
     assert failed.status == "failed" and failed.error_field == "what"
+    # The task process never builds rfc3987-syntax's IRI grammar (2.6 s of CPU) for nbformat.
+    assert runner.get(validated).result == {"iri_grammar_built": False}
     assert [t.run_id for t in runner.list_tasks("tests.sum")] == [ok]
     with pytest.raises(MLOpsError) as unknown:
         runner.submit("no.such.kind", {})

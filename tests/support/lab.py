@@ -7,13 +7,12 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .processes import ServerProcess
+from .processes import ServerProcess, python_module
 
 
 def free_port() -> int:
@@ -62,7 +61,7 @@ class LabServer(ServerProcess):
     def start(self, timeout: float = 90) -> LabServer:
         """Start and wait until the server answers."""
         args = [
-            sys.executable, "-m", "jupyterlab", "--no-browser",
+            *python_module("jupyterlab"), "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}", "--allow-root",

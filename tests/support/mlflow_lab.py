@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 
 from .lab import free_port
-from .processes import ServerProcess
+from .processes import ServerProcess, python_module
 
 MLFLOW_ENV = ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN")
 
@@ -69,7 +68,7 @@ class MLOpsServer(ServerProcess):
         """Start and wait until the jupyter-mlops API answers."""
         self.home.mkdir(parents=True, exist_ok=True)
         args = [
-            sys.executable, "-m", "jupyter_server", "--no-browser",
+            *python_module("jupyter_server"), "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.home}", "--allow-root",

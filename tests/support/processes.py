@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -24,6 +25,17 @@ def wait_gone(pid: int, timeout: float = 60.0) -> None:
             return
         assert time.monotonic() < deadline, f"process {pid} still runs after {timeout:.0f} s"
         time.sleep(0.05)
+
+
+def python_module(module: str) -> list[str]:
+    """`python -m MODULE`, minus the 2.6 s of CPU jsonschema spends at import building
+    rfc3987-syntax's IRI grammar (`jupyter_mlops.core.process_start`): for the Jupyter servers
+    tests start, the same server; none of its schemas checks the `iri` formats."""
+    code = (
+        "import runpy; from jupyter_mlops.core.process_start import skip_iri_grammar; "
+        f"skip_iri_grammar(); runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+    )
+    return [sys.executable, "-c", code]
 
 
 class ServerProcess:

@@ -8,7 +8,6 @@ import hmac
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ import httpx
 from jupyter_server.auth.identity import IdentityProvider, User
 from traitlets import Dict
 
-from .processes import ServerProcess
+from .processes import ServerProcess, python_module
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -199,7 +198,7 @@ class TeamServer(ServerProcess):
             env["JUPYTER_MLOPS_DB_URL"] = self.db_url
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", "--allow-root"],
+            [*python_module("jupyter_server"), "--allow-root"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
