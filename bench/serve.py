@@ -153,7 +153,16 @@ def run_server(name: str, command: list[str], env: dict[str, str], port: int, ar
     result: dict = {"server": name}
     try:
         result["cold_start_s"] = wait_ready(url, process)
-        print(f"{name}: cold start {result['cold_start_s']:.2f} s", flush=True)
+        # CPU of the process tree to the first 200: the work, less bent by a shared machine's
+        # load than the wall time (spawned workers each import and load; forks share).
+        result["cold_start_cpu_s"] = tree_cpu_s(process.pid)
+        print(
+            f"{name}: cold start {result['cold_start_s']:.2f} s "
+            f"({result['cold_start_cpu_s']:.2f} s CPU)",
+            flush=True,
+        )
+        if args.cold_only:
+            return result
         X_rows = _rows()
         for rows in (1, 100):
             body = json.dumps(
@@ -227,6 +236,13 @@ def main() -> None:
         "--workers", type=int, default=None, help="default: serve's own (one per core)"
     )
     parser.add_argument("--json", action="store_true", help="end with one JSON line of rows")
+    parser.add_argument(
+        "--cold-only",
+        type=int,
+        default=0,
+        metavar="K",
+        help="only the cold start, K times per server, interleaved (no load; prints medians)",
+    )
     args = parser.parse_args()
     # A timeout's SIGTERM still runs the `finally` blocks that stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -243,19 +259,15 @@ def main() -> None:
     import jupyter_mlops as mlops
 
     mlops.register_model(model, "bench-rf", X=X)
+    print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
+    if args.cold_only:
+        cold_starts(model, scratch, env, args)
+        print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+        return
     results = []
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter_mlops.cli",
-        "serve",
-        "bench-rf/1",
-        "--port",
-        str(port),
-        *(["--workers", str(args.workers)] if args.workers else []),
-        "--no-request-log",
-    ]
+    command = serve_command(port, args.workers)
     results.append(run_server("jupyter-mlops serve", command, env, port, args))
     mlflow_cli = shutil.which("mlflow") or str(Path(sys.executable).parent / "mlflow")
     if args.no_mlflow:
@@ -272,26 +284,64 @@ def main() -> None:
             print(f"mlflow: cannot save the model ({exc}); comparison skipped")
         else:
             port = free_port()
-            command = [
-                mlflow_cli,
-                "models",
-                "serve",
-                "-m",
-                str(model_dir),
-                "--env-manager",
-                "local",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                "1",
-            ]
+            command = mlflow_serve(model_dir, port)
             results.append(run_server("mlflow models serve", command, env, port, args))
     report(results, args)
+    print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
     if args.json:
         print(json.dumps({"rows": table_rows(results)}))
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def serve_command(port: int, workers: int | None) -> list[str]:
+    """`jupyter-mlops serve` of the benchmark's model on `port`."""
+    return [sys.executable, "-m", "jupyter_mlops.cli", "serve", "bench-rf/1", "--port", str(port),
+            *(["--workers", str(workers)] if workers else []), "--no-request-log"]  # fmt: skip
+
+
+def mlflow_serve(model_dir: Path, port: int) -> list[str]:
+    """`mlflow models serve --env-manager local` of the saved model on `port`."""
+    mlflow_cli = shutil.which("mlflow") or str(Path(sys.executable).parent / "mlflow")
+    return [mlflow_cli, "models", "serve", "-m", str(model_dir), "--env-manager", "local",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]  # fmt: skip
+
+
+def cold_starts(model: object, scratch: Path, env: dict[str, str], args) -> None:
+    """`--cold-only K`: serve with 1 worker, with `--workers` (default: serve's own) and MLflow,
+    interleaved K times; one line of medians (wall and CPU seconds) per server."""
+    import statistics
+
+    servers = {
+        "serve --workers 1": lambda port: serve_command(port, 1),
+        f"serve --workers {args.workers or 'default'}": (
+            lambda port: serve_command(port, args.workers)
+        ),
+    }
+    if not args.no_mlflow:
+        import mlflow.sklearn
+
+        model_dir = scratch / "mlflow-model"
+        mlflow.sklearn.save_model(model, str(model_dir), serialization_format="cloudpickle")
+        servers["mlflow models serve"] = lambda port: mlflow_serve(model_dir, port)
+    seen: dict[str, list[tuple[float, float]]] = {name: [] for name in servers}
+    for _ in range(args.cold_only):
+        for name, command in servers.items():
+            port = free_port()
+            result = run_server(name, command(port), env, port, args)
+            if "failed" in result:
+                print(f"{name}: failed: {result['failed']}", flush=True)
+                continue
+            seen[name].append((result["cold_start_s"], result["cold_start_cpu_s"]))
+    summary = {
+        name: {"cold_start_s": statistics.median(w for w, _ in runs),
+               "cold_start_cpu_s": statistics.median(c for _, c in runs), "n": len(runs)}
+        for name, runs in seen.items() if runs
+    }  # fmt: skip
+    for name, figures in summary.items():
+        print(f"{name}: median cold start {figures['cold_start_s']:.2f} s, "
+              f"{figures['cold_start_cpu_s']:.2f} s CPU ({figures['n']} runs)")  # fmt: skip
+    if args.json:
+        print(json.dumps({"cold_starts": summary, "load_average": os.getloadavg()[0]}))
 
 
 def table_rows(results: list[dict]) -> list[dict]:

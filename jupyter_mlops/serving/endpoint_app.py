@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -176,12 +177,25 @@ def _run_preforked(
     config: EndpointConfig, host: str, port: int, workers: int, auth: EndpointAuth
 ) -> int:
     """Bind, load the model once, fork `workers` workers (`prefork`): the exit code."""
+    from .endpoint_metrics import make_multiprocess_folder
+
+    os.environ[PARENT_ENV] = str(os.getpid())
+    metrics_folder = make_multiprocess_folder()  # before prometheus_client is imported
+    try:
+        return _load_and_fork(config, host, port, workers, auth)
+    finally:
+        shutil.rmtree(metrics_folder, ignore_errors=True)
+
+
+def _load_and_fork(
+    config: EndpointConfig, host: str, port: int, workers: int, auth: EndpointAuth
+) -> int:
     import uvicorn
 
+    from .endpoint_metrics import worker_exited
     from .model_source import ModelSource
     from .prefork import STARTUP_FAILURE, PreforkSupervisor, forget_parent_connections
 
-    os.environ[PARENT_ENV] = str(os.getpid())
     options: dict[str, Any] = {
         "host": host, "port": port, "log_level": "warning", "access_log": False,
     }  # fmt: skip
@@ -205,7 +219,7 @@ def _run_preforked(
         if not server.started:
             sys.exit(STARTUP_FAILURE)
 
-    return PreforkSupervisor(worker, sockets, workers).run()
+    return PreforkSupervisor(worker, sockets, workers, on_worker_exit=worker_exited).run()
 
 
 async def _not_served(_scope: Any, _receive: Any, _send: Any) -> None:

@@ -205,10 +205,10 @@ class PrometheusMetrics(HTTPEndpoint):
 
     async def get(self, request: Request) -> Response:
         """GET: see `contract`."""
-        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+        from prometheus_client import CONTENT_TYPE_LATEST
 
-        registry = _state(request).metrics.registry
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        # several workers: every worker's figures, summed (`endpoint_metrics`)
+        return Response(_state(request).metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 # Path -> route class: the app's routes and its OpenAPI document's paths.

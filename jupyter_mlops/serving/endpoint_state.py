@@ -36,6 +36,7 @@ class EndpointState:
         self.metrics = Metrics(lambda: self.request_log)
         self._watcher: asyncio.Task[None] | None = None
         self._token_watcher: asyncio.Task[None] | None = None
+        self._mirror: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Load the model and start the batcher, the request log and the version watcher."""
@@ -67,10 +68,12 @@ class EndpointState:
             self._watcher = asyncio.get_running_loop().create_task(self._watch())
         if self.auth.token_file is not None:
             self._token_watcher = asyncio.get_running_loop().create_task(self._watch_token())
+        if self.metrics.mirror is not None and self.request_log is not None:
+            self._mirror = asyncio.get_running_loop().create_task(self._mirror_log_counts())
 
     async def stop(self) -> None:
         """Stop the watcher and the batcher; write the request log's queue."""
-        for task in (self._watcher, self._token_watcher):
+        for task in (self._watcher, self._token_watcher, self._mirror):
             if task is not None:
                 task.cancel()
         if self.batcher is not None:
@@ -105,6 +108,13 @@ class EndpointState:
                 if str(exc) != last_problem:
                     log.warning("endpoint could not check or load its model version: %s", exc)
                 last_problem = str(exc)
+
+    async def _mirror_log_counts(self) -> None:
+        from .endpoint_metrics import MIRROR_S
+
+        while True:  # several workers: the one answering /metrics reads this worker's counts
+            await asyncio.sleep(MIRROR_S)
+            self.metrics.sync()
 
     async def _watch_token(self) -> None:
         while True:  # a rotated token replaces the old one within poll_s

@@ -118,3 +118,57 @@ def test_a_refused_model_ends_serve_with_the_startup_failure_code_before_any_for
     assert process.returncode == STARTUP_FAILURE, output
     assert "sha256" in output and "cannot start" in output, output
     assert forked == set()  # the model was refused in the parent: no worker ever started
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    """The value of one sample of Prometheus text (0 when absent)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
+
+
+def test_metrics_sum_every_worker_and_outlive_a_killed_one(mlops_store: Path, tmp_path: Path):
+    X = _frame()
+    model = LogisticRegression().fit(X, X["a"] > 0)
+    mlops.register_model(model, "summed", X=X)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    args = ["summed/1", "--workers", "2"]
+    with endpoint_process(args, mlops_store, {"TMPDIR": str(temp)}) as (url, process):
+        workers = _workers(process.pid, 2)
+        (folder,) = temp.glob("mlops-endpoint-metrics-*")  # the workers' shared metrics
+        assert folder.stat().st_mode & 0o777 == 0o700  # other local users: no way in
+        answered: set[int] = set()
+        requests = 0
+        while answered != workers and requests < 400:  # each on a new connection
+            answer = httpx.post(f"{url}/predict", json=X.iloc[:3].to_dict("records"))
+            assert answer.status_code == 200, answer.text
+            answered.add(httpx.get(f"{url}/version").json()["pid"])
+            requests += 1
+        assert answered == workers  # both workers served some of the requests
+
+        def scrape() -> str:
+            return httpx.get(f"{url}/metrics").text
+
+        text = scrape()  # whichever worker answers counts every worker's requests
+        assert _sample(text, "mlops_endpoint_requests_total", route="predict",
+                       status="200") == requests  # fmt: skip
+        assert _sample(text, "mlops_endpoint_rows_total") == 3 * requests
+        assert _sample(text, "mlops_endpoint_model_version") == 1
+        for _ in range(200):  # each worker copies its request log's counts every second
+            if _sample(scrape(), "mlops_endpoint_request_log_rows_total") == 3 * requests:
+                break
+            time.sleep(0.1)
+        assert _sample(scrape(), "mlops_endpoint_request_log_rows_total") == 3 * requests
+
+        os.kill(min(workers), signal.SIGKILL)  # a dead worker's counts still count
+        _workers_after(process.pid, workers - {min(workers)})
+        text = scrape()
+        assert _sample(text, "mlops_endpoint_requests_total", route="predict",
+                       status="200") == requests  # fmt: skip
+        assert _sample(text, "mlops_endpoint_model_version") == 1
+    assert not folder.exists()  # serve removed its workers' metrics when it ended
