@@ -31,6 +31,7 @@ from .facade import run_artifact_uri
 
 _MODEL_ID = re.compile(r"^m-[0-9a-f]{32}$")
 _FIELDS = ("name", "source_run_id", "status", "model_type", "model_id")
+MODEL_VERSIONS_TAG = "mlflow.modelVersions"  # MLflow's: the versions registered from a model
 CARRIER_TAG = "mlops.logged_model"  # on the run holding the files of a model without a run
 
 
@@ -135,7 +136,11 @@ class LoggedModels:
             model = self._read(model_id)
             kept = [t for t in model.info.tags if t.key != key]
             if len(kept) == len(model.info.tags):
-                raise MlflowError(f"Model {model_id} has no tag {key!r}", RESOURCE_DOES_NOT_EXIST)
+                raise MlflowError(
+                    f"No tag with key {key!r} found for model with ID {model_id!r}.",
+                    RESOURCE_DOES_NOT_EXIST,
+                    "tag_key",
+                )
             model.info.tags = kept
             self._write(model)
         return m.Empty()
@@ -167,15 +172,41 @@ class LoggedModels:
             if wanted and model.info.experiment_id not in wanted:
                 continue
             values = model.info.model_dump()
-            if all((str(values.get(f)) == v) == equal for f, equal, v in clauses):
+            if all((str(values.get(f)) == v) == equal for f, equal, v in clauses) and (
+                _on_datasets(model, request.datasets)
+            ):
                 models.append(model)
         models.sort(key=lambda model: model.info.creation_timestamp_ms, reverse=True)
+        for order in reversed(request.order_by):  # stable sorts: the first key sorts last
+            field = _ORDER_FIELDS.get(order.field_name)
+            if field is None:
+                raise MlflowError(
+                    f"Unsupported logged-model order_by field {order.field_name!r}: use "
+                    f"{', '.join(_ORDER_FIELDS)}",
+                    INVALID_PARAMETER_VALUE,
+                    "order_by",
+                )
+            models.sort(key=lambda model: getattr(model.info, field), reverse=not order.ascending)
         given = request.page_token or "0"
         start = int(given) if re.fullmatch(r"[0-9]{1,9}", given) else 0
         page = models[start : start + max(request.max_results, 1)]
         following = start + len(page)
         token = str(following) if following < len(models) else None
         return m.LoggedModelsAnswer(models=page, next_page_token=token)
+
+    def add_model_version(self, model_id: str, name: str, version: int) -> None:
+        """Record a registered version of the model in its `mlflow.modelVersions` tag (a JSON
+        list of `{"name", "version"}`), as MLflow's server does on `create_model_version`."""
+        with self._lock:
+            model = self._read(model_id)
+            tags = {t.key: t.value for t in model.info.tags}
+            versions = json.loads(tags.get(MODEL_VERSIONS_TAG, "[]"))
+            entry = {"name": name, "version": version}
+            if entry not in versions:
+                versions.append(entry)
+            tags[MODEL_VERSIONS_TAG] = json.dumps(versions)
+            model.info.tags = [m.KeyValue(key=k, value=v) for k, v in tags.items()]
+            self._write(model)
 
     def _path(self, model_id: str) -> Path:
         if not _MODEL_ID.match(model_id):
@@ -209,6 +240,27 @@ class LoggedModels:
         partial = path.with_suffix(".partial")
         partial.write_text(json.dumps(model.model_dump(mode="json", exclude_none=True)))
         partial.replace(path)
+
+
+_ORDER_FIELDS = {
+    "creation_timestamp": "creation_timestamp_ms",
+    "creation_time": "creation_timestamp_ms",
+    "last_updated_timestamp": "last_updated_timestamp_ms",
+    "name": "name",
+    "model_id": "model_id",
+}
+
+
+def _on_datasets(model: m.LoggedModelMessage, datasets: list[m.LoggedModelDataset]) -> bool:
+    """Whether the model has a metric logged on one of the datasets (any model without)."""
+    if not datasets:
+        return True
+    return any(
+        point.dataset_name == wanted.dataset_name
+        and (wanted.dataset_digest is None or point.dataset_digest == wanted.dataset_digest)
+        for point in model.data.metrics
+        for wanted in datasets
+    )
 
 
 def _not_found(model_id: str) -> str:

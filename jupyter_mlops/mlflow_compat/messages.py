@@ -432,13 +432,29 @@ class LoggedModelParams(Message):
     params: list[KeyValue] = Field(default_factory=list)
 
 
+class LoggedModelDataset(Message):
+    """A dataset of `logged-models/search`: models with a metric logged on it."""
+
+    dataset_name: str
+    dataset_digest: str | None = None
+
+
+class LoggedModelOrder(Message):
+    """A sort key of `logged-models/search` (an info field, e.g. `creation_timestamp`)."""
+
+    field_name: str
+    ascending: bool = True
+
+
 class SearchLoggedModels(Message):
     """`POST logged-models/search` (filter: `name`, `source_run_id`, `status`, `model_type`,
     `model_id` comparisons `=`/`!=` joined by AND)."""
 
     experiment_ids: list[str] = Field(default_factory=list)
     filter: str | None = None
+    datasets: list[LoggedModelDataset] = Field(default_factory=list)
     max_results: Count = 100
+    order_by: list[LoggedModelOrder] = Field(default_factory=list)
     page_token: str | None = None
 
 

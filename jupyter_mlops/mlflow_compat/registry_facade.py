@@ -513,7 +513,18 @@ class MlflowRegistry:
     def create_model_version(self, request: m.CreateModelVersion) -> m.ModelVersionAnswer:
         """Register the model folder at `source` as a new version: the workbench's format, or
         an MLflow model folder (`MLmodel`): skops becomes a servable version, anything pickled
-        a version marked not servable (`model_format.mlflow_folder`)."""
+        a version marked not servable (`model_format.mlflow_folder`). A version made from a
+        logged model (`model_id`) is added to that model's `mlflow.modelVersions` tag, as
+        MLflow's server adds it."""
+        answer = self._create_version(request)
+        if request.model_id:
+            version = answer.model_version
+            self.logged_models.add_model_version(
+                request.model_id, version.name, int(version.version)
+            )
+        return answer
+
+    def _create_version(self, request: m.CreateModelVersion) -> m.ModelVersionAnswer:
         copied = _REGISTERED.match(request.source)
         if copied is not None and not request.source.startswith("models:/m-"):
             return self._copy_version(request, copied.group(1), int(copied.group(2)))

@@ -421,3 +421,52 @@ def test_a_logged_model_may_name_a_source_run_this_store_never_saw(server: MLOps
     with pytest.raises(MlflowException, match="not found") as info:
         client.get_logged_model(model.model_id)
     assert str(info.value.error_code) == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_a_version_of_a_logged_model_is_listed_in_its_model_versions_tag(
+    server: MLOpsServer,
+) -> None:
+    """MLflow's test_create_model_version_model_id: `mlflow.modelVersions` on the model."""
+    client = mlflow.MlflowClient()
+    client.create_registered_model("spec-from-logged")
+    experiment_id = client.create_experiment("spec-versions-tag")
+    model = client.create_logged_model(experiment_id=experiment_id)
+    for _ in range(2):
+        client.create_model_version(
+            "spec-from-logged", source=model.artifact_location, model_id=model.model_id
+        )
+    tagged = client.get_logged_model(model.model_id).tags["mlflow.modelVersions"]
+    assert json.loads(tagged) == [
+        {"name": "spec-from-logged", "version": 1},
+        {"name": "spec-from-logged", "version": 2},
+    ]
+
+
+def test_logged_models_search_by_dataset_and_order_and_tag_not_found(server: MLOpsServer) -> None:
+    """MLflow's test_search_logged_models (datasets, order_by) and
+    test_delete_logged_model_tag (its message)."""
+    client = mlflow.MlflowClient()
+    experiment_id = client.create_experiment("spec-search-logged")
+    first = client.create_logged_model(experiment_id)
+    second = client.create_logged_model(experiment_id)
+    run = client.create_run(experiment_id)
+    client.log_metric(run.info.run_id, "metric", 1, dataset_name="dataset",
+                      dataset_digest="123", model_id=first.model_id)  # fmt: skip
+    found = client.search_logged_models(
+        experiment_ids=[experiment_id],
+        datasets=[{"dataset_name": "dataset", "dataset_digest": "123"}],
+    )
+    assert [model.model_id for model in found] == [first.model_id]
+    none = client.search_logged_models(
+        experiment_ids=[experiment_id], datasets=[{"dataset_name": "other"}]
+    )
+    assert list(none) == []
+    for ascending, expected in ((True, [first, second]), (False, [second, first])):
+        ordered = client.search_logged_models(
+            experiment_ids=[experiment_id],
+            order_by=[{"field_name": "creation_timestamp", "ascending": ascending}],
+        )
+        assert [model.model_id for model in ordered] == [model.model_id for model in expected]
+    with pytest.raises(MlflowException, match="No tag with key 'nope'") as info:
+        client.delete_logged_model_tag(first.model_id, "nope")
+    assert str(info.value.error_code) == "RESOURCE_DOES_NOT_EXIST"
