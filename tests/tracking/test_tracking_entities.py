@@ -75,3 +75,16 @@ def test_a_page_gives_each_run_its_keys_in_order_and_its_environment(store):
     bare = next(run for run in runs if run.run_id != created.run_id)
     assert bare.params == {} and bare.metrics == {} and bare.environment == {}
     assert bare.params is not found.params
+
+
+def test_a_run_started_with_more_params_than_one_insert_holds_keeps_them_all(store):
+    # PostgreSQL writes a new run's params as multi-row INSERTs of at most 1,000 rows.
+    experiment = store.get_or_create_experiment("wide")
+    params = {f"p{index:04d}": str(index) for index in range(2_345)}
+    tags = {"a": "1", "b": "2"}
+    run = store.create_run(experiment.experiment_id, params=params, tags=tags)
+    assert run.params == params
+    stored = store.get_run(run.run_id)
+    assert stored.params == params and stored.tags == tags
+    found = store.search_runs([experiment.experiment_id], "params.p2344 = '2344'").runs
+    assert [r.run_id for r in found] == [run.run_id]
