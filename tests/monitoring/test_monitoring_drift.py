@@ -302,3 +302,21 @@ def test_many_categories_at_moderate_size_are_judged_net_of_sampling_noise(seed)
     moved = cur.copy()
     moved.loc[:6_000, "c"] = "v1"
     assert mlops.drift(ref, moved)["c"].drifted
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_numpy_distances_equal_scipys(weighted):
+    from jupyter_mlops.monitoring.stat_tests import jensenshannon_distance, wasserstein_distance
+
+    rng = np.random.default_rng(3)
+    u = np.sort(np.round(rng.normal(0, 1, 700), 1))  # rounded: ties within and across samples
+    v = np.sort(np.round(rng.normal(0.3, 2, 300), 1))
+    u_w = rng.uniform(0.5, 3, u.size) if weighted else None
+    v_w = rng.uniform(0.5, 3, v.size) if weighted else None
+    assert wasserstein_distance(u, u_w, v, v_w) == pytest.approx(
+        stats.wasserstein_distance(u, v, u_w, v_w), rel=1e-12
+    )
+    p = np.array([0.5, 0.0, 0.25, 0.25])  # a value absent on one side, and on both
+    q = np.array([0.1, 0.6, 0.3, 0.0])
+    assert jensenshannon_distance(p, q) == pytest.approx(distance.jensenshannon(p, q), rel=1e-12)
+    assert jensenshannon_distance(p, p) == 0.0
