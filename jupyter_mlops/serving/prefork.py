@@ -30,6 +30,7 @@ could reach (unlike multiprocessing's forkserver).
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -76,6 +77,10 @@ class PreforkSupervisor:
         self._context = multiprocessing.get_context("fork")
 
     def _fork(self) -> Any:
+        # What the parent holds now (the libraries, the model) moves out of the collector's
+        # sight: a worker's full collections neither walk it nor write to its pages (which
+        # would copy them, page by page, into every worker).
+        gc.freeze()
         process = self._context.Process(target=self._child, name="endpoint-worker", daemon=False)
         process.start()
         return process
