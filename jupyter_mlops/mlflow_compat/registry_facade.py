@@ -43,6 +43,7 @@ from .errors import (
     MlflowError,
 )
 from .logged_models import LoggedModels
+from .model_sources import check_outside_source
 from .model_versions import register_mlflow_version
 
 T = TypeVar("T")
@@ -529,6 +530,9 @@ class MlflowRegistry:
         if copied is not None and not request.source.startswith("models:/m-"):
             return self._copy_version(request, copied.group(1), int(copied.group(2)))
         source = self._runs_uri(request.source, request.model_id)
+        if source is None:  # a URI outside this store: recorded, as MLflow's registry does
+            check_outside_source(request.source)
+            return self._register_metadata_only(request, request.source)
         mlflow_folder = self._mlflow_folder(source)
         if mlflow_folder is not None:
             return self._register_mlflow_folder(request, source, mlflow_folder)
@@ -570,7 +574,8 @@ class MlflowRegistry:
     ) -> m.ModelVersionAnswer:
         """A version of a source with no model files (a run this store never saw): recorded,
         as MLflow's registry records any source, and marked not servable."""
-        run_id = request.run_id or source[len("runs:/") :].partition("/")[0] or None
+        in_run = source[len("runs:/") :].partition("/")[0] if source.startswith("runs:/") else ""
+        run_id = request.run_id or in_run or None
         with tempfile.TemporaryDirectory(prefix="mlops-mlflow-model-") as scratch:
             folder = Path(scratch) / "model"
             metadata_only_folder(folder, run_id)
@@ -642,8 +647,9 @@ class MlflowRegistry:
             )
         return m.ModelVersionAnswer(model_version=_version_message(version))
 
-    def _runs_uri(self, source: str, model_id: str | None) -> str:
-        """`runs:/<run_id>/<path>` for the sources MLflow's client sends."""
+    def _runs_uri(self, source: str, model_id: str | None) -> str | None:
+        """`runs:/<run_id>/<path>` for the sources MLflow's client sends (None: a source
+        outside this store, such as `s3://...` or `mlflow-artifacts:/models`)."""
         logged = model_id or (source[len("models:/") :] if source.startswith("models:/m-") else "")
         if logged:
             info = self.logged_models.get(logged).model.info
@@ -658,9 +664,4 @@ class MlflowRegistry:
             parts = PurePosixPath(source[len("mlflow-artifacts:") :].lstrip("/")).parts
             if len(parts) >= 4 and parts[2] == "artifacts":
                 return f"runs:/{parts[1]}/{'/'.join(parts[3:])}"
-        raise MlflowError(
-            f"Unsupported model source {source!r}: use runs:/<run_id>/<path>, a run's "
-            "mlflow-artifacts URI or models:/<logged model id>",
-            INVALID_PARAMETER_VALUE,
-            "source",
-        )
+        return None

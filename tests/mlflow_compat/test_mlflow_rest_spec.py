@@ -470,3 +470,36 @@ def test_logged_models_search_by_dataset_and_order_and_tag_not_found(server: MLO
     with pytest.raises(MlflowException, match="No tag with key 'nope'") as info:
         client.delete_logged_model_tag(first.model_id, "nope")
     assert str(info.value.error_code) == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_a_source_outside_the_store_is_recorded_unless_local_or_relative(
+    server: MLOpsServer,
+) -> None:
+    """MLflow's test_create_model_version_with_non_local_source: a remote URI is recorded (as
+    metadata, not servable here); a local path and `..` segments are refused in its words."""
+    client = mlflow.MlflowClient()
+    client.create_registered_model("spec-remote")
+    run_id = _run_id("spec-remote-sources")
+    for source in ("s3://bucket/models", "mlflow-artifacts:/models///",
+                   "mlflow-artifacts://host:9000/models/artifact/..../"):  # fmt: skip
+        status, answer = _post(
+            server, "model-versions/create",
+            {"name": "spec-remote", "source": source, "run_id": run_id},
+        )  # fmt: skip
+        assert status == 200, (source, answer)
+        assert answer["model_version"]["source"] == source
+    for source in ("mlflow-artifacts://host:9000/models/../../../",
+                   "http://host:9000/models/..%2f..%2fartifacts",
+                   "mlflow-artifacts://host:9000/models/artifact%00"):  # fmt: skip
+        status, answer = _post(
+            server, "model-versions/create",
+            {"name": "spec-remote", "source": source, "run_id": run_id},
+        )  # fmt: skip
+        assert status == 400, (source, answer)
+        assert "If supplying a source as an http, https," in answer["message"], answer
+    for source in ("/tmp", "file:///path/to/model"):
+        status, answer = _post(
+            server, "model-versions/create", {"name": "spec-remote", "source": source}
+        )
+        assert status == 400, (source, answer)
+        assert "To use a local path as a model version" in answer["message"], answer
