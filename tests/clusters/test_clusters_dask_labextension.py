@@ -21,6 +21,8 @@ from jupyter_mlops.clusters.capability import CLUSTERS
 from jupyter_mlops.clusters.dask_labextension import front_routes
 from tests.support.clusters import SMALL, api, wait_for_workers
 
+pytestmark = pytest.mark.capabilities("clusters")
+
 
 class _Hello(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:

@@ -19,6 +19,8 @@ from tests.support.rest import call, until
 from ..support.gateway import GatewayServer
 from ..support.jobs import write_notebook
 
+pytestmark = pytest.mark.capabilities("clusters")
+
 # A job's notebook: its kernel's parent is the worker process that ran the task.
 WHERE = "import os\nprint('ran', label, 'under', os.getppid())"
 

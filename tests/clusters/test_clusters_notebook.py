@@ -8,10 +8,13 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from tests.app.test_notebooks import _outputs, _run
 from tests.support.clusters import SMALL, api
+
+pytestmark = pytest.mark.capabilities("clusters")
 
 
 def test_the_dask_cluster_example_runs_on_the_cpu(tmp_path, monkeypatch):

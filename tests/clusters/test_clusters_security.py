@@ -25,6 +25,8 @@ from tests.support.clusters import (
     start_external_scheduler,
 )
 
+pytestmark = pytest.mark.capabilities("clusters")
+
 # Tries to run a task that creates a marker file, three ways, none with the cluster's
 # credentials: plain TLS, plain TCP, and TLS with a certificate of its own.
 INTRUDER = textwrap.dedent(

@@ -15,6 +15,8 @@ from jupyter_mlops.core.server_link import SERVER_TOKEN_ENV, SERVER_URL_ENV
 from tests.support.clusters import SMALL, api, client_tls, wait_for_workers
 from tests.support.ipython import ipython_shell
 
+pytestmark = pytest.mark.capabilities("clusters")
+
 
 async def test_the_dashboard_is_served_through_the_authenticated_proxy(
     jp_fetch, jp_http_port, jp_base_url, jp_auth_header, http_server_client
