@@ -12,6 +12,8 @@ from tornado.httpclient import HTTPClientError
 import jupyter_mlops as mlops
 from jupyter_mlops.profiling.capability import PROFILING
 
+pytestmark = pytest.mark.capabilities("profiling")
+
 
 @pytest.fixture
 def iris_csv(jp_root_dir):

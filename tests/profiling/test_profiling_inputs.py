@@ -12,6 +12,8 @@ from tornado.httpclient import HTTPClientError
 
 from tests.profiling.test_profiling_api import call, error_of, finished
 
+pytestmark = pytest.mark.capabilities("profiling")
+
 
 @pytest.fixture
 def data_csv(jp_root_dir):

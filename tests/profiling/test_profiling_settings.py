@@ -13,6 +13,8 @@ from jupyter_mlops.profiling.capability import PROFILING
 
 from .test_profiling_api import call, finished
 
+pytestmark = pytest.mark.capabilities("profiling")
+
 
 @pytest.fixture
 def jp_server_config(jp_server_config: dict[str, Any]) -> dict[str, Any]:
