@@ -529,6 +529,8 @@ class MlflowRegistry:
         copied = _REGISTERED.match(request.source)
         if copied is not None and not request.source.startswith("models:/m-"):
             return self._copy_version(request, copied.group(1), int(copied.group(2)))
+        if request.model_id:  # the files are the model's; a local or climbing source is refused
+            check_outside_source(request.source)
         source = self._runs_uri(request.source, request.model_id)
         if source is None:  # a URI outside this store: recorded, as MLflow's registry does
             check_outside_source(request.source)

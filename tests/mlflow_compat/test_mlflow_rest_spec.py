@@ -503,3 +503,12 @@ def test_a_source_outside_the_store_is_recorded_unless_local_or_relative(
         )
         assert status == 400, (source, answer)
         assert "To use a local path as a model version" in answer["message"], answer
+    # With a logged model's id the files are the model's: its location or URI, never a path.
+    model = client.create_logged_model(experiment_id=client.create_experiment("spec-remote-m"))
+    for source, expected in ((model.artifact_location, 200), (model.model_uri, 200),
+                             ("file:///path/to/model", 400)):  # fmt: skip
+        status, answer = _post(
+            server, "model-versions/create",
+            {"name": "spec-remote", "source": source, "model_id": model.model_id},
+        )  # fmt: skip
+        assert status == expected, (source, answer)
