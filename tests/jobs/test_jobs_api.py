@@ -11,6 +11,8 @@ from tornado.httpclient import HTTPClientError
 
 from tests.support.jobs import write_notebook
 
+pytestmark = pytest.mark.capabilities("jobs")
+
 
 @pytest.fixture
 def train(jp_root_dir):

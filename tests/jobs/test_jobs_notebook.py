@@ -7,7 +7,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.jobs.test_jobs_api import call, finished
+
+pytestmark = pytest.mark.capabilities("jobs", "tracking")
 
 EXAMPLE = Path(__file__).parents[2] / "example_notebooks" / "04_scheduled_training.ipynb"
 

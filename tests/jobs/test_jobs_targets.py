@@ -28,6 +28,8 @@ from jupyter_mlops.jobs.targets import (
 )
 from tests.support.jobs import outputs_text, write_notebook
 
+pytestmark = pytest.mark.capabilities("jobs")
+
 
 class TaggedTarget(JobTarget):
     """This machine, with a marker in the kernel's environment; it runs no GPU jobs."""

@@ -19,6 +19,8 @@ from jupyter_mlops.jobs.store import JobStore, now_ms
 from tests.support.jobs import outputs_text, write_notebook
 from tests.support.processes import wait_gone
 
+pytestmark = pytest.mark.capabilities("profiling")
+
 
 @pytest.fixture
 def dead_profiling_run(mlops_store):
