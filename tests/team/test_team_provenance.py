@@ -24,6 +24,8 @@ from jupyter_mlops.evaluation.gate_spec import GateSpec
 from jupyter_mlops.evaluation.store import EvaluationStore, GateResult
 from jupyter_mlops.serving.api import get_registry
 
+pytestmark = pytest.mark.capabilities("team", "serving", "jobs", "tracking")
+
 
 @pytest.fixture
 def protected() -> Iterator[None]:

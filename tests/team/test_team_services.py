@@ -27,6 +27,8 @@ from jupyter_mlops.serving.model_uri import ModelRef
 
 from ..support.team import smtp_server, webhook_receiver
 
+pytestmark = pytest.mark.capabilities("team", "jobs")
+
 SECRET = "s3cret-for-tests"
 SECRET_ENV = "MLOPS_TEST_WEBHOOK_SECRET"
 
