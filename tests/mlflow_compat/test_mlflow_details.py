@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from ..support.mlflow_lab import MLOpsServer, mlflow_pointed_at
+from ..support.mlflow_lab import REQUIREMENTS, MLOpsServer, mlflow_pointed_at
 
 mlflow = pytest.importorskip("mlflow")
 pytest.importorskip("sklearn")
@@ -107,7 +107,7 @@ def test_the_archived_stage(server: MLOpsServer) -> None:
     client = mlflow.MlflowClient()
     mlflow.set_experiment("archived")
     with mlflow.start_run() as run:
-        mlflow.sklearn.log_model(_estimator(), name="model")
+        mlflow.sklearn.log_model(_estimator(), name="model", pip_requirements=REQUIREMENTS)
     source = f"runs:/{run.info.run_id}/model"
     for _ in range(3):
         client.create_model_version("archiving", source, run.info.run_id)
@@ -137,7 +137,7 @@ def test_not_found_in_mlflows_words(server: MLOpsServer) -> None:
         client.get_registered_model("nobody")
     mlflow.set_experiment("not-found")
     with mlflow.start_run() as run:
-        mlflow.sklearn.log_model(_estimator(), name="model")
+        mlflow.sklearn.log_model(_estimator(), name="model", pip_requirements=REQUIREMENTS)
     client.create_model_version("somebody", f"runs:/{run.info.run_id}/model", run.info.run_id)
     with pytest.raises(MlflowException, match=r"Model Version \(name=somebody, version=7\) not"):
         client.get_model_version("somebody", "7")
@@ -170,7 +170,7 @@ def test_model_names_with_spaces(server: MLOpsServer) -> None:
     client = mlflow.MlflowClient()
     mlflow.set_experiment("spaced models")
     with mlflow.start_run() as run:
-        mlflow.sklearn.log_model(_estimator(), name="model")
+        mlflow.sklearn.log_model(_estimator(), name="model", pip_requirements=REQUIREMENTS)
     client.create_registered_model("spaced model 1", description="first")
     version = client.create_model_version(
         "spaced model 1", f"runs:/{run.info.run_id}/model", run.info.run_id

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ..support.mlflow_lab import MLOpsServer, mlflow_pointed_at
+from ..support.mlflow_lab import REQUIREMENTS, MLOpsServer, mlflow_pointed_at
 
 mlflow = pytest.importorskip("mlflow")
 pytest.importorskip("sklearn")
@@ -130,7 +130,7 @@ def test_an_mlflow_skops_file_with_untrusted_types_is_refused(server: MLOpsServe
     model, _ = _fitted()
     mlflow.set_experiment("mlflow-models")
     with mlflow.start_run() as run:
-        mlflow.sklearn.log_model(model, name="model")
+        mlflow.sklearn.log_model(model, name="model", pip_requirements=REQUIREMENTS)
     client = mlflow.MlflowClient()
     # Swap in a skops file holding a type outside the allow-list (a function that runs code).
     import operator
@@ -157,7 +157,11 @@ def test_a_pickled_mlflow_model_registers_but_is_refused_at_deploy(
     mlflow.set_experiment("mlflow-models")
     with mlflow.start_run():
         mlflow.sklearn.log_model(
-            model, name="model", serialization_format=serialization, registered_model_name=name
+            model,
+            name="model",
+            serialization_format=serialization,
+            registered_model_name=name,
+            pip_requirements=REQUIREMENTS,
         )
     client = mlflow.MlflowClient()
     version = client.get_model_version(name, "1")

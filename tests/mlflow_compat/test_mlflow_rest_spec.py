@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from ..support.mlflow_lab import MLOpsServer, mlflow_pointed_at
+from ..support.mlflow_lab import REQUIREMENTS, MLOpsServer, mlflow_pointed_at
 
 mlflow = pytest.importorskip("mlflow")
 from mlflow.entities import Metric, Param, RunTag  # noqa: E402
@@ -133,7 +133,7 @@ def model_run(server: MLOpsServer) -> str:
         patch.setenv("MLFLOW_TRACKING_TOKEN", server.token)
         mlflow.set_experiment("spec-registry")
         with mlflow.start_run() as run:
-            mlflow.sklearn.log_model(estimator, name="model")
+            mlflow.sklearn.log_model(estimator, name="model", pip_requirements=REQUIREMENTS)
     return str(run.info.run_id)
 
 
@@ -316,8 +316,8 @@ def test_unnamed_logged_models_get_distinct_names(server: MLOpsServer) -> None:
     estimator = LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0])
     mlflow.set_experiment("spec-unnamed")
     with mlflow.start_run():
-        first = mlflow.sklearn.log_model(estimator)
-        second = mlflow.sklearn.log_model(estimator)
+        first = mlflow.sklearn.log_model(estimator, pip_requirements=REQUIREMENTS)
+        second = mlflow.sklearn.log_model(estimator, pip_requirements=REQUIREMENTS)
     assert first.name and second.name and first.name != second.name
     loaded = mlflow.sklearn.load_model(first.model_uri)
     assert loaded.predict([[2.0]]).tolist() == estimator.predict([[2.0]]).tolist()
@@ -329,7 +329,7 @@ def test_metrics_logged_with_a_model_id_attach_to_the_model(server: MLOpsServer)
     estimator = LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0])
     mlflow.set_experiment("spec-model-metrics")
     with mlflow.start_run() as run:
-        logged = mlflow.sklearn.log_model(estimator, name="model")
+        logged = mlflow.sklearn.log_model(estimator, name="model", pip_requirements=REQUIREMENTS)
         mlflow.log_metric("rmse", 0.25, step=2, model_id=logged.model_id)
         mlflow.log_metrics({"mae": 0.5}, model_id=logged.model_id)
     model = mlflow.get_logged_model(logged.model_id)

@@ -19,6 +19,11 @@ from .lab import free_port
 from .processes import ServerProcess, python_module
 
 MLFLOW_ENV = ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN")
+# What tests pass `mlflow.sklearn.log_model` as `pip_requirements`. Without it MLflow infers
+# them by loading the model in a fresh Python process: 15-20 s of CPU per call here, for a
+# requirements.txt the facade only stores. test_mlflow_models' end-to-end test keeps the
+# inference, as a user's call does.
+REQUIREMENTS = ["scikit-learn"]
 
 
 class MLOpsServer(ServerProcess):
