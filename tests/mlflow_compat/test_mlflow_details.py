@@ -88,7 +88,7 @@ def test_a_logged_model_without_a_run_registers_and_loads(
     assert not model.source_run_id
     assert model.experiment_id == experiment_id
     estimator: Any = _estimator()
-    mlflow.sklearn.save_model(estimator, tmp_path / "model")
+    mlflow.sklearn.save_model(estimator, tmp_path / "model", pip_requirements=REQUIREMENTS)
     client.log_model_artifacts(model.model_id, str(tmp_path / "model"))
     client.finalize_logged_model(model.model_id, "READY")
     loaded: Any = mlflow.sklearn.load_model(f"models:/{model.model_id}")

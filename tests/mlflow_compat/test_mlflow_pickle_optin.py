@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from tests.support.mlflow_lab import REQUIREMENTS
 from tests.support.serving import free_port
 from tests.support.tracking_rest import api_error
 
@@ -47,7 +48,9 @@ def _register_pickle(name: str, estimator: Any, serialization: str) -> Any:
 
     with tempfile.TemporaryDirectory() as scratch:
         saved = Path(scratch) / "model"
-        mlflow.sklearn.save_model(estimator, saved, serialization_format=serialization)
+        mlflow.sklearn.save_model(
+            estimator, saved, serialization_format=serialization, pip_requirements=REQUIREMENTS
+        )
         converted = Path(scratch) / "converted"
         _, described = workbench_folder(saved, converted)
         assert described.not_servable == "pickle format"
