@@ -20,6 +20,8 @@ from jupyter_mlops.serving.request_log import read_requests
 from tests.support.jobs import write_notebook
 from tests.support.rest import call, until
 
+pytestmark = pytest.mark.capabilities("monitoring")
+
 COLUMNS = ["a", "b", "c"]
 
 RETRAIN = """

@@ -6,8 +6,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 import jupyter_mlops as mlops
 from tests.jobs.test_jobs_api import call, finished
+
+pytestmark = pytest.mark.capabilities("monitoring")
 
 EXAMPLES = Path(__file__).parents[2] / "example_notebooks"
 

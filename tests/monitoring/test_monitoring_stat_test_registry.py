@@ -22,6 +22,8 @@ from jupyter_mlops.monitoring.stat_test_registry import (
 )
 from jupyter_mlops.monitoring.summaries import ColumnSummary
 
+pytestmark = pytest.mark.capabilities("monitoring")
+
 
 def mean_shift(reference: ColumnSummary, current: ColumnSummary) -> tuple[float, None]:
     """How far the mean moved, in the reference's standard deviations (a distance)."""
