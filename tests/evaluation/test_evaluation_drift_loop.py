@@ -31,6 +31,8 @@ from jupyter_mlops.monitoring.store import MonitorStore
 from tests.support.jobs import write_notebook
 from tests.support.rest import call, until
 
+pytestmark = pytest.mark.capabilities("evaluation")
+
 pytestmark = pytest.mark.timeout(900)
 
 RETRAIN = """

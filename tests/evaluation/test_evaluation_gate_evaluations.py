@@ -14,6 +14,8 @@ import pytest
 from tests.evaluation.test_evaluation_gates_rest import _gates, versions
 from tests.support.rest import call
 
+pytestmark = pytest.mark.capabilities("evaluation")
+
 __all__ = ["versions"]  # the fixture, shared with the gates' REST tests
 
 pytestmark = pytest.mark.timeout(900)

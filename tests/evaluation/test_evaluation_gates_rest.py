@@ -28,6 +28,8 @@ import jupyter_mlops as mlops
 from tests.support.rest import call
 from tests.support.tracking_rest import api_error
 
+pytestmark = pytest.mark.capabilities("evaluation")
+
 pytestmark = pytest.mark.timeout(900)
 
 

@@ -16,6 +16,8 @@ import pytest
 from tests.jobs.test_jobs_api import call, error_of, finished
 from tests.support.jobs import write_notebook
 
+pytestmark = pytest.mark.capabilities("evaluation")
+
 CONSTRAINTS = {
     "columns": {
         "mean radius": {"type": "numeric", "min": 0, "max": 40, "completeness": 1.0},

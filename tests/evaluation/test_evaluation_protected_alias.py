@@ -18,6 +18,8 @@ from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.serving.api import get_registry
 from tests.support.rest import call
 
+pytestmark = pytest.mark.capabilities("evaluation")
+
 pytestmark = pytest.mark.timeout(600)
 
 
