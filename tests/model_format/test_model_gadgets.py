@@ -36,6 +36,8 @@ from tests.support.gadgets import (
 from tests.support.serving import free_port
 from tests.support.tracking_rest import api_error
 
+pytestmark = pytest.mark.capabilities("serving")
+
 IDS = [gadget.name for gadget in GADGETS]
 
 

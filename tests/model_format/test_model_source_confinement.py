@@ -15,6 +15,8 @@ from jupyter_mlops.model_format import save_model
 from tests.support.gadgets import genuine_model
 from tests.support.tracking_rest import api_error
 
+pytestmark = pytest.mark.capabilities("serving")
+
 
 def _model(folder: Path) -> Path:
     estimator, X = genuine_model()
