@@ -25,6 +25,8 @@ from jupyter_mlops.core.errors import ErrorCode, MLOpsError
 from ..support.s3 import MotoServer
 from ..support.serving import free_port, wait_healthy
 
+pytestmark = pytest.mark.capabilities("tracking")
+
 
 def _fit() -> tuple[Any, Any]:
     import pandas as pd
