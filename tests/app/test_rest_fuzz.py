@@ -151,6 +151,7 @@ def _assert_clean(seen: Walk) -> None:
 
 
 @pytest.mark.timeout(900)  # a few minutes on two busy cores; the suite's default is 300 s
+@pytest.mark.slow
 def test_no_route_answers_a_server_error_and_every_2xx_matches_its_schema(
     server: LabServer,
 ) -> None:

@@ -51,6 +51,7 @@ def _kernel_env(server: LabServer) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_start_see_workers_dashboard_insert_code_and_stop(lab_page, lab_server):
     page = lab_page
     page.goto(lab_server.lab_url("lab/tree/00_getting_started.ipynb"))

@@ -60,6 +60,7 @@ def dark(lab_page, lab_server: LabServer) -> Iterator[None]:
     _set_theme(lab_page, lab_server, THEMES["light"])
 
 
+@pytest.mark.slow
 def test_the_monitor_page_and_the_alerts_promote_in_the_dark_theme(lab_page, lab_server, dark):
     subprocess.run([sys.executable, "-c", TRAIN], env=lab_server.env(), check=True)
     api = f"{lab_server.url}/mlops/api"

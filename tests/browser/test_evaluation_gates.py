@@ -41,6 +41,7 @@ mlops.set_gates(
 """
 
 
+@pytest.mark.slow
 def test_promote_shows_the_gates_inline_before_confirming(lab_page, lab_server, tmp_path):
     holdout = str(tmp_path / "holdout.parquet")
     subprocess.run([sys.executable, "-c", REGISTER, holdout], env=lab_server.env(), check=True)

@@ -52,6 +52,7 @@ mlops.set_gates(
 """
 
 
+@pytest.mark.slow
 def test_the_evaluation_tab_runs_the_gates_and_compares(lab_page, lab_server, tmp_path):
     holdout = str(tmp_path / "holdout.parquet")
     subprocess.run([sys.executable, "-c", REGISTER, holdout], env=lab_server.env(), check=True)

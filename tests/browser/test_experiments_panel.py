@@ -329,6 +329,7 @@ def test_a_run_page_asks_for_figures_only_when_the_run_has_some(lab_page, logged
         page.locator(".lm-TabBar-tab", has_text=EXPERIMENT).first.click()
 
 
+@pytest.mark.slow
 def test_the_example_notebooks_runs_show_with_their_charts(lab_page, example_notebook_runs):
     page = lab_page
     view = open_experiment(page, example_notebook_runs)

@@ -212,6 +212,7 @@ def test_parquet_files_offer_profile_data(lab_page, lab_server):
     expect(seen.locator(".xtick").filter(has_text="Jan").first).to_be_attached()
 
 
+@pytest.mark.slow
 def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server):
     source = (
         "import pandas as pd, numpy as np\n"
@@ -392,6 +393,7 @@ def test_a_bad_csv_shows_the_parsers_cause(lab_page, lab_server):
     expect(error).to_have_text("cannot read ragged.csv: line 3 has 3 fields where the header has 2")
 
 
+@pytest.mark.slow
 def test_a_tab_whose_job_was_running_is_restored_and_follows_that_job(lab_page, lab_server):
     page = lab_page
     name = "large_restored.csv"

@@ -78,6 +78,7 @@ service.store.add_alert(
 """
 
 
+@pytest.mark.slow
 def test_promote_the_retrained_version_from_the_alert(lab_page, lab_server):
     subprocess.run([sys.executable, "-c", TRAIN], env=lab_server.env(), check=True)
     api = f"{lab_server.url}/mlops/api"

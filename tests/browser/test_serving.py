@@ -28,6 +28,7 @@ mlops.register_model(DecisionTreeClassifier().fit(X, y), "browser-model", X=X)
 """
 
 
+@pytest.mark.slow
 def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     subprocess.run([sys.executable, "-c", REGISTER], env=lab_server.env(), check=True)
     lab_page.goto(lab_server.lab_url())

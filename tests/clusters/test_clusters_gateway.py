@@ -60,6 +60,7 @@ def _gateway_names(server: GatewayServer) -> set[str]:
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.slow
 async def test_gateway_clusters_from_the_rest_api(
     jp_fetch: Any, mlops_app: Any, gateway_server: GatewayServer, tmp_path: Path, jp_root_dir: Path
 ) -> None:

@@ -106,6 +106,7 @@ async def _chain_settled(jp_fetch: Any, monitor_id: str, alert_id: int) -> dict[
     return settled_chain
 
 
+@pytest.mark.slow
 async def test_drift_loop_promotes_with_auto_promote_else_asks_for_approval(
     jp_fetch, jp_root_dir: Path, data: dict[str, str]
 ) -> None:

@@ -98,6 +98,7 @@ async def _refused(jp_fetch: Any, version: int) -> dict[str, Any]:
     return error
 
 
+@pytest.mark.slow
 async def test_gates_refuse_bad_versions_and_promote_a_good_one(jp_fetch, versions) -> None:
     endpoint = await call(jp_fetch, "POST", "endpoints", body={"model": "cancer@champion"})
     assert endpoint["serving_version"] == 1

@@ -19,6 +19,7 @@ EXAMPLE = Path(__file__).parents[2] / "example_notebooks" / "07_evaluate_and_gat
 pytestmark = pytest.mark.timeout(900)
 
 
+@pytest.mark.slow
 async def test_the_evaluate_and_gate_notebook_runs_end_to_end(jp_fetch, jp_root_dir):
     shutil.copy(EXAMPLE, jp_root_dir / EXAMPLE.name)
     _, job = await call(

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.capabilities("evaluation")
 pytestmark = pytest.mark.timeout(600)
 
 
+@pytest.mark.slow
 async def test_protected_alias_moves_on_passed_gates_only_where_they_suffice(
     jp_fetch, tmp_path: Path
 ) -> None:

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from jupyter_mlops.core.store import get_database
 from jupyter_mlops.jobs.store import JobStore
 from tests.support.jobs import write_notebook
@@ -25,6 +27,7 @@ def cli(cwd, env, *args, ok=True):
     return done
 
 
+@pytest.mark.slow
 def test_jobs_commands_and_the_standalone_scheduler(tmp_path, mlops_store):
     write_notebook(tmp_path / "nightly.ipynb", "rows: int = 10", "print('rows', rows)")
     env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(mlops_store)}

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.capabilities("jobs", "tracking")
 EXAMPLE = Path(__file__).parents[2] / "example_notebooks" / "04_scheduled_training.ipynb"
 
 
+@pytest.mark.slow
 async def test_the_retraining_notebook_runs_as_a_job_linked_to_its_tracking_run(
     jp_fetch, jp_root_dir
 ):

@@ -62,6 +62,7 @@ def _invoke(url: str, token: str | None, body: Any) -> tuple[int, Any]:
         return error.code, json.loads(error.read() or b"null")
 
 
+@pytest.mark.slow
 def test_an_mlflow_skops_model_registers_deploys_predicts_and_is_monitored(
     server: MLOpsServer,
 ) -> None:

@@ -38,6 +38,7 @@ print("registered", version.version)
 
 
 @pytest.mark.timeout(600)  # an endpoint, a task process and a papermill kernel on 2 loaded cores
+@pytest.mark.slow
 async def test_drift_alert_retrains_and_registers_a_new_version(
     jp_fetch, jp_root_dir: Path, mlops_store: Path
 ) -> None:

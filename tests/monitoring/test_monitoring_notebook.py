@@ -16,6 +16,7 @@ pytestmark = pytest.mark.capabilities("monitoring")
 EXAMPLES = Path(__file__).parents[2] / "example_notebooks"
 
 
+@pytest.mark.slow
 async def test_the_monitoring_notebook_closes_the_loop(jp_fetch, jp_root_dir, mlops_store):
     for name in ("04_scheduled_training.ipynb", "06_monitor_drift.ipynb"):
         shutil.copy(EXAMPLES / name, jp_root_dir / name)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 import jupyter_mlops as mlops
 from jupyter_mlops.core import artifact_store
@@ -33,6 +34,7 @@ def _serve(model_dir: Path, data_dir: Path) -> tuple[subprocess.Popen[bytes], st
     return process, f"http://127.0.0.1:{port}"
 
 
+@pytest.mark.slow
 def test_image_context_reads_the_model_from_the_root_at_start(s3_root: str, tmp_path: Path) -> None:
     model, X = _fit()
     version = mlops.register_model(model, "iris-img", X=X)

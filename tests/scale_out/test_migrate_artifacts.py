@@ -25,6 +25,7 @@ def _cli(*args: str) -> list[str]:
 
 
 @pytest.mark.timeout(600)
+@pytest.mark.slow
 def test_migration_survives_a_kill_and_resumes(
     s3_server: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -24,6 +24,7 @@ from ..support.jobs import write_notebook
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.slow
 async def test_loop_with_every_file_on_s3(
     db_url: str, s3_root: str, jp_fetch: Any, jp_root_dir: Path, mlops_store: Path
 ) -> None:

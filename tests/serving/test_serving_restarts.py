@@ -74,6 +74,7 @@ async def wait_running(name: str, not_pid: int | None = None, timeout: float = 2
         await asyncio.sleep(0.2)
 
 
+@pytest.mark.slow
 async def test_six_kills_after_healthy_serving_leave_the_endpoint_serving(
     registered: pd.DataFrame, mlops_store: Path
 ) -> None:
@@ -141,6 +142,7 @@ class Requests:
         self._thread.join(600)
 
 
+@pytest.mark.slow
 async def test_with_two_workers_a_killed_worker_fails_at_most_its_request(
     registered: pd.DataFrame, mlops_store: Path
 ) -> None:

@@ -69,6 +69,7 @@ def _workers(process_pid: int) -> set[int]:
 
 
 @pytest.mark.skipif(available_cores() < 2, reason="needs 2 cores to see more than one worker")
+@pytest.mark.slow
 def test_serve_defaults_to_a_worker_per_core(mlops_store: Path):
     rng = np.random.default_rng(3)
     X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])

@@ -99,6 +99,7 @@ def team(
                 postgres.drop_database(db_url)
 
 
+@pytest.mark.slow
 def test_two_users_on_one_store_promote_with_an_approval(team: Any) -> None:
     a, b, hook, mailbox = team
     assert a.call(ANA, "GET", "whoami")[1]["user"] == "ana"

@@ -158,6 +158,7 @@ def test_prepare_input_checks_columns_and_types(cancer, tmp_path):
     assert error.value.field in ("model", "name")
 
 
+@pytest.mark.slow
 def test_randomized_search_logs_its_best_candidates_too(cancer):
     from sklearn.model_selection import RandomizedSearchCV
 
