@@ -142,31 +142,39 @@ def _rss() -> int:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _measure(tool: str, n_rows: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    reference, current = make_tables(n_rows)
-    base = _rss()
-    peak = [base]
-    done = threading.Event()
+class PeakRss:
+    """The process's resident set while the block runs, sampled every 5 ms: `base` at entry,
+    `peak` the highest seen (both in bytes)."""
 
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss())
+    def __enter__(self) -> PeakRss:
+        self.base = self.peak = _rss()
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, _rss())
             time.sleep(0.005)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    started = time.perf_counter()
-    try:
-        drifted = TOOLS[tool](reference, current)
-        error = None
-    except Exception as exc:  # report the peer's failure, keep benchmarking the others
-        drifted, error = [], f"{type(exc).__name__}: {exc}"
-    elapsed = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    out.put(
-        {"seconds": elapsed, "peak_mb": (peak[0] - base) / 1e6, "drifted": drifted, "error": error}
-    )
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._sampler.join()
+
+
+def _measure(tool: str, n_rows: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    reference, current = make_tables(n_rows)
+    with PeakRss() as memory:
+        started = time.perf_counter()
+        try:
+            drifted = TOOLS[tool](reference, current)
+            error = None
+        except Exception as exc:  # report the peer's failure, keep benchmarking the others
+            drifted, error = [], f"{type(exc).__name__}: {exc}"
+        elapsed = time.perf_counter() - started
+    peak_mb = (memory.peak - memory.base) / 1e6
+    out.put({"seconds": elapsed, "peak_mb": peak_mb, "drifted": drifted, "error": error})
 
 
 def measure(tool: str, n_rows: int) -> dict[str, object]:

@@ -24,13 +24,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from drift import SHIFTED, make_tables
+from drift import SHIFTED, PeakRss, make_tables
 
 
 def write_folders(root: Path, n_rows: int, file_rows: int, distinct: int | None = None) -> int:
@@ -61,11 +60,6 @@ def write_folders(root: Path, n_rows: int, file_rows: int, distinct: int | None 
     return sum(f.stat().st_size for f in root.rglob("*.parquet"))
 
 
-def _rss() -> int:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
 def measure(root: Path) -> dict[str, object]:
     """Time `mlops.drift` on the two folders read with Dask, in this process."""
     import dask
@@ -76,30 +70,19 @@ def measure(root: Path) -> dict[str, object]:
     dask.config.set(scheduler="threads")
     reference = dd.read_parquet(str(root / "reference"))
     current = dd.read_parquet(str(root / "current"))
-    base = _rss()
-    peak = [base]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss())
-            time.sleep(0.005)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    cpu = time.process_time()
-    started = time.perf_counter()
-    drifted = mlops.drift(reference, current).drifted_columns
-    wall = time.perf_counter() - started
-    cpu = time.process_time() - cpu
-    done.set()
-    sampler.join()
+    with PeakRss() as memory:
+        cpu = time.process_time()
+        started = time.perf_counter()
+        drifted = mlops.drift(reference, current).drifted_columns
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+    base = memory.base
     return {
         "partitions": reference.npartitions + current.npartitions,
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
         "baseline_mb": round(base / 1e6),
-        "peak_above_baseline_mb": round((peak[0] - base) / 1e6),
+        "peak_above_baseline_mb": round((memory.peak - base) / 1e6),
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3),
         "drifted": drifted,
         "exact": set(drifted) == set(SHIFTED),
