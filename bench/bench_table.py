@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import statistics
+import time
+from collections.abc import Callable
 from typing import Any
 
 
@@ -32,3 +35,15 @@ def row(
         "goal": goal,
         "met": bool(met),
     }
+
+
+def median_wall_cpu_ms(action: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of `action` over `repeat` calls, after one warm-up."""
+    action()
+    walls, cpus = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        action()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000

@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_table import load_average, row  # noqa: E402
+from bench_table import load_average, median_wall_cpu_ms, row  # noqa: E402
 
 PARTS = ("notebook", "profile", "tracking", "drift", "endpoint")
 
@@ -80,18 +79,6 @@ def part_profile(quick: bool) -> list[dict[str, Any]]:
         row(f"profile {n_rows:,} x 20: peak RSS (MB)", peak, describe["peak"] / 2**20, "MB",
             "describe(include='all')", "< 1,024 MB at 1M rows", peak < 1024),
     ]  # fmt: skip
-
-
-def _cpu_ms(action: Any, repeat: int = 7) -> tuple[float, float]:
-    """Median wall and CPU milliseconds of `action` (after one warm-up call)."""
-    action()
-    walls, cpus = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        action()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000
 
 
 def part_tracking(quick: bool) -> list[dict[str, Any]]:
@@ -154,20 +141,22 @@ def part_tracking(quick: bool) -> list[dict[str, Any]]:
                        Metric("loss", random.random(), 0, now)]  # fmt: skip
             store.log_batch(run.run_id, metrics=metrics)
         ids = [experiment_id]
-        param_wall, param_cpu = _cpu_ms(
+        param_wall, param_cpu = median_wall_cpu_ms(
             lambda: store.search_runs(ids, "params.lr = '0.1'", max_results=50)
         )
-        all_wall, all_cpu = _cpu_ms(lambda: store.search_runs(ids, max_results=size))
+        all_wall, all_cpu = median_wall_cpu_ms(lambda: store.search_runs(ids, max_results=size))
         peer_ids = [client.create_experiment("search")]
         for index in range(200 if quick else size):
             run_id = client.create_run(peer_ids[0]).info.run_id
             client.log_batch(run_id, params=[
                 mlflow.entities.Param("lr", random.choice(["0.1", "0.01", "0.001"])),
                 mlflow.entities.Param("depth", str(index % 9))])  # fmt: skip
-        peer_param, _ = _cpu_ms(
+        peer_param, _ = median_wall_cpu_ms(
             lambda: client.search_runs(peer_ids, "params.lr = '0.1'", max_results=50), repeat=3
         )
-        peer_all, _ = _cpu_ms(lambda: client.search_runs(peer_ids, max_results=1000), repeat=3)
+        peer_all, _ = median_wall_cpu_ms(
+            lambda: client.search_runs(peer_ids, max_results=1000), repeat=3
+        )
         peer_runs = 200 if quick else size
         rows += [
             row(f"search {size:,} runs: param filter, page of 50 (ms, wall)", param_wall,

@@ -43,6 +43,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench_table import median_wall_cpu_ms
+
 PAGE = 50
 FILTER = "params.lr = '0.1' and metrics.acc > 0.5 and tags.family = 'trees'"
 ORDER = ["metrics.loss ASC", "params.depth DESC"]
@@ -304,17 +306,6 @@ def bench_mlflow(server: Server, points: int, search_runs: int) -> dict[str, flo
     return results
 
 
-def _cpu_wall_ms(action: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
-    action()
-    cpus, walls = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        action()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(cpus) * 1000, statistics.median(walls) * 1000
-
-
 def bench_cpu(server: Server, runs: int = 300, size: int = 1_000) -> dict[str, Any]:
     """Issue 20's tracking rows, ours only: CPU and wall ms per run created and per search."""
     import jupyter_mlops as mlops
@@ -348,13 +339,13 @@ def bench_cpu(server: Server, runs: int = 300, size: int = 1_000) -> dict[str, A
         store.log_batch(run.run_id, metrics=metrics)
     server.analyze(os.environ["JUPYTER_MLOPS_DB_URL"])
     ids = [experiment_id]
-    param_cpu, param_wall = _cpu_wall_ms(
+    param_wall, param_cpu = median_wall_cpu_ms(
         lambda: store.search_runs(ids, "params.lr = '0.1'", max_results=50)
     )
-    filtered_cpu, filtered_wall = _cpu_wall_ms(
+    filtered_wall, filtered_cpu = median_wall_cpu_ms(
         lambda: store.search_runs(ids, FILTER, ORDER, max_results=PAGE)
     )
-    all_cpu, all_wall = _cpu_wall_ms(lambda: store.search_runs(ids, max_results=size))
+    all_wall, all_cpu = median_wall_cpu_ms(lambda: store.search_runs(ids, max_results=size))
     return {
         "store": server.name,
         "load_before": [round(x, 2) for x in load_before],
