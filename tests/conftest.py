@@ -128,22 +128,6 @@ def mlops_app(jp_serverapp: Any) -> Any:
     return next(iter(apps))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Modules holding a test marked `slow` run first, each module's tests kept together and in
-    order: `-n 3 --dist loadfile` hands whole modules to the workers in this order, and a slow
-    module handed out last ran alone while the other workers sat idle (the last fifth of the
-    tests took more than half of the run)."""
-
-    def module(item: pytest.Item) -> str:
-        return item.nodeid.split("::")[0]  # loadfile's unit: the test file
-
-    has_slow = {module(item) for item in items if item.get_closest_marker("slow") is not None}
-    first_seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        first_seen.setdefault(module(item), index)
-    items.sort(key=lambda item: (module(item) not in has_slow, first_seen[module(item)]))
-
-
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Expose each phase's report on the item, so fixtures can react to a failed test."""
