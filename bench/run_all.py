@@ -90,8 +90,6 @@ def part_tracking(quick: bool) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         server = tracking.Server(Path(folder), None)
         import jupyter_mlops as mlops
-        from jupyter_mlops.tracking.entities import Metric
-        from jupyter_mlops.tracking.process_client import get_client
 
         tracking._fresh_store(server, "runs")
         params = {f"p{i}": i for i in range(10)}
@@ -127,20 +125,7 @@ def part_tracking(quick: bool) -> list[dict[str, Any]]:
                         ours_cpu_rate, None, "runs/s", "-", ">= 1,000/s",
                         ours_cpu_rate >= 1000))  # fmt: skip
 
-        tracking._fresh_store(server, "search")
-        store = get_client().store
-        experiment_id = store.get_or_create_experiment("bench").experiment_id
-        now = int(time.time() * 1000)
-        for index in range(size):
-            run = store.create_run(
-                experiment_id,
-                params={"lr": random.choice(["0.1", "0.01", "0.001"]), "depth": str(index % 9)},
-                tags={"family": random.choice(["trees", "linear"])},
-            )
-            metrics = [Metric("acc", random.random(), 0, now),
-                       Metric("loss", random.random(), 0, now)]  # fmt: skip
-            store.log_batch(run.run_id, metrics=metrics)
-        ids = [experiment_id]
+        store, ids = tracking.search_store(server, "search", size)
         param_wall, param_cpu = median_wall_cpu_ms(
             lambda: store.search_runs(ids, "params.lr = '0.1'", max_results=50)
         )

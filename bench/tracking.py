@@ -306,11 +306,30 @@ def bench_mlflow(server: Server, points: int, search_runs: int) -> dict[str, flo
     return results
 
 
+def search_store(server: Server, name: str, size: int) -> tuple[Any, list[str]]:
+    """A fresh store `name` holding `size` runs to search (an `lr` and a `depth` param, a
+    `family` tag, two metrics each): the store and the ids of the experiment that holds them."""
+    from jupyter_mlops.tracking.entities import Metric
+    from jupyter_mlops.tracking.process_client import get_client
+
+    _fresh_store(server, name)
+    store = get_client().store
+    experiment_id = store.get_or_create_experiment("bench").experiment_id
+    now = int(time.time() * 1000)
+    for index in range(size):
+        run = store.create_run(
+            experiment_id,
+            params={"lr": random.choice(["0.1", "0.01", "0.001"]), "depth": str(index % 9)},
+            tags={"family": random.choice(["trees", "linear"])},
+        )
+        metrics = [Metric("acc", random.random(), 0, now), Metric("loss", random.random(), 0, now)]
+        store.log_batch(run.run_id, metrics=metrics)
+    return store, [experiment_id]
+
+
 def bench_cpu(server: Server, runs: int = 300, size: int = 1_000) -> dict[str, Any]:
     """Issue 20's tracking rows, ours only: CPU and wall ms per run created and per search."""
     import jupyter_mlops as mlops
-    from jupyter_mlops.tracking.entities import Metric
-    from jupyter_mlops.tracking.process_client import get_client
 
     load_before = os.getloadavg()
     _fresh_store(server, "cpu_runs")
@@ -325,20 +344,8 @@ def bench_cpu(server: Server, runs: int = 300, size: int = 1_000) -> dict[str, A
     run_cpu = (time.process_time() - cpu) / runs * 1000
     run_wall = (time.perf_counter() - wall) / runs * 1000
 
-    _fresh_store(server, "cpu_search")
-    store = get_client().store
-    experiment_id = store.get_or_create_experiment("bench").experiment_id
-    now = int(time.time() * 1000)
-    for index in range(size):
-        run = store.create_run(
-            experiment_id,
-            params={"lr": random.choice(["0.1", "0.01", "0.001"]), "depth": str(index % 9)},
-            tags={"family": random.choice(["trees", "linear"])},
-        )
-        metrics = [Metric("acc", random.random(), 0, now), Metric("loss", random.random(), 0, now)]
-        store.log_batch(run.run_id, metrics=metrics)
+    store, ids = search_store(server, "cpu_search", size)
     server.analyze(os.environ["JUPYTER_MLOPS_DB_URL"])
-    ids = [experiment_id]
     param_wall, param_cpu = median_wall_cpu_ms(
         lambda: store.search_runs(ids, "params.lr = '0.1'", max_results=50)
     )
