@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.query import QueryModel
+from ..evaluation.followups import AlertFollowup
 from .entities import Monitor, MonitorAlert, Window
 
 
@@ -112,18 +113,6 @@ class ChainJobRun(BaseModel):
     error: str | None
 
 
-class ChainFollowup(BaseModel):
-    """The drift loop's step after the retraining (`evaluation.followups.AlertFollowup`)."""
-
-    alert_id: int
-    job_run_id: str
-    state: str
-    version: int | None
-    gate_run_id: str | None
-    message: str | None
-    created_time: int
-
-
 class ChainGateRun(BaseModel):
     """The gate run of the version the retraining registered."""
 
@@ -152,7 +141,7 @@ class AlertChainOut(BaseModel):
     alert: MonitorAlert
     job_run: ChainJobRun | None = None
     versions: list[int] = Field(description="Versions the retraining run registered")
-    followup: ChainFollowup | None = None
+    followup: AlertFollowup | None = None
     gate_run: ChainGateRun | None = None
     approval: ChainApproval | None = None
     outcome: str

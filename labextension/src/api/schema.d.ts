@@ -1223,7 +1223,7 @@ export interface components {
             /** @default null */
             approval: components["schemas"]["ChainApproval"] | null;
             /** @default null */
-            followup: components["schemas"]["ChainFollowup"] | null;
+            followup: components["schemas"]["AlertFollowup"] | null;
             /** @default null */
             gate_run: components["schemas"]["ChainGateRun"] | null;
             /** @default null */
@@ -1235,6 +1235,26 @@ export interface components {
              * @description Versions the retraining run registered
              */
             versions: number[];
+        };
+        /**
+         * AlertFollowup
+         * @description What followed alert `alert_id`'s retraining run `job_run_id`.
+         */
+        AlertFollowup: {
+            /** Alert Id */
+            alert_id: number;
+            /** Created Time */
+            created_time: number;
+            /** Gate Run Id */
+            gate_run_id: string | null;
+            /** Job Run Id */
+            job_run_id: string;
+            /** Message */
+            message: string | null;
+            /** State */
+            state: string;
+            /** Version */
+            version: number | null;
         };
         /**
          * AlertList
@@ -1543,26 +1563,6 @@ export interface components {
             id: number;
             /** State */
             state: string;
-        };
-        /**
-         * ChainFollowup
-         * @description The drift loop's step after the retraining (`evaluation.followups.AlertFollowup`).
-         */
-        ChainFollowup: {
-            /** Alert Id */
-            alert_id: number;
-            /** Created Time */
-            created_time: number;
-            /** Gate Run Id */
-            gate_run_id: string | null;
-            /** Job Run Id */
-            job_run_id: string;
-            /** Message */
-            message: string | null;
-            /** State */
-            state: string;
-            /** Version */
-            version: number | null;
         };
         /**
          * ChainGateRun
