@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .model_call import labels_and_proba
+from .model_call import forest_call, labels_and_proba
 from .payloads import ModelInput
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,12 @@ class LoadedModel:
     # `model_call.proba_decides`: labels are the argmax of predict_proba (then its classes_).
     proba_decides: bool = False
     classes_array: Any = None
+    # `model_call.forest_call`: a forest summed over its trees without joblib (else None).
+    forest: Any = None
+
+    def __post_init__(self) -> None:
+        if self.forest is None:
+            self.forest = forest_call(self.estimator)
 
 
 @dataclass

@@ -12,6 +12,15 @@ Two facts, decided once when a version is loaded (`model_source.load`):
   learn's forest classifiers, alone or as a Pipeline's last step). When a request wants the
   probabilities (`/predict`), `predict_proba` runs once and the labels come from it, instead
   of `predict` computing the same probabilities again.
+
+And one way to compute, decided once per loaded version (`forest_call`): a scikit-learn random
+forest or extra-trees model (classifier or regressor, one output) is summed here, tree by tree,
+from each fitted tree's own `tree_.predict`, after the forest's own input check once per batch.
+That is what the forest's `predict_proba` / `predict` compute, in the same order, without
+their per-tree `joblib` dispatch (a `delayed` wrapper, `config_context`, warning filters and a
+tree-level input check for each of the 50-500 trees), which was most of the endpoint's CPU per
+request (py-spy, docs/performance.md). It is used only after a probe at load gives the
+forest's own answers bit for bit; otherwise the forest is called as before.
 """
 
 from __future__ import annotations
@@ -68,9 +77,102 @@ def proba_decides(estimator: Any) -> bool:
     )
 
 
+class ForestCall:
+    """A fitted scikit-learn forest's predictions summed over its trees here (`forest_call`)."""
+
+    def __init__(self, forest: Any, classifier: bool) -> None:
+        self.forest = forest
+        self.classifier = classifier
+        self.trees = [tree.tree_ for tree in forest.estimators_]
+        self.n_classes = int(forest.n_classes_) if classifier else 0
+        self.classes = forest.classes_ if classifier else None
+
+    def proba(self, X: Any) -> np.ndarray:
+        """`ForestClassifier.predict_proba(X)`: the mean of the trees' leaf class fractions."""
+        X = self.forest._validate_X_predict(X)  # float32, feature count, finite (or allow-nan)
+        total = np.zeros((X.shape[0], self.n_classes), dtype=np.float64)
+        for tree in self.trees:
+            total += tree.predict(X)[:, : self.n_classes]
+        total /= len(self.trees)
+        return total
+
+    def labels(self, proba: np.ndarray) -> np.ndarray:
+        """`ForestClassifier.predict`'s labels from the probabilities."""
+        assert self.classes is not None
+        return np.asarray(self.classes.take(np.argmax(proba, axis=1), axis=0))
+
+    def values(self, X: Any) -> np.ndarray:
+        """`ForestRegressor.predict(X)`: the mean of the trees' leaf values."""
+        X = self.forest._validate_X_predict(X)
+        total = np.zeros(X.shape[0], dtype=np.float64)
+        for tree in self.trees:
+            total += tree.predict(X)[:, 0]
+        total /= len(self.trees)
+        return total
+
+
+def forest_call(estimator: Any) -> ForestCall | None:
+    """The `ForestCall` of a plain scikit-learn forest with one output whose trees predict as
+    scikit-learn's own, when a probe gives the forest's answers exactly; else None."""
+    if not type(estimator).__module__.startswith("sklearn.ensemble"):
+        return None
+    from sklearn.ensemble._forest import ForestClassifier, ForestRegressor
+    from sklearn.tree import DecisionTreeClassifier
+    from sklearn.tree._classes import BaseDecisionTree
+
+    kind = type(estimator)
+    trees = getattr(estimator, "estimators_", None)
+    if not trees or getattr(estimator, "n_outputs_", 0) != 1:
+        return None
+    if isinstance(estimator, ForestClassifier):
+        plain = kind.predict is ForestClassifier.predict and (
+            kind.predict_proba is ForestClassifier.predict_proba
+        )
+        same_trees = all(
+            type(t).predict_proba is DecisionTreeClassifier.predict_proba for t in trees
+        )
+        call = ForestCall(estimator, classifier=True)
+    elif isinstance(estimator, ForestRegressor):
+        plain = kind.predict is ForestRegressor.predict
+        same_trees = all(type(t).predict is BaseDecisionTree.predict for t in trees)
+        call = ForestCall(estimator, classifier=False)
+    else:
+        return None
+    if not (plain and same_trees and hasattr(estimator, "_validate_X_predict")):
+        return None
+    return call if _same_answers(estimator, call) else None
+
+
+def _same_answers(estimator: Any, call: ForestCall) -> bool:
+    """Whether `call` gives the forest's own answers, bit for bit, on a few probe rows."""
+    n_features = int(estimator.n_features_in_)
+    rows: Any = np.random.default_rng(0).normal(size=(16, n_features)) * 3
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None:  # fitted on a frame: probe with one, as sklearn checks the names
+        import pandas as pd
+
+        rows = pd.DataFrame(rows, columns=list(names))
+    try:
+        if call.classifier:
+            proba = call.proba(rows)
+            return bool(
+                np.array_equal(proba, estimator.predict_proba(rows))
+                and np.array_equal(call.labels(proba), estimator.predict(rows))
+            )
+        return bool(np.array_equal(call.values(rows), estimator.predict(rows)))
+    except Exception:  # a forest this path does not know: it is called as before
+        return False
+
+
 def labels_and_proba(model: Any, X: Any, want_proba: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """The labels (or values) and, when wanted and the model has them, the probabilities of
-    `X`: `predict_proba` once where it decides the labels."""
+    `X`: `predict_proba` once where it decides the labels; a forest through `ForestCall`."""
+    direct: ForestCall | None = getattr(model, "forest", None)
+    if direct is not None:
+        if not direct.classifier:
+            return direct.values(X), None
+        probabilities = direct.proba(X)
+        return direct.labels(probabilities), probabilities if want_proba else None
     estimator = model.estimator
     if want_proba and model.has_proba:
         probabilities = np.asarray(estimator.predict_proba(X))
