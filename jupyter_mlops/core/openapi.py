@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
-from pydantic.json_schema import JsonSchemaMode
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
+from pydantic_core import core_schema
 
 # A response is a pydantic model, a pydantic dataclass or a typed dict: an entity that is also
 # what the API answers (e.g. `monitoring.entities.Window`) is declared once, as a pydantic
@@ -22,9 +23,32 @@ from pydantic.json_schema import JsonSchemaMode
 # public type for its dataclasses, hence `type[Any]`.)
 Shape: TypeAlias = type[BaseModel] | type[Any]
 
-# The config of a pydantic dataclass the API answers: a field with a default is still always
-# in the answer, so the document (and the Lab's generated types) marks it required.
-ANSWERED = ConfigDict(json_schema_serialization_defaults_required=True)
+# The config key that says whether an answer's fields with defaults are always in it.
+DEFAULTS_REQUIRED = "json_schema_serialization_defaults_required"
+
+
+class AnswerSchema(GenerateJsonSchema):
+    """The document's schemas: in an answer, a field with a default is still always present
+    (`reply` dumps every field), so it is required there, and the Lab's generated types do not
+    make it optional. A model that leaves fields out when it is dumped (MLflow's messages drop
+    unset ones) says so with `ConfigDict(json_schema_serialization_defaults_required=False)`;
+    a typed dict's `NotRequired` keys stay optional."""
+
+    def field_is_required(
+        self,
+        field: core_schema.ModelField | core_schema.DataclassField | core_schema.TypedDictField,
+        total: bool,
+    ) -> bool:
+        """Required in an answer unless the model opts out (see the class docstring)."""
+        # `_config` is the config of the model being generated: pydantic exposes no public
+        # accessor; tests/core/test_openapi_required.py fails if it stops working.
+        if (
+            self.mode == "serialization"
+            and field["type"] != "typed-dict-field"
+            and self._config.config_dict.get(DEFAULTS_REQUIRED, True)
+        ):
+            return field.get("serialization_exclude_if") is None
+        return super().field_is_required(field, total)
 
 
 @dataclass(frozen=True)
@@ -170,7 +194,9 @@ def _models_schemas(
     # of an `-Input`/`-Output` pair.
     ordered = sorted(uses, key=lambda use: (use[0].__module__, use[0].__qualname__, use[1]))
     inputs = [((model, mode), mode, TypeAdapter(model)) for model, mode in ordered]
-    keyed, top = TypeAdapter.json_schemas(inputs, ref_template="#/components/schemas/{model}")
+    keyed, top = TypeAdapter.json_schemas(
+        inputs, ref_template="#/components/schemas/{model}", schema_generator=AnswerSchema
+    )
     refs = {key: schema for (key, _mode), schema in keyed.items()}
     return refs, top.get("$defs", {})
 

@@ -20,8 +20,12 @@ Count = Annotated[int, Field(ge=1, le=2**31 - 1)]
 class Message(BaseModel):
     """Base of every MLflow message: lenient in, protobuf-JSON out."""
 
+    # Answers leave unset fields out (`reply_message`), so the document keeps them optional.
     model_config = ConfigDict(
-        extra="ignore", coerce_numbers_to_str=True, ser_json_inf_nan="strings"
+        extra="ignore",
+        coerce_numbers_to_str=True,
+        ser_json_inf_nan="strings",
+        json_schema_serialization_defaults_required=False,
     )
 
 

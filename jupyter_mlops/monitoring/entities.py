@@ -15,7 +15,6 @@ from typing import Any, Literal
 from pydantic.dataclasses import dataclass
 from typing_extensions import TypedDict
 
-from ..core.openapi import ANSWERED
 
 REFERENCE_KINDS = ("training", "profile")
 WINDOW_STATUSES = ("pending", "done", "skipped", "failed")
@@ -44,7 +43,7 @@ class MonitorSpec:
     paused: bool = False
 
 
-@dataclass(config=ANSWERED)
+@dataclass
 class Monitor:
     """A stored monitor. `reference_kind` "training" follows the served version's profile."""
 
@@ -137,7 +136,7 @@ class WindowReport(DriftReportData, total=False):
     validation: ValidationData
 
 
-@dataclass(config=ANSWERED)
+@dataclass
 class Window:
     """One evaluated (or claimed) window: drift share, traffic, labelled performance; `report`
     (its `WindowReport`) only when asked for."""
@@ -188,7 +187,7 @@ class WindowResult:
     error: str | None = None
 
 
-@dataclass(config=ANSWERED)
+@dataclass
 class MonitorAlert:
     """A window that crossed its monitor's thresholds, and the retraining run it started."""
 

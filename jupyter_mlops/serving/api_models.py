@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass
 
-from ..core.openapi import ANSWERED
 from ..core.query import QueryModel
 from .entities import Endpoint, ModelVersion, RegisteredModel
 
@@ -129,7 +128,7 @@ class EndpointList(BaseModel):
     external: list[RegisteredEndpointOut] = Field(default_factory=list)
 
 
-@dataclass(frozen=True, kw_only=True, config=ANSWERED)
+@dataclass(frozen=True, kw_only=True)
 class ModelDetail(RegisteredModel):
     """A model with its versions (newest first) and the endpoints serving it."""
 

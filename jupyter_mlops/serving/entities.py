@@ -14,10 +14,8 @@ from typing import Any
 from pydantic import computed_field
 from pydantic.dataclasses import dataclass
 
-from ..core.openapi import ANSWERED
 
-
-@dataclass(frozen=True, config=ANSWERED)
+@dataclass(frozen=True)
 class ModelVersion:
     """A registered version: its folder, content hash, lineage and the baseline for monitoring.
 
@@ -53,7 +51,7 @@ class ModelVersion:
         return f"models:/{self.name}/{self.version}"
 
 
-@dataclass(frozen=True, config=ANSWERED)
+@dataclass(frozen=True)
 class Alias:
     """An alias of a model, the version it points to and the one before."""
 
@@ -65,7 +63,7 @@ class Alias:
     updated_by: str | None = None
 
 
-@dataclass(frozen=True, config=ANSWERED)
+@dataclass(frozen=True)
 class RegisteredModel:
     """A model name with its latest version number and its aliases."""
 

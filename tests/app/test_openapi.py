@@ -10,8 +10,14 @@ import pytest
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import HTTPClientError
 
-from jupyter_mlops.core.openapi import implemented_verbs, parse_pattern
+from jupyter_mlops.core.openapi import (
+    build_document,
+    implemented_verbs,
+    listed_routes,
+    parse_pattern,
+)
 from jupyter_mlops.health.api_document import default_document, document_json
+from jupyter_mlops.mlflow_compat.handlers import ABSOLUTE_ROUTES
 
 SRC = Path(__file__).resolve().parents[2] / "labextension/src"
 MODEL_TS = SRC / "tracking/model.ts"
@@ -161,3 +167,15 @@ async def test_unknown_route_is_not_in_the_document(jp_fetch):
     with pytest.raises(HTTPClientError) as info:
         await jp_fetch("mlops", "api", "openapi.yaml")
     assert info.value.code == 404
+
+
+def test_answer_fields_with_defaults_are_required_unless_the_model_leaves_them_out():
+    """`reply` dumps every field, so an answer's defaulted fields are required (the Lab's
+    generated types do not make them optional); a typed dict's `total=False` keys stay
+    optional; MLflow's messages, which drop unset fields, keep them optional."""
+    ours = default_document().model_dump(mode="json")["components"]["schemas"]
+    assert {"tracking_run_ids", "error_field", "created_by"} <= set(ours["JobRunOut"]["required"])
+    assert "prediction" not in ours["WindowReport"]["required"]
+    mlflow = build_document(listed_routes(ABSOLUTE_ROUTES), "/mlops/api", "0")
+    info = mlflow.model_dump(mode="json")["components"]["schemas"]["RunInfoMessage"]
+    assert {"user_id", "end_time"} <= set(info["properties"]) - set(info["required"])

@@ -1752,7 +1752,7 @@ export interface components {
              */
             threads: number;
             /** Workers */
-            workers?: components["schemas"]["WorkerInfo"][];
+            workers: components["schemas"]["WorkerInfo"][];
         };
         /**
          * ClusterLimits
@@ -2019,7 +2019,7 @@ export interface components {
             /** Isactive */
             isActive: boolean;
             /** Plots */
-            plots?: {
+            plots: {
                 [key: string]: string;
             };
             /** Url */
@@ -2211,7 +2211,7 @@ export interface components {
             /** Endpoints */
             endpoints: components["schemas"]["EndpointOut"][];
             /** External */
-            external?: components["schemas"]["RegisteredEndpointOut"][];
+            external: components["schemas"]["RegisteredEndpointOut"][];
         };
         /**
          * EndpointOut
@@ -2471,7 +2471,7 @@ export interface components {
             /** Passed */
             passed: boolean | null;
             /** Values */
-            values?: {
+            values: {
                 [key: string]: unknown;
             };
         };
@@ -2613,7 +2613,7 @@ export interface components {
              */
             schema_compatible: boolean;
             /** Sensitive Features */
-            sensitive_features?: string[];
+            sensitive_features: string[];
             /**
              * Slice Metric
              * @description Per-slice metric (accuracy / rmse)
@@ -2624,7 +2624,7 @@ export interface components {
              * Slices
              * @description Holdout columns to slice by
              */
-            slices?: string[];
+            slices: string[];
             /**
              * Target
              * @description The holdout's label column
@@ -2791,7 +2791,7 @@ export interface components {
             /** Passed */
             passed: boolean | null;
             /** Values */
-            values?: {
+            values: {
                 [key: string]: unknown;
             };
         };
@@ -3167,7 +3167,7 @@ export interface components {
             /** Title */
             title: string;
             /** Tracking Run Ids */
-            tracking_run_ids?: string[];
+            tracking_run_ids: string[];
             /** Trigger */
             trigger: string;
         };
@@ -4568,12 +4568,12 @@ export interface components {
             dataset_share: number;
             /** Missing Columns */
             missing_columns: string[];
-            prediction: components["schemas"]["ColumnDriftData"];
+            prediction?: components["schemas"]["ColumnDriftData"];
             /** Reference Rows */
             reference_rows: number;
             /** Share Drifted */
             share_drifted: number;
-            validation: components["schemas"]["ValidationData"];
+            validation?: components["schemas"]["ValidationData"];
         };
         /**
          * WindowsQuery
@@ -4634,7 +4634,7 @@ export interface components {
              * Evaluations
              * @description The evaluations the gates compared on the holdout: `candidate` and `served` (null when nothing was served), each an evaluation without figures (metrics, slices, fairness, n_rows); empty until the gates ran
              */
-            evaluations?: {
+            evaluations: {
                 [key: string]: unknown;
             };
             /** Failed */

@@ -107,7 +107,7 @@ function RunLine(props: { run: IJobRun; actions: IJobsActions; onCancel(): void 
           ⤓ {output.format}
         </a>
       ))}
-      {(run.tracking_run_ids ?? []).map(id => (
+      {run.tracking_run_ids.map(id => (
         <button
           key={id}
           className="jp-mod-styled jp-MLOps-link"

@@ -31,7 +31,7 @@ async function loadRetraining(
 ): Promise<{ run: IRetrainRun; served: IServed | null }> {
   const run = await requestAPI<IRetrainRun>(`job-runs/${encodeURIComponent(runId)}`);
   // Always sent; optional in the schema only because the server fills it by a default factory.
-  const trackingRuns = run.tracking_run_ids ?? [];
+  const trackingRuns = run.tracking_run_ids;
   if (run.status !== 'succeeded' || trackingRuns.length === 0) {
     return { run, served: null };
   }

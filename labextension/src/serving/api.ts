@@ -71,7 +71,7 @@ export async function listAllEndpoints(): Promise<{
   external: IRegisteredEndpoint[];
 }> {
   const answer = await requestAPI<Schema<'EndpointList'>>('endpoints');
-  return { endpoints: answer.endpoints, external: answer.external ?? [] };
+  return { endpoints: answer.endpoints, external: answer.external };
 }
 
 export function deploy(model: string, name?: string): Promise<IEndpoint> {
