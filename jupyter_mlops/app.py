@@ -132,6 +132,12 @@ class MLOpsApp(ExtensionApp):
         help="The first port tried for a deployed endpoint (127.0.0.1); the next free one is "
         "taken when it is busy. $JUPYTER_MLOPS_SERVING_BASE_PORT overrides it.",
     ).tag(config=True)
+    serving_warm_spare = Bool(
+        True,
+        help="Keep one spare endpoint process with the serving libraries imported, and start "
+        "deployed, restarted and adopted endpoints from it (the first is started by the first "
+        "deploy). Off: each endpoint process imports them at its start.",
+    ).tag(config=True)
     allow_pickle_models = Bool(
         False,
         help="DANGEROUS: let endpoints serve pickled MLflow scikit-learn models (pickle or "

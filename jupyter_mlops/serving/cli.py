@@ -37,6 +37,8 @@ def _configure_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--model-dir", help="Serve a model folder (as exported), without a store.")
     serve.add_argument("--endpoint", help=argparse.SUPPRESS)  # the supervisor's endpoint record
     serve.add_argument("--restarts", type=int, default=0, help=argparse.SUPPRESS)  # for /metrics
+    # The supervisor's warm spare: imports, then serves the endpoint its stdin names (`spare`).
+    serve.add_argument("--spare", action="store_true", help=argparse.SUPPRESS)
     serve.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1).")
     serve.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
     serve.add_argument(
@@ -102,6 +104,10 @@ def _configure_export(export: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace, shell: Any) -> int:
+    if args.spare:
+        from .spare import run_spare
+
+        return run_spare()
     from .endpoint_app import EndpointConfig, serve
 
     chosen = [x for x in (args.model, args.model_dir, args.endpoint) if x]

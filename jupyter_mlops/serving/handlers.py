@@ -61,6 +61,7 @@ class ServingHost(ServerHost, Protocol):
 
     serving_base_port: int
     allow_pickle_models: bool
+    serving_warm_spare: bool
 
 
 def setup(app: ServingHost) -> Teardown:
@@ -69,7 +70,11 @@ def setup(app: ServingHost) -> Teardown:
     registry = ModelRegistry(app.database, app.resolved_data_dir)
     base_port = int(os.environ.get(BASE_PORT_ENV) or app.serving_base_port)
     supervisor = EndpointSupervisor(
-        registry, app.resolved_data_dir, base_port, allow_pickle_models=app.allow_pickle_models
+        registry,
+        app.resolved_data_dir,
+        base_port,
+        allow_pickle_models=app.allow_pickle_models,
+        warm_spare=app.serving_warm_spare,
     )
     app.services.provide(REGISTRY, registry)
     app.services.provide(SUPERVISOR, supervisor)

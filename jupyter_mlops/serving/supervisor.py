@@ -16,6 +16,10 @@ folder `<data dir>/serving/endpoints/<name>/` (0700, see `endpoint_files`; the t
 log are 0600). The process is told the token file's path and re-reads it, so `rotate_token`
 replaces the token without a restart. The server's own calls to its endpoints (`/health`,
 `/metrics`) carry the token.
+
+With `warm_spare` (the default) a process is started by handing the endpoint to a warm spare
+that has already imported the serving stack (`spare_pool`, `spare`), and the next spare is
+started once the endpoint answers; the process is this server's child either way.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ import logging
 import os
 import signal
 import socket
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -42,6 +45,8 @@ from .entities import Endpoint
 from .model_uri import check_name, parse_ref
 from .registry import ModelRegistry
 from .restart_policy import QUICK_S, WINDOW_S, RestartPolicy
+from .spare import Instruction
+from .spare_pool import SparePool
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,7 @@ class EndpointSupervisor:
         quick_s: float = QUICK_S,
         window_s: float = WINDOW_S,
         allow_pickle_models: bool = False,
+        warm_spare: bool = True,
     ) -> None:
         self.registry = registry
         # MLOpsApp.allow_pickle_models: deploy MLflow pickles and let their processes load them.
@@ -85,6 +91,8 @@ class EndpointSupervisor:
         self._stopping: set[str] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         self._closing = False
+        # MLOpsApp.serving_warm_spare: start endpoints from a process with its imports done.
+        self.spares = SparePool(self.data_dir, warm_spare)
 
     # --- public ---------------------------------------------------------------------------
 
@@ -277,6 +285,7 @@ class EndpointSupervisor:
     async def close(self) -> None:
         """Stop every endpoint this server started, except persistent ones."""
         self._closing = True
+        await self.spares.close()
         for name in list(self._processes):
             try:
                 endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
@@ -318,33 +327,14 @@ class EndpointSupervisor:
             extra[TOKEN_FILE_ENV] = str(token_path(self.data_dir, name))
         # Always set, so the server's own environment cannot turn it on for its endpoints.
         extra[ALLOW_PICKLE_ENV] = "1" if self.allow_pickle_models else "0"
-        env = endpoint_environment(os.environ, extra)  # no server or MLflow token
+        base_env = endpoint_environment(os.environ)  # no server or MLflow token
         descriptor, log_path = await asyncio.to_thread(open_log, self.data_dir, name)
-        command = [
-            sys.executable,
-            "-m",
-            "jupyter_mlops.cli",
-            "serve",
-            "--endpoint",
-            name,
-            "--host",
-            endpoint.host,
-            "--port",
-            str(endpoint.port),
-            "--workers",
-            str(endpoint.workers),
-            "--restarts",
-            str(endpoint.restarts),
-        ]
+        instruction = Instruction(
+            name, endpoint.host, endpoint.port, endpoint.workers, endpoint.restarts,
+            str(log_path), endpoint.persistent, extra,
+        )  # fmt: skip
         try:
-            process = await asyncio.create_subprocess_exec(
-                *command,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=descriptor,
-                stderr=descriptor,
-                env=env,
-                start_new_session=endpoint.persistent,
-            )
+            process = await self.spares.start(instruction, base_env, descriptor)
         finally:
             os.close(descriptor)
         self._processes[name] = process
@@ -360,6 +350,9 @@ class EndpointSupervisor:
                 self.registry.update_endpoint, name, state="failed", message=exc.message
             )
             raise
+        finally:  # the next spare imports once this endpoint no longer needs the CPU
+            if not self._closing:
+                self.spares.refill(base_env)
         self._policy(name).healthy(time.monotonic())
         await asyncio.to_thread(self.registry.update_endpoint, name, state="running")
         self._watchers[name] = asyncio.get_running_loop().create_task(self._watch(name, process))

@@ -1,0 +1,182 @@
+"""The supervisor's warm spare (`spare_pool`, `spare`) on real processes: the spare becomes the
+next deployed, restarted or persistent endpoint (its pid is the endpoint's), writes to the
+endpoint's log, refuses a model as a cold process does, never outlives its supervisor, and
+`warm_spare=False` starts every endpoint cold as before."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pandas as pd
+import psutil
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+import jupyter_mlops as mlops
+from jupyter_mlops.core.errors import MLOpsError
+from jupyter_mlops.model_format import save_model
+from jupyter_mlops.serving.api import get_registry
+from jupyter_mlops.serving.endpoint_files import LOG_FILE, endpoint_folder
+from jupyter_mlops.serving.model_uri import ModelRef
+from jupyter_mlops.serving.supervisor import EndpointSupervisor
+from tests.support.processes import wait_gone
+from tests.support.serving import free_port
+
+pytestmark = pytest.mark.timeout(900)
+
+X = pd.DataFrame(np.random.default_rng(4).normal(size=(100, 2)), columns=["a", "b"])
+
+
+@pytest.fixture
+def registered() -> None:
+    mlops.register_model(LogisticRegression().fit(X, X["a"] > 0), "warm", X=X)
+
+
+def _supervisor(data_dir: Path, warm_spare: bool = True) -> EndpointSupervisor:
+    return EndpointSupervisor(get_registry(), data_dir, free_port(), warm_spare=warm_spare)
+
+
+async def _spare_pid(supervisor: EndpointSupervisor) -> int:
+    pid = await supervisor.spares.spare_pid()
+    assert pid is not None, "no spare was started after the first deploy"
+    return pid
+
+
+def _spare_children() -> list[psutil.Process]:
+    return [
+        child
+        for child in psutil.Process().children()
+        if child.is_running() and "--spare" in child.cmdline()
+    ]
+
+
+async def _predict(supervisor: EndpointSupervisor, name: str) -> int:
+    endpoint = get_registry().get_endpoint(name)
+    headers = {"Authorization": f"Bearer {supervisor.token(name)}"}
+    body = {"dataframe_split": {"columns": ["a", "b"], "data": [[1.0, 2.0]]}}
+    async with httpx.AsyncClient(timeout=30) as client:
+        answer = await client.post(f"{endpoint.url}/invocations", json=body, headers=headers)
+    return answer.status_code
+
+
+async def test_a_second_deploy_is_served_by_the_spare_and_logs_to_its_own_log(
+    registered, mlops_store: Path
+) -> None:
+    supervisor = _supervisor(mlops_store)
+    try:
+        first = await supervisor.deploy("warm/1", "first")
+        spare = await _spare_pid(supervisor)
+        assert spare != first.pid
+        second = await supervisor.deploy("warm/1", "second")
+        assert second.pid == spare and second.state == "running"
+        assert await _predict(supervisor, "second") == 200
+        assert os.getsid(spare) == os.getsid(0)  # not persistent: the server's session
+        log = endpoint_folder(mlops_store, "second") / LOG_FILE
+        assert "jupyter-mlops: serving second on http://127.0.0.1" in log.read_text()
+        first_log = endpoint_folder(mlops_store, "first") / LOG_FILE
+        assert "serving second" not in first_log.read_text()
+        # The log is the endpoint's own, private file; the next spare is another process.
+        assert log.stat().st_mode & 0o777 == 0o600
+        assert await _spare_pid(supervisor) not in (spare, first.pid)
+    finally:
+        await supervisor.close()
+
+
+async def test_an_endpoint_killed_is_restarted_from_the_spare(
+    registered, mlops_store: Path
+) -> None:
+    supervisor = _supervisor(mlops_store)
+    registry = get_registry()
+    try:
+        first = await supervisor.deploy("warm/1", "dies")
+        spare = await _spare_pid(supervisor)
+        assert first.pid is not None
+        os.kill(first.pid, signal.SIGKILL)
+        for _ in range(1200):  # a bound, not a measurement
+            endpoint = registry.get_endpoint("dies")
+            if endpoint.state == "running" and endpoint.pid != first.pid:
+                break
+            await asyncio.sleep(0.1)
+        assert (endpoint.state, endpoint.pid, endpoint.restarts) == ("running", spare, 1)
+        assert await _predict(supervisor, "dies") == 200
+    finally:
+        await supervisor.close()
+
+
+async def test_a_persistent_endpoint_from_the_spare_runs_in_its_own_session(
+    registered, mlops_store: Path
+) -> None:
+    supervisor = _supervisor(mlops_store)
+    try:
+        await supervisor.deploy("warm/1", "first")
+        spare = await _spare_pid(supervisor)
+        kept = await supervisor.deploy("warm/1", "kept", persistent=True)
+        assert kept.pid == spare
+        assert os.getsid(spare) == spare != os.getsid(0)
+        assert await _predict(supervisor, "kept") == 200
+        await supervisor.stop("kept")
+        wait_gone(spare)
+    finally:
+        await supervisor.close()
+
+
+async def test_a_model_refused_at_load_fails_from_the_spare_as_it_does_cold(
+    registered, mlops_store: Path
+) -> None:
+    # Another genuine model written over version 1's file: its hash no longer matches.
+    version = get_registry().get_version(ModelRef("warm", version=1))
+    save_model(Path(version.storage_location), LogisticRegression(C=0.1).fit(X, X["a"] > 0), X)
+    failures = []
+    for warm in (False, True):
+        supervisor = _supervisor(mlops_store, warm_spare=warm)
+        try:
+            if warm:  # a healthy endpoint of another model first, so that a spare is waiting
+                mlops.register_model(LogisticRegression().fit(X, X["b"] > 0), "other", X=X)
+                await supervisor.deploy("other/1", "other")
+                spare = await _spare_pid(supervisor)
+            with pytest.raises(MLOpsError) as error:
+                await supervisor.deploy("warm/1", f"refused-{warm}")
+            endpoint = get_registry().get_endpoint(f"refused-{warm}")
+            assert endpoint.state == "failed"
+            if warm:
+                assert endpoint.pid == spare
+                wait_gone(spare)
+            log = (endpoint_folder(mlops_store, f"refused-{warm}") / LOG_FILE).read_text()
+            assert "changed since it was logged" in log  # the refusal, in the endpoint's log
+            failures.append(error.value.message.replace(f"refused-{warm}", "NAME"))
+        finally:
+            await supervisor.close()
+    cold, from_spare = failures
+    assert "exited with status 3" in cold  # uvicorn's startup failure
+    assert from_spare == cold
+
+
+async def test_the_spare_ends_with_its_supervisor(registered, mlops_store: Path) -> None:
+    supervisor = _supervisor(mlops_store)
+    await supervisor.deploy("warm/1", "first")
+    spare = await _spare_pid(supervisor)
+    assert [child.pid for child in _spare_children()] == [spare]
+    await supervisor.close()
+    wait_gone(spare)
+    assert _spare_children() == []
+
+
+async def test_without_warm_spare_every_endpoint_starts_cold(registered, mlops_store: Path) -> None:
+    supervisor = _supervisor(mlops_store, warm_spare=False)
+    try:
+        first = await supervisor.deploy("warm/1", "first")
+        second = await supervisor.deploy("warm/1", "second")
+        assert await supervisor.spares.spare_pid() is None
+        assert _spare_children() == []
+        for endpoint in (first, second):
+            assert endpoint.pid is not None
+            assert "--spare" not in psutil.Process(endpoint.pid).cmdline()
+            assert "--endpoint" in psutil.Process(endpoint.pid).cmdline()
+        assert await _predict(supervisor, "second") == 200
+    finally:
+        await supervisor.close()
