@@ -29,9 +29,11 @@ import importlib
 import json
 import os
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 from typing import IO
 
+READY_LINE = "jupyter-mlops: spare ready"
 # What `serve --endpoint` imports on its way to its first answer, the model's own modules aside
 # (they are named by its file and imported when it is loaded).
 WARM_MODULES = (
@@ -117,7 +119,11 @@ def become(instruction: Instruction) -> None:
 def run_spare() -> int:
     """`serve --spare`: import, wait for an instruction, then serve as `serve --endpoint`
     would (its exit status); 0 when stdin ends first."""
+    started = time.perf_counter()
     warm_imports()
+    # In the spare's own log until it becomes an endpoint: what a waiting spare costs to start.
+    took = time.perf_counter() - started
+    print(f"{READY_LINE} (pid {os.getpid()}, {took:.2f} s of imports)", flush=True)
     instruction = read_instruction(sys.stdin.buffer)
     if instruction is None:
         return 0
