@@ -206,19 +206,20 @@ class Database:
             session.close()
 
     @contextmanager
-    def driver_transaction(self) -> Iterator[Any]:
-        """One write transaction on a pooled driver connection (sqlite3 or psycopg), without
+    def driver_transaction(self, *, write: bool = True) -> Iterator[Any]:
+        """One transaction on a pooled driver connection (sqlite3 or psycopg), without
         SQLAlchemy's Session and Connection: committed on success, rolled back on any error,
         errors mapped as `session` maps them. Its statements use the driver's parameter style
         (`markers`). For hot paths only: a Session costs ~1 ms of CPU per transaction, several
-        times the few statements that start or end a run.
+        times the few statements that start or end a run. `write=False` (reads) does not take
+        SQLite's write lock at BEGIN.
         """
         dbapi: Any = self.engine.dialect.loaded_dbapi
         proxy = self.engine.raw_connection()
         connection: Any = proxy.driver_connection
         try:
             if self.is_sqlite:  # isolation_level is None: we begin, as the "begin" hook does
-                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield connection
             connection.commit()
         except BaseException as exc:

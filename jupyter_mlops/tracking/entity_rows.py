@@ -55,10 +55,10 @@ def driver_markers(connection: Any, count: int) -> str:
     return ", ".join(["?" if connection.dialect.paramstyle == "qmark" else "%s"] * count)
 
 
-def driver_rows(connection: Any, sql: str, values: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-    """All rows of a query as the driver's tuples, on the session's own connection (its
-    transaction): SQLAlchemy's Row per result row cost more than the query for 1,000 runs."""
-    cursor = connection.connection.cursor()
+def cursor_rows(connection: Any, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """All rows of a query as the driver's tuples, on a driver (DBAPI) connection:
+    SQLAlchemy's Row per result row cost more than the query for 1,000 runs."""
+    cursor = connection.cursor()
     try:
         cursor.execute(sql, values)
         return list(cursor.fetchall())
@@ -68,7 +68,16 @@ def driver_rows(connection: Any, sql: str, values: tuple[Any, ...]) -> list[tupl
 
 def load_runs(session: Session, rows: Sequence[RunRow | Any]) -> list[Run]:
     """Entities for `rows` (ORM rows, or Core rows with the same columns), with their params,
-    latest metrics and tags (3 queries per 500).
+    latest metrics and tags (3 queries per 500), on the session's connection."""
+    connection = session.connection()
+    return load_runs_driver(
+        connection.connection, driver_markers(connection, 1), rows
+    )
+
+
+def load_runs_driver(connection: Any, marker: str, rows: Sequence[RunRow | Any]) -> list[Run]:
+    """Entities for `rows`, with their params, latest metrics and tags (3 queries per 500), on
+    a driver connection (sqlite3 or psycopg) whose parameter marker is `marker`.
 
     Driver-level statements: building and expanding an IN list of 500 bound ids through
     SQLAlchemy cost more CPU than the queries (a page of 1,000 runs: ~30 ms of ~90).
@@ -77,21 +86,20 @@ def load_runs(session: Session, rows: Sequence[RunRow | Any]) -> list[Run]:
     params: dict[str, dict[str, str]] = defaultdict(dict)
     metrics: dict[str, dict[str, float]] = defaultdict(dict)
     tags: dict[str, dict[str, str]] = defaultdict(dict)
-    connection = session.connection()
     for chunk in _chunks(ids):
-        marks = driver_markers(connection, len(chunk))
+        marks = ", ".join([marker] * len(chunk))
         values = tuple(chunk)
         # Each run's keys in Python's order (as `run_entity` sorts them): one sort of the
         # rows here instead of three sorted dicts per run.
         for table, into in ((ParamRow, params), (TagRow, tags)):
             sql = f"SELECT run_id, key, value FROM {table.__tablename__} WHERE run_id IN ({marks})"
-            for run_id, key, text in sorted(driver_rows(connection, sql, values), key=_BY_KEY):
+            for run_id, key, text in sorted(cursor_rows(connection, sql, values), key=_BY_KEY):
                 into[run_id][key] = text
         sql = (
             f"SELECT run_id, key, value FROM {LatestMetricRow.__tablename__} "
             f"WHERE run_id IN ({marks})"
         )
-        for run_id, key, number in sorted(driver_rows(connection, sql, values), key=_BY_KEY):
+        for run_id, key, number in sorted(cursor_rows(connection, sql, values), key=_BY_KEY):
             metrics[run_id][key] = math.nan if number is None else number
     return [
         run_entity(

@@ -7,13 +7,19 @@ from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal_column, select
+from sqlalchemy import and_, case, exists, false, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
+from . import search_sql
 from .entities import Experiment, LifecycleStage, Metric, MetricSummary, Run, RunStatus
-from .entity_rows import driver_markers, driver_rows, experiment_entity, load_runs, stored_float
-from .search_sql import apply_order, experiment_clause
-from .search_syntax import OrderClause
+from .entity_rows import (
+    cursor_rows,
+    experiment_entity,
+    load_runs,
+    load_runs_driver,
+    stored_float,
+)
+from .search_syntax import Node, OrderClause
 from .tables import ExperimentRow, LatestMetricRow, MetricRow, ParamRow, RunRow, TagRow
 
 
@@ -50,34 +56,47 @@ _RunTuple = namedtuple("_RunTuple", [column.name for column in RunRow.__table__.
 
 
 def runs_page(
-    session: Session, where: list[Any], order: list[OrderClause], limit: int, offset: int
+    connection: Any,
+    marker: str,
+    sqlite: bool,
+    where: tuple[list[int] | None, list[str], Node | None],
+    order: list[OrderClause],
+    limit: int,
+    offset: int,
 ) -> tuple[list[Run], int]:
-    """One page of the runs matching `where` in `order`, and how many match in all.
+    """One page of the runs matching `where` (experiment ids, lifecycle stages, filter) in
+    `order`, and how many match in all, on a driver connection (sqlite3 or psycopg).
 
     Only run ids are sorted (a sort carrying whole rows, cell sources included, would copy
-    them all), with the total as a window count in the same pass; the page's rows, params,
-    metrics and tags are read afterwards.
+    them all), with `LIMIT`, so a database keeps only the page's ids while sorting; the count
+    is its own query, asked only when the page does not show where the matches end (a
+    `count(*) OVER ()` beside the ids made SQLite materialise and sort every match). The
+    page's rows, params, metrics and tags are read afterwards.
     """
-    ids = select(RunRow.run_id, func.count().over().label("total")).where(*where)
-    page = session.execute(apply_order(ids, order).limit(limit).offset(offset)).all()
-    if page:
-        total = page[0].total
-    else:  # past the end (or nothing matches): the window had no row to report on
-        total = session.scalar(select(func.count()).select_from(RunRow).where(*where)) or 0
-    page_ids = [row.run_id for row in page]
-    # Driver rows, not ORM instances: a page of 1,000 runs spent a third of its CPU in the ORM.
-    connection = session.connection()
+    experiment_ids, stages, node = where
+    query = search_sql.SqlText(marker, sqlite)
+    search_sql.page_ids_sql(query, experiment_ids, stages, node, order, limit, offset)
+    page_ids = [found[0] for found in cursor_rows(connection, query.text, query.values)]
+    if 0 < len(page_ids) < limit or (not page_ids and offset == 0):
+        total = offset + len(page_ids)  # the last page: the matches end on it
+    else:
+        counting = search_sql.SqlText(marker, sqlite)
+        search_sql.count_sql(counting, experiment_ids, stages, node)
+        total = cursor_rows(connection, counting.text, counting.values)[0][0]
     by_id: dict[str, Any] = {}
     for chunk in range(0, len(page_ids), _ID_CHUNK):
         values = tuple(page_ids[chunk : chunk + _ID_CHUNK])
         sql = (
             f"SELECT {_RUN_COLUMNS} FROM {RunRow.__tablename__} "
-            f"WHERE run_id IN ({driver_markers(connection, len(values))})"
+            f"WHERE run_id IN ({', '.join([marker] * len(values))})"
         )
         by_id.update(
-            (found[0], _RunTuple._make(found)) for found in driver_rows(connection, sql, values)
+            (found[0], _RunTuple._make(found)) for found in cursor_rows(connection, sql, values)
         )
-    return load_runs(session, [by_id[run_id] for run_id in page_ids]), total
+    # A run deleted between the two statements (PostgreSQL reads each statement's own
+    # snapshot) is left out rather than failing the page.
+    rows = [by_id[run_id] for run_id in page_ids if run_id in by_id]
+    return load_runs_driver(connection, marker, rows), total
 
 
 def child_runs(
@@ -108,6 +127,15 @@ def _children(parent_run_id: str) -> tuple[Any, ...]:
     )
 
 
+def _experiment_clause(experiment_ids: list[int] | None) -> Any:
+    """Restrict to some experiments (`None`: all of them; `[]`: none)."""
+    if experiment_ids is None:
+        return true()
+    if not experiment_ids:
+        return false()
+    return RunRow.experiment_id.in_(experiment_ids)
+
+
 def keys_in_use(session: Session, experiment_ids: list[int] | None) -> dict[str, list[str]]:
     """Sorted param, metric and tag keys of the experiments' active runs.
 
@@ -120,7 +148,7 @@ def keys_in_use(session: Session, experiment_ids: list[int] | None) -> dict[str,
         used = exists().where(
             table.key == candidates.c.key,
             table.run_id == RunRow.run_id,
-            experiment_clause(experiment_ids),
+            _experiment_clause(experiment_ids),
             RunRow.lifecycle_stage == LifecycleStage.ACTIVE.value,
         )
         query = select(candidates.c.key).where(used).order_by(candidates.c.key)
