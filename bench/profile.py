@@ -9,11 +9,16 @@ when available, ydata-profiling `minimal=True`, with ratios; then a 50M-row Parq
 Each measurement runs in a fresh process that builds the table first, so peaks do not mix;
 memory is the process's resident set, sampled every 5 ms. ydata-profiling is not a
 dependency: pass `--ydata-python` an interpreter that has it (e.g. a throwaway venv), or it
-is skipped with a note.
+is skipped with a note. Each repetition runs describe then ours, so a loaded machine disturbs
+both alike; CPU time (user + system, all threads) is printed beside wall time, and the load
+average before and after. `--before DIR` also times the package found in DIR (a copy of an
+older commit: `git archive COMMIT jupyter_mlops | tar -x -C DIR`, plus `_version.py`) in the
+same rounds.
 
     .venv/bin/python bench/profile.py                    # everything
     .venv/bin/python bench/profile.py --skip-big         # without the 50M-row file
     .venv/bin/python bench/profile.py --ydata-python /tmp/ydata-venv/bin/python
+    .venv/bin/python bench/profile.py --rows 1000000 --skip-big --before /tmp/before
 """
 
 from __future__ import annotations
@@ -85,7 +90,11 @@ class PeakRSS:
         self.peak = max(self.peak, rss_bytes())
 
 
-def _measure(task: str, n_rows: int, queue: multiprocessing.Queue) -> None:
+def _measure(
+    task: str, n_rows: int, queue: multiprocessing.Queue, package_dir: str | None = None
+) -> None:
+    if package_dir is not None:  # an older copy of the package, for before/after
+        sys.path.insert(0, package_dir)
     # Imported before the clock starts: import time is not profiling time.
     import jupyter_mlops.profiling.api
 
@@ -93,7 +102,7 @@ def _measure(task: str, n_rows: int, queue: multiprocessing.Queue) -> None:
     baseline = rss_bytes()
     extra: dict[str, object] = {}
     with PeakRSS() as memory:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if task == "describe":
             frame.describe(include="all")
         else:
@@ -102,15 +111,16 @@ def _measure(task: str, n_rows: int, queue: multiprocessing.Queue) -> None:
             result = mlops.profile(frame)
             extra["json_bytes"] = len(result.to_json().encode())
             extra["alerts"] = len(result.alerts)
-        seconds = time.perf_counter() - start
-    queue.put({"seconds": seconds, "peak": memory.peak, "baseline": baseline, **extra})
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    queue.put({"seconds": seconds, "cpu": cpu, "peak": memory.peak, "baseline": baseline, **extra})
 
 
-def measure(task: str, n_rows: int) -> dict[str, float]:
-    """Run `task` on the table in a fresh process: seconds, peak RSS, baseline RSS."""
+def measure(task: str, n_rows: int, package_dir: str | None = None) -> dict[str, float]:
+    """Run `task` on the table in a fresh process: seconds, CPU seconds, peak RSS, baseline
+    RSS (and the package in `package_dir` instead of this one's, when given)."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_measure, args=(task, n_rows, queue))
+    process = context.Process(target=_measure, args=(task, n_rows, queue, package_dir))
     process.start()
     result = queue.get()
     process.join()
@@ -154,26 +164,53 @@ def mb(n_bytes: float) -> str:
     return f"{n_bytes / 2**20:,.0f} MB"
 
 
-def compare_sizes(sizes: list[int], repeat: int, ydata_python: str | None, timeout: float) -> None:
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if os.name == "posix" else "?"
+
+
+def _timed(label: str, runs: list[dict[str, float]], peer: dict[str, float] | None) -> str:
+    best = min(runs, key=lambda r: r["seconds"])
+    walls = ", ".join(f"{r['seconds']:.2f}" for r in runs)
+    cpus = ", ".join(f"{r['cpu']:.2f}" for r in runs)
+    line = (
+        f"{label:27s} wall {walls} s   CPU {cpus} s   peak RSS {mb(best['peak'])} "
+        f"(+{mb(best['peak'] - best['baseline'])})"
+    )
+    if peer is not None:
+        cpu = min(r["cpu"] for r in runs)
+        line += f"\n  best / describe's best: {best['seconds'] / peer['seconds']:.2f}x wall, "
+        line += f"{cpu / peer['cpu']:.2f}x CPU"
+    return line
+
+
+def compare_sizes(
+    sizes: list[int],
+    repeat: int,
+    ydata_python: str | None,
+    timeout: float,
+    before: str | None = None,
+) -> None:
     for n_rows in sizes:
-        print(f"\n== {n_rows:,} rows x 20 columns")
-        describe = min(
-            (measure("describe", n_rows) for _ in range(repeat)), key=lambda r: r["seconds"]
-        )
-        ours = min((measure("profile", n_rows) for _ in range(repeat)), key=lambda r: r["seconds"])
-        print(
-            f"describe(include='all')     {describe['seconds']:7.2f} s   "
-            f"peak RSS {mb(describe['peak'])} (+{mb(describe['peak'] - describe['baseline'])})"
-        )
-        print(
-            f"jupyter_mlops.profile       {ours['seconds']:7.2f} s   "
-            f"peak RSS {mb(ours['peak'])} (+{mb(ours['peak'] - ours['baseline'])})   "
-            f"JSON {ours['json_bytes'] / 1000:,.0f} kB"
-        )
-        print(f"  ratio to describe: {ours['seconds'] / describe['seconds']:.2f}x time")
+        print(f"\n== {n_rows:,} rows x 20 columns (load average {load_average()})")
+        runs: dict[str, list[dict[str, float]]] = {"describe": [], "ours": [], "before": []}
+        for _ in range(repeat):  # interleaved: describe, ours (and before) in each round
+            runs["describe"].append(measure("describe", n_rows))
+            runs["ours"].append(measure("profile", n_rows))
+            if before is not None:
+                runs["before"].append(measure("profile", n_rows, before))
+        describe = min(runs["describe"], key=lambda r: r["seconds"])
+        describe = {**describe, "cpu": min(r["cpu"] for r in runs["describe"])}
+        print(_timed("describe(include='all')", runs["describe"], None))
+        print(_timed("jupyter_mlops.profile", runs["ours"], describe))
+        print(f"  JSON {runs['ours'][0]['json_bytes'] / 1000:,.0f} kB")
+        if before is not None:
+            print(_timed(f"before ({before})", runs["before"], describe))
+        print(f"  load average after: {load_average()}")
         if ydata_python is None:
             print("ydata-profiling             skipped: not importable here (--ydata-python PATH)")
             continue
+        ours = min(runs["ours"], key=lambda r: r["seconds"])
         ydata = measure_ydata(ydata_python, n_rows, timeout)
         if isinstance(ydata, str):
             print(f"ydata-profiling minimal     {ydata}")
@@ -265,6 +302,9 @@ def main() -> None:
     parser.add_argument("--skip-big", action="store_true")
     parser.add_argument("--ydata-python", default=None, help="a Python with ydata-profiling")
     parser.add_argument("--ydata-timeout", type=float, default=900)
+    parser.add_argument(
+        "--before", default=None, help="a folder holding an older jupyter_mlops, timed too"
+    )
     args = parser.parse_args()
     ydata_python = args.ydata_python
     if ydata_python is None:
@@ -274,7 +314,7 @@ def main() -> None:
             ydata_python = sys.executable
         except ImportError:
             print("note: ydata-profiling is not importable; pass --ydata-python to compare with it")
-    compare_sizes(args.rows, args.repeat, ydata_python, args.ydata_timeout)
+    compare_sizes(args.rows, args.repeat, ydata_python, args.ydata_timeout, args.before)
     if not args.skip_big:
         profile_big(args.big_rows)
 

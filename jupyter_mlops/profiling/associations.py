@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from .columns import Encoded
 
 MAX_ASSOCIATED_COLUMNS = 20
 MAX_CATEGORIES = 50
@@ -31,10 +34,21 @@ class JointCounts:
     pairs: dict[tuple[int, int], Counter[tuple[Any, Any]]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, positions: list[int]) -> JointCounts:
-        """The joint counts of the columns at `positions` in `frame`."""
+    def of(
+        cls,
+        frame: pd.DataFrame,
+        positions: list[int],
+        encoded: Mapping[int, Encoded] | None = None,
+    ) -> JointCounts:
+        """The joint counts of the columns at `positions` in `frame`; `encoded` gives columns
+        (by position) already turned into codes, counted from them."""
+        encoded = encoded or {}
         values: dict[int, set[Any] | None] = {}
         for i in positions:
+            if i in encoded:  # its distinct values are known: no `dropna().unique()`
+                uniques = encoded[i].uniques
+                values[i] = {_key(v) for v in uniques} if len(uniques) <= MAX_CATEGORIES else None
+                continue
             try:
                 distinct = frame.iloc[:, i].dropna().unique()
                 few = len(distinct) <= MAX_CATEGORIES
@@ -44,6 +58,9 @@ class JointCounts:
         kept = [i for i in positions if values[i] is not None]
         pairs: dict[tuple[int, int], Counter[tuple[Any, Any]]] = {}
         for i, j in combinations(kept, 2):
+            if i in encoded and j in encoded:
+                pairs[(i, j)] = _coded_pairs(encoded[i], encoded[j])
+                continue
             both = frame.iloc[:, [i, j]].dropna()
             counts = both.groupby([both.columns[0], both.columns[1]], sort=False).size()
             pairs[(i, j)] = Counter(
@@ -87,6 +104,21 @@ class JointCounts:
         chi2 = float(((table - expected) ** 2 / expected).sum())
         value = math.sqrt(chi2 / (total * (min(table.shape) - 1)))
         return min(value, 1.0) if math.isfinite(value) else None
+
+
+def _coded_pairs(a: Encoded, b: Encoded) -> Counter[tuple[Any, Any]]:
+    """The counts of each pair of values over the rows where both are present, from codes
+    (what `groupby([a, b]).size()` gives, without hashing the values again)."""
+    both = (a.codes >= 0) & (b.codes >= 0)
+    width = len(b.uniques)
+    cells = a.codes[both].astype(np.int64) * width + b.codes[both]
+    counts = np.bincount(cells, minlength=len(a.uniques) * width)
+    return Counter(
+        {
+            (_key(a.uniques[cell // width]), _key(b.uniques[cell % width])): int(counts[cell])
+            for cell in np.flatnonzero(counts)
+        }
+    )
 
 
 def _key(value: Any) -> Any:

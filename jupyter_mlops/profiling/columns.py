@@ -124,8 +124,33 @@ def _combine(pick: Any, a: Any, b: Any) -> Any:
     return pick(a, b)
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A column as codes into its distinct present values (-1: missing), the values in order
+    of first appearance: what counting an object string column made, reused by the row
+    hashes and the joint counts instead of hashing the strings again."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+
+
+@dataclass(frozen=True)
+class ColumnRead:
+    """One pass over a column: its summary, which rows are missing (as `Series.isna`), and
+    its codes when it was counted through them."""
+
+    summary: ColumnSummary
+    missing: np.ndarray
+    encoded: Encoded | None = None
+
+
 def summarize_column(series: pd.Series, kind: str, limits: SketchLimits) -> ColumnSummary:
     """The summary of one column (a whole frame's or one partition's)."""
+    return read_column(series, kind, limits).summary
+
+
+def read_column(series: pd.Series, kind: str, limits: SketchLimits) -> ColumnRead:
+    """`summarize_column`, with the missing mask and codes the summary was computed from."""
     if kind in ("numeric", "datetime"):
         return _summarize_numbers(series, kind, limits)
     return _summarize_values(series, kind, limits)
@@ -154,7 +179,7 @@ def numeric_array(series: pd.Series, kind: str) -> np.ndarray:
     return np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
 
 
-def _summarize_numbers(series: pd.Series, kind: str, limits: SketchLimits) -> NumericSummary:
+def _summarize_numbers(series: pd.Series, kind: str, limits: SketchLimits) -> ColumnRead:
     array = numeric_array(series, kind)
     missing = np.isnan(array)
     finite = np.isfinite(array)
@@ -170,7 +195,7 @@ def _summarize_numbers(series: pd.Series, kind: str, limits: SketchLimits) -> Nu
         counts = pd.Series(run_counts, index=pd.Index(values[starts]), copy=False)
     else:
         counts = pd.Series([], dtype=np.int64, index=pd.Index([], dtype=np.float64))
-    return NumericSummary(
+    summary = NumericSummary(
         kind=kind,
         count=n,
         n_missing=int(missing.sum()),
@@ -183,6 +208,11 @@ def _summarize_numbers(series: pd.Series, kind: str, limits: SketchLimits) -> Nu
         sketch=QuantileSketch.of_sorted(values, limits.quantile_points),
         values=ValueCounts.of(counts, limits.distinct_values, limits.heavy_values),
     )
+    # NaN is what `isna` calls missing in a numpy column read as is; a column coerced to
+    # numbers (a partition that disagrees with its meta) or an extension array (an Arrow
+    # float can hold a NaN that is not null) asks pandas.
+    as_is = isinstance(series.dtype, np.dtype) and series.dtype.kind in "iufmM"
+    return ColumnRead(summary, missing if as_is else series.isna().to_numpy(dtype=bool))
 
 
 # --- values ------------------------------------------------------------------------------
@@ -244,20 +274,21 @@ def _object_strings(series: pd.Series) -> pa.Array | None:
         return None
 
 
-def _summarize_strings(texts: pa.Array, kind: str, limits: SketchLimits) -> ValuesSummary:
-    """`_summarize_values` of an object string column, counted once in Arrow: a hash count of
-    the values (no per-row `isna`, mask or Python hashing of each str), then the text shape
-    of the distinct values."""
-    found = pc.value_counts(texts)  # distinct values in order of first appearance, with null
-    values, tallies = found.field("values"), found.field("counts")
-    if texts.null_count:
-        present = values.is_valid()
-        values, tallies = values.filter(present), tallies.filter(present)
-    weights = tallies.to_numpy().astype(np.int64)
-    counts = pd.Series(weights, index=pd.Index(values.to_numpy(zero_copy_only=False), dtype=object))
+def _summarize_strings(texts: pa.Array, kind: str, limits: SketchLimits) -> ColumnRead:
+    """`_summarize_values` of an object string column, counted once in Arrow: one hash pass
+    encodes the values as codes (no per-row `isna`, mask or Python hashing of each str),
+    counted with `bincount`; then the text shape of the distinct values. The codes are kept
+    for the row hashes and the joint counts."""
+    encoded = pc.dictionary_encode(texts)  # distinct values in order of first appearance
+    values = encoded.dictionary
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    missing = codes < 0
+    weights = np.bincount(codes[~missing], minlength=len(values)).astype(np.int64)
+    uniques = values.to_numpy(zero_copy_only=False)
+    counts = pd.Series(weights, index=pd.Index(uniques, dtype=object))
     lengths, spaced = _text_shape(values)
     count = int(weights.sum())
-    return ValuesSummary(
+    summary = ValuesSummary(
         kind=kind,
         count=count,
         n_missing=texts.null_count,
@@ -268,9 +299,10 @@ def _summarize_strings(texts: pa.Array, kind: str, limits: SketchLimits) -> Valu
         total_length=int((lengths * weights).sum()),
         n_with_space=int(weights[spaced].sum()),
     )
+    return ColumnRead(summary, missing, Encoded(codes, uniques))
 
 
-def _summarize_values(series: pd.Series, kind: str, limits: SketchLimits) -> ValuesSummary:
+def _summarize_values(series: pd.Series, kind: str, limits: SketchLimits) -> ColumnRead:
     texts = _object_strings(series)
     if texts is not None:
         return _summarize_strings(texts, kind, limits)
@@ -288,7 +320,7 @@ def _summarize_values(series: pd.Series, kind: str, limits: SketchLimits) -> Val
         counts.index = pd.Index(counts.index.astype(object))
     lengths, spaced = _text_shape(counts.index)
     weights = counts.to_numpy(dtype=np.int64)
-    return ValuesSummary(
+    summary = ValuesSummary(
         kind=kind,
         count=int(weights.sum()),
         n_missing=int(missing.sum()),
@@ -299,3 +331,4 @@ def _summarize_values(series: pd.Series, kind: str, limits: SketchLimits) -> Val
         total_length=int((lengths * weights).sum()),
         n_with_space=int(weights[spaced].sum()),
     )
+    return ColumnRead(summary, missing.to_numpy(dtype=bool))

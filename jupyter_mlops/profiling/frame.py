@@ -7,6 +7,7 @@ partition with bounded limits and merges the summaries. Both finish with `finali
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,16 +18,17 @@ import pandas as pd
 from .associations import MAX_ASSOCIATED_COLUMNS, JointCounts
 from .columns import (
     ColumnSummary,
+    Encoded,
     NumericSummary,
     ValuesSummary,
     column_kind,
     is_integer_dtype,
     numeric_array,
-    summarize_column,
+    read_column,
 )
-from .correlation import CoMoments
+from .correlation import BLOCK_ROWS, CoMoments
 from .row_facts import RowHashes
-from .samples import MissingBlocks, RowSample
+from .samples import MissingBlocks, RowSample, block_counts, block_starts
 from .sketches import SketchLimits
 
 MAX_CORRELATED_COLUMNS = 30
@@ -121,20 +123,25 @@ def summarize_frame(
 ) -> FrameSummary:
     """Summarise `frame` (a whole table or one partition) whose columns follow `schema`.
 
-    With `workers > 1` the columns and the row hashes are summarised on that many threads
-    (numpy, Arrow and pandas' hashing release the GIL); Dask partitions use one each, since
-    Dask already runs partitions in parallel.
+    Each column is read once: its summary, its missing cells per block of rows, and, for an
+    object string column, its codes, which the row hashes and the joint counts then use
+    instead of hashing the strings again. With `workers > 1` the columns, then the row
+    hashes and joint counts, are summarised on that many threads (numpy, Arrow and pandas'
+    hashing release the GIL); Dask partitions use one each, since Dask already runs
+    partitions in parallel.
     """
+    starts = block_starts(len(frame))
     with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
-        rows_job = pool.submit(RowHashes.of, frame, limits.row_hashes)
         column_jobs = [
-            pool.submit(summarize_column, frame.iloc[:, i], kind, limits)
+            pool.submit(_read_column, frame.iloc[:, i], kind, limits, starts)
             for i, kind in enumerate(schema.kinds)
         ]
-        columns = [job.result() for job in column_jobs]
-        joint_job = pool.submit(JointCounts.of, frame, schema.associated)
+        reads = [job.result() for job in column_jobs]
+        columns = [summary for summary, _, _ in reads]
+        encoded = {i: codes for i, (_, _, codes) in enumerate(reads) if codes is not None}
+        rows_job = pool.submit(RowHashes.of, frame, limits.row_hashes, encoded)
+        joint_job = pool.submit(JointCounts.of, frame, schema.associated, encoded)
         comoments = _comoments(frame, schema, columns)
-        missing = MissingBlocks.of(frame)
         rows = rows_job.result()
     return FrameSummary(
         n_rows=len(frame),
@@ -143,9 +150,17 @@ def summarize_frame(
         rows=rows,
         comoments=comoments,
         sample=RowSample.of(frame),
-        missing=missing,
+        missing=MissingBlocks.of_counts(starts, [blocks for _, blocks, _ in reads]),
         joint=joint_job.result(),
     )
+
+
+def _read_column(
+    series: pd.Series, kind: str, limits: SketchLimits, starts: np.ndarray
+) -> tuple[ColumnSummary, np.ndarray, Encoded | None]:
+    # The missing mask is reduced to its blocks here: only the counts are kept.
+    read = read_column(series, kind, limits)
+    return read.summary, block_counts(read.missing, starts), read.encoded
 
 
 # Past this many distinct strings, a per-value sizing in Python costs more than pandas' own.
@@ -178,13 +193,22 @@ def _comoments(frame: pd.DataFrame, schema: Schema, columns: list[ColumnSummary]
     correlated = schema.correlated
     if not correlated or not len(frame):
         return CoMoments.empty(len(correlated))
-    # Column-major, so that filling a column and reading a block of rows are both cheap.
-    matrix = np.empty((len(frame), len(correlated)), order="F")
-    for k, i in enumerate(correlated):
-        matrix[:, k] = numeric_array(frame.iloc[:, i], "numeric")
     # The columns' means (already known) condition the co-moment sums.
     means = [columns[i].moments.mean for i in correlated]  # type: ignore[union-attr]
-    return CoMoments.of(matrix, np.asarray(means, dtype=np.float64))
+    series = [frame.iloc[:, i] for i in correlated]
+    # One block of rows at a time in one reused column-major buffer: a whole n x p matrix
+    # (120 MB at 1M rows x 15 columns) was written to fresh pages, and faulting them in cost
+    # as much as the products.
+    buffer = np.empty((min(len(frame), BLOCK_ROWS), len(correlated)), order="F")
+
+    def blocks() -> Iterator[np.ndarray]:
+        for start in range(0, len(frame), BLOCK_ROWS):
+            block = buffer[: min(BLOCK_ROWS, len(frame) - start)]
+            for k, column in enumerate(series):
+                block[:, k] = numeric_array(column.iloc[start : start + BLOCK_ROWS], "numeric")
+            yield block
+
+    return CoMoments.of_blocks(blocks(), len(correlated), np.asarray(means, dtype=np.float64))
 
 
 def merge_summaries(summaries: list[FrameSummary], limits: SketchLimits) -> FrameSummary:
