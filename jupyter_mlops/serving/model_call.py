@@ -19,8 +19,10 @@ from each fitted tree's own `tree_.predict`, after the forest's own input check 
 That is what the forest's `predict_proba` / `predict` compute, in the same order, without
 their per-tree `joblib` dispatch (a `delayed` wrapper, `config_context`, warning filters and a
 tree-level input check for each of the 50-500 trees), which was most of the endpoint's CPU per
-request (py-spy, docs/performance.md). It is used only after a probe at load gives the
-forest's own answers bit for bit; otherwise the forest is called as before.
+request (py-spy, docs/performance.md). The validated float64 array is only cast to float32
+and checked finite (scikit-learn's `validate_data` cost ~0.35 ms per call); anything else
+goes through the forest's own check. It is used only after a probe at load gives the forest's
+own answers bit for bit; otherwise the forest is called as before.
 """
 
 from __future__ import annotations
@@ -83,16 +85,40 @@ class ForestCall:
     def __init__(self, forest: Any, classifier: bool) -> None:
         self.forest = forest
         self.classifier = classifier
-        self.trees = [tree.tree_ for tree in forest.estimators_]
         self.n_classes = int(forest.n_classes_) if classifier else 0
         self.classes = forest.classes_ if classifier else None
+        self.n_features = int(forest.n_features_in_)
+        # Each tree: its Cython `Tree` and its leaf values, as `Tree.predict` reads them (a
+        # classifier's class fractions, a regressor's value), made once instead of per call.
+        self.trees = [
+            (tree.tree_, tree.tree_.value[:, 0, : self.n_classes or 1])
+            for tree in forest.estimators_
+        ]
+
+    def checked(self, X: Any) -> np.ndarray:
+        """`X` as the forest's own check would give it (float32): the endpoint's validated
+        float64 array of the right width, all finite, is only converted; anything else (a
+        frame, a wrong width, a NaN or an infinity) goes through the forest's check, which
+        refuses it or handles it as the forest would."""
+        if (
+            type(X) is np.ndarray
+            and X.dtype == np.float64
+            and X.ndim == 2
+            and X.shape[1] == self.n_features
+            and X.shape[0] > 0
+        ):
+            with np.errstate(over="ignore"):  # past float32's range: infinite, refused below
+                converted = X.astype(np.float32)
+            if np.isfinite(converted).all():  # as sklearn, after the float32 cast
+                return converted
+        return np.asarray(self.forest._validate_X_predict(X))
 
     def proba(self, X: Any) -> np.ndarray:
         """`ForestClassifier.predict_proba(X)`: the mean of the trees' leaf class fractions."""
-        X = self.forest._validate_X_predict(X)  # float32, feature count, finite (or allow-nan)
+        X = self.checked(X)
         total = np.zeros((X.shape[0], self.n_classes), dtype=np.float64)
-        for tree in self.trees:
-            total += tree.predict(X)[:, : self.n_classes]
+        for tree, values in self.trees:
+            total += values.take(tree.apply(X), axis=0)
         total /= len(self.trees)
         return total
 
@@ -103,10 +129,10 @@ class ForestCall:
 
     def values(self, X: Any) -> np.ndarray:
         """`ForestRegressor.predict(X)`: the mean of the trees' leaf values."""
-        X = self.forest._validate_X_predict(X)
+        X = self.checked(X)
         total = np.zeros(X.shape[0], dtype=np.float64)
-        for tree in self.trees:
-            total += tree.predict(X)[:, 0]
+        for tree, values in self.trees:
+            total += values[:, 0].take(tree.apply(X), axis=0)
         total /= len(self.trees)
         return total
 

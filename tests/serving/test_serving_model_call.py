@@ -190,3 +190,27 @@ def test_a_forest_that_is_not_plain_is_called_as_before() -> None:
     two_outputs = RandomForestRegressor(n_estimators=5).fit(X, np.c_[X["a"], X["b"]])
     assert forest_call(two_outputs) is None
     assert forest_call(LogisticRegression().fit(X, y)) is None
+
+
+def test_a_forest_summed_here_checks_input_as_the_forest_does() -> None:
+    X, y = data()
+    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    call = forest_call(forest)
+    assert call is not None
+    rows = X.to_numpy()[:6].copy()
+    rows[1, 2] = np.nan  # a forest takes a missing value (scikit-learn >= 1.4)
+    np.testing.assert_array_equal(call.proba(rows), forest.predict_proba(rows))
+    rows[3, 0] = np.inf
+    with pytest.raises(ValueError) as ours:
+        call.proba(rows)
+    with pytest.raises(ValueError) as theirs:
+        forest.predict_proba(rows)
+    assert str(ours.value) == str(theirs.value)
+    with pytest.raises(ValueError, match="features"):
+        call.proba(X.to_numpy()[:, :3])  # the wrong width: the forest's own message
+    huge = X.to_numpy()[:2] * 1e300  # finite in float64, infinite as the forest's float32
+    with pytest.raises(ValueError) as ours:
+        call.proba(huge)
+    with pytest.raises(ValueError) as theirs:
+        forest.predict_proba(huge)
+    assert str(ours.value) == str(theirs.value)
