@@ -221,7 +221,13 @@ class ValueCounts:
             ties = np.flatnonzero(counts == cutoff)
             # Many values can tie at the cutoff (all 1 for continuous data): keep the first
             # ones in value order without sorting them all in Python.
-            chosen = ties[_first_in_order(self.counts.index[ties], k - above.size)]
+            index = self.counts.index
+            if _is_number_index(index) and index.is_monotonic_increasing:
+                # A numeric column's counts are in value order already (its sorted runs):
+                # the first ties are the ones (no copy of a 1M-value index to order them).
+                chosen = ties[: k - above.size]
+            else:
+                chosen = ties[_first_in_order(index[ties], k - above.size)]
             candidates = self.counts.iloc[np.concatenate([above, chosen])]
         else:
             candidates = self.counts
@@ -246,11 +252,17 @@ def _tie_key(value: Any) -> tuple[int, float, str]:
     return (1, 0.0, str(value))
 
 
+def _is_number_index(values: pd.Index) -> bool:
+    """Whether `_tie_key` orders these values as numbers (not booleans, not objects)."""
+    dtype = values.dtype
+    return bool(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
+
+
 def _first_in_order(values: pd.Index, n: int) -> np.ndarray:
     """Positions of the `n` first of `values` in `_tie_key` order."""
     if n <= 0:
         return np.array([], dtype=np.int64)
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+    if _is_number_index(values):
         numbers = values.to_numpy(dtype=np.float64)
         if n < numbers.size:
             part = np.argpartition(numbers, n - 1)[:n]

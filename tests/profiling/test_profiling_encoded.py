@@ -17,7 +17,7 @@ from jupyter_mlops.profiling.correlation import CoMoments
 from jupyter_mlops.profiling.frame import Schema, summarize_frame
 from jupyter_mlops.profiling.row_facts import RowHashes
 from jupyter_mlops.profiling.samples import MissingBlocks, _smallest
-from jupyter_mlops.profiling.sketches import SketchLimits
+from jupyter_mlops.profiling.sketches import SketchLimits, ValueCounts
 
 
 def _frame(n: int = 3_000) -> pd.DataFrame:
@@ -122,3 +122,18 @@ def test_a_profile_through_codes_equals_the_general_path(monkeypatch: pytest.Mon
     assert fast.pop("memory_bytes") == pytest.approx(general.pop("memory_bytes"), rel=0.02)
     assert fast["associations"] is not None and fast["n_duplicate_rows"] == 40
     assert fast == general
+
+
+@pytest.mark.parametrize("order", ["sorted", "shuffled"])
+def test_top_values_of_many_ties_are_the_first_in_value_order(order: str) -> None:
+    rng = np.random.default_rng(11)
+    values = np.sort(rng.normal(size=5_000))
+    tallies = np.ones(values.size, dtype=np.int64)
+    tallies[[40, 999, 2_500, 4_321]] = 3  # 4 above the cutoff, 6 of the 4,996 ties of 1
+    if order == "shuffled":  # e.g. counts merged from partitions: not in value order
+        shuffle = rng.permutation(values.size)
+        values, tallies = values[shuffle], tallies[shuffle]
+    counts = pd.Series(tallies, index=pd.Index(values))
+    pairs = zip(values.tolist(), tallies.tolist(), strict=True)
+    expected = sorted(pairs, key=lambda vc: (-vc[1], vc[0]))
+    assert ValueCounts.of(counts, None, 1_000).top(10) == [(v, c) for v, c in expected[:10]]
