@@ -1,13 +1,17 @@
 """The supervisor's warm spare (`spare_pool`, `spare`) on real processes: the spare becomes the
 next deployed, restarted or persistent endpoint (its pid is the endpoint's), writes to the
-endpoint's log, refuses a model as a cold process does, never outlives its supervisor, and
-`warm_spare=False` starts every endpoint cold as before."""
+endpoint's log, refuses a model as a cold process does, never outlives its supervisor or the
+Jupyter server (nor a supervisor killed: its stdin closes), and `warm_spare=False` starts
+every endpoint cold as before."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -19,11 +23,13 @@ from sklearn.linear_model import LogisticRegression
 
 import jupyter_mlops as mlops
 from jupyter_mlops.core.errors import MLOpsError
+from jupyter_mlops.core.store import reset_database
 from jupyter_mlops.model_format import save_model
 from jupyter_mlops.serving.api import get_registry
 from jupyter_mlops.serving.endpoint_files import LOG_FILE, endpoint_folder
 from jupyter_mlops.serving.model_uri import ModelRef
 from jupyter_mlops.serving.supervisor import EndpointSupervisor
+from tests.support.lab import LabServer
 from tests.support.processes import wait_gone
 from tests.support.serving import free_port
 
@@ -180,3 +186,59 @@ async def test_without_warm_spare_every_endpoint_starts_cold(registered, mlops_s
         assert await _predict(supervisor, "second") == 200
     finally:
         await supervisor.close()
+
+
+def test_the_spare_ends_when_the_jupyter_server_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    (tmp_path / "root").mkdir()
+    home.mkdir()
+    lab = LabServer(tmp_path / "root", home)
+    monkeypatch.setenv("JUPYTER_MLOPS_DATA_DIR", lab.env()["JUPYTER_MLOPS_DATA_DIR"])
+    reset_database()
+    mlops.register_model(LogisticRegression().fit(X, X["a"] > 0), "warm", X=X)
+    lab.start(timeout=300)
+    try:
+        assert lab.process is not None
+        server = psutil.Process(lab.process.pid)
+        endpoint = lab.api("endpoints", "POST", {"model": "warm/1", "name": "srv"})
+        spares: list[int] = []
+        for _ in range(600):  # started in the background once the endpoint answered (a bound)
+            spares = [c.pid for c in server.children() if "--spare" in c.cmdline()]
+            if spares:
+                break
+            time.sleep(0.1)
+        assert len(spares) == 1
+    finally:
+        lab.stop()
+    wait_gone(endpoint["pid"])
+    wait_gone(spares[0])
+
+
+def test_a_spare_whose_server_was_killed_ends_by_itself(registered, mlops_store: Path) -> None:
+    # The supervisor's process dies without a chance to end its spare: the spare's stdin closes.
+    code = (
+        "import asyncio, os, signal, sys\n"
+        "from jupyter_mlops.serving.api import get_registry\n"
+        "from jupyter_mlops.serving.supervisor import EndpointSupervisor\n"
+        "async def main():\n"
+        "    supervisor = EndpointSupervisor(get_registry(), sys.argv[1], int(sys.argv[2]))\n"
+        "    endpoint = await supervisor.deploy('warm/1', 'orphan')\n"
+        "    print(endpoint.pid, await supervisor.spares.spare_pid(), flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(mlops_store), str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    endpoint, spare = (int(pid) for pid in done.stdout.split())
+    try:
+        wait_gone(spare, timeout=300)  # after its imports it reads the end of its stdin
+    finally:
+        os.kill(endpoint, signal.SIGTERM)  # not persistent, but its server could not stop it
+        wait_gone(endpoint)
