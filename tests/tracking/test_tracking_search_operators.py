@@ -77,6 +77,8 @@ def _names(store, experiment_id, text, order=None):
         ("attributes.start_time < 100000000000000000000000", ["a", "b", "c", "d", "e"]),
         ("attributes.end_time IS NULL", ["a", "b", "c", "d", "e"]),
         ("attributes.git_dirty IS NULL", ["a", "b", "c", "d", "e"]),
+        ("user IS NULL or user IS NOT NULL", ["a", "b", "c", "d", "e"]),  # a keyword in SQL
+        ("user = 'no such user'", []),
         ("params.lr = '0.1' and tags.family = 'linear' or metrics.acc > 0.8", ["b", "c"]),
         ("params.lr = '0.1' and (tags.family = 'linear' or metrics.acc > 0.8)", ["c"]),
         ("params.missing = 'x'", []),
