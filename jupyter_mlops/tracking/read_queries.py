@@ -68,18 +68,25 @@ def runs_page(
     `order`, and how many match in all, on a driver connection (sqlite3 or psycopg).
 
     Only run ids are sorted (a sort carrying whole rows, cell sources included, would copy
-    them all), with `LIMIT`, so a database keeps only the page's ids while sorting; the count
-    is its own query, asked only when the page does not show where the matches end (a
-    `count(*) OVER ()` beside the ids made SQLite materialise and sort every match). The
-    page's rows, params, metrics and tags are read afterwards.
+    them all), with `LIMIT`. On SQLite the count is its own query, asked only when the page
+    does not show where the matches end (a `count(*) OVER ()` beside the ids made SQLite
+    materialise and sort every match: 1.36 ms against 0.36 + 0.72 ms over 1,000 runs); on
+    PostgreSQL the window costs less than planning and running a second query (~0.7 ms
+    against ~2 ms of server time for a filtered page). The page's rows, params, metrics and
+    tags are read afterwards.
     """
     experiment_ids, stages, node = where
     query = search_sql.SqlText(marker, sqlite)
-    search_sql.page_ids_sql(query, experiment_ids, stages, node, order, limit, offset)
-    page_ids = [found[0] for found in cursor_rows(connection, query.text, query.values)]
-    if 0 < len(page_ids) < limit or (not page_ids and offset == 0):
+    search_sql.page_ids_sql(
+        query, experiment_ids, stages, node, order, limit, offset, with_total=not sqlite
+    )
+    found_rows = cursor_rows(connection, query.text, query.values)
+    page_ids = [found[0] for found in found_rows]
+    if not sqlite and found_rows:
+        total = found_rows[0][1]
+    elif 0 < len(page_ids) < limit or (not page_ids and offset == 0):
         total = offset + len(page_ids)  # the last page: the matches end on it
-    else:
+    else:  # a full page on SQLite, or past the end: the window had no row to report on
         counting = search_sql.SqlText(marker, sqlite)
         search_sql.count_sql(counting, experiment_ids, stages, node)
         total = cursor_rows(connection, counting.text, counting.values)[0][0]

@@ -186,10 +186,14 @@ def page_ids_sql(
     order: list[OrderClause],
     limit: int,
     offset: int,
+    *,
+    with_total: bool = False,
 ) -> None:
     """Append the query of one page's run ids: sorted by `order`, missing values last, then
-    newest first and run id as tie-breaks."""
-    sql.add("SELECT run_id FROM (SELECT r.run_id, r.start_time")
+    newest first and run id as tie-breaks. `with_total`: each row also carries the count of
+    all matches (a window), for databases where that costs less than a second query."""
+    total = ", count(*) OVER ()" if with_total else ""
+    sql.add(f"SELECT run_id{total} FROM (SELECT r.run_id, r.start_time")
     for index, clause in enumerate(order):
         identifier = clause.identifier
         if identifier.kind == "attribute":
