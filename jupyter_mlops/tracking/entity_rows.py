@@ -70,9 +70,7 @@ def load_runs(session: Session, rows: Sequence[RunRow | Any]) -> list[Run]:
     """Entities for `rows` (ORM rows, or Core rows with the same columns), with their params,
     latest metrics and tags (3 queries per 500), on the session's connection."""
     connection = session.connection()
-    return load_runs_driver(
-        connection.connection, driver_markers(connection, 1), rows
-    )
+    return load_runs_driver(connection.connection, driver_markers(connection, 1), rows)
 
 
 def load_runs_driver(connection: Any, marker: str, rows: Sequence[RunRow | Any]) -> list[Run]:
