@@ -390,6 +390,7 @@ class EndpointSupervisor:
         self._watchers[name] = asyncio.get_running_loop().create_task(
             self._restart_when_gone(name, pid)
         )
+        self.spares.refill(endpoint_environment(os.environ))  # for its restart, or a deploy
 
     async def _restart_when_gone(self, name: str, pid: int) -> None:
         await wait_pid_exit(pid)

@@ -1,15 +1,18 @@
 """The endpoint supervisor outside a server: a persistent endpoint outlives its supervisor and
-the next one adopts it; a non-persistent one is stopped and marked so."""
+the next one adopts it (one that died is started again, from the warm spare once there is one);
+a non-persistent one is stopped and marked so."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from pathlib import Path
 
 import httpx
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 from sklearn.linear_model import LogisticRegression
 
@@ -71,3 +74,38 @@ async def test_a_port_in_use_is_a_conflict_naming_the_port(registered, mlops_sto
     assert (error.value.field, error.value.http_status) == ("port", 409)
     assert [e.name for e in get_registry().list_endpoints()] == []
     assert os.environ.get("JUPYTER_MLOPS_ENDPOINT_TOKEN") is None
+
+
+async def test_adoption_starts_dead_endpoints_from_the_spare_and_keeps_one(
+    registered, mlops_store: Path
+) -> None:
+    registry = get_registry()
+    first = EndpointSupervisor(registry, mlops_store, base_port=free_port(), warm_spare=False)
+    dead = [await first.deploy("sup/1", name, persistent=True) for name in ("one", "two")]
+    alive = await first.deploy("sup/1", "alive", persistent=True)
+    await first.close()
+    for endpoint in dead:  # die with no server to restart them
+        assert endpoint.pid is not None
+        os.kill(endpoint.pid, signal.SIGKILL)
+        for _ in range(600):  # reaped by the loop's child watcher (a zombie still looks alive)
+            if not pid_alive(endpoint.pid):
+                break
+            await asyncio.sleep(0.1)
+        assert not pid_alive(endpoint.pid)
+
+    second = EndpointSupervisor(registry, mlops_store, base_port=free_port())
+    try:
+        await second.adopt()
+        started = [registry.get_endpoint(name) for name in ("one", "two")]
+        assert [e.state for e in started] == ["running", "running"]
+        # Adopting "alive" (endpoints are walked by name) started a spare: "one" was started
+        # from it, "two" from the spare started once "one" answered.
+        spare_started = ["--spare" in psutil.Process(e.pid).cmdline() for e in started]
+        assert spare_started == [True, True]
+        # The adopted one is watched, and a spare waits for its restart.
+        assert registry.get_endpoint("alive").pid == alive.pid
+        assert await second.spares.spare_pid() not in (None, alive.pid, *[e.pid for e in started])
+    finally:
+        for name in ("one", "two", "alive"):
+            await second.stop(name)
+        await second.close()
