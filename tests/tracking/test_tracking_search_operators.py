@@ -131,3 +131,25 @@ def test_experiments_and_views_restrict_the_search(store, runs):
     deleted = store.search_runs([runs], None, run_view=RunView.DELETED_ONLY)
     assert [r.name for r in deleted.runs] == ["a"]
     assert store.search_runs([runs], None, run_view=RunView.ALL).total == 5
+
+
+def test_a_search_reads_while_another_process_holds_the_write_lock(mlops_store):
+    """The search's driver transaction is a read (`BEGIN`, not `BEGIN IMMEDIATE`): a writer
+    elsewhere holding SQLite's lock does not make it wait for the busy timeout and fail."""
+    import sqlite3
+
+    database = get_database()
+    store = TrackingStore(database, mlops_store)
+    experiment = store.get_or_create_experiment("locked")
+    store.create_run(experiment.experiment_id, name="seen", params={"lr": "0.1"})
+    path = database.engine.url.database
+    assert path is not None
+    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        page = store.search_runs([experiment.experiment_id], "params.lr = '0.1'")
+        assert [run.name for run in page.runs] == ["seen"]
+        assert page.total == 1
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
