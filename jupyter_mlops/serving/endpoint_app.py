@@ -7,8 +7,9 @@ the model has them), `GET /health`, `GET /ping`, `GET /version`, `GET /schema`, 
 (`endpoint_auth`: always for the endpoints the server deploys) every route but `/health` and
 `/ping` (readiness probes) answers 401 without `Authorization: Bearer <token>`.
 
-The app is assembled here: its worker state (`endpoint_state`), middleware (request metrics,
-auth, body limit) and the one handler that turns a raised `MLOpsError` into its answer
+The app is assembled here: its worker state (`endpoint_state`), middleware (the scoring
+routes' hot path `endpoint_scoring`, with their request metrics; auth; body limit) and the one
+handler that turns a raised `MLOpsError` into its answer
 (`endpoint_errors`). `serve` runs it on uvicorn and keeps the endpoint's row in the store
 (`self_registration`).
 
@@ -51,9 +52,10 @@ def create_app(
 
     from .body_limit import BodyLimitMiddleware
     from .endpoint_errors import handle_error
-    from .endpoint_middleware import AuthMiddleware, MetricsMiddleware
+    from .endpoint_middleware import AuthMiddleware
     from .endpoint_openapi import OpenAPI
     from .endpoint_routes import ROUTES
+    from .endpoint_scoring import ScoringFront
     from .endpoint_state import EndpointState
 
     state = EndpointState(config, auth or EndpointAuth(), preloaded)
@@ -69,8 +71,9 @@ def create_app(
     routes = {**ROUTES, "/openapi.json": OpenAPI}
     app = Starlette(
         routes=[Route(path, endpoint) for path, endpoint in routes.items()],
-        middleware=[  # outermost first: refusals are counted, then authenticated, then bounded
-            Middleware(MetricsMiddleware, metrics=state.metrics),
+        middleware=[  # outermost first: the scoring POSTs answered (counted, authenticated,
+            # bounded) by the front; every other request authenticated, then bounded
+            Middleware(ScoringFront, state=state, limit=config.max_body_bytes),
             Middleware(AuthMiddleware, auth=state.auth),
             Middleware(BodyLimitMiddleware, limit=config.max_body_bytes),
         ],
@@ -237,7 +240,8 @@ def _import_app_modules() -> None:
         "prometheus_client", "jupyter_mlops.serving.batcher",
         "jupyter_mlops.serving.body_limit", "jupyter_mlops.serving.endpoint_errors",
         "jupyter_mlops.serving.endpoint_middleware", "jupyter_mlops.serving.endpoint_openapi",
-        "jupyter_mlops.serving.endpoint_routes", "jupyter_mlops.serving.endpoint_state",
+        "jupyter_mlops.serving.endpoint_routes", "jupyter_mlops.serving.endpoint_scoring",
+        "jupyter_mlops.serving.endpoint_state",
         "jupyter_mlops.serving.request_log",
     ):  # fmt: skip
         importlib.import_module(name)

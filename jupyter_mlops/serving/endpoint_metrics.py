@@ -116,11 +116,30 @@ class Metrics:
             registry=own,
             multiprocess_mode="livemax",
         )
+        self._children: dict[tuple[str, int], tuple[Any, Any, Any]] = {}
         log_of = request_log or (lambda: None)
         if folder is None:
             self.registry.register(RequestLogCollector(log_of))
         else:
             self.mirror = RequestLogMirror(log_of)
+
+    def observe(self, route: str, status: int, seconds: float) -> None:
+        """Count one scoring request by route and status (and as an error from 400), and time
+        it. The labelled children are looked up once per (route, status): `labels()` checks
+        and locks on every call, a few microseconds each on the request path."""
+        children = self._children.get((route, status))
+        if children is None:
+            label = str(status)
+            children = self._children[(route, status)] = (
+                self.requests.labels(route, label),
+                self.errors.labels(route, label) if status >= 400 else None,
+                self.latency.labels(route),
+            )
+        requests, errors, latency = children
+        requests.inc()
+        if errors is not None:
+            errors.inc()
+        latency.observe(seconds)
 
     def sync(self) -> None:
         """Copy this worker's request log counters where the other workers read them."""

@@ -1,18 +1,18 @@
 """The endpoint's routes: one Starlette `HTTPEndpoint` per path, each with its `Contract`.
 
 Routes raise `MLOpsError` (`PayloadError`) for bad input; Starlette's handler for it
-(`endpoint_errors.handle_error`) writes the answer, so no route builds an error body. Auth,
-body limits and request metrics are middleware (`endpoint_middleware`, `body_limit`). The
-contracts feed the endpoint's own `GET /openapi.json` (`endpoint_openapi`).
+(`endpoint_errors.handle_error`) writes the answer, so no route builds an error body. Auth and
+body limits are middleware (`endpoint_middleware`, `body_limit`). The scoring POSTs are
+answered before the router by `endpoint_scoring.ScoringFront` (the hot path, with their request
+metrics); their classes here carry the contracts and call the same `score`. The contracts feed
+the endpoint's own `GET /openapi.json` (`endpoint_openapi`).
 """
 
 from __future__ import annotations
 
-import itertools
 import os
-import secrets
 from dataclasses import asdict
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from starlette.endpoints import HTTPEndpoint
 from starlette.requests import Request
@@ -21,14 +21,9 @@ from starlette.responses import JSONResponse, Response
 from .._version import __version__
 from ..core.openapi import Contract
 from . import endpoint_models as out
-from .endpoint_json import dumps, loads
+from .endpoint_scoring import score
 from .endpoint_state import EndpointState
-from .invocation_bodies import MLFLOW_PROTOCOL_VERSION, params_warning, read_invocation
-from .payloads import PayloadError, not_json
-
-# Request ids: unique per worker start, without a system call per request.
-_ID_PREFIX = secrets.token_hex(6)
-_COUNTER = itertools.count(1)
+from .invocation_bodies import MLFLOW_PROTOCOL_VERSION
 
 
 def _state(request: Request) -> EndpointState:
@@ -36,41 +31,15 @@ def _state(request: Request) -> EndpointState:
     return state
 
 
-def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(dumps(payload), status, headers, media_type="application/json")
-
-
 async def _score(request: Request, mlflow: bool) -> Response:
-    """Validate a scoring body, predict through the batcher, answer (both scoring routes)."""
-    state = _state(request)
+    """Both scoring routes, when a request reaches them past `ScoringFront` (which answers them
+    itself in the app): the same `score`."""
     raw = await request.body()  # bounded by `BodyLimitMiddleware`
-    model = state.model
-    params: dict[str, Any] | None = None
-    if mlflow:  # JSON, CSV or Parquet, as `mlflow models serve`
-        data, params = read_invocation(raw, request.headers.get("content-type"), model.view, loads)
-    else:
-        try:
-            body = loads(raw)
-        except ValueError:
-            raise not_json() from None
-        data = model.view.from_predict(body)
-    request_id = request.headers.get("x-request-id") or f"{_ID_PREFIX}-{next(_COUNTER)}"
-    try:
-        result = await state.batcher.predict(model, data, not mlflow, request_id)
-    except Exception as exc:  # the model refused the input
-        raise PayloadError(f"the model could not predict: {exc}", "inputs") from exc
-    state.metrics.rows.inc(data.n_rows)
-    payload: dict[str, Any] = {"predictions": result.predictions}
-    if not mlflow:
-        payload["model_version"] = result.version
-        payload["request_id"] = request_id
-        if result.probabilities is not None:
-            payload["probabilities"] = result.probabilities
-            payload["classes"] = model.classes
-    headers = {"x-request-id": request_id, "x-model-version": str(result.version)}
-    if params:  # the workbench's models take no params: say they were not used
-        headers["warning"] = params_warning(params)
-    return _json(payload, headers=headers)
+    payload, headers = await score(
+        _state(request), mlflow, raw, request.headers.get("content-type"),
+        request.headers.get("x-request-id"),
+    )  # fmt: skip
+    return Response(payload, 200, headers, media_type="application/json")
 
 
 class Invocations(HTTPEndpoint):

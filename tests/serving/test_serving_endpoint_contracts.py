@@ -54,3 +54,16 @@ def test_a_body_over_the_limit_is_a_413_before_the_route_and_is_counted() -> Non
     assert (answer.json()["error"], answer.json()["field"]) == ("too_large", "body")
     metrics = client.get("/metrics", headers=TOKEN).text
     assert 'route="predict",status="413"' in metrics
+
+
+def test_the_scoring_front_counts_refusals_and_leaves_other_methods_to_the_router() -> None:
+    endpoint = app()
+    client = TestClient(endpoint)
+    refused = client.post("/predict", json=[{"a": 1}], headers={"Authorization": "Bearer no"})
+    assert (refused.status_code, refused.json()["field"]) == (401, "authorization")
+    assert refused.headers["content-type"] == "application/json"
+    metrics = client.get("/metrics", headers=TOKEN).text
+    assert 'mlops_endpoint_requests_total{route="predict",status="401"} 1.0' in metrics
+    assert 'mlops_endpoint_errors_total{route="predict",status="401"} 1.0' in metrics
+    assert client.get("/invocations", headers=TOKEN).status_code == 405  # Starlette's router
+    assert client.put("/predict", headers=TOKEN).status_code == 405
