@@ -156,10 +156,14 @@ def collect(report: Callable[[str], None] = lambda line: None) -> list[str]:
     """The sorted names skops refuses by default across the fitted models that need no `DENIED`
     type."""
     import skops.io
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped,unused-ignore]
 
     data = _data()
     found: dict[str, str] = {}
-    with warnings.catch_warnings():
+    # One thread each for OpenMP and BLAS: the data is 60 rows, and on a busy machine their
+    # threads wait on one another (t-SNE, LogisticRegressionCV and the histogram boosters took
+    # 40 s of the run beside other work, 3 s on one thread). The types found do not depend on it.
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
         warnings.simplefilter("ignore")
         for source in (_listed_estimators(data), _product_models(data)):
             for label, estimator in source:
