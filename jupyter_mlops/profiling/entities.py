@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import WithJsonSchema
@@ -185,7 +185,8 @@ class Profile:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible data (nested dicts, lists and scalars)."""
-        return asdict(self)
+        data: dict[str, Any] = _plain(self)
+        return data
 
     def to_json(self, indent: int | None = None) -> str:
         """The profile as JSON text (strict JSON: no NaN or Infinity)."""
@@ -234,6 +235,28 @@ class Profile:
             f"<Profile{label}: {self.n_rows:,} rows x {self.n_columns} columns, "
             f"{len(self.alerts)} alerts, engine={self.engine}>"
         )
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict` for a profile's data: new dicts and lists all the way down, its
+    scalars as they are (asdict deep-copies each one: a sixth of a small file's profile)."""
+    if isinstance(value, list):
+        return [item if type(item) in _SCALARS else _plain(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            key if type(key) in _SCALARS else _plain(key): (
+                item if type(item) in _SCALARS else _plain(item)
+            )
+            for key, item in value.items()
+        }
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return tuple(_plain(item) for item in value)
+    return value
 
 
 def clean_float(value: Any) -> float | None:
