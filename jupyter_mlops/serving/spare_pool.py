@@ -128,6 +128,9 @@ class SparePool:
                 stderr=descriptor,
                 env=base_env,
             )
+        except OSError as exc:  # endpoints still start, cold
+            log.warning("could not start a spare endpoint process: %s", exc)
+            return
         finally:
             os.close(descriptor)
         if self._closed:  # the server stopped while it started
