@@ -20,16 +20,19 @@ __all__ = ["endpoint_process", "free_port", "wait_healthy"]
 def wait_healthy(url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 240):
     """Wait until `url/health` answers 200; fail with the process's output if it exits."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise AssertionError(f"endpoint exited {process.returncode}: {output[-2000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
+    # One client for all the polls: `httpx.get` builds a client (and an SSL context) per call,
+    # ~50 ms of CPU taken from the starting endpoint ten times a second.
+    with httpx.Client(timeout=1) as client:
+        while time.monotonic() < deadline:
+            if process is not None and process.poll() is not None:
+                output = process.stdout.read().decode() if process.stdout else ""
+                raise AssertionError(f"endpoint exited {process.returncode}: {output[-2000:]}")
+            try:
+                if client.get(f"{url}/health").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
     raise AssertionError(f"{url} did not become healthy in {timeout} s")
 
 
