@@ -53,8 +53,9 @@ async def test_drift_alert_retrains_and_registers_a_new_version(
         body={"endpoint_name": "clf", "min_rows": 100, "retrain_job_id": job["job_id"]},
     )  # fmt: skip
 
-    # Traffic where a and b moved by two standard deviations; one row per request.
-    shifted = pd.DataFrame(rng.normal(size=(300, 3)), columns=COLUMNS)
+    # Traffic where a and b moved by two standard deviations; one row per request, 150 of them:
+    # above the monitor's min_rows of 100 (each request is a round trip to the endpoint).
+    shifted = pd.DataFrame(rng.normal(size=(150, 3)), columns=COLUMNS)
     shifted[["a", "b"]] += 2.0
     ids = [f"r{i}" for i in range(len(shifted))]
     token = mlops.get_endpoint("clf").token  # deployed endpoints require their bearer token
