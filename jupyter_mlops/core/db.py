@@ -206,20 +206,29 @@ class Database:
             session.close()
 
     @contextmanager
-    def driver_transaction(self, *, write: bool = True) -> Iterator[Any]:
+    def driver_transaction(self, *, write: bool = True, autocommit: bool = False) -> Iterator[Any]:
         """One transaction on a pooled driver connection (sqlite3 or psycopg), without
         SQLAlchemy's Session and Connection: committed on success, rolled back on any error,
         errors mapped as `session` maps them. Its statements use the driver's parameter style
         (`markers`). For hot paths only: a Session costs ~1 ms of CPU per transaction, several
         times the few statements that start or end a run. `write=False` (reads) does not take
         SQLite's write lock at BEGIN.
+
+        `autocommit=True` (PostgreSQL; SQLite ignores it): no BEGIN and no COMMIT, two round
+        trips fewer. Each statement is then its own transaction, and so is each psycopg
+        pipeline up to its sync (the server runs it as one implicit transaction: an error rolls
+        back the pipeline's earlier statements too). For callers whose writes are one
+        statement or one pipeline.
         """
         dbapi: Any = self.engine.dialect.loaded_dbapi
         proxy = self.engine.raw_connection()
         connection: Any = proxy.driver_connection
+        autocommitting = autocommit and not self.is_sqlite
         try:
             if self.is_sqlite:  # isolation_level is None: we begin, as the "begin" hook does
                 connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            elif autocommitting:  # a pooled connection is idle: psycopg allows the switch
+                connection.autocommit = True
             yield connection
             connection.commit()
         except BaseException as exc:
@@ -240,6 +249,11 @@ class Database:
                 ) from exc
             raise
         finally:
+            if autocommitting:  # the pool's other users expect transactions
+                try:
+                    connection.autocommit = False
+                except dbapi.Error:  # not idle or gone: never hand it out again
+                    proxy.invalidate()
             proxy.close()
 
     def markers(self, count: int) -> str:

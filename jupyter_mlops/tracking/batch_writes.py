@@ -74,7 +74,8 @@ def write_new_run(
 ) -> None:
     """Insert a new run with its first params and tags (nothing to compare against yet), and
     the process running it when given (its heartbeat row), in `Database.driver_transaction`'s
-    `connection`.
+    `connection` (on PostgreSQL one pipeline: `autocommit=True` suffices, the server runs it
+    as one implicit transaction).
 
     Driver-level statements: SQLAlchemy building and compiling three statements would cost
     more than the inserts, and starting 1,000 runs/s leaves no room for it.
@@ -217,7 +218,8 @@ def end_run(
     database: Database, connection: Any, run_id: str, status: str, end_time: int, error: str | None
 ) -> bool:
     """Set a run's final status, end time and traceback, and forget its process (heartbeat);
-    False when there is no such run. In `Database.driver_transaction`'s `connection`."""
+    False when there is no such run. In `Database.driver_transaction`'s `connection` (on
+    PostgreSQL one statement: `autocommit=True` suffices)."""
     marks = database.markers(4).split(", ")
     sql = (
         f"UPDATE {RunRow.__tablename__} SET status = {marks[0]}, end_time = {marks[1]}, "
@@ -226,12 +228,14 @@ def end_run(
     release = (
         f"DELETE FROM {heartbeat.RunProcessRow.__tablename__} WHERE run_id = {database.markers(1)}"
     )
-    if not database.is_sqlite:  # both in one round trip
-        with connection.cursor() as ended, connection.cursor() as released:
-            with connection.pipeline():
-                ended.execute(sql, (status, end_time, error, run_id))
-                released.execute(release, (run_id,))
-            return bool(ended.rowcount > 0)
+    if not database.is_sqlite:
+        # One statement (the DELETE as a data-modifying CTE): atomic by itself, so under
+        # `driver_transaction(autocommit=True)` ending a run is one round trip.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH released AS ({release}) {sql}", (run_id, status, end_time, error, run_id)
+            )
+            return bool(cursor.rowcount > 0)
     result = connection.execute(sql, (status, end_time, error, run_id))
     connection.execute(release, (run_id,))
     return bool(result.rowcount > 0)

@@ -235,9 +235,11 @@ class TrackingStore(BaseTrackingStore):
         checked_tags = validation.checked_tags(tags)
         run_name = validation.run_name(name) if name is not None else random_run_name()
         experiment_key = validation.experiment_int(experiment_id)
-        # One driver-level transaction (no Session): starting 1,000 runs/s leaves ~1 ms each.
+        # Driver-level statements (no Session): starting 1,000 runs/s leaves ~1 ms each. On
+        # PostgreSQL no BEGIN/COMMIT: the checks' one query, then the writes' one pipeline
+        # (one implicit transaction), two round trips. The checks never held a lock anyway.
         database = self.database
-        with database.driver_transaction() as connection:
+        with database.driver_transaction(autocommit=True) as connection:
             found = experiment_for_new_run(database, connection, experiment_key)
             if found is None:
                 raise NotFoundError(f"no experiment {experiment_id}", field="experiment_id")
@@ -318,7 +320,7 @@ class TrackingStore(BaseTrackingStore):
     def end_run(self, run_id: str, status: RunStatus | str, error: str | None = None) -> None:
         """Give a run its final status and end time now (and its traceback): one UPDATE."""
         checked = validation.run_status(status)
-        with self.database.driver_transaction() as connection:
+        with self.database.driver_transaction(autocommit=True) as connection:
             ended = write_end_run(
                 self.database, connection, run_id, checked.value, validation.now_ms(), error
             )

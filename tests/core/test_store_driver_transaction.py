@@ -109,3 +109,35 @@ def test_a_runs_location_is_the_artifact_stores_child(location: str) -> None:
 
     run_id = "0123456789abcdef0123456789abcdef"
     assert _run_location(location, run_id) == artifact_store.child(location, run_id)
+
+
+def test_an_autocommit_pipeline_is_one_transaction_and_the_pool_gets_transactions_back(store):
+    """`driver_transaction(autocommit=True)`: on PostgreSQL no BEGIN/COMMIT, so a pipeline is
+    the server's implicit transaction (a failing statement undoes the ones before it); the
+    connection goes back to the pool transactional. On SQLite it is an ordinary transaction."""
+    database = store.database
+    experiment = store.get_or_create_experiment("exp")
+    run = store.create_run(experiment.experiment_id, params={"a": 1})
+    marks = database.markers(2).split(", ")
+    rename = f"UPDATE tracking_runs SET name = {marks[0]} WHERE run_id = {marks[1]}"
+    duplicate = f"INSERT INTO tracking_params (run_id, key, value) VALUES ({database.markers(3)})"
+    with (
+        pytest.raises(MLOpsError) as caught,
+        database.driver_transaction(autocommit=True) as connection,
+    ):
+        if database.is_sqlite:
+            connection.execute(rename, ("renamed", run.run_id))
+            connection.execute(duplicate, (run.run_id, "a", "2"))
+        else:
+            with connection.pipeline(), connection.cursor() as cursor:
+                cursor.execute(rename, ("renamed", run.run_id))
+                cursor.execute(duplicate, (run.run_id, "a", "2"))
+    assert caught.value.code is ErrorCode.CONFLICT
+    assert store.get_run(run.run_id).name == run.name  # the UPDATE was undone with it
+    for _ in range(3):  # whichever pooled connection comes next rolls back as a transaction
+        with pytest.raises(RuntimeError), database.driver_transaction() as connection:
+            connection.execute(rename, ("renamed", run.run_id))
+            raise RuntimeError("roll back")
+        assert store.get_run(run.run_id).name == run.name
+    store.end_run(run.run_id, RunStatus.FINISHED)
+    assert store.get_run(run.run_id).status == "FINISHED"
