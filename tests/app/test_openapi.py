@@ -17,6 +17,7 @@ from jupyter_mlops.core.openapi import (
     parse_pattern,
 )
 from jupyter_mlops.health.api_document import default_document, document_json
+from jupyter_mlops.health.handlers import DOCUMENT_SETTING
 from jupyter_mlops.mlflow_compat.handlers import ABSOLUTE_ROUTES
 
 SRC = Path(__file__).resolve().parents[2] / "labextension/src"
@@ -101,6 +102,15 @@ async def test_document_built_without_a_server_is_the_served_one(jp_fetch, jp_ba
     built = default_document(jp_base_url).model_dump(mode="json")
     assert sorted(built["paths"]) == sorted(served["paths"])
     assert built == served
+
+
+async def test_the_document_is_built_once_per_server(jp_fetch, jp_serverapp):
+    settings = jp_serverapp.web_app.settings
+    assert DOCUMENT_SETTING not in settings  # built at the first request, not at start
+    first = await _document(jp_fetch)
+    kept = settings[DOCUMENT_SETTING]
+    assert await _document(jp_fetch) == first == kept.model_dump(mode="json")
+    assert settings[DOCUMENT_SETTING] is kept
 
 
 def test_openapi_command_writes_the_document(tmp_path, capsys):
