@@ -141,6 +141,28 @@ def test_nan_is_a_missing_value_in_filters_and_sorting(store, experiment):
     assert store.metric_history(ids["inf"], "h")[0].value == -math.inf
 
 
+def test_a_copy_sized_batch_keeps_nan_infinities_and_exact_floats(store, experiment):
+    # From COPY_MIN_POINTS points on, PostgreSQL gets the history as COPY text: NaN must be
+    # NULL there (and in the latest value), every float must read back exactly.
+    from jupyter_mlops.tracking.batch_writes import COPY_MIN_POINTS
+
+    run = store.create_run(experiment.experiment_id)
+    values = [math.nan, math.inf, -math.inf, 0.1, 1 / 3, -2.5e-300]
+    points = [
+        (run.run_id, "m", values[step % len(values)], step, 1000 + step)
+        for step in range(COPY_MIN_POINTS + 2)
+    ]
+    points.append((run.run_id, "last", math.nan, 7, 1))
+    store.log_metric_points(points)
+    history = store.metric_history(run.run_id, "m")
+    assert len(history) == COPY_MIN_POINTS + 2
+    for point, (_run, _key, value, step, timestamp) in zip(history, points, strict=False):
+        assert (point.step, point.timestamp) == (step, timestamp)
+        assert math.isnan(point.value) if math.isnan(value) else point.value == value
+    latest = store.get_run(run.run_id).metrics
+    assert latest["m"] == values[(COPY_MIN_POINTS + 1) % len(values)] and math.isnan(latest["last"])
+
+
 def test_bad_metric_values_and_keys_are_refused(store, experiment):
     run = store.create_run(experiment.experiment_id)
     with pytest.raises(MLOpsError) as error:
