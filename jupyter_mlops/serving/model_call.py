@@ -147,6 +147,8 @@ def forest_call(estimator: Any) -> ForestCall | None:
     from sklearn.tree._classes import BaseDecisionTree
 
     kind = type(estimator)
+    if not isinstance(estimator, (ForestClassifier, ForestRegressor)):
+        return None  # e.g. gradient boosting, whose `estimators_` is an array of trees
     trees = getattr(estimator, "estimators_", None)
     if not trees or getattr(estimator, "n_outputs_", 0) != 1:
         return None

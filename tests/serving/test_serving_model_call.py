@@ -14,6 +14,8 @@ import pytest
 from sklearn.ensemble import (
     ExtraTreesClassifier,
     ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
     RandomForestClassifier,
     RandomForestRegressor,
 )
@@ -190,6 +192,9 @@ def test_a_forest_that_is_not_plain_is_called_as_before() -> None:
     two_outputs = RandomForestRegressor(n_estimators=5).fit(X, np.c_[X["a"], X["b"]])
     assert forest_call(two_outputs) is None
     assert forest_call(LogisticRegression().fit(X, y)) is None
+    # Boosting is an ensemble too, its `estimators_` an array of trees (no truth value)
+    assert forest_call(GradientBoostingClassifier(n_estimators=5).fit(X, y)) is None
+    assert forest_call(GradientBoostingRegressor(n_estimators=5).fit(X, X["a"])) is None
 
 
 def test_a_forest_summed_here_checks_input_as_the_forest_does() -> None:
