@@ -11,6 +11,9 @@ PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist), whole files to each so module fixtures start once:
 # most tests wait on servers, kernels and browsers, so 3 keep CI's 2 cores busy.
 TEST_WORKERS ?= 3
+# One OpenMP/BLAS thread per process: the test processes, and the kernels, endpoints and jobs
+# they start, already outnumber the cores; library thread pools there only wait on each other.
+TEST_THREADS := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: lab test lint format build install chromium postgresql clean api-types api-check
 
@@ -19,7 +22,7 @@ lab: install build  ## Set up and open JupyterLab on the example notebooks.
 
 test: install build chromium postgresql lint  ## Set up, lint, and run the whole test suite.
 	jlpm test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS)
+	$(TEST_THREADS) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS)
 
 lint: install  ## ruff, mypy (tests leniently), import-linter, eslint, prettier, API types.
 	$(BIN)/ruff check jupyter_mlops tests bench
