@@ -218,12 +218,11 @@ class GateRunsHandler(_Handler):
         if not body.wait:
             await self.reply_run(run.gate_run_id, 202)
             return
-        while True:
-            current = await self.run_blocking(self.store.get_run, run.gate_run_id)
-            task = await self.run_blocking(runner.get, task_id)
-            if current.status in FINISHED or task.finished:
-                break
+        # Until the task ends, not only the verdict: the task records its verdict just before
+        # it ends, and an answer read in between said "promoted" at progress 0.95.
+        while not (await self.run_blocking(runner.get, task_id)).finished:
             await asyncio.sleep(WAIT_POLL_S)
+        current = await self.run_blocking(self.store.get_run, run.gate_run_id)
         if current.status == "refused":
             raise MLOpsError(current.message or "refused", ErrorCode.CONFLICT, "gates")
         await self.reply_run(run.gate_run_id)
