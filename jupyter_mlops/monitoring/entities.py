@@ -15,7 +15,6 @@ from typing import Any, Literal
 from pydantic.dataclasses import dataclass
 from typing_extensions import TypedDict
 
-
 REFERENCE_KINDS = ("training", "profile")
 WINDOW_STATUSES = ("pending", "done", "skipped", "failed")
 
