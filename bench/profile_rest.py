@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,17 +23,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_table import load_average
+from mlops_server import start_server
+
 TOKEN = "bench-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def write_csv(root: Path) -> Path:
@@ -46,30 +38,6 @@ def write_csv(root: Path) -> Path:
     path = root / "wine.csv"
     load_wine(as_frame=True).frame.to_csv(path, index=False)
     return path
-
-
-def start_server(data_dir: Path, root: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(data_dir)}
-    env.pop("JUPYTER_MLOPS_DB_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-            f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
-            "--ServerApp.jpserver_extensions=jupyter_mlops=True",
-        ],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            call(base, "GET", "/mlops/api/profiles")
-            return process, base
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("jupyter server did not start")
 
 
 def call(base: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -119,7 +87,7 @@ def main() -> None:
         root.mkdir()
         write_csv(root)
         started = time.perf_counter()
-        process, base = start_server(data, root)
+        process, base = start_server(data, root, TOKEN)
         try:
             up = time.perf_counter() - started
             first = profile_once(base, process.pid)

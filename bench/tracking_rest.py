@@ -21,9 +21,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tests.support.lab import free_port
+from mlops_server import start_server
 
 
 def populate(data_dir: Path, runs: int) -> str:
@@ -50,32 +50,6 @@ def populate(data_dir: Path, runs: int) -> str:
         store.update_run(run.run_id, status="FINISHED")
     print(f"logged {runs:,} runs in {time.perf_counter() - started:.1f} s")
     return experiment
-
-
-def start_server(data_dir: Path, root: Path) -> tuple[object, str, str]:
-    import subprocess
-
-    port, token = free_port(), "bench-token"
-    env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(data_dir)}
-    env.pop("JUPYTER_MLOPS_DB_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-            "--ServerApp.jpserver_extensions=jupyter_mlops=True",
-        ],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
-            return process, base, token
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("jupyter server did not start")
 
 
 def timed(url: str, token: str, repeat: int) -> tuple[float, float, object]:
@@ -127,7 +101,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         data_dir, root = Path(folder) / "mlops", Path(folder)
         experiment = populate(data_dir, args.runs)
-        process, base, token = start_server(data_dir, root)
+        token = "bench-token"
+        process, base = start_server(data_dir, root, token)
         try:
             api = f"{base}/mlops/api"
             calls = {
@@ -169,8 +144,8 @@ def main() -> None:
                 median, p95, _ = timed(url, token, args.repeat)
                 print(f"  {name:34s} median {median:7.1f}   p95 {p95:7.1f}")
         finally:
-            process.terminate()  # type: ignore[attr-defined]
-            process.wait(timeout=15)  # type: ignore[attr-defined]
+            process.terminate()
+            process.wait(timeout=15)
     mlflow_search(args.runs, args.repeat)
 
 
