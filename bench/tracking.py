@@ -214,7 +214,7 @@ def _our_search_latencies(store: Any, ids: list[str], size: int) -> dict[str, fl
         ),
         f"last page over {size} runs, by params.depth (ms)": _median_ms(
             lambda: store.search_runs(
-                ids, None, ["params.depth"], max_results=PAGE, offset=size - PAGE
+                ids, None, ["params.depth"], max_results=PAGE, offset=max(0, size - PAGE)
             )
         ),
         f"column keys over {size} runs (ms)": _median_ms(lambda: store.keys_in_use(ids)),
