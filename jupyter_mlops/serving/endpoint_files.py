@@ -20,10 +20,23 @@ def endpoint_folder(data_dir: Path, name: str, create: bool = False) -> Path:
     """The endpoint's folder; `create` makes it (and `serving/endpoints`) private (0700)."""
     folder = Path(data_dir) / ENDPOINTS_FOLDER / name
     if create:
-        for path in (folder.parent, folder):
-            path.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.chmod(path, 0o700)  # mkdir's mode is masked by the umask and ignored if it exists
+        private_folder(folder.parent)
+        private_folder(folder)
     return folder
+
+
+def private_folder(path: Path) -> Path:
+    """`path` made (with its parents) and private (0700), whatever the umask; returned."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)  # mkdir's mode is masked by the umask and ignored if it exists
+    return path
+
+
+def open_private_log(path: Path) -> int:
+    """An append descriptor on the log `path`, created if missing, 0600 whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return descriptor
 
 
 def token_path(data_dir: Path, name: str) -> Path:
@@ -54,6 +67,4 @@ def write_token(data_dir: Path, name: str) -> str:
 def open_log(data_dir: Path, name: str) -> tuple[int, Path]:
     """An append descriptor on the endpoint's log (0600) and the log's path."""
     path = endpoint_folder(data_dir, name, create=True) / LOG_FILE
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.fchmod(descriptor, 0o600)
-    return descriptor, path
+    return open_private_log(path), path

@@ -32,7 +32,10 @@ import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import IO
+
+from .endpoint_files import open_private_log
 
 READY_LINE = "jupyter-mlops: spare ready"
 # What `serve --endpoint` imports on its way to its first answer, the model's own modules aside
@@ -111,8 +114,7 @@ def become(instruction: Instruction) -> None:
     """Take the endpoint's log, stdin, environment and session (see the module docstring)."""
     sys.stdout.flush()
     sys.stderr.flush()
-    log = os.open(instruction.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.fchmod(log, 0o600)
+    log = open_private_log(Path(instruction.log))
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.close(log)

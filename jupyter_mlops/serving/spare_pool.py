@@ -24,7 +24,8 @@ import os
 import sys
 from pathlib import Path
 
-from .endpoint_files import ENDPOINTS_FOLDER
+from .endpoint_env import endpoint_environment
+from .endpoint_files import ENDPOINTS_FOLDER, open_private_log, private_folder
 from .spare import Instruction
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,12 @@ async def end_process(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
+def base_environment() -> dict[str, str]:
+    """What every endpoint process starts with, before its own additions: the server's
+    environment less its secrets (`endpoint_env`). A spare fits only while this is unchanged."""
+    return endpoint_environment(os.environ)
+
+
 class SparePool:
     """At most one warm spare endpoint process, and starting endpoint processes with it."""
 
@@ -60,11 +67,11 @@ class SparePool:
         self._spawning: asyncio.Task[None] | None = None
         self._closed = False
 
-    async def start(
-        self, instruction: Instruction, base_env: dict[str, str], descriptor: int
-    ) -> asyncio.subprocess.Process:
+    async def start(self, instruction: Instruction, descriptor: int) -> asyncio.subprocess.Process:
         """Start the endpoint `instruction` names: the spare becomes it when one fits, else a
-        new process (`base_env` plus `instruction.env`, output on `descriptor`, its log)."""
+        new process (`base_environment()` plus `instruction.env`, output on `descriptor`, its
+        log)."""
+        base_env = base_environment()
         process = await self._hand_over(instruction, base_env) if self.enabled else None
         if process is not None:
             return process
@@ -78,12 +85,14 @@ class SparePool:
             start_new_session=instruction.new_session,
         )
 
-    def refill(self, base_env: dict[str, str]) -> None:
-        """Start a spare in the background unless one with `base_env` is alive or starting."""
+    def refill(self) -> None:
+        """Start a spare in the background unless one with today's `base_environment()` is
+        alive or starting."""
         if not self.enabled or self._closed:
             return
         if self._spawning is not None and not self._spawning.done():
             return
+        base_env = base_environment()
         spare = self.spare
         if spare is not None and spare.returncode is None and self._spare_env == base_env:
             return
@@ -113,12 +122,9 @@ class SparePool:
             if stale.returncode is not None:
                 log.warning("the spare endpoint process ended (status %s)", stale.returncode)
             await end_process(stale)
-        folder = self.data_dir / ENDPOINTS_FOLDER  # as `endpoint_files`: private to its user
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(folder, 0o700)
-        descriptor = os.open(folder / SPARE_LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        folder = private_folder(self.data_dir / ENDPOINTS_FOLDER)
+        descriptor = open_private_log(folder / SPARE_LOG)
         try:
-            os.fchmod(descriptor, 0o600)
             process = await asyncio.create_subprocess_exec(
                 *_CLI,
                 "serve",

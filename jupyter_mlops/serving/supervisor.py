@@ -39,7 +39,6 @@ from ..model_format.mlflow_pickle import ALLOW_PICKLE_ENV
 from .adoption import adopt_endpoints, kill_pid, wait_pid_exit
 from .endpoint_auth import TOKEN_FILE_ENV
 from .endpoint_client import get_json, get_status, read_stats
-from .endpoint_env import endpoint_environment
 from .endpoint_files import open_log, read_token, token_path, write_token
 from .entities import Endpoint
 from .model_uri import check_name, parse_ref
@@ -327,14 +326,13 @@ class EndpointSupervisor:
             extra[TOKEN_FILE_ENV] = str(token_path(self.data_dir, name))
         # Always set, so the server's own environment cannot turn it on for its endpoints.
         extra[ALLOW_PICKLE_ENV] = "1" if self.allow_pickle_models else "0"
-        base_env = endpoint_environment(os.environ)  # no server or MLflow token
         descriptor, log_path = await asyncio.to_thread(open_log, self.data_dir, name)
         instruction = Instruction(
             name, endpoint.host, endpoint.port, endpoint.workers, endpoint.restarts,
             str(log_path), endpoint.persistent, extra,
         )  # fmt: skip
         try:
-            process = await self.spares.start(instruction, base_env, descriptor)
+            process = await self.spares.start(instruction, descriptor)
         finally:
             os.close(descriptor)
         self._processes[name] = process
@@ -352,7 +350,7 @@ class EndpointSupervisor:
             raise
         finally:  # the next spare imports once this endpoint no longer needs the CPU
             if not self._closing:
-                self.spares.refill(base_env)
+                self.spares.refill()
         self._policy(name).healthy(time.monotonic())
         await asyncio.to_thread(self.registry.update_endpoint, name, state="running")
         self._watchers[name] = asyncio.get_running_loop().create_task(self._watch(name, process))
@@ -390,7 +388,7 @@ class EndpointSupervisor:
         self._watchers[name] = asyncio.get_running_loop().create_task(
             self._restart_when_gone(name, pid)
         )
-        self.spares.refill(endpoint_environment(os.environ))  # for its restart, or a deploy
+        self.spares.refill()  # for its restart, or a deploy
 
     async def _restart_when_gone(self, name: str, pid: int) -> None:
         await wait_pid_exit(pid)
