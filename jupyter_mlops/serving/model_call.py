@@ -113,14 +113,19 @@ class ForestCall:
                 return converted
         return np.asarray(self.forest._validate_X_predict(X))
 
-    def proba(self, X: Any) -> np.ndarray:
-        """`ForestClassifier.predict_proba(X)`: the mean of the trees' leaf class fractions."""
+    def _mean(self, X: Any) -> np.ndarray:
+        """The mean over the trees of each row's leaf values, in the forest's tree order (one
+        column per class, or the regressor's one value)."""
         X = self.checked(X)
-        total = np.zeros((X.shape[0], self.n_classes), dtype=np.float64)
+        total = np.zeros((X.shape[0], self.n_classes or 1), dtype=np.float64)
         for tree, values in self.trees:
             total += values.take(tree.apply(X), axis=0)
         total /= len(self.trees)
         return total
+
+    def proba(self, X: Any) -> np.ndarray:
+        """`ForestClassifier.predict_proba(X)`: the mean of the trees' leaf class fractions."""
+        return self._mean(X)
 
     def labels(self, proba: np.ndarray) -> np.ndarray:
         """`ForestClassifier.predict`'s labels from the probabilities."""
@@ -129,12 +134,7 @@ class ForestCall:
 
     def values(self, X: Any) -> np.ndarray:
         """`ForestRegressor.predict(X)`: the mean of the trees' leaf values."""
-        X = self.checked(X)
-        total = np.zeros(X.shape[0], dtype=np.float64)
-        for tree, values in self.trees:
-            total += values[:, 0].take(tree.apply(X), axis=0)
-        total /= len(self.trees)
-        return total
+        return self._mean(X)[:, 0]
 
 
 def forest_call(estimator: Any) -> ForestCall | None:
@@ -173,8 +173,7 @@ def forest_call(estimator: Any) -> ForestCall | None:
 
 def _same_answers(estimator: Any, call: ForestCall) -> bool:
     """Whether `call` gives the forest's own answers, bit for bit, on a few probe rows."""
-    n_features = int(estimator.n_features_in_)
-    rows: Any = np.random.default_rng(0).normal(size=(16, n_features)) * 3
+    rows: Any = np.random.default_rng(0).normal(size=(16, call.n_features)) * 3
     names = getattr(estimator, "feature_names_in_", None)
     if names is not None:  # fitted on a frame: probe with one, as sklearn checks the names
         import pandas as pd
