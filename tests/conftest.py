@@ -22,7 +22,7 @@ from .support.session_servers import serve_for_session
 
 # Before pytest_plugins imports nbformat and jsonschema: 2.7 s of CPU less per test process.
 skip_iri_grammar()
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
+pytest_plugins = ["pytest_jupyter.jupyter_server", "tests.support.cpu_time"]
 
 # Servers started once for the whole session (a test module that imported them as its own
 # fixtures started one per module): moto's S3 server, a fresh bucket per test, Dask Gateway.
@@ -110,15 +110,20 @@ def jp_server_config(
 
     A module or test marked `@pytest.mark.capabilities("tracking", ...)` runs a server with
     only those (and what they require): no jobs runner, scheduler, ticker or cluster loop to
-    start and stop where the test does not need them."""
+    start and stop where the test does not need them.
+
+    The warm spare endpoint process is off: it is one more process importing scikit-learn per
+    server that deploys (about 3 s of CPU, some 40 servers in the suite) and serves nothing these
+    tests assert. Its own tests drive it (tests/serving/test_serving_spare.py, one through a real
+    Jupyter server), and the browser tests' Lab runs the default, on."""
     mlops_store.mkdir(parents=True, exist_ok=True)
     if not (mlops_store / "mlops.db").exists():
         shutil.copyfile(sqlite_template, mlops_store / "mlops.db")
-    config: dict[str, Any] = {"ServerApp": {"jpserver_extensions": {"jupyter_mlops": True}}}
+    mlops: dict[str, Any] = {"serving_warm_spare": False}
     marker = request.node.get_closest_marker("capabilities")
     if marker is not None:
-        config["MLOpsApp"] = {"capabilities": list(marker.args)}
-    return config
+        mlops["capabilities"] = list(marker.args)
+    return {"ServerApp": {"jpserver_extensions": {"jupyter_mlops": True}}, "MLOpsApp": mlops}
 
 
 @pytest.fixture

@@ -31,8 +31,7 @@ from jupyter_mlops.monitoring.store import MonitorStore
 from tests.support.jobs import write_notebook
 from tests.support.rest import call, until
 
-pytestmark = pytest.mark.capabilities("evaluation")
-
+# The whole loop (monitoring, jobs, tracking, team approvals, evaluation): every capability.
 pytestmark = pytest.mark.timeout(900)
 
 RETRAIN = """
@@ -52,11 +51,11 @@ print("registered", mlops.register_model(run.run_id, model_name).version)
 
 
 @pytest.fixture
-def jp_server_config() -> dict[str, Any]:
-    """The extension with a ticker that ticks every half second (it follows alerts up)."""
+def jp_server_config(jp_server_config: dict[str, Any]) -> dict[str, Any]:
+    """The suite's server, with a ticker that ticks every half second (it follows alerts up)."""
     return {
-        "ServerApp": {"jpserver_extensions": {"jupyter_mlops": True}},
-        "MLOpsApp": {"monitoring_interval": 0.5},
+        **jp_server_config,
+        "MLOpsApp": {**jp_server_config["MLOpsApp"], "monitoring_interval": 0.5},
     }
 
 

@@ -14,11 +14,9 @@ import pytest
 from tests.evaluation.test_evaluation_gates_rest import _gates, versions
 from tests.support.rest import call
 
-pytestmark = pytest.mark.capabilities("evaluation")
+pytestmark = [pytest.mark.capabilities("evaluation"), pytest.mark.timeout(900)]
 
 __all__ = ["versions"]  # the fixture, shared with the gates' REST tests
-
-pytestmark = pytest.mark.timeout(900)
 
 
 async def _finished(jp_fetch: Any, gate_run_id: str) -> dict[str, Any]:

@@ -28,9 +28,7 @@ import jupyter_mlops as mlops
 from tests.support.rest import call
 from tests.support.tracking_rest import api_error
 
-pytestmark = pytest.mark.capabilities("evaluation")
-
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.capabilities("evaluation"), pytest.mark.timeout(900)]
 
 
 def _pipeline(**options: Any) -> Any:

@@ -12,11 +12,9 @@ import pytest
 import jupyter_mlops as mlops
 from tests.jobs.test_jobs_api import call, finished
 
-pytestmark = pytest.mark.capabilities("evaluation")
+pytestmark = [pytest.mark.capabilities("evaluation"), pytest.mark.timeout(900)]
 
 EXAMPLE = Path(__file__).parents[2] / "example_notebooks" / "07_evaluate_and_gate.ipynb"
-
-pytestmark = pytest.mark.timeout(900)
 
 
 @pytest.mark.slow

@@ -18,9 +18,7 @@ from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.serving.api import get_registry
 from tests.support.rest import call
 
-pytestmark = pytest.mark.capabilities("evaluation")
-
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.capabilities("evaluation"), pytest.mark.timeout(600)]
 
 
 @pytest.mark.slow
