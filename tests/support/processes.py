@@ -62,3 +62,23 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=5)
+
+
+def only_mlops_extension() -> dict[str, bool]:
+    """`ServerApp.jpserver_extensions` for a server that needs only the jupyter-mlops API:
+    jupyter_mlops on, every other server extension this environment enables off. Naming only
+    jupyter_mlops would not do: the server adds the extensions its config.d files enable.
+    Their start is ~1.7 s CPU of a test server's ~4 (jupyterlab runs `yarn config` in node,
+    jupyter_lsp `npm prefix`); a test that calls only `/mlops/...` and `/api/...` uses none."""
+    from jupyter_core.paths import jupyter_config_path
+    from jupyter_server.extension.config import ExtensionConfigManager
+
+    # The installed ones too where a fixture points the config path at a temporary folder.
+    paths = [*jupyter_config_path(), str(Path(sys.prefix) / "etc" / "jupyter"), "/etc/jupyter"]
+    found = ExtensionConfigManager(read_config_path=paths).get_jpserver_extensions()
+    return {**{name: False for name in found}, "jupyter_mlops": True}
+
+
+def only_mlops_extension_argument() -> str:
+    """`only_mlops_extension()` as a server command-line argument."""
+    return f"--ServerApp.jpserver_extensions={only_mlops_extension()!r}"

@@ -21,7 +21,7 @@ import httpx
 from jupyter_server.auth.identity import IdentityProvider, User
 from traitlets import Dict
 
-from .processes import ServerProcess, python_module
+from .processes import ServerProcess, only_mlops_extension, python_module
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -180,9 +180,16 @@ class TeamServer(ServerProcess):
                 "port_retries": 0,
                 "root_dir": str(self.home / "root"),
                 "open_browser": False,
+                "jpserver_extensions": only_mlops_extension(),
             },
             "TokenUsersIdentityProvider": {"users": self.users, "token": "server-own-token"},
-            "MLOpsApp": {"jobs_scheduler": False, "monitoring_ticker": False, **self.mlops},
+            # No warm spare endpoint process: no team test is about it, and it costs ~2.4 s CPU.
+            "MLOpsApp": {
+                "jobs_scheduler": False,
+                "monitoring_ticker": False,
+                "serving_warm_spare": False,
+                **self.mlops,
+            },
         }
         (config_dir / "jupyter_server_config.json").write_text(json.dumps(config))
         env = dict(os.environ)

@@ -36,13 +36,13 @@ ANA, BOB, CARL = "tok-ana", "tok-bob", "tok-carl"
 SECRET_ENV = "MLOPS_TEAM_TEST_SECRET"
 
 
-def _until(check: Any, what: str, attempts: int = 600) -> Any:
+def _until(check: Any, what: str, attempts: int = 3000) -> Any:
     """Poll `check()` until it returns something true (10 minutes at most)."""
     for _ in range(attempts):
         value = check()
         if value:
             return value
-        time.sleep(1)
+        time.sleep(0.2)
     raise AssertionError(f"never happened: {what}")
 
 
