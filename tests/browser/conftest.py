@@ -22,6 +22,7 @@ from tests.support.browser import (
 )
 from tests.support.dialogs import DialogGuard
 from tests.support.lab import LabServer
+from tests.support.shared_lab import SharedLab, new_page
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_notebooks"
 
@@ -59,7 +60,8 @@ def lab_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def lab_server(lab_home: Path) -> Iterator[LabServer]:
     """One real `jupyter lab` for the browser tests, with its own store."""
     _require_browser()
-    server = LabServer(lab_home / "root", lab_home).start()
+    # The app on `window.jupyterapp`: a shared page is reset through its shell and commands.
+    server = LabServer(lab_home / "root", lab_home, ["--LabApp.expose_app_in_browser=True"]).start()
     try:
         yield server
     finally:
@@ -80,6 +82,65 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register this package's marker (the lead's pytest settings need not know it)."""
+    config.addinivalue_line(
+        "markers",
+        "shared_lab: the module's tests take one loaded Lab page in turn, reset between them "
+        "(tests/support/shared_lab.py)",
+    )
+
+
+@pytest.fixture(scope="module")
+def shared_lab(browser: Any, lab_server: LabServer) -> Iterator[SharedLab]:
+    """The loaded Lab page a `shared_lab` module's tests take in turn."""
+    shared = SharedLab(browser, lab_server)
+    try:
+        yield shared
+    finally:
+        shared.close()
+
+
+def _passed(node: pytest.Item) -> bool:
+    reports = [getattr(node, f"rep_{when}", None) for when in ("setup", "call")]
+    return all(report is None or report.passed for report in reports)
+
+
+def _report_failure(
+    request: pytest.FixtureRequest,
+    page: Any,
+    dialogs: DialogGuard,
+    lab_server: LabServer,
+    folder: Path,
+) -> list[str]:
+    """After a test: a screenshot and the dialogs and Lab log if it failed; the unexpected
+    dialogs it met."""
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        shot = folder / "failure.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(
+            f"screenshot of the failed browser test: {shot}\n{dialogs.report()}\n"
+            f"Lab log:\n{lab_server.log()[-3000:]}"
+        )
+    return list(dialogs.unexpected)
+
+
+@pytest.fixture
+def blank_page(
+    request: pytest.FixtureRequest, browser: Any, lab_server: LabServer, tmp_path: Path
+) -> Iterator[Any]:
+    """A page in a new browser context with nothing loaded, for a test that opens its own
+    Lab URL first (a notebook, a workspace): `lab_page` would load the Lab once for nothing.
+    Failures and dialogs are reported as `lab_page` reports them."""
+    context, page, dialogs = new_page(browser, tmp_path)
+    yield page
+    unexpected = _report_failure(request, page, dialogs, lab_server, tmp_path)
+    context.close()
+    if unexpected:
+        pytest.fail("the Lab showed a dialog no test opens:\n" + "\n".join(unexpected))
+
+
 @pytest.fixture
 def lab_page(
     request: pytest.FixtureRequest, browser: Any, lab_server: LabServer, tmp_path: Path
@@ -88,23 +149,23 @@ def lab_page(
     and the output names the dialogs the test met (tests/support/dialogs.py). A dialog of the
     Lab's own that no test opens (a "Select Kernel") is answered when an action meets it, and
     fails the test with its text and picture.
+
+    In a module marked `shared_lab` the page is the module's loaded Lab, reset to a fresh
+    load's state (tests/support/shared_lab.py); a failed test's page is not reused.
     """
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    dialogs = DialogGuard(page, tmp_path).install()
-    page.goto(lab_server.lab_url())
-    wait_for_lab(page)
+    shared: SharedLab | None = None
+    if request.node.get_closest_marker("shared_lab") is not None:
+        shared = request.getfixturevalue("shared_lab")
+        page, dialogs = shared.take(tmp_path)
+    else:
+        context, page, dialogs = new_page(browser, tmp_path)
+        page.goto(lab_server.lab_url())
+        wait_for_lab(page)
     yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        shot = tmp_path / "failure.png"
-        page.screenshot(path=str(shot), full_page=True)
-        print(
-            f"screenshot of the failed browser test: {shot}\n{dialogs.report()}\n"
-            f"Lab log:\n{lab_server.log()[-3000:]}"
-        )
-    unexpected = list(dialogs.unexpected)
-    context.close()
+    unexpected = _report_failure(request, page, dialogs, lab_server, tmp_path)
+    if shared is not None:
+        shared.release(reusable=not unexpected and _passed(request.node))
+    else:
+        context.close()
     if unexpected:
         pytest.fail("the Lab showed a dialog no test opens:\n" + "\n".join(unexpected))

@@ -11,7 +11,8 @@ from jupyter_mlops import __version__
 from tests.support.browser import expect, open_mlops_sidebar
 from tests.support.lab import LabServer
 
-pytestmark = pytest.mark.browser
+# The tests on `lab_page` take one loaded Lab in turn (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 
 def test_sidebar_shows_the_server_health(lab_page, lab_server):
