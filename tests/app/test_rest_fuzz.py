@@ -66,7 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     home = tmp_path_factory.mktemp("fuzz-home")
     root = tmp_path_factory.mktemp("fuzz-root")
     (root / "data.csv").write_text("a,b\n1,x\n2,y\n")
-    lab = LabServer(root, home).start()
+    lab = LabServer(root, home, ui=False).start()
     yield lab
     lab.stop()
 

@@ -18,7 +18,7 @@ def test_schedule_from_a_kernel_goes_through_the_server(tmp_path, monkeypatch):
     notebook = write_notebook(root / "reports" / "daily.ipynb", "limit: int = 1", "print(limit)")
     outside = write_notebook(tmp_path / "elsewhere.ipynb", "limit: int = 1", "print(limit)")
     (tmp_path / "home").mkdir()
-    lab = LabServer(root, tmp_path / "home").start()
+    lab = LabServer(root, tmp_path / "home", ui=False).start()
     try:
         monkeypatch.setenv(SERVER_URL_ENV, lab.url + "/")
         monkeypatch.setenv(SERVER_TOKEN_ENV, lab.token)

@@ -194,7 +194,7 @@ def test_the_spare_ends_when_the_jupyter_server_stops(
     home = tmp_path / "home"
     (tmp_path / "root").mkdir()
     home.mkdir()
-    lab = LabServer(tmp_path / "root", home)
+    lab = LabServer(tmp_path / "root", home, ui=False)
     monkeypatch.setenv("JUPYTER_MLOPS_DATA_DIR", lab.env()["JUPYTER_MLOPS_DATA_DIR"])
     reset_database()
     mlops.register_model(LogisticRegression().fit(X, X["a"] > 0), "warm", X=X)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from .lab import free_port
-from .processes import ServerProcess, python_module
+from .processes import ServerProcess, only_mlops_extension_argument, python_module
 
 MLFLOW_ENV = ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN")
 # What tests pass `mlflow.sklearn.log_model` as `pip_requirements`. Without it MLflow infers
@@ -77,7 +77,10 @@ class MLOpsServer(ServerProcess):
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.home}", "--allow-root",
-            "--ServerApp.jpserver_extensions=jupyter_mlops=True",
+            only_mlops_extension_argument(),
+            # No warm spare endpoint process: ~2.4 s CPU per server that deploys, for nothing
+            # these tests assert (as conftest's jp_server_config).
+            "--MLOpsApp.serving_warm_spare=False",
         ]  # fmt: skip
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(args, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
