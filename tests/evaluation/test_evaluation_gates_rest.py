@@ -87,6 +87,14 @@ def _gates(holdout: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture
+def one_version() -> None:
+    """Version 1 of `cancer` alone: the requests below are refused before any gate runs, and
+    the five versions of `versions` cost seconds of training and registering each."""
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    mlops.register_model(_pipeline().fit(X, y), "cancer", X=X)
+
+
 async def _refused(jp_fetch: Any, version: int) -> dict[str, Any]:
     body = {"endpoint": "cancer", "version": version, "wait": True}
     code, error = await api_error(
@@ -151,7 +159,7 @@ async def test_gates_refuse_bad_versions_and_promote_a_good_one(jp_fetch, versio
     assert (await call(jp_fetch, "GET", "endpoints", "cancer"))["serving_version"] == 5
 
 
-async def test_gate_requests_name_the_bad_field(jp_fetch, versions) -> None:
+async def test_gate_requests_name_the_bad_field(jp_fetch, one_version) -> None:
     code, error = await api_error(
         jp_fetch("mlops", "api", "evaluation", "models", "nope", "gates", method="PUT",
                  body=json.dumps({"holdout": "x.parquet", "target": "y"}))
