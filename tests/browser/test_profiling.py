@@ -24,7 +24,8 @@ from tests.support.browser import (
     write_code_notebook,
 )
 
-pytestmark = pytest.mark.browser
+# The tests on `lab_page` take one loaded Lab in turn (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 CSV_NAME = "penguins_browser.csv"
 
@@ -42,15 +43,19 @@ def sample_frame() -> pd.DataFrame:
     )
 
 
-def open_file_browser_item(page, lab_server, name: str, workspace: str = "lab"):
-    # A fresh load lists the files written since the Lab started.
-    page.goto(lab_server.lab_url(workspace))
+def open_file_browser_item(page, name: str):
+    """The file browser's item `name`, shown; its listing is refreshed first, so a file written
+    since the Lab loaded is listed without waiting for the browser's own poll."""
     wait_for_lab(page)
     tab = page.locator('.jp-SideBar [data-id="filebrowser"]')
     tab.wait_for(state="visible")
     if "lm-mod-current" not in (tab.get_attribute("class") or ""):
         tab.click()
-    item = page.locator(f'.jp-DirListing-item[title*="{name}"]').first
+    page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:refresh')")
+    # The item named `name` exactly: `[title*=name]` also took large_restored.csv for
+    # restored.csv, once a test that ran before had written it.
+    name_text = page.locator(".jp-DirListing-itemText").get_by_text(name, exact=True)
+    item = page.locator(".jp-DirListing-item").filter(has=name_text).first
     item.wait_for(state="visible")
     return item
 
@@ -78,7 +83,7 @@ def _profile_post(response: Any) -> bool:
 def test_profile_a_csv_from_the_file_browser(lab_page, lab_server):
     frame = sample_frame()
     frame.to_csv(lab_server.root_dir / CSV_NAME, index=False)
-    item = open_file_browser_item(lab_page, lab_server, CSV_NAME)
+    item = open_file_browser_item(lab_page, CSV_NAME)
     assert item.get_attribute("data-file-type") == "csv"
     item.click(button="right")
     started = time.perf_counter()
@@ -131,13 +136,18 @@ def test_a_small_csv_is_profiled_in_the_server_thread_pool(lab_page, lab_server)
     load_wine(as_frame=True).frame.to_csv(lab_server.root_dir / name, index=False)
     timings = []
     polls: list[str] = []
-    lab_page.on("request", lambda r: polls.append(r.url) if "/profiles/jobs/" in r.url else 0)
+
+    def polled(request: Any) -> None:
+        if "/profiles/jobs/" in request.url:
+            polls.append(request.url)
+
+    lab_page.on("request", polled)  # removed at the end: the next test takes this page
     for attempt in range(2):  # the first pays the server's imports (Dask), the second not
         if attempt:
             lab_page.locator(
                 ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon"
             ).click()
-        item = open_file_browser_item(lab_page, lab_server, name)
+        item = open_file_browser_item(lab_page, name)
         item.click(button="right")
         lab_page.locator(".lm-Menu-item", has_text="Profile data").click()
         lab_page.locator(".jp-Dialog [data-testid=mlops-profile-options]").wait_for()
@@ -161,13 +171,14 @@ def test_a_small_csv_is_profiled_in_the_server_thread_pool(lab_page, lab_server)
             f"wine 178 rows, profile {attempt + 1}: POST answered {answered:.2f} s, "
             f"report with 14 columns shown {shown:.2f} s after clicking Profile"
         )
+    lab_page.remove_listener("request", polled)
 
 
 def test_a_saved_profile_opens_from_the_sidebar(lab_page, lab_server):
     frame = sample_frame().head(50)
     name = "sidebar_open.csv"
     frame.to_csv(lab_server.root_dir / name, index=False)
-    item = open_file_browser_item(lab_page, lab_server, name)
+    item = open_file_browser_item(lab_page, name)
     item.click(button="right")
     choose_profile_data(lab_page)
     lab_page.wait_for_selector("[data-testid=mlops-profile-report]", timeout=60_000)
@@ -197,7 +208,7 @@ def test_parquet_files_offer_profile_data(lab_page, lab_server):
     frame = sample_frame()
     frame["seen"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(frame)), "h")
     frame.to_parquet(lab_server.root_dir / "penguins_browser.parquet", index=False)
-    item = open_file_browser_item(lab_page, lab_server, "penguins_browser.parquet")
+    item = open_file_browser_item(lab_page, "penguins_browser.parquet")
     assert item.get_attribute("data-file-type") == "parquet"
     item.click(button="right")
     choose_profile_data(lab_page)
@@ -213,7 +224,8 @@ def test_parquet_files_offer_profile_data(lab_page, lab_server):
 
 
 @pytest.mark.slow
-def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server):
+def test_the_notebook_widget_draws_plotly_charts_in_the_lab(blank_page, lab_server):
+    page = blank_page  # nothing loaded: the test opens its notebook first
     source = (
         "import pandas as pd, numpy as np\n"
         "import jupyter_mlops as mlops\n"
@@ -223,23 +235,23 @@ def test_the_notebook_widget_draws_plotly_charts_in_the_lab(lab_page, lab_server
         "mlops.profile(df)"
     )
     write_code_notebook(lab_server.root_dir / "widget_check.ipynb", source)
-    lab_page.goto(lab_server.lab_url("lab/tree/widget_check.ipynb"))
-    run_first_cell(lab_page)
-    widget = lab_page.locator(".jp-MLOps-profile-widget")
+    page.goto(lab_server.lab_url("lab/tree/widget_check.ipynb"))
+    run_first_cell(page)
+    widget = page.locator(".jp-MLOps-profile-widget")
     widget.wait_for(timeout=90_000)
     expect(widget).to_contain_text("Columns (3)")
     # One card per column, styled by the Lab view's classes, each with its plotly chart.
-    cards = lab_page.locator(".jp-MLOps-profile-widget .jp-MLOps-profile-card")
+    cards = page.locator(".jp-MLOps-profile-widget .jp-MLOps-profile-card")
     expect(cards).to_have_count(3)
     cards.first.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=60_000)
     expect(cards.first.locator(".bars").first).to_be_attached()
     cards.first.scroll_into_view_if_needed()
-    screenshot(lab_page, "profile_notebook_widget")
-    heatmap = lab_page.locator(".jp-MLOps-profile-widget .js-plotly-plot .heatmaplayer")
+    screenshot(page, "profile_notebook_widget")
+    heatmap = page.locator(".jp-MLOps-profile-widget .js-plotly-plot .heatmaplayer")
     heatmap.first.wait_for(state="attached", timeout=30_000)
     # The search box filters the cards, as in the Lab view.
-    lab_page.locator(".jp-MLOps-profile-widget input[placeholder='Find a column']").fill("c")
-    lab_page.wait_for_function(
+    page.locator(".jp-MLOps-profile-widget input[placeholder='Find a column']").fill("c")
+    page.wait_for_function(
         "() => [...document.querySelectorAll('.jp-MLOps-profile-widget .jp-MLOps-profile-card')]"
         ".filter(card => card.offsetParent !== null).length === 1"
     )
@@ -265,7 +277,7 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
     page = lab_page
     name = "semicolons.csv"
     mixed_frame().to_csv(lab_server.root_dir / name, index=False, sep=";")
-    item = open_file_browser_item(page, lab_server, name)
+    item = open_file_browser_item(page, name)
     item.click(button="right")
     choose_profile_data(page, {"delimiter": ";", "sample": "150"})
     report = page.locator("[data-testid=mlops-profile-report]")
@@ -359,14 +371,13 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
         page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
 
 
-def test_a_profile_tab_is_restored_after_a_reload(lab_page, lab_server):
-    page = lab_page
+def test_a_profile_tab_is_restored_after_a_reload(blank_page, lab_server):
+    page = blank_page  # nothing loaded: the test opens its own workspace
     name = "restored.csv"
     workspace = "lab/workspaces/mlops-profile-restore"
     sample_frame().head(40).to_csv(lab_server.root_dir / name, index=False)
     page.goto(lab_server.lab_url(workspace))
-    page.wait_for_selector("#jp-main-dock-panel", state="attached")
-    item = open_file_browser_item(page, lab_server, name, workspace)
+    item = open_file_browser_item(page, name)
     item.click(button="right")
     # Once its profile is saved, the tab is renamed after it, and the layout is saved saying so
     # by itself: no other change of the layout comes to save it (a reload right after the
@@ -385,7 +396,7 @@ def test_a_profile_tab_is_restored_after_a_reload(lab_page, lab_server):
 
 def test_a_bad_csv_shows_the_parsers_cause(lab_page, lab_server):
     (lab_server.root_dir / "ragged.csv").write_text("a,b\n1,2\n3,4,5\n")
-    item = open_file_browser_item(lab_page, lab_server, "ragged.csv")
+    item = open_file_browser_item(lab_page, "ragged.csv")
     item.click(button="right")
     choose_profile_data(lab_page)
     error = lab_page.locator("[data-testid=mlops-profile-error]")
@@ -394,8 +405,8 @@ def test_a_bad_csv_shows_the_parsers_cause(lab_page, lab_server):
 
 
 @pytest.mark.slow
-def test_a_tab_whose_job_was_running_is_restored_and_follows_that_job(lab_page, lab_server):
-    page = lab_page
+def test_a_tab_whose_job_was_running_is_restored_and_follows_that_job(blank_page, lab_server):
+    page = blank_page  # nothing loaded: the test opens its own workspace
     name = "large_restored.csv"
     workspace = "lab/workspaces/mlops-profile-running"
     rng = np.random.default_rng(5)
@@ -403,7 +414,8 @@ def test_a_tab_whose_job_was_running_is_restored_and_follows_that_job(lab_page, 
     pd.DataFrame({"a": rng.normal(size=n), "b": rng.integers(0, 1000, n)}).to_csv(
         lab_server.root_dir / name, index=False
     )
-    item = open_file_browser_item(page, lab_server, name, workspace)
+    page.goto(lab_server.lab_url(workspace))
+    item = open_file_browser_item(page, name)
     item.click(button="right")
     choose_profile_data(page)
     page.locator("[data-testid=mlops-profile-progress]").wait_for(timeout=60_000)
