@@ -18,6 +18,7 @@ from jupyter_mlops.core.store import get_database
 from jupyter_mlops.mlflow_compat.importer import SOURCE_TAG, import_mlflow
 from jupyter_mlops.tracking.entities import RunView
 from jupyter_mlops.tracking.store import TrackingStore
+from tests.support.mlflow_sqlite import mlflow_sqlite_store
 
 mlflow = pytest.importorskip("mlflow")
 from mlflow import MlflowClient  # noqa: E402
@@ -72,7 +73,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         patch.chdir(root)
         uris = {
             "file": (root / "mlruns").as_uri(),
-            "sqlite": f"sqlite:///{root / 'mlflow.db'}",
+            "sqlite": mlflow_sqlite_store(root / "mlflow.db"),
         }
         for kind, uri in uris.items():
             (root / kind).mkdir()
@@ -247,7 +248,7 @@ def test_a_sqlite_run_whose_artifact_uri_leaves_the_store_folder_is_refused(
     monkeypatch.chdir(tmp_path)  # the SQLite store's artifacts go to ./mlruns beside it
     database = tmp_path / "mlflow.db"
     (tmp_path / "files").mkdir()
-    build_source(f"sqlite:///{database}", tmp_path / "files")
+    build_source(mlflow_sqlite_store(database), tmp_path / "files")
     client = MlflowClient(tracking_uri=f"sqlite:///{database}")
     parent = _run_named(client, "imp-a", "parent")
     elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"

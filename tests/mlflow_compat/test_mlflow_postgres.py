@@ -16,6 +16,7 @@ from jupyter_mlops.tracking.entities import RunView
 from jupyter_mlops.tracking.store import TrackingStore
 
 from ..support.mlflow_lab import MLOpsServer
+from ..support.mlflow_sqlite import mlflow_sqlite_store
 from ..support.postgres import PostgresServer
 
 mlflow = pytest.importorskip("mlflow")
@@ -83,7 +84,7 @@ def test_the_facade_round_trips_on_postgresql(
 
 
 def test_an_mlflow_store_imports_into_postgresql(pg_store: TrackingStore, tmp_path: Path) -> None:
-    source = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    source = mlflow_sqlite_store(tmp_path / "mlflow.db")
     client = mlflow.MlflowClient(tracking_uri=source)
     # Not MLflow's default ./mlruns artifact root: keep the checkout clean.
     experiment_id = client.create_experiment(
