@@ -27,7 +27,8 @@ from tests.support.browser import (
 )
 from tests.support.lab import LabServer
 
-pytestmark = pytest.mark.browser
+# The tests on `lab_page` take one loaded Lab in turn (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 EXPERIMENT = "browser-panel"
 
@@ -271,8 +272,10 @@ def test_a_run_page_draws_metric_charts_and_opens_its_notebook(lab_page, logged_
     page.locator(".lm-TabBar-tab.lm-mod-current", has_text="00_getting_started").wait_for()
 
 
-def test_run_actions_from_the_palette_rename_delete_and_restore(lab_page, lab_server, logged_runs):
-    page = lab_page
+def test_run_actions_from_the_palette_rename_delete_and_restore(
+    blank_page, lab_server, logged_runs
+):
+    page = blank_page  # nothing loaded: the test opens its own workspace
     run_id = logged_runs["to-rename"]
     # A workspace of its own, so no views other tests left open are restored. Its main area
     # starts empty, so the Lab opens a launcher, which takes the focus (and would close the
@@ -316,7 +319,11 @@ def test_run_actions_from_the_palette_rename_delete_and_restore(lab_page, lab_se
 def test_a_run_page_asks_for_figures_only_when_the_run_has_some(lab_page, logged_runs):
     page = lab_page
     asked: list[str] = []
-    page.on("request", lambda request: asked.append(request.url))
+
+    def ask(request) -> None:
+        asked.append(request.url)
+
+    page.on("request", ask)  # removed at the end: the next test takes this page
     view = open_experiment(page)
     for name, has_figures in (("still-running", False), ("lr-1.0", True)):
         view.get_by_role("button", name=name, exact=True).click()
@@ -327,6 +334,7 @@ def test_a_run_page_asks_for_figures_only_when_the_run_has_some(lab_page, logged
         figures = [url for url in asked if logged_runs[name] in url and "path=figures" in url]
         assert len(figures) == (1 if has_figures else 0), figures
         page.locator(".lm-TabBar-tab", has_text=EXPERIMENT).first.click()
+    page.remove_listener("request", ask)
 
 
 @pytest.mark.slow
@@ -567,9 +575,9 @@ def test_brushing_a_parallel_axis_selects_exactly_the_runs_inside_it(
 
 
 def test_a_run_page_restored_in_a_background_tab_draws_full_size_charts(
-    lab_page, lab_server, example_notebook_runs
+    blank_page, lab_server, example_notebook_runs
 ):
-    page = lab_page
+    page = blank_page  # nothing loaded: the test opens its own workspace
     workspace = "lab/workspaces/mlops-restore"
     page.goto(lab_server.lab_url(workspace))
     view = open_experiment(page, example_notebook_runs)
@@ -597,13 +605,13 @@ def test_a_run_page_restored_in_a_background_tab_draws_full_size_charts(
     assert size["width"] >= holder["width"] - 20, (size, holder)
 
 
-def test_the_track_status_line_links_to_the_run_page(lab_page, lab_server):
+def test_the_track_status_line_links_to_the_run_page(blank_page, lab_server):
     source = (
         "%load_ext jupyter_mlops\n"
         "get_ipython().run_cell_magic('track', '-e link-check -n linked-run', 'x = 1')"
     )
     write_code_notebook(lab_server.root_dir / "track_link.ipynb", source)
-    page = lab_page
+    page = blank_page  # nothing loaded: the test opens its notebook first
     page.goto(lab_server.lab_url("lab/tree/track_link.ipynb"))
     run_first_cell(page)
     link = page.locator(".jp-OutputArea-output button[data-commandlinker-command='mlops:open-run']")
