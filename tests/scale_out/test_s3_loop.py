@@ -1,7 +1,13 @@
 """The log -> register -> deploy -> monitor -> retrain loop with the artifact root on S3 (a real
-moto server on loopback), on SQLite and PostgreSQL stores: the endpoint process reads its model
-from S3, writes its request log there, the monitor's window file is an S3 object and the
-retraining job reads it from there; nothing of it lands in the local data folder."""
+moto server on loopback), on a PostgreSQL store (the team deployment a remote root is for): the
+endpoint process reads its model from S3, writes its request log there, the monitor's window file
+is an S3 object and the retraining job reads it from there; nothing of it lands in the local data
+folder.
+
+Not on SQLite as well: where files go does not depend on the store (`core.artifact_store` reads
+the root, not the database), and the same loop on SQLite runs in
+tests/monitoring/test_monitoring_loop.py (local root), log/register/deploy from S3 on both
+stores in tests/scale_out/test_artifacts_s3.py."""
 
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from ..support.jobs import write_notebook
 
 @pytest.mark.timeout(900)
 @pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 async def test_loop_with_every_file_on_s3(
     db_url: str, s3_root: str, jp_fetch: Any, jp_root_dir: Path, mlops_store: Path
 ) -> None:
