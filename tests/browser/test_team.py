@@ -12,7 +12,8 @@ import pytest
 
 from tests.support.browser import expect, open_mlops_sidebar
 
-pytestmark = pytest.mark.browser
+# The tests on `lab_page` take one loaded Lab in turn (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 AS_ANA = """
 import sys
