@@ -21,7 +21,8 @@ import pytest
 from tests.support.browser import expect, open_mlops_sidebar, screenshot
 
 # A check evaluates two versions on the holdout in a task: minutes on a loaded machine.
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+# The tests on `lab_page` take one loaded Lab in turn (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab, pytest.mark.timeout(900)]
 
 REGISTER = """
 import sys
