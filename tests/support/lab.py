@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .processes import ServerProcess, only_mlops_extension_argument, python_module
+from .skops_cache import seed_skops_cache
 
 
 def free_port() -> int:
@@ -66,6 +67,7 @@ class LabServer(ServerProcess):
 
     def start(self, timeout: float = 90) -> LabServer:
         """Start and wait until the server answers."""
+        seed_skops_cache(Path(self.env()["JUPYTER_MLOPS_DATA_DIR"]))
         args = [
             *python_module("jupyterlab" if self.ui else "jupyter_server"), "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",

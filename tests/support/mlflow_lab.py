@@ -17,6 +17,7 @@ import pytest
 
 from .lab import free_port
 from .processes import ServerProcess, only_mlops_extension_argument, python_module
+from .skops_cache import seed_skops_cache
 
 MLFLOW_ENV = ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN")
 # What tests pass `mlflow.sklearn.log_model` as `pip_requirements`. Without it MLflow infers
@@ -72,6 +73,7 @@ class MLOpsServer(ServerProcess):
     def start(self, timeout: float = 90) -> MLOpsServer:
         """Start and wait until the jupyter-mlops API answers."""
         self.home.mkdir(parents=True, exist_ok=True)
+        seed_skops_cache(self.data_dir)
         args = [
             *python_module("jupyter_server"), "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",

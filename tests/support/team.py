@@ -22,6 +22,7 @@ from jupyter_server.auth.identity import IdentityProvider, User
 from traitlets import Dict
 
 from .processes import ServerProcess, only_mlops_extension, python_module
+from .skops_cache import seed_skops_cache
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,6 +170,7 @@ class TeamServer(ServerProcess):
 
     def start(self, owner: str, timeout: float = 120) -> TeamServer:
         """Start as `owner`'s server (its kernels and jobs act as them) and wait for it."""
+        seed_skops_cache(self.store_dir)
         config_dir = self.home / "config"
         config_dir.mkdir(parents=True, exist_ok=True)
         (self.home / "root").mkdir(exist_ok=True)
