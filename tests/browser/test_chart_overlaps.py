@@ -54,9 +54,9 @@ OVERLAPS_JS = """(groups) => {
 }"""
 
 
-def test_profile_facts_and_compare_titles_do_not_overlap(lab_page, lab_server):
+def test_profile_facts_and_compare_titles_do_not_overlap(blank_page, lab_server):
+    page = blank_page  # nothing loaded: the test opens its Lab URL first
     write_code_notebook(lab_server.root_dir / "overlaps.ipynb", SOURCE)
-    page = lab_page
     page.goto(lab_server.lab_url("lab/tree/overlaps.ipynb"))
     run_first_cell(page)
 
