@@ -12,13 +12,13 @@ from tests.support.dialogs import DialogGuard
 
 
 def test_a_cell_run_before_the_lab_has_a_checkpoint_starts_the_notebooks_kernel(
-    lab_page, lab_server
+    blank_page, lab_server
 ):
     """The Lab sets a notebook's kernel preference only after its checkpoint requests; on a
     busy server a cell run in between asked "Select Kernel" (the fixture fails the test when
     that dialog shows). Hold the checkpoint requests to run the cell in that window."""
+    page = blank_page  # nothing loaded: the test opens its Lab URL first
     write_code_notebook(lab_server.root_dir / "kernel_first.ipynb", "print('ran', 6 * 7)")
-    page = lab_page
     held: list = []
     released = False
 
