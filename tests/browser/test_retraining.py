@@ -79,7 +79,8 @@ service.store.add_alert(
 
 
 @pytest.mark.slow
-def test_promote_the_retrained_version_from_the_alert(lab_page, lab_server):
+def test_promote_the_retrained_version_from_the_alert(blank_page, lab_server):
+    page = blank_page  # nothing loaded: the test opens its Lab URL first
     subprocess.run([sys.executable, "-c", TRAIN], env=lab_server.env(), check=True)
     api = f"{lab_server.url}/mlops/api"
     auth = {"Authorization": f"token {lab_server.token}"}
@@ -94,17 +95,17 @@ def test_promote_the_retrained_version_from_the_alert(lab_page, lab_server):
     try:
         subprocess.run([sys.executable, "-c", ALERT], env=lab_server.env(), check=True)
         # Polls 1000 times slower: what updates below after Promote, updates from the action.
-        lab_page.add_init_script("window.localStorage.setItem('jupyter-mlops:poll-scale', '1000');")
-        lab_page.goto(lab_server.lab_url())
-        lab_page.wait_for_selector("#jp-main-dock-panel", state="attached")
-        open_mlops_sidebar(lab_page)
-        serving = lab_page.locator(
+        page.add_init_script("window.localStorage.setItem('jupyter-mlops:poll-scale', '1000');")
+        page.goto(lab_server.lab_url())
+        page.wait_for_selector("#jp-main-dock-panel", state="attached")
+        open_mlops_sidebar(page)
+        serving = page.locator(
             "[data-testid=mlops-models] .jp-MLOps-endpointLine", has_text="retrain-ep"
         )
         expect(serving).to_contain_text("retrain-ep · v1")
 
-        lab_page.locator('[data-testid=mlops-monitor][data-endpoint="retrain-ep"]').click()
-        view = lab_page.locator("[data-testid=mlops-monitor-view]")
+        page.locator('[data-testid=mlops-monitor][data-endpoint="retrain-ep"]').click()
+        view = page.locator("[data-testid=mlops-monitor-view]")
         view.wait_for(state="visible")
         block = view.locator("[data-testid=mlops-monitor-retraining]")
         alerts = view.locator("[data-testid=mlops-monitor-alerts]")
@@ -115,10 +116,10 @@ def test_promote_the_retrained_version_from_the_alert(lab_page, lab_server):
             )
             expect(place.locator("[data-testid=mlops-alert-version]")).to_contain_text("v2 ready:")
         view.locator("[data-testid=mlops-monitor-timeline] .main-svg").first.wait_for()
-        screenshot(lab_page, "monitor_retraining_ready")
+        screenshot(page, "monitor_retraining_ready")
 
         block.locator("[data-testid=mlops-alert-promote]").click()
-        confirm_dialog(lab_page, "Promote v2 on retrain-ep", "Promote")
+        confirm_dialog(page, "Promote v2 on retrain-ep", "Promote")
         # The action's answer: both places say v2 serves, and so does the sidebar's Models
         # section, whose own poll is 1000 times slower than usual.
         for place in (block, cell):
@@ -127,6 +128,6 @@ def test_promote_the_retrained_version_from_the_alert(lab_page, lab_server):
             )
         expect(serving).to_contain_text("retrain-ep · v2")
         assert httpx.get(f"{url}/health", timeout=10).json()["version"] == 2
-        screenshot(lab_page, "monitor_retraining_serving")
+        screenshot(page, "monitor_retraining_serving")
     finally:
         httpx.delete(f"{api}/endpoints/retrain-ep", headers=auth, timeout=120)
