@@ -28,8 +28,8 @@ def notebook(lab_home: Path) -> str:
     return NOTEBOOK
 
 
-def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_server, notebook):
-    page = lab_page
+def test_schedule_a_notebook_watch_its_run_and_open_the_output(blank_page, lab_server, notebook):
+    page = blank_page  # nothing loaded: the test opens its Lab URL first
     page.goto(lab_server.lab_url(f"lab/tree/{notebook}"))
     button = page.locator(".jp-NotebookPanel-toolbar .jp-MLOps-scheduleButton")
     button.wait_for(state="visible")
@@ -94,13 +94,13 @@ def test_schedule_a_notebook_watch_its_run_and_open_the_output(lab_page, lab_ser
 
 
 def test_the_schedule_form_checks_as_you_type_and_creates_without_running(
-    lab_page, lab_server, notebook
+    blank_page, lab_server, notebook
 ):
     """A tall form (the cron read-back shows at 900 px), cron presets, a timezone picker,
     errors next to their field as the user types (an int refuses 3.5) and from the server
     (no second dialog), and "create without running": a retraining job whose notebook needs
     a monitor's data file is created, not run (it failed at once with KeyError: ['label'])."""
-    page = lab_page
+    page = blank_page  # nothing loaded: the test opens its Lab URL first
     page.goto(lab_server.lab_url(f"lab/tree/{notebook}"))
     button = page.locator(".jp-NotebookPanel-toolbar .jp-MLOps-scheduleButton")
     button.wait_for(state="visible")
