@@ -58,16 +58,17 @@ service.evaluate_now(monitor.monitor_id, runner=None, now=now - 1000)
 """
 
 
-def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(lab_page, lab_server):
+def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(blank_page, lab_server):
+    page = blank_page  # nothing loaded: the test opens its Lab URL first
     subprocess.run([sys.executable, "-c", SETUP], env=lab_server.env(), check=True)
-    lab_page.goto(lab_server.lab_url())
-    lab_page.wait_for_selector("#jp-main-dock-panel", state="attached")
-    open_mlops_sidebar(lab_page)
-    item = lab_page.locator('[data-testid=mlops-monitor][data-endpoint="watched"]')
+    page.goto(lab_server.lab_url())
+    page.wait_for_selector("#jp-main-dock-panel", state="attached")
+    open_mlops_sidebar(page)
+    item = page.locator('[data-testid=mlops-monitor][data-endpoint="watched"]')
     item.filter(has_text="DRIFT").wait_for(timeout=30_000)
     item.click()
 
-    view = lab_page.locator("[data-testid=mlops-monitor-view]")
+    view = page.locator("[data-testid=mlops-monitor-view]")
     view.wait_for(state="visible")
     view.locator("[data-testid=mlops-monitor-timeline] .main-svg").first.wait_for(timeout=30_000)
     cards = view.locator("[data-testid=mlops-drift-column]")
@@ -96,11 +97,11 @@ def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(lab_page, lab_ser
     # Windows are numbered per monitor: the drifted one is this monitor's second.
     expect(view.get_by_test_id("mlops-window-number")).to_have_text("window 2")
     expect(alerts.first.get_by_test_id("mlops-alert-window")).to_have_text("window 2")
-    screenshot(lab_page, "monitoring")
+    screenshot(page, "monitoring")
 
     # No traffic since the last window: evaluating now claims a window that is skipped.
     view.locator("[data-testid=mlops-monitor-evaluate]").click()
-    lab_page.locator(".jp-toast-message", has_text="Evaluating window").wait_for(timeout=30_000)
+    page.locator(".jp-toast-message", has_text="Evaluating window").wait_for(timeout=30_000)
 
 
 def test_one_window_reads_on_sane_axes(lab_page, lab_server):
