@@ -29,22 +29,23 @@ mlops.register_model(DecisionTreeClassifier().fit(X, y), "browser-model", X=X)
 
 
 @pytest.mark.slow
-def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
+def test_deploy_then_promote_from_the_model_page(blank_page, lab_server):
+    page = blank_page  # nothing loaded: the test opens its Lab URL first
     subprocess.run([sys.executable, "-c", REGISTER], env=lab_server.env(), check=True)
-    lab_page.goto(lab_server.lab_url())
-    lab_page.wait_for_selector("#jp-main-dock-panel", state="attached")
-    open_mlops_sidebar(lab_page)
-    lab_page.locator('[data-testid=mlops-model][data-model="browser-model"]').click()
-    view = lab_page.locator("[data-testid=mlops-model-view]")
+    page.goto(lab_server.lab_url())
+    page.wait_for_selector("#jp-main-dock-panel", state="attached")
+    open_mlops_sidebar(page)
+    page.locator('[data-testid=mlops-model][data-model="browser-model"]').click()
+    view = page.locator("[data-testid=mlops-model-view]")
     view.wait_for(state="visible")
     expect(view.locator("[data-testid=mlops-model-version]")).to_have_count(2)
     # The version's training-data profile (the drift baseline) opens in the profile view.
     view.locator('[data-testid=mlops-model-version][data-version="1"]').locator(
         "[data-testid=mlops-version-profile]"
     ).click()
-    report = lab_page.locator("[data-testid=mlops-profile-report]")
+    report = page.locator("[data-testid=mlops-profile-report]")
     expect(report).to_contain_text("model:browser-model/v1:training")
-    lab_page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Model browser-model").click()
+    page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Model browser-model").click()
 
     view.locator(
         '[data-testid=mlops-model-version][data-version="1"] [data-testid=mlops-deploy]'
@@ -78,7 +79,7 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     view.locator(
         '[data-testid=mlops-model-version][data-version="2"] [data-testid=mlops-promote]'
     ).click()
-    confirm_dialog(lab_page, "Promote v2 on", "Promote")
+    confirm_dialog(page, "Promote v2 on", "Promote")
     card.locator("xpath=self::*[@data-state='running'][@data-version='2']").wait_for(
         timeout=120_000
     )
@@ -88,7 +89,7 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     )
 
     card.locator("button", has_text="Delete").click()
-    confirm_dialog(lab_page, "Delete endpoint", "Delete")
+    confirm_dialog(page, "Delete endpoint", "Delete")
     card.wait_for(state="detached", timeout=60_000)
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/health", timeout=5)
