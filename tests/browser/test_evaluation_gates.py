@@ -42,15 +42,16 @@ mlops.set_gates(
 
 
 @pytest.mark.slow
-def test_promote_shows_the_gates_inline_before_confirming(lab_page, lab_server, tmp_path):
+def test_promote_shows_the_gates_inline_before_confirming(blank_page, lab_server, tmp_path):
+    page = blank_page  # nothing loaded: the test opens its Lab URL first
     holdout = str(tmp_path / "holdout.parquet")
     subprocess.run([sys.executable, "-c", REGISTER, holdout], env=lab_server.env(), check=True)
     lab_server.api("endpoints", "POST", {"model": "gated-model@champion"})
-    lab_page.goto(lab_server.lab_url())
-    lab_page.wait_for_selector("#jp-main-dock-panel", state="attached")
-    open_mlops_sidebar(lab_page)
-    lab_page.locator('[data-testid=mlops-model][data-model="gated-model"]').click()
-    view = lab_page.locator("[data-testid=mlops-model-view]")
+    page.goto(lab_server.lab_url())
+    page.wait_for_selector("#jp-main-dock-panel", state="attached")
+    open_mlops_sidebar(page)
+    page.locator('[data-testid=mlops-model][data-model="gated-model"]').click()
+    view = page.locator("[data-testid=mlops-model-view]")
     card = view.locator("[data-testid=mlops-endpoint]")
     card.locator("xpath=self::*[@data-state='running'][@data-version='1']").wait_for(
         timeout=120_000
@@ -63,21 +64,21 @@ def test_promote_shows_the_gates_inline_before_confirming(lab_page, lab_server, 
         ).click()
 
     promote(2)
-    results = lab_page.locator(".jp-Dialog [data-testid=mlops-gate-results]")
+    results = page.locator(".jp-Dialog [data-testid=mlops-gate-results]")
     results.wait_for(timeout=300_000)
     expect(results).to_contain_text("failed: holdout_metric")
     gate = results.locator("tr[data-gate=holdout_metric]")
     expect(gate).to_have_attribute("data-passed", "false")
     expect(gate).to_contain_text("roc_auc")
-    screenshot(lab_page, "evaluation-gates-refused")
-    confirm_dialog(lab_page, "Promote v2 on gated-model?", "Cancel")
+    screenshot(page, "evaluation-gates-refused")
+    confirm_dialog(page, "Promote v2 on gated-model?", "Cancel")
     expect(card).to_have_attribute("data-version", "1")
 
     promote(3)
     results.wait_for(timeout=300_000)
     expect(results).to_contain_text("every gate passed")
     expect(results.locator("tr[data-gate=holdout_metric]")).to_have_attribute("data-passed", "true")
-    confirm_dialog(lab_page, "Promote v3 on gated-model?", "Promote")
+    confirm_dialog(page, "Promote v3 on gated-model?", "Promote")
     card.locator("xpath=self::*[@data-state='running'][@data-version='3']").wait_for(
         timeout=300_000
     )
