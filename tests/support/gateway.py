@@ -56,7 +56,10 @@ class GatewayServer:
             'c.Gateway.authenticator_class = "dask_gateway_server.auth.SimpleAuthenticator"\n'
             f'c.LocalBackend.clusters_directory = "{self.folder / "clusters"}"\n'
             f'c.ClusterConfig.scheduler_cmd = ["{dask}", "scheduler"]\n'
-            f'c.ClusterConfig.worker_cmd = ["{dask}", "worker"]\n'
+            # A worker without a nanny: one process per worker instead of a nanny that spawns
+            # the worker as a second one (re-importing dask, pandas...); nothing here restarts
+            # workers or asserts on nannies.
+            f'c.ClusterConfig.worker_cmd = ["{dask}", "worker", "--no-nanny"]\n'
             "c.ClusterConfig.worker_cores = 1\n"
             'c.ClusterConfig.worker_memory = "1 G"\n'
             'c.ClusterConfig.scheduler_memory = "1 G"\n'
