@@ -52,8 +52,8 @@ def _kernel_env(server: LabServer) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_start_see_workers_dashboard_insert_code_and_stop(lab_page, lab_server):
-    page = lab_page
+def test_start_see_workers_dashboard_insert_code_and_stop(blank_page, lab_server):
+    page = blank_page  # nothing loaded: the test opens its Lab URL first
     page.goto(lab_server.lab_url("lab/tree/00_getting_started.ipynb"))
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     _show_clusters(page)
