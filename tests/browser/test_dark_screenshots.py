@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.browser import test_retraining
-from tests.browser.test_visual import THEMES, _set_theme
+from tests.browser.test_visual import THEMES, _save_theme, _set_theme
 from tests.support.browser import expect, screenshot
 from tests.support.lab import LabServer
 
@@ -53,15 +53,16 @@ def _contrast(colours: dict[str, float]) -> float:
 
 
 @pytest.fixture
-def dark(lab_page, lab_server: LabServer) -> Iterator[None]:
-    """The Lab in the dark theme, back in the light one afterwards (the tests share one Lab)."""
-    _set_theme(lab_page, lab_server, THEMES["dark"])
+def dark(blank_page, lab_server: LabServer) -> Iterator[None]:
+    """The Lab loaded in the dark theme, its setting back to the light one afterwards (the
+    tests share one Lab; this page is closed, so it is not reloaded)."""
+    _set_theme(blank_page, lab_server, THEMES["dark"])
     yield
-    _set_theme(lab_page, lab_server, THEMES["light"])
+    _save_theme(blank_page, lab_server, THEMES["light"])
 
 
 @pytest.mark.slow
-def test_the_monitor_page_and_the_alerts_promote_in_the_dark_theme(lab_page, lab_server, dark):
+def test_the_monitor_page_and_the_alerts_promote_in_the_dark_theme(blank_page, lab_server, dark):
     subprocess.run([sys.executable, "-c", TRAIN], env=lab_server.env(), check=True)
     api = f"{lab_server.url}/mlops/api"
     auth = {"Authorization": f"token {lab_server.token}"}
@@ -74,7 +75,7 @@ def test_the_monitor_page_and_the_alerts_promote_in_the_dark_theme(lab_page, lab
     assert deployed.status_code == 201, deployed.text
     try:
         subprocess.run([sys.executable, "-c", ALERT], env=lab_server.env(), check=True)
-        page = lab_page
+        page = blank_page  # loaded in the dark theme by `dark`
         page.locator('[data-testid=mlops-monitor][data-endpoint="dark-ep"]').click()
         view = page.locator("[data-testid=mlops-monitor-view]")
         view.wait_for(state="visible")

@@ -21,14 +21,20 @@ THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 THEME_SETTINGS = "/lab/api/settings/@jupyterlab/apputils-extension:themes"
 
 
-def _set_theme(page, server: LabServer, theme: str) -> None:
-    """Save the theme in the Lab's settings (as the Settings menu does) and reload into it."""
+def _save_theme(page, server: LabServer, theme: str) -> None:
+    """Save the theme in the Lab's settings (as the Settings menu does); the next load has it."""
     answer = page.request.put(
         f"{server.url}{THEME_SETTINGS}",
         data=json.dumps({"raw": json.dumps({"theme": theme})}),
         headers={"Authorization": f"token {server.token}", "Content-Type": "application/json"},
     )
     assert answer.ok, answer.text()
+
+
+def _set_theme(page, server: LabServer, theme: str) -> None:
+    """Save the theme in the Lab's settings and load the Lab in it (on a `blank_page`: the
+    only load the test needs)."""
+    _save_theme(page, server, theme)
     page.goto(server.lab_url())
     open_mlops_sidebar(page)
     expect(page.locator("body")).to_have_attribute(
@@ -37,10 +43,11 @@ def _set_theme(page, server: LabServer, theme: str) -> None:
 
 
 @pytest.fixture
-def themed(lab_page, lab_server) -> Iterator[None]:
-    """Puts the Lab back in the light theme afterwards: the package's tests share one Lab."""
+def themed(blank_page, lab_server) -> Iterator[None]:
+    """Puts the Lab's setting back to the light theme afterwards: the package's tests share one
+    Lab (the next load is light; this page is closed, so it is not reloaded)."""
     yield
-    _set_theme(lab_page, lab_server, THEMES["light"])
+    _save_theme(blank_page, lab_server, THEMES["light"])
 
 
 @pytest.fixture
@@ -60,9 +67,9 @@ def visual_job(lab_server: LabServer) -> Iterator[str]:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_panel_buttons_and_forms_look_as_they_did(
-    lab_page, lab_server, themed, visual_job, theme, tmp_path: Path
+    blank_page, lab_server, themed, visual_job, theme, tmp_path: Path
 ):
-    page = lab_page
+    page = blank_page  # nothing loaded: the test loads the Lab in its theme
     _set_theme(page, lab_server, THEMES[theme])
     card = page.locator(f"#jupyter-mlops-jobs [data-job-id='{visual_job}']")
     actions = card.locator(".jp-MLOps-jobActions")
