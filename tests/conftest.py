@@ -19,6 +19,7 @@ from .support.lab import free_port
 from .support.postgres import PostgresServer, missing_reason
 from .support.s3 import s3_root, s3_server
 from .support.session_servers import serve_for_session
+from .support.skops_cache import seed_skops_cache
 
 # Before pytest_plugins imports nbformat and jsonschema: 2.7 s of CPU less per test process.
 skip_iri_grammar()
@@ -40,6 +41,9 @@ def mlops_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     # Endpoints a test's server deploys start at a free high port, not the default 9321: tests
     # in parallel processes would otherwise race for the same ports.
     monkeypatch.setenv("JUPYTER_MLOPS_SERVING_BASE_PORT", str(free_port()))
+    # The first process of a test that loads a skops model would otherwise rebuild skops' trust
+    # lists in the fresh data dir (about 1.4 s of CPU; tests/support/skops_cache.py).
+    seed_skops_cache(data_dir)
     reset_database()
     yield data_dir
     reset_database()

@@ -52,8 +52,10 @@ def test_a_report_written_to_an_s3_url_is_an_object_there(
     from jupyter_mlops.profiling import profile
     from jupyter_mlops.profiling.report import profile_report
 
-    monkeypatch.chdir(tmp_path)  # before: a local folder named "s3:" appeared here
+    cwd = tmp_path / "cwd"  # the test's data dir is in tmp_path too
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)  # before: a local folder named "s3:" appeared here
     target = f"{s3_root}/reports/data.html"
     html = profile_report(profile(_frame()), target)
     assert artifact_store.read_bytes(target) == html.encode("utf-8")
-    assert os.listdir(tmp_path) == []
+    assert os.listdir(cwd) == []
