@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.client
 import logging
 import os
 import signal
@@ -370,7 +371,10 @@ class EndpointSupervisor:
             try:
                 await asyncio.to_thread(get_json, f"{endpoint.url}/health", None, 1.0)
                 return
-            except (OSError, ValueError):
+            except (OSError, ValueError, http.client.HTTPException):
+                # Not answering HTTP yet. A connection to a port in the ephemeral range that
+                # nothing listens on yet can even connect to itself and read its own request
+                # back (BadStatusLine): not ready either, not a failed deploy.
                 await asyncio.sleep(0.1)
         raise MLOpsError(
             f"endpoint {endpoint.name!r} did not answer /health in {HEALTH_TIMEOUT_S:.0f} s",

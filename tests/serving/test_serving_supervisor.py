@@ -109,3 +109,45 @@ async def test_adoption_starts_dead_endpoints_from_the_spare_and_keeps_one(
         for name in ("one", "two", "alive"):
             await second.stop(name)
         await second.close()
+
+
+async def test_a_port_that_answers_no_http_is_not_healthy_yet(
+    mlops_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a connection to a not yet listening port in the ephemeral range can meet: itself,
+    # reading its own request back (BadStatusLine). Waiting goes on; it is no crash of a deploy.
+    import socket
+    import sys
+    import threading
+
+    from jupyter_mlops.serving import supervisor as supervisor_module
+    from jupyter_mlops.serving.entities import Endpoint
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def echo() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.sendall(connection.recv(4096))
+
+    threading.Thread(target=echo, daemon=True).start()
+    monkeypatch.setattr(supervisor_module, "HEALTH_TIMEOUT_S", 1.0)
+    endpoint = Endpoint(
+        "echo", "m", None, 1, None, "127.0.0.1", port, 1, False, False, "starting", None, 0,
+        None, 0, 0,
+    )  # fmt: skip
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", "input()", stdin=-1)
+    supervisor = EndpointSupervisor(get_registry(), mlops_store, base_port=free_port())
+    try:
+        with pytest.raises(MLOpsError, match="did not answer /health"):
+            await supervisor._wait_healthy(endpoint, process, tmp_path / "log")
+    finally:
+        listener.close()
+        process.kill()
+        await process.wait()
+        await supervisor.close()

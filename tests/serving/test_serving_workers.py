@@ -54,11 +54,12 @@ def test_memory_caps_the_workers():
 
 
 def test_folder_bytes(tmp_path: Path):
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "a").write_bytes(b"x" * 10)
-    (tmp_path / "sub" / "b").write_bytes(b"y" * 5)
-    assert folder_bytes(tmp_path) == 15
-    assert folder_bytes(f"file://{tmp_path}") == 15
+    folder = tmp_path / "model"  # tmp_path holds the test's data dir too
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a").write_bytes(b"x" * 10)
+    (folder / "sub" / "b").write_bytes(b"y" * 5)
+    assert folder_bytes(folder) == 15
+    assert folder_bytes(f"file://{folder}") == 15
     assert folder_bytes("s3://bucket/model") is None
 
 
