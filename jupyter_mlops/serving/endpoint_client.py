@@ -8,12 +8,18 @@ served version, and latency percentiles interpolated inside the histogram's buck
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
 from typing import Any
 
 from ..core.clock import now_ms
+
+#: What a call to an endpoint that does not answer HTTP (yet) raises: refused or reset, no JSON,
+#: or no HTTP at all (a port in the ephemeral range that nothing listens on can connect to itself
+#: and read its own request back: BadStatusLine).
+NO_ANSWER = (OSError, ValueError, http.client.HTTPException)
 
 
 def get_json(url: str, token: str | None, timeout: float = 2.0) -> Any:
@@ -52,7 +58,7 @@ def read_stats(url: str, token: str | None) -> dict[str, Any]:
     """The endpoint at `url`'s figures (blocking); `reachable: False` when it does not answer."""
     try:
         text = get_text(f"{url}/metrics", token)
-    except (OSError, ValueError) as exc:
+    except NO_ANSWER as exc:
         return {"reachable": False, "message": str(exc)}
     return parse_stats(text)
 

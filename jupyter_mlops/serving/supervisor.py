@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.client
 import logging
 import os
 import signal
@@ -39,7 +38,7 @@ from ..core.errors import ErrorCode, MLOpsError
 from ..model_format.mlflow_pickle import ALLOW_PICKLE_ENV
 from .adoption import adopt_endpoints, kill_pid, wait_pid_exit
 from .endpoint_auth import TOKEN_FILE_ENV
-from .endpoint_client import get_json, get_status, read_stats
+from .endpoint_client import NO_ANSWER, get_json, get_status, read_stats
 from .endpoint_files import open_log, read_token, token_path, write_token
 from .entities import Endpoint
 from .model_uri import check_name, parse_ref
@@ -220,7 +219,7 @@ class EndpointSupervisor:
             try:
                 answer = await asyncio.to_thread(get_json, f"{endpoint.url}/health", token)
                 in_a_row = in_a_row + 1 if answer.get("version") == version else 0
-            except (OSError, ValueError):
+            except NO_ANSWER:
                 in_a_row = 0
             if in_a_row >= needed:
                 break
@@ -371,10 +370,7 @@ class EndpointSupervisor:
             try:
                 await asyncio.to_thread(get_json, f"{endpoint.url}/health", None, 1.0)
                 return
-            except (OSError, ValueError, http.client.HTTPException):
-                # Not answering HTTP yet. A connection to a port in the ephemeral range that
-                # nothing listens on yet can even connect to itself and read its own request
-                # back (BadStatusLine): not ready either, not a failed deploy.
+            except NO_ANSWER:  # not answering HTTP yet: not ready, not a failed deploy
                 await asyncio.sleep(0.1)
         raise MLOpsError(
             f"endpoint {endpoint.name!r} did not answer /health in {HEALTH_TIMEOUT_S:.0f} s",
