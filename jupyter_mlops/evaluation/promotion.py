@@ -220,7 +220,7 @@ def promote_now(registry: Any, endpoint_name: str | None, version: int) -> None:
 
 
 def _wait_serving(endpoint: Any, version: int) -> None:
-    from ..serving.endpoint_client import get_json
+    from ..serving.endpoint_client import NO_ANSWER, get_json
 
     if endpoint.state != "running":
         return
@@ -229,7 +229,7 @@ def _wait_serving(endpoint: Any, version: int) -> None:
         try:
             if get_json(f"{endpoint.url}/health", None).get("version") == version:
                 return
-        except (OSError, ValueError):
+        except NO_ANSWER:
             pass
         time.sleep(0.2)
     raise MLOpsError(

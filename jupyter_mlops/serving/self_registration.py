@@ -29,6 +29,7 @@ from typing import Any
 from ..core.clock import now_ms
 from ..core.config import DB_URL_ENV
 from ..core.periodic import Periodic
+from .endpoint_client import NO_ANSWER
 from .endpoint_config import EndpointConfig
 from .registrations import Registration, mark_stopped, record
 
@@ -100,7 +101,7 @@ class SelfRegistration:
             return "ok", body.get("version")
         except urllib.error.HTTPError as exc:
             return ("loading" if exc.code == 503 else f"http {exc.code}"), None
-        except (OSError, ValueError):
+        except NO_ANSWER:
             # Not listening yet (uvicorn starting, the model loading) or no longer answering.
             return ("unreachable" if self._was_ok else "loading"), None
 
