@@ -35,10 +35,12 @@ def measure_latency(
 ) -> dict[str, float]:
     """p50, p99 and mean milliseconds of `requests` POST /predict calls to `model_ref`."""
     from ..serving.endpoint_auth import TOKEN_ENV
+    from ..serving.endpoint_env import INSTANCE_ENV
 
     port = free_port()
     token = secrets.token_urlsafe(32)
-    env = {**os.environ, TOKEN_ENV: token}
+    instance = secrets.token_hex(8)
+    env = {**os.environ, TOKEN_ENV: token, INSTANCE_ENV: instance}
     command = [
         sys.executable,
         "-m",
@@ -61,7 +63,7 @@ def measure_latency(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process)
+        _wait_healthy(url, process, instance)
         body = json.dumps({"records": rows}).encode()
 
         def one(_: int) -> float:
@@ -96,7 +98,9 @@ def measure_latency(
     }
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], instance: str) -> None:
+    from ..serving.endpoint_client import NO_ANSWER, get_json
+
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -107,10 +111,11 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
                 "latency",
             )
         try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
+            answer = get_json(f"{url}/health", None, 1.0)
+        except NO_ANSWER:  # not listening yet (or loading: 503)
+            answer = None
+        # Only our process's answer: another one may have taken the port meanwhile.
+        if isinstance(answer, dict) and answer.get("instance") == instance:
+            return
         time.sleep(0.1)
     raise MLOpsError(f"{url} did not answer /health in time", ErrorCode.UNAVAILABLE, "latency")

@@ -28,6 +28,11 @@ KEPT = frozenset(
 )  # fmt: skip
 KEPT_PREFIXES = ("LC_", "PYTHON", "COV_CORE_", "COVERAGE_")
 
+#: A nonce the supervisor gives each process it starts, and `/health` answers with: the
+#: supervisor takes only its own process's answer as healthy (another process can take a free
+#: port between the supervisor's check and the endpoint's bind, and would answer instead).
+INSTANCE_ENV = "JUPYTER_MLOPS_ENDPOINT_INSTANCE"
+
 
 def endpoint_environment(
     environ: Mapping[str, str], extra: Mapping[str, str] | None = None

@@ -12,11 +12,14 @@ from pydantic import BaseModel
 
 
 class HealthOut(BaseModel):
-    """`GET /health`: ready (`ok`, 200) or `loading` (503, without model and version)."""
+    """`GET /health`: ready (`ok`, 200) or `loading` (503, without model and version);
+    `instance` is the nonce the server started the process with (`endpoint_env.INSTANCE_ENV`),
+    absent when run by hand."""
 
     status: str
     model: str | None = None
     version: int | None = None
+    instance: str | None = None
 
 
 class InvocationsOut(BaseModel):

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from .._version import __version__
 from ..core.openapi import Contract
 from . import endpoint_models as out
+from .endpoint_env import INSTANCE_ENV
 from .endpoint_scoring import score
 from .endpoint_state import EndpointState
 from .invocation_bodies import MLFLOW_PROTOCOL_VERSION
@@ -87,7 +88,11 @@ class Health(HTTPEndpoint):
         if model is None:
             return JSONResponse({"status": "loading"}, 503)
         name = state.source.name if state.source else None
-        return JSONResponse({"status": "ok", "model": name, "version": model.version})
+        answer = {"status": "ok", "model": name, "version": model.version}
+        instance = os.environ.get(INSTANCE_ENV)
+        if instance:
+            answer["instance"] = instance
+        return JSONResponse(answer)
 
 
 class Ping(HTTPEndpoint):

@@ -2,7 +2,9 @@
 
 `EndpointSupervisor` lives on the server's event loop. `deploy` records an endpoint, starts
 `jupyter-mlops serve --endpoint NAME` bound to 127.0.0.1 (port 8000 or the next free one
-unless given) and returns once `/health` answers. A watcher per process restarts it when it
+unless given) and returns once its own process answers `/health` (the answer carries the
+nonce the process was started with; a port another process took between the choice and the
+bind moves the deploy to the next free one). A watcher per process restarts it when it
 exits unasked (see `restart_policy`: backing off, and `failed` after more than `max_restarts`
 quick deaths in a sliding window; a death after healthy serving does not count). The
 endpoint process follows its record in the store, so Promote and Rollback only move the
@@ -28,6 +30,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import secrets
 import signal
 import socket
 import time
@@ -39,6 +42,7 @@ from ..model_format.mlflow_pickle import ALLOW_PICKLE_ENV
 from .adoption import adopt_endpoints, kill_pid, wait_pid_exit
 from .endpoint_auth import TOKEN_FILE_ENV
 from .endpoint_client import NO_ANSWER, get_json, get_status, read_stats
+from .endpoint_env import INSTANCE_ENV
 from .endpoint_files import open_log, read_token, token_path, write_token
 from .entities import Endpoint
 from .model_uri import check_name, parse_ref
@@ -51,6 +55,7 @@ log = logging.getLogger(__name__)
 
 HEALTH_TIMEOUT_S = 120.0
 ROLL_TIMEOUT_S = 120.0
+PORT_ATTEMPTS = 3  # ports a deploy tries when the one it chose is taken before its process binds
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -130,11 +135,19 @@ class EndpointSupervisor:
             )
             if auth:
                 await asyncio.to_thread(write_token, self.data_dir, name)
-            try:
-                await self._start(name)
-            except MLOpsError:
-                await asyncio.to_thread(self.registry.update_endpoint, name, state="failed")
-                raise
+            for attempt in range(PORT_ATTEMPTS):
+                try:
+                    await self._start(name)
+                    break
+                except MLOpsError:
+                    # A port we chose, taken by another process before ours bound it: next one.
+                    retry = port is None and attempt + 1 < PORT_ATTEMPTS
+                    if retry and not await asyncio.to_thread(_port_free, host, chosen):
+                        chosen = await asyncio.to_thread(self._free_port, host)
+                        await asyncio.to_thread(self.registry.update_endpoint, name, port=chosen)
+                        continue
+                    await asyncio.to_thread(self.registry.update_endpoint, name, state="failed")
+                    raise
         return await asyncio.to_thread(self.registry.get_endpoint, name)
 
     async def stop(self, name: str, forget: bool = True) -> None:
@@ -326,6 +339,7 @@ class EndpointSupervisor:
             extra[TOKEN_FILE_ENV] = str(token_path(self.data_dir, name))
         # Always set, so the server's own environment cannot turn it on for its endpoints.
         extra[ALLOW_PICKLE_ENV] = "1" if self.allow_pickle_models else "0"
+        extra[INSTANCE_ENV] = instance = secrets.token_hex(8)
         descriptor, log_path = await asyncio.to_thread(open_log, self.data_dir, name)
         instruction = Instruction(
             name, endpoint.host, endpoint.port, endpoint.workers, endpoint.restarts,
@@ -341,7 +355,7 @@ class EndpointSupervisor:
             self.registry.update_endpoint, name, state="starting", pid=process.pid, message=None
         )
         try:
-            await self._wait_healthy(endpoint, process, log_path)
+            await self._wait_healthy(endpoint, process, log_path, instance)
         except MLOpsError as exc:
             await self._terminate(name)
             await asyncio.to_thread(
@@ -356,7 +370,11 @@ class EndpointSupervisor:
         self._watchers[name] = asyncio.get_running_loop().create_task(self._watch(name, process))
 
     async def _wait_healthy(
-        self, endpoint: Endpoint, process: asyncio.subprocess.Process, log_path: Path
+        self,
+        endpoint: Endpoint,
+        process: asyncio.subprocess.Process,
+        log_path: Path,
+        instance: str,
     ) -> None:
         deadline = time.monotonic() + HEALTH_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -368,10 +386,14 @@ class EndpointSupervisor:
                     ErrorCode.UNAVAILABLE,
                 )
             try:
-                await asyncio.to_thread(get_json, f"{endpoint.url}/health", None, 1.0)
-                return
+                answer = await asyncio.to_thread(get_json, f"{endpoint.url}/health", None, 1.0)
             except NO_ANSWER:  # not answering HTTP yet: not ready, not a failed deploy
-                await asyncio.sleep(0.1)
+                answer = None
+            # Another process on the port (it took it between `_free_port` and our bind) is
+            # not ours being ready: ours fails to bind and exits, and the deploy says so.
+            if isinstance(answer, dict) and answer.get("instance") == instance:
+                return
+            await asyncio.sleep(0.1)
         raise MLOpsError(
             f"endpoint {endpoint.name!r} did not answer /health in {HEALTH_TIMEOUT_S:.0f} s",
             ErrorCode.UNAVAILABLE,

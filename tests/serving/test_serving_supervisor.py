@@ -145,9 +145,58 @@ async def test_a_port_that_answers_no_http_is_not_healthy_yet(
     supervisor = EndpointSupervisor(get_registry(), mlops_store, base_port=free_port())
     try:
         with pytest.raises(MLOpsError, match="did not answer /health"):
-            await supervisor._wait_healthy(endpoint, process, tmp_path / "log")
+            await supervisor._wait_healthy(endpoint, process, tmp_path / "log", "ours")
     finally:
         listener.close()
         process.kill()
         await process.wait()
+        await supervisor.close()
+
+
+async def test_a_port_taken_before_the_endpoint_binds_it_is_left_for_the_next(
+    registered, mlops_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process takes the free port the supervisor chose before the endpoint binds it,
+    # and answers /health as a healthy endpoint would. The deploy must not take that answer as
+    # its own (its calls would reach someone else's model): its process fails to bind, and the
+    # deploy goes on with the next free port.
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class Impostor(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"status": "ok", "model": "sup", "version": 1}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    impostor = ThreadingHTTPServer(("127.0.0.1", 0), Impostor)
+    taken = impostor.server_address[1]
+    Thread(target=impostor.serve_forever, daemon=True).start()
+    supervisor = EndpointSupervisor(
+        get_registry(), mlops_store, base_port=free_port(), warm_spare=False
+    )
+    choose = supervisor._free_port
+    chosen: list[int] = []
+
+    def raced(host: str) -> int:  # the first choice is the port the impostor took meanwhile
+        chosen.append(taken if not chosen else choose(host))
+        return chosen[-1]
+
+    monkeypatch.setattr(supervisor, "_free_port", raced)
+    try:
+        endpoint = await supervisor.deploy("sup/1", "raced")
+        assert endpoint.port == chosen[-1] != taken
+        assert endpoint.state == "running"
+        async with httpx.AsyncClient() as client:
+            health = (await client.get(f"{endpoint.url}/health")).json()
+        assert health["status"] == "ok" and len(health["instance"]) == 16
+    finally:
+        impostor.shutdown()
+        impostor.server_close()
         await supervisor.close()
