@@ -41,9 +41,10 @@ from ..core.errors import ErrorCode, MLOpsError
 from ..model_format.mlflow_pickle import ALLOW_PICKLE_ENV
 from .adoption import adopt_endpoints, kill_pid, wait_pid_exit
 from .endpoint_auth import TOKEN_FILE_ENV
-from .endpoint_client import NO_ANSWER, get_json, get_status, read_stats
+from .endpoint_client import read_stats
 from .endpoint_env import INSTANCE_ENV
 from .endpoint_files import open_log, read_token, token_path, write_token
+from .endpoint_waits import ROLL_TIMEOUT_S, wait_healthy, wait_token, wait_version
 from .entities import Endpoint
 from .model_uri import check_name, parse_ref
 from .registry import ModelRegistry
@@ -53,8 +54,6 @@ from .spare_pool import SparePool
 
 log = logging.getLogger(__name__)
 
-HEALTH_TIMEOUT_S = 120.0
-ROLL_TIMEOUT_S = 120.0
 PORT_ATTEMPTS = 3  # ports a deploy tries when the one it chose is taken before its process binds
 
 
@@ -222,46 +221,8 @@ class EndpointSupervisor:
     async def wait_serving(self, name: str, version: int, timeout: float = ROLL_TIMEOUT_S) -> None:
         """Return when the endpoint's every worker answers with `version` (a few in a row)."""
         endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
-        if endpoint.state != "running":
-            return
-        token = self.token(name)
-        deadline = time.monotonic() + timeout
-        in_a_row = 0
-        needed = 3 * endpoint.workers
-        while in_a_row < needed:
-            try:
-                answer = await asyncio.to_thread(get_json, f"{endpoint.url}/health", token)
-                in_a_row = in_a_row + 1 if answer.get("version") == version else 0
-            except NO_ANSWER:
-                in_a_row = 0
-            if in_a_row >= needed:
-                break
-            if time.monotonic() > deadline:
-                raise MLOpsError(
-                    f"endpoint {name!r} did not switch to version {version} in {timeout:.0f} s",
-                    ErrorCode.UNAVAILABLE,
-                )
-            await asyncio.sleep(0.1)
-
-    async def _wait_token(
-        self, endpoint: Endpoint, token: str, timeout: float = ROLL_TIMEOUT_S
-    ) -> None:
-        """Return when every worker accepts `token` (a few answers in a row)."""
-        deadline = time.monotonic() + timeout
-        in_a_row = 0
-        while in_a_row < 3 * endpoint.workers:
-            try:
-                status = await asyncio.to_thread(get_status, f"{endpoint.url}/version", token)
-            except OSError:
-                status = 0
-            in_a_row = in_a_row + 1 if status == 200 else 0
-            if time.monotonic() > deadline:
-                raise MLOpsError(
-                    f"endpoint {endpoint.name!r} did not take its new token in {timeout:.0f} s",
-                    ErrorCode.UNAVAILABLE,
-                )
-            if in_a_row < 3 * endpoint.workers:
-                await asyncio.sleep(0.05)
+        if endpoint.state == "running":
+            await wait_version(endpoint, self.token(name), version, timeout)
 
     async def stats(self, name: str) -> dict[str, Any]:
         """The endpoint's `/metrics`, parsed: request counts, errors, latency, version."""
@@ -286,7 +247,7 @@ class EndpointSupervisor:
                     await self._start(name)
                 return token
         if endpoint.state == "running":
-            await self._wait_token(endpoint, token)
+            await wait_token(endpoint, token)
         return token
 
     async def adopt(self) -> None:
@@ -355,7 +316,7 @@ class EndpointSupervisor:
             self.registry.update_endpoint, name, state="starting", pid=process.pid, message=None
         )
         try:
-            await self._wait_healthy(endpoint, process, log_path, instance)
+            await wait_healthy(endpoint, process, log_path, instance)
         except MLOpsError as exc:
             await self._terminate(name)
             await asyncio.to_thread(
@@ -368,36 +329,6 @@ class EndpointSupervisor:
         self._policy(name).healthy(time.monotonic())
         await asyncio.to_thread(self.registry.update_endpoint, name, state="running")
         self._watchers[name] = asyncio.get_running_loop().create_task(self._watch(name, process))
-
-    async def _wait_healthy(
-        self,
-        endpoint: Endpoint,
-        process: asyncio.subprocess.Process,
-        log_path: Path,
-        instance: str,
-    ) -> None:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                tail = log_path.read_text(errors="replace")[-2000:].strip()
-                raise MLOpsError(
-                    f"endpoint {endpoint.name!r} exited with status {process.returncode}: "
-                    f"{tail.splitlines()[-1] if tail else 'no output'}",
-                    ErrorCode.UNAVAILABLE,
-                )
-            try:
-                answer = await asyncio.to_thread(get_json, f"{endpoint.url}/health", None, 1.0)
-            except NO_ANSWER:  # not answering HTTP yet: not ready, not a failed deploy
-                answer = None
-            # Another process on the port (it took it between `_free_port` and our bind) is
-            # not ours being ready: ours fails to bind and exits, and the deploy says so.
-            if isinstance(answer, dict) and answer.get("instance") == instance:
-                return
-            await asyncio.sleep(0.1)
-        raise MLOpsError(
-            f"endpoint {endpoint.name!r} did not answer /health in {HEALTH_TIMEOUT_S:.0f} s",
-            ErrorCode.UNAVAILABLE,
-        )
 
     async def _watch(self, name: str, process: asyncio.subprocess.Process) -> None:
         code = await process.wait()

@@ -120,7 +120,7 @@ async def test_a_port_that_answers_no_http_is_not_healthy_yet(
     import sys
     import threading
 
-    from jupyter_mlops.serving import supervisor as supervisor_module
+    from jupyter_mlops.serving import endpoint_waits
     from jupyter_mlops.serving.entities import Endpoint
 
     listener = socket.create_server(("127.0.0.1", 0))
@@ -136,21 +136,19 @@ async def test_a_port_that_answers_no_http_is_not_healthy_yet(
                 connection.sendall(connection.recv(4096))
 
     threading.Thread(target=echo, daemon=True).start()
-    monkeypatch.setattr(supervisor_module, "HEALTH_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(endpoint_waits, "HEALTH_TIMEOUT_S", 1.0)
     endpoint = Endpoint(
         "echo", "m", None, 1, None, "127.0.0.1", port, 1, False, False, "starting", None, 0,
         None, 0, 0,
     )  # fmt: skip
     process = await asyncio.create_subprocess_exec(sys.executable, "-c", "input()", stdin=-1)
-    supervisor = EndpointSupervisor(get_registry(), mlops_store, base_port=free_port())
     try:
         with pytest.raises(MLOpsError, match="did not answer /health"):
-            await supervisor._wait_healthy(endpoint, process, tmp_path / "log", "ours")
+            await endpoint_waits.wait_healthy(endpoint, process, tmp_path / "log", "ours")
     finally:
         listener.close()
         process.kill()
         await process.wait()
-        await supervisor.close()
 
 
 async def test_a_port_taken_before_the_endpoint_binds_it_is_left_for_the_next(
