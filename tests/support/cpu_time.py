@@ -43,6 +43,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         "own": round(time.process_time() - own, 3),
         "children": round(_children_cpu() - children, 3),
         "wall": round(time.monotonic() - wall, 3),
+        # Which xdist worker ran it and when it ended: the log then shows each worker's finish
+        # (a tail where one worker runs alone leaves a core idle).
+        "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
+        "end": round(time.time(), 3),
     }
     with open(path, "a", encoding="utf-8") as log:
         log.write(json.dumps(line) + "\n")
@@ -62,12 +66,31 @@ def summarize(path: str, top: int = 40) -> str:
     total = sum(by_folder.values())
     lines = [f"{len(rows)} tests, {total:.0f} CPU-s (own + reaped children)", ""]
     lines += [f"{cpu:8.1f}  {folder}" for folder, cpu in by_folder.most_common()]
+    lines += _worker_finishes(rows)
     lines += ["", "    own  children   wall  test"]
     lines += [
         f"{row['own']:7.1f} {row['children']:9.1f} {row['wall']:6.1f}  {row['test']}"
         for row in rows[:top]
     ]
     return "\n".join(lines)
+
+
+def _worker_finishes(rows: list[dict[str, Any]]) -> list[str]:
+    """When each worker ran its last test, in seconds from the first test's start."""
+    timed = [row for row in rows if "end" in row]
+    if not timed:
+        return []
+    start = min(row["end"] - row["wall"] for row in timed)
+    last: dict[str, dict[str, Any]] = {}
+    for row in timed:
+        if row["end"] > last.get(row["worker"], {"end": 0})["end"]:
+            last[row["worker"]] = row
+    lines = ["", "worker finishes (s from the first test's start), with the last test:"]
+    lines += [
+        f"{row['end'] - start:8.0f}  {worker}  {row['test']}"
+        for worker, row in sorted(last.items(), key=lambda item: item[1]["end"])
+    ]
+    return lines
 
 
 if __name__ == "__main__":
