@@ -9,8 +9,12 @@ PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist), whole files to each so module fixtures start once:
-# most tests wait on servers, kernels and browsers, so 3 keep CI's 2 cores busy.
+# most tests wait on servers, kernels and browsers, so 3 keep CI's 2 cores busy. Files go out
+# in collection order (`--no-loadscope-reorder`; xdist's default sorts them by test count), so
+# the browser files are handed out together and each worker starts Chromium once or twice
+# instead of once per run of browser files between other packages' files.
 TEST_WORKERS ?= 3
+TEST_DIST := --dist loadfile --no-loadscope-reorder
 # One OpenMP/BLAS thread per process: the test processes, and the kernels, endpoints and jobs
 # they start, already outnumber the cores; library thread pools there only wait on each other.
 TEST_THREADS := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
@@ -22,7 +26,7 @@ lab: install build  ## Set up and open JupyterLab on the example notebooks.
 
 test: install build chromium postgresql lint  ## Set up, lint, and run the whole test suite.
 	jlpm test
-	$(TEST_THREADS) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS)
+	$(TEST_THREADS) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(TEST_DIST) --durations=30 $(PYTEST_ARGS)
 
 lint: install  ## ruff, mypy (tests leniently), import-linter, eslint, prettier, API types.
 	$(BIN)/ruff check jupyter_mlops tests bench
