@@ -70,9 +70,11 @@ async def _predict(supervisor: EndpointSupervisor, name: str) -> int:
     return answer.status_code
 
 
-async def test_a_second_deploy_is_served_by_the_spare_and_logs_to_its_own_log(
+async def test_a_second_deploy_is_served_by_the_spare_and_the_next_spare_ends_with_the_supervisor(
     registered, mlops_store: Path
 ) -> None:
+    """Also the spare's end with its supervisor (it was a test of its own that paid for one
+    more cold endpoint process; the spare waiting here is the same kind of process)."""
     supervisor = _supervisor(mlops_store)
     try:
         first = await supervisor.deploy("warm/1", "first")
@@ -88,38 +90,26 @@ async def test_a_second_deploy_is_served_by_the_spare_and_logs_to_its_own_log(
         assert "serving second" not in first_log.read_text()
         # The log is the endpoint's own, private file; the next spare is another process.
         assert log.stat().st_mode & 0o777 == 0o600
-        assert await _spare_pid(supervisor) not in (spare, first.pid)
+        next_spare = await _spare_pid(supervisor)
+        assert next_spare not in (spare, first.pid)
+        # The spare ends with its supervisor: the one waiting and the one now serving "second"
+        # (a spare keeps its command line), then none.
+        assert sorted(child.pid for child in _spare_children()) == sorted([spare, next_spare])
     finally:
         await supervisor.close()
+    wait_gone(next_spare)
+    assert _spare_children() == []
 
 
-async def test_an_endpoint_killed_is_restarted_from_the_spare(
+async def test_a_persistent_endpoint_and_a_killed_ones_restart_come_from_the_spare(
     registered, mlops_store: Path
 ) -> None:
+    """A persistent endpoint from the spare runs in its own session; an endpoint killed is
+    restarted from the next spare (two tests before, each with a cold first endpoint)."""
     supervisor = _supervisor(mlops_store)
     registry = get_registry()
     try:
-        first = await supervisor.deploy("warm/1", "dies")
-        spare = await _spare_pid(supervisor)
-        assert first.pid is not None
-        os.kill(first.pid, signal.SIGKILL)
-        for _ in range(1200):  # a bound, not a measurement
-            endpoint = registry.get_endpoint("dies")
-            if endpoint.state == "running" and endpoint.pid != first.pid:
-                break
-            await asyncio.sleep(0.1)
-        assert (endpoint.state, endpoint.pid, endpoint.restarts) == ("running", spare, 1)
-        assert await _predict(supervisor, "dies") == 200
-    finally:
-        await supervisor.close()
-
-
-async def test_a_persistent_endpoint_from_the_spare_runs_in_its_own_session(
-    registered, mlops_store: Path
-) -> None:
-    supervisor = _supervisor(mlops_store)
-    try:
-        await supervisor.deploy("warm/1", "first")
+        first = await supervisor.deploy("warm/1", "first")
         spare = await _spare_pid(supervisor)
         kept = await supervisor.deploy("warm/1", "kept", persistent=True)
         assert kept.pid == spare
@@ -127,13 +117,28 @@ async def test_a_persistent_endpoint_from_the_spare_runs_in_its_own_session(
         assert await _predict(supervisor, "kept") == 200
         await supervisor.stop("kept")
         wait_gone(spare)
+
+        next_spare = await _spare_pid(supervisor)
+        assert first.pid is not None and next_spare not in (spare, first.pid)
+        os.kill(first.pid, signal.SIGKILL)
+        for _ in range(1200):  # a bound, not a measurement
+            endpoint = registry.get_endpoint("first")
+            if endpoint.state == "running" and endpoint.pid != first.pid:
+                break
+            await asyncio.sleep(0.1)
+        assert (endpoint.state, endpoint.pid, endpoint.restarts) == ("running", next_spare, 1)
+        assert await _predict(supervisor, "first") == 200
     finally:
         await supervisor.close()
 
 
-async def test_a_model_refused_at_load_fails_from_the_spare_as_it_does_cold(
+async def test_without_a_spare_endpoints_start_cold_and_a_refused_model_fails_alike_from_one(
     registered, mlops_store: Path
 ) -> None:
+    """`warm_spare=False` starts every endpoint cold (a good one, then the refused one, with no
+    spare between); with a spare waiting the refused model fails from it with the cold
+    failure's message. One test: the cold supervisor's endpoints are the ones both checks need."""
+    mlops.register_model(LogisticRegression().fit(X, X["b"] > 0), "other", X=X)
     # Another genuine model written over version 1's file: its hash no longer matches.
     version = get_registry().get_version(ModelRef("warm", version=1))
     save_model(Path(version.storage_location), LogisticRegression(C=0.1).fit(X, X["a"] > 0), X)
@@ -141,10 +146,16 @@ async def test_a_model_refused_at_load_fails_from_the_spare_as_it_does_cold(
     for warm in (False, True):
         supervisor = _supervisor(mlops_store, warm_spare=warm)
         try:
+            first = await supervisor.deploy("other/1", f"first-{warm}")
             if warm:  # a healthy endpoint of another model first, so that a spare is waiting
-                mlops.register_model(LogisticRegression().fit(X, X["b"] > 0), "other", X=X)
-                await supervisor.deploy("other/1", "other")
                 spare = await _spare_pid(supervisor)
+            else:
+                assert await supervisor.spares.spare_pid() is None
+                assert _spare_children() == []
+                assert first.pid is not None
+                assert "--spare" not in psutil.Process(first.pid).cmdline()
+                assert "--endpoint" in psutil.Process(first.pid).cmdline()
+                assert await _predict(supervisor, "first-False") == 200
             with pytest.raises(MLOpsError) as error:
                 await supervisor.deploy("warm/1", f"refused-{warm}")
             endpoint = get_registry().get_endpoint(f"refused-{warm}")
@@ -152,6 +163,9 @@ async def test_a_model_refused_at_load_fails_from_the_spare_as_it_does_cold(
             if warm:
                 assert endpoint.pid == spare
                 wait_gone(spare)
+            else:  # cold as well: still no spare anywhere
+                assert await supervisor.spares.spare_pid() is None
+                assert _spare_children() == []
             log = (endpoint_folder(mlops_store, f"refused-{warm}") / LOG_FILE).read_text()
             assert "changed since it was logged" in log  # the refusal, in the endpoint's log
             failures.append(error.value.message.replace(f"refused-{warm}", "NAME"))
@@ -160,32 +174,6 @@ async def test_a_model_refused_at_load_fails_from_the_spare_as_it_does_cold(
     cold, from_spare = failures
     assert "exited with status 3" in cold  # uvicorn's startup failure
     assert from_spare == cold
-
-
-async def test_the_spare_ends_with_its_supervisor(registered, mlops_store: Path) -> None:
-    supervisor = _supervisor(mlops_store)
-    await supervisor.deploy("warm/1", "first")
-    spare = await _spare_pid(supervisor)
-    assert [child.pid for child in _spare_children()] == [spare]
-    await supervisor.close()
-    wait_gone(spare)
-    assert _spare_children() == []
-
-
-async def test_without_warm_spare_every_endpoint_starts_cold(registered, mlops_store: Path) -> None:
-    supervisor = _supervisor(mlops_store, warm_spare=False)
-    try:
-        first = await supervisor.deploy("warm/1", "first")
-        second = await supervisor.deploy("warm/1", "second")
-        assert await supervisor.spares.spare_pid() is None
-        assert _spare_children() == []
-        for endpoint in (first, second):
-            assert endpoint.pid is not None
-            assert "--spare" not in psutil.Process(endpoint.pid).cmdline()
-            assert "--endpoint" in psutil.Process(endpoint.pid).cmdline()
-        assert await _predict(supervisor, "second") == 200
-    finally:
-        await supervisor.close()
 
 
 def test_the_spare_ends_when_the_jupyter_server_stops(
