@@ -1,7 +1,11 @@
 """Browser fixtures: a real `jupyter lab` process and Debian's Chromium through Playwright.
 
-They are package-scoped: Playwright's sync API runs its own event loop, which must be gone
-before the rest of the suite uses pytest-jupyter's loops.
+The Lab (`lab_home`, `lab_server`) is session-scoped: one `jupyter lab` per test process for
+the whole run. Under `pytest-xdist --dist loadfile` a worker gets this package's files between
+other packages' files, and a package-scoped Lab was stopped and started again at each switch
+(11 Lab starts on 3 workers, several CPU-seconds each). The tests share its store already, in
+any order. Playwright (`browser`, and the shared page) stays package-scoped: its sync API runs
+its own event loop, which must be gone before the rest of the suite uses pytest-jupyter's loops.
 """
 
 from __future__ import annotations
@@ -48,15 +52,15 @@ def _require_browser() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def lab_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Home of the package's Lab: its notebooks root is a copy of example_notebooks/."""
+    """Home of the test process's Lab: its notebooks root is a copy of example_notebooks/."""
     home = tmp_path_factory.mktemp("lab")
     shutil.copytree(EXAMPLES, home / "root", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     return home
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def lab_server(lab_home: Path) -> Iterator[LabServer]:
     """One real `jupyter lab` for the browser tests, with its own store."""
     _require_browser()
@@ -86,14 +90,16 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register this package's marker (the lead's pytest settings need not know it)."""
     config.addinivalue_line(
         "markers",
-        "shared_lab: the module's tests take one loaded Lab page in turn, reset between them "
-        "(tests/support/shared_lab.py)",
+        "shared_lab: the module's tests take the package's one loaded Lab page in turn, reset "
+        "between them (tests/support/shared_lab.py)",
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def shared_lab(browser: Any, lab_server: LabServer) -> Iterator[SharedLab]:
-    """The loaded Lab page a `shared_lab` module's tests take in turn."""
+    """The loaded Lab page the `shared_lab` modules' tests take in turn: one page for all of
+    them in a run of this package (a module of one test costs no load of its own), reset
+    between tests as between a module's."""
     shared = SharedLab(browser, lab_server)
     try:
         yield shared
@@ -150,7 +156,7 @@ def lab_page(
     Lab's own that no test opens (a "Select Kernel") is answered when an action meets it, and
     fails the test with its text and picture.
 
-    In a module marked `shared_lab` the page is the module's loaded Lab, reset to a fresh
+    In a module marked `shared_lab` the page is the package's loaded Lab, reset to a fresh
     load's state (tests/support/shared_lab.py); a failed test's page is not reused.
     """
     shared: SharedLab | None = None

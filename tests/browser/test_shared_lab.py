@@ -1,5 +1,6 @@
 """The shared Lab page (tests/support/shared_lab.py): a reset gives the next test what a fresh
-load gives, and a page that cannot be reset (navigated, or its test failed) is loaded afresh."""
+load gives (the routes a test added removed too), and a page that cannot be reset (navigated,
+or its test failed) is loaded afresh."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ STATE = """() => {
     launcherFocused: document.activeElement?.closest('.jp-Launcher') != null,
   };
 }"""
+
+
+#: The status of a request to each path the test routes.
+STATUSES = """async () => Promise.all(['/mlops-context-route', '/mlops-page-route'].map(
+  async path => (await fetch(path)).status))"""
 
 
 def test_a_reset_gives_a_fresh_loads_state_and_a_navigated_page_is_loaded_again(
@@ -47,6 +53,11 @@ def test_a_reset_gives_a_fresh_loads_state_and_a_navigated_page_is_loaded_again(
         page.locator(".jp-Notebook .jp-Cell").first.click()
         page.keyboard.press("b")  # a new cell: the notebook is changed, not saved
         open_mlops_sidebar(page)
+        # Routes on the context and on the page (one that cut the network off would fail the
+        # next test's requests).
+        page.context.route("**/mlops-context-route", lambda route: route.fulfill(body="x"))
+        page.route("**/mlops-page-route", lambda route: route.fulfill(body="x"))
+        assert page.evaluate(STATUSES) == [200, 200]
         assert page.evaluate(STATE) != fresh
         shared.release(reusable=True)
 
@@ -54,6 +65,7 @@ def test_a_reset_gives_a_fresh_loads_state_and_a_navigated_page_is_loaded_again(
         assert shared.reloaded_because == "", shared.reloaded_because
         assert page.evaluate(STATE) == fresh
         assert page.locator(".jp-Dialog").count() == 0  # no "save your changes?"
+        assert page.evaluate(STATUSES) == [404, 404]  # the server's answers: no route left
 
         # A test that navigates leaves no loaded Lab to reset: the next one gets a fresh load.
         page.goto(lab_server.lab_url("lab/workspaces/mlops-shared-check"))

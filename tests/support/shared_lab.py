@@ -1,17 +1,18 @@
-"""One loaded JupyterLab page that a test module's browser tests take in turn.
+"""One loaded JupyterLab page that the browser tests of the modules that opt in take in turn.
 
 A Lab page load costs about 4 s of wall time and 7 s of CPU (JupyterLab's own start-up), the
-largest cost of a browser test. A module that opts in (`pytest.mark.shared_lab`) loads the Lab
-once; before each later test the page is put back into the state a fresh load gives, without
-a reload: every main-area tab closed and a Launcher opened (as the Lab does on an empty
-layout), the left and right areas as the load left them, the storage our UI wrote cleared,
-the file browser at the root.
+largest cost of a browser test. The modules that opt in (`pytest.mark.shared_lab`) share one
+loaded Lab for a run of the browser package, a module of a single test too; before each later
+test the page is put back into the state a fresh load gives, without a reload: every main-area
+tab closed and a Launcher opened (as the Lab does on an empty layout), the left and right areas
+as the load left them, the storage our UI wrote cleared, the file browser at the root.
 
 The page is loaded afresh (in a new browser context, as a test without the marker gets)
 instead, whenever it cannot be reset that way: the test before failed or met an unexpected
 dialog, it navigated (a `goto` ends the loaded Lab), a dialog is still open, the theme or the
-bottom area changed. What a reset cannot see is the tests' to keep: a test on the shared page
-removes the request listeners and routes it adds, and does not `add_init_script`.
+bottom area changed. The routes a test added (`page.route`, `context.route`) are removed.
+What a reset cannot see is the tests' to keep: a test on the shared page removes the request
+listeners it adds, and does not `add_init_script`.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def new_page(browser: Any, folder: Path) -> tuple[Any, Any, DialogGuard]:
 
 @dataclass
 class SharedLab:
-    """The loaded Lab page of one test module (see the module's docstring)."""
+    """The loaded Lab page of the modules that share it (see the module's docstring)."""
 
     browser: Any
     server: LabServer
@@ -137,6 +138,9 @@ class SharedLab:
 
     def _reset(self) -> str:
         try:
+            # A route a test added (one that cut the network off) is not the next test's.
+            self.context.unroute_all(behavior="ignoreErrors")
+            self.page.unroute_all(behavior="ignoreErrors")
             self.page.keyboard.press("Escape")  # an open menu or command palette
             why = str(self.page.evaluate(_RESET, self.baseline))
             if why:
