@@ -28,6 +28,8 @@ def _outputs(notebook) -> str:
 
 
 def test_getting_started_loads_the_extension_and_prints_status(tmp_path, mlops_store):
+    # No store yet (whatever the fixtures put there): the notebook's first use creates it.
+    (mlops_store / "mlops.db").unlink(missing_ok=True)
     notebook = _run("00_getting_started.ipynb", tmp_path)
     text = _outputs(notebook)
     assert "jupyter-mlops" in text

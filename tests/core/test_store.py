@@ -76,6 +76,7 @@ def test_integrity_errors_become_conflicts(empty_db_url):
 
 
 def test_cli_db_upgrade_then_current_reports_head(mlops_store, capsys):
+    (mlops_store / "mlops.db").unlink(missing_ok=True)  # an empty store, whatever was seeded
     assert main(["db", "current"]) == 0
     assert "empty" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0
