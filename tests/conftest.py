@@ -17,6 +17,7 @@ from jupyter_mlops.core.store import reset_database
 from .support.gateway import gateway_server
 from .support.lab import free_port
 from .support.postgres import PostgresServer, missing_reason
+from .support.run_folder import make_run_folder
 from .support.s3 import s3_root, s3_server
 from .support.session_servers import serve_for_session
 from .support.skops_cache import seed_skops_cache
@@ -28,6 +29,11 @@ pytest_plugins = ["pytest_jupyter.jupyter_server", "tests.support.cpu_time"]
 # Servers started once for the whole session (a test module that imported them as its own
 # fixtures started one per module): moto's S3 server, a fresh bucket per test, Dask Gateway.
 __all__ = ["gateway_server", "s3_root", "s3_server"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The folder the run's test processes share (before xdist starts them)."""
+    make_run_folder(config)
 
 
 @pytest.fixture(autouse=True)
