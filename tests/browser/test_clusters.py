@@ -17,7 +17,8 @@ from tests.support.browser import screenshot
 from tests.support.dialogs import confirm_dialog
 from tests.support.lab import LabServer
 
-pytestmark = pytest.mark.browser
+# Its test on `lab_page` takes the browser package's loaded Lab (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 CARD = "[data-testid=mlops-cluster]"
 

@@ -16,7 +16,8 @@ from tests.support.browser import expect, open_mlops_sidebar, screenshot
 from tests.support.jobs import write_notebook
 from tests.support.lab import LabServer
 
-pytestmark = pytest.mark.browser
+# Its test on `lab_page` takes the browser package's loaded Lab (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 NOTEBOOK = "plotly_report.ipynb"
 

@@ -13,7 +13,8 @@ import pytest
 from tests.support.browser import expect, open_mlops_sidebar, screenshot
 from tests.support.jobs import write_notebook
 
-pytestmark = pytest.mark.browser
+# Its test on `lab_page` takes the browser package's loaded Lab (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 NOTEBOOK = "schedule_me.ipynb"
 

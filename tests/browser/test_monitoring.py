@@ -11,7 +11,8 @@ import pytest
 
 from tests.support.browser import expect, open_mlops_sidebar, screenshot
 
-pytestmark = pytest.mark.browser
+# Its test on `lab_page` takes the browser package's loaded Lab (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 # A model with its training profile, an endpoint record, two windows of logged traffic (the
 # second shifted in a and b), both evaluated: one quiet window and one drifted with an alert.

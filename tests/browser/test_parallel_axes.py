@@ -15,7 +15,8 @@ import pytest
 from tests.browser.test_experiments_panel import open_experiment
 from tests.support.browser import expect, screenshot
 
-pytestmark = pytest.mark.browser
+# Its test on `lab_page` takes the browser package's loaded Lab (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 EXPERIMENT = "many-columns"
 METRICS = [f"validation_metric_{index:02d}" for index in range(14)]

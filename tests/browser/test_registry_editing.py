@@ -10,7 +10,8 @@ import pytest
 
 from tests.support.browser import expect, open_mlops_sidebar, screenshot
 
-pytestmark = pytest.mark.browser
+# Its test on `lab_page` takes the browser package's loaded Lab (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
 
 MODEL = "editable-model"
 
