@@ -1,4 +1,4 @@
-"""An MLflow SQLite tracking store for tests, copied from one MLflow migrated once per process.
+"""An MLflow SQLite tracking store for tests, copied from one MLflow migrated once per run.
 
 MLflow creates a SQLite store by running its ~50 Alembic revisions: ~3 s of CPU and ~10 s of
 wall clock (a commit, so an fsync, per revision) for every new store. Tests that build a store
@@ -9,24 +9,18 @@ opens the copy, sees it at its head and migrates nothing.
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 
-_template: Path | None = None
+from .run_folder import shared_file
 
 
-def _build_template() -> Path:
+def _build_template(template: Path) -> None:
     from mlflow import MlflowClient
 
-    folder = Path(tempfile.mkdtemp(prefix="mlflow-sqlite-template-"))
-    atexit.register(shutil.rmtree, folder, True)
-    template = folder / "mlflow.db"
     MlflowClient(tracking_uri=f"sqlite:///{template}").search_experiments()
-    return template
 
 
 def mlflow_sqlite_store(database: Path) -> str:
@@ -34,10 +28,7 @@ def mlflow_sqlite_store(database: Path) -> str:
 
     MLflow's `Default` experiment (id 0) is pointed at `./mlruns/0` of the current folder, where
     MLflow's own creation would have put it."""
-    global _template
-    if _template is None or not _template.exists():
-        _template = _build_template()
-    shutil.copyfile(_template, database)
+    shutil.copyfile(shared_file("mlflow-template.db", _build_template), database)
     with sqlite3.connect(database) as connection:
         connection.execute(
             "UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0",

@@ -4,6 +4,7 @@ others read instead of building it again. The controller makes it before it star
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
 import shutil
@@ -31,9 +32,22 @@ def shared_text(name: str, build: Callable[[], str]) -> str:
     folder = os.environ.get(RUN_FOLDER_ENV)
     if not folder or not Path(folder).is_dir():
         return build()
+    return shared_file(name, lambda path: path.write_text(build())).read_text()
+
+
+def shared_file(name: str, build: Callable[[Path], object]) -> Path:
+    """The file `name` of this run, which `build(path)` writes: by the first process that asks
+    (the others wait for it); in a folder of this process's when there is no run folder."""
+    folder = os.environ.get(RUN_FOLDER_ENV)
+    if not folder or not Path(folder).is_dir():
+        folder = os.environ[RUN_FOLDER_ENV] = tempfile.mkdtemp(prefix="jupyter-mlops-tests-")
+        atexit.register(shutil.rmtree, folder, True)
     shared = Path(folder) / name
     with open(f"{shared}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not shared.exists():
-            shared.write_text(build())
-        return shared.read_text()
+        if not shared.exists():  # built aside and renamed: a failed build leaves no file
+            part = shared.with_name(f"{name}.part")
+            part.unlink(missing_ok=True)
+            build(part)
+            part.rename(shared)
+        return shared
