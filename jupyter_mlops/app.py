@@ -117,6 +117,12 @@ class MLOpsApp(ExtensionApp):
     )
 
     jobs_concurrency = Int(2, help="How many job runs and tasks execute at once.").tag(config=True)
+    jobs_warm_kernels = Bool(
+        True,
+        help="After a notebook run takes a warm kernel, start the next one for that kernelspec "
+        "in the background, so the next run (a scheduled firing) executes at once. Off: each "
+        "run starts its own kernel.",
+    ).tag(config=True)
 
     monitoring_ticker = Bool(
         True,

@@ -3,7 +3,6 @@ extension. Browser fixtures live in tests/browser/conftest.py."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from .support.run_folder import make_run_folder
 from .support.s3 import s3_root, s3_server
 from .support.session_servers import serve_for_session
 from .support.skops_cache import seed_skops_cache
+from .support.store_template import seed_from_template
 
 # Before pytest_plugins imports nbformat and jsonschema: 2.7 s of CPU less per test process.
 skip_iri_grammar()
@@ -37,11 +37,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def mlops_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Every test gets its own data dir and SQLite store; returns the data dir."""
+def mlops_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path
+) -> Iterator[Path]:
+    """Every test gets its own data dir and SQLite store, a copy of the migrated template (a
+    test that opens it would otherwise run every migration again: tests/support/store_template.py);
+    returns the data dir. Upgrades from an empty store are tested with `empty_db_url`."""
     data_dir = tmp_path / "mlops-data"
     monkeypatch.setenv("JUPYTER_MLOPS_DATA_DIR", str(data_dir))
     monkeypatch.delenv("JUPYTER_MLOPS_DB_URL", raising=False)
+    seed_from_template(sqlite_template)
     # `mlops.set_experiment` is per process: a test must not inherit an earlier test's choice.
     monkeypatch.setattr("jupyter_mlops.tracking.fluent._experiment_name", None)
     # Endpoints a test's server deploys start at a free high port, not the default 9321: tests
@@ -112,11 +117,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def jp_server_config(
-    request: pytest.FixtureRequest, mlops_store: Path, sqlite_template: Path
-) -> dict[str, Any]:
-    """pytest-jupyter's server, with the jupyter_mlops extension enabled, on a copy of the
-    migrated SQLite template (the server still checks it is at the heads and upgrades if not).
+def jp_server_config(request: pytest.FixtureRequest, mlops_store: Path) -> dict[str, Any]:
+    """pytest-jupyter's server, with the jupyter_mlops extension enabled, on the test's store
+    (`mlops_store`'s copy of the migrated template: the server checks it is at the heads).
 
     A module or test marked `@pytest.mark.capabilities("tracking", ...)` runs a server with
     only those (and what they require): no jobs runner, scheduler, ticker or cluster loop to
@@ -125,11 +128,11 @@ def jp_server_config(
     The warm spare endpoint process is off: it is one more process importing scikit-learn per
     server that deploys (about 3 s of CPU, some 40 servers in the suite) and serves nothing these
     tests assert. Its own tests drive it (tests/serving/test_serving_spare.py, one through a real
-    Jupyter server), and the browser tests' Lab runs the default, on."""
-    mlops_store.mkdir(parents=True, exist_ok=True)
-    if not (mlops_store / "mlops.db").exists():
-        shutil.copyfile(sqlite_template, mlops_store / "mlops.db")
-    mlops: dict[str, Any] = {"serving_warm_spare": False}
+    Jupyter server), and the browser tests' Lab runs the default, on.
+    The jobs runner's warm-kernel refill is off too, for the same reason: each server that ran
+    a notebook started one more kernel no test took (tests/jobs/test_jobs_kernel_pool.py drives
+    the pool, and the setting is checked there)."""
+    mlops: dict[str, Any] = {"serving_warm_spare": False, "jobs_warm_kernels": False}
     marker = request.node.get_closest_marker("capabilities")
     if marker is not None:
         mlops["capabilities"] = list(marker.args)

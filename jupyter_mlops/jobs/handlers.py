@@ -39,6 +39,7 @@ from ..tracking.provenance import runs_of_job_runs
 from . import api_models as api
 from .capability import JOB_RUNNER, JOBS
 from .entities import Job, JobRun, JobSpec
+from .kernel_pool import KernelPool
 from .parameters import check_parameters
 from .runner import JobRunner
 from .schedule import check_cron, check_timezone, describe, next_times
@@ -317,6 +318,7 @@ class JobsHost(ServerHost, Protocol):
     """The settings the jobs capability reads (`MLOpsApp` traitlets)."""
 
     jobs_concurrency: int
+    jobs_warm_kernels: bool
     jobs_scheduler: bool
     jobs_scheduler_interval: float
 
@@ -331,6 +333,7 @@ def setup(app: JobsHost) -> Teardown:
         output_root=root / "mlops-job-runs",
         root_dir=root,
         concurrency=app.jobs_concurrency,
+        kernel_pool=KernelPool(refill=app.jobs_warm_kernels),
     )
     app.services.provide(TASK_RUNNER, runner)
     app.services.provide(JOB_RUNNER, runner)

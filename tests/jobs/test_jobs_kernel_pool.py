@@ -101,3 +101,19 @@ def test_closing_the_runner_stops_the_kernels_it_kept(tmp_path, mlops_store):
                 os.waitpid(pid, os.WNOHANG)
         time.sleep(0.2)
     assert not any(psutil.pid_exists(p) for p in kept)
+
+
+@pytest.fixture(params=[True, False], ids=["warm", "cold"])
+def jp_server_config(request: pytest.FixtureRequest, jp_server_config: dict) -> dict:
+    """The suite's server (warm kernels off there) with `MLOpsApp.jobs_warm_kernels` set."""
+    jp_server_config["MLOpsApp"]["jobs_warm_kernels"] = request.param
+    return jp_server_config
+
+
+async def test_the_servers_runner_refills_warm_kernels_as_configured(mlops_app):
+    from jupyter_mlops.app import MLOpsApp
+    from jupyter_mlops.jobs.capability import JOB_RUNNER
+
+    assert MLOpsApp.class_traits()["jobs_warm_kernels"].default_value is True
+    pool = mlops_app.services.get(JOB_RUNNER)._kernels
+    assert pool.refill is mlops_app.jobs_warm_kernels
