@@ -15,7 +15,8 @@ from tests.support.browser import expect, open_mlops_sidebar, screenshot
 from tests.support.dialogs import confirm_dialog
 
 # Each check evaluates two versions on the holdout in a task: minutes on a loaded machine.
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+# Its test on `lab_page` takes the browser package's loaded Lab (tests/support/shared_lab.py).
+pytestmark = [pytest.mark.browser, pytest.mark.shared_lab, pytest.mark.timeout(900)]
 
 REGISTER = """
 import sys
@@ -42,13 +43,11 @@ mlops.set_gates(
 
 
 @pytest.mark.slow
-def test_promote_shows_the_gates_inline_before_confirming(blank_page, lab_server, tmp_path):
-    page = blank_page  # nothing loaded: the test opens its Lab URL first
+def test_promote_shows_the_gates_inline_before_confirming(lab_page, lab_server, tmp_path):
+    page = lab_page  # the sidebar reads the models when it shows
     holdout = str(tmp_path / "holdout.parquet")
     subprocess.run([sys.executable, "-c", REGISTER, holdout], env=lab_server.env(), check=True)
     lab_server.api("endpoints", "POST", {"model": "gated-model@champion"})
-    page.goto(lab_server.lab_url())
-    page.wait_for_selector("#jp-main-dock-panel", state="attached")
     open_mlops_sidebar(page)
     page.locator('[data-testid=mlops-model][data-model="gated-model"]').click()
     view = page.locator("[data-testid=mlops-model-view]")

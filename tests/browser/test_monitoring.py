@@ -59,11 +59,9 @@ service.evaluate_now(monitor.monitor_id, runner=None, now=now - 1000)
 """
 
 
-def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(blank_page, lab_server):
-    page = blank_page  # nothing loaded: the test opens its Lab URL first
+def test_the_monitor_page_shows_drift_alerts_and_evaluates_now(lab_page, lab_server):
+    page = lab_page  # the sidebar reads the monitors when it shows
     subprocess.run([sys.executable, "-c", SETUP], env=lab_server.env(), check=True)
-    page.goto(lab_server.lab_url())
-    page.wait_for_selector("#jp-main-dock-panel", state="attached")
     open_mlops_sidebar(page)
     item = page.locator('[data-testid=mlops-monitor][data-endpoint="watched"]')
     item.filter(has_text="DRIFT").wait_for(timeout=30_000)

@@ -30,11 +30,9 @@ mlops.register_model(DecisionTreeClassifier().fit(X, y), "browser-model", X=X)
 
 
 @pytest.mark.slow
-def test_deploy_then_promote_from_the_model_page(blank_page, lab_server):
-    page = blank_page  # nothing loaded: the test opens its Lab URL first
+def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
+    page = lab_page  # the sidebar reads the models when it shows
     subprocess.run([sys.executable, "-c", REGISTER], env=lab_server.env(), check=True)
-    page.goto(lab_server.lab_url())
-    page.wait_for_selector("#jp-main-dock-panel", state="attached")
     open_mlops_sidebar(page)
     page.locator('[data-testid=mlops-model][data-model="browser-model"]').click()
     view = page.locator("[data-testid=mlops-model-view]")
