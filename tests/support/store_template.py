@@ -4,9 +4,10 @@
 capability's migrations again: about 0.15-0.25 s of CPU per SQLite test in a warm test process
 (measured: test_tracking_search_operators.py 15.7 -> 10.5 CPU-s, test_tracking_store.py
 14 -> 10).
-A module whose tests open the store in the test process itself copies the template first, as
-`jp_server_config` (tests/conftest.py) does for a server. The upgrade from an empty store is
-tested where it is the subject (tests/core/test_store_schema.py).
+Every test's store is such a copy (`mlops_store`, tests/conftest.py), which a test's server
+opens too. The upgrade from an empty store is tested where it is the subject
+(tests/core/test_store_schema.py, `empty_db_url`), and the tests that prove a first use creates
+the store remove the copy first.
 """
 
 from __future__ import annotations

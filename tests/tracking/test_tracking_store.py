@@ -14,12 +14,9 @@ from jupyter_mlops.core.store import get_database
 from jupyter_mlops.tracking.entities import Metric, RunStatus
 from jupyter_mlops.tracking.store import TrackingStore
 
-from ..support.store_template import seed_from_template
-
 
 @pytest.fixture
-def store(db_url, mlops_store, sqlite_template):
-    seed_from_template(sqlite_template)  # not every migration again per test
+def store(db_url, mlops_store):
     return TrackingStore(get_database(), mlops_store)
 
 
