@@ -99,7 +99,7 @@ def measure_latency(
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], instance: str) -> None:
-    from ..serving.endpoint_client import NO_ANSWER, get_json
+    from ..serving.endpoint_client import answers_as
 
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -110,12 +110,7 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], instance: str) -> 
                 ErrorCode.UNAVAILABLE,
                 "latency",
             )
-        try:
-            answer = get_json(f"{url}/health", None, 1.0)
-        except NO_ANSWER:  # not listening yet (or loading: 503)
-            answer = None
-        # Only our process's answer: another one may have taken the port meanwhile.
-        if isinstance(answer, dict) and answer.get("instance") == instance:
+        if answers_as(url, instance):  # ours: another process may have taken the port
             return
         time.sleep(0.1)
     raise MLOpsError(f"{url} did not answer /health in time", ErrorCode.UNAVAILABLE, "latency")

@@ -31,6 +31,17 @@ def get_json(url: str, token: str | None, timeout: float = 2.0) -> Any:
         return json.loads(response.read())
 
 
+def answers_as(url: str, instance: str) -> bool:
+    """Whether the endpoint at `url` answers `/health` as ready with `instance`, the nonce its
+    process was started with (`endpoint_env.INSTANCE_ENV`): False while nothing answers HTTP
+    there yet, while it loads (503), or when another process answers on that port."""
+    try:
+        answer = get_json(f"{url}/health", None, 1.0)
+    except NO_ANSWER:
+        return False
+    return isinstance(answer, dict) and answer.get("instance") == instance
+
+
 def get_text(url: str, token: str | None, timeout: float = 2.0) -> str:
     """GET `url` (with the bearer token, if any) as text."""
     request = urllib.request.Request(url)

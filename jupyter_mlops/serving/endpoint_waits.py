@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from ..core.errors import ErrorCode, MLOpsError
-from .endpoint_client import NO_ANSWER, get_json, get_status
+from .endpoint_client import NO_ANSWER, answers_as, get_json, get_status
 from .entities import Endpoint
 
 HEALTH_TIMEOUT_S = 120.0
@@ -34,13 +34,9 @@ async def wait_healthy(
                 f"{tail.splitlines()[-1] if tail else 'no output'}",
                 ErrorCode.UNAVAILABLE,
             )
-        try:
-            answer = await asyncio.to_thread(get_json, f"{endpoint.url}/health", None, 1.0)
-        except NO_ANSWER:  # not answering HTTP yet: not ready, not a failed deploy
-            answer = None
         # Another process on the port (it took it between the supervisor's choice and our
         # bind) is not ours being ready: ours fails to bind and exits, and the deploy says so.
-        if isinstance(answer, dict) and answer.get("instance") == instance:
+        if await asyncio.to_thread(answers_as, endpoint.url, instance):
             return
         await asyncio.sleep(0.1)
     raise MLOpsError(
