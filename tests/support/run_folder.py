@@ -27,11 +27,7 @@ def make_run_folder(config: pytest.Config) -> None:
 
 
 def shared_text(name: str, build: Callable[[], str]) -> str:
-    """The text `name` of this run: built by the first process that asks (the others wait for
-    it), or here when there is no run folder."""
-    folder = os.environ.get(RUN_FOLDER_ENV)
-    if not folder or not Path(folder).is_dir():
-        return build()
+    """The text `name` of this run, which `build()` returns (see `shared_file`)."""
     return shared_file(name, lambda path: path.write_text(build())).read_text()
 
 
