@@ -49,7 +49,9 @@ from ..serving.capability import REGISTRY
 from ..tracking.capability import TRACKING
 from ..tracking.store import TrackingStore
 from . import artifact_proxy
+from . import logged_model_messages as lm
 from . import messages as m
+from . import registry_messages as rm
 from .capability import MLFLOW_LOGGED_MODELS, MLFLOW_REGISTRY, MLFLOW_TRACKING
 from .errors import (
     ENDPOINT_NOT_FOUND,
@@ -281,14 +283,16 @@ class LoggedModelCreateHandler(LoggedModelsHandler):
 
     contract: ClassVar[dict[str, Contract]] = {
         "post": Contract(
-            "Create a logged model of a run", response=m.LoggedModelAnswer, body=m.CreateLoggedModel
+            "Create a logged model of a run",
+            response=lm.LoggedModelAnswer,
+            body=lm.CreateLoggedModel,
         )
     }
 
     @web.authenticated
     async def post(self) -> None:
         """Reply with the new model."""
-        request = self.parse_body(m.CreateLoggedModel)
+        request = self.parse_body(lm.CreateLoggedModel)
         self.reply_message(await self.run_blocking(self.models.create, request))
 
 
@@ -297,14 +301,14 @@ class LoggedModelSearchHandler(LoggedModelsHandler):
 
     contract: ClassVar[dict[str, Contract]] = {
         "post": Contract(
-            "Search logged models", response=m.LoggedModelsAnswer, body=m.SearchLoggedModels
+            "Search logged models", response=lm.LoggedModelsAnswer, body=lm.SearchLoggedModels
         )
     }
 
     @web.authenticated
     async def post(self) -> None:
         """Reply with a page of models."""
-        request = self.parse_body(m.SearchLoggedModels)
+        request = self.parse_body(lm.SearchLoggedModels)
         self.reply_message(await self.run_blocking(self.models.search, request))
 
 
@@ -312,9 +316,11 @@ class LoggedModelHandler(LoggedModelsHandler):
     """`GET`, `PATCH` (finalize) and `DELETE` `logged-models/{model_id}`."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "get": Contract("A logged model", response=m.LoggedModelAnswer),
+        "get": Contract("A logged model", response=lm.LoggedModelAnswer),
         "patch": Contract(
-            "Set a logged model's status", response=m.LoggedModelAnswer, body=m.FinalizeLoggedModel
+            "Set a logged model's status",
+            response=lm.LoggedModelAnswer,
+            body=lm.FinalizeLoggedModel,
         ),
         "delete": Contract("Forget a logged model (its files stay)", response=m.Empty),
     }
@@ -327,7 +333,7 @@ class LoggedModelHandler(LoggedModelsHandler):
     @web.authenticated
     async def patch(self, model_id: str) -> None:
         """Set the status; reply with the model."""
-        request = self.parse_body(m.FinalizeLoggedModel)
+        request = self.parse_body(lm.FinalizeLoggedModel)
         self.reply_message(await self.run_blocking(self.models.finalize, model_id, request))
 
     @web.authenticated
@@ -340,13 +346,13 @@ class LoggedModelTagsHandler(LoggedModelsHandler):
     """`PATCH logged-models/{model_id}/tags`."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "patch": Contract("Set a logged model's tags", response=m.Empty, body=m.LoggedModelTags)
+        "patch": Contract("Set a logged model's tags", response=m.Empty, body=lm.LoggedModelTags)
     }
 
     @web.authenticated
     async def patch(self, model_id: str) -> None:
         """Set the tags."""
-        request = self.parse_body(m.LoggedModelTags)
+        request = self.parse_body(lm.LoggedModelTags)
         self.reply_message(await self.run_blocking(self.models.set_tags, model_id, request))
 
 
@@ -367,13 +373,13 @@ class LoggedModelParamsHandler(LoggedModelsHandler):
     """`POST logged-models/{model_id}/params`."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "post": Contract("Log a logged model's params", response=m.Empty, body=m.LoggedModelParams)
+        "post": Contract("Log a logged model's params", response=m.Empty, body=lm.LoggedModelParams)
     }
 
     @web.authenticated
     async def post(self, model_id: str) -> None:
         """Add the params."""
-        request = self.parse_body(m.LoggedModelParams)
+        request = self.parse_body(lm.LoggedModelParams)
         self.reply_message(await self.run_blocking(self.models.log_params, model_id, request))
 
 
@@ -382,32 +388,32 @@ class RegistryAliasHandler(Endpoint):
 
     service_key = MLFLOW_REGISTRY
     contract: ClassVar[dict[str, Contract]] = {
-        "get": Contract("The version an alias points to", response=m.ModelVersionAnswer,
-                        query=m.AliasRef),
-        "post": Contract("Point an alias at a version", response=m.Empty, body=m.SetAlias),
-        "delete": Contract("Remove an alias", response=m.Empty, body=m.AliasRef),
+        "get": Contract("The version an alias points to", response=rm.ModelVersionAnswer,
+                        query=rm.AliasRef),
+        "post": Contract("Point an alias at a version", response=m.Empty, body=rm.SetAlias),
+        "delete": Contract("Remove an alias", response=m.Empty, body=rm.AliasRef),
     }  # fmt: skip
 
     @web.authenticated
     async def get(self) -> None:
         """Reply with the version."""
         self.operation = "get_model_version_by_alias"  # type: ignore[misc]
-        await self._call(self.parse_query(m.AliasRef))
+        await self._call(self.parse_query(rm.AliasRef))
 
     @web.authenticated
     async def post(self) -> None:
         """Set the alias."""
         self.operation = "set_registered_model_alias"  # type: ignore[misc]
-        await self._call(self.parse_body(m.SetAlias))
+        await self._call(self.parse_body(rm.SetAlias))
 
     @web.authenticated
     async def delete(self) -> None:
         """Remove the alias (name and alias in the body, or in the query)."""
         self.operation = "delete_registered_model_alias"  # type: ignore[misc]
         if self.request.body:
-            await self._call(self.parse_body(m.AliasRef))
+            await self._call(self.parse_body(rm.AliasRef))
         else:
-            await self._call(self.parse_query(m.AliasRef))
+            await self._call(self.parse_query(rm.AliasRef))
 
 
 class ArtifactListHandler(MlflowHandler):
@@ -541,42 +547,42 @@ _ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel], str]] = 
 ]  # fmt: skip
 
 _REGISTRY_ENDPOINTS: list[tuple[str, str, str, type[BaseModel], type[BaseModel], str]] = [
-    ("registered-models/create", "post", "create_registered_model", m.CreateRegisteredModel,
-     m.RegisteredModelAnswer, "Name a registered model (stored with its first version)"),
-    ("registered-models/get", "get", "get_registered_model", m.ModelName,
-     m.RegisteredModelAnswer, "A registered model"),
-    ("registered-models/search", "get", "search_registered_models", m.SearchRegistry,
-     m.RegisteredModelsAnswer, "Search registered models"),
-    ("registered-models/get-latest-versions", "post", "get_latest_versions", m.LatestVersions,
-     m.ModelVersionsAnswer, "The newest version of each stage (stages are aliases here)"),
+    ("registered-models/create", "post", "create_registered_model", rm.CreateRegisteredModel,
+     rm.RegisteredModelAnswer, "Name a registered model (stored with its first version)"),
+    ("registered-models/get", "get", "get_registered_model", rm.ModelName,
+     rm.RegisteredModelAnswer, "A registered model"),
+    ("registered-models/search", "get", "search_registered_models", rm.SearchRegistry,
+     rm.RegisteredModelsAnswer, "Search registered models"),
+    ("registered-models/get-latest-versions", "post", "get_latest_versions", rm.LatestVersions,
+     rm.ModelVersionsAnswer, "The newest version of each stage (stages are aliases here)"),
     ("model-versions/transition-stage", "post", "transition_model_version_stage",
-     m.TransitionStage, m.ModelVersionAnswer,
+     rm.TransitionStage, rm.ModelVersionAnswer,
      "Move a version into a stage (deprecated in MLflow; moves the stage's alias)"),
-    ("model-versions/create", "post", "create_model_version", m.CreateModelVersion,
-     m.ModelVersionAnswer, "Register a run's model folder as a new version"),
-    ("model-versions/get", "get", "get_model_version", m.ModelVersionRef, m.ModelVersionAnswer,
+    ("model-versions/create", "post", "create_model_version", rm.CreateModelVersion,
+     rm.ModelVersionAnswer, "Register a run's model folder as a new version"),
+    ("model-versions/get", "get", "get_model_version", rm.ModelVersionRef, rm.ModelVersionAnswer,
      "A model version"),
     ("model-versions/get-download-uri", "get", "get_model_version_download_uri",
-     m.ModelVersionRef, m.DownloadUriAnswer, "Where a version's files come from (its source)"),
-    ("model-versions/search", "get", "search_model_versions", m.SearchRegistry,
-     m.ModelVersionsAnswer, "Search model versions"),
-    ("registered-models/rename", "post", "rename_registered_model", m.RenameRegisteredModel,
-     m.RegisteredModelAnswer, "Rename a registered model"),
-    ("registered-models/update", "patch", "update_registered_model", m.UpdateRegisteredModel,
-     m.RegisteredModelAnswer, "Set a registered model's description"),
-    ("registered-models/delete", "delete", "delete_registered_model", m.ModelName, m.Empty,
+     rm.ModelVersionRef, rm.DownloadUriAnswer, "Where a version's files come from (its source)"),
+    ("model-versions/search", "get", "search_model_versions", rm.SearchRegistry,
+     rm.ModelVersionsAnswer, "Search model versions"),
+    ("registered-models/rename", "post", "rename_registered_model", rm.RenameRegisteredModel,
+     rm.RegisteredModelAnswer, "Rename a registered model"),
+    ("registered-models/update", "patch", "update_registered_model", rm.UpdateRegisteredModel,
+     rm.RegisteredModelAnswer, "Set a registered model's description"),
+    ("registered-models/delete", "delete", "delete_registered_model", rm.ModelName, m.Empty,
      "Delete a registered model with its versions"),
-    ("registered-models/set-tag", "post", "set_registered_model_tag", m.RegisteredModelTag,
+    ("registered-models/set-tag", "post", "set_registered_model_tag", rm.RegisteredModelTag,
      m.Empty, "Set a registered model's tag"),
     ("registered-models/delete-tag", "delete", "delete_registered_model_tag",
-     m.RegisteredModelTagRef, m.Empty, "Delete a registered model's tag"),
-    ("model-versions/update", "patch", "update_model_version", m.UpdateModelVersion,
-     m.ModelVersionAnswer, "Set a model version's description"),
-    ("model-versions/delete", "delete", "delete_model_version", m.ModelVersionRef, m.Empty,
+     rm.RegisteredModelTagRef, m.Empty, "Delete a registered model's tag"),
+    ("model-versions/update", "patch", "update_model_version", rm.UpdateModelVersion,
+     rm.ModelVersionAnswer, "Set a model version's description"),
+    ("model-versions/delete", "delete", "delete_model_version", rm.ModelVersionRef, m.Empty,
      "Delete a model version"),
-    ("model-versions/set-tag", "post", "set_model_version_tag", m.ModelVersionTag, m.Empty,
+    ("model-versions/set-tag", "post", "set_model_version_tag", rm.ModelVersionTag, m.Empty,
      "Set a model version's tag"),
-    ("model-versions/delete-tag", "delete", "delete_model_version_tag", m.ModelVersionTagRef,
+    ("model-versions/delete-tag", "delete", "delete_model_version_tag", rm.ModelVersionTagRef,
      m.Empty, "Delete a model version's tag"),
 ]  # fmt: skip
 

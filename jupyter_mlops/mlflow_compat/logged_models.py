@@ -24,6 +24,7 @@ from ..core.errors import ErrorCode, MLOpsError
 from ..tracking.entities import Run
 from ..tracking.names import random_run_name
 from ..tracking.store import TrackingStore
+from . import logged_model_messages as lm
 from . import messages as m
 from .default_experiment import DefaultExperiment
 from .errors import INVALID_PARAMETER_VALUE, RESOURCE_DOES_NOT_EXIST, MlflowError
@@ -44,7 +45,7 @@ class LoggedModels:
         self._lock = threading.Lock()
         self.default = DefaultExperiment(store)
 
-    def create(self, request: m.CreateLoggedModel) -> m.LoggedModelAnswer:
+    def create(self, request: lm.CreateLoggedModel) -> lm.LoggedModelAnswer:
         """A new PENDING model, its files under its source run's artifacts (or those of a
         run made to hold them when it has no source run)."""
         # An unnamed model gets a drawn name, as MLflow's server gives one: two unnamed models
@@ -56,7 +57,7 @@ class LoggedModels:
             run = self._carrier_run(request.experiment_id, name, model_id)
         self.store.artifact_path(run.run_id, name)  # refuses a name that leaves the run
         now = now_ms()
-        info = m.LoggedModelInfo(
+        info = lm.LoggedModelInfo(
             model_id=model_id,
             experiment_id=self.default.shown(run.experiment_id),
             name=name,
@@ -69,10 +70,10 @@ class LoggedModels:
             source_run_id=request.source_run_id or None,
             tags=request.tags,
         )
-        model = m.LoggedModelMessage(info=info, data=m.LoggedModelData(params=request.params))
+        model = lm.LoggedModelMessage(info=info, data=lm.LoggedModelData(params=request.params))
         with self._lock:
             self._write(model)
-        return m.LoggedModelAnswer(model=model)
+        return lm.LoggedModelAnswer(model=model)
 
     def _source_run(self, run_id: str | None) -> Run | None:
         """The model's source run when this store has it. MLflow's server records any
@@ -107,20 +108,20 @@ class LoggedModels:
         )
         return self.store.update_run(run.run_id, status="FINISHED")
 
-    def get(self, model_id: str) -> m.LoggedModelAnswer:
+    def get(self, model_id: str) -> lm.LoggedModelAnswer:
         """One model."""
-        return m.LoggedModelAnswer(model=self._read(model_id))
+        return lm.LoggedModelAnswer(model=self._read(model_id))
 
-    def finalize(self, model_id: str, request: m.FinalizeLoggedModel) -> m.LoggedModelAnswer:
+    def finalize(self, model_id: str, request: lm.FinalizeLoggedModel) -> lm.LoggedModelAnswer:
         """Set the model's status (READY once its files are uploaded)."""
         with self._lock:
             model = self._read(model_id)
             model.info.status = request.status
             model.info.last_updated_timestamp_ms = now_ms()
             self._write(model)
-        return m.LoggedModelAnswer(model=model)
+        return lm.LoggedModelAnswer(model=model)
 
-    def set_tags(self, model_id: str, request: m.LoggedModelTags) -> m.Empty:
+    def set_tags(self, model_id: str, request: lm.LoggedModelTags) -> m.Empty:
         """Set tags (replacing values of the same keys)."""
         with self._lock:
             model = self._read(model_id)
@@ -145,7 +146,7 @@ class LoggedModels:
             self._write(model)
         return m.Empty()
 
-    def log_params(self, model_id: str, request: m.LoggedModelParams) -> m.Empty:
+    def log_params(self, model_id: str, request: lm.LoggedModelParams) -> m.Empty:
         """Add params to the model."""
         with self._lock:
             model = self._read(model_id)
@@ -162,13 +163,13 @@ class LoggedModels:
             self._path(model_id).unlink()
         return m.Empty()
 
-    def search(self, request: m.SearchLoggedModels) -> m.LoggedModelsAnswer:
+    def search(self, request: lm.SearchLoggedModels) -> lm.LoggedModelsAnswer:
         """The models of the experiments matching the filter, newest first."""
         clauses = _parse_filter(request.filter)
         wanted = set(request.experiment_ids)
         models = []
         for path in sorted(self.folder.glob("m-*.json")) if self.folder.exists() else []:
-            model = m.LoggedModelMessage.model_validate_json(path.read_text())
+            model = lm.LoggedModelMessage.model_validate_json(path.read_text())
             if wanted and model.info.experiment_id not in wanted:
                 continue
             values = model.info.model_dump()
@@ -192,7 +193,7 @@ class LoggedModels:
         page = models[start : start + max(request.max_results, 1)]
         following = start + len(page)
         token = str(following) if following < len(models) else None
-        return m.LoggedModelsAnswer(models=page, next_page_token=token)
+        return lm.LoggedModelsAnswer(models=page, next_page_token=token)
 
     def add_model_version(self, model_id: str, name: str, version: int) -> None:
         """Record a registered version of the model in its `mlflow.modelVersions` tag (a JSON
@@ -228,13 +229,13 @@ class LoggedModels:
                 model.data.metrics += [p.model_copy(update={"run_id": run_id}) for p in found]
                 self._write(model)
 
-    def _read(self, model_id: str) -> m.LoggedModelMessage:
+    def _read(self, model_id: str) -> lm.LoggedModelMessage:
         path = self._path(model_id)
         if not path.is_file():
             raise MlflowError(_not_found(model_id), RESOURCE_DOES_NOT_EXIST, "model_id")
-        return m.LoggedModelMessage.model_validate_json(path.read_text())
+        return lm.LoggedModelMessage.model_validate_json(path.read_text())
 
-    def _write(self, model: m.LoggedModelMessage) -> None:
+    def _write(self, model: lm.LoggedModelMessage) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(model.info.model_id)
         partial = path.with_suffix(".partial")
@@ -251,7 +252,7 @@ _ORDER_FIELDS = {
 }
 
 
-def _on_datasets(model: m.LoggedModelMessage, datasets: list[m.LoggedModelDataset]) -> bool:
+def _on_datasets(model: lm.LoggedModelMessage, datasets: list[lm.LoggedModelDataset]) -> bool:
     """Whether the model has a metric logged on one of the datasets (any model without)."""
     if not datasets:
         return True

@@ -36,6 +36,7 @@ from ..serving.model_uri import ModelRef
 from ..serving.registry import ModelRegistry
 from ..tracking.store import TrackingStore
 from . import messages as m
+from . import registry_messages as rm
 from .errors import (
     INVALID_PARAMETER_VALUE,
     RESOURCE_ALREADY_EXISTS,
@@ -88,9 +89,9 @@ def _stage_of(version: ModelVersion) -> str:
     return ARCHIVED if version.tags.get(ARCHIVED_TAG) == ARCHIVED else "None"
 
 
-def _version_message(version: ModelVersion) -> m.ModelVersionMessage:
+def _version_message(version: ModelVersion) -> rm.ModelVersionMessage:
     reason = version.tags.get(NOT_SERVABLE_TAG)
-    return m.ModelVersionMessage(
+    return rm.ModelVersionMessage(
         name=version.name,
         version=str(version.version),
         creation_timestamp=version.creation_time,
@@ -191,7 +192,7 @@ def _stage(stage: str) -> str:
     return found
 
 
-def _page(items: list[T], request: m.SearchRegistry) -> tuple[list[T], str | None]:
+def _page(items: list[T], request: rm.SearchRegistry) -> tuple[list[T], str | None]:
     token = request.page_token or "0"
     start = int(token) if re.fullmatch(r"[0-9]{1,9}", token) else 0
     page = items[start : start + request.max_results]
@@ -262,11 +263,11 @@ class MlflowRegistry:
                 newest[stage] = version
         return sorted(newest.values(), key=lambda version: version.version)
 
-    def _model_message(self, model: RegisteredModel) -> m.RegisteredModelMessage:
+    def _model_message(self, model: RegisteredModel) -> rm.RegisteredModelMessage:
         latest = []
         if model.latest_version is not None:
             latest = self._newest_per_stage(model.name, set(_STAGES.values()))
-        return m.RegisteredModelMessage(
+        return rm.RegisteredModelMessage(
             name=model.name,
             creation_timestamp=model.creation_time,
             last_updated_timestamp=model.last_update_time,
@@ -274,12 +275,14 @@ class MlflowRegistry:
             latest_versions=[_version_message(version) for version in latest],
             tags=[m.KeyValue(key=k, value=v) for k, v in model.tags.items()],
             aliases=[
-                m.AliasMessage(alias=alias, version=str(version))
+                rm.AliasMessage(alias=alias, version=str(version))
                 for alias, version in sorted(model.aliases.items())
             ],
         )
 
-    def create_registered_model(self, request: m.CreateRegisteredModel) -> m.RegisteredModelAnswer:
+    def create_registered_model(
+        self, request: rm.CreateRegisteredModel
+    ) -> rm.RegisteredModelAnswer:
         """Record a model (with its description and tags) before its first version; a taken
         name is `RESOURCE_ALREADY_EXISTS`."""
         tags = {_tag_key(tag.key): tag.value for tag in request.tags}
@@ -294,14 +297,14 @@ class MlflowRegistry:
                 ) from None
             raise
         model = self.registry.get_model(request.name)
-        return m.RegisteredModelAnswer(registered_model=self._model_message(model))
+        return rm.RegisteredModelAnswer(registered_model=self._model_message(model))
 
-    def get_registered_model(self, request: m.ModelName) -> m.RegisteredModelAnswer:
+    def get_registered_model(self, request: rm.ModelName) -> rm.RegisteredModelAnswer:
         """One registered model with its latest version and aliases."""
         model = self._call(lambda: self.registry.get_model(request.name), "registered model")
-        return m.RegisteredModelAnswer(registered_model=self._model_message(model))
+        return rm.RegisteredModelAnswer(registered_model=self._model_message(model))
 
-    def search_registered_models(self, request: m.SearchRegistry) -> m.RegisteredModelsAnswer:
+    def search_registered_models(self, request: rm.SearchRegistry) -> rm.RegisteredModelsAnswer:
         """Registered models by name."""
         models = [
             model
@@ -310,21 +313,21 @@ class MlflowRegistry:
         ]
         models = _sorted(models, request.order_by, _MODEL_ORDER, [("name", True)])
         page, token = _page(models, request)
-        return m.RegisteredModelsAnswer(
+        return rm.RegisteredModelsAnswer(
             registered_models=[self._model_message(model) for model in page],
             next_page_token=token,
         )
 
-    def get_latest_versions(self, request: m.LatestVersions) -> m.ModelVersionsAnswer:
+    def get_latest_versions(self, request: rm.LatestVersions) -> rm.ModelVersionsAnswer:
         """The newest version of each stage asked for (all stages when none): `Staging` and
         `Production` are the versions the aliases `staging` and `production` point at, `None`
         the newest version in neither (MLflow's stages are deprecated; see docs/mlflow.md)."""
         self._call(lambda: self.registry.get_model(request.name), "registered model")
         asked = {_stage(stage) for stage in request.stages} or set(_STAGES.values())
         ordered = self._newest_per_stage(request.name, asked)
-        return m.ModelVersionsAnswer(model_versions=[_version_message(v) for v in ordered])
+        return rm.ModelVersionsAnswer(model_versions=[_version_message(v) for v in ordered])
 
-    def transition_model_version_stage(self, request: m.TransitionStage) -> m.ModelVersionAnswer:
+    def transition_model_version_stage(self, request: rm.TransitionStage) -> rm.ModelVersionAnswer:
         """Move a version into a stage: `Staging`/`Production` point that alias at it (so it
         leaves the stage's previous version, which `archive_existing_versions` archives);
         `Archived` takes the stage aliases off and tags it archived; `None` takes both off."""
@@ -349,7 +352,7 @@ class MlflowRegistry:
         # One update of the version and its model, as MLflow's transition is.
         self._call(lambda: self.registry.touch_version(request.name, number), "model version")
         moved = self._call(lambda: self.registry.get_version(ref), "model version")
-        return m.ModelVersionAnswer(model_version=_version_message(moved))
+        return rm.ModelVersionAnswer(model_version=_version_message(moved))
 
     def _set_archived(self, name: str, number: int, archived: bool) -> None:
         if archived:
@@ -358,13 +361,13 @@ class MlflowRegistry:
             drop = functools.partial(self.registry.delete_version_tag, name, number, ARCHIVED_TAG)
             _unless_missing_tag(drop)
 
-    def get_model_version(self, request: m.ModelVersionRef) -> m.ModelVersionAnswer:
+    def get_model_version(self, request: rm.ModelVersionRef) -> rm.ModelVersionAnswer:
         """One version."""
         ref = ModelRef(request.name, version=_number(request.version))
         version = self._call(lambda: self.registry.get_version(ref), "model version")
-        return m.ModelVersionAnswer(model_version=_version_message(version))
+        return rm.ModelVersionAnswer(model_version=_version_message(version))
 
-    def get_model_version_download_uri(self, request: m.ModelVersionRef) -> m.DownloadUriAnswer:
+    def get_model_version_download_uri(self, request: rm.ModelVersionRef) -> rm.DownloadUriAnswer:
         """The version's source URI (its files are the registry's copy; MLflow's client
         downloads through the source's run)."""
         ref = ModelRef(request.name, version=_number(request.version))
@@ -381,9 +384,9 @@ class MlflowRegistry:
             except MLOpsError:
                 break  # the original is gone: its URI is what there is
             source = found.source
-        return m.DownloadUriAnswer(artifact_uri=source)
+        return rm.DownloadUriAnswer(artifact_uri=source)
 
-    def search_model_versions(self, request: m.SearchRegistry) -> m.ModelVersionsAnswer:
+    def search_model_versions(self, request: rm.SearchRegistry) -> rm.ModelVersionsAnswer:
         """Versions of every model matching the filter, in `order_by` (MLflow's default: the
         last registered first)."""
         versions = [
@@ -404,17 +407,17 @@ class MlflowRegistry:
             [("name", True), ("version", False)],
         )
         page, token = _page(versions, request)
-        return m.ModelVersionsAnswer(
+        return rm.ModelVersionsAnswer(
             model_versions=[_version_message(v) for v in page], next_page_token=token
         )
 
-    def get_model_version_by_alias(self, request: m.AliasRef) -> m.ModelVersionAnswer:
+    def get_model_version_by_alias(self, request: rm.AliasRef) -> rm.ModelVersionAnswer:
         """The version an alias points to."""
         ref = ModelRef(request.name, alias=request.alias)
         version = self._call(lambda: self.registry.get_version(ref), "alias")
-        return m.ModelVersionAnswer(model_version=_version_message(version))
+        return rm.ModelVersionAnswer(model_version=_version_message(version))
 
-    def set_registered_model_alias(self, request: m.SetAlias) -> m.Empty:
+    def set_registered_model_alias(self, request: rm.SetAlias) -> m.Empty:
         """Point an alias at a version (endpoints that follow it switch)."""
         number = _number(request.version)
         self._call(
@@ -422,12 +425,14 @@ class MlflowRegistry:
         )
         return m.Empty()
 
-    def delete_registered_model_alias(self, request: m.AliasRef) -> m.Empty:
+    def delete_registered_model_alias(self, request: rm.AliasRef) -> m.Empty:
         """Remove an alias."""
         self._call(lambda: self.registry.delete_alias(request.name, request.alias), "alias")
         return m.Empty()
 
-    def rename_registered_model(self, request: m.RenameRegisteredModel) -> m.RegisteredModelAnswer:
+    def rename_registered_model(
+        self, request: rm.RenameRegisteredModel
+    ) -> rm.RegisteredModelAnswer:
         """Rename a model with its versions and aliases (a taken name is
         `RESOURCE_ALREADY_EXISTS`; a model an endpoint serves is refused)."""
         if request.new_name != request.name and any(
@@ -441,23 +446,25 @@ class MlflowRegistry:
         model = self._call(
             lambda: self.registry.rename_model(request.name, request.new_name), "registered model"
         )
-        return m.RegisteredModelAnswer(registered_model=self._model_message(model))
+        return rm.RegisteredModelAnswer(registered_model=self._model_message(model))
 
-    def update_registered_model(self, request: m.UpdateRegisteredModel) -> m.RegisteredModelAnswer:
+    def update_registered_model(
+        self, request: rm.UpdateRegisteredModel
+    ) -> rm.RegisteredModelAnswer:
         """Set a model's description."""
         model = self._call(
             lambda: self.registry.update_model(request.name, description=request.description),
             "registered model",
         )
-        return m.RegisteredModelAnswer(registered_model=self._model_message(model))
+        return rm.RegisteredModelAnswer(registered_model=self._model_message(model))
 
-    def delete_registered_model(self, request: m.ModelName) -> m.Empty:
+    def delete_registered_model(self, request: rm.ModelName) -> m.Empty:
         """Delete a model, its versions, aliases and files (refused while an endpoint serves
         it)."""
         self._call(lambda: self.registry.delete_model(request.name), "registered model")
         return m.Empty()
 
-    def update_model_version(self, request: m.UpdateModelVersion) -> m.ModelVersionAnswer:
+    def update_model_version(self, request: rm.UpdateModelVersion) -> rm.ModelVersionAnswer:
         """Set a version's description."""
         number = _number(request.version)
         version = self._call(
@@ -466,22 +473,22 @@ class MlflowRegistry:
             ),
             "model version",
         )
-        return m.ModelVersionAnswer(model_version=_version_message(version))
+        return rm.ModelVersionAnswer(model_version=_version_message(version))
 
-    def delete_model_version(self, request: m.ModelVersionRef) -> m.Empty:
+    def delete_model_version(self, request: rm.ModelVersionRef) -> m.Empty:
         """Delete a version with the aliases pointing at it (refused while an endpoint
         serves it)."""
         number = _number(request.version)
         self._call(lambda: self.registry.delete_version(request.name, number), "model version")
         return m.Empty()
 
-    def set_registered_model_tag(self, request: m.RegisteredModelTag) -> m.Empty:
+    def set_registered_model_tag(self, request: rm.RegisteredModelTag) -> m.Empty:
         """Set (or overwrite) a model's tag."""
         tags = {_tag_key(request.key): request.value}
         self._call(lambda: self.registry.update_model(request.name, tags=tags), "registered model")
         return m.Empty()
 
-    def set_model_version_tag(self, request: m.ModelVersionTag) -> m.Empty:
+    def set_model_version_tag(self, request: rm.ModelVersionTag) -> m.Empty:
         """Set (or overwrite) a version's tag."""
         number = _number(request.version)
         tags = {_tag_key(request.key): request.value}
@@ -490,7 +497,7 @@ class MlflowRegistry:
         )
         return m.Empty()
 
-    def delete_registered_model_tag(self, request: m.RegisteredModelTagRef) -> m.Empty:
+    def delete_registered_model_tag(self, request: rm.RegisteredModelTagRef) -> m.Empty:
         """Remove a model's tag (a missing tag is no error, as in MLflow)."""
         self._call(
             lambda: _unless_missing_tag(
@@ -500,7 +507,7 @@ class MlflowRegistry:
         )
         return m.Empty()
 
-    def delete_model_version_tag(self, request: m.ModelVersionTagRef) -> m.Empty:
+    def delete_model_version_tag(self, request: rm.ModelVersionTagRef) -> m.Empty:
         """Remove a version's tag (a missing tag is no error, as in MLflow)."""
         number = _number(request.version)
         self._call(
@@ -511,7 +518,7 @@ class MlflowRegistry:
         )
         return m.Empty()
 
-    def create_model_version(self, request: m.CreateModelVersion) -> m.ModelVersionAnswer:
+    def create_model_version(self, request: rm.CreateModelVersion) -> rm.ModelVersionAnswer:
         """Register the model folder at `source` as a new version: the workbench's format, or
         an MLflow model folder (`MLmodel`): skops becomes a servable version, anything pickled
         a version marked not servable (`model_format.mlflow_folder`). A version made from a
@@ -525,7 +532,7 @@ class MlflowRegistry:
             )
         return answer
 
-    def _create_version(self, request: m.CreateModelVersion) -> m.ModelVersionAnswer:
+    def _create_version(self, request: rm.CreateModelVersion) -> rm.ModelVersionAnswer:
         copied = _REGISTERED.match(request.source)
         if copied is not None and not request.source.startswith("models:/m-"):
             return self._copy_version(request, copied.group(1), int(copied.group(2)))
@@ -560,7 +567,7 @@ class MlflowRegistry:
                     "source",
                 ) from None
             raise
-        return m.ModelVersionAnswer(model_version=_version_message(version))
+        return rm.ModelVersionAnswer(model_version=_version_message(version))
 
     def _has_files(self, source: str) -> bool:
         """Whether the run at a `runs:/` source exists and has anything at its path."""
@@ -572,8 +579,8 @@ class MlflowRegistry:
         return folder.exists()
 
     def _register_metadata_only(
-        self, request: m.CreateModelVersion, source: str
-    ) -> m.ModelVersionAnswer:
+        self, request: rm.CreateModelVersion, source: str
+    ) -> rm.ModelVersionAnswer:
         """A version of a source with no model files (a run this store never saw): recorded,
         as MLflow's registry records any source, and marked not servable."""
         in_run = source[len("runs:/") :].partition("/")[0] if source.startswith("runs:/") else ""
@@ -591,11 +598,11 @@ class MlflowRegistry:
                 tags={tag.key: tag.value for tag in request.tags} or None,
                 not_servable=NO_FILES_REASON,
             )
-        return m.ModelVersionAnswer(model_version=_version_message(version))
+        return rm.ModelVersionAnswer(model_version=_version_message(version))
 
     def _copy_version(
-        self, request: m.CreateModelVersion, name: str, number: int
-    ) -> m.ModelVersionAnswer:
+        self, request: rm.CreateModelVersion, name: str, number: int
+    ) -> rm.ModelVersionAnswer:
         """`copy_model_version`: the version's kept folder registered again under another
         name (its tags with it, as MLflow copies them)."""
         ref = ModelRef(name, version=number)
@@ -611,7 +618,7 @@ class MlflowRegistry:
             tags=tags or None,
             not_servable=tags.get(NOT_SERVABLE_TAG),
         )
-        return m.ModelVersionAnswer(model_version=_version_message(version))
+        return rm.ModelVersionAnswer(model_version=_version_message(version))
 
     def _mlflow_folder(self, source: str) -> Path | None:
         """The run's folder at a `runs:/` source when it is an MLflow model folder."""
@@ -623,8 +630,8 @@ class MlflowRegistry:
         return folder if is_mlflow_folder(folder) else None
 
     def _register_mlflow_folder(
-        self, request: m.CreateModelVersion, source: str, folder: Path
-    ) -> m.ModelVersionAnswer:
+        self, request: rm.CreateModelVersion, source: str, folder: Path
+    ) -> rm.ModelVersionAnswer:
         run_id = source[len("runs:/") :].partition("/")[0]
         tags = {tag.key: tag.value for tag in request.tags}
         with tempfile.TemporaryDirectory(prefix="mlops-mlflow-model-") as scratch:
@@ -647,7 +654,7 @@ class MlflowRegistry:
                 tags=tags or None,
                 not_servable=described.not_servable,
             )
-        return m.ModelVersionAnswer(model_version=_version_message(version))
+        return rm.ModelVersionAnswer(model_version=_version_message(version))
 
     def _runs_uri(self, source: str, model_id: str | None) -> str | None:
         """`runs:/<run_id>/<path>` for the sources MLflow's client sends (None: a source
