@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..core.errors import MLOpsError, NotFoundError
 from .entities import Run, RunView
 from .process_client import get_client
-from .store import MAX_RESULTS_LIMIT
+from .store_reads import MAX_RESULTS_LIMIT
 
 if TYPE_CHECKING:
     import pandas as pd
