@@ -36,23 +36,14 @@ from ..core.team.permissions import (
 )
 from ..core.team.permissions import from_grants as permission_from_grants
 from . import experiment_tags, read_queries, validation
-from .batch_writes import (
-    MetricPoint,
-    experiment_for_new_run,
-    run_exists,
-    write_metric_points,
-    write_new_run,
-    write_params,
-    write_tags,
-)
-from .batch_writes import (
-    end_run as write_end_run,
-)
+from .batch_writes import MetricPoint, write_metric_points, write_params, write_tags
 from .entities import Experiment, LifecycleStage, Metric, Run, RunStatus, RunView
 from .entity_rows import experiment_entity, run_entity
 from .heartbeat import ProcessIdentity
 from .metric_points import metric_step, metric_timestamp
 from .names import random_run_name
+from .run_writes import end_run as write_end_run
+from .run_writes import experiment_for_new_run, run_exists, write_new_run
 from .store_artifacts import TrackingStoreArtifacts
 from .store_reads import TrackingStoreReads
 from .tables import ExperimentRow, RunRow, TagRow
