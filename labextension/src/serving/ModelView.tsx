@@ -1,9 +1,8 @@
 import React from 'react';
 
-import { confirmAction, formatDate, plural, PolledView } from '../kit';
+import { confirmAction, PolledView } from '../kit';
 import { APIError } from '../request';
 import {
-  deleteEndpoint,
   deploy,
   endpointAction,
   endpointStats,
@@ -11,26 +10,20 @@ import {
   getModel,
   rotateEndpointToken,
   setAlias,
-  updateModel,
-  updateVersion
+  updateModel
 } from './api';
+import { DEFAULT_ALIAS, PROTECTED_TAG } from './aliases';
+import { EndpointCard, IEndpointActions } from './EndpointCard';
 import { IEndpoint, IEndpointStats, IModelDetail, IModelVersion } from './model';
 import { RegistryDetails } from './RegistryDetails';
-import { VersionCompare } from './VersionCompare';
+import { VersionsTable } from './VersionsTable';
 import { checkGates, promoteThroughGates } from '../evaluation/api';
 import { confirmGatedPromotion } from '../evaluation/GateResults';
 import { EvaluationTab } from '../evaluation/EvaluationTab';
 import { whoAmI } from '../team/api';
 import { Approvals } from '../team/Approvals';
 import { Byline } from '../team/Byline';
-import { WhyHere } from '../team/WhyHere';
 import { History } from '../team/History';
-
-/** The model's own protected aliases (besides the configured ones), a comma list. */
-const PROTECTED_TAG = 'mlops.protected_aliases';
-
-/** The alias the Deploy button creates and Promote moves. */
-export const DEFAULT_ALIAS = 'champion';
 
 const TAB_LABELS = { model: 'Model', evaluation: 'Evaluation', history: 'History' };
 
@@ -53,22 +46,6 @@ interface IRate {
   requests: number;
   time: number;
   perSecond: number | null;
-}
-
-function fixed(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined ? '—' : value.toFixed(digits);
-}
-
-/** A curl call of the endpoint: a record of the served version's columns, its token if any. */
-function curlSnippet(endpoint: IEndpoint, version: IModelVersion | undefined, token: string) {
-  const columns = version?.input_schema.columns ?? [];
-  const record = Object.fromEntries(columns.map(c => [c.name, 0]));
-  const body = JSON.stringify({ dataframe_records: [record] });
-  const auth = endpoint.auth ? ` \\\n  -H 'Authorization: Bearer ${token}'` : '';
-  return (
-    `curl -X POST ${endpoint.url}/invocations \\\n  -H 'Content-Type: application/json'` +
-    `${auth} \\\n  -d '${body}'`
-  );
 }
 
 /** A model's page: versions (Deploy, Promote), endpoints with live figures (Rollback, Stop). */
@@ -268,6 +245,12 @@ export class ModelView extends PolledView<IModelViewData> {
     current: number | null
   ): JSX.Element {
     const { model } = data;
+    const actions: IEndpointActions = {
+      busy: this._busy !== null,
+      act: (label, work) => this._act(label, work),
+      confirmThen: (label, question, work) => this._confirmThen(label, question, work),
+      showToken: (name, rotate) => this._showToken(name, rotate)
+    };
     return (
       <>
         {this._busy ? (
@@ -287,13 +270,17 @@ export class ModelView extends PolledView<IModelViewData> {
             HTTP endpoint on 127.0.0.1.
           </div>
         ) : (
-          model.endpoints.map(e =>
-            this._renderEndpoint(
-              e,
-              data.stats[e.name],
-              model.versions.find(v => v.version === e.serving_version)
-            )
-          )
+          model.endpoints.map(e => (
+            <EndpointCard
+              key={e.name}
+              endpoint={e}
+              stats={data.stats[e.name]}
+              version={model.versions.find(v => v.version === e.serving_version)}
+              rate={this._rates[e.name]?.perSecond ?? null}
+              token={this._tokens[e.name]}
+              actions={actions}
+            />
+          ))
         )}
         <Approvals
           modelName={model.name}
@@ -305,178 +292,22 @@ export class ModelView extends PolledView<IModelViewData> {
           openNotebook={this._options.openNotebook}
         />
         <h3>Versions</h3>
-        <table className="jp-MLOps-versionTable">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Aliases</th>
-              <th>Created</th>
-              <th>Estimator</th>
-              <th>Lineage</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {model.versions.map(version => {
-              const served = endpoint?.serving_version === version.version;
-              const comparable = current !== null && version.version !== current;
-              return (
-                <React.Fragment key={version.version}>
-                  <tr data-testid="mlops-model-version" data-version={version.version}>
-                    <td>v{version.version}</td>
-                    <td>
-                      {version.aliases.map(a => `@${a}`).join(' ')}
-                      {version.aliases.length > 0 ? (
-                        <WhyHere
-                          model={model.name}
-                          version={version.version}
-                          refresh={model.last_update_time}
-                        />
-                      ) : null}
-                    </td>
-                    <td>
-                      {formatDate(version.creation_time)}
-                      {version.created_by ? ` by ${version.created_by}` : ''}
-                    </td>
-                    <td title={version.estimator_class}>
-                      {version.estimator_class.split('.').pop()}
-                    </td>
-                    <td>{this._renderLineage(version)}</td>
-                    <td className="jp-MLOps-versionActions">
-                      <button
-                        className="jp-Button jp-mod-styled jp-mod-small"
-                        data-testid="mlops-version-open-details"
-                        aria-expanded={this._detailsOf === version.version}
-                        title={`Description and tags of v${version.version}`}
-                        onClick={() => this._toggleDetails(version.version)}
-                      >
-                        Details
-                      </button>
-                      {comparable ? (
-                        <button
-                          className="jp-Button jp-mod-styled jp-mod-small"
-                          data-testid="mlops-compare"
-                          aria-expanded={this._comparing === version.version}
-                          title={`Metrics, training data drift and lineage of v${version.version} beside v${current}`}
-                          onClick={() => this._toggleCompare(version.version)}
-                        >
-                          Compare with v{current}
-                        </button>
-                      ) : null}
-                      {endpoint === undefined ? (
-                        <button
-                          className="jp-Button jp-mod-styled jp-mod-small jp-mod-accept"
-                          data-testid="mlops-deploy"
-                          disabled={this._busy !== null}
-                          onClick={() => this._deploy(version)}
-                        >
-                          Deploy
-                        </button>
-                      ) : served ? (
-                        <span className="jp-MLOps-muted">serving</span>
-                      ) : (
-                        <button
-                          className="jp-Button jp-mod-styled jp-mod-small"
-                          data-testid="mlops-promote"
-                          disabled={this._busy !== null}
-                          title={`Serve v${version.version} on ${endpoint.name} (no request fails)`}
-                          onClick={() => void this._promote(endpoint, version)}
-                        >
-                          Promote
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                  {this._detailsOf === version.version ? (
-                    <tr className="jp-MLOps-compareRow" data-testid="mlops-version-details-row">
-                      <td colSpan={6}>
-                        <RegistryDetails
-                          what="version"
-                          description={version.description}
-                          tags={version.tags}
-                          onSave={update => updateVersion(model.name, version.version, update)}
-                        />
-                      </td>
-                    </tr>
-                  ) : null}
-                  {comparable && this._comparing === version.version ? (
-                    <tr className="jp-MLOps-compareRow">
-                      <td colSpan={6}>{this._renderCompare(version, current, endpoint)}</td>
-                    </tr>
-                  ) : null}
-                </React.Fragment>
-              );
-            })}
-          </tbody>
-        </table>
+        <VersionsTable
+          model={model}
+          endpoint={endpoint}
+          current={current}
+          busy={this._busy !== null}
+          detailsOf={this._detailsOf}
+          comparing={this._comparing}
+          onToggleDetails={version => this._toggleDetails(version)}
+          onToggleCompare={version => this._toggleCompare(version)}
+          onDeploy={version => this._deploy(version)}
+          onPromote={(e, version) => this._promote(e, version)}
+          openRun={this._options.openRun}
+          openNotebook={this._options.openNotebook}
+          openProfile={this._options.openProfile}
+        />
       </>
-    );
-  }
-
-  private _renderCompare(
-    version: IModelVersion,
-    current: number,
-    endpoint: IEndpoint | undefined
-  ): JSX.Element {
-    const action =
-      endpoint === undefined
-        ? {
-            label: `Deploy v${version.version}`,
-            title: `Point @${DEFAULT_ALIAS} at v${version.version} and start an endpoint`,
-            run: () => this._deploy(version)
-          }
-        : {
-            label: `Promote v${version.version}`,
-            title: `Serve v${version.version} on ${endpoint.name} (no request fails)`,
-            run: () => void this._promote(endpoint, version)
-          };
-    return (
-      <VersionCompare
-        modelName={this.modelName}
-        version={version.version}
-        current={current}
-        currentLabel={endpoint ? `endpoint ${endpoint.name}` : `@${DEFAULT_ALIAS}`}
-        actionLabel={action.label}
-        actionTitle={action.title}
-        busy={this._busy !== null}
-        onAction={action.run}
-        onClose={() => this._toggleCompare(version.version)}
-        openRun={this._options.openRun}
-        openNotebook={this._options.openNotebook}
-      />
-    );
-  }
-
-  private _renderLineage(version: IModelVersion): JSX.Element {
-    return (
-      <span className="jp-MLOps-lineage">
-        {version.run_id ? (
-          <button
-            className="jp-MLOps-link"
-            onClick={() => this._options.openRun(version.run_id as string)}
-          >
-            run {version.run_id.slice(0, 8)}
-          </button>
-        ) : null}
-        {version.notebook_path ? (
-          <button
-            className="jp-MLOps-link"
-            onClick={() => this._options.openNotebook(version.notebook_path as string)}
-          >
-            notebook
-          </button>
-        ) : null}
-        {version.training_profile ? (
-          <button
-            className="jp-MLOps-link"
-            title={`Training data profile ${version.training_profile} (the drift baseline)`}
-            data-testid="mlops-version-profile"
-            onClick={() => this._options.openProfile(version.training_profile as string)}
-          >
-            training data
-          </button>
-        ) : null}
-      </span>
     );
   }
 
@@ -484,177 +315,5 @@ export class ModelView extends PolledView<IModelViewData> {
     this._act(rotate ? 'Rotating the token…' : 'Reading the token…', async () => {
       this._tokens[name] = await (rotate ? rotateEndpointToken(name) : endpointToken(name));
     });
-  }
-
-  private _renderCall(endpoint: IEndpoint, version: IModelVersion | undefined): JSX.Element {
-    const token = this._tokens[endpoint.name];
-    const shown = token !== undefined && token !== null;
-    return (
-      <details className="jp-MLOps-endpointCall" data-testid="mlops-endpoint-call">
-        <summary>How to call</summary>
-        <pre data-testid="mlops-endpoint-snippet">
-          {curlSnippet(endpoint, version, shown ? token : '<token>')}
-        </pre>
-        {endpoint.auth ? (
-          <div className="jp-MLOps-endpointActions">
-            <span className="jp-MLOps-muted">
-              Python: <code>mlops.get_endpoint("{endpoint.name}").token</code>
-            </span>
-            <button
-              className="jp-Button jp-mod-styled jp-mod-small"
-              data-testid="mlops-endpoint-show-token"
-              disabled={this._busy !== null}
-              onClick={() => this._showToken(endpoint.name, false)}
-            >
-              Show token
-            </button>
-            <button
-              className="jp-Button jp-mod-styled jp-mod-small"
-              data-testid="mlops-endpoint-rotate-token"
-              disabled={this._busy !== null}
-              title="Give the endpoint a new token; the current one stops working"
-              onClick={() => {
-                if (
-                  window.confirm(`Rotate the token of ${endpoint.name}? Callers need the new one.`)
-                ) {
-                  this._showToken(endpoint.name, true);
-                }
-              }}
-            >
-              Rotate token
-            </button>
-          </div>
-        ) : (
-          <div className="jp-MLOps-muted">No token: deployed without auth.</div>
-        )}
-      </details>
-    );
-  }
-
-  private _renderEndpoint(
-    endpoint: IEndpoint,
-    stats: IEndpointStats | undefined,
-    version: IModelVersion | undefined
-  ): JSX.Element {
-    const rate = this._rates[endpoint.name]?.perSecond ?? null;
-    const running = endpoint.state === 'running';
-    return (
-      <div
-        key={endpoint.name}
-        className="jp-MLOps-endpointCard"
-        data-testid="mlops-endpoint"
-        data-state={endpoint.state}
-        data-version={endpoint.serving_version ?? ''}
-      >
-        <div className="jp-MLOps-endpointHead">
-          <span className={`jp-MLOps-endpointState jp-MLOps-state-${endpoint.state}`}>
-            {endpoint.state}
-          </span>
-          <b>{endpoint.name}</b>
-          <span>
-            {endpoint.target} → v{endpoint.serving_version ?? '—'}
-          </span>
-          <a
-            href={`${endpoint.url}/health`}
-            target="_blank"
-            rel="noreferrer"
-            data-testid="mlops-endpoint-url"
-          >
-            {endpoint.url}
-          </a>
-          <span
-            className={endpoint.restarts > 0 ? 'jp-MLOps-error' : 'jp-MLOps-muted'}
-            data-testid="mlops-endpoint-restarts"
-            title="Times the process was restarted after it died"
-          >
-            {endpoint.restarts} restart{endpoint.restarts === 1 ? '' : 's'}
-          </span>
-          <Byline createdBy={endpoint.created_by} updatedBy={endpoint.updated_by} />
-        </div>
-        {endpoint.message ? <div className="jp-MLOps-muted">{endpoint.message}</div> : null}
-        {this._renderCall(endpoint, version)}
-        {running && stats?.reachable ? (
-          <div className="jp-MLOps-endpointStats" data-testid="mlops-endpoint-stats">
-            <span>{stats.requests} requests</span>
-            <span>{rate === null ? '—' : rate.toFixed(1)} req/s</span>
-            <span>p50 {fixed(stats.latency_p50_ms)} ms</span>
-            <span>p99 {fixed(stats.latency_p99_ms)} ms</span>
-            <span className={stats.errors > 0 ? 'jp-MLOps-error' : ''}>
-              {plural(stats.errors, 'error')}
-            </span>
-          </div>
-        ) : null}
-        <div className="jp-MLOps-endpointActions">
-          <button
-            className="jp-Button jp-mod-styled jp-mod-small"
-            data-testid="mlops-rollback"
-            disabled={this._busy !== null || !running}
-            onClick={() =>
-              void this._confirmThen(
-                'Rolling back…',
-                {
-                  title: `Roll back ${endpoint.name}?`,
-                  body:
-                    `${endpoint.name} serves the version it served before ` +
-                    `v${endpoint.serving_version}, with the same no-downtime switch as a promotion.`,
-                  label: 'Roll back'
-                },
-                () => endpointAction(endpoint.name, 'rollback')
-              )
-            }
-          >
-            Rollback
-          </button>
-          {running ? (
-            <button
-              className="jp-Button jp-mod-styled jp-mod-small"
-              disabled={this._busy !== null}
-              onClick={() =>
-                void this._confirmThen(
-                  'Stopping…',
-                  {
-                    title: `Stop ${endpoint.name}?`,
-                    body: `Requests to ${endpoint.url} fail until you start it again.`,
-                    label: 'Stop',
-                    warn: true
-                  },
-                  () => endpointAction(endpoint.name, 'stop')
-                )
-              }
-            >
-              Stop
-            </button>
-          ) : (
-            <button
-              className="jp-Button jp-mod-styled jp-mod-small"
-              disabled={this._busy !== null}
-              onClick={() => this._act('Starting…', () => endpointAction(endpoint.name, 'start'))}
-            >
-              Start
-            </button>
-          )}
-          <button
-            className="jp-Button jp-mod-styled jp-mod-small jp-mod-warn"
-            disabled={this._busy !== null}
-            onClick={() =>
-              void this._confirmThen(
-                'Deleting…',
-                {
-                  title: `Delete endpoint ${endpoint.name}?`,
-                  body:
-                    'Its process stops and its URL stops answering. The model and its versions ' +
-                    'stay in the registry; monitors of this endpoint stop receiving traffic.',
-                  label: 'Delete',
-                  warn: true
-                },
-                () => deleteEndpoint(endpoint.name)
-              )
-            }
-          >
-            Delete
-          </button>
-        </div>
-      </div>
-    );
   }
 }
