@@ -16,12 +16,12 @@ import {
   dataColumns,
   isShown,
   nextSort,
-  orderByClause,
-  parseChoice,
-  quoteKey
+  orderByClause
 } from './columns';
+import { readChoice, saveChoice } from './columnChoiceStore';
 import { ComparePanel } from './ComparePanel';
 import { ExperimentCharts } from './ExperimentCharts';
+import { exampleFilter, isSearchError } from './experimentSearch';
 import { FilterBar } from './FilterBar';
 import { IExperimentDetail, IRun, IRunsPage, ViewType } from './model';
 import { Pager } from './Pager';
@@ -43,36 +43,6 @@ export interface IExperimentViewOptions {
 interface IExperimentData {
   detail: IExperimentDetail;
   page: IRunsPage;
-}
-
-/** A filter that uses this experiment's own keys, shown as the search box's placeholder. */
-function exampleFilter(detail: IExperimentDetail): string {
-  const clauses = [];
-  if (detail.metric_keys.length > 0) {
-    clauses.push(`metrics.${quoteKey(detail.metric_keys[0])} > 0.9`);
-  }
-  if (detail.param_keys.length > 0) {
-    clauses.push(`params.${quoteKey(detail.param_keys[0])} = '…'`);
-  }
-  return clauses.length > 0 ? clauses.join(' and ') : "attributes.status = 'FINISHED'";
-}
-
-/** Errors about the search itself: they show under the filter box. */
-function isSearchError(error: APIError | null): boolean {
-  return error !== null && (error.field === 'filter' || error.field === 'order_by');
-}
-
-/** Where the chosen columns of an experiment are remembered (this browser). */
-function choiceKey(experimentId: string): string {
-  return `jupyter-mlops:columns:${experimentId}`;
-}
-
-function readChoice(experimentId: string): IColumnChoice {
-  try {
-    return parseChoice(window.localStorage.getItem(choiceKey(experimentId)));
-  } catch {
-    return parseChoice(null); // storage disabled
-  }
 }
 
 /**
@@ -217,11 +187,7 @@ export class ExperimentView extends PolledView<IExperimentData> {
 
   private _onChoice = (choice: IColumnChoice): void => {
     this._choice = choice;
-    try {
-      window.localStorage.setItem(choiceKey(this.experimentId), JSON.stringify(choice));
-    } catch {
-      // Storage full or disabled: the choice lasts as long as the tab.
-    }
+    saveChoice(this.experimentId, choice);
     this.update();
   };
 
