@@ -3,18 +3,14 @@ import { describe, it } from 'node:test';
 
 import { dataColumns } from '../src/tracking/columns';
 import { IMetricHistory } from '../src/tracking/model';
+import { commonMetric, compareRows, metricChart } from '../src/tracking/metricTraces';
 import {
-  axisValues,
-  commonMetric,
-  compareRows,
-  defaultAxes,
   defaultParallelAxes,
-  runsWithin,
-  metricChart,
   parallelAxis,
   parallelChart,
-  scatterChart
-} from '../src/tracking/traces';
+  runsWithin
+} from '../src/tracking/parallelTraces';
+import { axisValues, defaultAxes, scatterChart } from '../src/tracking/traces';
 import { run } from './runs';
 
 const runs = [

@@ -3,7 +3,7 @@ import React, { useEffect, useMemo, useState } from 'react';
 import { formatValue, runLabel } from './format';
 import { MetricChart } from './MetricChart';
 import { IRun } from './model';
-import { XAxis, commonMetric, compareRows } from './traces';
+import { XAxis, commonMetric, compareRows } from './metricTraces';
 
 /**
  * The selected runs side by side: one metric's chart (a line per run, or labelled bars for

@@ -8,12 +8,11 @@ import { ParallelAxesPicker } from './ParallelAxesPicker';
 import {
   ConstraintRange,
   MAX_PARALLEL_AXES,
-  defaultAxes,
   defaultParallelAxes,
   parallelChart,
-  runsWithin,
-  scatterChart
-} from './traces';
+  runsWithin
+} from './parallelTraces';
+import { defaultAxes, scatterChart } from './traces';
 
 type ChartKind = 'scatter' | 'parallel';
 

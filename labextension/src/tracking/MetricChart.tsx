@@ -4,9 +4,9 @@ import { ErrorNote } from '../kit/ErrorNote';
 import { Plot } from '../kit/Plot';
 import { useRequest } from '../kit/useRequest';
 import { getMetricHistory } from './api';
-import { XAxis, metricChart } from './traces';
+import { XAxis, metricChart } from './metricTraces';
 
-export type { XAxis } from './traces';
+export type { XAxis } from './metricTraces';
 
 /** One run to draw: its id and the label of its trace. */
 export interface IChartSeries {
