@@ -27,8 +27,8 @@ from sqlalchemy import func, select
 
 from ..core import artifact_store
 from ..core.db import Database
-from ..core.errors import ErrorCode, MLOpsError, NotFoundError
-from ..core.team import approvals, audit, notifications
+from ..core.errors import ErrorCode, MLOpsError
+from ..core.team import audit, notifications
 from ..core.team.identity import current_user
 from ..core.team.permissions import Permission, grant_owner, require
 from ..model_format import (
@@ -48,9 +48,10 @@ from ..model_format.mlflow_folder import (
     not_servable_sha256,
 )
 from .endpoint_records import EndpointRecords
-from .entities import Alias, ModelVersion, RegisteredModel
-from .model_uri import ModelRef, check_alias, check_name
+from .entities import ModelVersion, RegisteredModel
+from .model_uri import ModelRef, check_name
 from .registry_admin import RegistryAdmin
+from .registry_aliases import RegistryAliases
 from .registry_rows import (
     aliases_of,
     latest_version,
@@ -108,10 +109,11 @@ def _publish(folder: Path, name: str, number: int) -> str:
     return location
 
 
-class ModelRegistry(RegistryAdmin, EndpointRecords):
+class ModelRegistry(RegistryAdmin, RegistryAliases, EndpointRecords):
     """Models, versions, aliases and endpoints of one store; model files under `data_dir`.
 
-    Renames and deletions come from `RegistryAdmin`, endpoint records from `EndpointRecords`.
+    Renames and deletions come from `RegistryAdmin`, aliases from `RegistryAliases`, endpoint
+    records from `EndpointRecords`.
     """
 
     def __init__(self, database: Database, data_dir: str | Path) -> None:
@@ -346,68 +348,3 @@ class ModelRegistry(RegistryAdmin, EndpointRecords):
             estimator, info = load_pickled(folder, version.content_hash)
             return estimator, info
         return load_model(folder, expected_sha256=version.content_hash, trusted=trusted)
-
-    # --- aliases -------------------------------------------------------------------------
-
-    def set_alias(self, name: str, alias: str, version: int) -> Alias:
-        """Point `alias` at `version`; the version it pointed to becomes `previous_version`."""
-        check_alias(alias)
-        now = now_ms()
-        with self.database.session(write=True) as session:
-            version_row(session, name, version)
-            model = model_row(session, name)
-            row = session.get(AliasRow, (name, alias))
-            current = row.version if row is not None else None
-            # Protected aliases move only with an approval (or back, as a rollback).
-            how = approvals.check_alias_move(
-                session,
-                name,
-                alias,
-                version,
-                current=current,
-                previous=row.previous_version if row is not None else None,
-                model_tags=json.loads(model.tags or "{}"),
-            )
-            if row is None:
-                row = AliasRow(name=name, alias=alias, version=version, update_time=now)
-                session.add(row)
-            elif row.version != version:
-                row.previous_version, row.version, row.update_time = row.version, version, now
-            if how != "unchanged":
-                row.updated_by = current_user()
-                audit.record(
-                    session,
-                    "alias.rollback" if how == "rollback" else "alias.set",
-                    "model",
-                    name,
-                    before={"alias": alias, "version": current},
-                    after={"alias": alias, "version": version},
-                    comment={"approved": "approved request", "gates": "passed gates"}.get(how),
-                )
-            session.flush()
-            return Alias(
-                name, alias, row.version, row.previous_version, row.update_time, row.updated_by
-            )
-
-    def get_alias(self, name: str, alias: str) -> Alias:
-        """One alias."""
-        with self.database.session() as session:
-            row = session.get(AliasRow, (name, alias))
-            if row is None:
-                raise NotFoundError(f"model {name!r} has no alias {alias!r}", field="alias")
-            return Alias(
-                name, alias, row.version, row.previous_version, row.update_time, row.updated_by
-            )
-
-    def delete_alias(self, name: str, alias: str) -> None:
-        """Remove an alias (an endpoint following it keeps serving what it loaded)."""
-        with self.database.session(write=True) as session:
-            row = session.get(AliasRow, (name, alias))
-            if row is None:
-                raise NotFoundError(f"model {name!r} has no alias {alias!r}", field="alias")
-            tags = json.loads(model_row(session, name).tags or "{}")
-            needed = Permission.MANAGE if approvals.is_protected(alias, tags) else Permission.EDIT
-            require(session, needed, model=name, action=f"remove {name}@{alias}")
-            before = {"alias": alias, "version": row.version}
-            audit.record(session, "alias.delete", "model", name, before=before)
-            session.delete(row)
