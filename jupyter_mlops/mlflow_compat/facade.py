@@ -1,6 +1,8 @@
 """MLflow's tracking operations over the workbench's `TrackingStore` (blocking; run in a thread).
 
-Each method takes a request message and returns an answer message of `messages`. The mapping:
+`MlflowFacade` adds the runs (create, log, search, metric history, run artifacts) to the
+experiment operations of its base `experiment_facade.MlflowExperiments`. Each method takes a
+request message and returns an answer message of `messages`. The mapping:
 
 - an experiment's `artifact_location` is `mlflow-artifacts:/<experiment_id>` and a run's
   `artifact_uri` is `mlflow-artifacts:/<experiment_id>/<run_id>/artifacts`, so MLflow's client
@@ -13,38 +15,24 @@ Each method takes a request message and returns an answer message of `messages`.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable, Sequence
 
 from ..core.clock import now_ms as _now_ms
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.team.identity import current_user
-from ..tracking.entities import Experiment, Metric, Run, RunView
+from ..tracking.entities import Metric, Run
 from ..tracking.store import TrackingStore
-from ..tracking.validation import checked_tags
 from . import messages as m
-from .default_experiment import DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, DefaultExperiment
-from .errors import (
-    INVALID_PARAMETER_VALUE,
-    RESOURCE_ALREADY_EXISTS,
-    RESOURCE_DOES_NOT_EXIST,
-    MlflowError,
-)
-from .experiment_search import experiment_matches, order_experiments
+from .default_experiment import DEFAULT_EXPERIMENT_ID
+from .errors import INVALID_PARAMETER_VALUE, RESOURCE_DOES_NOT_EXIST, MlflowError
+from .experiment_facade import ARTIFACT_SCHEME, MlflowExperiments, possible_experiment_id
 from .run_inputs import RunInputs
+from .search_paging import check_max_results, page_start, page_token, view
 
 RUN_NAME_TAG = "mlflow.runName"
 USER_TAG = "mlflow.user"
 PARENT_TAG = "mlflow.parentRunId"
-ARTIFACT_SCHEME = "mlflow-artifacts:"
-
-_VIEWS = {
-    "ACTIVE_ONLY": RunView.ACTIVE_ONLY,
-    "DELETED_ONLY": RunView.DELETED_ONLY,
-    "ALL": RunView.ALL,
-}
 
 # `tags.mlflow.runName` (also quoted) -> the attribute it stands for.
 _SYSTEM_TAG_FILTER = re.compile(
@@ -57,50 +45,9 @@ _SYSTEM_TAG_ATTRIBUTE = {
 }
 
 
-def experiment_artifact_location(experiment_id: str) -> str:
-    """Where MLflow's client sends an experiment's artifacts (through the proxy routes)."""
-    return f"{ARTIFACT_SCHEME}/{experiment_id}"
-
-
 def run_artifact_uri(experiment_id: str, run_id: str) -> str:
     """Where MLflow's client sends a run's artifacts (through the proxy routes)."""
     return f"{ARTIFACT_SCHEME}/{experiment_id}/{run_id}/artifacts"
-
-
-_EXPERIMENT_ID = re.compile(r"^[0-9]{1,19}$")
-
-
-def _possible_experiment_id(text: str) -> bool:
-    """Whether `text` can be an experiment id here (a decimal int64)."""
-    return bool(_EXPERIMENT_ID.match(text)) and int(text) < 2**63
-
-
-def _view(name: str) -> RunView:
-    try:
-        return _VIEWS[name]
-    except KeyError:
-        raise MlflowError(
-            f"Invalid view type {name!r}: use ACTIVE_ONLY, DELETED_ONLY or ALL",
-            INVALID_PARAMETER_VALUE,
-            "view_type",
-        ) from None
-
-
-def experiment_message(
-    experiment: Experiment, tags: dict[str, str] | None = None, shown_id: str | None = None
-) -> m.ExperimentMessage:
-    """An experiment in MLflow's shape, with its tags; `shown_id` is the id MLflow's client
-    is given (see `default_experiment`), else its own."""
-    experiment_id = shown_id or experiment.experiment_id
-    return m.ExperimentMessage(
-        experiment_id=experiment_id,
-        name=experiment.name,
-        artifact_location=experiment_artifact_location(experiment_id),
-        lifecycle_stage=experiment.lifecycle_stage,
-        last_update_time=experiment.last_update_time,
-        creation_time=experiment.creation_time,
-        tags=[m.KeyValue(key=k, value=v) for k, v in (tags or {}).items()],
-    )
 
 
 def run_info_message(run: Run, experiment_id: str | None = None) -> m.RunInfoMessage:
@@ -162,176 +109,14 @@ def mlflow_filter(text: str | None) -> str | None:
     return _SYSTEM_TAG_FILTER.sub(lambda match: _SYSTEM_TAG_ATTRIBUTE[match.group(1)], text)
 
 
-SEARCH_MAX_RESULTS = 50_000  # MLflow's server's bound on a search page
-
-
-def _check_max_results(value: int) -> None:
-    """MLflow's server's bound on `max_results`, refused in its words (clients match them)."""
-    if not 0 < value <= SEARCH_MAX_RESULTS:
-        raise MlflowError(
-            f"Invalid value {value} for parameter 'max_results' supplied: Hint: at most "
-            f"{SEARCH_MAX_RESULTS} results per page.",
-            INVALID_PARAMETER_VALUE,
-            "max_results",
-        )
-
-
-class MlflowFacade:
+class MlflowFacade(MlflowExperiments):
     """MLflow's tracking service on a `TrackingStore` (thread-safe, as the store is)."""
 
     def __init__(self, store: TrackingStore) -> None:
-        self.store = store
+        super().__init__(store)
         self.inputs = RunInputs(store.data_dir)
-        self.default = DefaultExperiment(store)
         # Set by `handlers.setup` to the logged models' `add_metrics` (they import this module).
         self.on_model_metrics: Callable[[str, list[m.MetricMessage]], None] | None = None
-
-    # --- experiments -----------------------------------------------------------------
-
-    def get_experiment(self, request: m.ExperimentRef) -> m.ExperimentAnswer:
-        """`experiments/get`."""
-        experiment = self._experiment(request.experiment_id)
-        return m.ExperimentAnswer(experiment=self._with_tags([experiment])[0])
-
-    def get_experiment_by_name(self, request: m.ExperimentByName) -> m.ExperimentAnswer:
-        """`experiments/get-by-name` (`Default` always exists, as in a fresh MLflow store)."""
-        if request.experiment_name == DEFAULT_EXPERIMENT_NAME:
-            self.default.own_id(create=True)
-        found = self.store.get_experiment_by_name(request.experiment_name)
-        if found is None:
-            raise MlflowError(
-                f"Could not find experiment with name '{request.experiment_name}'",
-                RESOURCE_DOES_NOT_EXIST,
-                "experiment_name",
-            )
-        return m.ExperimentAnswer(experiment=self._with_tags([found])[0])
-
-    def create_experiment(self, request: m.CreateExperiment) -> m.CreateExperimentAnswer:
-        """`experiments/create`: a new name only (`RESOURCE_ALREADY_EXISTS` otherwise), with
-        its tags and `artifact_location` (a folder or fsspec URI: its runs keep their artifacts
-        there; the client still sends them through the facade's proxy routes)."""
-        name = request.name.strip()
-        if not name:
-            raise MlflowError("Experiment name cannot be empty", INVALID_PARAMETER_VALUE, "name")
-        existing = self.store.get_experiment_by_name(name)
-        if existing is not None:
-            deleted = " (deleted)" if existing.lifecycle_stage == "deleted" else ""
-            raise MlflowError(
-                f"Experiment '{name}' already exists{deleted}", RESOURCE_ALREADY_EXISTS, "name"
-            )
-        tags = checked_tags({tag.key: tag.value for tag in request.tags})  # before creating
-        experiment = self.store.get_or_create_experiment(name, request.artifact_location or None)
-        if tags:
-            self.store.set_experiment_tags(experiment.experiment_id, tags)
-        return m.CreateExperimentAnswer(experiment_id=experiment.experiment_id)
-
-    def search_experiments(self, request: m.SearchExperiments) -> m.ExperimentsAnswer:
-        """`experiments/search`: MLflow's experiment filter (`name`, `creation_time`,
-        `last_update_time`, `experiment_id` and `tags.KEY` comparisons joined by AND) and
-        order."""
-        _check_max_results(request.max_results)
-        # A fresh MLflow store has the "Default" experiment; code that lists experiments
-        # expects it (here it is made on first need, and "0" also names it).
-        self.store.get_or_create_experiment(None)
-        experiments = self.store.list_experiments(_view(request.view_type))
-        tags = self.store.get_experiment_tags([e.experiment_id for e in experiments])
-        matching = [
-            e
-            for e in experiments
-            if experiment_matches(e, request.filter, tags.get(e.experiment_id, {}))
-        ]
-        ordered = order_experiments(matching, request.order_by)
-        start = _page_start(request.page_token)
-        page = ordered[start : start + request.max_results]
-        following = start + len(page)
-        return m.ExperimentsAnswer(
-            experiments=[self._experiment_message(e, tags.get(e.experiment_id)) for e in page],
-            next_page_token=_page_token(following) if following < len(ordered) else None,
-        )
-
-    def delete_experiment(self, request: m.ExperimentRef) -> m.Empty:
-        """`experiments/delete` (soft, with its runs; `experiments/restore` brings both back)."""
-        experiment = self._experiment(request.experiment_id)
-        if experiment.lifecycle_stage != "active":
-            raise MlflowError(
-                f"Cannot delete experiment {experiment.experiment_id}: it is already deleted",
-                INVALID_PARAMETER_VALUE,
-                "experiment_id",
-            )
-        self.store.delete_experiment(experiment.experiment_id)
-        return m.Empty()
-
-    def restore_experiment(self, request: m.ExperimentRef) -> m.Empty:
-        """`experiments/restore`: the experiment and the runs its deletion deleted."""
-        experiment = self._experiment(request.experiment_id)
-        if experiment.lifecycle_stage != "deleted":
-            raise MlflowError(
-                f"Cannot restore experiment {experiment.experiment_id}: it is not deleted",
-                INVALID_PARAMETER_VALUE,
-                "experiment_id",
-            )
-        self.store.restore_experiment(experiment.experiment_id)
-        return m.Empty()
-
-    def update_experiment(self, request: m.UpdateExperiment) -> m.Empty:
-        """`experiments/update`: rename an active experiment (a taken name is refused)."""
-        experiment = self._experiment(request.experiment_id)
-        name = request.new_name.strip()
-        if not name:
-            raise MlflowError(
-                "Experiment name cannot be empty", INVALID_PARAMETER_VALUE, "new_name"
-            )
-        if experiment.lifecycle_stage != "active":
-            raise MlflowError(
-                "Cannot rename a non-active experiment", INVALID_PARAMETER_VALUE, "experiment_id"
-            )
-        existing = self.store.get_experiment_by_name(name)
-        if existing is not None and existing.experiment_id != experiment.experiment_id:
-            raise MlflowError(
-                f"Experiment '{name}' already exists", RESOURCE_ALREADY_EXISTS, "new_name"
-            )
-        self.store.rename_experiment(experiment.experiment_id, name)
-        return m.Empty()
-
-    def set_experiment_tag(self, request: m.ExperimentTag) -> m.Empty:
-        """`experiments/set-experiment-tag`."""
-        experiment = self._experiment(request.experiment_id)
-        self.store.set_experiment_tags(experiment.experiment_id, {request.key: request.value})
-        return m.Empty()
-
-    def delete_experiment_tag(self, request: m.ExperimentTagRef) -> m.Empty:
-        """`experiments/delete-experiment-tag`."""
-        experiment = self._experiment(request.experiment_id)
-        self.store.delete_experiment_tag(experiment.experiment_id, request.key)
-        return m.Empty()
-
-    def _with_tags(self, experiments: list[Experiment]) -> list[m.ExperimentMessage]:
-        tags = self.store.get_experiment_tags([e.experiment_id for e in experiments])
-        return [self._experiment_message(e, tags.get(e.experiment_id)) for e in experiments]
-
-    def _experiment_message(
-        self, experiment: Experiment, tags: dict[str, str] | None
-    ) -> m.ExperimentMessage:
-        return experiment_message(experiment, tags, self.default.shown(experiment.experiment_id))
-
-    def _experiment(self, experiment_id: str) -> Experiment:
-        if experiment_id == DEFAULT_EXPERIMENT_ID:
-            # MLflow's client logs to experiment "0" until one is set; here that is "Default".
-            experiment_id = self.default.own_id(create=True) or experiment_id
-        if not _possible_experiment_id(experiment_id):
-            raise MlflowError(
-                f"No Experiment with id={experiment_id} exists",
-                RESOURCE_DOES_NOT_EXIST,
-                "experiment_id",
-            )
-        try:
-            return self.store.get_experiment(experiment_id)
-        except MLOpsError as error:
-            raise MlflowError(
-                f"No Experiment with id={experiment_id} exists",
-                RESOURCE_DOES_NOT_EXIST,
-                "experiment_id",
-            ) from error
 
     # --- runs ------------------------------------------------------------------------
 
@@ -499,14 +284,14 @@ class MlflowFacade:
 
     def search_runs(self, request: m.SearchRuns) -> m.RunsAnswer:
         """`runs/search`: MLflow's filter and order syntax, paged."""
-        _check_max_results(request.max_results)
+        check_max_results(request.max_results)
         ids = []
         for experiment_id in request.experiment_ids:
             if experiment_id == DEFAULT_EXPERIMENT_ID:
                 default = self.default.own_id()
                 if default is not None:
                     ids.append(default)
-            elif _possible_experiment_id(experiment_id):
+            elif possible_experiment_id(experiment_id):
                 ids.append(experiment_id)  # an id that cannot exist here matches no run
         if not ids:
             return m.RunsAnswer()
@@ -517,7 +302,7 @@ class MlflowFacade:
             order_by,
             request.max_results,
             request.page_token,
-            run_view=_view(request.run_view_type),
+            run_view=view(request.run_view_type),
         )
         latest = self.store.latest_metric_points([run.run_id for run in page.runs])
         return m.RunsAnswer(
@@ -533,7 +318,7 @@ class MlflowFacade:
         run_id = request.the_run_id
         self._run(run_id)
         points = self.store.metric_history(run_id, request.metric_key)
-        start = _page_start(request.page_token)
+        start = page_start(request.page_token)
         size = request.max_results if request.max_results else len(points) - start
         if size < 0 or (request.max_results is not None and request.max_results <= 0):
             raise MlflowError("max_results must be positive", INVALID_PARAMETER_VALUE)
@@ -541,7 +326,7 @@ class MlflowFacade:
         following = start + len(page)
         return m.MetricHistoryAnswer(
             metrics=[_metric(point) for point in page],
-            next_page_token=_page_token(following) if following < len(points) else None,
+            next_page_token=page_token(following) if following < len(points) else None,
         )
 
     # --- helpers ---------------------------------------------------------------------
@@ -600,20 +385,3 @@ def check_batch_limits(metrics: int, params: int, tags: int) -> None:
                 INVALID_PARAMETER_VALUE,
                 what.split(",")[0],
             )
-
-
-def _page_start(token: str | None) -> int:
-    """The offset a page token of this module stands for (0 for none)."""
-    if not token:
-        return 0
-    try:
-        offset = int(base64.urlsafe_b64decode(token.encode()).decode())
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        offset = -1
-    if offset < 0:
-        raise MlflowError("Invalid page token", INVALID_PARAMETER_VALUE, "page_token")
-    return offset
-
-
-def _page_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(str(offset).encode()).decode()
