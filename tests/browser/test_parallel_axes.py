@@ -12,8 +12,8 @@ import textwrap
 
 import pytest
 
-from tests.browser.test_experiments_panel import open_experiment
 from tests.support.browser import expect, screenshot
+from tests.support.experiments_panel import open_experiment
 
 # Its test on `lab_page` takes the browser package's loaded Lab (tests/support/shared_lab.py).
 pytestmark = [pytest.mark.browser, pytest.mark.shared_lab]
