@@ -4,84 +4,47 @@ One manager lives in the Jupyter server (built in `handlers.setup`, closed with 
 without a server, a kernel uses its own (`client.LocalBackend`). Its async methods may be
 awaited from any event loop: the work runs on the manager's own loop thread (`LoopThread`),
 so every cluster, scheduler comm and adaptive controller shares one loop and no lock.
+
+The manager keeps the records and the current cluster; what a start builds is in
+`cluster_start.py`, a cluster's live status in `live_status.py`, the size ceilings in
+`size_limits.py`, dashboard links and proxy keys in `dashboard_links.py`, and what a client
+needs to connect in `client_connection.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
-import os
-import secrets
-import time
 import uuid
-from dataclasses import dataclass, field
-from inspect import isawaitable
-from typing import Any, Literal
+from typing import Any
 
 from traitlets import Dict, Float, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
 from ..core.errors import ErrorCode, MLOpsError, NotFoundError
-from . import gateway
-from .describe import connect_code, describe_workers
+from . import gateway, size_limits
+from .client_connection import client_connection
+from .cluster_record import ManagedCluster, maybe_await
+from .cluster_start import build_cluster, plan_start
+from .dashboard_links import (
+    DashboardKeys,
+    dashboard_links,
+    served_dashboard_ports,
+    served_dashboard_url,
+)
 from .entities import (
     AdaptRange,
-    AdaptState,
     ClusterConnection,
     ClusterInfo,
     ClusterKind,
     ClusterLimits,
     ClusterList,
     StartCluster,
-    TLSCredentials,
 )
-from .factory import ClusterFactory, plan_cluster, resolve_factory
-from .gpus import gpu_environment, gpu_info, select_gpus
+from .factory import ClusterFactory, resolve_factory
+from .gpus import gpu_environment
+from .live_status import describe_cluster
 from .loop import LoopThread
-
-
-@dataclass
-class ManagedCluster:
-    """The manager's record of one cluster; `cluster` is None when connected by address."""
-
-    id: str
-    name: str
-    kind: ClusterKind
-    class_path: str
-    started: float = field(default_factory=time.time)
-    state: Literal["starting", "running", "failed"] = "starting"
-    error: str | None = None
-    cluster: Any = None
-    address: str | None = None
-    comm: Any = None
-    adaptive: Any | None = None
-    adapt: AdaptRange | None = None
-    gpu_indexes: list[int] = field(default_factory=list)
-    security: Any = None
-    """The `distributed.Security` of a scheduler we started with TLS (its credentials)."""
-    direct_dashboard: str | None = None
-    """The dashboard URL given at connect: opened directly, never proxied."""
-
-
-def _machine_memory() -> int:
-    import psutil
-
-    return int(psutil.virtual_memory().total)
-
-
-def _in_process_dashboard_port(record: ManagedCluster) -> int | None:
-    """The dashboard port of a scheduler we started in this process (our own object, never
-    what a scheduler reports about itself), or None."""
-    from distributed import Scheduler
-
-    scheduler = getattr(record.cluster, "scheduler", None)
-    if not isinstance(scheduler, Scheduler):
-        return None
-    server = getattr(scheduler, "http_server", None)
-    port = getattr(server, "port", None) if server is not None else None
-    return port if isinstance(port, int) and port > 0 else None
 
 
 class ClusterManager(LoggingConfigurable):
@@ -133,7 +96,7 @@ class ClusterManager(LoggingConfigurable):
         # it stops them, and a list racing the stop must not adopt them again.
         self._stopped_gateway_names: set[str] = set()
         self._counter = 0
-        self._dashboard_secret = secrets.token_bytes(32)
+        self._dashboard_keys = DashboardKeys()
         self.local = False
 
     # ---- public API: awaitable from any loop ------------------------------------------
@@ -168,12 +131,12 @@ class ClusterManager(LoggingConfigurable):
 
     async def scale(self, cluster_id: str, workers: int) -> ClusterInfo:
         """Scale to `workers` (stops adaptive scaling)."""
-        self._check_workers(workers, "workers", self.limits())
+        size_limits.check_workers(workers, "workers", self.limits())
         return await self._loop.run(self._scale(cluster_id, workers))
 
     async def adapt(self, cluster_id: str, bounds: AdaptRange) -> ClusterInfo:
         """Scale adaptively between the bounds."""
-        self._check_workers(bounds.maximum, "adapt.maximum", self.limits())
+        size_limits.check_workers(bounds.maximum, "adapt.maximum", self.limits())
         return await self._loop.run(self._adapt(cluster_id, bounds))
 
     async def make_current(self, cluster_id: str) -> ClusterInfo:
@@ -196,21 +159,16 @@ class ClusterManager(LoggingConfigurable):
 
     def dashboard_key(self, cluster_id: str) -> str:
         """The path key that opens this cluster's proxied dashboard (see `dashboard.py`)."""
-        mac = hmac.new(
-            self._dashboard_secret, cluster_id.encode("utf-8", "replace"), hashlib.sha256
-        )
-        return mac.hexdigest()[:32]
+        return self._dashboard_keys.key(cluster_id)
 
     def dashboard_root(self, cluster_id: str) -> str:
         """Where the server proxies this cluster's dashboard, relative to the base URL (no
         trailing slash): `mlops/api/clusters/{id}/dashboard/{key}` (see `dashboard.py`)."""
-        return f"mlops/api/clusters/{cluster_id}/dashboard/{self.dashboard_key(cluster_id)}"
+        return self._dashboard_keys.root(cluster_id)
 
     def dashboard_key_matches(self, cluster_id: str, key: str) -> bool:
         """Whether `key` is this cluster's dashboard key (constant-time)."""
-        # Bytes: compare_digest refuses str with non-ASCII characters (any URL may carry them).
-        expected = self.dashboard_key(cluster_id).encode()
-        return hmac.compare_digest(expected, key.encode("utf-8", "replace"))
+        return self._dashboard_keys.matches(cluster_id, key)
 
     async def connection(self, cluster_id: str) -> ClusterConnection:
         """The address and TLS credentials a client needs (only for authenticated callers)."""
@@ -218,40 +176,11 @@ class ClusterManager(LoggingConfigurable):
 
     def limits(self) -> ClusterLimits:
         """The configured ceilings (0 in a traitlet means: what this machine has)."""
-        cpus = os.cpu_count() or 1
-        return ClusterLimits(
-            max_workers=self.max_workers or cpus,
-            max_threads=self.max_threads or cpus,
-            max_memory=self.max_memory or _machine_memory(),
-        )
+        return size_limits.configured_limits(self.max_workers, self.max_threads, self.max_memory)
 
     def check_request(self, request: StartCluster) -> None:
         """Refuse sizes beyond the limits with a 400 naming the field."""
-        limits = self.limits()
-        self._check_workers(request.workers, "workers", limits)
-        if request.adapt is not None:
-            self._check_workers(request.adapt.maximum, "adapt.maximum", limits)
-        if request.threads is not None and request.threads > limits.max_threads:
-            raise MLOpsError(
-                f"threads: at most {limits.max_threads} threads per worker here "
-                "(ClusterManager.max_threads)",
-                field="threads",
-            )
-        memory = request.memory_bytes
-        if memory is not None and memory > limits.max_memory:
-            raise MLOpsError(
-                f"memory: at most {limits.max_memory} bytes per worker here "
-                "(ClusterManager.max_memory)",
-                field="memory",
-            )
-
-    @staticmethod
-    def _check_workers(workers: int | None, field: str, limits: ClusterLimits) -> None:
-        if workers is not None and workers > limits.max_workers:
-            raise MLOpsError(
-                f"{field}: at most {limits.max_workers} workers here (ClusterManager.max_workers)",
-                field=field,
-            )
+        size_limits.check_request(request, self.limits())
 
     async def shutdown(self) -> None:
         """Close every cluster, then stop the loop thread (the server's teardown)."""
@@ -326,7 +255,7 @@ class ClusterManager(LoggingConfigurable):
         for cluster in found:
             if cluster.name in self._stopped_gateway_names:  # stopped while the list was asked
                 with contextlib.suppress(Exception):
-                    await _maybe_await(cluster.close())
+                    await maybe_await(cluster.close())
                 continue
             record = self._new_record("configured", factory.class_path, None)
             record.name = f"Gateway cluster {cluster.name[:8]}"
@@ -335,52 +264,9 @@ class ClusterManager(LoggingConfigurable):
             record.security = gateway.cluster_security(cluster)
 
     async def _start(self, request: StartCluster) -> ClusterInfo:
-        factory = self.factory()
-        if gateway.is_gateway(factory.class_path):
-            # GPUs and other options are the gateway's to grant: they go as cluster options.
-            wanted = gateway.requested_options(request, self.gateway_gpu_option)
-            plan = plan_cluster(request.model_copy(update={"gpus": None}), factory, None)
-            plan.kwargs["cluster_options"] = await gateway.cluster_options(plan.kwargs, wanted)
-        else:
-            if request.options:
-                raise MLOpsError(
-                    "options: cluster options are Dask Gateway's "
-                    f"(MLOpsApp.cluster_backend = 'gateway'); {factory.class_path} takes none",
-                    field="options",
-                )
-            gpus = select_gpus(request.gpu_count) if request.gpu_count is not None else None
-            plan = plan_cluster(request, factory, gpus)
+        plan = await plan_start(request, self.factory(), self.gateway_gpu_option)
         record = self._new_record(plan.kind, plan.class_path, request.name)
-        record.gpu_indexes = plan.gpu_indexes
-        record.security = plan.security
-        try:
-            cluster = await plan.cls(**plan.kwargs, asynchronous=True)
-            record.cluster = cluster
-            record.address = cluster.scheduler_address
-            record.comm = cluster.scheduler_comm
-            if record.security is None:  # a gateway issues per-cluster credentials
-                record.security = gateway.cluster_security(cluster)
-            if plan.scale_to is not None and request.adapt is None:
-                await _maybe_await(cluster.scale(plan.scale_to))
-            if request.adapt is not None:
-                record.adaptive = cluster.adapt(
-                    minimum=request.adapt.minimum, maximum=request.adapt.maximum
-                )
-                record.adapt = request.adapt
-        except MLOpsError:
-            raise
-        except Exception as exc:
-            record.state = "failed"
-            record.error = f"{type(exc).__name__}: {exc}"
-            self.log.warning("cluster %s (%s) did not start: %s", record.id, plan.class_path, exc)
-            if record.cluster is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(_maybe_await(record.cluster.close()), 10)
-            raise MLOpsError(
-                f"the {plan.class_path} cluster did not start: {record.error}",
-                ErrorCode.UNAVAILABLE,
-            ) from exc
-        record.state = "running"
+        await build_cluster(record, plan, request, self.log)
         self._current = record.id
         self.log.info("started cluster %s (%s) at %s", record.id, plan.class_path, record.address)
         return await self._describe(record)
@@ -421,14 +307,6 @@ class ClusterManager(LoggingConfigurable):
             raise MLOpsError(f"id: the cluster is {record.state}", ErrorCode.CONFLICT, field="id")
         return record
 
-    def _check_gpu_size(self, record: ManagedCluster, workers: int, field: str) -> None:
-        if record.gpu_indexes and workers > len(record.gpu_indexes):
-            raise MLOpsError(
-                f"{field}: a GPU cluster has at most one worker per GPU "
-                f"({len(record.gpu_indexes)})",
-                field=field,
-            )
-
     async def _make_current(self, cluster_id: str) -> ClusterInfo:
         record = self._record(cluster_id)
         self._current = record.id
@@ -436,16 +314,16 @@ class ClusterManager(LoggingConfigurable):
 
     async def _scale(self, cluster_id: str, workers: int) -> ClusterInfo:
         record = self._scalable(cluster_id)
-        self._check_gpu_size(record, workers, "workers")
+        size_limits.check_gpu_size(record.gpu_indexes, workers, "workers")
         if record.adaptive is not None:
             record.adaptive.stop()
             record.adaptive = record.adapt = None
-        await _maybe_await(record.cluster.scale(workers))
+        await maybe_await(record.cluster.scale(workers))
         return await self._describe(record)
 
     async def _adapt(self, cluster_id: str, bounds: AdaptRange) -> ClusterInfo:
         record = self._scalable(cluster_id)
-        self._check_gpu_size(record, bounds.maximum, "adapt.maximum")
+        size_limits.check_gpu_size(record.gpu_indexes, bounds.maximum, "adapt.maximum")
         record.adaptive = record.cluster.adapt(minimum=bounds.minimum, maximum=bounds.maximum)
         record.adapt = bounds
         return await self._describe(record)
@@ -476,7 +354,7 @@ class ClusterManager(LoggingConfigurable):
                 record.adaptive.stop()
         try:
             if record.cluster is not None:
-                await asyncio.wait_for(_maybe_await(record.cluster.close()), timeout)
+                await asyncio.wait_for(maybe_await(record.cluster.close()), timeout)
             elif record.comm is not None:
                 await record.comm.close_rpc()
         except Exception as exc:  # a lost scheduler may not close cleanly; forget it anyway
@@ -489,109 +367,24 @@ class ClusterManager(LoggingConfigurable):
         self._clusters.clear()
         self._current = None
 
-    async def _identity(self, record: ManagedCluster) -> dict[str, Any]:
-        status = getattr(getattr(record.cluster, "status", None), "name", "running")
-        if status in ("failed", "closed", "closing"):
-            raise RuntimeError(f"the cluster object is {status}")
-        identity: dict[str, Any] = await asyncio.wait_for(
-            record.comm.identity(), self.status_timeout
-        )
-        return identity
-
     async def _describe(self, record: ManagedCluster, probe: bool = True) -> ClusterInfo:
-        info = ClusterInfo(
-            id=record.id,
-            name=record.name,
-            kind=record.kind,
-            cluster_class=record.class_path,
-            status=record.state,
-            error=record.error,
-            scheduler_address=record.address,
-            started=record.started,
-            adapt=AdaptState(**record.adapt.model_dump()) if record.adapt else None,
-            secured=record.security is not None,
+        return await describe_cluster(
+            record,
             current=record.id == self._current,
-            connect_code=connect_code(record.id, record.name, record.address),
-        )
-        if record.state != "running" or not probe:
-            return info
-        try:
-            identity = await self._identity(record)
-        except Exception as exc:
-            reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            return info.model_copy(
-                update={"status": "lost", "error": f"the scheduler does not answer ({reason})"}
-            )
-        workers = await asyncio.to_thread(describe_workers, identity, record.gpu_indexes, gpu_info)
-        spec = getattr(record.cluster, "worker_spec", None)
-        return info.model_copy(
-            update={
-                "workers": workers,
-                "requested_workers": len(spec) if isinstance(spec, dict) else None,
-                "threads": sum(w.threads for w in workers),
-                "memory_limit": sum(w.memory_limit for w in workers),
-                "memory_used": sum(w.memory_used for w in workers),
-                "gpus": sum(1 for w in workers if w.gpu is not None),
-                **self._dashboard_links(record),
-            }
+            status_timeout=self.status_timeout,
+            dashboard_links=self._dashboard_links,
+            probe=probe,
         )
 
     def _dashboard_links(self, record: ManagedCluster) -> dict[str, str | None]:
-        # Proxied: only schedulers this process started, at the port it bound, on loopback.
-        # Anything else is a direct link the browser opens itself, never through the server.
-        port = _in_process_dashboard_port(record)
-        if port is not None:
-            if self.local:
-                return {"dashboard_path": None, "dashboard_url": f"http://127.0.0.1:{port}/status"}
-            return {
-                "dashboard_path": f"{self.dashboard_root(record.id)}/status",
-                "dashboard_url": None,
-            }
-        direct = record.direct_dashboard
-        if direct is None and record.cluster is not None:
-            link = getattr(record.cluster, "dashboard_link", None)
-            direct = (
-                link if isinstance(link, str) and link.startswith(("http://", "https://")) else None
-            )
-        return {"dashboard_path": None, "dashboard_url": direct}
+        return dashboard_links(record, self._dashboard_keys, self.local)
 
     async def _dashboard_url(self, cluster_id: str) -> str:
-        record = self._record(cluster_id)
-        port = _in_process_dashboard_port(record) if record.state == "running" else None
-        if port is None:
-            raise NotFoundError(
-                f"id: cluster {cluster_id} has no dashboard the server serves (only clusters it "
-                "started with their scheduler in the server; others open their own URL)",
-                field="id",
-            )
-        return f"http://127.0.0.1:{port}"
+        return served_dashboard_url(self._record(cluster_id))
 
     async def _dashboard_ports(self) -> dict[str, int]:
-        ports = {}
-        for record in self._clusters.values():
-            port = _in_process_dashboard_port(record) if record.state == "running" else None
-            if port is not None:
-                ports[record.id] = port
-        return ports
+        return served_dashboard_ports(self._clusters.values())
 
     async def _connection(self, cluster_id: str) -> ClusterConnection:
         record = self._record(cluster_id)
-        if record.state != "running" or record.address is None:
-            raise MLOpsError(f"id: the cluster is {record.state}", ErrorCode.CONFLICT, field="id")
-        tls = None
-        security = record.security
-        if security is not None:
-            tls = TLSCredentials(
-                ca=security.tls_ca_file, cert=security.tls_client_cert, key=security.tls_client_key
-            )
-        links = self._dashboard_links(record)
-        return ClusterConnection(
-            id=record.id,
-            address=record.address,
-            tls=tls,
-            dashboard_link=links["dashboard_path"] or links["dashboard_url"],
-        )
-
-
-async def _maybe_await(value: Any) -> Any:
-    return await value if isawaitable(value) else value
+        return client_connection(record, self._dashboard_links(record))
