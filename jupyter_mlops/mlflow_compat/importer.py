@@ -22,6 +22,7 @@ folders can be allowed by name (`artifact_roots`, `--artifact-root`).
 A file store is read run by run (its folders), so one unreadable run (a `meta.yaml` that is
 not YAML or carries a `!!python` tag (MLflow reads it with a safe loader: nothing runs), a
 malformed metric line) is reported by id and skipped while the rest of its experiment comes.
+Reading a run (confined, whole) is `import_reading`'s; writing it and the report are here.
 """
 
 from __future__ import annotations
@@ -29,15 +30,23 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from ..core.errors import MLOpsError
-from ..tracking.entities import Metric, RunView
+from ..tracking.entities import RunView
 from ..tracking.store import TrackingStore
+from .import_reading import (
+    OutsideSource,
+    SourceRun,
+    all_pages,
+    artifact_roots,
+    local_path,
+    read_run,
+    unreadable_reason,
+)
 
 SOURCE_TAG = "mlops.import.source_run_id"
 PARENT_TAG = "mlflow.parentRunId"
@@ -66,60 +75,6 @@ class ImportReport:
         ]
         lines += [f"  {what} skipped: {reason}" for what, reason in self.failures]
         return "\n".join(lines)
-
-
-class _OutsideSource(Exception):
-    """A run whose artifacts would be read from outside the source store."""
-
-
-@dataclass
-class _SourceRun:
-    """One run as read from the source, ready to write."""
-
-    run: Any  # mlflow.entities.Run
-    histories: list[Metric]
-    artifacts: Path | None
-
-
-def artifact_roots(uri: str) -> list[Path]:
-    """The local folders a source's artifacts may be read from: the file store's folder, a
-    SQLite database's folder, none for servers (their artifacts come over the network)."""
-    if uri.startswith("file:"):
-        return [_local_path(uri).resolve()]
-    if uri.startswith("sqlite:///"):
-        database = uri.removeprefix("sqlite:///").split("?", 1)[0]
-        return [Path(database).resolve().parent]
-    return []
-
-
-def _local_path(uri: str) -> Path:
-    """The local path of a `file:` URI or a plain path."""
-    parsed = urlparse(uri)
-    return Path(unquote(parsed.path)) if parsed.scheme == "file" else Path(uri)
-
-
-def _is_local(uri: str) -> bool:
-    scheme = urlparse(uri).scheme
-    # A one-letter scheme is a Windows drive letter: a local path too.
-    return scheme in ("", "file") or len(scheme) == 1
-
-
-def _check_confined(uri: str | None, roots: Sequence[Path], what: str) -> None:
-    """Refuse a local artifact URI outside `roots`, or an artifact folder holding a link that
-    leads out of them (MLflow's local repository would follow it)."""
-    if not uri or not _is_local(uri):
-        return
-    folder = _local_path(uri)
-    places = [folder, *(folder.rglob("*") if folder.is_dir() else [])]
-    for place in places:
-        real = place.resolve()
-        if not any(real == root or real.is_relative_to(root) for root in roots):
-            shown = uri if place == folder else f"{uri} (link {place.relative_to(folder)})"
-            raise _OutsideSource(
-                f"refused: its {what} {shown} is outside the source store "
-                f"({', '.join(map(str, roots)) or 'a server: no local artifacts'}); "
-                "pass --artifact-root to allow a folder you trust"
-            )
 
 
 def tracking_uri(source: str) -> str:
@@ -185,7 +140,7 @@ def _import(
     client = MlflowClient(tracking_uri=uri)
     roots = [*artifact_roots(uri), *extra_roots]
     try:
-        experiments = _all_pages(
+        experiments = all_pages(
             lambda token: client.search_experiments(
                 view_type=ViewType.ACTIVE_ONLY, max_results=PAGE, page_token=token
             )
@@ -213,7 +168,7 @@ def _import(
             if uri.startswith("file:"):
                 runs = _file_store_runs(client, uri, experiment.experiment_id, report)
             else:
-                runs = _all_pages(fetch)
+                runs = all_pages(fetch)
         except Exception as error:  # the source cannot list them: say so, go on
             report.failures.append((f"experiment {experiment.name!r}", f"runs unreadable: {error}"))
             continue
@@ -253,14 +208,14 @@ def _file_store_runs(client: Any, uri: str, experiment_id: str, report: ImportRe
     """Every run of a file-store experiment, read one by one: a run MLflow cannot read is
     reported by its folder's name and skipped (MLflow's own search fails for the whole
     experiment, or drops the run without a word)."""
-    folder = _local_path(uri) / experiment_id
+    folder = local_path(uri) / experiment_id
     runs = []
     for run_folder in sorted(p for p in folder.iterdir() if (p / "meta.yaml").is_file()):
         run_id = run_folder.name
         try:
             run = client.get_run(run_id)
         except Exception as error:
-            report.failures.append((f"run {run_id}", f"cannot be read: {_reason(error)}"))
+            report.failures.append((f"run {run_id}", f"cannot be read: {unreadable_reason(error)}"))
             continue
         if run.info.experiment_id != experiment_id:
             report.failures.append(
@@ -270,23 +225,6 @@ def _file_store_runs(client: Any, uri: str, experiment_id: str, report: ImportRe
             continue
         runs.append(run)
     return runs
-
-
-def _reason(error: Exception) -> str:
-    """One line on why the source could not be read."""
-    text = " ".join(str(error).split())
-    return f"{type(error).__name__}: {text}"[:500]
-
-
-def _all_pages(fetch: Callable[[str | None], Any]) -> list[Any]:
-    items: list[Any] = []
-    token = None
-    while True:
-        page = fetch(token)
-        items.extend(page)
-        token = page.token
-        if not token:
-            return items
 
 
 def _parents_first(runs: list[Any]) -> list[Any]:
@@ -344,12 +282,14 @@ def _import_run(
     folder = Path(tempfile.mkdtemp(prefix="mlops-import-"))
     try:
         try:
-            read = _read_run(client, run, folder, roots)
-        except _OutsideSource as refusal:
+            read = read_run(client, run, folder, roots)
+        except OutsideSource as refusal:
             report.failures.append((f"run {source_id}", str(refusal)))
             return
         except Exception as error:  # any failure of the source: report, copy nothing
-            report.failures.append((f"run {source_id}", f"cannot be read: {_reason(error)}"))
+            report.failures.append(
+                (f"run {source_id}", f"cannot be read: {unreadable_reason(error)}")
+            )
             return
         try:
             copied[source_id] = _write_run(store, experiment_id, read, copied)
@@ -364,67 +304,8 @@ def _import_run(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _read_run(client: Any, run: Any, folder: Path, roots: Sequence[Path]) -> _SourceRun:
-    run_id = run.info.run_id
-    _check_confined(run.info.artifact_uri, roots, "artifact_uri")
-    models = list(_logged_models(client, run))
-    for model in models:
-        _check_confined(model.artifact_location, roots, f"logged model {model.name!r} location")
-    histories = [
-        Metric(point.key, point.value, point.step, point.timestamp)
-        for key in sorted(run.data.metrics)
-        for point in client.get_metric_history(run_id, key)
-    ]
-    artifacts: Path | None = folder / "artifacts"
-    assert artifacts is not None
-    artifacts.mkdir()
-    listed = _artifact_files(client, run_id)
-    if listed:
-        client.download_artifacts(run_id, "", str(artifacts))
-    for path, size in listed.items():
-        local = artifacts / path
-        if not local.is_file() or (size is not None and local.stat().st_size != size):
-            raise MLOpsError(f"artifact {path!r} could not be downloaded whole")
-    for model in models:
-        import mlflow.artifacts
-
-        destination = artifacts / model.name
-        destination.mkdir(parents=True, exist_ok=True)
-        mlflow.artifacts.download_artifacts(
-            artifact_uri=model.artifact_location,
-            dst_path=str(destination),
-            tracking_uri=client._tracking_client.tracking_uri,
-        )
-    if not any(artifacts.iterdir()):
-        artifacts = None
-    return _SourceRun(run, histories, artifacts)
-
-
-def _artifact_files(client: Any, run_id: str, path: str | None = None) -> dict[str, int | None]:
-    """Every artifact file of a run under `path`, with its size when the source knows it."""
-    files: dict[str, int | None] = {}
-    for info in client.list_artifacts(run_id, path):
-        if info.is_dir:
-            files.update(_artifact_files(client, run_id, info.path))
-        else:
-            files[info.path] = info.file_size
-    return files
-
-
-def _logged_models(client: Any, run: Any) -> Iterable[Any]:
-    """MLflow 3's logged models of a run (none from stores or servers without them)."""
-    try:
-        models = client.search_logged_models(
-            experiment_ids=[run.info.experiment_id],
-            filter_string=f"source_run_id = '{run.info.run_id}'",
-        )
-    except Exception:
-        return []
-    return [m for m in models if m.source_run_id == run.info.run_id]
-
-
 def _write_run(
-    store: TrackingStore, experiment_id: str, read: _SourceRun, copied: dict[str, str]
+    store: TrackingStore, experiment_id: str, read: SourceRun, copied: dict[str, str]
 ) -> str:
     info, data = read.run.info, read.run.data
     parent = copied.get(data.tags.get(PARENT_TAG, ""))
