@@ -14,7 +14,7 @@ from jupyter_mlops.core.process_start import skip_iri_grammar
 from jupyter_mlops.core.store import reset_database
 
 from .support.gateway import gateway_server
-from .support.lab import free_port
+from .support.ports import free_port
 from .support.postgres import PostgresServer, missing_reason
 from .support.run_folder import make_run_folder
 from .support.s3 import s3_root, s3_server

@@ -23,7 +23,7 @@ from jupyter_mlops.core.store import get_database
 from jupyter_mlops.core.team import approvals, audit
 from jupyter_mlops.serving.api import get_registry
 from jupyter_mlops.serving.model_uri import ModelRef
-from tests.support.serving import free_port
+from tests.support.ports import free_port
 
 
 @pytest.fixture

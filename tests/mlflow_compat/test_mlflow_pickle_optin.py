@@ -20,7 +20,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from tests.support.mlflow_lab import REQUIREMENTS
-from tests.support.serving import free_port
+from tests.support.ports import free_port
 from tests.support.tracking_rest import api_error
 
 mlflow = pytest.importorskip("mlflow")

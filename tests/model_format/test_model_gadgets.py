@@ -33,7 +33,7 @@ from tests.support.gadgets import (
     plant,
     runs_when_trusted,
 )
-from tests.support.serving import free_port
+from tests.support.ports import free_port
 from tests.support.tracking_rest import api_error
 
 pytestmark = pytest.mark.capabilities("serving")

@@ -22,7 +22,7 @@ from jupyter_mlops.serving.tables import ModelVersionRow
 from jupyter_mlops.tracking.model_files import load_logged_model
 from jupyter_mlops.tracking.process_client import get_client
 from tests.support.gadgets import genuine_model
-from tests.support.serving import free_port
+from tests.support.ports import free_port
 
 
 def _edit_classes(folder: Path) -> None:

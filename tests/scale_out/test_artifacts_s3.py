@@ -22,8 +22,9 @@ import pytest
 from jupyter_mlops.core import artifact_store
 from jupyter_mlops.core.errors import ErrorCode, MLOpsError
 
+from ..support.ports import free_port
 from ..support.s3 import MotoServer
-from ..support.serving import free_port, wait_healthy
+from ..support.serving import wait_healthy
 
 pytestmark = pytest.mark.capabilities("tracking")
 

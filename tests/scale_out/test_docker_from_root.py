@@ -19,7 +19,8 @@ import jupyter_mlops as mlops
 from jupyter_mlops.core import artifact_store
 from tests.scale_out.test_artifacts_s3 import _fit
 
-from ..support.serving import free_port, wait_healthy
+from ..support.ports import free_port
+from ..support.serving import wait_healthy
 
 
 def _serve(model_dir: Path, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:

@@ -20,7 +20,8 @@ import psutil
 from sklearn.linear_model import LogisticRegression
 
 import jupyter_mlops as mlops
-from tests.support.serving import endpoint_process, free_port
+from tests.support.ports import free_port
+from tests.support.serving import endpoint_process
 
 STARTUP_FAILURE = 3
 

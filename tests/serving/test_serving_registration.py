@@ -25,7 +25,7 @@ import pytest
 
 import jupyter_mlops as mlops
 from jupyter_mlops.serving.registrations import Registration
-from tests.support.serving import free_port
+from tests.support.ports import free_port
 
 
 def start_serve(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:

@@ -26,7 +26,7 @@ from jupyter_mlops.serving.api import get_registry
 from jupyter_mlops.serving.endpoint_client import parse_stats
 from jupyter_mlops.serving.restart_policy import RestartPolicy
 from jupyter_mlops.serving.supervisor import EndpointSupervisor
-from tests.support.serving import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.timeout(900)
 

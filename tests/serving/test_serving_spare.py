@@ -30,8 +30,8 @@ from jupyter_mlops.serving.endpoint_files import LOG_FILE, endpoint_folder
 from jupyter_mlops.serving.model_uri import ModelRef
 from jupyter_mlops.serving.supervisor import EndpointSupervisor
 from tests.support.lab import LabServer
+from tests.support.ports import free_port
 from tests.support.processes import wait_gone
-from tests.support.serving import free_port
 
 pytestmark = pytest.mark.timeout(900)
 

@@ -23,7 +23,7 @@ from jupyter_mlops.core.errors import MLOpsError
 from jupyter_mlops.core.processes import pid_alive
 from jupyter_mlops.serving.api import get_registry
 from jupyter_mlops.serving.supervisor import EndpointSupervisor
-from tests.support.serving import free_port
+from tests.support.ports import free_port
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .lab import free_port
+from .ports import free_port
 from .session_servers import serve_for_session
 
 

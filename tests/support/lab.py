@@ -5,22 +5,15 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+from .ports import free_port
 from .processes import ServerProcess, only_mlops_extension_argument, python_module
 from .skops_cache import seed_skops_cache
-
-
-def free_port() -> int:
-    """A TCP port that was free on 127.0.0.1 a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class LabServer(ServerProcess):
@@ -36,6 +29,9 @@ class LabServer(ServerProcess):
         self.home = home
         self.ui = ui
         self.port = free_port()
+        # The endpoints it deploys take ports from a span of this test process's own (the
+        # default 9321 is every worker's Lab's): kept for the Lab's life, a session's at most.
+        self.endpoint_base_port = free_port(span=100, keep=True)
         self.token = secrets.token_hex(16)
         self.extra_args = extra_args or []
         super().__init__(home / "lab.log")
@@ -61,6 +57,7 @@ class LabServer(ServerProcess):
             JUPYTER_RUNTIME_DIR=str(self.home / "runtime"),
             JUPYTER_MLOPS_DATA_DIR=str(self.home / "mlops"),
             IPYTHONDIR=str(self.home / "ipython"),
+            JUPYTER_MLOPS_SERVING_BASE_PORT=str(self.endpoint_base_port),
         )
         env.pop("JUPYTER_MLOPS_DB_URL", None)
         return env

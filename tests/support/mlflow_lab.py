@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .lab import free_port
+from .ports import free_port
 from .processes import ServerProcess, only_mlops_extension_argument, python_module
 from .skops_cache import seed_skops_cache
 
@@ -33,6 +33,7 @@ class MLOpsServer(ServerProcess):
     def __init__(self, home: Path, extra_env: dict[str, str] | None = None) -> None:
         self.home = home
         self.port = free_port()
+        self.endpoint_base_port = free_port(span=20)  # its endpoints' own (tests/support/ports.py)
         self.token = secrets.token_hex(16)
         self.extra_env = extra_env or {}
         super().__init__(home / "server.log")
@@ -66,6 +67,7 @@ class MLOpsServer(ServerProcess):
             JUPYTER_RUNTIME_DIR=str(self.runtime_dir),
             JUPYTER_MLOPS_DATA_DIR=str(self.data_dir),
             IPYTHONDIR=str(self.home / "ipython"),
+            JUPYTER_MLOPS_SERVING_BASE_PORT=str(self.endpoint_base_port),
         )
         env.update(self.extra_env)
         return env

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from .lab import free_port
+from .ports import free_port
 
 EXTERNAL_URL_ENV = "JUPYTER_MLOPS_TEST_POSTGRES_URL"
 TEMPLATE = "mlops_template"

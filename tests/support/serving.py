@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 
-from .lab import free_port
+from .ports import free_port
 
-__all__ = ["endpoint_process", "free_port", "wait_healthy"]
+__all__ = ["endpoint_process", "wait_healthy"]
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 240):

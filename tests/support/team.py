@@ -120,7 +120,7 @@ def smtp_server() -> Iterator[Mailbox]:
 
     from aiosmtpd.controller import Controller
 
-    from .serving import free_port
+    from .ports import free_port
 
     mailbox = Mailbox()
 
@@ -153,7 +153,7 @@ class TeamServer(ServerProcess):
         mlops: dict[str, Any],
         db_url: str | None = None,
     ) -> None:
-        from .serving import free_port
+        from .ports import free_port
 
         self.home = home
         self.store_dir = store_dir
@@ -161,6 +161,7 @@ class TeamServer(ServerProcess):
         self.users = users
         self.mlops = mlops
         self.port = free_port()
+        self.endpoint_base_port = free_port(span=20)  # its endpoints' own (tests/support/ports.py)
         super().__init__(home / "server.log")
 
     @property
@@ -200,6 +201,7 @@ class TeamServer(ServerProcess):
             JUPYTER_RUNTIME_DIR=str(self.home / "runtime"),
             JUPYTER_MLOPS_DATA_DIR=str(self.store_dir),
             JUPYTER_MLOPS_USER=owner,
+            JUPYTER_MLOPS_SERVING_BASE_PORT=str(self.endpoint_base_port),
             PYTHONPATH=os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]),
         )
         env.pop("JUPYTER_MLOPS_DB_URL", None)
