@@ -2,16 +2,18 @@
 
 - Notebook runs execute on their job's target (`targets.py`: `local`, a pool thread of this
   process through papermill, `execution.py`; `dask`, a task on a Dask cluster,
-  `dask_target.py`; or one registered with `register_job_target`).
+  `dask_target.py`; or one registered with `register_job_target`); one run's environment,
+  input check and recorded outcome are in `notebook_runs.py`.
 - A notebook run on this machine takes a kernel started ahead of it when one fits
   (`kernel_pool.py`); the pool refills the kernelspec after each take, so the next run (a
   scheduled firing) does not wait for a kernel to start.
 - Tasks (`core.tasks`) run in a child process each (`python -m jupyter_mlops.jobs.task_process`),
-  which writes its own progress and result.
+  which writes its own progress and result (`task_runs.py` starts it and records its exit).
 - The pool is bounded (`concurrency`); submitting never blocks. Every accepted run records this
   process's host and pid, and a heartbeat thread touches the active ones, so `recover()` (called
   when a scheduler starts) can tell a run whose process died and mark it failed, or retry it.
-- A failed run is retried `retries` times as a new run (trigger "retry", attempt + 1).
+- A failed run is retried `retries` times as a new run (trigger "retry", attempt + 1). When a
+  run counts as dead, and its retry, are in `recovery.py`.
 """
 
 from __future__ import annotations
@@ -20,34 +22,24 @@ import logging
 import os
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..core import input_checks
 from ..core.db import Database
 from ..core.errors import ErrorCode, MLOpsError
 from ..core.periodic import Periodic
-from ..core.processes import pid_alive
-from ..core.server_link import task_environment
 from ..core.tasks import BaseTaskRunner, TaskState, task_target
-from ..core.team.identity import Actor, child_environment, process_user
-from .entities import NOTEBOOK_KIND, Job, JobRun, RunStatus
+from .entities import NOTEBOOK_KIND, JobRun, RunStatus
 from .kernel_pool import KernelPool
+from .notebook_runs import execute_notebook_run
+from .recovery import HEARTBEAT_S, death_of, retry_of
 from .store import JobStore, now_ms
-from .targets import TargetRun, job_target
+from .task_runs import record_task_exit, start_task_process, task_state
 
 log = logging.getLogger(__name__)
-
-NOTEBOOK_ENV = "JUPYTER_MLOPS_NOTEBOOK"
-JOB_RUN_ENV = "JUPYTER_MLOPS_JOB_RUN_ID"
-JOB_ENV = "JUPYTER_MLOPS_JOB_ID"
-HEARTBEAT_S = 10.0
-# A run whose heartbeat is older than this is dead even if its host is another machine.
-STALE_AFTER_S = 90.0
 
 
 class JobRunner(BaseTaskRunner):
@@ -182,11 +174,11 @@ class JobRunner(BaseTaskRunner):
 
     def get(self, run_id: str) -> TaskState:
         """A run as a task state (for capabilities below jobs)."""
-        return _task_state(self.store.get_run(run_id))
+        return task_state(self.store.get_run(run_id))
 
     def list_tasks(self, kind: str | None = None, limit: int = 50) -> list[TaskState]:
         """The latest runs of `kind`, newest first."""
-        return [_task_state(run) for run in self.store.list_runs(kind=kind, limit=limit)]
+        return [task_state(run) for run in self.store.list_runs(kind=kind, limit=limit)]
 
     def wait(self, run_id: str, timeout: float | None = None) -> JobRun:
         """Block until this runner has finished `run_id` (or `timeout`); returns the run."""
@@ -208,7 +200,7 @@ class JobRunner(BaseTaskRunner):
         """Mark runs whose process died failed (retrying per their job); returns their ids.
 
         A run is dead when its host is this machine and its pid is gone, or when its
-        heartbeat is older than `STALE_AFTER_S` (another machine, or a reused pid).
+        heartbeat is older than `recovery.STALE_AFTER_S` (another machine, or a reused pid).
         """
         dead: list[str] = []
         mine = self.active_run_ids()
@@ -216,14 +208,9 @@ class JobRunner(BaseTaskRunner):
         for run in self.store.active_runs():
             if run.run_id in mine:
                 continue
-            same_host = run.host == self.host
-            # Same pid on this host: this very process (another runner in it) owns the run.
-            gone = run.pid is None or (same_host and run.pid != self.pid and not pid_alive(run.pid))
-            stale = (run.heartbeat_time or run.created_time) < now - STALE_AFTER_S * 1000
-            if not (gone or stale):
+            message = death_of(run, self.host, self.pid, now)
+            if message is None:
                 continue
-            where = f"pid {run.pid} on {run.host}" if run.pid else "its process"
-            message = f"the process running it ({where}) stopped before it finished"
             if self.store.finish_run_if_active(run.run_id, RunStatus.FAILED, message):
                 dead.append(run.run_id)
                 log.warning("job run %s: %s", run.run_id, message)
@@ -266,106 +253,21 @@ class JobRunner(BaseTaskRunner):
 
     def _run_notebook(self, run: JobRun) -> None:
         nb_json, output = self._notebook_of(run)
-        job = self.store.get_job(run.job_id) if run.job_id else None
-        formats = job.outputs if job else ["ipynb"]
-        stem = Path(run.notebook_path or "notebook").stem or "notebook"
-        # Named apart from the source notebook, so their tabs in the Lab tell them apart.
-        output = output or self.output_root / run.run_id / f"{stem}-run-{run.run_id[:8]}.ipynb"
-        notebook = self.root_dir / (run.notebook_path or "")
-        env = {
-            **os.environ,
-            NOTEBOOK_ENV: str(notebook),
-            JOB_RUN_ENV: run.run_id,
-        }
-        if run.job_id:
-            env[JOB_ENV] = run.job_id
-        # The notebook acts as the user who asked for the run (a scheduled one: the job's owner).
-        env.update(child_environment(Actor(run.created_by or process_user(), "job")))
-        cwd = str(notebook.parent if notebook.parent.is_dir() else self.root_dir)
-        self.store.update_run(
-            run.run_id,
-            status=RunStatus.RUNNING,
-            start_time=now_ms(),
-            heartbeat_time=now_ms(),
-            output_dir=str(output.parent),
+        status = execute_notebook_run(
+            self.store,
+            run,
+            nb_json,
+            output,
+            output_root=self.output_root,
+            root_dir=self.root_dir,
+            db_url=self.database.url,
+            stop=self._cancel_event(run.run_id),
+            cancel_reason=lambda: self._reason(run.run_id),
+            take_kernel=self._take_kernel,
+            dask_client=self._client,
         )
-        if job is not None and job.input_validation and self._input_invalid(run, job, nb_json, cwd):
-            return
-
-        def on_cell(done: int, total: int) -> None:
-            self.store.update_run(
-                run.run_id,
-                cells_done=done,
-                cells_total=total,
-                progress=done / total if total else 1.0,
-                heartbeat_time=now_ms(),
-            )
-
-        outcome = job_target(run.target).execute(
-            TargetRun(
-                run=run,
-                nb_json=nb_json,
-                output=output,
-                env=env,
-                cwd=cwd,
-                timeout_s=job.timeout_s if job else None,
-                html="html" in formats,
-                gpu=bool(job and job.gpu),
-                on_cell=on_cell,
-                stop=self._cancel_event(run.run_id),
-                db_url=self.database.url,
-                take_kernel=self._take_kernel,
-                dask_client=self._client,
-            )
-        )
-        if outcome.status == "cancelled":
-            outcome.error = f"{self._reason(run.run_id)} ({outcome.error})"
-        values: dict[str, Any] = {
-            "status": RunStatus(outcome.status),
-            "end_time": now_ms(),
-            "outputs": outcome.outputs,
-            "error": outcome.error,
-            "failed_cell": outcome.failed_cell,
-            "failed_cell_source": outcome.failed_cell_source,
-        }
-        if outcome.status == "succeeded":
-            values["progress"] = 1.0
-        self.store.update_run(run.run_id, **values)
-        if outcome.status != "succeeded":
+        if status is not None and status is not RunStatus.SUCCEEDED:
             self._maybe_retry(self.store.get_run(run.run_id))
-
-    def _input_invalid(self, run: JobRun, job: Job, nb_json: str, cwd: str) -> bool:
-        """Check the job's `validate:` input before its notebook starts; on violations the run
-        fails with the per-column report (no retry: the same input would fail again)."""
-        declared = job.input_validation or {}
-        name = str(declared.get("parameter"))
-        value = run.parameters.get(name)
-        if name not in run.parameters:  # the notebook's own default
-            import nbformat
-
-            from .parameters import inspect_parameters
-
-            found = inspect_parameters(nbformat.reads(nb_json, as_version=4))
-            value = next((p.default for p in found if p.name == name), None)
-        if not isinstance(value, str) or not value:
-            report: str | None = f"validate: parameter {name!r} names no input file"
-        else:
-            path = Path(value) if Path(value).is_absolute() else Path(cwd) / value
-            try:
-                report = input_checks.check(str(path), declared.get("constraints"))
-            except MLOpsError as exc:
-                report = f"{exc}"
-        if report is None:
-            return False
-        self.store.update_run(
-            run.run_id,
-            status=RunStatus.FAILED,
-            end_time=now_ms(),
-            error=report,
-            error_code=ErrorCode.BAD_REQUEST.value,
-            error_field="validate",
-        )
-        return True
 
     def _take_kernel(self, kernel_name: str, env: Mapping[str, str]) -> Any:
         """A kernel started ahead for `kernel_name` (None: the run starts its own, and the
@@ -383,17 +285,7 @@ class JobRunner(BaseTaskRunner):
         return get_client()
 
     def _run_task(self, run: JobRun) -> None:
-        target = task_target(run.kind)
-        self.store.update_run(
-            run.run_id, status=RunStatus.RUNNING, start_time=now_ms(), heartbeat_time=now_ms()
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_mlops.jobs.task_process", run.run_id, target],
-            cwd=str(self.root_dir),
-            env={**task_environment(os.environ), JOB_RUN_ENV: run.run_id},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        process = start_task_process(self.store, run, self.root_dir)
         with self._lock:
             self._processes[run.run_id] = process
         self.store.update_run(run.run_id, pid=process.pid)
@@ -402,44 +294,16 @@ class JobRunner(BaseTaskRunner):
         finally:
             with self._lock:
                 self._processes.pop(run.run_id, None)
-        if self._cancel_event(run.run_id).is_set() and process.returncode != 0:
-            self.store.finish_run_if_active(
-                run.run_id, RunStatus.CANCELLED, self._reason(run.run_id)
-            )
-            return
-        if process.returncode != 0:
-            tail = stderr.decode(errors="replace").strip().splitlines()[-5:]
-            message = f"the task process exited with status {process.returncode}"
-            if tail:
-                message += ": " + " | ".join(tail)
-            self.store.finish_run_if_active(run.run_id, RunStatus.FAILED, message)
-        else:
-            # A clean exit without a final status is a bug of the task process; never leave
-            # the run active.
-            self.store.finish_run_if_active(
-                run.run_id, RunStatus.FAILED, "the task process ended without a result"
-            )
+        cancelled = self._cancel_event(run.run_id).is_set()
+        reason = self._reason(run.run_id) if cancelled else None
+        record_task_exit(self.store, run.run_id, process.returncode, stderr, reason)
 
     def _maybe_retry(self, run: JobRun) -> None:
-        if run.job_id is None or run.status is RunStatus.SUCCEEDED or self._closed.is_set():
+        if self._closed.is_set():
             return
-        try:
-            job = self.store.get_job(run.job_id)
-        except MLOpsError:
+        retry = retry_of(self.store, run)
+        if retry is None:
             return
-        if run.attempt > job.retries:
-            return
-        retry = self.store.create_run(
-            job_id=job.job_id,
-            kind=NOTEBOOK_KIND,
-            title=job.name,
-            trigger="retry",
-            attempt=run.attempt + 1,
-            target=job.target,
-            notebook_path=job.notebook_path,
-            parameters=run.parameters,
-            scheduled_time=run.scheduled_time,
-        )
         log.info(
             "job run %s failed; retry %s (attempt %d)", run.run_id, retry.run_id, retry.attempt
         )
@@ -509,21 +373,3 @@ class JobRunner(BaseTaskRunner):
                 run_id, RunStatus.CANCELLED, "stopped: the runner shut down before it ran"
             )
         self._heartbeat.stop()
-
-
-def _task_state(run: JobRun) -> TaskState:
-    return TaskState(
-        run_id=run.run_id,
-        kind=run.kind,
-        title=run.title,
-        status=run.status.value,
-        progress=run.progress,
-        created_time=run.created_time,
-        start_time=run.start_time,
-        end_time=run.end_time,
-        result=run.result,
-        error=run.error,
-        error_code=run.error_code,
-        error_field=run.error_field,
-        kwargs=run.parameters,
-    )
