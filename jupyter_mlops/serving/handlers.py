@@ -1,32 +1,7 @@
 """REST adapter of the model registry and endpoints, under `/mlops/api/`: the capability's
-`setup` and its `ROUTES`; the handlers are in `registry_handlers` (models, versions, aliases)
-and `endpoint_handlers`, on the base in `handler_base`.
-
-| verb   | path                                     | what                                        |
-|--------|------------------------------------------|---------------------------------------------|
-| GET    | models                                   | registered models                           |
-| POST   | models                                   | register a run's model artifact (201)       |
-| GET    | models/{name}                            | a model, its versions and endpoints         |
-| PATCH  | models/{name}                            | description, tags, delete_tags              |
-| DELETE | models/{name}                            | delete (refused while an endpoint serves it)|
-| GET    | models/{name}/versions/{version}         | one version                                 |
-| PATCH  | models/{name}/versions/{version}         | description, tags, delete_tags              |
-| GET    | models/{name}/versions/{version}/compare | beside version `?to=N`: records, run metrics|
-| PUT    | models/{name}/aliases/{alias}            | point the alias at a version (Promote)      |
-| DELETE | models/{name}/aliases/{alias}            | remove the alias                            |
-| POST   | models/{name}/aliases/{alias}/rollback   | back to the alias's previous version        |
-| GET    | endpoints                                | endpoints                                   |
-| POST   | endpoints                                | deploy: start an endpoint (201)             |
-| GET    | endpoints/{name}                         | one endpoint                                |
-| DELETE | endpoints/{name}                         | stop it and forget it                       |
-| POST   | endpoints/{name}/promote                 | serve another version, no failed request    |
-| POST   | endpoints/{name}/rollback                | serve the version before the last promote   |
-| POST   | endpoints/{name}/stop, .../start         | stop / start the process, keep the record   |
-| GET    | endpoints/{name}/stats                   | live request count, errors, latency         |
-| GET    | endpoints/{name}/token                   | its bearer token (with `auth`)              |
-| POST   | endpoints/{name}/token                   | rotate it (the old one is refused at once)  |
-
-Promote and Rollback answer once every endpoint concerned serves the new version.
+`setup` and its `ROUTES`. The handlers, each module with the table of its routes, are in
+`registry_handlers` (models, versions, aliases) and `endpoint_handlers` (deploy, lifecycle,
+stats, token), on the base in `handler_base`.
 """
 
 from __future__ import annotations
