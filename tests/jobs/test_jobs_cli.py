@@ -33,6 +33,10 @@ def test_jobs_commands_and_the_standalone_scheduler(tmp_path, mlops_store):
     env = {**os.environ, "JUPYTER_MLOPS_DATA_DIR": str(mlops_store)}
     bad = cli(tmp_path, env, "jobs", "create", "nightly.ipynb", "--cron", "every night", ok=False)
     assert bad.returncode == 1 and "not a cron schedule" in bad.stderr
+    # Hourly, at the minute five minutes ago (UTC, the default zone): one firing was missed, and
+    # none falls due between the two scheduler passes below (with `*/5` one did whenever the
+    # passes straddled a five-minute mark, and the second pass fired it).
+    schedule = f"{time.gmtime(time.time() - 5 * 60).tm_min} * * * *"
     created = json.loads(
         cli(
             tmp_path,
@@ -41,7 +45,7 @@ def test_jobs_commands_and_the_standalone_scheduler(tmp_path, mlops_store):
             "create",
             "nightly.ipynb",
             "--cron",
-            "*/5 * * * *",
+            schedule,
             "-p",
             "rows=20",
             "--missed",
@@ -50,7 +54,7 @@ def test_jobs_commands_and_the_standalone_scheduler(tmp_path, mlops_store):
         ).stdout
     )
     job_id = created["job_id"]
-    assert created["parameters"] == {"rows": 20} and created["schedule"] == "*/5 * * * *"
+    assert created["parameters"] == {"rows": 20} and created["schedule"] == schedule
     listed = json.loads(cli(tmp_path, env, "jobs", "list", "--json").stdout)
     assert [job["job_id"] for job in listed] == [job_id]
     paused = json.loads(cli(tmp_path, env, "jobs", "pause", job_id, "--json").stdout)
