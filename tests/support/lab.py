@@ -30,7 +30,8 @@ class LabServer(ServerProcess):
         self.ui = ui
         self.port = free_port()
         # The endpoints it deploys take ports from a span of this test process's own (the
-        # default 9321 is every worker's Lab's): kept for the Lab's life, a session's at most.
+        # default 9321 is every worker's Lab's), never handed out again in this process: the
+        # browser package's Lab lives for the session.
         self.endpoint_base_port = free_port(span=100, keep=True)
         self.token = secrets.token_hex(16)
         self.extra_args = extra_args or []
