@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -11,6 +10,7 @@ from tornado.httpclient import HTTPClientError
 from jupyter_mlops.clusters.capability import CLUSTERS
 from jupyter_mlops.clusters.gpus import list_gpus
 from tests.support.clusters import SMALL, api, start_external_scheduler, wait_for_workers
+from tests.support.rest import error_body
 
 # The server runs only what these tests need (tests/conftest.py, jp_server_config).
 pytestmark = pytest.mark.capabilities("clusters")
@@ -56,7 +56,7 @@ async def test_start_scale_adapt_and_stop_a_local_cluster(jp_fetch):
     with pytest.raises(HTTPClientError) as error:
         await api(jp_fetch, info["id"])
     assert error.value.code == 404
-    assert json.loads(error.value.response.body)["field"] == "id"
+    assert error_body(error.value)["field"] == "id"
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ async def test_bad_start_requests_are_400_naming_the_field(jp_fetch, body, field
     with pytest.raises(HTTPClientError) as error:
         await api(jp_fetch, method="POST", body=body)
     assert error.value.code == 400
-    assert json.loads(error.value.response.body)["field"] == field
+    assert error_body(error.value)["field"] == field
     assert (await api(jp_fetch))["clusters"] == []
 
 
@@ -110,7 +110,7 @@ async def test_asking_for_gpus_without_any_says_none_were_found(jp_fetch):
     for gpus in ("all", 1):
         with pytest.raises(HTTPClientError) as error:
             await api(jp_fetch, method="POST", body={"gpus": gpus})
-        body = json.loads(error.value.response.body)
+        body = error_body(error.value)
         assert error.value.code == 400
         assert body["field"] == "gpus"
         assert "no NVIDIA GPU was found" in body["message"]
@@ -132,7 +132,7 @@ async def test_bad_changes_are_400_naming_the_field(jp_fetch):
         with pytest.raises(HTTPClientError) as error:
             await api(jp_fetch, info["id"], method="PATCH", body=body)
         assert error.value.code == 400, body
-        assert json.loads(error.value.response.body)["field"] == field
+        assert error_body(error.value)["field"] == field
     with pytest.raises(HTTPClientError) as error:
         await api(jp_fetch, "nope", method="PATCH", body={"workers": 1})
     assert error.value.code == 404
@@ -180,7 +180,7 @@ async def test_connecting_to_nothing_is_a_400_naming_the_address(jp_fetch):
     with pytest.raises(HTTPClientError) as error:
         await api(jp_fetch, method="POST", body={"address": "tcp://127.0.0.1:9"})
     assert error.value.code == 400
-    assert json.loads(error.value.response.body)["field"] == "address"
+    assert error_body(error.value)["field"] == "address"
 
 
 async def test_the_current_cluster_can_be_chosen(jp_fetch):

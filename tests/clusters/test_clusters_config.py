@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import dask
 import pytest
 from tornado.httpclient import HTTPClientError
 
 from jupyter_mlops.clusters.capability import CLUSTERS
 from tests.support.clusters import api
+from tests.support.rest import error_body
 
 # The server runs only what these tests need (tests/conftest.py, jp_server_config).
 pytestmark = pytest.mark.capabilities("clusters")
@@ -72,7 +71,7 @@ async def test_a_class_path_that_does_not_import_is_an_error_naming_the_factory(
     assert listing["factory"]["accepts_sizes"] is False
     with pytest.raises(HTTPClientError) as error:
         await api(jp_fetch, method="POST", body={})
-    body = json.loads(error.value.response.body)
+    body = error_body(error.value)
     assert error.value.code == 503
     assert body["field"] == "factory"
     assert "dask_nowhere.NoCluster" in body["message"]
@@ -82,7 +81,7 @@ async def test_sizes_a_non_local_class_takes_from_its_kwargs_are_refused(jp_fetc
     mlops_app.services.get(CLUSTERS).cluster_class = "distributed.SpecCluster"
     with pytest.raises(HTTPClientError) as error:
         await api(jp_fetch, method="POST", body={"threads": 2})
-    body = json.loads(error.value.response.body)
+    body = error_body(error.value)
     assert error.value.code == 400
     assert body["field"] == "threads"
     assert "kwargs" in body["message"]

@@ -20,6 +20,7 @@ from tornado.httpclient import HTTPClientError
 from jupyter_mlops.clusters.capability import CLUSTERS
 from jupyter_mlops.clusters.dask_labextension import front_routes
 from tests.support.clusters import SMALL, api, wait_for_workers
+from tests.support.rest import error_body
 
 pytestmark = pytest.mark.capabilities("clusters")
 
@@ -231,7 +232,7 @@ async def test_raw_port_proxy_is_refused(jp_fetch, listener, path):
             await jp_fetch("proxy", *path.format(port=port).split("/"), method=method,
                            **({"body": b"x"} if method == "POST" else {}))  # fmt: skip
         assert error.value.code == 403
-        body = json.loads(error.value.response.body)
+        body = error_body(error.value)
         assert "MLOpsApp.allow_raw_port_proxy" in body["message"]
     assert _never_connected(listener)
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from jupyter_mlops.core.config import resolve_db_url
-from tests.support.rest import call, until
+from tests.support.rest import call, error_body, until
 
 from ..support.gateway import GatewayServer
 from ..support.jobs import write_notebook
@@ -178,8 +178,7 @@ async def test_gpu_options_pass_through_the_gateways_cluster_options(
         with pytest.raises(HTTPClientError) as caught:
             await call(jp_fetch, "POST", "clusters", body=body)
         assert caught.value.code == 400
-        assert caught.value.response is not None
-        return dict(json.loads(caught.value.response.body))
+        return error_body(caught.value)
 
     # Options the gateway does not offer, or values it refuses: a 400 naming the field, and
     # nothing started on the gateway.

@@ -4,7 +4,6 @@ proxy cannot be aimed anywhere else (issue 9, items 2 and 3)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import textwrap
@@ -24,6 +23,7 @@ from tests.support.clusters import (
     client_tls,
     start_external_scheduler,
 )
+from tests.support.rest import error_body
 
 pytestmark = pytest.mark.capabilities("clusters")
 
@@ -144,7 +144,7 @@ async def test_a_scheduler_cannot_aim_the_proxy_at_another_port(jp_fetch, mlops_
             with pytest.raises(HTTPClientError) as error:
                 await jp_fetch("mlops", "api", "clusters", info["id"], "dashboard", key, path)
             assert error.value.code == 404
-            assert json.loads(error.value.response.body)["field"] == "id"
+            assert error_body(error.value)["field"] == "id"
         assert _Secret.hits == 0
         connection = await api(jp_fetch, info["id"], "connection")
         assert connection["tls"] is None
@@ -178,7 +178,7 @@ async def test_the_limits_are_listed_and_configurable(jp_fetch, mlops_app):
     assert (await api(jp_fetch))["limits"]["max_workers"] == 1
     with pytest.raises(HTTPClientError) as error:
         await api(jp_fetch, method="POST", body={**SMALL, "workers": 2})
-    body = json.loads(error.value.response.body)
+    body = error_body(error.value)
     assert error.value.code == 400 and body["field"] == "workers"
     assert "at most 1 workers" in body["message"]
 

@@ -82,6 +82,7 @@ def test_check_refuse_then_override_is_audited(served: str) -> None:
 def test_drift_loop_proposal_promotes_with_auto_promote_else_asks(served: str) -> None:
     pending = mlops.propose_promotion("cancer", 3)
     assert pending.status == "pending" and pending.failed == []
+    assert pending.message is not None
     assert "auto_promote" in pending.message and "approval request" in pending.message
     with get_database().session() as session:
         asked = approvals.list_requests(session, "cancer", "pending")
@@ -89,6 +90,7 @@ def test_drift_loop_proposal_promotes_with_auto_promote_else_asks(served: str) -
     assert mlops.get_model_version("cancer", alias="champion").version == 1
 
     spec = mlops.get_gates("cancer")
+    assert spec is not None
     mlops.set_gates("cancer", **{**spec.model_dump(), "auto_promote": True})
     promoted = mlops.propose_promotion("cancer", 4)
     assert promoted.status == "promoted"

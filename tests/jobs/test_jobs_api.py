@@ -10,6 +10,7 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from tests.support.jobs import write_notebook
+from tests.support.rest import error_body
 
 pytestmark = pytest.mark.capabilities("jobs")
 
@@ -36,7 +37,7 @@ async def call(jp_fetch, *parts, method="GET", body=None, params=None):
 async def error_of(jp_fetch, *parts, method="GET", body=None, params=None):
     with pytest.raises(HTTPClientError) as info:
         await call(jp_fetch, *parts, method=method, body=body, params=params)
-    return info.value.code, json.loads(info.value.response.body)
+    return info.value.code, error_body(info.value)
 
 
 async def finished(jp_fetch, run_id, timeout=120.0):

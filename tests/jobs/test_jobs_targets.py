@@ -27,6 +27,7 @@ from jupyter_mlops.jobs.targets import (
     unregister_job_target,
 )
 from tests.support.jobs import outputs_text, write_notebook
+from tests.support.rest import error_body
 
 pytestmark = pytest.mark.capabilities("jobs")
 
@@ -118,7 +119,7 @@ async def _post_job(jp_fetch, body):
 async def _error(jp_fetch, body):
     with pytest.raises(HTTPClientError) as info:
         await _post_job(jp_fetch, body)
-    return info.value.code, json.loads(info.value.response.body)
+    return info.value.code, error_body(info.value)
 
 
 async def test_rest_takes_registered_targets_and_names_the_field_otherwise(

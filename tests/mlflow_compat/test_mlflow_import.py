@@ -90,6 +90,12 @@ def _history(client: MlflowClient, run_id: str, key: str) -> list[tuple[Any, int
     return [_point(m.value, m.step, m.timestamp) for m in client.get_metric_history(run_id, key)]
 
 
+def _experiment_id(client: MlflowClient, name: str) -> str:
+    experiment = client.get_experiment_by_name(name)
+    assert experiment is not None, f"no experiment {name!r} in the source"
+    return str(experiment.experiment_id)
+
+
 def _point(value: float, step: int, timestamp: int) -> tuple[Any, int, int]:
     return ("nan" if math.isnan(value) else value, step, timestamp)
 
@@ -105,9 +111,7 @@ def assert_copied_exactly(uri: str, store: TrackingStore, tmp_path: Path) -> Non
     theirs = [
         run
         for name in ("imp-a", "imp-b")
-        for run in client.search_runs(
-            [client.get_experiment_by_name(name).experiment_id], run_view_type=ViewType.ALL
-        )
+        for run in client.search_runs([_experiment_id(client, name)], run_view_type=ViewType.ALL)
     ]
     assert len(theirs) == 4 and set(ours_by_source) == {r.info.run_id for r in theirs}
     for source in theirs:
@@ -185,7 +189,7 @@ def test_a_run_that_cannot_be_read_is_reported_and_skipped(
     build_source(broken.as_uri(), tmp_path / "files")
     monkeypatch.delenv("MLFLOW_ALLOW_FILE_STORE")
     client = MlflowClient(tracking_uri=broken.as_uri())
-    experiment_id = client.get_experiment_by_name("imp-a").experiment_id
+    experiment_id = _experiment_id(client, "imp-a")
     parent = next(r for r in client.search_runs([experiment_id]) if r.info.run_name == "parent")
     blob = broken / experiment_id / parent.info.run_id / "artifacts" / "blob.bin"
     blob.unlink()
@@ -214,7 +218,7 @@ def _file_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path,
 
 
 def _run_named(client: MlflowClient, experiment: str, name: str) -> Any:
-    experiment_id = client.get_experiment_by_name(experiment).experiment_id
+    experiment_id = _experiment_id(client, experiment)
     return next(r for r in client.search_runs([experiment_id]) if r.info.run_name == name)
 
 
@@ -289,7 +293,7 @@ def test_unreadable_runs_skip_only_themselves_and_say_why(
     """A non-YAML meta.yaml, a `!!python` tag (never run) and a malformed metric line: each
     such run is reported by id; every other run of the same experiment is copied."""
     source, client = _file_source(tmp_path, monkeypatch)
-    experiment_id = client.get_experiment_by_name("imp-a").experiment_id
+    experiment_id = _experiment_id(client, "imp-a")
     broken = {}
     for kind in ("not-yaml", "python-tag", "bad-metric"):
         run = client.create_run(experiment_id, run_name=kind)

@@ -112,4 +112,5 @@ def test_registry_rename_delete_version_and_tags() -> None:
     again = mlops.register_model(estimator, "after", X=X[:2])
     assert again.version == 3 and again.content_hash
     assert registry.load(again)[0].predict([[1.0]])[0] == pytest.approx(2.0)
+    assert again.training_profile is not None
     assert mlops.load_profile(again.training_profile).n_rows == 2

@@ -17,7 +17,8 @@ def test_client_logs_and_reads_with_mlflows_method_names(tmp_path: Path) -> None
     experiment_id = client.create_experiment("client-api")
     with pytest.raises(MLOpsError):
         client.create_experiment("client-api")
-    assert client.get_experiment_by_name("client-api").experiment_id == experiment_id
+    experiment = client.get_experiment_by_name("client-api")
+    assert experiment is not None and experiment.experiment_id == experiment_id
     run = client.create_run(experiment_id, run_name="first", tags={"team": "a"})
     client.log_param(run.run_id, "lr", 0.1)
     client.set_tag(run.run_id, "stage", "dev")
@@ -48,7 +49,9 @@ def test_client_search_runs_pages_and_sees_metrics_logged_in_the_background() ->
     for index in range(5):
         with mlops.start_run(name=f"r{index}"):
             mlops.log_metric("index", index)  # queued for the background writer
-    experiment_id = client.get_experiment_by_name("client-search").experiment_id
+    experiment = client.get_experiment_by_name("client-search")
+    assert experiment is not None
+    experiment_id = experiment.experiment_id
     first = client.search_runs([experiment_id], "metrics.index >= 1", order_by=["metrics.index"],
                                max_results=3)  # fmt: skip
     rest = client.search_runs([experiment_id], "metrics.index >= 1", order_by=["metrics.index"],

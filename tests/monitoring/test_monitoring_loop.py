@@ -4,7 +4,6 @@ the job registers a new model version, ready to promote."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from tornado.httpclient import HTTPClientError
 import jupyter_mlops as mlops
 from jupyter_mlops.serving.request_log import read_requests
 from tests.support.jobs import write_notebook
-from tests.support.rest import call, until
+from tests.support.rest import call, error_body, until
 
 pytestmark = pytest.mark.capabilities("monitoring")
 
@@ -126,13 +125,13 @@ async def test_monitor_routes_refuse_bad_input_naming_the_field(jp_fetch, mlops_
         with pytest.raises(HTTPClientError) as info:
             await call(jp_fetch, "POST", "monitors", body=body)
         assert info.value.code in (400, 404)
-        assert json.loads(info.value.response.body)["field"] == field
+        assert error_body(info.value)["field"] == field
     with pytest.raises(HTTPClientError) as info:
         await call(jp_fetch, "GET", "monitors", "nope", "windows", "not-a-number")
     assert info.value.code in (400, 404)
     with pytest.raises(HTTPClientError) as info:
         await call(jp_fetch, "POST", "drift", body={"reference": "none", "current": "none"})
-    assert json.loads(info.value.response.body)["field"] == "reference"
+    assert error_body(info.value)["field"] == "reference"
 
 
 async def test_drift_between_two_stored_profiles_over_rest(jp_fetch, mlops_store) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,7 @@ def test_bad_settings_are_errors_naming_the_field(endpoint: str) -> None:
         ({"retrain_job_id": "0" * 32}, "retrain_job_id"),
         ({"retrain_parameter": "not a name"}, "retrain_parameter"),
     ):
-        arguments = {"endpoint_name": endpoint, **kwargs}
+        arguments: dict[str, Any] = {"endpoint_name": endpoint, **kwargs}
         with pytest.raises(MLOpsError) as excinfo:
             mlops.create_monitor(**arguments)
         assert excinfo.value.field is not None and field in excinfo.value.field, (kwargs, excinfo)

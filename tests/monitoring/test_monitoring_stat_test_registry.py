@@ -21,6 +21,7 @@ from jupyter_mlops.monitoring.stat_test_registry import (
     unregister_stat_test,
 )
 from jupyter_mlops.monitoring.summaries import ColumnSummary
+from tests.support.rest import error_body
 
 pytestmark = pytest.mark.capabilities("monitoring")
 
@@ -121,7 +122,7 @@ async def test_rest_drift_and_monitor_settings_take_registered_tests(
     assert tests["x"] == ("mean_shift", True) and tests["y"] == ("mean_shift", False)
     with pytest.raises(HTTPClientError) as info:
         await _post(jp_fetch, "drift", {**body, "tests": {"kind:numeric": "nope"}})
-    error = json.loads(info.value.response.body)
+    error = error_body(info.value)
     assert (info.value.code, error["field"]) == (400, "tests.kind:numeric"), error
     assert "mean_shift" in error["message"]  # the registered tests are listed
 

@@ -11,6 +11,7 @@ from tornado.httpclient import HTTPClientError
 
 import jupyter_mlops as mlops
 from jupyter_mlops.profiling.capability import PROFILING
+from tests.support.rest import error_body
 
 pytestmark = pytest.mark.capabilities("profiling")
 
@@ -36,7 +37,7 @@ async def call(jp_fetch, *parts, method="GET", body=None):
 async def error_of(jp_fetch, *parts, method="GET", body=None):
     with pytest.raises(HTTPClientError) as info:
         await call(jp_fetch, *parts, method=method, body=body)
-    return info.value.code, json.loads(info.value.response.body)
+    return info.value.code, error_body(info.value)
 
 
 async def finished(jp_fetch, job_id, timeout=60.0):

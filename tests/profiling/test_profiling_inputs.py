@@ -4,13 +4,12 @@ links out of the root inside a Parquet folder, and files the parser cannot read.
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 from tornado.httpclient import HTTPClientError
 
 from tests.profiling.test_profiling_api import call, error_of, finished
+from tests.support.rest import error_body
 
 pytestmark = pytest.mark.capabilities("profiling")
 
@@ -25,7 +24,7 @@ async def post_raw(jp_fetch, text: str):
     """POST a JSON text as is (json.dumps cannot write Infinity or lone surrogates)."""
     with pytest.raises(HTTPClientError) as info:
         await jp_fetch("mlops", "api", "profiles", method="POST", body=text)
-    return info.value.code, json.loads(info.value.response.body)
+    return info.value.code, error_body(info.value)
 
 
 @pytest.mark.parametrize(

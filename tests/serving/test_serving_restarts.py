@@ -24,6 +24,7 @@ import jupyter_mlops as mlops
 from jupyter_mlops.core.processes import pid_alive
 from jupyter_mlops.serving.api import get_registry
 from jupyter_mlops.serving.endpoint_client import parse_stats
+from jupyter_mlops.serving.entities import Endpoint
 from jupyter_mlops.serving.restart_policy import RestartPolicy
 from jupyter_mlops.serving.supervisor import EndpointSupervisor
 from tests.support.ports import free_port
@@ -63,7 +64,7 @@ def test_the_policy_counts_quick_deaths_in_a_sliding_window() -> None:
         assert not policy.died(now).give_up
 
 
-async def wait_running(name: str, not_pid: int | None = None, timeout: float = 240) -> object:
+async def wait_running(name: str, not_pid: int | None = None, timeout: float = 240) -> Endpoint:
     registry = get_registry()
     deadline = time.monotonic() + timeout
     while True:
@@ -99,6 +100,7 @@ async def test_more_kills_than_the_quick_death_limit_after_healthy_serving_leave
                     assert answer.status_code == 200, (kill, answer.text)
                     await asyncio.sleep(0.4)
             pid = endpoint.pid
+            assert pid is not None
             os.kill(pid, signal.SIGKILL)
         endpoint = await wait_running("dies", pid)
         assert endpoint.restarts == kills
@@ -173,6 +175,7 @@ async def test_with_two_workers_a_killed_worker_fails_at_most_its_request(
         with Requests(endpoint.url, token, body, count=150) as loop:
             await asyncio.to_thread(loop.started.wait, 300)
             victim = next(pid for status, pid in loop.results if pid in workers)
+            assert victim is not None
             os.kill(victim, signal.SIGKILL)
             killed_at = len(loop.results)
         failed = [result for result in loop.results if result[0] != 200]
@@ -185,6 +188,7 @@ async def test_with_two_workers_a_killed_worker_fails_at_most_its_request(
         # kill -9 of the parent: its workers end with it, and the supervisor starts it again
         # on the same port (orphaned workers would hold the port and fail every restart).
         children = [child.pid for child in parent.children() if child.pid != victim]
+        assert endpoint.pid is not None
         os.kill(endpoint.pid, signal.SIGKILL)
         restarted = await wait_running("two", endpoint.pid)
         assert restarted.port == endpoint.port

@@ -132,7 +132,8 @@ def mlflow_pointed_at(home: Path) -> Iterator[MLOpsServer]:
         finally:
             while mlflow.active_run() is not None:
                 mlflow.end_run()
-            mlflow.set_tracking_uri(None)
+            # None: back to MLflow's default (environment, then ./mlruns); its annotation omits it.
+            mlflow.set_tracking_uri(None)  # type: ignore[arg-type]
             lab.stop()
 
 

@@ -7,6 +7,8 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from tornado.httpclient import HTTPClientError
+
 
 async def call(jp_fetch: Any, method: str, *path: str, body: Any = None, params: Any = None) -> Any:
     """`METHOD /mlops/api/PATH` with a JSON body; the decoded answer (a 4xx raises).
@@ -20,6 +22,12 @@ async def call(jp_fetch: Any, method: str, *path: str, body: Any = None, params:
         kwargs["body"] = json.dumps(body or {})
     response = await jp_fetch("mlops", "api", *path, **kwargs)
     return json.loads(response.body)
+
+
+def error_body(error: HTTPClientError) -> dict[str, Any]:
+    """The decoded JSON body of a refused request (the `HTTPClientError` jp_fetch raised)."""
+    assert error.response is not None, f"no answer: {error}"
+    return dict(json.loads(error.response.body))
 
 
 async def until(

@@ -11,6 +11,7 @@ from tornado.httpclient import HTTPClientError
 
 from jupyter_mlops.tracking.entities import Metric
 from jupyter_mlops.tracking.store import TrackingStore
+from tests.support.rest import error_body
 
 
 def make_run(
@@ -55,5 +56,4 @@ async def get_runs(jp_fetch: Any, query: list[tuple[str, Any]]) -> Any:
 async def api_error(call: Any) -> tuple[int, dict[str, Any]]:
     with pytest.raises(HTTPClientError) as info:
         await call
-    assert info.value.response is not None, "no answer"
-    return info.value.code, json.loads(info.value.response.body)
+    return info.value.code, error_body(info.value)

@@ -23,6 +23,7 @@ from jupyter_mlops.core.team.service import TeamService
 from jupyter_mlops.evaluation.gate_spec import GateSpec
 from jupyter_mlops.evaluation.store import EvaluationStore, GateResult
 from jupyter_mlops.serving.api import get_registry
+from tests.support.rest import error_body
 
 pytestmark = pytest.mark.capabilities("team", "serving", "jobs", "tracking")
 
@@ -110,4 +111,4 @@ async def test_bad_or_missing_versions_are_4xx_naming_the_field(
     with pytest.raises(HTTPClientError) as caught:
         await _provenance(jp_fetch, version)
     assert caught.value.code in (400, 404)
-    assert json.loads(caught.value.response.body)["field"] == field  # type: ignore[union-attr]
+    assert error_body(caught.value)["field"] == field
