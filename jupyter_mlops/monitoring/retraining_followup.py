@@ -20,12 +20,15 @@ from typing import Any
 
 from ..core.db import Database
 from ..core.errors import MLOpsError
+from ..core.tasks import BaseTaskRunner
 from ..evaluation.capability import GATES_TASK
 from ..evaluation.followups import AlertFollowup, FollowupStore
 from ..evaluation.promotion import execute_gate_run, start_gate_run
 from ..evaluation.store import EvaluationStore
 from ..jobs.store import JobStore
 from ..serving.registry import ModelRegistry
+from ..tracking.base_store import BaseTrackingStore
+from ..tracking.provenance import runs_of_job_runs
 from .entities import MonitorAlert
 from .store import MonitorStore
 
@@ -36,23 +39,21 @@ SCAN_ALERTS = 50
 
 
 def registered_versions(
-    registry: ModelRegistry, tracking: Any, model_name: str, job_run_id: str
+    registry: ModelRegistry, tracking: BaseTrackingStore | None, model_name: str, job_run_id: str
 ) -> list[int]:
     """The versions of `model_name` registered from the tracking runs job run `job_run_id`
     logged, oldest first."""
-    if tracking is None:
-        return []
-    page = tracking.search_runs(
-        None, f"tags.`mlops.job_run_id` = '{job_run_id}'", max_results=100, run_view="all"
-    )
-    runs = {found.run_id for found in page.runs}
+    runs = set(runs_of_job_runs(tracking, [job_run_id])[job_run_id])
     if not runs:
         return []
     return sorted(v.version for v in registry.list_versions(model_name) if v.run_id in runs)
 
 
 def follow_retrainings(
-    database: Database, registry: ModelRegistry, tracking: Any, runner: Any
+    database: Database,
+    registry: ModelRegistry,
+    tracking: BaseTrackingStore | None,
+    runner: BaseTaskRunner,
 ) -> list[AlertFollowup]:
     """Follow up every alert whose retraining run has ended; returns what was started."""
     monitors, followups = MonitorStore(database), FollowupStore(database)
@@ -73,7 +74,11 @@ def follow_retrainings(
 
 
 def _follow(
-    database: Database, registry: ModelRegistry, tracking: Any, runner: Any, alert: MonitorAlert
+    database: Database,
+    registry: ModelRegistry,
+    tracking: BaseTrackingStore | None,
+    runner: BaseTaskRunner,
+    alert: MonitorAlert,
 ) -> AlertFollowup | None:
     assert alert.job_run_id is not None
     run = JobStore(database).get_run(alert.job_run_id)
@@ -112,7 +117,7 @@ def _follow(
 
 
 def alert_chain(
-    database: Database, tracking: Any, monitor_id: str, alert_id: int
+    database: Database, tracking: BaseTrackingStore | None, monitor_id: str, alert_id: int
 ) -> dict[str, Any]:
     """Alert -> job run -> registered version -> gate run -> promoted or approval request."""
     from ..evaluation import team_hooks
