@@ -82,6 +82,20 @@ class APIHandler(ExtensionHandlerMixin, JupyterAPIHandler):
         services: Services = self.settings["mlops_services"]
         return services
 
+    @property
+    def capability_names(self) -> list[str]:
+        """The names of the capabilities this server runs (`MLOpsApp.capabilities` and what
+        they require), in setup order."""
+        names: list[str] = self.settings["mlops_capabilities"]
+        return names
+
+    @property
+    def front_handlers(self) -> list[tuple[str, type]]:
+        """The routes mounted ahead of every extension's (`MLOpsApp.front_handlers`, with the
+        base URL): not in this extension's own rule, so listed for the OpenAPI document."""
+        front: list[tuple[str, type]] = self.settings.get("mlops_front_handlers", [])
+        return front
+
     def service(self, key: ServiceKey[ServiceT]) -> ServiceT:
         """The service of `key`; a 404 naming it when no enabled capability provides it."""
         return self.services.get(key)

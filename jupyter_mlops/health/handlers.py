@@ -33,7 +33,7 @@ class HealthHandler(APIHandler):
     async def get(self) -> None:
         """Reply with the `Health` model."""
         health = await self.run_blocking(
-            get_health, self.database, str(self.data_dir), self.settings["mlops_capabilities"]
+            get_health, self.database, str(self.data_dir), self.capability_names
         )
         self.reply(health)
 
@@ -53,7 +53,7 @@ class OpenAPIHandler(APIHandler):
         if document is None:
             prefix = url_path_join(self.base_url, API_PATH)
             routes = mounted_routes(self.application, prefix)
-            routes += listed_routes(self.settings.get("mlops_front_handlers", []))
+            routes += listed_routes(self.front_handlers)
             document = build_document(routes, prefix, __version__, self.base_url)
             self.settings[DOCUMENT_SETTING] = document
         self.reply(document)
