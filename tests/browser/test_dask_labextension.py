@@ -103,6 +103,7 @@ def test_the_shipped_lab_closes_raw_ports_and_answers_dask_routes(lab_server):
     raw port routes refused; dask-labextension's routes answered by us."""
     import socket
     import urllib.error
+    import urllib.request
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

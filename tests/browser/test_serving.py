@@ -63,7 +63,9 @@ def test_deploy_then_promote_from_the_model_page(lab_page, lab_server):
     expect(snippet).to_contain_text(f"curl -X POST {url}/invocations")
     card.locator("[data-testid=mlops-endpoint-show-token]").click()
     expect(snippet).not_to_contain_text("<token>")
-    token = re.search(r"Bearer ([\w-]+)'", snippet.inner_text()).group(1)
+    found = re.search(r"Bearer ([\w-]+)'", snippet.inner_text())
+    assert found is not None, snippet.inner_text()
+    token = found.group(1)
     body = {"dataframe_records": [{"a": 1.0, "b": 0.0, "c": 0.0}]}
     assert httpx.post(f"{url}/invocations", json=body, timeout=30).status_code == 401
     headers = {"Authorization": f"Bearer {token}"}

@@ -90,7 +90,9 @@ async def test_gateway_clusters_from_the_rest_api(
         import jupyter_mlops as mlops
 
         client = mlops.get_client(cluster_id)
-        assert client.scheduler.address.startswith("gateway://")
+        assert client.scheduler is not None  # None only before the client connects
+        address = client.scheduler.address
+        assert address is not None and address.startswith("gateway://")
         report = mlops.profile(dd.read_parquet(str(dataset)))
         run_id = client.submit(_tracked_on_worker, resolve_db_url(), str(tmp_path)).result(300)
         worker_pids = set(client.run(lambda: __import__("os").getpid()).values())

@@ -88,6 +88,7 @@ def test_bad_input_is_a_one_line_error_naming_the_field(shell, line, field):
     with pytest.raises(MLOpsError) as error:
         shell.run_line_magic("mlops", line)
     assert error.value.field == field
+    assert hasattr(error.value, "_render_traceback_")  # as IPython checks before calling it
     assert "\n" not in error.value._render_traceback_()[0]
 
 
@@ -115,11 +116,14 @@ def test_stopping_clusters_in_the_order_they_started_leaves_dask_usable(shell):
     import dask.array as da
 
     from jupyter_mlops.clusters.client import get_client, start_cluster, stop_cluster
+    from jupyter_mlops.clusters.entities import ClusterInfo
 
-    sizes = {"workers": 1, "threads": 1, "memory": "256MiB", "processes": False}
-    first = start_cluster(name="first", **sizes)
+    def small(name: str) -> ClusterInfo:
+        return start_cluster(name=name, workers=1, threads=1, memory="256MiB", processes=False)
+
+    first = small("first")
     get_client(first.id)
-    second = start_cluster(name="second", **sizes)
+    second = small("second")
     get_client(second.id)
     stop_cluster(first.id)
     stop_cluster(second.id)

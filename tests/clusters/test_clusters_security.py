@@ -103,7 +103,7 @@ async def test_process_workers_do_not_inherit_the_server_token(jp_fetch):
         require_encryption=True,
     )  # fmt: skip
 
-    def worker_token() -> list[object]:
+    def worker_token() -> list[tuple[int, str | None]]:
         with Client(info["scheduler_address"], security=security, timeout=30) as client:
             found = client.run(lambda: (os.getpid(), os.environ.get(SERVER_TOKEN_ENV)))
             return list(found.values())

@@ -46,7 +46,9 @@ async def test_the_dashboard_is_served_through_the_authenticated_proxy(
 
     # Bokeh's websocket, through the tunnel: the session token from the page opens it and
     # the dashboard's Bokeh server acknowledges.
-    token = re.search(r'"token":"([^"]+)"', html).group(1)
+    found = re.search(r'"token":"([^"]+)"', html)
+    assert found is not None, html
+    token = found.group(1)
     url = f"ws://127.0.0.1:{jp_http_port}{base}/status/ws"
     from tornado.httpclient import HTTPRequest
 
@@ -54,7 +56,7 @@ async def test_the_dashboard_is_served_through_the_authenticated_proxy(
     request = HTTPRequest(url, headers={"Origin": "null"})
     connection = await websocket_connect(request, subprotocols=["bokeh", token])
     first = await asyncio.wait_for(connection.read_message(), 30)
-    assert first is not None and '"msgtype":"ACK"' in first.replace(" ", "")
+    assert isinstance(first, str) and '"msgtype":"ACK"' in first.replace(" ", "")
     connection.close()
 
     with pytest.raises(HTTPClientError) as error:

@@ -30,6 +30,7 @@ def test_invalid_requests_are_reported_per_column_and_alerted(endpoint, mlops_st
     monitor = svc.create(MonitorSpec(endpoint, window_seconds=3600, min_rows=50), start_ms=start)
     (window,) = svc.tick(runner=None, now=start + HOUR_MS + 5)
     report = svc.store.get_window(window.window_id).report
+    assert report is not None
     violations = report["validation"]["violations"]
     assert violations["c"][0]["check"] == "range" and violations["c"][0]["n"] == 20
     assert violations["a"][0]["check"] == "completeness" and violations["a"][0]["n"] == 20
@@ -45,5 +46,6 @@ def test_valid_requests_raise_no_validation_alert(endpoint, mlops_store):
     svc = service()
     monitor = svc.create(MonitorSpec(endpoint, window_seconds=3600, min_rows=50), start_ms=start)
     (window,) = svc.tick(runner=None, now=start + HOUR_MS + 5)
-    assert svc.store.get_window(window.window_id).report["validation"]["ok"] is True
+    report = svc.store.get_window(window.window_id).report
+    assert report is not None and report["validation"]["ok"] is True
     assert svc.store.list_alerts(monitor.monitor_id) == []

@@ -123,4 +123,5 @@ def test_the_standalone_scheduler_validates_job_inputs(cancer, tmp_path, mlops_s
     assert valid.status.value == "succeeded", valid.error
     (invalid,) = store.list_runs(job_id=jobs["invalid.csv"])
     assert invalid.status.value == "failed" and invalid.error_field == "validate"
-    assert "mean radius" in (invalid.error or "") and "20 values above 40" in invalid.error
+    assert invalid.error is not None
+    assert "mean radius" in invalid.error and "20 values above 40" in invalid.error

@@ -23,6 +23,7 @@ def test_schedule_from_a_kernel_goes_through_the_server(tmp_path, monkeypatch):
         monkeypatch.setenv(SERVER_URL_ENV, lab.url + "/")
         monkeypatch.setenv(SERVER_TOKEN_ENV, lab.token)
         job = mlops.schedule(notebook, "0 4 * * *", {"limit": 5}, name="daily report")
+        assert isinstance(job, dict)  # the REST API's answer, not a store `Job`
         assert job["notebook_path"] == "reports/daily.ipynb"
         assert job["schedule_description"] == "every day at 04:00 (UTC)"
         link = ServerLink.from_environment()

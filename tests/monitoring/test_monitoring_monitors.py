@@ -122,10 +122,12 @@ def test_ticking_evaluates_windows_from_the_request_log(endpoint, mlops_store):
     assert window.model_version == 1
     assert window.latency_p50_ms == pytest.approx(2.5) and window.error_rate == 0.0
     report = svc.store.get_window(window.window_id).report
+    assert report is not None
     drifted = {c["column"] for c in report["columns"] if c["drifted"]}
     assert drifted == {"a", "b"}
     (alert,) = svc.store.list_alerts(monitor.monitor_id)
     assert alert.kind == "data_drift" and "a, b" in alert.message.replace("b, a", "a, b")
+    assert window.data_path is not None
     rows = pd.read_parquet(window.data_path)
     assert list(rows.columns) == [*COLUMNS, "prediction", "request_id", "label"]
     assert oct(Path(window.data_path).stat().st_mode & 0o777) == "0o600"
@@ -175,7 +177,8 @@ def test_predictions_are_compared_with_the_first_window_of_the_version(endpoint,
     log_traffic(endpoint, moved, now - 1000, mlops_store)
     second = svc.evaluate_now(monitor.monitor_id, runner=None, now=now)
     assert second.prediction_drifted is True
-    assert svc.store.get_window(second.window_id).report["prediction"]["drifted"]
+    report = svc.store.get_window(second.window_id).report
+    assert report is not None and report["prediction"]["drifted"]
 
 
 def test_count_windows_end_with_their_nth_request(endpoint, mlops_store):

@@ -103,11 +103,14 @@ def test_summarised_quantiles_are_within_the_stated_rank_error():
     assert 0 < error < 0.05
     ordered = np.sort(values)
     n = ordered.size
+    assert column.quantiles is not None
     for key, estimate in column.quantiles.items():
+        assert isinstance(estimate, float), (key, estimate)
         rank = np.searchsorted(ordered, estimate, side="right") / n
         assert abs(rank - float(key)) <= error + 2 / n, (key, rank)
     # The histogram comes from the same summary: every bin within 2 * error * n.
     exact = profile(frame).columns["x"].histogram
+    assert column.histogram is not None and exact is not None
     assert column.histogram.edges == exact.edges
     diffs = np.abs(np.array(column.histogram.counts) - np.array(exact.counts))
     assert diffs.max() <= 2 * error * n + 1

@@ -118,6 +118,8 @@ def test_compare_profiles_side_by_side(cancer):
     assert "mean radius" in comparison_html(comparison)
     # The overlaid histograms: both sides' shares on the same bins.
     radius_row = comparison.columns[0]
+    assert radius_row.shares_a is not None and radius_row.shares_b is not None
+    assert radius_row.edges is not None
     assert len(radius_row.shares_a) == len(radius_row.shares_b) == len(radius_row.edges) - 1
     assert sum(radius_row.shares_a) == pytest.approx(1.0)
     json.dumps(comparison.to_dict())
