@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +19,13 @@ from ..support.tracking_rest import make_run
 
 LONG = "z" * 300  # one segment past the 255 bytes file systems allow
 
+# What the `call` fixture returns: a request's (status, JSON body or None), a pair the checker
+# knows, so that `_bad_request(*await call(...), field)` is checked as three arguments.
+Call = Callable[..., Awaitable[tuple[int, Any]]]
+
 
 @pytest.fixture
-def call(http_server_client: Any, jp_base_url: str, jp_serverapp: Any) -> Any:
+def call(http_server_client: Any, jp_base_url: str, jp_serverapp: Any) -> Call:
     """`call(verb, "runs?x=y", body=...)` -> (status, JSON body or None), authenticated."""
     token = jp_serverapp.identity_provider.token
 
@@ -65,8 +71,8 @@ def run_with_artifacts(mlops_app: Any) -> str:
     "path", [LONG, f"model/{LONG}", f"model/{LONG}/x.txt", "\u00e9" * 200], ids=str.__len__
 )
 async def test_an_overlong_segment_in_the_artifact_routes_is_a_400_naming_the_path(
-    call, run_with_artifacts, path
-):
+    call: Call, run_with_artifacts: str, path: str
+) -> None:
     listing = await call("GET", f"runs/{run_with_artifacts}/artifacts?path={path}")
     body = _bad_request(*listing, "path")
     assert path[:20] in body["message"]
@@ -77,7 +83,9 @@ async def test_an_overlong_segment_in_the_artifact_routes_is_a_400_naming_the_pa
     assert status == 200 and [f["path"] for f in body["files"]] == ["model/weights.txt"]
 
 
-async def test_an_overlong_segment_in_the_other_file_routes_is_a_400_too(call, jp_root_dir):
+async def test_an_overlong_segment_in_the_other_file_routes_is_a_400_too(
+    call: Call, jp_root_dir: Path
+) -> None:
     """Jobs and profiling resolve paths under the server's root: the same segment, below a
     folder that exists, is a 400 naming the field there as well."""
     (jp_root_dir / "sub").mkdir()
@@ -102,7 +110,7 @@ def test_an_overlong_segment_is_refused_when_writing_artifacts_too(mlops_app):
 
 
 @pytest.mark.parametrize("memory", ["1e400", "inf", "-inf", "1e400GB", "nan"])
-async def test_a_memory_size_that_overflows_is_a_400_naming_memory(call, memory):
+async def test_a_memory_size_that_overflows_is_a_400_naming_memory(call: Call, memory: str) -> None:
     body = _bad_request(*await call("POST", "clusters", {"memory": memory}), "memory")
     assert memory in body["message"]
     assert (await call("GET", "clusters"))[1]["clusters"] == []
@@ -150,7 +158,8 @@ def test_drift_across_the_whole_float_range_is_a_report_not_an_error():
         report = drift(reference, current)
         spread = drift(wide, half)
     json.loads(report.to_json())  # strict JSON: no inf or NaN in statistics or chart bins
-    assert spread["x"].test == "wasserstein" and np.isfinite(spread["x"].statistic)
+    statistic = spread["x"].statistic
+    assert spread["x"].test == "wasserstein" and statistic is not None and np.isfinite(statistic)
     assert spread.dataset_drifted
     json.loads(spread.to_json())
 
@@ -210,6 +219,7 @@ def test_a_monitor_window_of_values_near_the_float_limit_is_evaluated(mlops_stor
     (window,) = service.tick(runner=None, now=start + 3_600_000 + 5)
     assert window.status == "done", window.error
     report = service.store.get_window(window.window_id).report
+    assert report is not None
     json.dumps(report, allow_nan=False)
     verdict = {c["column"]: c["drifted"] for c in report["columns"]}
     assert verdict["a"] is True and verdict["b"] is False
@@ -248,7 +258,9 @@ def test_a_step_that_restarts_within_its_field_is_not_described_as_every_n():
     assert describe("0 */6 * * *") == "every 6 hours at minute 0 (UTC)"
 
 
-async def test_a_cron_step_beyond_its_range_is_a_400_over_rest(call, jp_root_dir):
+async def test_a_cron_step_beyond_its_range_is_a_400_over_rest(
+    call: Call, jp_root_dir: Path
+) -> None:
     from ..support.jobs import write_notebook
 
     write_notebook(jp_root_dir / "nightly.ipynb", "rows = 1", "print(rows)")
@@ -312,7 +324,9 @@ def monitored(mlops_store: Any) -> str:
 RAW_SQL = ("UNIQUE constraint", "monitoring_l", "INSERT", "[SQL", "DETAIL", "Key (")
 
 
-async def test_duplicate_request_ids_in_one_labels_batch_are_a_400_naming_them(call, monitored):
+async def test_duplicate_request_ids_in_one_labels_batch_are_a_400_naming_them(
+    call: Call, monitored: str
+) -> None:
     body = {"request_ids": ["r1", "r2", "r1", "r3", "r2"], "labels": [1, 0, 1, 0, 0]}
     answer = _bad_request(*await call("POST", f"monitors/{monitored}/labels", body), "request_ids")
     assert "'r1'" in answer["message"] and "'r2'" in answer["message"]
@@ -369,7 +383,9 @@ SUPERSCRIPT_ONE = "%C2%B9"  # "¹": str.isdigit() says yes, int() says no
         (f"models/m/versions/{SUPERSCRIPT_ONE}", "version"),
     ],
 )
-async def test_a_number_in_non_ascii_digits_is_a_400_naming_it(call, path, field):
+async def test_a_number_in_non_ascii_digits_is_a_400_naming_it(
+    call: Call, path: str, field: str
+) -> None:
     _bad_request(*await call("GET", path), field)
 
 

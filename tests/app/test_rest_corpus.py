@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +20,10 @@ from ..support.tracking_rest import make_run
 
 BIG = str(2**64)
 
+# What the `call` fixture returns: a request's (status, JSON body or None), a pair the checker
+# knows, so that `_bad_request(*await call(...), field)` is checked as three arguments.
+Call = Callable[..., Awaitable[tuple[int, Any]]]
+
 
 @pytest.fixture
 def run_id(mlops_app: Any) -> str:
@@ -26,7 +31,7 @@ def run_id(mlops_app: Any) -> str:
 
 
 @pytest.fixture
-def call(http_server_client: Any, jp_base_url: str, jp_serverapp: Any) -> Any:
+def call(http_server_client: Any, jp_base_url: str, jp_serverapp: Any) -> Call:
     """`call(verb, "runs?x=y", body=..., auth=True)` -> (status, JSON body or None)."""
     token = jp_serverapp.identity_provider.token
 
@@ -70,13 +75,13 @@ async def test_deeply_nested_json_body_is_a_400(call, run_id):
     assert status == 400, body
 
 
-async def test_invalid_utf8_in_a_query_argument_is_a_400(call, run_id):
+async def test_invalid_utf8_in_a_query_argument_is_a_400(call: Call, run_id: str) -> None:
     _bad_request(*await call("GET", "runs?filter=%FF"), "filter")
     _bad_request(*await call("GET", "experiments?view=%C3%28"), "view")
     _bad_request(*await call("GET", f"runs/{run_id}/artifacts?path=%ED%A0%80"), "path")
 
 
-async def test_integers_beyond_64_bits_are_a_4xx(call, run_id):
+async def test_integers_beyond_64_bits_are_a_4xx(call: Call, run_id: str) -> None:
     status, body = await call("GET", f"experiments/{BIG}")
     assert 400 <= status < 500, body
     _bad_request(*await call("GET", f"runs?offset={BIG}"), "offset")
@@ -85,7 +90,7 @@ async def test_integers_beyond_64_bits_are_a_4xx(call, run_id):
     _bad_request(*await call("GET", f"runs/{run_id}/metrics/lr?max_points={BIG}"), "max_points")
 
 
-async def test_page_token_of_nested_json_is_a_400(call):
+async def test_page_token_of_nested_json_is_a_400(call: Call) -> None:
     nested = "[" * 10_000 + "]" * 10_000
     token = quote(base64.urlsafe_b64encode(nested.encode()).decode())
     _bad_request(*await call("GET", f"runs?page_token={token}"), "page_token")
@@ -164,7 +169,9 @@ async def test_nul_and_bidi_controls_are_refused_in_run_names(call, run_id, mlop
     assert answer["run_name"] == "a-run"
 
 
-async def test_nul_and_lone_surrogates_in_query_arguments_are_a_400(call, run_id):
+async def test_nul_and_lone_surrogates_in_query_arguments_are_a_400(
+    call: Call, run_id: str
+) -> None:
     _bad_request(*await call("GET", f"runs/{run_id}/artifacts?path=a%00b"), "path")
     _bad_request(*await call("GET", "runs?filter=params.x%20%3D%20%27%00%27"), "filter")
 
