@@ -5,6 +5,7 @@ input is one line in both (a `UsageError` in the notebook; stderr and exit statu
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 from IPython.core.error import UsageError
@@ -115,7 +116,10 @@ def test_bad_arguments_are_one_line_and_status_2_on_the_cli(notebook_dir, capsys
         (["db", "upgrade", "--nope"], "unrecognized arguments: --nope"),
     ],
 )
-def test_checks_beyond_argparse_are_usage_errors_too(mlops_store, capsys, argv, says):
+def test_checks_beyond_argparse_are_usage_errors_too(
+    mlops_store: Path, capsys: pytest.CaptureFixture[str], argv: list[str], says: str
+) -> None:
+    status: int | str | None  # SystemExit.code
     try:
         status = main(argv)
     except SystemExit as exit_:

@@ -22,10 +22,14 @@ import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
 
 from .ports import free_port
+
+if TYPE_CHECKING:
+    import psycopg
 
 EXTERNAL_URL_ENV = "JUPYTER_MLOPS_TEST_POSTGRES_URL"
 TEMPLATE = "mlops_template"
@@ -71,7 +75,7 @@ class PostgresServer:
         self.port = free_port()
         self.folder: Path | None = None
         self.user = "postgres"
-        self._admin = None
+        self._admin: psycopg.Connection[tuple[Any, ...]] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -144,7 +148,7 @@ class PostgresServer:
             )
         return f"{DRIVER}://{self.user}@127.0.0.1:{self.port}/{database}"
 
-    def _admin_connection(self):  # type: ignore[no-untyped-def]
+    def _admin_connection(self) -> psycopg.Connection[tuple[Any, ...]]:
         import psycopg
 
         if self._admin is None or self._admin.closed:

@@ -61,7 +61,9 @@ def test_whole_numbers_of_other_types_are_accepted():
     import numpy as np
 
     with mlops.start_run() as run:
-        mlops.log_metric("x", 1.0, step=np.int64(2**62), timestamp=np.float64(1_000.0))
+        # Not the annotated int on purpose: whole numbers of other types are taken too.
+        step, timestamp = np.int64(2**62), np.float64(1_000.0)
+        mlops.log_metric("x", 1.0, step=step, timestamp=timestamp)  # type: ignore[arg-type]
         mlops.log_metric("x", 2.0, step=-5, timestamp=0)
     history = fluent.metric_history(run.run_id, "x")
     assert [(p.step, p.timestamp) for p in history] == [(-5, 0), (2**62, 1000)]
@@ -127,6 +129,7 @@ def _start_buffering(mlops_store, *args):
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert process.stdout is not None
     line = process.stdout.readline().split()
     assert len(line) == 2, process.communicate(timeout=60)
     run_id, pending = line
@@ -155,7 +158,7 @@ def test_sigterm_flushes_buffered_points_and_ends_the_run_killed(mlops_store, tm
     store = TrackingStore(get_database(), mlops_store)
     assert [p.step for p in store.metric_history(run_id, "loss")] == list(range(5000))
     run = store.get_run(run_id)
-    assert run.status == "KILLED" and "SIGTERM" in run.error
+    assert run.status == "KILLED" and run.error is not None and "SIGTERM" in run.error
 
 
 def test_a_sigkilled_run_is_marked_killed_when_a_writer_starts(db_url, mlops_store):
@@ -215,15 +218,16 @@ def test_processes_that_are_gone_are_told_apart_from_live_ones():
     assert heartbeat.gone_reason(row(), here, now) is None  # this very process
     parent = os.getppid()
     parent_start = heartbeat.process_start_ms(parent)
+    assert parent_start is not None
     assert heartbeat.gone_reason(row(pid=parent, process_start=parent_start), here, now) is None
     reused = heartbeat.gone_reason(row(pid=parent, process_start=parent_start - 60_000), here, now)
-    assert "the pid is now another process's" in reused
+    assert reused is not None and "the pid is now another process's" in reused
     other = {"host": "elsewhere", "pid": 1}
     assert heartbeat.gone_reason(row(**other), here, now) is None  # it beat just now
     stale = now - int(heartbeat.STALE_AFTER_S * 1000) - 1
-    assert "no heartbeat from process 1 on elsewhere" in heartbeat.gone_reason(
-        row(**other, last_beat=stale), here, now
-    )
+    stale_reason = heartbeat.gone_reason(row(**other, last_beat=stale), here, now)
+    assert stale_reason is not None
+    assert "no heartbeat from process 1 on elsewhere" in stale_reason
 
 
 def test_the_heartbeat_records_the_beat_and_the_last_flush(db_url, mlops_store):
@@ -235,6 +239,7 @@ def test_the_heartbeat_records_the_beat_and_the_last_flush(db_url, mlops_store):
         writer.heartbeat.tick()
         with get_database().session() as session:
             beat = session.get(heartbeat.RunProcessRow, run.run_id)
+            assert beat is not None
             assert (beat.pid, beat.host) == (os.getpid(), socket.gethostname())
             assert beat.last_flush is not None and beat.last_beat >= beat.last_flush
     with get_database().session() as session:
@@ -246,7 +251,9 @@ def test_numpy_scalars_are_stored_as_numbers(db_url, mlops_store):
 
     store = TrackingStore(get_database(), mlops_store)
     run_id = store.create_run(store.get_or_create_experiment("e").experiment_id).run_id
-    store.log_batch(run_id, metrics=[Metric("x", np.float64(0.1), np.int64(2), np.int64(5))])
+    # numpy integers on purpose where Metric's step and timestamp are annotated int
+    metric = Metric("x", np.float64(0.1), np.int64(2), np.int64(5))  # type: ignore[arg-type]
+    store.log_batch(run_id, metrics=[metric])
     assert [(p.value, p.step, p.timestamp) for p in store.metric_history(run_id, "x")] == [
         (0.1, 2, 5)
     ]

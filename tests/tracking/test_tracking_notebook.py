@@ -28,6 +28,7 @@ def test_track_experiments_notebook(tmp_path, mlops_store, monkeypatch):
     for name in tracked:
         run = runs[name]
         assert run.status == "FINISHED", name
+        assert run.cell_source is not None, name
         assert run.cell_source.startswith("%%track -e breast-cancer"), name
         assert run.notebook_path == str(EXAMPLES / NOTEBOOK)
         assert run.environment["kernel"].startswith("ipykernel")

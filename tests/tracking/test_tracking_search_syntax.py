@@ -27,6 +27,7 @@ def test_mlflow_style_filter():
     assert isinstance(node, BoolOp) and node.op == "AND"
     first, second = node.clauses
     assert first == Comparison(Identifier("param", "lr"), "=", "0.1")
+    assert isinstance(second, Comparison)
     assert second.identifier == Identifier("metric", "acc") and second.op == ">"
     assert second.value == 0.9
 
