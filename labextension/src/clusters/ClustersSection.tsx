@@ -217,7 +217,7 @@ export class ClustersSection extends PolledView<IClusterList> {
               key={cluster.id}
               cluster={cluster}
               actions={this._actions}
-              maxWorkers={listing.limits?.max_workers}
+              maxWorkers={listing.limits.max_workers}
             />
           ))
         )}

@@ -55,7 +55,7 @@ export function StartForm(props: {
   const usingGpus = fields.gpus !== 'none';
   const sizesApply = usingGpus || factory.accepts_sizes;
   const limits = props.listing.limits;
-  const memoryError = sizesApply ? memoryProblem(fields.memory, limits?.max_memory) : null;
+  const memoryError = sizesApply ? memoryProblem(fields.memory, limits.max_memory) : null;
   const set =
     (name: keyof IFormFields) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
       setFields({ ...fields, [name]: event.target.value });
@@ -88,7 +88,7 @@ export function StartForm(props: {
             name="workers"
             type="number"
             min={0}
-            max={limits?.max_workers}
+            max={limits.max_workers}
             value={
               usingGpus ? String(fields.gpus === 'all' ? gpuCount : fields.gpus) : fields.workers
             }
@@ -117,7 +117,7 @@ export function StartForm(props: {
             value={fields.memory}
             disabled={!sizesApply}
             aria-invalid={memoryError !== null}
-            title={limits ? `at most ${formatBytes(limits.max_memory)} per worker` : undefined}
+            title={`at most ${formatBytes(limits.max_memory)} per worker`}
             onChange={set('memory')}
           />
         </label>

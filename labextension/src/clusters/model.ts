@@ -1,101 +1,51 @@
-/** Mirrors `jupyter_mlops.clusters.entities`. */
+/**
+ * Clusters' REST types, generated from `jupyter_mlops/clusters/entities.py` (see
+ * `../api/types.ts`).
+ */
 
-export type ClusterStatus = 'starting' | 'running' | 'lost' | 'failed' | 'closed';
-export type ClusterKind = 'local' | 'gpu' | 'configured' | 'connected';
+import type { Schema } from '../api/types';
 
-/** Mirrors `GPUInfo`. */
-export interface IGPUInfo {
-  index: number | null;
-  name: string;
-  memory_total: number | null;
-  memory_used: number | null;
-  utilization: number | null;
-}
+/** `ClusterInfo.status`. */
+export type ClusterStatus = Schema<'ClusterInfo'>['status'];
 
-/** Mirrors `WorkerInfo`. */
-export interface IWorkerInfo {
-  address: string;
-  name: string;
-  threads: number;
-  memory_limit: number;
-  memory_used: number;
-  cpu: number;
-  executing: number;
-  in_memory: number;
-  resources: Record<string, number>;
-  gpu: IGPUInfo | null;
-}
+/** `ClusterInfo.kind`. */
+export type ClusterKind = Schema<'ClusterInfo'>['kind'];
 
-/** Mirrors `AdaptState`. */
-export interface IAdaptState {
-  minimum: number;
-  maximum: number;
-}
+/** `GPUInfo`. */
+export type IGPUInfo = Schema<'GPUInfo'>;
 
-/** Mirrors `ClusterInfo`. */
-export interface IClusterInfo {
-  id: string;
-  name: string;
-  kind: ClusterKind;
-  cluster_class: string;
-  status: ClusterStatus;
-  error: string | null;
-  scheduler_address: string | null;
-  dashboard_path: string | null;
-  dashboard_url: string | null;
-  secured?: boolean;
-  started: number;
-  workers: IWorkerInfo[];
-  requested_workers: number | null;
-  adapt: IAdaptState | null;
-  threads: number;
-  memory_limit: number;
-  memory_used: number;
-  gpus: number;
-  current: boolean;
-  connect_code: string;
-}
+/** `WorkerInfo`. */
+export type IWorkerInfo = Schema<'WorkerInfo'>;
 
-/** Mirrors `GPUEnvironment`. */
-export interface IGPUEnvironment {
-  devices: IGPUInfo[];
-  dask_cuda: boolean;
-  note: string;
-}
+/** `AdaptState` (a cluster's adaptive bounds; `AdaptRange` is the same pair in a request). */
+export type IAdaptState = Schema<'AdaptState'>;
 
-/** Mirrors `ClusterFactoryInfo`. */
-export interface IClusterFactoryInfo {
-  cluster_class: string;
-  source: string;
-  accepts_sizes: boolean;
-}
+/** `ClusterInfo`. */
+export type IClusterInfo = Schema<'ClusterInfo'>;
 
-/** Mirrors `ClusterLimits`: the most a start or scale may ask for on this server. */
-export interface IClusterLimits {
-  max_workers: number;
-  max_threads: number;
-  max_memory: number;
-}
+/** `GPUEnvironment`. */
+export type IGPUEnvironment = Schema<'GPUEnvironment'>;
 
-/** Mirrors `ClusterList`. */
-export interface IClusterList {
-  clusters: IClusterInfo[];
-  current: string | null;
-  gpus: IGPUEnvironment;
-  factory: IClusterFactoryInfo;
-  limits?: IClusterLimits;
-  local: boolean;
-}
+/** `ClusterFactoryInfo`. */
+export type IClusterFactoryInfo = Schema<'ClusterFactoryInfo'>;
 
-/** Mirrors `StartCluster` (the fields the start form sends). */
-export interface IStartCluster {
-  name?: string;
-  workers?: number;
-  threads?: number;
-  memory?: string;
-  gpus?: 'all' | number;
-  adapt?: IAdaptState;
-}
+/** `ClusterLimits`: the most a start or scale may ask for on this server. */
+export type IClusterLimits = Schema<'ClusterLimits'>;
 
-/** Mirrors `ChangeCluster`: exactly one field. */
-export type IChangeCluster = { workers: number } | { adapt: IAdaptState } | { current: true };
+/** `ClusterList`. */
+export type IClusterList = Schema<'ClusterList'>;
+
+/**
+ * `StartCluster`: the fields the start form sends (openapi-typescript marks defaulted fields
+ * as present, so they are made optional here; the server fills in the defaults).
+ */
+export type IStartCluster = Partial<
+  Pick<Schema<'StartCluster'>, 'name' | 'workers' | 'threads' | 'memory' | 'gpus' | 'adapt'>
+>;
+
+type ChangeFields = Schema<'ChangeCluster'>;
+
+/** `ChangeCluster`: exactly one of its fields, not null (the server refuses any other body). */
+export type IChangeCluster = {
+  [K in keyof ChangeFields]: { [F in K]: NonNullable<ChangeFields[F]> };
+}[keyof ChangeFields];
