@@ -1,5 +1,14 @@
+import type { Schema } from '../api/types';
 import { requestAPI, json } from '../request';
-import { IApproval, IAuditPage, IDelivery, IProvenance, IWhoAmI } from './model';
+import {
+  IApproval,
+  IApprovalList,
+  IAuditPage,
+  IDelivery,
+  IDeliveryList,
+  IProvenance,
+  IWhoAmI
+} from './model';
 
 const part = encodeURIComponent;
 
@@ -16,7 +25,7 @@ export function objectHistory(
 }
 
 export async function listApprovals(model: string): Promise<IApproval[]> {
-  const answer = await requestAPI<{ approvals: IApproval[] }>(`approvals?model=${part(model)}`);
+  const answer = await requestAPI<IApprovalList>(`approvals?model=${part(model)}`);
   return answer.approvals;
 }
 
@@ -26,18 +35,14 @@ export function requestApproval(
   version: number,
   comment: string
 ): Promise<IApproval> {
-  return requestAPI<IApproval>(
-    'approvals',
-    json('POST', { model, alias, version, comment: comment || null })
-  );
+  const body: Schema<'ApprovalIn'> = { model, alias, version, comment: comment || null };
+  return requestAPI<IApproval>('approvals', json('POST', body));
 }
 
 export function decideApproval(id: number, approve: boolean, comment: string): Promise<IApproval> {
   const verb = approve ? 'approve' : 'reject';
-  return requestAPI<IApproval>(
-    `approvals/${id}/${verb}`,
-    json('POST', { comment: comment || null })
-  );
+  const body: Schema<'DecisionIn'> = { comment: comment || null };
+  return requestAPI<IApproval>(`approvals/${id}/${verb}`, json('POST', body));
 }
 
 export function whoAmI(): Promise<IWhoAmI> {
@@ -67,7 +72,7 @@ export function userClause(user: string): string {
 
 /** The notification delivery log, newest first. */
 export async function listDeliveries(): Promise<IDelivery[]> {
-  return (await requestAPI<{ deliveries: IDelivery[] }>('notifications/deliveries')).deliveries;
+  return (await requestAPI<IDeliveryList>('notifications/deliveries')).deliveries;
 }
 
 /** Why a version is where it is: who registered and moved it, approvals, gates. */

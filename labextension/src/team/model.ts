@@ -1,75 +1,36 @@
-/** Mirrors of jupyter_mlops/team/api_models.py. */
+/**
+ * Team's REST types, generated from `jupyter_mlops/team/api_models.py` (see
+ * `../api/types.ts`). Times are epoch milliseconds.
+ */
 
-export interface IAuditEntry {
-  id: number;
-  time: number;
-  user: string;
-  source: string;
-  action: string;
-  object_type: string;
-  object_id: string;
-  before: unknown;
-  after: unknown;
-  comment: string | null;
-}
+import type { Schema } from '../api/types';
 
-export interface IAuditPage {
-  entries: IAuditEntry[];
-  next_before_id: number | null;
-}
+/** `AuditEntryOut`: one change to one object, with its state before and after. */
+export type IAuditEntry = Schema<'AuditEntryOut'>;
 
-export interface IApproval {
-  id: number;
-  model: string;
-  alias: string;
-  version: number;
-  current_version: number | null;
-  state: 'pending' | 'approved' | 'rejected' | 'applied';
-  requested_by: string;
-  requested_at: number;
-  comment: string | null;
-  decided_by: string | null;
-  decided_at: number | null;
-  decision_comment: string | null;
-  gates: unknown;
-}
+/** `AuditPageOut`: a page of the audit trail, newest first. */
+export type IAuditPage = Schema<'AuditPageOut'>;
 
-export interface IWhoAmI {
-  user: string;
-  source: string;
-  default_permission: string;
-  admins: string[];
-  protected_aliases: string[];
-  events: string[];
-}
+/** `ApprovalOut`; `state`: 'pending', 'approved', 'rejected' or 'applied'. */
+export type IApproval = Schema<'ApprovalOut'>;
 
-/** One notification to one channel (`GET notifications/deliveries`). */
-export interface IDelivery {
-  id: number;
-  event_id: number;
-  event: string;
-  channel: string;
-  target: string;
-  /** 'pending' (retried with back-off), 'sending', 'delivered' or 'failed' (gave up). */
-  state: string;
-  attempts: number;
-  last_error: string | null;
-  delivered_at: number | null;
-}
+/** `ApprovalList`. */
+export type IApprovalList = Schema<'ApprovalList'>;
 
-/** `GET models/{name}/versions/{v}/provenance` (jupyter_mlops/team/provenance.py); the Lab
- * shows `summary`, the rest is there for scripts. */
-export interface IProvenance {
-  model: string;
-  version: number;
-  created_by: string | null;
-  creation_time: number;
-  source: string;
-  notebook_path: string | null;
-  run: Record<string, unknown> | null;
-  aliases: Record<string, unknown>[];
-  approvals: IApproval[];
-  gate_runs: Record<string, unknown>[];
-  trail: IAuditEntry[];
-  summary: string[];
-}
+/** `WhoAmI`. */
+export type IWhoAmI = Schema<'WhoAmI'>;
+
+/**
+ * `DeliveryOut`: one notification to one channel (`GET notifications/deliveries`); `state`:
+ * 'pending' (retried with back-off), 'sending', 'delivered' or 'failed' (gave up).
+ */
+export type IDelivery = Schema<'DeliveryOut'>;
+
+/** `DeliveryList`. */
+export type IDeliveryList = Schema<'DeliveryList'>;
+
+/**
+ * `ProvenanceOut` (`GET models/{name}/versions/{v}/provenance`, built by
+ * jupyter_mlops/team/provenance.py); the Lab shows `summary`, the rest is there for scripts.
+ */
+export type IProvenance = Schema<'ProvenanceOut'>;
