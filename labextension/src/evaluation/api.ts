@@ -1,43 +1,21 @@
+import type { Schema } from '../api/types';
 import { announcing } from '../kit/changes';
 import { APIError, requestAPI } from '../request';
-import { IGateEvaluations } from './compare';
 
-/** One gate's verdict (mirrors `GateResultOut`); `passed` null: skipped. */
-export interface IGateResult {
-  name: string;
-  passed: boolean | null;
-  detail: string;
-  values: Record<string, unknown>;
-}
+/** One gate's verdict (`GateResultOut`); `passed` null: skipped. */
+export type IGateResult = Schema<'GateResultOut'>;
 
-/** A gate run (mirrors `GateRunOut`). */
-export interface IGateRun {
-  gate_run_id: string;
-  model_name: string;
-  version: number;
-  endpoint_name: string | null;
-  served_version: number | null;
-  mode: string;
-  status: string;
-  override: boolean;
-  requested_by: string | null;
-  failed: string[];
-  results: IGateResult[];
-  message: string | null;
-  task_run_id: string | null;
-  progress: number | null;
-  created_time: number;
-  end_time: number | null;
-  /** The gates declared when it ran (`GateSpec`). */
-  spec: Record<string, unknown>;
-  /** The candidate's and the served version's evaluations on the holdout; empty until run. */
-  evaluations: IGateEvaluations;
-}
+/**
+ * A gate run (`evaluation.api_models.GateRunOut`; the schema's name is qualified because
+ * `team.api_models` declares another `GateRunOut`). The server types `evaluations` as a plain
+ * object: read it with `gateEvaluations` (`./compare`).
+ */
+export type IGateRun = Schema<'jupyter_mlops__evaluation__api_models__GateRunOut'>;
 
 /** A model's gate runs, newest first. */
 export async function listGateRuns(model: string, limit = 50): Promise<IGateRun[]> {
   const query = `model=${encodeURIComponent(model)}&limit=${limit}`;
-  return (await requestAPI<{ gate_runs: IGateRun[] }>(`evaluation/gate-runs?${query}`)).gate_runs;
+  return (await requestAPI<Schema<'GateRunList'>>(`evaluation/gate-runs?${query}`)).gate_runs;
 }
 
 /** One gate run, with its task's progress while it runs. */

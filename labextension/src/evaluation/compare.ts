@@ -4,7 +4,11 @@
  * is better. Kept free of React so it is tested on its own (labextension/test).
  */
 
-/** An evaluation without its figures (mirrors `Evaluation.to_dict(figures=False)`). */
+/**
+ * An evaluation without its figures (`Evaluation.to_dict(figures=False)`). Written here, not
+ * generated: the server declares `GateRunOut.evaluations` as a plain object (`dict[str, Any]`),
+ * so the OpenAPI document has no schema for it.
+ */
 export interface IEvaluationSummary {
   model_type: string;
   n_rows: number;
@@ -26,8 +30,27 @@ export interface IEvaluationSummary {
 
 /** What a gate run compared: the candidate's evaluation and the served one's (or null). */
 export interface IGateEvaluations {
-  candidate?: IEvaluationSummary;
-  served?: IEvaluationSummary | null;
+  candidate: IEvaluationSummary | null;
+  served: IEvaluationSummary | null;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `value` as an evaluation summary when it is one (an object with its metrics), else null. */
+function summary(value: unknown): IEvaluationSummary | null {
+  return isObject(value) && isObject(value.metrics)
+    ? (value as unknown as IEvaluationSummary)
+    : null;
+}
+
+/**
+ * A gate run's `evaluations` (an untyped object on the server; empty until the gates ran):
+ * the candidate's and the served version's summaries, null where absent.
+ */
+export function gateEvaluations(evaluations: Record<string, unknown>): IGateEvaluations {
+  return { candidate: summary(evaluations.candidate), served: summary(evaluations.served) };
 }
 
 /** Metrics where lower is better (mirrors `entities.LOWER_IS_BETTER`). */
