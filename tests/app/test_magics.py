@@ -45,9 +45,8 @@ def test_mlops_error_renders_as_one_line():
     from jupyter_mlops.core.errors import MLOpsError
 
     error = MLOpsError("bad things", field="lr")
-    # IPython's hook, which core/errors.py sets on the class at import without declaring it.
-    render = error._render_traceback_  # type: ignore[attr-defined]
-    assert render() == ["MLOpsError (lr): bad things"]
+    assert hasattr(error, "_render_traceback_")  # as IPython checks before calling it
+    assert error._render_traceback_() == ["MLOpsError (lr): bad things"]
 
 
 def test_cli_and_magic_status_are_one_subcommand(shell, capsys, mlops_store):
