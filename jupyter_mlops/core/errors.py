@@ -64,6 +64,11 @@ class MLOpsError(Exception):
         """The JSON body the REST API returns for this error."""
         return {"error": self.code.value, "message": self.message, "field": self.field}
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls `_render_traceback_` when present: a user sees one line, not a traceback.
+        where = f" ({self.field})" if self.field else ""
+        return [f"MLOpsError{where}: {self.message}"]
+
 
 def validation_error(exc: ValidationError, default_field: str = "body") -> MLOpsError:
     """The first pydantic error as a 400 naming the field (dotted path for nested fields)."""
@@ -77,12 +82,3 @@ class NotFoundError(MLOpsError):
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message, ErrorCode.NOT_FOUND, field)
-
-
-def _render_one_line(self: MLOpsError) -> list[str]:
-    # IPython calls `_render_traceback_` when present: a user sees one line, not a traceback.
-    where = f" ({self.field})" if self.field else ""
-    return [f"MLOpsError{where}: {self.message}"]
-
-
-MLOpsError._render_traceback_ = _render_one_line  # type: ignore[attr-defined]

@@ -45,7 +45,6 @@ def test_mlops_error_renders_as_one_line():
     from jupyter_mlops.core.errors import MLOpsError
 
     error = MLOpsError("bad things", field="lr")
-    assert hasattr(error, "_render_traceback_")  # as IPython checks before calling it
     assert error._render_traceback_() == ["MLOpsError (lr): bad things"]
 
 
