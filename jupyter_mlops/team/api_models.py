@@ -191,8 +191,9 @@ class GateVerdictOut(BaseModel):
     values: dict[str, Any] = Field(default_factory=dict)
 
 
-class GateRunOut(BaseModel):
-    """One check of the version by the model's gates (the evaluation capability)."""
+class ProvenanceGateRunOut(BaseModel):
+    """One check of the version by the model's gates, as its provenance tells it (the gate run
+    itself is evaluation's `GateRunOut`)."""
 
     gate_run_id: str
     endpoint_name: str | None
@@ -220,6 +221,6 @@ class ProvenanceOut(BaseModel):
     run: RunOriginOut | None
     aliases: list[AliasStoryOut]
     approvals: list[ApprovalOut]
-    gate_runs: list[GateRunOut]
+    gate_runs: list[ProvenanceGateRunOut]
     trail: list[AuditEntryOut]
     summary: list[str]

@@ -351,8 +351,12 @@ class ProvenanceHandler(_Handler):
                 ],
                 approvals=approvals,
                 gate_runs=[
-                    api.GateRunOut(
-                        **{k: v for k, v in asdict(r).items() if k in api.GateRunOut.model_fields}
+                    api.ProvenanceGateRunOut(
+                        **{
+                            k: v
+                            for k, v in asdict(r).items()
+                            if k in api.ProvenanceGateRunOut.model_fields
+                        }
                     )
                     for r in found.gate_runs
                 ],

@@ -2508,7 +2508,59 @@ export interface components {
          */
         GateRunList: {
             /** Gate Runs */
-            gate_runs: components["schemas"]["jupyter_mlops__evaluation__api_models__GateRunOut"][];
+            gate_runs: components["schemas"]["GateRunOut"][];
+        };
+        /**
+         * GateRunOut
+         * @description A gate run: its verdict, every gate, and the task that ran it (with its progress).
+         */
+        GateRunOut: {
+            /** Created Time */
+            created_time: number;
+            /** End Time */
+            end_time: number | null;
+            /** Endpoint Name */
+            endpoint_name: string | null;
+            /**
+             * Evaluations
+             * @description The evaluations the gates compared on the holdout: `candidate` and `served` (null when nothing was served), each an evaluation without figures (metrics, slices, fairness, n_rows); empty until the gates ran
+             */
+            evaluations: {
+                [key: string]: unknown;
+            };
+            /** Failed */
+            failed: string[];
+            /** Gate Run Id */
+            gate_run_id: string;
+            /** Message */
+            message: string | null;
+            /** Mode */
+            mode: string;
+            /** Model Name */
+            model_name: string;
+            /** Override */
+            override: boolean;
+            /**
+             * Progress
+             * @default null
+             */
+            progress: number | null;
+            /** Requested By */
+            requested_by: string | null;
+            /** Results */
+            results: components["schemas"]["GateResultOut"][];
+            /** Served Version */
+            served_version: number | null;
+            /** Spec */
+            spec: {
+                [key: string]: unknown;
+            };
+            /** Status */
+            status: string;
+            /** Task Run Id */
+            task_run_id: string | null;
+            /** Version */
+            version: number;
         };
         /**
          * GateRunQuery
@@ -3946,6 +3998,35 @@ export interface components {
             version: number;
         };
         /**
+         * ProvenanceGateRunOut
+         * @description One check of the version by the model's gates, as its provenance tells it (the gate run
+         *     itself is evaluation's `GateRunOut`).
+         */
+        ProvenanceGateRunOut: {
+            /** Created Time */
+            created_time: number;
+            /** End Time */
+            end_time: number | null;
+            /** Endpoint Name */
+            endpoint_name: string | null;
+            /** Gate Run Id */
+            gate_run_id: string;
+            /** Message */
+            message: string | null;
+            /** Mode */
+            mode: string;
+            /** Override */
+            override: boolean;
+            /** Requested By */
+            requested_by: string | null;
+            /** Results */
+            results: components["schemas"]["GateVerdictOut"][];
+            /** Served Version */
+            served_version: number | null;
+            /** Status */
+            status: string;
+        };
+        /**
          * ProvenanceOut
          * @description `models/{name}/versions/{v}/provenance`: why a version is where it is. `summary` says
          *     it in sentences; `trail` is every audited change naming this version, oldest first.
@@ -3960,7 +4041,7 @@ export interface components {
             /** Creation Time */
             creation_time: number;
             /** Gate Runs */
-            gate_runs: components["schemas"]["jupyter_mlops__team__api_models__GateRunOut"][];
+            gate_runs: components["schemas"]["ProvenanceGateRunOut"][];
             /** Model */
             model: string;
             /** Notebook Path */
@@ -4620,58 +4701,6 @@ export interface components {
          */
         _Empty: Record<string, never>;
         /**
-         * GateRunOut
-         * @description A gate run: its verdict, every gate, and the task that ran it (with its progress).
-         */
-        jupyter_mlops__evaluation__api_models__GateRunOut: {
-            /** Created Time */
-            created_time: number;
-            /** End Time */
-            end_time: number | null;
-            /** Endpoint Name */
-            endpoint_name: string | null;
-            /**
-             * Evaluations
-             * @description The evaluations the gates compared on the holdout: `candidate` and `served` (null when nothing was served), each an evaluation without figures (metrics, slices, fairness, n_rows); empty until the gates ran
-             */
-            evaluations: {
-                [key: string]: unknown;
-            };
-            /** Failed */
-            failed: string[];
-            /** Gate Run Id */
-            gate_run_id: string;
-            /** Message */
-            message: string | null;
-            /** Mode */
-            mode: string;
-            /** Model Name */
-            model_name: string;
-            /** Override */
-            override: boolean;
-            /**
-             * Progress
-             * @default null
-             */
-            progress: number | null;
-            /** Requested By */
-            requested_by: string | null;
-            /** Results */
-            results: components["schemas"]["GateResultOut"][];
-            /** Served Version */
-            served_version: number | null;
-            /** Spec */
-            spec: {
-                [key: string]: unknown;
-            };
-            /** Status */
-            status: string;
-            /** Task Run Id */
-            task_run_id: string | null;
-            /** Version */
-            version: number;
-        };
-        /**
          * RunsQuery
          * @description Paging of a job's runs.
          */
@@ -4702,34 +4731,6 @@ export interface components {
         jupyter_mlops__team__api_models__Deleted: {
             /** Deleted */
             deleted: string;
-        };
-        /**
-         * GateRunOut
-         * @description One check of the version by the model's gates (the evaluation capability).
-         */
-        jupyter_mlops__team__api_models__GateRunOut: {
-            /** Created Time */
-            created_time: number;
-            /** End Time */
-            end_time: number | null;
-            /** Endpoint Name */
-            endpoint_name: string | null;
-            /** Gate Run Id */
-            gate_run_id: string;
-            /** Message */
-            message: string | null;
-            /** Mode */
-            mode: string;
-            /** Override */
-            override: boolean;
-            /** Requested By */
-            requested_by: string | null;
-            /** Results */
-            results: components["schemas"]["GateVerdictOut"][];
-            /** Served Version */
-            served_version: number | null;
-            /** Status */
-            status: string;
         };
         /**
          * RunsQuery
@@ -6216,7 +6217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["jupyter_mlops__evaluation__api_models__GateRunOut"];
+                    "application/json": components["schemas"]["GateRunOut"];
                 };
             };
             /** @description the store is unavailable */
@@ -6256,7 +6257,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["jupyter_mlops__evaluation__api_models__GateRunOut"];
+                    "application/json": components["schemas"]["GateRunOut"];
                 };
             };
             /** @description the store is unavailable */

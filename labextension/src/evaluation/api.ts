@@ -6,11 +6,10 @@ import { APIError, requestAPI } from '../request';
 export type IGateResult = Schema<'GateResultOut'>;
 
 /**
- * A gate run (`evaluation.api_models.GateRunOut`; the schema's name is qualified because
- * `team.api_models` declares another `GateRunOut`). The server types `evaluations` as a plain
- * object: read it with `gateEvaluations` (`./compare`).
+ * A gate run (`GateRunOut`). The server types `evaluations` as a plain object: read it with
+ * `gateEvaluations` (`./compare`).
  */
-export type IGateRun = Schema<'jupyter_mlops__evaluation__api_models__GateRunOut'>;
+export type IGateRun = Schema<'GateRunOut'>;
 
 /** A model's gate runs, newest first. */
 export async function listGateRuns(model: string, limit = 50): Promise<IGateRun[]> {
