@@ -28,7 +28,7 @@ test: install build chromium postgresql lint  ## Set up, lint, and run the whole
 	jlpm test
 	$(TEST_THREADS) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(TEST_DIST) --durations=30 $(PYTEST_ARGS)
 
-lint: install  ## ruff, mypy (tests leniently), import-linter, eslint, prettier, API types.
+lint: install  ## ruff, mypy (package and tests), import-linter, eslint, prettier, API types.
 	$(BIN)/ruff check jupyter_mlops tests bench
 	$(BIN)/ruff format --check jupyter_mlops tests bench
 	$(BIN)/mypy

@@ -222,7 +222,7 @@ async def test_thread_workers_keep_running_when_the_server_outgrows_their_budget
             # Let the workers' memory monitors tick (every 100 ms) before asking for work.
             client.run(lambda: None)
             futures = client.map(lambda x: x + 1, range(4), pure=False)
-            return client.gather(futures, direct=False)  # type: ignore[no-any-return]
+            return client.gather(futures, direct=False)
 
     await asyncio.sleep(1)
     assert await asyncio.wait_for(asyncio.to_thread(compute), 60) == [1, 2, 3, 4]

@@ -19,7 +19,7 @@ def store(db_url, mlops_store):
     return TrackingStore(get_database(), mlops_store)
 
 
-def _count_runs(database) -> int:  # type: ignore[no-untyped-def]
+def _count_runs(database) -> int:
     with database.driver_transaction() as connection:
         return int(connection.execute("SELECT COUNT(*) FROM tracking_runs").fetchone()[0])
 
@@ -79,7 +79,7 @@ def test_runs_started_and_ended_read_back_as_written(store):
         store.end_run("0" * 32, RunStatus.FINISHED)
     assert missing.value.field == "run_id"
     with pytest.raises(NotFoundError) as no_parent:
-        store.create_run(experiment.experiment_id, parent_run_id=12345)  # type: ignore[arg-type]
+        store.create_run(experiment.experiment_id, parent_run_id=12345)
     assert no_parent.value.field == "parent_run_id"
 
 

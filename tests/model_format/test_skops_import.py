@@ -31,14 +31,14 @@ print(json.dumps({
 """
 
 
-def _probe(data_dir: Path, model: Path) -> dict:  # type: ignore[type-arg]
+def _probe(data_dir: Path, model: Path) -> dict:
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(data_dir), str(model)],
         capture_output=True,
         text=True,
         check=True,
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_cached_trust_lists_equal_skops_own_and_a_foreign_cache_is_ignored(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ async def wait_for_workers(
     while True:
         info = await api(jp_fetch, cluster_id)
         if len(info["workers"]) == count:
-            return info  # type: ignore[no-any-return]
+            return info
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{len(info['workers'])} workers, expected {count}: {info}")
         await asyncio.sleep(0.3)
@@ -77,7 +77,7 @@ async def client_tls(jp_fetch: Any, cluster_id: str) -> dict[str, Any]:
         tls_ca_file=tls["ca"], tls_client_cert=tls["cert"], tls_client_key=tls["key"],
         require_encryption=True,
     )  # fmt: skip
-    return security.get_connection_args("client")  # type: ignore[no-any-return]
+    return security.get_connection_args("client")
 
 
 async def start_external_scheduler(

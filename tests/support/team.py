@@ -33,7 +33,7 @@ class TokenUsersIdentityProvider(IdentityProvider):
 
     users = Dict(help="token -> user name").tag(config=True)
 
-    def get_user(self, handler: Any) -> User | None:  # type: ignore[override]
+    def get_user(self, handler: Any) -> User | None:
         """The user whose token the request carries, else nobody."""
         header = handler.request.headers.get("Authorization", "")
         _scheme, _, token = header.partition(" ")

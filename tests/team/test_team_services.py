@@ -51,7 +51,7 @@ def _register(name: str, seed: int = 0) -> int:
     return register_model(_estimator(seed)[0], name).version
 
 
-def _forbidden(call, *args, **kwargs) -> MLOpsError:  # type: ignore[no-untyped-def]
+def _forbidden(call, *args, **kwargs) -> MLOpsError:
     with pytest.raises(MLOpsError) as caught:
         call(*args, **kwargs)
     assert caught.value.code is ErrorCode.FORBIDDEN
@@ -174,7 +174,7 @@ def test_the_audit_trail_filters_and_pages(team: None, db_url: str) -> None:
     assert audit.query(database, since=by_bob[0].time + 10_000).entries == []
 
 
-def _deliver(dispatchers: list[Dispatcher], done, attempts: int = 200) -> None:  # type: ignore[no-untyped-def]
+def _deliver(dispatchers: list[Dispatcher], done, attempts: int = 200) -> None:
     for _ in range(attempts):
         for dispatcher in dispatchers:
             dispatcher.run_once()
@@ -412,7 +412,7 @@ def test_drift_alerts_endpoint_restarts_monitor_and_job_changes_are_notified_and
     assert {e.source for e in audit.query(database, user="ana").entries} == {"lab"}
 
 
-async def test_jobs_list_filters_by_creator(jp_fetch, jp_root_dir) -> None:  # type: ignore[no-untyped-def]
+async def test_jobs_list_filters_by_creator(jp_fetch, jp_root_dir) -> None:
     import json
 
     from tests.support.jobs import write_notebook
