@@ -76,6 +76,13 @@ class ErrorBody(BaseModel):
     field: str | None = None
 
 
+class Deleted(BaseModel):
+    """The answer of a DELETE that removed one thing: what it removed (a name, or a path such as
+    `model@alias`)."""
+
+    deleted: str
+
+
 class OpenAPIDocument(BaseModel):
     """The OpenAPI 3.1 document of `/mlops/api/` (its sections as plain JSON)."""
 

@@ -171,7 +171,7 @@ class RunList(BaseModel):
     runs: list[JobRunOut]
 
 
-class RunsQuery(QueryModel):
+class JobRunsQuery(QueryModel):
     """Paging of a job's runs."""
 
     limit: int = Field(default=50, ge=1, le=500)

@@ -169,14 +169,14 @@ class JobRunsHandler(_JobsBase):
     """A job's runs."""
 
     contract: ClassVar[dict[str, Contract]] = {
-        "get": Contract("List a job's runs", response=api.RunList, query=api.RunsQuery),
+        "get": Contract("List a job's runs", response=api.RunList, query=api.JobRunsQuery),
         "post": Contract("Run a job now", response=api.JobRunOut, body=api.RunNow, status=202),
     }
 
     @tornado.web.authenticated
     async def get(self, job_id: str) -> None:
         """Runs, newest first."""
-        query = self.parse_query(api.RunsQuery)
+        query = self.parse_query(api.JobRunsQuery)
         await self.run_blocking(self.jobs.store.get_job, job_id)
         runs = await self.run_blocking(
             self.jobs.store.list_runs, job_id, None, query.limit, query.offset

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass
 
+from ..core.openapi import Deleted as Deleted  # the DELETE answer, shared
 from ..core.query import QueryModel
 from .entities import Endpoint, ModelVersion, RegisteredModel
 
@@ -182,12 +183,6 @@ class TokenOut(BaseModel):
     `Authorization: Bearer <token>`."""
 
     token: str | None
-
-
-class Deleted(BaseModel):
-    """What was deleted."""
-
-    deleted: str
 
 
 def endpoint_out(endpoint: Endpoint, serving_version: int | None) -> EndpointOut:

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..core.openapi import Deleted as Deleted  # the DELETE answer, shared
 from ..core.query import QueryModel
 
 MAX_ID = 2**62
@@ -72,12 +73,6 @@ class GrantIn(_In):
     """`PUT permissions/{type}/{id}/{user}`."""
 
     permission: Literal["READ", "EDIT", "MANAGE"]
-
-
-class Deleted(BaseModel):
-    """What was removed."""
-
-    deleted: str
 
 
 class ApprovalIn(_In):

@@ -160,6 +160,24 @@ async def test_typescript_models_alias_the_generated_schemas(jp_fetch):
     assert handwritten <= {"IRunsQuery"}, f"hand-written response interfaces: {handwritten}"
 
 
+def test_every_schema_the_lab_names_exists_under_its_own_name():
+    """Each `Schema<'Name'>` in the Lab's sources names a schema of the document, and no schema
+    name is module-qualified (pydantic qualifies two models of one name, e.g.
+    `jupyter_mlops__team__api_models__Deleted`: one concept should have one model)."""
+    schemas = json.loads(document_json())["components"]["schemas"]
+    qualified = sorted(name for name in schemas if "__" in name)
+    assert not qualified, f"two models share a name: {qualified}"
+    named = {
+        (path.relative_to(SRC).as_posix(), name)
+        for path in SRC.rglob("*.ts*")
+        if path.parent.name != "api"
+        for name in re.findall(r"Schema<'(\w+)'>", path.read_text())
+    }
+    assert len(named) > 50, named  # the aliases are found at all
+    unknown = sorted((where, name) for where, name in named if name not in schemas)
+    assert not unknown, f"no such schema in the API: {unknown}"
+
+
 def test_generated_types_name_every_schema_of_the_document():
     """schema.d.ts is openapi-typescript's output for `jupyter-mlops openapi` (`make lint`
     regenerates and compares it byte for byte; this catches a forgotten `make api-types` early)."""

@@ -2078,6 +2078,15 @@ export interface components {
             comment: string | null;
         };
         /**
+         * Deleted
+         * @description The answer of a DELETE that removed one thing: what it removed (a name, or a path such as
+         *     `model@alias`).
+         */
+        Deleted: {
+            /** Deleted */
+            deleted: string;
+        };
+        /**
          * DeliveryList
          * @description The delivery log, newest first.
          */
@@ -3222,6 +3231,22 @@ export interface components {
             tracking_run_ids: string[];
             /** Trigger */
             trigger: string;
+        };
+        /**
+         * JobRunsQuery
+         * @description Paging of a job's runs.
+         */
+        JobRunsQuery: {
+            /**
+             * Limit
+             * @default 50
+             */
+            limit: number;
+            /**
+             * Offset
+             * @default 0
+             */
+            offset: number;
         };
         /**
          * JobState
@@ -4371,6 +4396,46 @@ export interface components {
             total: number;
         };
         /**
+         * RunsQuery
+         * @description `GET runs`: MLflow's search arguments plus paging.
+         *
+         *     `filter` is the search syntax (`params.lr = '0.1' and metrics.acc > 0.9`), `order_by` is
+         *     repeatable (`metrics.acc DESC`, `params.lr`, `attributes.start_time ASC`). Page with the
+         *     `next_page_token` of the previous page, or with an explicit `offset`.
+         */
+        RunsQuery: {
+            /** Experiment Id */
+            experiment_id?: string[];
+            /**
+             * Filter
+             * @default
+             */
+            filter: string;
+            /**
+             * Max Results
+             * @default 50
+             */
+            max_results: number;
+            /**
+             * Offset
+             * @default null
+             */
+            offset: number | null;
+            /** Order By */
+            order_by?: string[];
+            /**
+             * Page Token
+             * @default null
+             */
+            page_token: string | null;
+            /**
+             * View
+             * @default active
+             * @enum {string}
+             */
+            view: "active" | "deleted" | "all";
+        };
+        /**
          * SampleRows
          * @description Some rows as they are: the first ones and a random few (cells as JSON scalars).
          */
@@ -4700,78 +4765,6 @@ export interface components {
          * @description No content.
          */
         _Empty: Record<string, never>;
-        /**
-         * RunsQuery
-         * @description Paging of a job's runs.
-         */
-        jupyter_mlops__jobs__api_models__RunsQuery: {
-            /**
-             * Limit
-             * @default 50
-             */
-            limit: number;
-            /**
-             * Offset
-             * @default 0
-             */
-            offset: number;
-        };
-        /**
-         * Deleted
-         * @description What was deleted.
-         */
-        jupyter_mlops__serving__api_models__Deleted: {
-            /** Deleted */
-            deleted: string;
-        };
-        /**
-         * Deleted
-         * @description What was removed.
-         */
-        jupyter_mlops__team__api_models__Deleted: {
-            /** Deleted */
-            deleted: string;
-        };
-        /**
-         * RunsQuery
-         * @description `GET runs`: MLflow's search arguments plus paging.
-         *
-         *     `filter` is the search syntax (`params.lr = '0.1' and metrics.acc > 0.9`), `order_by` is
-         *     repeatable (`metrics.acc DESC`, `params.lr`, `attributes.start_time ASC`). Page with the
-         *     `next_page_token` of the previous page, or with an explicit `offset`.
-         */
-        jupyter_mlops__tracking__api_models__RunsQuery: {
-            /** Experiment Id */
-            experiment_id?: string[];
-            /**
-             * Filter
-             * @default
-             */
-            filter: string;
-            /**
-             * Max Results
-             * @default 50
-             */
-            max_results: number;
-            /**
-             * Offset
-             * @default null
-             */
-            offset: number | null;
-            /** Order By */
-            order_by?: string[];
-            /**
-             * Page Token
-             * @default null
-             */
-            page_token: string | null;
-            /**
-             * View
-             * @default active
-             * @enum {string}
-             */
-            view: "active" | "deleted" | "all";
-        };
     };
     responses: never;
     parameters: never;
@@ -5965,7 +5958,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["jupyter_mlops__serving__api_models__Deleted"];
+                    "application/json": components["schemas"]["Deleted"];
                 };
             };
             /** @description the store is unavailable */
@@ -7201,7 +7194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["jupyter_mlops__serving__api_models__Deleted"];
+                    "application/json": components["schemas"]["Deleted"];
                 };
             };
             /** @description the store is unavailable */
@@ -7331,7 +7324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["jupyter_mlops__serving__api_models__Deleted"];
+                    "application/json": components["schemas"]["Deleted"];
                 };
             };
             /** @description the store is unavailable */
@@ -8203,7 +8196,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["jupyter_mlops__team__api_models__Deleted"];
+                    "application/json": components["schemas"]["Deleted"];
                 };
             };
             /** @description the store is unavailable */
