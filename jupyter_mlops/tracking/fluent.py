@@ -14,7 +14,7 @@ import threading
 import traceback
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, SupportsFloat, SupportsIndex
 
 from ..core.errors import ErrorCode, MLOpsError
 from . import heartbeat, provenance, sigterm, validation
@@ -247,17 +247,19 @@ def set_tags(tags: Mapping[str, Any], run_id: str | None = None) -> None:
 
 def log_metric(
     key: str,
-    value: float,
-    step: int | None = None,
-    timestamp: int | None = None,
+    value: SupportsFloat,
+    step: SupportsIndex | None = None,
+    timestamp: SupportsIndex | None = None,
     run_id: str | None = None,
 ) -> None:
     """Queue one metric point for the active run (written in the background, in batches).
 
-    `step` defaults to 0 and `timestamp` (ms since the epoch) to now, as in MLflow; both are
-    checked here (whole numbers within 64 bits, timestamps not negative). The point is stored
-    by the time the run ends, `mlops.flush()` returns, or the process exits (SIGTERM included;
-    a SIGKILL loses what was logged in the last `MetricWriter.interval`, 0.25 s).
+    `value` is a number, Python's or numpy's (booleans and text are refused). `step` defaults
+    to 0 and `timestamp` (ms since the epoch) to now, as in MLflow; both are integers (numpy's
+    too; a whole float is taken), checked here (within 64 bits, timestamps not negative). The
+    point is stored by the time the run ends, `mlops.flush()` returns, or the process exits
+    (SIGTERM included; a SIGKILL loses what was logged in the last `MetricWriter.interval`,
+    0.25 s).
     """
     with _stack_lock:
         current = _stack[-1] if _stack and run_id is None else None
@@ -282,9 +284,11 @@ def log_metric(
 
 
 def log_metrics(
-    metrics: Mapping[str, float], step: int | None = None, run_id: str | None = None
+    metrics: Mapping[str, SupportsFloat],
+    step: SupportsIndex | None = None,
+    run_id: str | None = None,
 ) -> None:
-    """Queue several metrics of one step, with one timestamp."""
+    """Queue several metrics of one step, with one timestamp (values and step as `log_metric`)."""
     client, target = _target(run_id)
     now = validation.now_ms()
     at = metric_step(next(iter(metrics), ""), step)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 from ..core.errors import MLOpsError, NotFoundError
 from .entities import Run, RunView
@@ -25,13 +25,47 @@ BASE_COLUMNS = (
 )
 
 
+@overload
 def search_runs(
     experiment: str | Sequence[str] | None = None,
     filter: str | None = None,
     order_by: Sequence[str] | None = None,
     max_results: int = 100_000,
     run_view: RunView | str = RunView.ACTIVE_ONLY,
-    output_format: str = "pandas",
+    output_format: Literal["pandas"] = "pandas",
+) -> pd.DataFrame: ...
+
+
+@overload
+def search_runs(
+    experiment: str | Sequence[str] | None,
+    filter: str | None,
+    order_by: Sequence[str] | None,
+    max_results: int,
+    run_view: RunView | str,
+    output_format: Literal["list"],
+) -> list[Run]: ...
+
+
+@overload
+def search_runs(
+    experiment: str | Sequence[str] | None = None,
+    filter: str | None = None,
+    order_by: Sequence[str] | None = None,
+    max_results: int = 100_000,
+    run_view: RunView | str = RunView.ACTIVE_ONLY,
+    *,
+    output_format: Literal["list"],
+) -> list[Run]: ...
+
+
+def search_runs(
+    experiment: str | Sequence[str] | None = None,
+    filter: str | None = None,
+    order_by: Sequence[str] | None = None,
+    max_results: int = 100_000,
+    run_view: RunView | str = RunView.ACTIVE_ONLY,
+    output_format: Literal["pandas", "list"] = "pandas",
 ) -> pd.DataFrame | list[Run]:
     """Runs matching `filter` (MLflow's syntax), sorted by `order_by`, as a DataFrame.
 

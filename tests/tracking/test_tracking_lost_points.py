@@ -61,7 +61,8 @@ def test_whole_numbers_of_other_types_are_accepted():
     import numpy as np
 
     with mlops.start_run() as run:
-        # Not the annotated int on purpose: whole numbers of other types are taken too.
+        # Whole numbers of other types are taken too: a numpy integer step (a SupportsIndex, as
+        # annotated) and a whole float timestamp, outside the annotation on purpose.
         step, timestamp = np.int64(2**62), np.float64(1_000.0)
         mlops.log_metric("x", 1.0, step=step, timestamp=timestamp)  # type: ignore[arg-type]
         mlops.log_metric("x", 2.0, step=-5, timestamp=0)

@@ -41,7 +41,7 @@ def test_track_runs_the_cell_in_a_new_run_with_its_provenance(shell, capsys):
     out = capsys.readouterr().out
     assert "run first (" in out and "FINISHED" in out and "experiment magic" in out
     runs = mlops.search_runs("magic", output_format="list")
-    assert isinstance(runs, list) and len(runs) == 1
+    assert len(runs) == 1
     run = runs[0]
     assert run.status == "FINISHED" and run.name == "first"
     assert run.params == {"depth": "3", "lr": "0.1", "opt": "adam"}
@@ -64,9 +64,7 @@ def test_a_failing_cell_fails_its_run_and_the_cell(shell):
     with pytest.raises(TrackedCellFailed) as error:
         shell.run_cell_magic("track", "-e failing", "x = 1\nraise ValueError('bad data')")
     assert "FAILED" in str(error.value) and "bad data" in str(error.value)
-    runs = mlops.search_runs("failing", output_format="list")
-    assert isinstance(runs, list)
-    run = runs[0]
+    run = mlops.search_runs("failing", output_format="list")[0]
     assert run.status == "FAILED"
     assert run.error is not None and "ValueError: bad data" in run.error
 
@@ -89,8 +87,7 @@ def test_bad_arguments_are_one_line_and_do_not_run_the_cell(shell, line, says):
     assert says in str(error.value)
     assert "\n" not in str(error.value)
     assert shell.user_ns["ran"] is False
-    runs = mlops.search_runs()
-    assert isinstance(runs, pd.DataFrame) and runs.empty
+    assert mlops.search_runs().empty
 
 
 def test_autolog_is_on_in_track_cells_unless_disabled(shell):
@@ -136,9 +133,7 @@ def test_mlops_runs_bad_filter_is_one_line(shell):
 def test_mlops_compare_charts_the_runs_metrics(shell):
     _track(shell, "-e cmp -n a", loss=1.0, acc=0.8)
     _track(shell, "-e cmp -n b", loss=2.0, acc=0.9)
-    runs = mlops.search_runs("cmp")
-    assert isinstance(runs, pd.DataFrame)
-    ids = runs["run_id"].tolist()
+    ids = mlops.search_runs("cmp")["run_id"].tolist()
     figure = shell.run_line_magic("mlops", "compare " + " ".join(i[:8] for i in ids))
     assert isinstance(figure, go.Figure)
     titles = [a.text for a in figure.layout.annotations]
