@@ -46,6 +46,41 @@ class GateResultOut(BaseModel):
     values: dict[str, Any] = Field(default_factory=dict)
 
 
+class FairnessOut(BaseModel):
+    """One sensitive feature's fairness (`entities.GroupFairness`): `by_group[group][metric]`,
+    and the gaps between groups, `difference` (max - min) and `ratio` (min / max)."""
+
+    by_group: dict[str, dict[str, float | None]]
+    difference: dict[str, float | None]
+    ratio: dict[str, float | None]
+
+
+class EvaluationSummaryOut(BaseModel):
+    """An evaluation without its figures (`Evaluation.to_dict(figures=False)`); a figure that
+    is NaN (e.g. a metric undefined on one class) is null."""
+
+    model_type: str
+    n_rows: int
+    metrics: dict[str, float | None]
+    slices: dict[str, dict[str, dict[str, float | None]]] = Field(default_factory=dict)
+    fairness: dict[str, FairnessOut] = Field(default_factory=dict)
+    importance: dict[str, dict[str, float | None]] = Field(default_factory=dict)
+    latency_ms: dict[str, float | None] | None = None
+    classes: list[str | int | float | bool] | None = None
+    engine: str = "pandas"
+    model: str | None = None
+    run_id: str | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class GateEvaluationsOut(BaseModel):
+    """What a gate run compared on the same holdout rows: the candidate's evaluation and the
+    served version's (null when nothing was served, or before the gates ran)."""
+
+    candidate: EvaluationSummaryOut | None = None
+    served: EvaluationSummaryOut | None = None
+
+
 class GateRunOut(BaseModel):
     """A gate run: its verdict, every gate, and the task that ran it (with its progress)."""
 
@@ -66,11 +101,10 @@ class GateRunOut(BaseModel):
     created_time: int
     end_time: int | None
     spec: dict[str, Any]
-    evaluations: dict[str, Any] = Field(
-        default_factory=dict,
-        description="The evaluations the gates compared on the holdout: `candidate` and "
-        "`served` (null when nothing was served), each an evaluation without figures "
-        "(metrics, slices, fairness, n_rows); empty until the gates ran",
+    evaluations: GateEvaluationsOut = Field(
+        default_factory=GateEvaluationsOut,
+        description="The evaluations the gates compared on the holdout (both null until the "
+        "gates ran)",
     )
 
 

@@ -23,7 +23,11 @@ function evaluation(
     metrics,
     slices,
     fairness: {},
+    importance: {},
     latency_ms: null,
+    classes: null,
+    engine: 'pandas',
+    run_id: null,
     notes: []
   };
 }

@@ -33,7 +33,8 @@ async def test_a_gate_run_keeps_both_evaluations(jp_fetch, versions) -> None:
                body=_gates(versions["clean"]))  # fmt: skip
     queued = await call(jp_fetch, "POST", "evaluation", "gate-runs",
                         body={"endpoint": "cancer", "version": 2, "mode": "check"})  # fmt: skip
-    assert queued["evaluations"] == {}  # nothing evaluated before the task ran
+    # nothing evaluated before the task ran
+    assert queued["evaluations"] == {"candidate": None, "served": None}
     run = await _finished(jp_fetch, queued["gate_run_id"])
     assert run["status"] == "failed" and "holdout_metric" in run["failed"]
 

@@ -2349,6 +2349,68 @@ export interface components {
             message: string;
         };
         /**
+         * EvaluationSummaryOut
+         * @description An evaluation without its figures (`Evaluation.to_dict(figures=False)`); a figure that
+         *     is NaN (e.g. a metric undefined on one class) is null.
+         */
+        EvaluationSummaryOut: {
+            /**
+             * Classes
+             * @default null
+             */
+            classes: (string | number | boolean)[] | null;
+            /**
+             * Engine
+             * @default pandas
+             */
+            engine: string;
+            /** Fairness */
+            fairness: {
+                [key: string]: components["schemas"]["FairnessOut"];
+            };
+            /** Importance */
+            importance: {
+                [key: string]: {
+                    [key: string]: number | null;
+                };
+            };
+            /**
+             * Latency Ms
+             * @default null
+             */
+            latency_ms: {
+                [key: string]: number | null;
+            } | null;
+            /** Metrics */
+            metrics: {
+                [key: string]: number | null;
+            };
+            /**
+             * Model
+             * @default null
+             */
+            model: string | null;
+            /** Model Type */
+            model_type: string;
+            /** N Rows */
+            n_rows: number;
+            /** Notes */
+            notes: string[];
+            /**
+             * Run Id
+             * @default null
+             */
+            run_id: string | null;
+            /** Slices */
+            slices: {
+                [key: string]: {
+                    [key: string]: {
+                        [key: string]: number | null;
+                    };
+                };
+            };
+        };
+        /**
          * ExperimentDetail
          * @description `GET experiments/{experiment_id}`: also the keys that the runs table offers as columns.
          */
@@ -2429,6 +2491,27 @@ export interface components {
             view: "active" | "deleted" | "all";
         };
         /**
+         * FairnessOut
+         * @description One sensitive feature's fairness (`entities.GroupFairness`): `by_group[group][metric]`,
+         *     and the gaps between groups, `difference` (max - min) and `ratio` (min / max).
+         */
+        FairnessOut: {
+            /** By Group */
+            by_group: {
+                [key: string]: {
+                    [key: string]: number | null;
+                };
+            };
+            /** Difference */
+            difference: {
+                [key: string]: number | null;
+            };
+            /** Ratio */
+            ratio: {
+                [key: string]: number | null;
+            };
+        };
+        /**
          * GPUEnvironment
          * @description The GPUs the server sees (NVML) and whether dask-cuda can start workers on them.
          */
@@ -2467,6 +2550,17 @@ export interface components {
              * @default null
              */
             utilization: number | null;
+        };
+        /**
+         * GateEvaluationsOut
+         * @description What a gate run compared on the same holdout rows: the candidate's evaluation and the
+         *     served version's (null when nothing was served, or before the gates ran).
+         */
+        GateEvaluationsOut: {
+            /** @default null */
+            candidate: components["schemas"]["EvaluationSummaryOut"] | null;
+            /** @default null */
+            served: components["schemas"]["EvaluationSummaryOut"] | null;
         };
         /**
          * GateResultOut
@@ -2530,13 +2624,8 @@ export interface components {
             end_time: number | null;
             /** Endpoint Name */
             endpoint_name: string | null;
-            /**
-             * Evaluations
-             * @description The evaluations the gates compared on the holdout: `candidate` and `served` (null when nothing was served), each an evaluation without figures (metrics, slices, fairness, n_rows); empty until the gates ran
-             */
-            evaluations: {
-                [key: string]: unknown;
-            };
+            /** @description The evaluations the gates compared on the holdout (both null until the gates ran) */
+            evaluations: components["schemas"]["GateEvaluationsOut"];
             /** Failed */
             failed: string[];
             /** Gate Run Id */

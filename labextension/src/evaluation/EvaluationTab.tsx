@@ -5,7 +5,6 @@ import { APIError } from '../request';
 import { getGateRun, IGateRun, listGateRuns, startGateCheck } from './api';
 import {
   figure,
-  gateEvaluations,
   ICompareRow,
   IEvaluationSummary,
   metricRows,
@@ -157,7 +156,7 @@ function Progress(props: { run: IGateRun | null; version: number | null }): JSX.
 /** One gate run: who, when, verdict; gates; then the two evaluations side by side. */
 function GateRunReport(props: { run: IGateRun }): JSX.Element {
   const { run } = props;
-  const { candidate, served } = gateEvaluations(run.evaluations);
+  const { candidate, served } = run.evaluations;
   const wanted = typeof run.spec.slice_metric === 'string' ? run.spec.slice_metric : null;
   return (
     <section

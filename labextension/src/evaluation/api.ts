@@ -5,10 +5,7 @@ import { APIError, requestAPI } from '../request';
 /** One gate's verdict (`GateResultOut`); `passed` null: skipped. */
 export type IGateResult = Schema<'GateResultOut'>;
 
-/**
- * A gate run (`GateRunOut`). The server types `evaluations` as a plain object: read it with
- * `gateEvaluations` (`./compare`).
- */
+/** A gate run (`GateRunOut`), with the evaluations its gates compared. */
 export type IGateRun = Schema<'GateRunOut'>;
 
 /** A model's gate runs, newest first. */

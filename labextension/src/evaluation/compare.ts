@@ -4,54 +4,13 @@
  * is better. Kept free of React so it is tested on its own (labextension/test).
  */
 
-/**
- * An evaluation without its figures (`Evaluation.to_dict(figures=False)`). Written here, not
- * generated: the server declares `GateRunOut.evaluations` as a plain object (`dict[str, Any]`),
- * so the OpenAPI document has no schema for it.
- */
-export interface IEvaluationSummary {
-  model_type: string;
-  n_rows: number;
-  model: string | null;
-  /** NaN is sent as null. */
-  metrics: Record<string, number | null>;
-  slices: Record<string, Record<string, Record<string, number | null>>>;
-  fairness: Record<
-    string,
-    {
-      by_group: Record<string, Record<string, number | null>>;
-      difference: Record<string, number | null>;
-      ratio: Record<string, number | null>;
-    }
-  >;
-  latency_ms: Record<string, number> | null;
-  notes: string[];
-}
+import type { Schema } from '../api/types';
 
-/** What a gate run compared: the candidate's evaluation and the served one's (or null). */
-export interface IGateEvaluations {
-  candidate: IEvaluationSummary | null;
-  served: IEvaluationSummary | null;
-}
+/** An evaluation without its figures (`EvaluationSummaryOut`); a NaN figure is null. */
+export type IEvaluationSummary = Schema<'EvaluationSummaryOut'>;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `value` as an evaluation summary when it is one (an object with its metrics), else null. */
-function summary(value: unknown): IEvaluationSummary | null {
-  return isObject(value) && isObject(value.metrics)
-    ? (value as unknown as IEvaluationSummary)
-    : null;
-}
-
-/**
- * A gate run's `evaluations` (an untyped object on the server; empty until the gates ran):
- * the candidate's and the served version's summaries, null where absent.
- */
-export function gateEvaluations(evaluations: Record<string, unknown>): IGateEvaluations {
-  return { candidate: summary(evaluations.candidate), served: summary(evaluations.served) };
-}
+/** What a gate run compared (`GateEvaluationsOut`): the candidate's and the served one's. */
+export type IGateEvaluations = Schema<'GateEvaluationsOut'>;
 
 /** Metrics where lower is better (mirrors `entities.LOWER_IS_BETTER`). */
 export const LOWER_IS_BETTER = new Set([
