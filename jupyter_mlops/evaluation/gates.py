@@ -8,12 +8,15 @@ after each step. A gate whose threshold is unset is skipped (passed None).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import MLOpsError
 from .entities import LOWER_IS_BETTER, REGRESSOR, Evaluation
 from .gate_spec import GateSpec
 from .store import GateResult
+
+if TYPE_CHECKING:
+    from ..serving.entities import StoredInputSchema
 
 
 def read_holdout(spec: GateSpec) -> Any:
@@ -29,7 +32,7 @@ def read_holdout(spec: GateSpec) -> Any:
     return frame
 
 
-def schema_gate(candidate: dict[str, Any], served: dict[str, Any] | None) -> GateResult:
+def schema_gate(candidate: StoredInputSchema, served: StoredInputSchema | None) -> GateResult:
     """The candidate takes only columns the served version takes, with the same dtypes where
     both know them (so today's callers' payloads still fit)."""
     if served is None:
@@ -154,8 +157,8 @@ def run_gates(
     spec: GateSpec,
     candidate_ref: str,
     served_ref: str | None,
-    candidate_schema: dict[str, Any],
-    served_schema: dict[str, Any] | None,
+    candidate_schema: StoredInputSchema,
+    served_schema: StoredInputSchema | None,
     constraints: Any,
     progress: Callable[[float], None] = lambda _f: None,
 ) -> tuple[list[GateResult], Evaluation, Evaluation | None]:

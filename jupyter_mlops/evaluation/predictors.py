@@ -12,14 +12,17 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ErrorCode, MLOpsError
+
+if TYPE_CHECKING:
+    from ..serving.entities import StoredInputSchema
 
 ENDPOINT_PREFIX = "endpoint:"
 
 
-def schema_features(schema: dict[str, Any] | None) -> list[str] | None:
+def schema_features(schema: StoredInputSchema | None) -> list[str] | None:
     """The column names of a stored input schema (`{"named", "columns": [{"name"}]}`)."""
     if not schema or not schema.get("named"):
         return None

@@ -9,10 +9,26 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import field
-from typing import Any
 
 from pydantic import computed_field
 from pydantic.dataclasses import dataclass
+from typing_extensions import NotRequired, TypedDict  # pydantic needs these on Python < 3.12
+
+
+class StoredColumn(TypedDict):
+    """One input column of a version as stored (`model_format.ColumnSpec`): its name (a
+    position for unnamed input) and its dtype, when known."""
+
+    name: str
+    dtype: NotRequired[str | None]
+
+
+class StoredInputSchema(TypedDict, total=False):
+    """A version's input signature as stored (`model_format.InputSchema`): its columns, and
+    whether they are named (False: positional input). Empty when it is not known."""
+
+    columns: list[StoredColumn]
+    named: bool
 
 
 @dataclass(frozen=True)
@@ -33,7 +49,7 @@ class ModelVersion:
     content_hash: str
     estimator_class: str
     creation_time: int
-    input_schema: dict[str, Any]
+    input_schema: StoredInputSchema
     predict_methods: list[str]
     versions: dict[str, str]
     description: str | None = None

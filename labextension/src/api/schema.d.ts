@@ -3546,10 +3546,7 @@ export interface components {
             description: string | null;
             /** Estimator Class */
             estimator_class: string;
-            /** Input Schema */
-            input_schema: {
-                [key: string]: unknown;
-            };
+            input_schema: components["schemas"]["StoredInputSchema"];
             /**
              * Last Update Time
              * @default null
@@ -4620,6 +4617,28 @@ export interface components {
              * @default null
              */
             workers: number | null;
+        };
+        /**
+         * StoredColumn
+         * @description One input column of a version as stored (`model_format.ColumnSpec`): its name (a
+         *     position for unnamed input) and its dtype, when known.
+         */
+        StoredColumn: {
+            /** Dtype */
+            dtype?: string | null;
+            /** Name */
+            name: string;
+        };
+        /**
+         * StoredInputSchema
+         * @description A version's input signature as stored (`model_format.InputSchema`): its columns, and
+         *     whether they are named (False: positional input). Empty when it is not known.
+         */
+        StoredInputSchema: {
+            /** Columns */
+            columns?: components["schemas"]["StoredColumn"][];
+            /** Named */
+            named?: boolean;
         };
         /**
          * TLSCredentials

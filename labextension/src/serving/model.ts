@@ -5,19 +5,8 @@
 
 import type { Schema } from '../api/types';
 
-/** One input column of a version (`model_format.ColumnSpec`). */
-export interface IColumnSpec {
-  name: string;
-  dtype: string | null;
-}
-
-/**
- * `ModelVersion`. The server types `input_schema` as a plain object (the stored
- * `model_format.InputSchema`); its columns are read here.
- */
-export type IModelVersion = Omit<Schema<'ModelVersion'>, 'input_schema'> & {
-  input_schema: { columns?: IColumnSpec[]; named?: boolean };
-};
+/** `ModelVersion`; `input_schema` is empty when the version's input is not known. */
+export type IModelVersion = Schema<'ModelVersion'>;
 
 /** `RegisteredModel`. */
 export type IRegisteredModel = Schema<'RegisteredModel'>;
@@ -26,9 +15,7 @@ export type IRegisteredModel = Schema<'RegisteredModel'>;
 export type IEndpoint = Schema<'EndpointOut'>;
 
 /** `ModelDetail`: a model with its versions (newest first) and its endpoints. */
-export type IModelDetail = Omit<Schema<'ModelDetail'>, 'versions'> & {
-  versions: IModelVersion[];
-};
+export type IModelDetail = Schema<'ModelDetail'>;
 
 /** `EndpointStats`: live figures from an endpoint's `/metrics`. */
 export type IEndpointStats = Schema<'EndpointStats'>;
