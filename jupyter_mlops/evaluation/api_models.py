@@ -18,6 +18,13 @@ class GateSpecIn(GateSpec):
     alias: str | None = Field(None, max_length=128)
 
 
+class GateRunSpec(GateSpec):
+    """The gates a gate run checked, as they were declared then (a run keeps its snapshot):
+    a field a later version no longer has is left out rather than refused."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
 class GateSpecsOut(BaseModel):
     """A model's gate specs by alias ("" is the model's own)."""
 
@@ -100,7 +107,7 @@ class GateRunOut(BaseModel):
     progress: float | None = None
     created_time: int
     end_time: int | None
-    spec: dict[str, Any]
+    spec: GateRunSpec
     evaluations: GateEvaluationsOut = Field(
         default_factory=GateEvaluationsOut,
         description="The evaluations the gates compared on the holdout (both null until the "

@@ -157,7 +157,7 @@ function Progress(props: { run: IGateRun | null; version: number | null }): JSX.
 function GateRunReport(props: { run: IGateRun }): JSX.Element {
   const { run } = props;
   const { candidate, served } = run.evaluations;
-  const wanted = typeof run.spec.slice_metric === 'string' ? run.spec.slice_metric : null;
+  const wanted = run.spec.slice_metric;
   return (
     <section
       data-testid="mlops-evaluation-latest"
