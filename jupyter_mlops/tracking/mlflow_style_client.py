@@ -13,13 +13,14 @@ import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsFloat, SupportsIndex
 
 from ..core.clock import now_ms
 from ..core.errors import ErrorCode, MLOpsError
 from . import validation
 from .base_store import BaseTrackingStore
 from .entities import ArtifactInfo, Experiment, Metric, Run, RunStatus, RunView
+from .metric_points import metric_step, metric_timestamp
 from .process_client import TrackingClient, get_client
 
 FLUSH_TIMEOUT_S = 120.0
@@ -180,13 +181,15 @@ class Client:
         self,
         run_id: str,
         key: str,
-        value: float,
-        timestamp: int | None = None,
-        step: int | None = None,
+        value: SupportsFloat,
+        timestamp: SupportsIndex | None = None,
+        step: SupportsIndex | None = None,
     ) -> None:
-        """Log one metric point now (timestamp: ms since the epoch, default now)."""
-        now = now_ms()
-        point = Metric(key, value, step or 0, now if timestamp is None else timestamp)
+        """Log one metric point now (timestamp: ms since the epoch, default now). Numbers may
+        be numpy's: they become the `Metric`'s float and ints as in `mlops.log_metric`."""
+        number = validation.metric_value(key, value)
+        at = now_ms() if timestamp is None else metric_timestamp(key, timestamp)
+        point = Metric(key, number, metric_step(key, step), at)
         self.store.log_batch(run_id, metrics=[point])
 
     def set_tag(self, run_id: str, key: str, value: Any) -> None:

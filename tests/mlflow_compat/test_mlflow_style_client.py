@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import jupyter_mlops as mlops
@@ -41,6 +42,23 @@ def test_client_logs_and_reads_with_mlflows_method_names(tmp_path: Path) -> None
     assert (Path(copy) / "a.txt").read_text() == "hello"
     client.delete_tag(run.run_id, "extra")
     assert "extra" not in client.get_run(run.run_id).tags
+
+
+def test_client_log_metric_takes_numpy_numbers_and_refuses_what_mlops_log_metric_refuses() -> None:
+    client = mlops.Client()
+    run = client.create_run(client.create_experiment("client-numbers"))
+    client.log_metric(
+        run.run_id, "acc", np.float32(0.5), timestamp=np.int64(2_000), step=np.int64(4)
+    )
+    [point] = client.get_metric_history(run.run_id, "acc")
+    assert (point.value, point.step, point.timestamp) == (0.5, 4, 2_000)
+    assert type(point.value) is float and type(point.step) is int
+    for value, step, field in (("high", None, "metrics.acc"), (True, None, "metrics.acc"),
+                               (1.0, 2.5, "metrics.acc.step")):  # fmt: skip
+        with pytest.raises(MLOpsError) as refused:
+            client.log_metric(run.run_id, "acc", value, step=step)  # type: ignore[arg-type]
+        assert refused.value.field == field, (value, step, refused.value)
+    assert len(client.get_metric_history(run.run_id, "acc")) == 1
 
 
 def test_client_search_runs_pages_and_sees_metrics_logged_in_the_background() -> None:
