@@ -1,15 +1,13 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import type { Schema } from './api/types';
+
 /** The REST API's root, relative to the server's base URL. */
 export const API_ROOT = 'mlops/api';
 
-/** The JSON body of every error the API returns. */
-export interface IAPIErrorBody {
-  error: string;
-  message: string;
-  field: string | null;
-}
+/** The JSON body of every error the API returns (`ErrorBody`). */
+export type IAPIErrorBody = Schema<'ErrorBody'>;
 
 /** An error from the jupyter-mlops REST API, with its HTTP status, code and field. */
 export class APIError extends Error {
@@ -51,11 +49,11 @@ export function json(method: string, body: unknown): RequestInit {
 }
 
 /**
- * Call the jupyter-mlops REST API with the server's settings (auth token and XSRF included).
- *
- * `endPoint` is relative to `/mlops/api/`; a JSON reply is parsed as `T`.
+ * Request `endPoint` (relative to `/mlops/api/`) with the server's settings (auth token and
+ * XSRF included): the response when it succeeded, else an `APIError` with the status and the
+ * error body's code, message and field. For answers that are files; `requestAPI` reads JSON.
  */
-export async function requestAPI<T>(endPoint = '', init: RequestInit = {}): Promise<T> {
+export async function fetchAPI(endPoint = '', init: RequestInit = {}): Promise<Response> {
   const settings = ServerConnection.makeSettings();
   const url = URLExt.join(settings.baseUrl, API_ROOT, endPoint);
   let response: Response;
@@ -64,17 +62,8 @@ export async function requestAPI<T>(endPoint = '', init: RequestInit = {}): Prom
   } catch (error) {
     throw new APIError(0, 'network', `cannot reach the server: ${String(error)}`);
   }
-  const text = await response.text();
-  let data: unknown = null;
-  if (text.length > 0) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
-    }
-  }
   if (!response.ok) {
-    const body = data as Partial<IAPIErrorBody> | null;
+    const body = parsed(await response.text()) as Partial<IAPIErrorBody> | null;
     if (response.status === 404 && !body?.error) {
       // Jupyter's own 404 page: nothing is mounted under /mlops/api.
       throw new APIError(404, 'not_enabled', 'the jupyter-mlops server extension is not enabled');
@@ -86,5 +75,23 @@ export async function requestAPI<T>(endPoint = '', init: RequestInit = {}): Prom
       body?.field ?? null
     );
   }
-  return data as T;
+  return response;
+}
+
+/** Call the REST API (as `fetchAPI`); a JSON reply is parsed as `T` (null when empty). */
+export async function requestAPI<T>(endPoint = '', init: RequestInit = {}): Promise<T> {
+  const response = await fetchAPI(endPoint, init);
+  return parsed(await response.text()) as T;
+}
+
+/** A reply's JSON value, or null when it is empty or not JSON. */
+function parsed(text: string): unknown {
+  if (text.length === 0) {
+    return null;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

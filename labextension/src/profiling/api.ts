@@ -1,9 +1,5 @@
-import { ServerConnection } from '@jupyterlab/services';
-import { URLExt } from '@jupyterlab/coreutils';
-
-import { API_ROOT, APIError, requestAPI } from '../request';
+import { fetchAPI, requestAPI } from '../request';
 import { IJobState, IProfile, IProfileJob, IProfileRequest, IProfileSummary } from './model';
-import type { Schema } from '../api/types';
 
 /** The saved profiles, most recently saved first. */
 export function listProfiles(): Promise<IProfileSummary[]> {
@@ -30,22 +26,7 @@ export function startProfileJob(request: IProfileRequest): Promise<IProfileJob> 
 
 /** Download a saved profile's standalone HTML report (a file the browser saves). */
 export async function downloadReport(profileId: string): Promise<void> {
-  const settings = ServerConnection.makeSettings();
-  const url = URLExt.join(
-    settings.baseUrl,
-    API_ROOT,
-    `profiles/${encodeURIComponent(profileId)}/report`
-  );
-  const response = await ServerConnection.makeRequest(url, {}, settings);
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as Partial<Schema<'ErrorBody'>> | null;
-    throw new APIError(
-      response.status,
-      body?.error ?? 'http_error',
-      body?.message ?? response.statusText,
-      body?.field ?? null
-    );
-  }
+  const response = await fetchAPI(`profiles/${encodeURIComponent(profileId)}/report`);
   const disposition = response.headers.get('Content-Disposition') ?? '';
   const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'profile.html';
   const blob = await response.blob();

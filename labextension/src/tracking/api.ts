@@ -1,7 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { API_ROOT, APIError, IAPIErrorBody, requestAPI } from '../request';
+import { API_ROOT, fetchAPI, requestAPI } from '../request';
 import {
   IArtifactList,
   IExperimentDetail,
@@ -86,29 +86,8 @@ export function artifactDownloadUrl(runId: string, path: string): string {
  * `GET runs/{id}/artifacts/{path}`: one artifact file's body (for previews), with the Lab's
  * credentials; an error status is thrown as an `APIError`.
  */
-export async function fetchArtifact(runId: string, path: string): Promise<Response> {
-  const settings = ServerConnection.makeSettings();
-  const url = URLExt.join(
-    settings.baseUrl,
-    API_ROOT,
-    runPath(runId, 'artifacts', URLExt.encodeParts(path))
-  );
-  let response: Response;
-  try {
-    response = await ServerConnection.makeRequest(url, {}, settings);
-  } catch (error) {
-    throw new APIError(0, 'network', `cannot reach the server: ${String(error)}`);
-  }
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as Partial<IAPIErrorBody> | null;
-    throw new APIError(
-      response.status,
-      body?.error ?? 'http_error',
-      body?.message ?? response.statusText,
-      body?.field ?? null
-    );
-  }
-  return response;
+export function fetchArtifact(runId: string, path: string): Promise<Response> {
+  return fetchAPI(runPath(runId, 'artifacts', URLExt.encodeParts(path)));
 }
 
 /** `GET runs/{id}/children`: one page of a run's child runs, oldest first. */
