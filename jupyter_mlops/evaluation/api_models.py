@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..core.query import QueryModel
 from .gate_spec import GateSpec
@@ -16,13 +16,6 @@ class GateSpecIn(GateSpec):
     """`PUT evaluation/models/{name}/gates`: the gates, for the model or one `alias`."""
 
     alias: str | None = Field(None, max_length=128)
-
-
-class GateRunSpec(GateSpec):
-    """The gates a gate run checked, as they were declared then (a run keeps its snapshot):
-    a field a later version no longer has is left out rather than refused."""
-
-    model_config = ConfigDict(extra="ignore")
 
 
 class GateSpecsOut(BaseModel):
@@ -107,12 +100,21 @@ class GateRunOut(BaseModel):
     progress: float | None = None
     created_time: int
     end_time: int | None
-    spec: GateRunSpec
+    spec: GateSpec
     evaluations: GateEvaluationsOut = Field(
         default_factory=GateEvaluationsOut,
         description="The evaluations the gates compared on the holdout (both null until the "
         "gates ran)",
     )
+
+    @field_validator("spec", mode="before")
+    @classmethod
+    def _declared_fields(cls, spec: Any) -> Any:
+        # A run keeps the spec it checked; a field a later version dropped is left out of the
+        # answer rather than refusing the old run (GateSpec forbids unknown fields as input).
+        if isinstance(spec, dict):
+            return {k: v for k, v in spec.items() if k in GateSpec.model_fields}
+        return spec
 
 
 class GateRunList(BaseModel):

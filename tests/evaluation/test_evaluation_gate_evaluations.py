@@ -10,7 +10,10 @@ import asyncio
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from jupyter_mlops.evaluation.api_models import GateRunOut
+from jupyter_mlops.evaluation.gate_spec import GateSpec
 from tests.evaluation.test_evaluation_gates_rest import _gates, versions
 from tests.support.rest import call
 
@@ -50,3 +53,20 @@ async def test_a_gate_run_keeps_both_evaluations(jp_fetch, versions) -> None:
 
     listed = await call(jp_fetch, "GET", "evaluation", "gate-runs", params={"model": "cancer"})
     assert listed["gate_runs"][0]["evaluations"] == run["evaluations"]
+
+
+def test_a_gate_run_answers_with_the_spec_it_kept_less_fields_no_longer_declared() -> None:
+    """A run keeps the spec it checked; one stored by a version whose GateSpec had a field
+    since dropped still answers (without it) instead of failing validation."""
+    stored = {
+        "gate_run_id": "g1", "model_name": "m", "version": 2, "endpoint_name": None,
+        "served_version": None, "mode": "check", "status": "passed", "override": False,
+        "requested_by": None, "failed": [], "results": [], "message": None,
+        "task_run_id": None, "created_time": 1, "end_time": 2,
+        "spec": {"target": "y", "slice_metric": "accuracy", "a_retired_field": 3},
+    }  # fmt: skip
+    answer = GateRunOut.model_validate(stored)
+    assert answer.spec.target == "y" and answer.spec.slice_metric == "accuracy"
+    assert "a_retired_field" not in answer.model_dump()["spec"]
+    with pytest.raises(ValidationError):  # as input, an unknown gate field is still refused
+        GateSpec.model_validate(stored["spec"])

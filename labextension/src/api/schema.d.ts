@@ -2649,7 +2649,7 @@ export interface components {
             results: components["schemas"]["GateResultOut"][];
             /** Served Version */
             served_version: number | null;
-            spec: components["schemas"]["GateRunSpec"];
+            spec: components["schemas"]["GateSpec"];
             /** Status */
             status: string;
             /** Task Run Id */
@@ -2672,125 +2672,6 @@ export interface components {
              * @default null
              */
             model: string | null;
-        };
-        /**
-         * GateRunSpec
-         * @description The gates a gate run checked, as they were declared then (a run keeps its snapshot):
-         *     a field a later version no longer has is left out rather than refused.
-         */
-        GateRunSpec: {
-            /**
-             * Auto Promote
-             * @description Drift loop: promote when every gate passes
-             * @default false
-             */
-            auto_promote: boolean;
-            /**
-             * Fairness Metric
-             * @description MetricFrame measure compared
-             * @default selection_rate
-             */
-            fairness_metric: string;
-            /**
-             * Gates Suffice
-             * @description A passed gate run for a version moves a protected alias without an approval
-             * @default false
-             */
-            gates_suffice: boolean;
-            /**
-             * Holdout
-             * @description Parquet/CSV file of labelled holdout rows
-             * @default null
-             */
-            holdout: string | null;
-            /**
-             * Load Concurrency
-             * @default 4
-             */
-            load_concurrency: number;
-            /**
-             * Load Requests
-             * @description Requests of the load test
-             * @default 200
-             */
-            load_requests: number;
-            /**
-             * Load Rows
-             * @description Rows per request
-             * @default 1
-             */
-            load_rows: number;
-            /**
-             * Max Fairness Difference
-             * @default null
-             */
-            max_fairness_difference: number | null;
-            /**
-             * Max P99 Ms
-             * @description p99 latency budget
-             * @default null
-             */
-            max_p99_ms: number | null;
-            /**
-             * Max Slice Drop
-             * @description No slice worse by more
-             * @default null
-             */
-            max_slice_drop: number | null;
-            /**
-             * Metric
-             * @description Compared metric (default roc_auc/accuracy/rmse)
-             * @default null
-             */
-            metric: string | null;
-            /**
-             * Model Type
-             * @default classifier
-             * @enum {string}
-             */
-            model_type: "classifier" | "regressor";
-            /**
-             * Positive Label
-             * @default null
-             */
-            positive_label: string | number | boolean | null;
-            /**
-             * Schema Compatible
-             * @description Input schema compatible with the served
-             * @default true
-             */
-            schema_compatible: boolean;
-            /** Sensitive Features */
-            sensitive_features: string[];
-            /**
-             * Slice Metric
-             * @description Per-slice metric (accuracy / rmse)
-             * @default null
-             */
-            slice_metric: string | null;
-            /**
-             * Slices
-             * @description Holdout columns to slice by
-             */
-            slices: string[];
-            /**
-             * Target
-             * @description The holdout's label column
-             * @default null
-             */
-            target: string | null;
-            /**
-             * Tolerance
-             * @description Candidate >= served - tolerance (None: no metric gate)
-             * @default 0
-             */
-            tolerance: number | null;
-            /**
-             * Validate Data
-             * @description Holdout valid against the constraints
-             * @default true
-             */
-            validate_data: boolean;
         };
         /**
          * GateSpec
