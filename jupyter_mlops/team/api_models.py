@@ -1,4 +1,4 @@
-"""The team REST API's pydantic models (the contract the Lab's TypeScript mirrors)."""
+"""The team REST API's pydantic models (the Lab's TypeScript types are generated from them)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ from ..core.openapi import Deleted as Deleted  # the DELETE answer, shared
 from ..core.query import QueryModel
 
 MAX_ID = 2**62
+
+
+# `core.team.approvals.STATES` and the delivery log's states, as the answers' types.
+ApprovalState = Literal["pending", "approved", "rejected", "applied"]
+DeliveryState = Literal["pending", "sending", "delivered", "failed"]
 
 
 class _In(BaseModel):
@@ -98,7 +103,7 @@ class ApprovalOut(BaseModel):
     alias: str
     version: int
     current_version: int | None = None
-    state: str
+    state: ApprovalState
     requested_by: str
     requested_at: int
     comment: str | None
@@ -118,7 +123,7 @@ class ApprovalsQuery(QueryModel):
     """Filters of `GET approvals`."""
 
     model: str | None = Field(default=None, max_length=256)
-    state: Literal["pending", "approved", "rejected", "applied"] | None = None
+    state: ApprovalState | None = None
 
 
 class DeliveryOut(BaseModel):
@@ -129,7 +134,7 @@ class DeliveryOut(BaseModel):
     event: str
     channel: str
     target: str
-    state: str
+    state: DeliveryState
     attempts: int
     last_error: str | None
     delivered_at: int | None

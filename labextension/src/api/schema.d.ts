@@ -1369,8 +1369,11 @@ export interface components {
             requested_at: number;
             /** Requested By */
             requested_by: string;
-            /** State */
-            state: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pending" | "approved" | "rejected" | "applied";
             /** Version */
             version: number;
         };
@@ -2113,8 +2116,11 @@ export interface components {
             id: number;
             /** Last Error */
             last_error: string | null;
-            /** State */
-            state: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pending" | "sending" | "delivered" | "failed";
             /** Target */
             target: string;
         };

@@ -11,7 +11,7 @@ export type IAuditEntry = Schema<'AuditEntryOut'>;
 /** `AuditPageOut`: a page of the audit trail, newest first. */
 export type IAuditPage = Schema<'AuditPageOut'>;
 
-/** `ApprovalOut`; `state`: 'pending', 'approved', 'rejected' or 'applied'. */
+/** `ApprovalOut`. */
 export type IApproval = Schema<'ApprovalOut'>;
 
 /** `ApprovalList`. */
@@ -21,8 +21,8 @@ export type IApprovalList = Schema<'ApprovalList'>;
 export type IWhoAmI = Schema<'WhoAmI'>;
 
 /**
- * `DeliveryOut`: one notification to one channel (`GET notifications/deliveries`); `state`:
- * 'pending' (retried with back-off), 'sending', 'delivered' or 'failed' (gave up).
+ * `DeliveryOut`: one notification to one channel (`GET notifications/deliveries`); a 'pending'
+ * one is retried with back-off, a 'failed' one was given up.
  */
 export type IDelivery = Schema<'DeliveryOut'>;
 
