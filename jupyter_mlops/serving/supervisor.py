@@ -32,7 +32,6 @@ import logging
 import os
 import secrets
 import signal
-import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ from .endpoint_auth import TOKEN_FILE_ENV
 from .endpoint_client import read_stats
 from .endpoint_env import INSTANCE_ENV
 from .endpoint_files import open_log, read_token, token_path, write_token
+from .endpoint_ports import PORT_ATTEMPTS, first_free_port, port_free
 from .endpoint_waits import ROLL_TIMEOUT_S, wait_healthy, wait_token, wait_version
 from .entities import Endpoint
 from .model_uri import check_name, parse_ref
@@ -53,17 +53,6 @@ from .spare import Instruction
 from .spare_pool import SparePool
 
 log = logging.getLogger(__name__)
-
-PORT_ATTEMPTS = 3  # ports a deploy tries when the one it chose is taken before its process binds
-
-
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 class EndpointSupervisor:
@@ -119,7 +108,7 @@ class EndpointSupervisor:
             raise MLOpsError("port must be between 1 and 65535", field="port")
         async with self._lock(name):
             chosen = port if port is not None else await asyncio.to_thread(self._free_port, host)
-            if port is not None and not await asyncio.to_thread(_port_free, host, port):
+            if port is not None and not await asyncio.to_thread(port_free, host, port):
                 raise MLOpsError(f"port {port} is in use", ErrorCode.CONFLICT, "port")
             await asyncio.to_thread(
                 self.registry.create_endpoint,
@@ -141,7 +130,7 @@ class EndpointSupervisor:
                 except MLOpsError:
                     # A port we chose, taken by another process before ours bound it: next one.
                     retry = port is None and attempt + 1 < PORT_ATTEMPTS
-                    if retry and not await asyncio.to_thread(_port_free, host, chosen):
+                    if retry and not await asyncio.to_thread(port_free, host, chosen):
                         chosen = await asyncio.to_thread(self._free_port, host)
                         await asyncio.to_thread(self.registry.update_endpoint, name, port=chosen)
                         continue
@@ -286,10 +275,7 @@ class EndpointSupervisor:
 
     def _free_port(self, host: str) -> int:
         taken = {e.port for e in self.registry.list_endpoints()}
-        for port in range(self.base_port, self.base_port + 1000):
-            if port not in taken and _port_free(host, port):
-                return port
-        raise MLOpsError(f"no free port from {self.base_port}", ErrorCode.UNAVAILABLE, "port")
+        return first_free_port(host, self.base_port, taken)
 
     async def _start(self, name: str) -> None:
         endpoint = await asyncio.to_thread(self.registry.get_endpoint, name)
