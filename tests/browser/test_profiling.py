@@ -273,6 +273,28 @@ def mixed_frame() -> pd.DataFrame:
     )
 
 
+def _use_theme(page, theme: str, light: bool) -> None:
+    """Switch the loaded Lab to `theme` with its own command (through the command palette where
+    the page exposes no app object), and wait until the body says so. The same way both ways:
+    the palette's shortcut could leave its input hidden when focus sat elsewhere."""
+    if page.evaluate("() => !!(window.jupyterapp ?? window.jupyterlab)"):
+        page.evaluate(
+            """async theme => {
+                const app = window.jupyterapp ?? window.jupyterlab;
+                await app.commands.execute('apputils:change-theme', {theme});
+            }""",
+            theme,
+        )
+    else:
+        page.keyboard.press("Control+Shift+C")
+        page.locator(".lm-CommandPalette-input").fill(f"Use Theme: {theme}")
+        page.keyboard.press("Enter")
+    expected = "true" if light else "false"
+    page.wait_for_function(
+        f"() => document.body.dataset.jpThemeLight === '{expected}'", timeout=30_000
+    )
+
+
 def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tmp_path):
     page = lab_page
     name = "semicolons.csv"
@@ -333,22 +355,7 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
     assert "class='jp-MLOps-profile-card'" in saved.read_text(encoding="utf-8")
 
     # The dark theme: the same view, drawn on the dark background.
-    page.evaluate(
-        """async () => {
-            const app = window.jupyterapp ?? window.jupyterlab;
-            if (app) { await app.commands.execute('apputils:change-theme',
-                                                  {theme: 'JupyterLab Dark'}); return; }
-        }"""
-    )
-    if page.evaluate("() => !!(window.jupyterapp ?? window.jupyterlab)"):
-        page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
-    else:
-        page.keyboard.press("Control+Shift+C")
-        page.locator(".lm-CommandPalette-input").fill("Use Theme: JupyterLab Dark")
-        page.keyboard.press("Enter")
-        page.wait_for_function(
-            "() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000
-        )
+    _use_theme(page, "JupyterLab Dark", light=False)
     try:
         # The theme's stylesheet can apply a moment after the body says dark: wait for it.
         view_background = (
@@ -365,10 +372,7 @@ def test_options_sections_search_export_and_both_themes(lab_page, lab_server, tm
         page.wait_for_timeout(500)  # the charts redraw in the dark theme's colours
         screenshot(page, "profile_dark")
     finally:
-        page.keyboard.press("Control+Shift+C")
-        page.locator(".lm-CommandPalette-input").fill("Use Theme: JupyterLab Light")
-        page.keyboard.press("Enter")
-        page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
+        _use_theme(page, "JupyterLab Light", light=True)
 
 
 def test_a_profile_tab_is_restored_after_a_reload(blank_page, lab_server):
